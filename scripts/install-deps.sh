@@ -17,6 +17,8 @@ packages=(
   libvulkan-dev vulkan-tools mesa-vulkan-drivers vulkan-validationlayers glslc glslang-tools spirv-tools
   # tokenizer, storage, documents
   libsentencepiece-dev libsqlite3-dev sqlite3 libpoppler-qt6-dev libzip-dev
+  # documents tests: qpdf encrypts a generated PDF (QPdfWriter cannot); icons: rsvg-convert renders the SVG
+  qpdf librsvg2-bin
   # screenshots and headless runs
   xvfb xauth
   # packaging checks
