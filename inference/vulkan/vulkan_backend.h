@@ -1,0 +1,53 @@
+// The Vulkan compute backend's public face: list devices, create a Backend on one of them.
+// Everything else in inference/vulkan/ is private to the backend.
+#pragma once
+
+#include "backend.h"
+#include "engine.h"
+#include "gguf/gguf.h"
+#include "model/llama_config.h"
+#include "util/result.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hearth {
+
+struct LlamaWeights;
+
+struct VulkanOptions {
+    int deviceIndex = -1;            // physical device index from listVulkanDevices(); -1 picks the best
+    uint32_t contextLength = 4096;   // KV cache positions to allocate
+    std::string pipelineCachePath;   // empty: no on-disk pipeline cache
+    std::function<void(float fraction)> progress;  // 0..1 while uploading weights
+    uint32_t maxBatch = 512;         // tokens per submitted batch in prefill
+    // Tests only: pretend storage buffers are at most this many bytes (0: the device's limit), to
+    // exercise the splitting of large tensors on small models.
+    uint64_t storageBufferLimitOverride = 0;
+    bool enableValidation = false;   // also set by HEARTH_VULKAN_VALIDATION=1
+};
+
+// Every Vulkan device, best first (discrete, integrated, virtual, CPU). Empty when there is no loader
+// or no device. `index` is the physical device index that VulkanOptions::deviceIndex takes.
+std::vector<DeviceInfo> listVulkanDevices();
+
+// Device memory the model and a context of `contextLength` need, in bytes (weights + KV + scratch).
+uint64_t estimateVulkanMemory(const GgufFile& file, const LlamaConfig& config, uint32_t contextLength);
+
+// Uploads the weights of `file` to the device and prepares the forward pass. The file must stay open
+// while the backend is created (weights are copied to the device; the mapping is not kept).
+// Errors: NoDevice, OutOfMemory (with needed/available and a suggestion), Unsupported (tensor type).
+Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const LlamaConfig& config,
+                                                     const VulkanOptions& options);
+// The same, for callers holding bound weights; tensors are read from `file` by their GGUF names.
+Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const LlamaWeights& weights,
+                                                     const LlamaConfig& config, const VulkanOptions& options);
+
+// Copy bandwidth of the device in GB/s (read + write bytes / time) measured with the copy shader over
+// a buffer of `bytes`; used by `hearth-cli bench`.
+Result<double> measureVulkanCopyBandwidth(int deviceIndex, uint64_t bytes);
+
+}  // namespace hearth
