@@ -57,6 +57,7 @@ public:
     std::string_view path() const;
     uint64_t fileSize() const;
     uint64_t alignment() const;
+    uint64_t dataOffset() const;  // start of the tensor data section
 
     // Metadata in file order.
     const std::vector<std::pair<std::string, GgufValue>>& metadata() const;
@@ -79,6 +80,12 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
+
+// Integer/float views of a value: any integer type whose value fits (bool is not an integer);
+// valueAsFloat also accepts integers.
+std::optional<uint64_t> valueAsUint(const GgufValue& value);
+std::optional<int64_t> valueAsInt(const GgufValue& value);
+std::optional<double> valueAsFloat(const GgufValue& value);
 
 // Human-readable rendering of a value (for `hearth-cli info`); arrays are summarised.
 std::string describeValue(const GgufValue& value);
