@@ -1,0 +1,232 @@
+// Engine process loop: frame reader on the calling thread, inference on one worker thread.
+#include "engineserver.h"
+
+#include "wire.h"
+
+#include <QJsonArray>
+
+#include <cerrno>
+#include <cstdio>
+#include <thread>
+#include <unistd.h>
+
+namespace hearth::engineproc {
+
+using namespace hearth::protocol;
+
+EngineServer::EngineServer(InferenceApi& api, int inFd, int outFd) : m_api(api), m_inFd(inFd), m_outFd(outFd) {}
+
+bool EngineServer::send(const QJsonObject& message)
+{
+    const QByteArray frame = encodeFrame(message);
+    if (frame.isEmpty())
+        return false;
+    std::lock_guard lock(m_writeMutex);
+    qsizetype written = 0;
+    while (written < frame.size()) {
+        const ssize_t n = ::write(m_outFd, frame.constData() + written, size_t(frame.size() - written));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            // The GUI is gone: stop generating for nobody.
+            m_outputClosed = true;
+            m_cancel = true;
+            return false;
+        }
+        written += n;
+    }
+    return true;
+}
+
+int EngineServer::run()
+{
+    send({{"type", type::hello}, {"version", kVersion}});
+    std::thread worker([this] { workerLoop(); });
+
+    // Step 1: read and decode frames until the input ends.
+    FrameReader reader;
+    int exitCode = 0;
+    char buffer[64 * 1024];
+    for (;;) {
+        const ssize_t n = ::read(m_inFd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        reader.append(QByteArray(buffer, n));
+        bool fatal = false;
+        while (auto message = reader.next()) {
+            if (!message->ok()) {
+                send(errorMessage("Protocol", QString::fromStdString(message->error().message)));
+                if (reader.broken()) {
+                    fatal = true;
+                    break;
+                }
+                continue;
+            }
+            dispatch(message->value());
+        }
+        if (fatal) {
+            exitCode = 2;
+            break;
+        }
+    }
+    if (reader.pendingBytes() > 0)
+        std::fprintf(stderr, "hearth-engine: input ended inside a frame (%lld bytes pending)\n",
+                     static_cast<long long>(reader.pendingBytes()));
+
+    // Step 2: the peer is gone or broken; cancel what runs and let the worker finish.
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_stopping = true;
+        m_queue.clear();
+    }
+    m_cancel = true;
+    m_queueReady.notify_all();
+    worker.join();
+    return exitCode;
+}
+
+void EngineServer::dispatch(const QJsonObject& message)
+{
+    const QString t = message.value("type").toString();
+    if (!isRequestType(t)) {
+        send(errorMessage("Protocol", QStringLiteral("unknown request type \"%1\"").arg(t)));
+        return;
+    }
+    if (t == type::cancel) {
+        // Cancel acts now: the current generation sees the flag at its next token; a queued one
+        // is answered as cancelled when its turn comes.
+        const QString id = message.value("id").toString();
+        std::lock_guard lock(m_queueMutex);
+        if (!id.isEmpty() && id == m_currentId)
+            m_cancel = true;
+        else if (!id.isEmpty())
+            m_cancelledIds.insert(id);
+        return;
+    }
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_queue.push_back(message);
+    }
+    m_queueReady.notify_one();
+}
+
+void EngineServer::workerLoop()
+{
+    for (;;) {
+        QJsonObject message;
+        {
+            std::unique_lock lock(m_queueMutex);
+            m_queueReady.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+            if (m_stopping)
+                return;
+            message = m_queue.front();
+            m_queue.pop_front();
+        }
+        const QString t = message.value("type").toString();
+        if (t == type::load) {
+            runLoad(message);
+        } else if (t == type::generate) {
+            runGenerate(message);
+        } else if (t == type::unload) {
+            m_api.unload();
+            send({{"type", type::unloaded}});
+        } else if (t == type::devices) {
+            QJsonArray list;
+            for (const DeviceInfo& d : m_api.devices())
+                list.append(toJson(d));
+            send({{"type", type::devices}, {"devices", list}});
+        }
+    }
+}
+
+void EngineServer::runLoad(const QJsonObject& message)
+{
+    LoadOptions options = loadOptionsFromJson(message);
+    if (options.modelPath.empty()) {
+        send(errorMessage("InvalidArgument", QStringLiteral("No model file was given."), {}, type::load));
+        return;
+    }
+    // Progress frames at most once per whole percent: enough for a smooth bar, few frames.
+    int lastPercent = -1;
+    options.progress = [this, &lastPercent](float fraction) {
+        const int percent = int(fraction * 100.0f);
+        if (percent != lastPercent) {
+            lastPercent = percent;
+            send({{"type", type::progress}, {"fraction", double(fraction)}});
+        }
+    };
+    const Status status = m_api.load(options);
+    if (!status.ok()) {
+        send(errorMessage(errorCodeName(status.error().code),
+                          QString::fromStdString(status.error().message), {}, type::load));
+        return;
+    }
+    send({{"type", type::loaded}, {"info", toJson(m_api.info())}});
+}
+
+void EngineServer::runGenerate(const QJsonObject& message)
+{
+    const QString id = message.value("id").toString();
+    // Step 1: a request cancelled while it waited in the queue ends at once.
+    {
+        std::lock_guard lock(m_queueMutex);
+        if (m_cancelledIds.erase(id) > 0) {
+            GenerateStats stats;
+            stats.stopReason = StopReason::Cancelled;
+            send({{"type", type::done}, {"id", id}, {"stats", toJson(stats)}});
+            return;
+        }
+        m_currentId = id;
+        m_cancel = false;
+    }
+    auto finish = [this] {
+        std::lock_guard lock(m_queueMutex);
+        m_currentId.clear();
+    };
+    // Step 2: validate.
+    if (id.isEmpty()) {
+        send(errorMessage("InvalidArgument", QStringLiteral("generate needs an \"id\"."), {}, type::generate));
+        finish();
+        return;
+    }
+    if (!m_api.loaded()) {
+        send(errorMessage("NotLoaded", QStringLiteral("No model is loaded."), id, type::generate));
+        finish();
+        return;
+    }
+    Result<GenerateRequest> request = generateRequestFromJson(message);
+    if (!request.ok()) {
+        send(errorMessage(errorCodeName(request.error().code),
+                          QString::fromStdString(request.error().message), id, type::generate));
+        finish();
+        return;
+    }
+    // Step 3: stream pieces; a closed output or a cancel stops at the next token.
+    Result<GenerateStats> stats = m_api.generate(
+        request.value(),
+        [this, &id](std::string_view piece) {
+            send({{"type", type::piece}, {"id", id},
+                  {"text", QString::fromUtf8(piece.data(), qsizetype(piece.size()))}});
+            return !m_cancel.load() && !m_outputClosed.load();
+        },
+        &m_cancel);
+    // Step 4: done with the numbers, or the error as the user should read it.
+    if (stats.ok()) {
+        GenerateStats s = stats.value();
+        if (m_cancel.load())
+            s.stopReason = StopReason::Cancelled;
+        send({{"type", type::done}, {"id", id}, {"stats", toJson(s)}});
+    } else if (stats.error().code == ErrorCode::Cancelled) {
+        GenerateStats s;
+        s.stopReason = StopReason::Cancelled;
+        send({{"type", type::done}, {"id", id}, {"stats", toJson(s)}});
+    } else {
+        send(errorMessage(errorCodeName(stats.error().code),
+                          QString::fromStdString(stats.error().message), id, type::generate));
+    }
+    finish();
+}
+
+}  // namespace hearth::engineproc

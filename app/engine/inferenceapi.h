@@ -1,0 +1,29 @@
+// What the engine process needs of an inference engine. hearth::Engine implements it through
+// RealInference (realinference.cpp); tests put a scripted fake behind the same interface so the
+// process, protocol and GUI can be exercised without a model.
+#pragma once
+
+#include "engine.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace hearth::engineproc {
+
+class InferenceApi {
+public:
+    virtual ~InferenceApi() = default;
+    virtual std::vector<DeviceInfo> devices() = 0;
+    virtual Status load(const LoadOptions& options) = 0;
+    virtual void unload() = 0;
+    virtual bool loaded() const = 0;
+    virtual ModelInfo info() const = 0;
+    virtual Result<GenerateStats> generate(const GenerateRequest& request,
+                                           const std::function<bool(std::string_view)>& onPiece,
+                                           const std::atomic<bool>* cancel) = 0;
+};
+
+}  // namespace hearth::engineproc

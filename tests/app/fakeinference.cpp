@@ -1,0 +1,93 @@
+// FakeInference: see fakeinference.h for the script it follows.
+#include "fakeinference.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace hearth::test {
+
+std::vector<DeviceInfo> FakeInference::devices()
+{
+    return {DeviceInfo{-1, "CPU", "cpu", 0}, DeviceInfo{0, "Fake GPU", "virtual", 1u << 30}};
+}
+
+Status FakeInference::load(const LoadOptions& options)
+{
+    std::ifstream file(options.modelPath, std::ios::binary);
+    if (!file)
+        return makeError(ErrorCode::FileNotFound, "cannot open " + options.modelPath);
+    char magic[4] = {};
+    file.read(magic, 4);
+    if (std::string(magic, 4) != "GGUF")
+        return makeError(ErrorCode::BadFormat, options.modelPath + " is not a GGUF file");
+    for (float f : {0.0f, 0.5f, 1.0f})
+        if (options.progress)
+            options.progress(f);
+    m_info = {};
+    const auto slash = options.modelPath.find_last_of('/');
+    m_info.name = options.modelPath.substr(slash == std::string::npos ? 0 : slash + 1);
+    m_info.path = options.modelPath;
+    m_info.architecture = "llama";
+    m_info.parameterCount = 260000;
+    m_info.quantization = "F32";
+    m_info.contextLength = options.contextLength ? options.contextLength : 512;
+    m_info.trainedContext = 512;
+    m_info.vocabSize = 512;
+    m_info.backend = options.backend == BackendChoice::Vulkan ? "vulkan" : "cpu";
+    m_info.deviceName = options.backend == BackendChoice::Vulkan ? "Fake GPU" : "CPU";
+    m_info.chatFormat = "plain";
+    m_loaded = true;
+    return Ok{};
+}
+
+Result<GenerateStats> FakeInference::generate(const GenerateRequest& request,
+                                              const std::function<bool(std::string_view)>& onPiece,
+                                              const std::atomic<bool>* cancel)
+{
+    std::string lastUser;
+    size_t promptWords = 0;
+    for (const ChatMessage& m : request.messages) {
+        if (m.role == "user")
+            lastUser = m.content;
+        promptWords += 1 + size_t(std::count(m.content.begin(), m.content.end(), ' '));
+    }
+    if (lastUser == "crash now")
+        std::abort();  // the simulated driver fault the GUI must survive
+    if (lastUser == "device lost")
+        return makeError(ErrorCode::DeviceLost, "the fake GPU was lost");
+
+    const char* delayEnv = std::getenv("HEARTH_FAKE_DELAY_MS");
+    const int delayMs = delayEnv ? std::atoi(delayEnv) : 2;
+    GenerateStats stats;
+    stats.promptTokens = uint32_t(promptWords);
+    stats.reusedTokens = uint32_t(std::min(promptWords, m_lastPromptWords));
+    m_lastPromptWords = promptWords;
+    const auto start = std::chrono::steady_clock::now();
+    for (uint32_t i = 0; i < request.maxTokens; ++i) {
+        if (cancel && cancel->load()) {
+            stats.stopReason = StopReason::Cancelled;
+            return stats;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+        const std::string piece = i == 0 ? "Echo: " + lastUser : " w" + std::to_string(i);
+        if (i == 0)
+            stats.timeToFirstTokenMs =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        ++stats.generatedTokens;
+        if (!onPiece(piece)) {
+            stats.stopReason = StopReason::Cancelled;
+            return stats;
+        }
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    stats.decodeTokensPerSecond = seconds > 0 ? stats.generatedTokens / seconds : 0;
+    stats.stopReason = StopReason::MaxTokens;
+    return stats;
+}
+
+}  // namespace hearth::test

@@ -1,0 +1,31 @@
+// A scripted stand-in for hearth::Engine so the engine process, protocol and GUI can be tested
+// without depending on inference speed. It is never shipped: only hearth-engine-fake links it.
+// Behaviour (all deterministic):
+//  - load: the file must exist and start with "GGUF", else FileNotFound / BadFormat.
+//  - generate: replies "Echo: <last user text>" and then numbered words, one piece per word,
+//    HEARTH_FAKE_DELAY_MS apart (default 2), until maxTokens; the user text "crash now" aborts the
+//    process (a driver fault) and "device lost" returns a DeviceLost error.
+#pragma once
+
+#include "inferenceapi.h"
+
+namespace hearth::test {
+
+class FakeInference final : public engineproc::InferenceApi {
+public:
+    std::vector<DeviceInfo> devices() override;
+    Status load(const LoadOptions& options) override;
+    void unload() override { m_loaded = false; }
+    bool loaded() const override { return m_loaded; }
+    ModelInfo info() const override { return m_info; }
+    Result<GenerateStats> generate(const GenerateRequest& request,
+                                   const std::function<bool(std::string_view)>& onPiece,
+                                   const std::atomic<bool>* cancel) override;
+
+private:
+    bool m_loaded = false;
+    ModelInfo m_info;
+    size_t m_lastPromptWords = 0;
+};
+
+}  // namespace hearth::test
