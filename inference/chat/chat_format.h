@@ -1,7 +1,12 @@
 // Chat formats: Llama 3.x Instruct turns, and a plain fallback for files with an unknown template.
+// A format turns a conversation into segments: special-token text (becomes one token each) and
+// plain text (tokenized without special parsing, so "<|eot_id|>" typed by a user stays text).
 #pragma once
 
+#include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hearth {
@@ -11,6 +16,42 @@ struct ChatMessage {
     std::string content;
 };
 
-// (Implemented in chat/: see chat_format.cpp for the interface the engine uses.)
+struct ChatSegment {
+    bool special = false;  // true: the text of one special token, e.g. "<|eot_id|>"
+    std::string text;
+};
+
+struct ChatFormatOptions {
+    std::string date;                 // "26 Jul 2024" style; empty: the format's default
+    bool addGenerationPrompt = true;  // end with the assistant header, ready to generate
+};
+
+class ChatFormat {
+public:
+    virtual ~ChatFormat() = default;
+    virtual std::string_view name() const = 0;  // "llama3" | "plain"
+    virtual std::vector<ChatSegment> format(std::span<const ChatMessage> messages,
+                                            const ChatFormatOptions& options = {}) const = 0;
+};
+
+// Llama 3.x: `header` is whether the template injects the "Cutting Knowledge Date" system header
+// (3.1, 3.2, 3.3 do; 3.0 does not); `defaultDate` is used when the options give none.
+std::unique_ptr<ChatFormat> makeLlama3ChatFormat(bool header, std::string defaultDate);
+std::unique_ptr<ChatFormat> makePlainChatFormat();
+
+struct DetectedChatFormat {
+    std::unique_ptr<ChatFormat> format;
+    std::string notice;  // set when we fell back: shown to the user
+};
+
+// Recognises the Llama 3.x templates from `tokenizer.chat_template` (or, without a template, from a
+// vocabulary that has <|start_header_id|>); anything else gets the plain format and a notice.
+DetectedChatFormat detectChatFormat(std::string_view chatTemplate, bool vocabularyHasHeaderTokens);
+
+// The prompt as one string (special tokens written as their text), e.g. to compare with a rendering.
+std::string segmentsToText(std::span<const ChatSegment> segments);
+
+// Today's date as the Llama templates print it: "26 Jul 2024".
+std::string todayDateString();
 
 }  // namespace hearth

@@ -1,0 +1,37 @@
+// The fallback for models whose template we do not recognise: a readable transcript that any
+// instruction-following or base model can continue.
+//   <BOS>SYSTEM\n\nUser: CONTENT\nAssistant: CONTENT\n...User: CONTENT\nAssistant:
+#include "chat/chat_format.h"
+#include "chat/trim.h"
+
+namespace hearth {
+
+namespace {
+
+class PlainChatFormat final : public ChatFormat {
+public:
+    std::string_view name() const override { return "plain"; }
+
+    std::vector<ChatSegment> format(std::span<const ChatMessage> messages,
+                                    const ChatFormatOptions& options) const override
+    {
+        std::string text;
+        for (const auto& message : messages) {
+            const std::string content = trimWhitespace(message.content);
+            if (message.role == "system") {
+                text += content + "\n\n";
+            } else {
+                text += (message.role == "assistant" ? "Assistant: " : "User: ") + content + "\n";
+            }
+        }
+        if (options.addGenerationPrompt) text += "Assistant:";
+        // The BOS token is added by the engine when the tokenizer asks for it.
+        return {ChatSegment{false, std::move(text)}};
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<ChatFormat> makePlainChatFormat() { return std::make_unique<PlainChatFormat>(); }
+
+}  // namespace hearth
