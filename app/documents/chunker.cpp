@@ -6,6 +6,12 @@ namespace hearth::documents {
 
 namespace {
 
+// A run of text within one paragraph; `glued` when it continues the previous run inside a word.
+struct Part {
+    std::string text;
+    bool glued = false;
+};
+
 // Sentence ends: '.', '!', '?' (and their full-width forms) followed by whitespace.
 std::vector<std::string> splitSentences(const std::string& text)
 {
@@ -41,9 +47,9 @@ std::vector<std::string> splitWords(const std::string& text)
 
 // A "word" longer than the budget (a URL, a base64 blob): cut at UTF-8 character boundaries into the
 // longest prefixes that fit.
-std::vector<std::string> splitCharacters(const std::string& word, uint32_t budget, const CountTokens& count)
+std::vector<Part> splitCharacters(const std::string& word, uint32_t budget, const CountTokens& count)
 {
-    std::vector<std::string> out;
+    std::vector<Part> out;
     size_t start = 0;
     while (start < word.size()) {
         size_t low = start + 1, high = word.size();
@@ -58,25 +64,25 @@ std::vector<std::string> splitCharacters(const std::string& word, uint32_t budge
         size_t end = low;
         while (end < word.size() && (static_cast<unsigned char>(word[end]) & 0xC0) == 0x80)
             ++end;  // never cut inside a UTF-8 sequence
-        out.push_back(word.substr(start, end - start));
+        out.push_back(Part{word.substr(start, end - start), start > 0});
         start = end;
     }
     return out;
 }
 
-// Packs `parts` (joined by spaces) greedily into texts within the budget; parts that alone exceed it
+// Packs `parts` (joined by spaces) greedily into runs within the budget; parts that alone exceed it
 // are split further by `finer`.
-std::vector<std::string> pack(const std::vector<std::string>& parts, uint32_t budget, const CountTokens& count,
-                              const std::function<std::vector<std::string>(const std::string&)>& finer)
+std::vector<Part> pack(const std::vector<std::string>& parts, uint32_t budget, const CountTokens& count,
+                       const std::function<std::vector<Part>(const std::string&)>& finer)
 {
-    std::vector<std::string> out;
+    std::vector<Part> out;
     std::string current;
     for (const std::string& part : parts) {
         if (count(part) > budget) {
             if (!current.empty())
-                out.push_back(std::move(current));
+                out.push_back(Part{std::move(current), false});
             current.clear();
-            for (std::string& small : finer(part))
+            for (Part& small : finer(part))
                 out.push_back(std::move(small));
             continue;
         }
@@ -84,12 +90,13 @@ std::vector<std::string> pack(const std::vector<std::string>& parts, uint32_t bu
         if (count(candidate) <= budget) {
             current = candidate;
         } else {
-            out.push_back(std::move(current));
+            if (!current.empty())
+                out.push_back(Part{std::move(current), false});
             current = part;
         }
     }
     if (!current.empty())
-        out.push_back(std::move(current));
+        out.push_back(Part{std::move(current), false});
     return out;
 }
 
@@ -107,9 +114,9 @@ std::vector<Piece> toPieces(const std::vector<Paragraph>& paragraphs, uint32_t b
         // Too long: sentences, then words, then characters.
         auto byCharacters = [&](const std::string& word) { return splitCharacters(word, budget, count); };
         auto byWords = [&](const std::string& sentence) { return pack(splitWords(sentence), budget, count, byCharacters); };
-        const std::vector<std::string> parts = pack(splitSentences(paragraph.text), budget, count, byWords);
+        const std::vector<Part> parts = pack(splitSentences(paragraph.text), budget, count, byWords);
         for (size_t k = 0; k < parts.size(); ++k)
-            pieces.push_back(Piece{i, k, parts[k], count(parts[k]), paragraph.page});
+            pieces.push_back(Piece{i, k, parts[k].text, count(parts[k].text), paragraph.page, parts[k].glued});
     }
     return pieces;
 }
@@ -121,7 +128,7 @@ std::string joinPieces(const std::vector<Piece>& pieces)
     std::string out;
     for (size_t i = 0; i < pieces.size(); ++i) {
         if (i > 0)
-            out += pieces[i].paragraph == pieces[i - 1].paragraph ? " " : "\n\n";
+            out += pieces[i].paragraph != pieces[i - 1].paragraph ? "\n\n" : pieces[i].glued ? "" : " ";
         out += pieces[i].text;
     }
     return out;

@@ -24,6 +24,7 @@ struct Piece {
     std::string text;
     uint32_t tokens = 0;
     int page = 0;
+    bool glued = false;    // continues the previous piece inside one over-long word: joined without a space
 };
 
 struct Chunk {
@@ -31,7 +32,8 @@ struct Chunk {
     size_t overlapPieces = 0;  // leading pieces repeated from the end of the previous chunk
     uint32_t tokens = 0;       // countTokens(text())
 
-    // Pieces joined: a blank line between paragraphs, a space between pieces of one paragraph.
+    // Pieces joined: a blank line between paragraphs, a space between pieces of one paragraph (none
+    // between the pieces of a word that was cut).
     std::string text() const;
     int firstPage() const { return pieces.empty() ? 0 : pieces.front().page; }
     int lastPage() const { return pieces.empty() ? 0 : pieces.back().page; }

@@ -172,6 +172,14 @@ HtmlText htmlParagraphs(std::string_view html)
             i = end == std::string_view::npos ? html.size() : end + 3;
             continue;
         }
+        // "a < b": a '<' not followed by a tag name, '/', '!' or '?' is text.
+        const char after = lt + 1 < html.size() ? html[lt + 1] : ' ';
+        if (!std::isalpha(static_cast<unsigned char>(after)) && after != '/' && after != '!' && after != '?') {
+            if (skipping.empty() && !inTitle)
+                builder.text("<");
+            i = lt + 1;
+            continue;
+        }
         const size_t gt = html.find('>', lt + 1);
         if (gt == std::string_view::npos)
             break;  // a dangling '<' at the end: nothing more to read

@@ -33,7 +33,8 @@ std::vector<Line> pageLines(const Poppler::Page& page)
             current = Line{{}, r.top(), r.bottom()};
             open = true;
         }
-        current.text += box->text().toStdString();
+        // NFKC turns the typographic ligatures fonts draw ("ﬁ", "ﬂ") back into letters.
+        current.text += box->text().normalized(QString::NormalizationForm_KC).toStdString();
         current.top = std::min(current.top, r.top());
         current.bottom = std::max(current.bottom, r.bottom());
         if (box->nextWord() == nullptr) {

@@ -93,9 +93,9 @@ Result<std::string> decodeText(std::string_view bytes)
     const size_t invalid = invalidUtf8Bytes(bytes);
     if (invalid == 0)
         return std::string(bytes);
-    // Mostly-invalid UTF-8 with high bytes everywhere is binary; a few stray high bytes are an
-    // 8-bit encoding (Windows-1252 is the common superset of Latin-1 for such files).
-    if (invalid * 10 > bytes.size())
+    // Invalid UTF-8 in a third of the bytes is binary; fewer stray high bytes are an 8-bit encoding
+    // (accented letters of Latin-1, read here as such).
+    if (invalid * 3 > bytes.size())
         return binaryError();
     return QString::fromLatin1(bytes.data(), static_cast<qsizetype>(bytes.size())).toStdString();
 }
