@@ -98,3 +98,31 @@ void quantizeQ8_0(const float* src, uint8_t* dst, size_t count)
 }
 
 }  // namespace hearth
+
+#include <thread>
+#include <vector>
+
+namespace hearth {
+
+void quantizeRows(TensorType type, const float* src, void* dst, size_t rows, size_t rowLength, unsigned threads)
+{
+    if (threads == 0)
+        threads = std::max(1u, std::thread::hardware_concurrency());
+    const size_t bytesPerRow = rowBytes(type, rowLength);
+    auto* out = static_cast<uint8_t*>(dst);
+    // Contiguous row ranges, one per thread; blocks never straddle rows, so the result is the same.
+    const size_t perThread = (rows + threads - 1) / threads;
+    if (threads == 1 || rows < 2) {
+        quantize(type, src, out, rows * rowLength);
+        return;
+    }
+    std::vector<std::thread> workers;
+    for (size_t begin = 0; begin < rows; begin += perThread) {
+        const size_t n = std::min(perThread, rows - begin);
+        workers.emplace_back([=] { quantize(type, src + begin * rowLength, out + begin * bytesPerRow, n * rowLength); });
+    }
+    for (std::thread& w : workers)
+        w.join();
+}
+
+}  // namespace hearth

@@ -1,0 +1,33 @@
+// Which type each tensor gets when a model is quantized: the file-level choices of llama.cpp's
+// llama-quantize (no importance matrix), so our q4_k_m file has the same types as theirs.
+#pragma once
+
+#include "quant/types.h"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace hearth {
+
+enum class QuantMix { F32, F16, BF16, Q4_0, Q8_0, Q4_K, Q5_K, Q6_K, Q4_K_M, Q5_K_M };
+
+// "q4_k_m", "Q8_0", "f16", ... (case-insensitive); nullopt for anything else.
+std::optional<QuantMix> parseQuantMix(std::string_view name);
+std::string_view quantMixName(QuantMix mix);
+// The llama_ftype number stored in general.file_type (q4_k/q5_k are written as the _S numbers).
+uint32_t llamaFileType(QuantMix mix);
+
+// Layers that get more bits in the _M mixes: the first and last eighth, and every third between.
+bool useMoreBits(int layer, int layerCount);
+
+// The type of tensor `name` with ggml `shape` (shape[0] = row length). One-dimensional tensors
+// (norms, rope factors) keep `original`. The output projection (token_embd when the embeddings are
+// tied) gets Q6_K in every quantized mix but Q8_0; the _M mixes give Q6_K to attn_v and ffn_down
+// of the useMoreBits layers. A row length that is no multiple of the chosen type's block falls back
+// to Q8_0, then F16.
+TensorType chooseTensorType(QuantMix mix, std::string_view name, std::span<const uint64_t> shape, int layerCount,
+                            bool hasOutput, TensorType original);
+
+}  // namespace hearth

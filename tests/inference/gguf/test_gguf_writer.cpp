@@ -1,0 +1,148 @@
+// GgufWriter round trips, and whole-model quantization against llama-quantize's files: quantizing
+// tiny-llama31-f32.gguf in each mix must give the shipped file's tensor types and bytes.
+#include "gguf/gguf.h"
+#include "gguf/gguf_quantize.h"
+#include "gguf/gguf_writer.h"
+#include "shared_data.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cstring>
+
+using namespace hearth;
+
+class TestGgufWriter : public QObject {
+    Q_OBJECT
+
+private slots:
+    void roundTrip();
+    void quantizeMatchesLlamaQuantize_data();
+    void quantizeMatchesLlamaQuantize();
+    void mixRules();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestGgufWriter::roundTrip()
+{
+    const std::string path = (m_dir.path() + "/round.gguf").toStdString();
+    {
+        GgufWriter writer(64);
+        writer.set("u8", uint8_t(7));
+        writer.set("i8", int8_t(-7));
+        writer.set("u16", uint16_t(700));
+        writer.set("i16", int16_t(-700));
+        writer.set("u32", uint32_t(70000));
+        writer.set("i32", int32_t(-70000));
+        writer.set("f32", 1.5f);
+        writer.set("bool", true);
+        writer.setString("str", "héllo");
+        writer.set("u64", uint64_t(1) << 40);
+        writer.set("i64", -(int64_t(1) << 40));
+        writer.set("f64", 2.25);
+        auto strings = std::make_shared<GgufArray>();
+        strings->elementType = GgufValueType::String;
+        strings->values = {std::string_view("a"), std::string_view(""), std::string_view("ccc")};
+        writer.set("strings", strings);
+        auto nested = std::make_shared<GgufArray>();
+        nested->elementType = GgufValueType::Array;
+        auto inner = std::make_shared<GgufArray>();
+        inner->elementType = GgufValueType::Int32;
+        inner->values = {int32_t(1), int32_t(2)};
+        nested->values = {inner};
+        writer.set("nested", nested);
+        QVERIFY(writer.addTensor("a", TensorType::F32, {3, 2}).ok());
+        QVERIFY(writer.addTensor("b", TensorType::Q8_0, {64}).ok());
+        QVERIFY(writer.open(path).ok());
+        const float a[6] = {1, 2, 3, 4, 5, 6};
+        QVERIFY(writer.writeData(a, 8).ok());  // in two pieces
+        QVERIFY(writer.writeData(reinterpret_cast<const uint8_t*>(a) + 8, 16).ok());
+        std::vector<uint8_t> b(68, 0x5a);
+        QVERIFY(writer.writeData(b.data(), b.size()).ok());
+        QVERIFY(writer.finish().ok());
+    }
+    auto file = GgufFile::open(path);
+    QVERIFY2(file.ok(), file.ok() ? "" : file.error().message.c_str());
+    const GgufFile& f = **file;
+    QCOMPARE(f.alignment(), uint64_t(64));
+    QCOMPARE(f.getInt("i8"), std::optional<int64_t>(-7));
+    QCOMPARE(f.getUint("u16"), std::optional<uint64_t>(700));
+    QCOMPARE(f.getInt("i32"), std::optional<int64_t>(-70000));
+    QCOMPARE(f.getUint("u64"), std::optional<uint64_t>(uint64_t(1) << 40));
+    QCOMPARE(f.getFloat("f32"), std::optional<double>(1.5));
+    QCOMPARE(f.getFloat("f64"), std::optional<double>(2.25));
+    QCOMPARE(f.getBool("bool"), std::optional<bool>(true));
+    QCOMPARE(f.getString("str"), std::optional<std::string_view>("héllo"));
+    QCOMPARE(f.getUint("i8"), std::nullopt);  // negative: not an unsigned
+    QVERIFY(std::holds_alternative<uint8_t>(*f.find("u8")));
+    QVERIFY(std::holds_alternative<int16_t>(*f.find("i16")));
+    const GgufArray* strings = f.getArray("strings");
+    QVERIFY(strings && strings->values.size() == 3);
+    QCOMPARE(std::get<std::string_view>(strings->values[2]), std::string_view("ccc"));
+    const GgufArray* nested = f.getArray("nested");
+    QVERIFY(nested && nested->elementType == GgufValueType::Array);
+    QCOMPARE(std::get<int32_t>(std::get<std::shared_ptr<GgufArray>>(nested->values[0])->values[1]), int32_t(2));
+    QCOMPARE(f.tensor("a")->fileOffset % 64, uint64_t(0));
+    QCOMPARE(f.tensor("b")->fileOffset % 64, uint64_t(0));
+    QCOMPARE(reinterpret_cast<const float*>(f.tensor("a")->data)[5], 6.0f);
+    QCOMPARE(f.tensor("b")->data[67], uint8_t(0x5a));
+}
+
+void TestGgufWriter::quantizeMatchesLlamaQuantize_data()
+{
+    QTest::addColumn<QString>("mix");
+    QTest::addColumn<QString>("reference");
+    for (const char* mix : {"q8_0", "q4_0", "q6_k", "q4_k_m", "q5_k_m", "f16", "bf16"})
+        QTest::newRow(mix) << mix << QStringLiteral("models/tiny-llama31-%1.gguf").arg(mix);
+}
+
+void TestGgufWriter::quantizeMatchesLlamaQuantize()
+{
+    QFETCH(QString, mix);
+    QFETCH(QString, reference);
+    auto input = GgufFile::open(test::testdata("models/tiny-llama31-f32.gguf").toStdString());
+    auto expected = GgufFile::open(test::testdata(reference).toStdString());
+    QVERIFY(input.ok() && expected.ok());
+    const std::string out = (m_dir.path() + "/" + mix + ".gguf").toStdString();
+    const Status status = quantizeModel(**input, out, *parseQuantMix(mix.toStdString()), 2);
+    QVERIFY2(status.ok(), status.ok() ? "" : status.error().message.c_str());
+    auto ours = GgufFile::open(out);
+    QVERIFY2(ours.ok(), ours.ok() ? "" : ours.error().message.c_str());
+    QCOMPARE((*ours)->tensors().size(), (*expected)->tensors().size());
+    for (const GgufTensorInfo& t : (*expected)->tensors()) {
+        const GgufTensorInfo* mine = (*ours)->tensor(t.name);
+        QVERIFY2(mine, t.name.c_str());
+        QVERIFY2(mine->type == t.type, qPrintable(QString::fromStdString(t.name) + ": type " +
+                                                  QString::fromUtf8(typeName(mine->type).data()) + ", llama.cpp " +
+                                                  QString::fromUtf8(typeName(t.type).data())));
+        QCOMPARE(mine->shape, t.shape);
+        QVERIFY2(std::memcmp(mine->data, t.data, t.byteSize) == 0, t.name.c_str());
+    }
+    QCOMPARE((*ours)->getUint("general.file_type"), (*expected)->getUint("general.file_type"));
+    QCOMPARE((*ours)->getString("tokenizer.chat_template"), (*expected)->getString("tokenizer.chat_template"));
+    QCOMPARE((*ours)->getArray("tokenizer.ggml.merges")->values.size(),
+             (*expected)->getArray("tokenizer.ggml.merges")->values.size());
+}
+
+void TestGgufWriter::mixRules()
+{
+    // llama.cpp's use_more_bits over 32 layers (Llama 3.1 8B): 0-3, 28-31, and 6, 9, ..., 27.
+    std::vector<int> more;
+    for (int i = 0; i < 32; ++i)
+        if (useMoreBits(i, 32))
+            more.push_back(i);
+    QCOMPARE(more, (std::vector<int>{0, 1, 2, 3, 6, 9, 12, 15, 18, 21, 24, 27, 28, 29, 30, 31}));
+    const uint64_t shape[2] = {2048, 128256};
+    // Tied embeddings (Llama 3.2) are the output projection.
+    QCOMPARE(chooseTensorType(QuantMix::Q4_K_M, "token_embd.weight", shape, 16, false, TensorType::F16), TensorType::Q6_K);
+    QCOMPARE(chooseTensorType(QuantMix::Q4_K_M, "token_embd.weight", shape, 16, true, TensorType::F16), TensorType::Q4_K);
+    QCOMPARE(chooseTensorType(QuantMix::Q8_0, "output.weight", shape, 16, true, TensorType::F16), TensorType::Q8_0);
+    const uint64_t odd[2] = {64, 32};  // stories260K rows: too short for 256-blocks
+    QCOMPARE(chooseTensorType(QuantMix::Q4_K, "blk.0.attn_q.weight", odd, 5, true, TensorType::F32), TensorType::Q8_0);
+    const uint64_t norm[1] = {2048};
+    QCOMPARE(chooseTensorType(QuantMix::Q4_0, "blk.0.attn_norm.weight", norm, 16, true, TensorType::F32), TensorType::F32);
+}
+
+QTEST_GUILESS_MAIN(TestGgufWriter)
+#include "test_gguf_writer.moc"
