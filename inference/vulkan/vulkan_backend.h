@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "gguf/gguf.h"
 #include "model/llama_config.h"
+#include "model/llama_weights.h"
 #include "util/result.h"
 
 #include <cstdint>
@@ -15,8 +16,6 @@
 #include <vector>
 
 namespace hearth {
-
-struct LlamaWeights;
 
 struct VulkanOptions {
     int deviceIndex = -1;            // physical device index from listVulkanDevices(); -1 picks the best
@@ -37,12 +36,9 @@ std::vector<DeviceInfo> listVulkanDevices();
 // Device memory the model and a context of `contextLength` need, in bytes (weights + KV + scratch).
 uint64_t estimateVulkanMemory(const GgufFile& file, const LlamaConfig& config, uint32_t contextLength);
 
-// Uploads the weights of `file` to the device and prepares the forward pass. The file must stay open
-// while the backend is created (weights are copied to the device; the mapping is not kept).
+// Uploads the bound weights to the device and prepares the forward pass. The file must stay open
+// while the backend is created (weights are copied to the device; the mapping is not kept after).
 // Errors: NoDevice, OutOfMemory (with needed/available and a suggestion), Unsupported (tensor type).
-Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const LlamaConfig& config,
-                                                     const VulkanOptions& options);
-// The same, for callers holding bound weights; tensors are read from `file` by their GGUF names.
 Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const LlamaWeights& weights,
                                                      const LlamaConfig& config, const VulkanOptions& options);
 

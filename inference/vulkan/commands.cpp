@@ -1,0 +1,218 @@
+#include "vulkan/commands.h"
+
+#include <tuple>
+
+namespace hearth::vk {
+
+bool DescriptorCache::Key::operator<(const Key& o) const
+{
+    if (layout != o.layout)
+        return layout < o.layout;
+    if (bindings.size() != o.bindings.size())
+        return bindings.size() < o.bindings.size();
+    for (size_t i = 0; i < bindings.size(); ++i) {
+        const auto a = std::make_tuple(bindings[i].buffer, bindings[i].offset, bindings[i].range);
+        const auto b = std::make_tuple(o.bindings[i].buffer, o.bindings[i].offset, o.bindings[i].range);
+        if (a != b)
+            return a < b;
+    }
+    return false;
+}
+
+DescriptorCache::~DescriptorCache()
+{
+    for (VkDescriptorPool pool : m_pools)
+        vkDestroyDescriptorPool(m_device.handle(), pool, nullptr);
+}
+
+Result<VkDescriptorSet> DescriptorCache::get(VkDescriptorSetLayout layout, const std::vector<BufferRef>& bindings)
+{
+    Key key{layout, bindings};
+    auto it = m_sets.find(key);
+    if (it != m_sets.end())
+        return it->second;
+
+    constexpr uint32_t kSetsPerPool = 256;
+    constexpr uint32_t kMaxBindings = 8;
+    if (m_leftInPool == 0) {
+        VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kSetsPerPool * kMaxBindings};
+        VkDescriptorPoolCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+        info.maxSets = kSetsPerPool;
+        info.poolSizeCount = 1;
+        info.pPoolSizes = &size;
+        VkDescriptorPool pool = VK_NULL_HANDLE;
+        VkResult vr = vkCreateDescriptorPool(m_device.handle(), &info, nullptr, &pool);
+        if (vr != VK_SUCCESS)
+            return vulkanError(vr, "vkCreateDescriptorPool");
+        m_pools.push_back(pool);
+        m_leftInPool = kSetsPerPool;
+    }
+    VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    alloc.descriptorPool = m_pools.back();
+    alloc.descriptorSetCount = 1;
+    alloc.pSetLayouts = &layout;
+    VkDescriptorSet set = VK_NULL_HANDLE;
+    VkResult vr = vkAllocateDescriptorSets(m_device.handle(), &alloc, &set);
+    if (vr != VK_SUCCESS)
+        return vulkanError(vr, "vkAllocateDescriptorSets");
+    --m_leftInPool;
+
+    std::vector<VkDescriptorBufferInfo> infos(bindings.size());
+    std::vector<VkWriteDescriptorSet> writes(bindings.size());
+    for (size_t i = 0; i < bindings.size(); ++i) {
+        infos[i] = {bindings[i].buffer, bindings[i].offset, bindings[i].range};
+        writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+        writes[i].dstSet = set;
+        writes[i].dstBinding = uint32_t(i);
+        writes[i].descriptorCount = 1;
+        writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+        writes[i].pBufferInfo = &infos[i];
+    }
+    vkUpdateDescriptorSets(m_device.handle(), uint32_t(writes.size()), writes.data(), 0, nullptr);
+    m_sets.emplace(std::move(key), set);
+    return set;
+}
+
+Recorder::Recorder(const Device& device, Pipelines& pipelines, DescriptorCache& descriptors)
+    : m_device(device), m_pipelines(pipelines), m_descriptors(descriptors)
+{
+    VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    poolInfo.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+    poolInfo.queueFamilyIndex = device.queueFamily();
+    if (vkCreateCommandPool(device.handle(), &poolInfo, nullptr, &m_pool) != VK_SUCCESS)
+        return;
+    VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    alloc.commandPool = m_pool;
+    alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    alloc.commandBufferCount = 1;
+    vkAllocateCommandBuffers(device.handle(), &alloc, &m_cmd);
+    VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    vkCreateFence(device.handle(), &fenceInfo, nullptr, &m_fence);
+}
+
+Recorder::~Recorder()
+{
+    if (m_fence)
+        vkDestroyFence(m_device.handle(), m_fence, nullptr);
+    if (m_pool)
+        vkDestroyCommandPool(m_device.handle(), m_pool, nullptr);
+}
+
+Status Recorder::begin()
+{
+    if (!m_cmd || !m_fence)
+        return makeError(ErrorCode::Internal, "command buffer or fence could not be created");
+    vkResetCommandBuffer(m_cmd, 0);
+    VkCommandBufferBeginInfo info{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    info.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    VkResult vr = vkBeginCommandBuffer(m_cmd, &info);
+    if (vr != VK_SUCCESS)
+        return vulkanError(vr, "vkBeginCommandBuffer");
+    m_recording = true;
+    m_written.clear();
+    m_read.clear();
+    m_dispatches = 0;
+    m_error = Ok{};
+    return Ok{};
+}
+
+void Recorder::access(const std::vector<VkBuffer>& reads, const std::vector<VkBuffer>& writes)
+{
+    // Read-after-write, write-after-write and write-after-read all need the previous work finished
+    // (and its writes visible): one global memory barrier covers them all.
+    bool hazard = false;
+    for (VkBuffer b : reads)
+        hazard = hazard || m_written.count(b);
+    for (VkBuffer b : writes)
+        hazard = hazard || m_written.count(b) || m_read.count(b);
+    if (hazard) {
+        VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+        barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+        barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
+                                VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+        const VkPipelineStageFlags stages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+        vkCmdPipelineBarrier(m_cmd, stages, stages, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+        m_written.clear();
+        m_read.clear();
+    }
+    m_read.insert(reads.begin(), reads.end());
+    m_written.insert(writes.begin(), writes.end());
+}
+
+void Recorder::dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, const void* push,
+                           uint32_t pushBytes, uint32_t x, uint32_t y, uint32_t z)
+{
+    HEARTH_CHECK(m_recording);
+    if (!m_error.ok() || x == 0 || y == 0 || z == 0)
+        return;
+    auto pipeline = m_pipelines.get(id);
+    if (!pipeline) {
+        m_error = pipeline.error();
+        return;
+    }
+    const Pipeline& p = **pipeline;
+    // The call must match the pipeline it names: a mismatch is a programming error.
+    HEARTH_CHECK(bindings.size() == p.signature.bindings);
+    HEARTH_CHECK(pushBytes == p.signature.pushBytes);
+    const uint32_t maxGroups = m_device.properties().limits.maxComputeWorkGroupCount[0];
+    HEARTH_CHECK(x <= maxGroups && y <= m_device.properties().limits.maxComputeWorkGroupCount[1]);
+
+    auto set = m_descriptors.get(p.setLayout, bindings);
+    if (!set) {
+        m_error = set.error();
+        return;
+    }
+    std::vector<VkBuffer> reads;
+    std::vector<VkBuffer> writes;
+    for (size_t i = 0; i < bindings.size(); ++i) {
+        reads.push_back(bindings[i].buffer);
+        if (p.signature.writeMask & (1u << i))
+            writes.push_back(bindings[i].buffer);
+    }
+    access(reads, writes);
+    vkCmdBindPipeline(m_cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
+    vkCmdBindDescriptorSets(m_cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p.layout, 0, 1, &*set, 0, nullptr);
+    vkCmdPushConstants(m_cmd, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, push);
+    vkCmdDispatch(m_cmd, x, y, z);
+    ++m_dispatches;
+}
+
+void Recorder::copy(const BufferRef& src, const BufferRef& dst)
+{
+    HEARTH_CHECK(m_recording);
+    if (!m_error.ok() || src.range == 0)
+        return;
+    access({src.buffer}, {dst.buffer});
+    VkBufferCopy region{src.offset, dst.offset, src.range};
+    vkCmdCopyBuffer(m_cmd, src.buffer, dst.buffer, 1, &region);
+}
+
+Status Recorder::submitAndWait()
+{
+    HEARTH_CHECK(m_recording);
+    m_recording = false;
+    // Make every write visible to the host before it reads readback buffers.
+    VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+    barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+    vkCmdPipelineBarrier(m_cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                         VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+    VkResult vr = vkEndCommandBuffer(m_cmd);
+    if (vr != VK_SUCCESS)
+        return vulkanError(vr, "vkEndCommandBuffer");
+    if (!m_error.ok())
+        return m_error;
+    vkResetFences(m_device.handle(), 1, &m_fence);
+    VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    submit.commandBufferCount = 1;
+    submit.pCommandBuffers = &m_cmd;
+    vr = vkQueueSubmit(m_device.queue(), 1, &submit, m_fence);
+    if (vr != VK_SUCCESS)
+        return vulkanError(vr, "vkQueueSubmit");
+    vr = vkWaitForFences(m_device.handle(), 1, &m_fence, VK_TRUE, UINT64_MAX);
+    if (vr != VK_SUCCESS)
+        return vulkanError(vr, "waiting for the GPU");
+    return Ok{};
+}
+
+}  // namespace hearth::vk

@@ -1,0 +1,83 @@
+// The command recorder: binds pipelines and descriptor sets, pushes constants, dispatches, and inserts
+// the barriers itself (after ncnn) — it tracks which buffers were written and read since the last
+// barrier, so call sites never write one. One command buffer per submit; submit waits on a fence.
+#pragma once
+
+#include "util/result.h"
+#include "vulkan/device.h"
+#include "vulkan/memory.h"
+#include "vulkan/pipeline.h"
+
+#include <vulkan/vulkan.h>
+
+#include <initializer_list>
+#include <map>
+#include <set>
+#include <vector>
+
+namespace hearth::vk {
+
+// Descriptor sets are made once per (pipeline layout, bound ranges) and reused: the forward pass binds
+// the same buffers every step and passes offsets in push constants.
+class DescriptorCache {
+public:
+    explicit DescriptorCache(const Device& device) : m_device(device) {}
+    ~DescriptorCache();
+    DescriptorCache(const DescriptorCache&) = delete;
+    DescriptorCache& operator=(const DescriptorCache&) = delete;
+
+    Result<VkDescriptorSet> get(VkDescriptorSetLayout layout, const std::vector<BufferRef>& bindings);
+
+private:
+    struct Key {
+        VkDescriptorSetLayout layout;
+        std::vector<BufferRef> bindings;
+        bool operator<(const Key& o) const;
+    };
+    const Device& m_device;
+    std::vector<VkDescriptorPool> m_pools;
+    uint32_t m_leftInPool = 0;
+    std::map<Key, VkDescriptorSet> m_sets;
+};
+
+class Recorder {
+public:
+    Recorder(const Device& device, Pipelines& pipelines, DescriptorCache& descriptors);
+    ~Recorder();
+    Recorder(const Recorder&) = delete;
+    Recorder& operator=(const Recorder&) = delete;
+
+    Status begin();
+    // Checks the binding count and push-constant size against the pipeline's signature.
+    template <typename Push>
+    void dispatch(ShaderId id, std::initializer_list<BufferRef> bindings, const Push& push, uint32_t x,
+                  uint32_t y = 1, uint32_t z = 1)
+    {
+        dispatchRaw(id, std::vector<BufferRef>(bindings), &push, sizeof(Push), x, y, z);
+    }
+    void copy(const BufferRef& src, const BufferRef& dst);
+    // Ends, submits, waits. Errors: DeviceLost, OutOfMemory; the first error met while recording.
+    Status submitAndWait();
+
+    uint32_t dispatchCount() const { return m_dispatches; }
+
+private:
+    void dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, const void* push, uint32_t pushBytes,
+                     uint32_t x, uint32_t y, uint32_t z);
+    // Inserts a barrier when this access conflicts with one since the last barrier.
+    void access(const std::vector<VkBuffer>& reads, const std::vector<VkBuffer>& writes);
+
+    const Device& m_device;
+    Pipelines& m_pipelines;
+    DescriptorCache& m_descriptors;
+    VkCommandPool m_pool = VK_NULL_HANDLE;
+    VkCommandBuffer m_cmd = VK_NULL_HANDLE;
+    VkFence m_fence = VK_NULL_HANDLE;
+    std::set<VkBuffer> m_written;  // since the last barrier
+    std::set<VkBuffer> m_read;
+    bool m_recording = false;
+    uint32_t m_dispatches = 0;
+    Status m_error = Ok{};
+};
+
+}  // namespace hearth::vk

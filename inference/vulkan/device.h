@@ -1,0 +1,78 @@
+// The Vulkan instance and one logical device with its compute queue: picking the device (discrete >
+// integrated > virtual > CPU), checking what the shaders need, and the validation-layer messenger.
+#pragma once
+
+#include "engine.h"
+#include "util/result.h"
+
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hearth::vk {
+
+// Optional device capabilities. The shaders read weights as 32-bit words and compute in f32, so none
+// is required; they are reported by `hearth-cli devices` and left for faster variants.
+struct DeviceFeatures {
+    bool storage16 = false;   // storageBuffer16BitAccess
+    bool storage8 = false;    // storageBuffer8BitAccess
+    bool float16 = false;     // shaderFloat16
+    bool int8 = false;        // shaderInt8
+};
+
+class Device {
+public:
+    // index < 0 picks the best device. validation: enable VK_LAYER_KHRONOS_validation and count its
+    // messages (also when HEARTH_VULKAN_VALIDATION=1).
+    static Result<std::unique_ptr<Device>> create(int index, bool validation = false);
+    ~Device();
+    Device(const Device&) = delete;
+    Device& operator=(const Device&) = delete;
+
+    VkDevice handle() const { return m_device; }
+    VkPhysicalDevice physical() const { return m_physical; }
+    VkQueue queue() const { return m_queue; }
+    uint32_t queueFamily() const { return m_queueFamily; }
+    const VkPhysicalDeviceProperties& properties() const { return m_properties; }
+    const VkPhysicalDeviceMemoryProperties& memoryProperties() const { return m_memory; }
+    const DeviceFeatures& features() const { return m_features; }
+    std::string name() const { return m_properties.deviceName; }
+    int index() const { return m_index; }
+
+    // Largest buffer a shader may bind, and largest single allocation.
+    uint64_t maxStorageBufferRange() const { return m_properties.limits.maxStorageBufferRange; }
+    uint64_t maxAllocationSize() const { return m_maxAllocation; }
+    uint64_t storageAlignment() const;
+    // Size of the largest device-local heap (what the model must fit in).
+    uint64_t deviceLocalBytes() const;
+
+private:
+    Device() = default;
+
+    VkInstance m_instance = VK_NULL_HANDLE;
+    VkDebugUtilsMessengerEXT m_messenger = VK_NULL_HANDLE;
+    VkPhysicalDevice m_physical = VK_NULL_HANDLE;
+    VkDevice m_device = VK_NULL_HANDLE;
+    VkQueue m_queue = VK_NULL_HANDLE;
+    uint32_t m_queueFamily = 0;
+    int m_index = -1;
+    VkPhysicalDeviceProperties m_properties{};
+    VkPhysicalDeviceMemoryProperties m_memory{};
+    uint64_t m_maxAllocation = 1ull << 30;
+    DeviceFeatures m_features;
+};
+
+// Warnings and errors reported by the validation layers since the process started (tests assert 0).
+uint32_t validationMessageCount();
+
+// Every physical device, best first; empty when there is no loader or device.
+std::vector<DeviceInfo> enumerateDevices();
+
+// "VK_ERROR_OUT_OF_DEVICE_MEMORY (-2)" and the matching ErrorCode.
+std::string resultName(VkResult result);
+Error vulkanError(VkResult result, const std::string& what);
+
+}  // namespace hearth::vk

@@ -1,0 +1,169 @@
+// The Vulkan forward pass. It reads like the CPU one: one commented line per step, one dispatch per
+// line. A whole batch (one token in decode) is recorded into one command buffer and submitted once;
+// the GPU runs every layer without the CPU waiting in between.
+#include "vulkan/vulkan_model.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace hearth::vk {
+namespace {
+
+// Below this many tokens the mat-vec shader (weights read once per token) beats the tiled one.
+constexpr uint32_t kMatMulMinTokens = 8;
+
+uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+void VulkanBackend::matmul(Recorder& rec, const GpuMatrix& w, const Buffer& x, uint32_t xOffset, uint32_t xStride,
+                           uint32_t tokens, const Buffer& y, uint32_t yOffset, uint32_t yStride, bool accumulate)
+{
+    const bool tiled = tokens >= kMatMulMinTokens;
+    const ShaderId shader = *shaderFor(tiled ? "mul_mat" : "mul_mat_vec", w.type);
+    for (const MatrixPiece& piece : w.pieces) {
+        if (tiled) {
+            const MatMulPush push{piece.rowCount, w.cols, tokens, xOffset, xStride, yOffset + piece.rowBegin,
+                                  yStride, accumulate ? 1u : 0u};
+            rec.dispatch(shader, {piece.ref, whole(x), whole(y)}, push, ceilDiv(piece.rowCount, kMatMulTile),
+                         ceilDiv(tokens, kMatMulTile));
+        } else {
+            const MatVecPush push{piece.rowCount, w.cols, xOffset, xStride, yOffset + piece.rowBegin, yStride,
+                                  accumulate ? 1u : 0u, 0};
+            rec.dispatch(shader, {piece.ref, whole(x), whole(y)}, push, ceilDiv(piece.rowCount, kMatVecRows), tokens);
+        }
+    }
+}
+
+void VulkanBackend::rmsNorm(Recorder& rec, const Buffer& x, uint32_t xOffset, size_t weight, uint32_t tokens,
+                            const Buffer& y)
+{
+    const RmsNormPush push{m_config.dim, xOffset, m_config.dim, m_config.dim, m_config.normEps};
+    rec.dispatch(ShaderId::rms_norm, {whole(x), m_weights.matrix(weight).pieces[0].ref, whole(y)}, push, tokens);
+}
+
+void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint32_t n, uint32_t startPos)
+{
+    const LlamaConfig& c = m_config;
+    const uint32_t qDim = c.headCount * c.headDim;
+    const uint32_t kvDim = c.kvHeadCount * c.headDim;
+    const uint32_t qkvDim = qDim + 2 * kvDim;
+    const Activations& a = m_act;
+    const BufferRef factors = m_ropeFactors ? m_weights.matrix(*m_ropeFactors).pieces[0].ref : whole(a.noFactors);
+
+    // attention: xn = rmsNorm(x)
+    rmsNorm(rec, a.x, 0, layer.attnNorm, n, a.xn);
+    // qkv = [wq; wk; wv] xn (one dispatch when the three share a type)
+    uint32_t offset = 0;
+    for (size_t id : layer.qkv) {
+        matmul(rec, m_weights.matrix(id), a.xn, 0, c.dim, n, a.qkv, offset, qkvDim, false);
+        offset += m_weights.matrix(id).rows;
+    }
+    // q, k = rope(q, k); k and v stored into the cache at startPos..
+    const RopeStorePush rope{n, startPos, qDim, kvDim, c.headDim, c.ropeFreqBase, m_ropeFactors ? 1u : 0u};
+    rec.dispatch(ShaderId::rope_store, {whole(a.qkv), whole(a.q), whole(layer.k), whole(layer.v), factors}, rope,
+                 ceilDiv(n * qkvDim / 2, kRopeGroup));
+    // att = softmax(q k^T / sqrt(headDim), causal) v, per head with grouped kv heads
+    const AttentionPush attn{startPos, c.headCount, c.kvHeadCount, c.headDim, 1.0f / std::sqrt(float(c.headDim))};
+    rec.dispatch(ShaderId::attention, {whole(a.q), whole(layer.k), whole(layer.v), whole(a.att)}, attn, c.headCount, n);
+    // x += wo att (the residual add is fused into the product)
+    matmul(rec, m_weights.matrix(layer.wo), a.att, 0, qDim, n, a.x, 0, c.dim, true);
+
+    // feed-forward: xn = rmsNorm(x)
+    rmsNorm(rec, a.x, 0, layer.ffnNorm, n, a.xn);
+    const GpuMatrix& first = m_weights.matrix(layer.gateUp[0]);
+    if (layer.gateUp.size() == 1 && first.pieces.size() == 1 && n < kMatMulMinTokens) {
+        // h = silu(gate xn) * (up xn), both products and the gate in one dispatch
+        const MatVecPush push{c.ffnDim, c.dim, 0, c.dim, 0, c.ffnDim, 0, c.ffnDim};
+        rec.dispatch(*shaderFor("mul_mat_vec_swiglu", first.type), {first.pieces[0].ref, whole(a.xn), whole(a.h)},
+                     push, ceilDiv(c.ffnDim, kMatVecRows), n);
+    } else {
+        // gu = [gate; up] xn
+        offset = 0;
+        for (size_t id : layer.gateUp) {
+            matmul(rec, m_weights.matrix(id), a.xn, 0, c.dim, n, a.gateUp, offset, 2 * c.ffnDim, false);
+            offset += m_weights.matrix(id).rows;
+        }
+        // h = silu(gate) * up
+        const SwigluPush push{c.ffnDim, n};
+        rec.dispatch(ShaderId::swiglu, {whole(a.gateUp), whole(a.h)}, push, ceilDiv(n * c.ffnDim, kElementwiseGroup));
+    }
+    // x += down h
+    matmul(rec, m_weights.matrix(layer.down), a.h, 0, c.ffnDim, n, a.x, 0, c.dim, true);
+}
+
+Status VulkanBackend::forwardBatch(std::span<const int32_t> tokens, uint32_t startPos, bool wantLogits,
+                                   bool allLogits, float* logits)
+{
+    const uint32_t n = uint32_t(tokens.size());
+    const LlamaConfig& c = m_config;
+    std::memcpy(m_act.tokens.mapped, tokens.data(), n * sizeof(int32_t));
+
+    Recorder& rec = m_recorder;
+    if (Status s = rec.begin(); !s.ok())
+        return s;
+    // x = embedding rows of the tokens (one dispatch per piece of the table)
+    const GpuMatrix& embd = m_weights.matrix(m_tokenEmbedding);
+    for (const MatrixPiece& piece : embd.pieces) {
+        const EmbedPush push{c.dim, piece.rowBegin, piece.rowCount, c.dim};
+        rec.dispatch(*shaderFor("embed", embd.type), {piece.ref, whole(m_act.tokens), whole(m_act.x)}, push,
+                     ceilDiv(c.dim / 4, kEmbedGroup), n);
+    }
+    // the layers
+    for (const LayerMatrices& layer : m_layers)
+        recordLayer(rec, layer, n, startPos);
+    if (wantLogits) {
+        // logits = output rmsNorm(x), for every token or only the last
+        const uint32_t rows = allLogits ? n : 1;
+        rmsNorm(rec, m_act.x, (n - rows) * c.dim, m_outputNorm, rows, m_act.xn);
+        matmul(rec, m_weights.matrix(m_output), m_act.xn, 0, c.dim, rows, m_act.logits, 0, c.vocabSize, false);
+        // read back through the small host-visible buffer
+        rec.copy(BufferRef{m_act.logits.buffer, 0, uint64_t(rows) * c.vocabSize * sizeof(float)}, whole(m_act.readback));
+    }
+    m_lastDispatches = rec.dispatchCount();
+    if (Status s = rec.submitAndWait(); !s.ok()) {
+        if (s.error().code == ErrorCode::DeviceLost)
+            m_lost = true;
+        return s;
+    }
+    if (wantLogits) {
+        m_allocator.invalidate(m_act.readback);
+        const uint32_t rows = allLogits ? n : 1;
+        std::memcpy(logits, m_act.readback.mapped, uint64_t(rows) * c.vocabSize * sizeof(float));
+    }
+    return Ok{};
+}
+
+Status VulkanBackend::forward(std::span<const int32_t> tokens, uint32_t startPos, std::span<float> logits)
+{
+    if (m_lost)
+        return makeError(ErrorCode::DeviceLost, "the Vulkan device was lost; reload the model");
+    const uint32_t n = uint32_t(tokens.size());
+    const uint32_t vocab = m_config.vocabSize;
+    if (n == 0)
+        return makeError(ErrorCode::InvalidArgument, "forward needs at least one token");
+    if (uint64_t(startPos) + n > m_contextLength)
+        return makeError(ErrorCode::InvalidArgument, "positions " + std::to_string(startPos) + ".." +
+                                                         std::to_string(startPos + n) + " exceed the context of " +
+                                                         std::to_string(m_contextLength));
+    for (int32_t t : tokens)
+        if (t < 0 || uint32_t(t) >= vocab)
+            return makeError(ErrorCode::InvalidArgument, "token " + std::to_string(t) + " is outside the vocabulary");
+    const bool allLogits = logits.size() == size_t(n) * vocab;
+    if (!allLogits && logits.size() != vocab)
+        return makeError(ErrorCode::InvalidArgument, "logits must hold vocab or tokens x vocab floats");
+
+    // Batches of at most m_batch tokens (m_logitRows when every position's logits come back).
+    const uint32_t step = allLogits ? std::min(m_batch, m_logitRows) : m_batch;
+    for (uint32_t done = 0; done < n; done += step) {
+        const uint32_t count = std::min(step, n - done);
+        const bool last = done + count == n;
+        float* out = allLogits ? logits.data() + size_t(done) * vocab : logits.data();
+        if (Status s = forwardBatch(tokens.subspan(done, count), startPos + done, allLogits || last, allLogits, out);
+            !s.ok())
+            return s;
+    }
+    return Ok{};
+}
+
+}  // namespace hearth::vk

@@ -1,0 +1,28 @@
+#include "vulkan/ops.h"
+
+namespace hearth::vk {
+
+PipelineSignature signatureOf(std::string_view family)
+{
+    struct Row {
+        std::string_view family;
+        PipelineSignature signature;
+    };
+    static const Row table[] = {
+        {"mul_mat_vec", {3, sizeof(MatVecPush), 1u << 2}},
+        {"mul_mat", {3, sizeof(MatMulPush), 1u << 2}},
+        {"rms_norm", {3, sizeof(RmsNormPush), 1u << 2}},
+        {"rope_store", {5, sizeof(RopeStorePush), (1u << 1) | (1u << 2) | (1u << 3)}},
+        {"attention", {4, sizeof(AttentionPush), 1u << 3}},
+        {"swiglu", {2, sizeof(SwigluPush), 1u << 1}},
+        {"add", {2, sizeof(AddPush), 1u << 1}},
+        {"embed", {3, sizeof(EmbedPush), 1u << 2}},
+        {"copy", {2, sizeof(CopyPush), 1u << 1}},
+    };
+    for (const Row& row : table)
+        if (row.family == family)
+            return row.signature;
+    return {};
+}
+
+}  // namespace hearth::vk

@@ -1,0 +1,73 @@
+// The signature of every pipeline family: its push-constant struct (laid out exactly as the shader's
+// push_constant block) and its binding count. dispatch() checks each call against this table.
+#pragma once
+
+#include "shader_ids.h"
+
+#include <cstdint>
+#include <string_view>
+
+namespace hearth::vk {
+
+// mul_mat_vec.comp: bindings weights, x, y.
+struct MatVecPush {
+    uint32_t rows, cols, xOffset, xStride, yOffset, yStride, accumulate, pairOffset;
+};
+// mul_mat.comp: bindings weights, x, y.
+struct MatMulPush {
+    uint32_t rows, cols, tokens, xOffset, xStride, yOffset, yStride, accumulate;
+};
+// rms_norm.comp: bindings x, weight, y.
+struct RmsNormPush {
+    uint32_t n, xOffset, xStride, yStride;
+    float eps;
+};
+// rope_store.comp: bindings qkv, q, k cache, v cache, factors.
+struct RopeStorePush {
+    uint32_t tokens, startPos, qDim, kvDim, headDim;
+    float freqBase;
+    uint32_t hasFactors;
+};
+// attention.comp: bindings q, k cache, v cache, out.
+struct AttentionPush {
+    uint32_t startPos, headCount, kvHeadCount, headDim;
+    float scale;
+};
+// swiglu.comp: bindings gate|up, y.
+struct SwigluPush {
+    uint32_t n, tokens;
+};
+// add.comp: bindings x, y.
+struct AddPush {
+    uint32_t n;
+};
+// embed.comp: bindings table, tokens, y.
+struct EmbedPush {
+    uint32_t cols, rowBegin, rowCount, yStride;
+};
+// copy.comp: bindings src, dst.
+struct CopyPush {
+    uint32_t count;
+};
+
+static_assert(sizeof(MatVecPush) <= 128 && sizeof(MatMulPush) <= 128 && sizeof(RmsNormPush) <= 128 &&
+              sizeof(RopeStorePush) <= 128 && sizeof(AttentionPush) <= 128 && sizeof(SwigluPush) <= 128 &&
+              sizeof(AddPush) <= 128 && sizeof(EmbedPush) <= 128 && sizeof(CopyPush) <= 128);
+
+struct PipelineSignature {
+    uint32_t bindings = 0;
+    uint32_t pushBytes = 0;
+    uint32_t writeMask = 0;  // bindings the shader writes (for barrier tracking)
+};
+
+// By shader family (the .comp file name).
+PipelineSignature signatureOf(std::string_view family);
+
+// Tiles of the shaders, for dispatch sizes.
+constexpr uint32_t kMatVecRows = 2;     // rows per workgroup in mul_mat_vec
+constexpr uint32_t kMatMulTile = 64;    // rows and tokens per workgroup in mul_mat
+constexpr uint32_t kRopeGroup = 64;
+constexpr uint32_t kEmbedGroup = 64;
+constexpr uint32_t kElementwiseGroup = 256;
+
+}  // namespace hearth::vk

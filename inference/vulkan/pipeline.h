@@ -1,0 +1,44 @@
+// Compute pipelines built from the embedded SPIR-V (shader_ids.h), created on first use and kept for
+// the device's lifetime, through a pipeline cache saved to disk so a second start skips compilation.
+#pragma once
+
+#include "shader_ids.h"
+#include "util/result.h"
+#include "vulkan/device.h"
+#include "vulkan/ops.h"
+
+#include <vulkan/vulkan.h>
+
+#include <array>
+#include <string>
+
+namespace hearth::vk {
+
+struct Pipeline {
+    VkPipeline pipeline = VK_NULL_HANDLE;
+    VkPipelineLayout layout = VK_NULL_HANDLE;
+    VkDescriptorSetLayout setLayout = VK_NULL_HANDLE;
+    PipelineSignature signature;
+};
+
+class Pipelines {
+public:
+    // cachePath: file to load the pipeline cache from and save it to ("" for none).
+    Pipelines(const Device& device, std::string cachePath);
+    ~Pipelines();
+    Pipelines(const Pipelines&) = delete;
+    Pipelines& operator=(const Pipelines&) = delete;
+
+    Result<const Pipeline*> get(ShaderId id);
+    // Writes the cache file (when a path was given and something new was compiled).
+    void saveCache();
+
+private:
+    const Device& m_device;
+    std::string m_cachePath;
+    VkPipelineCache m_cache = VK_NULL_HANDLE;
+    bool m_dirty = false;
+    std::array<Pipeline, kShaderCount> m_pipelines{};
+};
+
+}  // namespace hearth::vk

@@ -1,0 +1,247 @@
+// Creating the Vulkan backend: device, memory estimate, weight upload, activation and KV buffers.
+#include "vulkan/vulkan_backend.h"
+
+#include "vulkan/vulkan_model.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+namespace hearth {
+namespace vk {
+namespace {
+
+constexpr uint64_t kMiB = 1ull << 20;
+
+std::string typeSuffix(TensorType type)
+{
+    switch (type) {
+    case TensorType::F32: return "f32";
+    case TensorType::F16: return "f16";
+    case TensorType::BF16: return "bf16";
+    case TensorType::Q4_0: return "q4_0";
+    case TensorType::Q8_0: return "q8_0";
+    case TensorType::Q4_K: return "q4_k";
+    case TensorType::Q5_K: return "q5_k";
+    case TensorType::Q6_K: return "q6_k";
+    default: return "";
+    }
+}
+
+// Activation bytes for a batch of `batch` tokens and `logitRows` rows of logits.
+uint64_t activationBytes(const LlamaConfig& c, uint32_t batch, uint32_t logitRows)
+{
+    const uint64_t q = uint64_t(c.headCount) * c.headDim;
+    const uint64_t kv = uint64_t(c.kvHeadCount) * c.headDim;
+    const uint64_t perToken = 2 * c.dim + (q + 2 * kv) + 2 * q + 3 * uint64_t(c.ffnDim);
+    return (perToken * batch + 2 * uint64_t(logitRows) * c.vocabSize) * sizeof(float);
+}
+
+uint64_t kvBytes(const LlamaConfig& c, uint32_t contextLength)
+{
+    return 2ull * c.layerCount * contextLength * c.kvHeadCount * c.headDim * sizeof(uint16_t);
+}
+
+}  // namespace
+
+std::optional<ShaderId> shaderFor(std::string_view family, TensorType type)
+{
+    const std::string name = std::string(family) + "_" + typeSuffix(type);
+    for (uint32_t i = 0; i < kShaderCount; ++i)
+        if (shaderName(ShaderId(i)) == name)
+            return ShaderId(i);
+    return std::nullopt;
+}
+
+VulkanBackend::VulkanBackend(std::unique_ptr<Device> device, const LlamaConfig& config, uint32_t contextLength,
+                             uint32_t batch, uint64_t pieceLimit, const std::string& cachePath)
+    : m_device(std::move(device)),
+      m_config(config),
+      m_contextLength(contextLength),
+      m_batch(batch),
+      m_pieceLimit(pieceLimit),
+      m_allocator(*m_device),
+      m_pipelines(*m_device, cachePath),
+      m_descriptors(*m_device),
+      m_recorder(*m_device, m_pipelines, m_descriptors),
+      m_weights(*m_device, m_allocator, pieceLimit)
+{
+}
+
+VulkanBackend::~VulkanBackend()
+{
+    vkDeviceWaitIdle(m_device->handle());
+    for (LayerMatrices& layer : m_layers) {
+        m_allocator.destroy(layer.k);
+        m_allocator.destroy(layer.v);
+    }
+    for (Buffer* b : {&m_act.x, &m_act.xn, &m_act.qkv, &m_act.q, &m_act.att, &m_act.gateUp, &m_act.h, &m_act.logits,
+                      &m_act.tokens, &m_act.readback, &m_act.noFactors})
+        m_allocator.destroy(*b);
+}
+
+Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float)>& progress)
+{
+    const LlamaConfig& c = m_config;
+    // Every matrix type must have its shaders.
+    auto check = [](const TensorView& t, const char* what) -> Status {
+        if (!shaderFor("mul_mat_vec", t.type))
+            return makeError(ErrorCode::Unsupported, std::string(what) + " has type " + std::string(typeName(t.type)) +
+                                                         ", which the Vulkan backend does not run");
+        if (t.cols % 4 != 0)
+            return makeError(ErrorCode::Unsupported, std::string(what) + " has " + std::to_string(t.cols) +
+                                                         " columns, not a multiple of 4");
+        return Ok{};
+    };
+    // Stack matrices that share an input when their types match and the stack fits one piece.
+    auto stacked = [&](std::vector<TensorView> parts) {
+        uint64_t rows = 0;
+        bool same = true;
+        for (const TensorView& p : parts) {
+            rows += p.rows;
+            same = same && p.type == parts[0].type && p.rowBytes == parts[0].rowBytes;
+        }
+        std::vector<size_t> ids;
+        if (same && m_weights.fitsOnePiece(parts[0].rowBytes, rows))
+            ids.push_back(m_weights.add(parts));
+        else
+            for (const TensorView& p : parts)
+                ids.push_back(m_weights.add({p}));
+        return ids;
+    };
+
+    if (Status s = check(w.tokenEmbedding, "token_embd.weight"); !s.ok())
+        return s;
+    m_tokenEmbedding = m_weights.add({w.tokenEmbedding});
+    m_outputNorm = m_weights.add({w.outputNorm});
+    if (w.output.data == w.tokenEmbedding.data) {
+        m_output = m_tokenEmbedding;  // tied: the same device copy serves both
+    } else {
+        if (Status s = check(w.output, "output.weight"); !s.ok())
+            return s;
+        m_output = m_weights.add({w.output});
+    }
+    if (!w.ropeFreqs.empty())
+        m_ropeFactors = m_weights.add({w.ropeFreqs});
+    for (size_t l = 0; l < w.layers.size(); ++l) {
+        const LlamaLayerWeights& lw = w.layers[l];
+        for (const TensorView* t : {&lw.wq, &lw.wk, &lw.wv, &lw.wo, &lw.ffnGate, &lw.ffnUp, &lw.ffnDown})
+            if (Status s = check(*t, ("blk." + std::to_string(l) + " matrix").c_str()); !s.ok())
+                return s;
+        LayerMatrices layer;
+        layer.attnNorm = m_weights.add({lw.attnNorm});
+        layer.qkv = stacked({lw.wq, lw.wk, lw.wv});
+        layer.wo = m_weights.add({lw.wo});
+        layer.ffnNorm = m_weights.add({lw.ffnNorm});
+        layer.gateUp = stacked({lw.ffnGate, lw.ffnUp});
+        layer.down = m_weights.add({lw.ffnDown});
+        m_layers.push_back(std::move(layer));
+    }
+    if (Status s = m_weights.upload(m_recorder, progress); !s.ok())
+        return s;
+
+    // Activations for a batch, the logits rows that fit one buffer, and the KV cache.
+    const uint64_t q = uint64_t(c.headCount) * c.headDim;
+    const uint64_t kv = uint64_t(c.kvHeadCount) * c.headDim;
+    const uint64_t vocabBytes = uint64_t(c.vocabSize) * sizeof(float);
+    m_logitRows = uint32_t(std::clamp<uint64_t>(std::min<uint64_t>(m_pieceLimit, 256 * kMiB) / vocabBytes, 1, m_batch));
+    const uint64_t b = m_batch;
+    struct Need {
+        Buffer* buffer;
+        uint64_t bytes;
+        MemoryKind kind;
+        const char* what;
+    };
+    const Need needs[] = {
+        {&m_act.x, b * c.dim * 4, MemoryKind::DeviceLocal, "activations"},
+        {&m_act.xn, b * c.dim * 4, MemoryKind::DeviceLocal, "activations"},
+        {&m_act.qkv, b * (q + 2 * kv) * 4, MemoryKind::DeviceLocal, "activations"},
+        {&m_act.q, b * q * 4, MemoryKind::DeviceLocal, "activations"},
+        {&m_act.att, b * q * 4, MemoryKind::DeviceLocal, "activations"},
+        {&m_act.gateUp, b * 2 * c.ffnDim * 4, MemoryKind::DeviceLocal, "activations"},
+        {&m_act.h, b * c.ffnDim * 4, MemoryKind::DeviceLocal, "activations"},
+        {&m_act.logits, m_logitRows * vocabBytes, MemoryKind::DeviceLocal, "logits"},
+        {&m_act.tokens, b * 4, MemoryKind::Upload, "tokens"},
+        {&m_act.readback, m_logitRows * vocabBytes, MemoryKind::Readback, "logits readback"},
+        {&m_act.noFactors, 16, MemoryKind::Upload, "rope factors"},
+    };
+    for (const Need& need : needs) {
+        if (need.bytes > m_pieceLimit)
+            return makeError(ErrorCode::Unsupported, std::string("the ") + need.what + " buffer (" +
+                                                         std::to_string(need.bytes / kMiB) +
+                                                         " MiB) exceeds the device's storage-buffer range; use a smaller batch");
+        auto buffer = m_allocator.create(need.bytes, need.kind, need.what);
+        if (!buffer)
+            return buffer.error();
+        *need.buffer = *buffer;
+    }
+    const float one[4] = {1.0f, 1.0f, 1.0f, 1.0f};
+    std::memcpy(m_act.noFactors.mapped, one, sizeof(one));
+    const uint64_t kvLayer = uint64_t(m_contextLength) * kv * sizeof(uint16_t);
+    if (kvLayer > m_pieceLimit)
+        return makeError(ErrorCode::Unsupported, "a layer's KV cache (" + std::to_string(kvLayer / kMiB) +
+                                                     " MiB) exceeds the storage-buffer range; use a smaller context");
+    for (LayerMatrices& layer : m_layers) {
+        for (Buffer* cache : {&layer.k, &layer.v}) {
+            auto buffer = m_allocator.create(kvLayer, MemoryKind::DeviceLocal, "KV cache");
+            if (!buffer)
+                return buffer.error();
+            *cache = *buffer;
+        }
+    }
+    m_pipelines.saveCache();
+    return Ok{};
+}
+
+}  // namespace vk
+
+std::vector<DeviceInfo> listVulkanDevices() { return vk::enumerateDevices(); }
+
+uint64_t estimateVulkanMemory(const GgufFile& file, const LlamaConfig& config, uint32_t contextLength)
+{
+    uint64_t weights = 0;
+    for (const GgufTensorInfo& t : file.tensors())
+        weights += t.byteSize + vk::kWeightPadding;
+    return weights + vk::kvBytes(config, contextLength) + vk::activationBytes(config, 512, 1);
+}
+
+Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const LlamaWeights& weights,
+                                                     const LlamaConfig& config, const VulkanOptions& options)
+{
+    auto device = vk::Device::create(options.deviceIndex, options.enableValidation);
+    if (!device)
+        return device.error();
+    const uint32_t context = std::max<uint32_t>(1, options.contextLength);
+
+    // Will it fit? Weights + KV cache + activations against the largest device-local heap.
+    const uint64_t needed = estimateVulkanMemory(file, config, context);
+    const uint64_t available = (*device)->deviceLocalBytes();
+    if (needed > available) {
+        const uint64_t withoutKv = needed - vk::kvBytes(config, context);
+        std::string hint = "use the CPU backend";
+        if (withoutKv < available) {
+            const uint64_t perPosition = vk::kvBytes(config, 1);
+            const uint64_t fits = (available - withoutKv) / std::max<uint64_t>(1, perPosition);
+            hint = "try a context of " + std::to_string(std::min<uint64_t>(fits, context) / 256 * 256) +
+                   " tokens or the CPU backend";
+        }
+        return makeError(ErrorCode::OutOfMemory, "the model needs " + std::to_string(needed / vk::kMiB) +
+                                                     " MiB of device memory with a context of " + std::to_string(context) +
+                                                     ", " + (*device)->name() + " has " +
+                                                     std::to_string(available / vk::kMiB) + " MiB: " + hint);
+    }
+
+    uint64_t pieceLimit = std::min<uint64_t>((*device)->maxStorageBufferRange(), (*device)->maxAllocationSize());
+    pieceLimit = std::min<uint64_t>(pieceLimit, 1ull << 30);
+    if (options.storageBufferLimitOverride)
+        pieceLimit = std::min(pieceLimit, options.storageBufferLimitOverride);
+    pieceLimit &= ~uint64_t(255);
+    const uint32_t batch = std::max<uint32_t>(1, options.maxBatch);
+    auto backend = std::make_unique<vk::VulkanBackend>(std::move(*device), config, context, batch, pieceLimit,
+                                                       options.pipelineCachePath);
+    if (Status s = backend->load(weights, options.progress); !s.ok())
+        return s.error();
+    return std::unique_ptr<Backend>(std::move(backend));
+}
+
+}  // namespace hearth

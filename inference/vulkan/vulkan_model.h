@@ -1,0 +1,97 @@
+// VulkanBackend: the model on one device — its weights, activation buffers, KV cache and the
+// forward pass (forward.cpp). Created by createVulkanBackend (vulkan_backend.cpp).
+#pragma once
+
+#include "backend.h"
+#include "model/llama_config.h"
+#include "model/llama_weights.h"
+#include "vulkan/commands.h"
+#include "vulkan/device.h"
+#include "vulkan/memory.h"
+#include "vulkan/pipeline.h"
+#include "vulkan/weights.h"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace hearth::vk {
+
+struct LayerMatrices {
+    size_t attnNorm;               // (dim) F32
+    std::vector<size_t> qkv;       // one stacked (q + 2kv, dim) matrix, or wq, wk, wv
+    size_t wo;                     // (dim, q)
+    size_t ffnNorm;                // (dim) F32
+    std::vector<size_t> gateUp;    // one stacked (2 ffn, dim) matrix, or gate, up
+    size_t down;                   // (dim, ffn)
+    Buffer k, v;                   // KV cache: (context, kv) f16
+};
+
+// Activations for a batch of up to `batch` tokens, device-local for the model's lifetime.
+struct Activations {
+    Buffer x;       // (batch, dim) the residual stream
+    Buffer xn;      // (batch, dim) normalized
+    Buffer qkv;     // (batch, q + 2kv) projections
+    Buffer q;       // (batch, q) rotated queries
+    Buffer att;     // (batch, q) attention output
+    Buffer gateUp;  // (batch, 2 ffn) gate | up
+    Buffer h;       // (batch, ffn) swiglu output
+    Buffer logits;  // (logitRows, vocab)
+    Buffer tokens;  // (batch) int32, host-visible
+    Buffer readback;  // (logitRows, vocab), host-visible
+    Buffer noFactors; // one 1.0f when the model has no rope_freqs
+};
+
+class VulkanBackend : public Backend {
+public:
+    VulkanBackend(std::unique_ptr<Device> device, const LlamaConfig& config, uint32_t contextLength,
+                  uint32_t batch, uint64_t pieceLimit, const std::string& cachePath);
+    ~VulkanBackend() override;
+
+    // Plans and uploads the weights, allocates activations and the KV cache.
+    Status load(const LlamaWeights& weights, const std::function<void(float)>& progress);
+
+    std::string deviceName() const override { return m_device->name(); }
+    std::string kind() const override { return "vulkan"; }
+    uint32_t contextLength() const override { return m_contextLength; }
+    uint32_t vocabSize() const override { return m_config.vocabSize; }
+    Status forward(std::span<const int32_t> tokens, uint32_t startPos, std::span<float> logits) override;
+
+    uint32_t lastDispatchCount() const { return m_lastDispatches; }
+
+private:
+    // forward.cpp: one batch of at most m_batch tokens, one submit.
+    Status forwardBatch(std::span<const int32_t> tokens, uint32_t startPos, bool wantLogits, bool allLogits,
+                        float* logits);
+    void recordLayer(Recorder& rec, const LayerMatrices& layer, uint32_t tokens, uint32_t startPos);
+    // y[t][yOffset + r] (+)= W x[t] over every piece of a matrix: mat-vec for few tokens, tiled
+    // mat-mat for more.
+    void matmul(Recorder& rec, const GpuMatrix& w, const Buffer& x, uint32_t xOffset, uint32_t xStride,
+                uint32_t tokens, const Buffer& y, uint32_t yOffset, uint32_t yStride, bool accumulate);
+    void rmsNorm(Recorder& rec, const Buffer& x, uint32_t xOffset, size_t weight, uint32_t tokens, const Buffer& y);
+
+    std::unique_ptr<Device> m_device;
+    LlamaConfig m_config;
+    uint32_t m_contextLength;
+    uint32_t m_batch;
+    uint32_t m_logitRows = 1;
+    uint64_t m_pieceLimit;
+    Allocator m_allocator;
+    Pipelines m_pipelines;
+    DescriptorCache m_descriptors;
+    Recorder m_recorder;
+    WeightStore m_weights;
+    std::vector<LayerMatrices> m_layers;
+    size_t m_tokenEmbedding = 0;
+    size_t m_output = 0;
+    size_t m_outputNorm = 0;
+    std::optional<size_t> m_ropeFactors;
+    Activations m_act;
+    bool m_lost = false;  // after a device loss every call fails until the model is reloaded
+    uint32_t m_lastDispatches = 0;
+};
+
+// The shader variant of a family for a weight type ("mul_mat_vec" + Q4_K -> mul_mat_vec_q4_k).
+std::optional<ShaderId> shaderFor(std::string_view family, TensorType type);
+
+}  // namespace hearth::vk

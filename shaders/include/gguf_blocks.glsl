@@ -1,0 +1,49 @@
+// GGUF block layouts, mirroring inference/quant/blocks.h byte for byte.
+// Shaders read weights as uint32 words (for bandwidth and to need no 8/16-bit storage feature), so a
+// block is described by its size and the byte offsets of its fields; the struct each mirrors is in the
+// comment beside it.
+#ifndef GGUF_BLOCKS_GLSL
+#define GGUF_BLOCKS_GLSL
+
+// F32 / F16 / BF16: a "block" is one quad of 4 elements.
+#define F32_BLOCK_ELEMS 4
+#define F32_BLOCK_BYTES 16
+#define F16_BLOCK_ELEMS 4
+#define F16_BLOCK_BYTES 8
+
+// struct BlockQ4_0 { f16 d; uint8 qs[16]; }  -- element j: low nibble of qs[j], j+16: high nibble
+#define Q4_0_BLOCK_ELEMS 32
+#define Q4_0_BLOCK_BYTES 18
+#define Q4_0_OFF_D 0
+#define Q4_0_OFF_QS 2
+
+// struct BlockQ8_0 { f16 d; int8 qs[32]; }
+#define Q8_0_BLOCK_ELEMS 32
+#define Q8_0_BLOCK_BYTES 34
+#define Q8_0_OFF_D 0
+#define Q8_0_OFF_QS 2
+
+// struct BlockQ4_K { f16 d; f16 dmin; uint8 scales[12]; uint8 qs[128]; }
+#define Q4_K_BLOCK_ELEMS 256
+#define Q4_K_BLOCK_BYTES 144
+#define Q4_K_OFF_DM 0
+#define Q4_K_OFF_SCALES 4
+#define Q4_K_OFF_QS 16
+
+// struct BlockQ5_K { f16 d; f16 dmin; uint8 scales[12]; uint8 qh[32]; uint8 qs[128]; }
+#define Q5_K_BLOCK_ELEMS 256
+#define Q5_K_BLOCK_BYTES 176
+#define Q5_K_OFF_DM 0
+#define Q5_K_OFF_SCALES 4
+#define Q5_K_OFF_QH 16
+#define Q5_K_OFF_QS 48
+
+// struct BlockQ6_K { uint8 ql[128]; uint8 qh[64]; int8 scales[16]; f16 d; }
+#define Q6_K_BLOCK_ELEMS 256
+#define Q6_K_BLOCK_BYTES 210
+#define Q6_K_OFF_QL 0
+#define Q6_K_OFF_QH 128
+#define Q6_K_OFF_SCALES 192
+#define Q6_K_OFF_D 208
+
+#endif

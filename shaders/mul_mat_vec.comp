@@ -1,0 +1,90 @@
+#version 450
+// Fused dequantize + matrix-vector product (decode): y[t][yOffset + r] (+)= dot(W[r], x[t]).
+// One workgroup computes ROWS rows for one token: the threads stride over the row's quads, each
+// dequantizing 4 weights at a time, then a subgroup + shared-memory reduction.
+// With SWIGLU the matrix holds gate rows then up rows (pairOffset apart) and y = silu(gate) * up.
+#extension GL_KHR_shader_subgroup_arithmetic : require
+
+#define WG 64
+#define ROWS 2
+layout(local_size_x = WG) in;
+
+layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };
+layout(std430, binding = 1) readonly buffer X { vec4 x[]; };
+layout(std430, binding = 2) buffer Y { float y[]; };
+
+layout(push_constant) uniform Push {
+    uint rows;        // rows to compute (M)
+    uint cols;        // K, a multiple of 4
+    uint xOffset;     // floats, a multiple of 4
+    uint xStride;     // floats between tokens, a multiple of 4
+    uint yOffset;     // floats
+    uint yStride;     // floats between tokens
+    uint accumulate;  // 1: y += result (the residual connection)
+    uint pairOffset;  // SWIGLU: rows between a gate row and its up row
+} p;
+
+#define WEIGHTS weights
+#include "dequant.glsl"
+
+#ifdef SWIGLU
+#define DOTS 2
+#else
+#define DOTS 1
+#endif
+
+shared float partial[ROWS * DOTS][WG / 4];
+
+void main()
+{
+    const uint tid = gl_LocalInvocationID.x;
+    const uint row0 = gl_WorkGroupID.x * ROWS;
+    const uint token = gl_WorkGroupID.y;
+    const uint quads = p.cols / 4u;
+    const uint rowBytes = (p.cols / BLOCK_ELEMS) * BLOCK_BYTES;
+    const uint xBase = (p.xOffset + token * p.xStride) / 4u;
+
+    float acc[ROWS * DOTS];
+    for (uint i = 0u; i < ROWS * DOTS; ++i)
+        acc[i] = 0.0;
+
+    // Each thread takes quads tid, tid + WG, ...; the activations are read once for all rows.
+    for (uint g = tid; g < quads; g += WG) {
+        const vec4 xv = x[xBase + g];
+        const uint blockOff = (g / QUADS_PER_BLOCK) * BLOCK_BYTES;
+        const uint q = g % QUADS_PER_BLOCK;
+        for (uint r = 0u; r < ROWS; ++r) {
+            const uint row = min(row0 + r, p.rows - 1u);
+            acc[r * DOTS] += dot(dequantQuad(row * rowBytes + blockOff, q), xv);
+#ifdef SWIGLU
+            acc[r * DOTS + 1u] += dot(dequantQuad((row + p.pairOffset) * rowBytes + blockOff, q), xv);
+#endif
+        }
+    }
+
+    // Reduce: within each subgroup, then across subgroups through shared memory.
+    for (uint i = 0u; i < ROWS * DOTS; ++i) {
+        const float s = subgroupAdd(acc[i]);
+        if (subgroupElect())
+            partial[i][gl_SubgroupID] = s;
+    }
+    barrier();
+    if (tid < ROWS) {
+        const uint row = row0 + tid;
+        if (row < p.rows) {
+            float sums[DOTS];
+            for (uint k = 0u; k < DOTS; ++k) {
+                sums[k] = 0.0;
+                for (uint s = 0u; s < gl_NumSubgroups; ++s)
+                    sums[k] += partial[tid * DOTS + k][s];
+            }
+#ifdef SWIGLU
+            const float value = sums[0] / (1.0 + exp(-sums[0])) * sums[1];
+#else
+            const float value = sums[0];
+#endif
+            const uint yi = p.yOffset + token * p.yStride + row;
+            y[yi] = p.accumulate != 0u ? y[yi] + value : value;
+        }
+    }
+}
