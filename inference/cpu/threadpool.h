@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace hearth {
@@ -25,7 +26,9 @@ public:
     template <typename Fn>
     void parallelFor(uint32_t count, uint32_t grain, Fn&& fn)
     {
-        run(count, grain, [](void* ctx, uint32_t b, uint32_t e) { (*static_cast<Fn*>(ctx))(b, e); }, &fn);
+        using F = std::remove_reference_t<Fn>;
+        run(count, grain, [](void* ctx, uint32_t b, uint32_t e) { (*static_cast<F*>(ctx))(b, e); },
+            const_cast<void*>(static_cast<const void*>(&fn)));
     }
 
 private:

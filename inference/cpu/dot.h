@@ -1,0 +1,39 @@
+// Row-times-batch dot products, the inner loops of matmul (internal to inference/cpu).
+// One weight row meets up to kTokenGroup activation vectors, so each block of the row is decoded once
+// per group and the row stays in L1 while the tokens go by.
+#pragma once
+
+#include "quant/types.h"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace hearth::cpu {
+
+constexpr uint32_t kTokenGroup = 64;
+
+// Activations quantized to 8 bits per 32-element block (ggml's block_q8_0, the scale kept as the
+// f16-rounded float): what Q4_0 and Q8_0 rows are multiplied with, in integers.
+struct BlockQ8x {
+    float d;
+    int8_t qs[32];
+};
+
+void quantizeRowQ8(const float* x, BlockQ8x* out, uint32_t n);  // n a multiple of 32
+
+// out[t * outStride] = dot(row, x + t * xStride) for t < nTokens (≤ kTokenGroup).
+// Float activations: F32, F16, BF16 rows (any length) and Q4_K, Q5_K, Q6_K rows.
+void rowDotFloat(TensorType type, const uint8_t* row, uint32_t cols, const float* x, size_t xStride,
+                 uint32_t nTokens, float* out, size_t outStride);
+// 8-bit activations (xq has cols / 32 blocks per token, tokens xqStride blocks apart): Q4_0, Q8_0 rows.
+void rowDotQ8(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8x* xq, size_t xqStride,
+              uint32_t nTokens, float* out, size_t outStride);
+
+// Dense float dot product (attention scores and values), vectorized where the CPU allows.
+float dotF32(const float* a, const float* b, uint32_t n);
+// y += a * x
+void axpyF32(float* y, float a, const float* x, uint32_t n);
+
+bool haveAvx2();
+
+}  // namespace hearth::cpu

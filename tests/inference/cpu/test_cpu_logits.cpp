@@ -1,0 +1,205 @@
+// The CPU backend against llama.cpp: for every model in ../shared/testdata/models, the logits of the
+// reference prompt at every position, teacher-forced greedy agreement, and the same numbers whether
+// the tokens go through in one batch, in small batches or one at a time (the decode path).
+#include "cpu/cpu_backend.h"
+#include "gguf/gguf.h"
+#include "model/llama_config.h"
+#include "model/llama_weights.h"
+#include "shared_data.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace hearth;
+
+namespace {
+
+struct Tolerance {
+    double maxDiff, meanKl, maxKl;
+};
+
+// The table in ../shared/README.md, by the type of the model's matrices.
+Tolerance toleranceFor(TensorType type)
+{
+    switch (type) {
+    case TensorType::F32: return {2e-3, 1e-5, 5e-5};
+    case TensorType::F16:
+    case TensorType::BF16: return {1e-2, 1e-3, 2e-3};
+    default: return {3e-2, 5e-3, 1e-2};
+    }
+}
+
+struct Comparison {
+    double maxDiff = 0, meanKl = 0, maxKl = 0;
+};
+
+// Per position: max|ours - ref| / (max(ref) - min(ref)) and KL(ref || ours) of the softmaxes.
+Comparison compareLogits(const float* ours, const float* ref, size_t positions, size_t vocab)
+{
+    Comparison c;
+    for (size_t p = 0; p < positions; ++p) {
+        const float* a = ours + p * vocab;
+        const float* r = ref + p * vocab;
+        const auto [rMin, rMax] = std::minmax_element(r, r + vocab);
+        const double aMax = *std::max_element(a, a + vocab);
+        double diff = 0, zr = 0, za = 0;
+        for (size_t i = 0; i < vocab; ++i) {
+            diff = std::max(diff, std::fabs(double(a[i]) - r[i]));
+            zr += std::exp(double(r[i]) - *rMax);
+            za += std::exp(double(a[i]) - aMax);
+        }
+        double kl = 0;
+        for (size_t i = 0; i < vocab; ++i) {
+            const double lr = double(r[i]) - *rMax - std::log(zr);
+            const double la = double(a[i]) - aMax - std::log(za);
+            kl += std::exp(lr) * (lr - la);
+        }
+        c.maxDiff = std::max(c.maxDiff, diff / (double(*rMax) - *rMin));
+        c.maxKl = std::max(c.maxKl, kl);
+        c.meanKl += kl / double(positions);
+    }
+    return c;
+}
+
+double maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b)
+{
+    double diff = 0;
+    for (size_t i = 0; i < a.size(); ++i)
+        diff = std::max(diff, std::fabs(double(a[i]) - b[i]));
+    return diff;
+}
+
+std::vector<int32_t> intArray(const QJsonValue& value)
+{
+    std::vector<int32_t> out;
+    for (const QJsonValue& v : value.toArray())
+        out.push_back(v.toInt());
+    return out;
+}
+
+}  // namespace
+
+class TestCpuLogits : public QObject {
+    Q_OBJECT
+
+private slots:
+    void referenceModels_data();
+    void referenceModels();
+};
+
+void TestCpuLogits::referenceModels_data()
+{
+    QTest::addColumn<QString>("model");
+    const QStringList files = QDir(test::testdata("models")).entryList({"*.gguf"}, QDir::Files, QDir::Name);
+    QVERIFY2(!files.isEmpty(), "no models in ../shared/testdata/models");
+    for (const QString& file : files) {
+        const QString name = file.chopped(5);
+        QTest::newRow(qPrintable(name)) << name;
+    }
+}
+
+void TestCpuLogits::referenceModels()
+{
+    QFETCH(QString, model);
+
+    // Step 1: the model and its llama.cpp reference.
+    auto file = GgufFile::open(test::testdata("models/" + model + ".gguf").toStdString());
+    QVERIFY2(file.ok(), file.ok() ? "" : file.error().message.c_str());
+    auto config = LlamaConfig::fromGguf(**file);
+    QVERIFY2(config.ok(), config.ok() ? "" : config.error().message.c_str());
+    auto weights = LlamaWeights::bind(**file, *config);
+    QVERIFY2(weights.ok(), weights.ok() ? "" : weights.error().message.c_str());
+
+    const QJsonObject ref =
+        QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/" + model + ".json"))).object();
+    const std::vector<int32_t> prompt = intArray(ref["prompt_tokens"]);
+    const std::vector<int32_t> greedy = intArray(ref["greedy_tokens"]);
+    const QJsonArray gaps = ref["greedy_top2_gaps"].toArray();
+    const std::vector<float> refLogits = test::readF32(test::testdata("reference/llamacpp/" + model + ".logits.f32"));
+    const size_t vocab = config->vocabSize;
+    QVERIFY(!prompt.empty());
+    QCOMPARE(size_t(ref["n_vocab"].toInt()), vocab);
+    QCOMPARE(refLogits.size(), prompt.size() * vocab);
+
+    // Step 2: prompt + reference continuation in one call, logits at every position.
+    std::vector<int32_t> tokens = prompt;
+    tokens.insert(tokens.end(), greedy.begin(), greedy.end());
+    const size_t n = tokens.size();
+    // Two threads for the reference comparison (the split must not matter); one for the equivalence
+    // checks, which stay fast on a loaded machine (test_cpu_kernels checks threads change nothing).
+    auto run = [&](CpuOptions options) {
+        options.contextLength = uint32_t(n + 8);
+        options.threads = options.threads ? options.threads : 2;
+        std::vector<float> logits(n * vocab);
+        auto backend = createCpuBackend(*weights, *config, options);
+        if (!backend.ok())
+            qFatal("createCpuBackend: %s", backend.error().message.c_str());
+        auto status = (*backend)->forward(tokens, 0, logits);
+        if (!status.ok())
+            qFatal("forward: %s", status.error().message.c_str());
+        return logits;
+    };
+    const std::vector<float> logits = run({});
+
+    // Step 3: logits of the prompt positions within the README's tolerance for the matrices' type.
+    const Tolerance tol = toleranceFor(weights->layers[0].wq.type);
+    const Comparison c = compareLogits(logits.data(), refLogits.data(), prompt.size(), vocab);
+    qInfo("%s: normalized max diff %.3g, mean KL %.3g, max KL %.3g (tolerance %.0e / %.0e / %.0e)",
+          qPrintable(model), c.maxDiff, c.meanKl, c.maxKl, tol.maxDiff, tol.meanKl, tol.maxKl);
+    QVERIFY2(c.maxDiff <= tol.maxDiff, "normalized max difference above tolerance");
+    QVERIFY2(c.meanKl <= tol.meanKl, "mean KL above tolerance");
+    QVERIFY2(c.maxKl <= tol.maxKl, "max KL above tolerance");
+
+    // Step 4: teacher-forced greedy agreement where the reference's top-two gap exceeds 0.5.
+    QCOMPARE(size_t(gaps.size()), greedy.size());
+    int checked = 0;
+    for (size_t i = 0; i < greedy.size(); ++i) {
+        if (gaps[int(i)].toDouble() <= 0.5)
+            continue;
+        const float* row = logits.data() + (prompt.size() - 1 + i) * vocab;
+        const int32_t argmax = int32_t(std::max_element(row, row + vocab) - row);
+        QVERIFY2(argmax == greedy[i], qPrintable(QString("greedy step %1: ours %2, reference %3")
+                                                     .arg(i).arg(argmax).arg(greedy[i])));
+        ++checked;
+    }
+    QVERIFY(checked > 0);
+
+    // Step 5: small batches and one token at a time give the same numbers as one big batch.
+    const double range = *std::max_element(logits.begin(), logits.end()) - *std::min_element(logits.begin(), logits.end());
+    CpuOptions small;
+    small.batchSize = 7;
+    small.threads = 1;
+    QVERIFY2(maxAbsDiff(run(small), logits) <= 1e-5 * range, "batches of 7 differ from one batch");
+    {
+        CpuOptions options;
+        options.contextLength = uint32_t(n);
+        options.threads = 1;
+        auto backend = createCpuBackend(*weights, *config, options);
+        QVERIFY(backend.ok());
+        std::vector<float> decoded(n * vocab);
+        for (size_t p = 0; p < n; ++p) {
+            auto status = (*backend)->forward(std::span(tokens).subspan(p, 1), uint32_t(p),
+                                              std::span(decoded).subspan(p * vocab, vocab));
+            QVERIFY(status.ok());
+        }
+        QVERIFY2(maxAbsDiff(decoded, logits) <= 1e-5 * range, "one-token decode differs from one batch");
+    }
+
+    // Step 6: the half-precision KV cache stays within the same tolerance.
+    CpuOptions half;
+    half.kvF16 = true;
+    half.threads = 1;
+    const std::vector<float> halfLogits = run(half);
+    const Comparison h = compareLogits(halfLogits.data(), refLogits.data(), prompt.size(), vocab);
+    QVERIFY2(h.maxDiff <= tol.maxDiff && h.meanKl <= tol.meanKl && h.maxKl <= tol.maxKl,
+             "f16 KV cache out of tolerance");
+}
+
+QTEST_GUILESS_MAIN(TestCpuLogits)
+#include "test_cpu_logits.moc"
