@@ -144,7 +144,9 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
     const uint64_t q = uint64_t(c.headCount) * c.headDim;
     const uint64_t kv = uint64_t(c.kvHeadCount) * c.headDim;
     const uint64_t vocabBytes = uint64_t(c.vocabSize) * sizeof(float);
-    m_logitRows = uint32_t(std::clamp<uint64_t>(std::min<uint64_t>(m_pieceLimit, 256 * kMiB) / vocabBytes, 1, m_batch));
+    // Activations are bound whole: they must fit the device's real range (the override only splits weights).
+    const uint64_t bufferLimit = std::min<uint64_t>(m_device->maxStorageBufferRange(), m_device->maxAllocationSize());
+    m_logitRows = uint32_t(std::clamp<uint64_t>(std::min<uint64_t>(bufferLimit, 256 * kMiB) / vocabBytes, 1, m_batch));
     const uint64_t b = m_batch;
     struct Need {
         Buffer* buffer;
@@ -166,7 +168,7 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
         {&m_act.noFactors, 16, MemoryKind::Upload, "rope factors"},
     };
     for (const Need& need : needs) {
-        if (need.bytes > m_pieceLimit)
+        if (need.bytes > bufferLimit)
             return makeError(ErrorCode::Unsupported, std::string("the ") + need.what + " buffer (" +
                                                          std::to_string(need.bytes / kMiB) +
                                                          " MiB) exceeds the device's storage-buffer range; use a smaller batch");
@@ -178,7 +180,7 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
     const float one[4] = {1.0f, 1.0f, 1.0f, 1.0f};
     std::memcpy(m_act.noFactors.mapped, one, sizeof(one));
     const uint64_t kvLayer = uint64_t(m_contextLength) * kv * sizeof(uint16_t);
-    if (kvLayer > m_pieceLimit)
+    if (kvLayer > bufferLimit)
         return makeError(ErrorCode::Unsupported, "a layer's KV cache (" + std::to_string(kvLayer / kMiB) +
                                                      " MiB) exceeds the storage-buffer range; use a smaller context");
     for (LayerMatrices& layer : m_layers) {

@@ -1,0 +1,236 @@
+// The Vulkan backend against llama.cpp: for every model in ../shared/testdata/models, the logits of
+// the reference prompt at every position within the tolerance of ../shared/README.md, teacher-forced
+// greedy agreement through the one-token decode path, and the same logits when every matrix is split
+// into many small storage-buffer pieces.
+#include "gguf/gguf.h"
+#include "model/llama_config.h"
+#include "model/llama_weights.h"
+#include "shared_data.h"
+#include "vulkan/device.h"
+#include "vulkan/vulkan_backend.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace hearth;
+
+namespace {
+
+struct Tolerance {
+    double maxDiff, meanKl, maxKl;
+};
+
+// The table in ../shared/README.md, by the type of the model's matrices.
+Tolerance toleranceFor(TensorType type)
+{
+    switch (type) {
+    case TensorType::F32: return {2e-3, 1e-5, 5e-5};
+    case TensorType::F16:
+    case TensorType::BF16: return {1e-2, 1e-3, 2e-3};
+    default: return {3e-2, 5e-3, 1e-2};
+    }
+}
+
+struct Comparison {
+    double maxDiff = 0, meanKl = 0, maxKl = 0;
+};
+
+// Per position: max|ours - ref| / (max(ref) - min(ref)) and KL(ref || ours) of the softmaxes.
+Comparison compareLogits(const float* ours, const float* ref, size_t positions, size_t vocab)
+{
+    Comparison c;
+    for (size_t p = 0; p < positions; ++p) {
+        const float* a = ours + p * vocab;
+        const float* r = ref + p * vocab;
+        const auto [rMin, rMax] = std::minmax_element(r, r + vocab);
+        const double aMax = *std::max_element(a, a + vocab);
+        double diff = 0, zr = 0, za = 0;
+        for (size_t i = 0; i < vocab; ++i) {
+            diff = std::max(diff, std::fabs(double(a[i]) - r[i]));
+            zr += std::exp(double(r[i]) - *rMax);
+            za += std::exp(double(a[i]) - aMax);
+        }
+        double kl = 0;
+        for (size_t i = 0; i < vocab; ++i) {
+            const double lr = double(r[i]) - *rMax - std::log(zr);
+            const double la = double(a[i]) - aMax - std::log(za);
+            kl += std::exp(lr) * (lr - la);
+        }
+        c.maxDiff = std::max(c.maxDiff, diff / (double(*rMax) - *rMin));
+        c.maxKl = std::max(c.maxKl, kl);
+        c.meanKl += kl / double(positions);
+    }
+    return c;
+}
+
+std::vector<int32_t> intArray(const QJsonValue& value)
+{
+    std::vector<int32_t> out;
+    for (const QJsonValue& v : value.toArray())
+        out.push_back(int32_t(v.toInt()));
+    return out;
+}
+
+struct Loaded {
+    std::unique_ptr<GgufFile> file;
+    LlamaConfig config;
+    std::unique_ptr<Backend> backend;
+    TensorType matrixType = TensorType::F32;
+};
+
+// Opens a model and creates the Vulkan backend; sets *why and returns false on failure.
+bool load(const QString& path, uint32_t context, uint64_t splitLimit, Loaded* out, QString* why, bool* noDevice,
+          uint32_t maxBatch = 512)
+{
+    auto file = GgufFile::open(path.toStdString());
+    if (!file) {
+        *why = QString::fromStdString(file.error().message);
+        return false;
+    }
+    auto config = LlamaConfig::fromGguf(**file);
+    if (!config) {
+        *why = QString::fromStdString(config.error().message);
+        return false;
+    }
+    auto weights = LlamaWeights::bind(**file, *config);
+    if (!weights) {
+        *why = QString::fromStdString(weights.error().message);
+        return false;
+    }
+    VulkanOptions options;
+    options.contextLength = context;
+    options.storageBufferLimitOverride = splitLimit;
+    options.maxBatch = maxBatch;
+    auto backend = createVulkanBackend(**file, *weights, *config, options);
+    if (!backend) {
+        *noDevice = backend.error().code == ErrorCode::NoDevice;
+        *why = QString::fromStdString(backend.error().message);
+        return false;
+    }
+    out->matrixType = weights->layers[0].wq.type;
+    out->file = std::move(*file);
+    out->config = *config;
+    out->backend = std::move(*backend);
+    return true;
+}
+
+}  // namespace
+
+class TestVulkanLogits : public QObject {
+    Q_OBJECT
+
+private slots:
+    void logits_data();
+    void logits();
+    void splitPieces();
+    void cleanupTestCase();
+};
+
+void TestVulkanLogits::logits_data()
+{
+    QTest::addColumn<QString>("model");
+    const QStringList models = QDir(test::testdata("models")).entryList({"*.gguf"}, QDir::Files, QDir::Name);
+    QVERIFY(!models.isEmpty());
+    for (const QString& m : models)
+        QTest::newRow(qPrintable(m.chopped(5))) << m.chopped(5);
+}
+
+void TestVulkanLogits::logits()
+{
+    QFETCH(QString, model);
+    const QJsonObject ref = QJsonDocument::fromJson(
+        test::readFile(test::testdata("reference/llamacpp/" + model + ".json"))).object();
+    const std::vector<int32_t> prompt = intArray(ref["prompt_tokens"]);
+    const std::vector<int32_t> greedy = intArray(ref["greedy_tokens"]);
+    const QJsonArray gaps = ref["greedy_top2_gaps"].toArray();
+    const std::vector<float> refLogits = test::readF32(test::testdata("reference/llamacpp/" + model + ".logits.f32"));
+    QVERIFY(!prompt.empty() && !greedy.empty());
+
+    Loaded m;
+    QString why;
+    bool noDevice = false;
+    if (!load(test::testdata("models/" + model + ".gguf"), uint32_t(prompt.size() + greedy.size() + 8), 0, &m, &why,
+              &noDevice)) {
+        if (noDevice && !test::vulkanRequired())
+            QSKIP(qPrintable("no Vulkan device: " + why));
+        QFAIL(qPrintable(why));
+    }
+    const uint32_t vocab = m.backend->vocabSize();
+    QCOMPARE(refLogits.size(), prompt.size() * vocab);
+
+    // The prompt in one batch, logits at every position.
+    std::vector<float> logits(prompt.size() * vocab);
+    const Status s = m.backend->forward(prompt, 0, logits);
+    QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+    const Comparison c = compareLogits(logits.data(), refLogits.data(), prompt.size(), vocab);
+    const Tolerance tol = toleranceFor(m.matrixType);
+    qInfo("%s: max diff %.2e, mean KL %.2e, max KL %.2e", qPrintable(model), c.maxDiff, c.meanKl, c.maxKl);
+    QVERIFY2(c.maxDiff <= tol.maxDiff, qPrintable(QString("normalized max diff %1 > %2").arg(c.maxDiff).arg(tol.maxDiff)));
+    QVERIFY2(c.meanKl <= tol.meanKl, qPrintable(QString("mean KL %1 > %2").arg(c.meanKl).arg(tol.meanKl)));
+    QVERIFY2(c.maxKl <= tol.maxKl, qPrintable(QString("max KL %1 > %2").arg(c.maxKl).arg(tol.maxKl)));
+
+    // Teacher-forced greedy through the decode path: token i predicts greedy[i + 1].
+    const float* last = logits.data() + (prompt.size() - 1) * vocab;
+    std::vector<float> step(vocab);
+    int disagreements = 0;
+    for (size_t i = 0; i < greedy.size(); ++i) {
+        const float* l = i == 0 ? last : step.data();
+        const int32_t argmax = int32_t(std::max_element(l, l + vocab) - l);
+        if (argmax != greedy[i] && gaps[int(i)].toDouble() > 0.5) {
+            qWarning("step %zu: argmax %d, reference %d (gap %.3f)", i, argmax, greedy[i], gaps[int(i)].toDouble());
+            ++disagreements;
+        }
+        if (i + 1 < greedy.size()) {
+            const Status d = m.backend->forward(std::span(&greedy[i], 1), uint32_t(prompt.size() + i), step);
+            QVERIFY2(d.ok(), d.ok() ? "" : d.error().message.c_str());
+        }
+    }
+    QCOMPARE(disagreements, 0);
+}
+
+void TestVulkanLogits::splitPieces()
+{
+    // Every matrix of the tiny Q4_K_M model split into pieces of at most 64 KiB (as an 8B model's
+    // embedding is on lavapipe), and the prompt run in batches of 5 tokens: the logits must not change
+    // beyond rounding.
+    const QString model = "tiny-llama31-q4_k_m";
+    const QJsonObject ref = QJsonDocument::fromJson(
+        test::readFile(test::testdata("reference/llamacpp/" + model + ".json"))).object();
+    const std::vector<int32_t> prompt = intArray(ref["prompt_tokens"]);
+    const std::vector<float> refLogits = test::readF32(test::testdata("reference/llamacpp/" + model + ".logits.f32"));
+    Loaded whole, split;
+    QString why;
+    bool noDevice = false;
+    const QString path = test::testdata("models/" + model + ".gguf");
+    const uint32_t context = uint32_t(prompt.size());
+    if (!load(path, context, 0, &whole, &why, &noDevice)) {
+        if (noDevice && !test::vulkanRequired())
+            QSKIP(qPrintable("no Vulkan device: " + why));
+        QFAIL(qPrintable(why));
+    }
+    QVERIFY2(load(path, context, 64 << 10, &split, &why, &noDevice, 5), qPrintable(why));
+    const uint32_t vocab = whole.backend->vocabSize();
+    std::vector<float> a(prompt.size() * vocab), b(prompt.size() * vocab);
+    const Status sa = whole.backend->forward(prompt, 0, a);
+    QVERIFY2(sa.ok(), sa.ok() ? "" : sa.error().message.c_str());
+    const Status sb = split.backend->forward(prompt, 0, b);
+    QVERIFY2(sb.ok(), sb.ok() ? "" : sb.error().message.c_str());
+    const Comparison same = compareLogits(b.data(), a.data(), prompt.size(), vocab);
+    QVERIFY2(same.maxDiff < 1e-5, qPrintable(QString("split changed the logits by %1").arg(same.maxDiff)));
+    const Comparison c = compareLogits(b.data(), refLogits.data(), prompt.size(), vocab);
+    QVERIFY(c.maxDiff <= toleranceFor(TensorType::Q4_K).maxDiff);
+}
+
+void TestVulkanLogits::cleanupTestCase()
+{
+    QCOMPARE(vk::validationMessageCount(), 0u);
+}
+
+QTEST_GUILESS_MAIN(TestVulkanLogits)
+#include "test_vulkan_logits.moc"
