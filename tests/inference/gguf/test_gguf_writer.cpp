@@ -2,12 +2,16 @@
 // tiny-llama31-f32.gguf in each mix must give the shipped file's tensor types and bytes.
 #include "gguf/gguf.h"
 #include "gguf/gguf_quantize.h"
+#include "gguf/gguf_synth.h"
 #include "gguf/gguf_writer.h"
 #include "shared_data.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cmath>
 #include <cstring>
+
+#include "quant/dequant.h"
 
 using namespace hearth;
 
@@ -19,6 +23,7 @@ private slots:
     void quantizeMatchesLlamaQuantize_data();
     void quantizeMatchesLlamaQuantize();
     void mixRules();
+    void synthMatchesLlamaLayout();
 
 private:
     QTemporaryDir m_dir;
@@ -142,6 +147,54 @@ void TestGgufWriter::mixRules()
     QCOMPARE(chooseTensorType(QuantMix::Q4_K, "blk.0.attn_q.weight", odd, 5, true, TensorType::F32), TensorType::Q8_0);
     const uint64_t norm[1] = {2048};
     QCOMPARE(chooseTensorType(QuantMix::Q4_0, "blk.0.attn_norm.weight", norm, 16, true, TensorType::F32), TensorType::F32);
+}
+
+void TestGgufWriter::synthMatchesLlamaLayout()
+{
+    // A synthetic "tiny" model, tokenizer taken from the shared tiny model, must have the layout of
+    // the llama.cpp-made tiny q4_k_m file: same tensors, shapes, types, llama.* metadata, and
+    // Llama 3.1 rope factors.
+    auto reference = GgufFile::open(test::testdata("models/tiny-llama31-q4_k_m.gguf").toStdString());
+    QVERIFY(reference.ok());
+    SynthOptions options{*synthShape("tiny")};
+    options.mix = QuantMix::Q4_K_M;
+    options.seed = 7;
+    options.vocabulary = reference->get();
+    options.threads = 2;
+    const std::string out = (m_dir.path() + "/synth.gguf").toStdString();
+    const Status status = synthesizeModel(options, out);
+    QVERIFY2(status.ok(), status.ok() ? "" : status.error().message.c_str());
+    auto ours = GgufFile::open(out);
+    QVERIFY2(ours.ok(), ours.ok() ? "" : ours.error().message.c_str());
+    QCOMPARE((*ours)->tensors().size(), (*reference)->tensors().size());
+    for (const GgufTensorInfo& t : (*reference)->tensors()) {
+        const GgufTensorInfo* mine = (*ours)->tensor(t.name);
+        QVERIFY2(mine && mine->type == t.type && mine->shape == t.shape, t.name.c_str());
+    }
+    for (const auto& [key, value] : (*reference)->metadata()) {
+        const GgufValue* mine = (*ours)->find(key);
+        QVERIFY2(mine, key.c_str());
+        if (key != "general.name")
+            QVERIFY2(describeValue(*mine) == describeValue(value), key.c_str());
+    }
+    const GgufTensorInfo* rope = (*ours)->tensor("rope_freqs.weight");
+    const GgufTensorInfo* refRope = (*reference)->tensor("rope_freqs.weight");
+    for (uint64_t i = 0; i < rope->elementCount; ++i) {
+        const float a = reinterpret_cast<const float*>(rope->data)[i], b = reinterpret_cast<const float*>(refRope->data)[i];
+        QVERIFY2(std::fabs(a - b) <= 1e-5f * b, qPrintable(QStringLiteral("rope factor %1: %2 vs %3").arg(i).arg(a).arg(b)));
+    }
+    // Random weights: zero mean, standard deviation 0.02 (within Q4_K error), norms exactly 1.
+    const GgufTensorInfo* q = (*ours)->tensor("blk.0.attn_q.weight");
+    std::vector<float> w(q->elementCount);
+    dequantize(q->type, q->data, w.data(), w.size());
+    double sum = 0, sum2 = 0;
+    for (float v : w) {
+        sum += v;
+        sum2 += double(v) * v;
+    }
+    const double mean = sum / w.size(), stddev = std::sqrt(sum2 / w.size() - mean * mean);
+    QVERIFY2(std::fabs(mean) < 1e-3 && std::fabs(stddev - 0.02) < 0.002, qPrintable(QString::number(stddev)));
+    QCOMPARE(reinterpret_cast<const float*>((*ours)->tensor("blk.1.ffn_norm.weight")->data)[17], 1.0f);
 }
 
 QTEST_GUILESS_MAIN(TestGgufWriter)
