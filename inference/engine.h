@@ -55,6 +55,8 @@ struct GenerateRequest {
     std::vector<ChatMessage> messages;
     std::string rawPrompt;
     bool useChat = true;
+    bool parseSpecial = false;  // raw prompt only: "<|eot_id|>" etc. in the text become special tokens
+    std::string chatDate;       // the Llama 3 system header's "Today Date"; empty: the template's default
     SamplerSettings sampler;
     uint32_t maxTokens = 512;
 };
@@ -91,6 +93,9 @@ public:
 
     // Token count of a text under the loaded tokenizer (for document chunking).
     Result<uint32_t> countTokens(std::string_view text) const;
+
+    // Forgets the KV cache contents (the next generate prefills from scratch).
+    void resetCache();
 
 private:
     struct Impl;

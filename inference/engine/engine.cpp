@@ -1,0 +1,182 @@
+// Engine: loading a model (file, config, weights, tokenizer, chat format, backend) and what it tells
+// about itself. Generation is in engine_generate.cpp, prompt fitting in prompt_fit.cpp.
+#include "engine.h"
+
+#include "cpu/cpu_backend.h"
+#include "engine/engine_impl.h"
+#include "quant/types.h"
+
+#ifdef HEARTH_HAVE_VULKAN
+#include "vulkan/vulkan_backend.h"
+#endif
+
+#include <algorithm>
+#include <map>
+
+namespace hearth {
+
+namespace {
+
+// llama.cpp's llama_ftype numbers, as stored in general.file_type.
+std::string fileTypeName(uint64_t fileType)
+{
+    static const std::map<uint64_t, const char*> names{
+        {0, "F32"},     {1, "F16"},     {2, "Q4_0"},    {3, "Q4_1"},    {7, "Q8_0"},   {8, "Q5_0"},
+        {9, "Q5_1"},    {10, "Q2_K"},   {11, "Q3_K_S"}, {12, "Q3_K_M"}, {13, "Q3_K_L"}, {14, "Q4_K_S"},
+        {15, "Q4_K_M"}, {16, "Q5_K_S"}, {17, "Q5_K_M"}, {18, "Q6_K"},   {32, "BF16"},
+    };
+    auto it = names.find(fileType);
+    return it == names.end() ? std::string() : it->second;
+}
+
+// The type holding most of the bytes of the matrices, when general.file_type is absent.
+std::string dominantType(const GgufFile& file)
+{
+    std::map<TensorType, uint64_t> bytes;
+    for (const auto& t : file.tensors()) {
+        if (t.shape.size() >= 2) bytes[t.type] += t.byteSize;
+    }
+    if (bytes.empty()) return "unknown";
+    auto best = std::max_element(bytes.begin(), bytes.end(), [](auto& a, auto& b) { return a.second < b.second; });
+    return std::string(typeName(best->first));
+}
+
+void report(const LoadOptions& options, float fraction)
+{
+    if (options.progress) options.progress(fraction);
+}
+
+}  // namespace
+
+Engine::Engine() : m_impl(std::make_unique<Impl>()) {}
+Engine::~Engine() = default;
+
+std::vector<DeviceInfo> Engine::devices()
+{
+    std::vector<DeviceInfo> list;
+#ifdef HEARTH_HAVE_VULKAN
+    list = listVulkanDevices();
+#endif
+    DeviceInfo cpu;
+    cpu.index = -1;
+    cpu.name = "CPU";
+    cpu.type = "cpu";
+    list.push_back(cpu);
+    return list;
+}
+
+Status Engine::load(const LoadOptions& options)
+{
+    unload();
+    auto impl = std::make_unique<Impl>();
+    report(options, 0.0f);
+
+    // 1. The file: mapped and validated.
+    auto file = GgufFile::open(options.modelPath);
+    if (!file) return file.error();
+    impl->file = std::move(file.value());
+    const GgufFile& gguf = *impl->file;
+    const std::string architecture(gguf.getString("general.architecture").value_or(""));
+    if (architecture != "llama") {
+        return makeError(ErrorCode::Unsupported, "unsupported architecture '" + architecture +
+                                                     "' (Hearth runs general.architecture = llama)");
+    }
+    report(options, 0.05f);
+
+    // 2. Hyper-parameters and weights bound by name, shapes checked.
+    auto config = LlamaConfig::fromGguf(gguf);
+    if (!config) return config.error();
+    impl->config = config.value();
+    auto weights = LlamaWeights::bind(gguf, impl->config);
+    if (!weights) return weights.error();
+    impl->weights = std::move(weights.value());
+
+    // 3. Tokenizer and chat format.
+    auto tokenizer = Tokenizer::fromGguf(gguf);
+    if (!tokenizer) return tokenizer.error();
+    impl->tokenizer = std::move(tokenizer.value());
+    const std::string_view chatTemplate = gguf.getString("tokenizer.chat_template").value_or("");
+    auto detected = detectChatFormat(chatTemplate, impl->tokenizer->findToken("<|start_header_id|>").has_value());
+    impl->chatFormat = std::move(detected.format);
+    std::vector<std::string> notices;
+    if (!detected.notice.empty()) notices.push_back(detected.notice);
+    report(options, 0.15f);
+
+    // 4. The backend. Auto takes a real GPU when there is one; a software Vulkan device (lavapipe)
+    //    would only be slower than the CPU backend.
+    const uint32_t context = options.contextLength ? options.contextLength
+                                                   : std::min<uint32_t>(impl->config.trainedContext ? impl->config.trainedContext : 4096, 4096);
+    bool useVulkan = options.backend == BackendChoice::Vulkan;
+#ifdef HEARTH_HAVE_VULKAN
+    if (options.backend == BackendChoice::Auto) {
+        const auto list = listVulkanDevices();
+        useVulkan = std::any_of(list.begin(), list.end(), [&](const DeviceInfo& d) {
+            return d.type != "cpu" && (options.deviceIndex < 0 || d.index == options.deviceIndex);
+        });
+        if (!useVulkan) notices.push_back("No Vulkan GPU found; running on the CPU (slower).");
+    }
+    if (useVulkan) {
+        VulkanOptions vulkan;
+        vulkan.deviceIndex = options.deviceIndex;
+        vulkan.contextLength = context;
+        vulkan.progress = [&](float f) { report(options, 0.15f + 0.8f * f); };
+        auto backend = createVulkanBackend(gguf, impl->weights, impl->config, vulkan);
+        if (backend) {
+            impl->backend = std::move(backend.value());
+        } else if (options.backend == BackendChoice::Vulkan) {
+            return backend.error();
+        } else {
+            notices.push_back("The GPU could not be used (" + backend.error().message + "); running on the CPU.");
+        }
+    }
+#else
+    if (useVulkan) return makeError(ErrorCode::NoDevice, "this build of Hearth has no Vulkan backend");
+    if (options.backend == BackendChoice::Auto) notices.push_back("This build has no Vulkan backend; running on the CPU.");
+#endif
+    if (!impl->backend) {
+        CpuOptions cpu;
+        cpu.contextLength = context;
+        cpu.threads = options.threads;
+        auto backend = createCpuBackend(impl->weights, impl->config, cpu);
+        if (!backend) return backend.error();
+        impl->backend = std::move(backend.value());
+    }
+    report(options, 0.95f);
+
+    // 5. What the UI shows about the model.
+    ModelInfo& info = impl->info;
+    info.name = impl->config.name;
+    info.path = options.modelPath;
+    info.architecture = architecture;
+    for (const auto& t : gguf.tensors()) info.parameterCount += t.elementCount;
+    info.quantization = fileTypeName(gguf.getUint("general.file_type").value_or(~0ull));
+    if (info.quantization.empty()) info.quantization = dominantType(gguf);
+    info.contextLength = impl->backend->contextLength();
+    info.trainedContext = impl->config.trainedContext;
+    info.vocabSize = static_cast<uint32_t>(impl->tokenizer->vocabSize());
+    info.backend = impl->backend->kind();
+    info.deviceName = impl->backend->deviceName();
+    info.chatFormat = std::string(impl->chatFormat->name());
+    for (size_t i = 0; i < notices.size(); ++i) info.notice += (i ? " " : "") + notices[i];
+
+    impl->logits.assign(impl->backend->vocabSize(), 0.0f);
+    m_impl = std::move(impl);
+    report(options, 1.0f);
+    return Ok{};
+}
+
+void Engine::unload() { m_impl = std::make_unique<Impl>(); }
+
+bool Engine::loaded() const { return m_impl->isLoaded(); }
+
+const ModelInfo& Engine::info() const { return m_impl->info; }
+
+Result<uint32_t> Engine::countTokens(std::string_view text) const
+{
+    if (!m_impl->tokenizer) return makeError(ErrorCode::InvalidArgument, "no model is loaded");
+    return static_cast<uint32_t>(m_impl->tokenizer->encode(text, false, false).size());
+}
+
+void Engine::resetCache() { m_impl->cached.clear(); }
+
+}  // namespace hearth
