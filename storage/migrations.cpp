@@ -57,11 +57,13 @@ CREATE TABLE settings (
 
 // v2: full-text search over message text. The index reads the text from messages (external content)
 // and holds only messages that are not streaming: a reply is indexed once it finishes or is marked
-// interrupted, so checkpoints cost no index work. The triggers keep that invariant.
+// interrupted, so checkpoints cost no index work. The triggers keep that invariant. Prefix indexes
+// for 2 and 3 characters keep search-as-you-type fast on short prefixes.
 const char* const kV2 = R"sql(
 CREATE VIRTUAL TABLE messages_fts USING fts5 (
     content, content = 'messages', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
 );
 CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.status != 'streaming' BEGIN
     INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);

@@ -32,28 +32,42 @@ std::string toFtsQuery(const std::string& text, const std::string& joiner, bool 
     return query;
 }
 
+namespace {
+
+// Best-first ranks the newest kRankWindow matching messages by bm25: a word found in almost every
+// message would otherwise cost a bm25 score per match (seconds over 500,000 messages). Rarer queries
+// have fewer matches than the window and are ranked exactly.
+constexpr int kRankWindow = 1000;
+
+}  // namespace
+
 Result<std::vector<SearchHit>> searchMessages(Database& db, const std::string& query, const SearchOptions& options)
 {
     std::vector<SearchHit> hits;
     std::string match = toFtsQuery(query, " ", true);
-    if (match.empty()) return hits;
-    std::string sql =
-        "SELECT m.conversation_id, c.title, m.id, m.role, snippet(messages_fts, 0, ?, ?, '…', ?), m.created_at, "
-        "bm25(messages_fts) AS score "
-        "FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
-        "JOIN conversations c ON c.id = m.conversation_id "
-        "WHERE messages_fts MATCH ? AND c.deleted_at IS NULL";
-    if (options.conversationId) sql += " AND m.conversation_id = ?";
-    sql += options.newestFirst ? " ORDER BY messages_fts.rowid DESC" : " ORDER BY score, m.id DESC";
-    sql += " LIMIT ?";
+    if (match.empty() || options.limit <= 0) return hits;
+
+    // Step 1: which messages, in which order. The conversation scope goes inside the FTS query
+    // (rowid IN ...) so the window holds only that conversation's matches.
+    std::string scope = options.conversationId ? " AND rowid IN (SELECT id FROM messages WHERE conversation_id = ?2)" : "";
+    std::string sql;
+    if (options.newestFirst) {
+        // FTS5 walks its doclists in descending rowid order: no score and no sort needed.
+        sql = "SELECT m.conversation_id, c.title, m.id, m.role, m.created_at, 0.0 "
+              "FROM messages_fts f JOIN messages m ON m.id = f.rowid JOIN conversations c ON c.id = m.conversation_id "
+              "WHERE messages_fts MATCH ?1" + std::string(options.conversationId ? " AND m.conversation_id = ?2" : "") +
+              " AND c.deleted_at IS NULL ORDER BY f.rowid DESC LIMIT ?3";
+    } else {
+        sql = "SELECT m.conversation_id, c.title, m.id, m.role, m.created_at, w.score "
+              "FROM (SELECT rowid, bm25(messages_fts) AS score FROM messages_fts WHERE messages_fts MATCH ?1" + scope +
+              "      ORDER BY rowid DESC LIMIT " + std::to_string(kRankWindow) + ") w "
+              "JOIN messages m ON m.id = w.rowid JOIN conversations c ON c.id = m.conversation_id "
+              "WHERE c.deleted_at IS NULL ORDER BY w.score, m.id DESC LIMIT ?3";
+    }
     Statement st(db.handle(), sql);
-    int index = 1;
-    st.bind(index++, options.highlightOpen);
-    st.bind(index++, options.highlightClose);
-    st.bind(index++, options.snippetTokens);
-    st.bind(index++, match);
-    if (options.conversationId) st.bind(index++, options.conversationId);
-    st.bind(index++, options.limit);
+    st.bind(1, match);
+    if (options.conversationId) st.bind(2, options.conversationId);
+    st.bind(3, options.limit);
     int rc;
     while ((rc = st.step()) == SQLITE_ROW) {
         SearchHit hit;
@@ -61,12 +75,23 @@ Result<std::vector<SearchHit>> searchMessages(Database& db, const std::string& q
         hit.conversationTitle = st.text(1);
         hit.messageId = st.i64(2);
         hit.role = st.text(3);
-        hit.snippet = st.text(4);
-        hit.createdAt = st.i64(5);
-        hit.score = st.f64(6);
+        hit.createdAt = st.i64(4);
+        hit.score = st.f64(5);
         hits.push_back(std::move(hit));
     }
     if (rc != SQLITE_DONE) return db.lastError("search failed");
+
+    // Step 2: a highlighted snippet for each hit only (FTS5 seeks the row by rowid).
+    Statement snippet(db.handle(), "SELECT snippet(messages_fts, 0, ?, ?, '…', ?) FROM messages_fts "
+                                   "WHERE messages_fts MATCH ? AND rowid = ?");
+    for (SearchHit& hit : hits) {
+        snippet.reset();
+        snippet.bind(1, options.highlightOpen).bind(2, options.highlightClose).bind(3, options.snippetTokens);
+        snippet.bind(4, match).bind(5, hit.messageId);
+        rc = snippet.step();
+        if (rc == SQLITE_ROW) hit.snippet = snippet.text(0);
+        else if (rc != SQLITE_DONE) return db.lastError("search failed");
+    }
     return hits;
 }
 

@@ -17,7 +17,9 @@ namespace hearth::storage {
 struct SearchOptions {
     int limit = 50;
     std::int64_t conversationId = 0;  // 0: all conversations
-    bool newestFirst = false;         // false: best bm25 first; true: newest message first
+    // false: best bm25 first among the newest 1,000 matching messages (all of them for any but the
+    // commonest words); true: newest message first.
+    bool newestFirst = false;
     std::string highlightOpen = "[";  // around each matched word in the snippet
     std::string highlightClose = "]";
     int snippetTokens = 12;  // words of context in the snippet
