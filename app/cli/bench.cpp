@@ -1,0 +1,194 @@
+// hearth-cli bench -m MODEL [-p 512] [-n 128] [--backend cpu|vulkan] [--device N] [-t THREADS] [--json]
+// Prints, like llama-bench, prompt processing (pp) and decode (tg) tokens/s with the device name, the
+// device's copy bandwidth (the copy shader over a large buffer on Vulkan, memcpy on the CPU; bytes read
+// + written per second) and the fraction of it the decode achieves (weight bytes read per token x
+// tokens/s / copy bandwidth). A program, not a test: numbers depend on the machine.
+#include "args.h"
+#include "command.h"
+
+#include "cpu/cpu_backend.h"
+#include "gguf/gguf.h"
+#include "model/llama_config.h"
+#include "model/llama_weights.h"
+#include "vulkan/vulkan_backend.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool parseInt(const std::string& text, int& out)
+{
+    try {
+        size_t used = 0;
+        out = std::stoi(text, &used);
+        return used == text.size();
+    } catch (...) {
+        return false;
+    }
+}
+
+int fail(const std::string& message)
+{
+    std::fprintf(stderr, "bench: %s\n", message.c_str());
+    return 1;
+}
+
+// Bytes one decode step reads: every layer matrix and norm, the output norm and matrix (the
+// embedding table only contributes one row).
+uint64_t weightBytesPerToken(const hearth::LlamaWeights& w)
+{
+    auto bytes = [](const hearth::TensorView& t) { return uint64_t(t.rows) * t.rowBytes; };
+    uint64_t total = bytes(w.output) + bytes(w.outputNorm);
+    for (const auto& l : w.layers)
+        total += bytes(l.attnNorm) + bytes(l.wq) + bytes(l.wk) + bytes(l.wv) + bytes(l.wo) + bytes(l.ffnNorm) +
+                 bytes(l.ffnGate) + bytes(l.ffnUp) + bytes(l.ffnDown);
+    return total;
+}
+
+// memcpy over two 256 MiB buffers, best of a few runs, counting bytes read + written.
+double cpuCopyBandwidth()
+{
+    const size_t bytes = 256ull << 20;
+    std::vector<char> a(bytes, 1), b(bytes, 0);
+    double best = 1e30;
+    for (int run = 0; run < 4; ++run) {
+        const auto start = Clock::now();
+        std::memcpy(b.data(), a.data(), bytes);
+        const double s = std::chrono::duration<double>(Clock::now() - start).count();
+        if (run > 0)
+            best = std::min(best, s);
+        a[run] = b[bytes - 1 - run];  // keep the copies observable
+    }
+    return 2.0 * double(bytes) / best / 1e9;
+}
+
+std::string jsonEscape(const std::string& s)
+{
+    std::string out;
+    for (char c : s) {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        if (static_cast<unsigned char>(c) >= 0x20)
+            out += c;
+    }
+    return out;
+}
+
+int runBench(const std::vector<std::string>& argv)
+{
+    // Step 1: options.
+    const hearth::cli::Args args(argv, {"-m", "-p", "-n", "--backend", "--device", "-t"});
+    const auto model = args.value("-m");
+    const std::string backendName = args.value("--backend", "vulkan");
+    int prompt = 512, decode = 128, device = -1, threads = 0;
+    if (!args.error().empty() || !model || !args.positionals().empty() ||
+        (backendName != "cpu" && backendName != "vulkan") || !parseInt(args.value("-p", "512"), prompt) ||
+        !parseInt(args.value("-n", "128"), decode) || !parseInt(args.value("--device", "-1"), device) ||
+        !parseInt(args.value("-t", "0"), threads) || prompt < 1 || decode < 1) {
+        if (!args.error().empty())
+            std::fprintf(stderr, "bench: %s\n", args.error().c_str());
+        std::fprintf(stderr, "usage: hearth-cli bench -m MODEL [-p 512] [-n 128] [--backend cpu|vulkan] "
+                             "[--device N] [-t THREADS] [--json]\n");
+        return 2;
+    }
+    const bool json = args.has("--json");
+
+    // Step 2: model and backend, with a context for the prompt and the decoded tokens.
+    auto file = hearth::GgufFile::open(*model);
+    if (!file)
+        return fail(file.error().message);
+    auto config = hearth::LlamaConfig::fromGguf(**file);
+    if (!config)
+        return fail(config.error().message);
+    auto weights = hearth::LlamaWeights::bind(**file, *config);
+    if (!weights)
+        return fail(weights.error().message);
+    const uint32_t context = uint32_t(prompt + decode);
+    hearth::Result<std::unique_ptr<hearth::Backend>> backend = hearth::makeError(hearth::ErrorCode::Internal, "");
+    if (backendName == "cpu") {
+        hearth::CpuOptions options;
+        options.contextLength = context;
+        options.threads = threads;
+        backend = hearth::createCpuBackend(*weights, *config, options);
+    } else {
+        hearth::VulkanOptions options;
+        options.deviceIndex = device;
+        options.contextLength = context;
+        backend = hearth::createVulkanBackend(**file, *weights, *config, options);
+    }
+    if (!backend)
+        return fail(backend.error().message);
+    hearth::Backend& b = **backend;
+
+    // Step 3: prompt processing — `prompt` tokens in one call, logits of the last.
+    const uint32_t vocab = b.vocabSize();
+    std::vector<int32_t> tokens(prompt);
+    for (int i = 0; i < prompt; ++i)
+        tokens[i] = int32_t((uint64_t(i) * 7919 + 13) % vocab);
+    std::vector<float> logits(vocab);
+    auto start = Clock::now();
+    if (auto s = b.forward(tokens, 0, logits); !s.ok())
+        return fail(s.error().message);
+    const double ppSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+    // Step 4: decode — `decode` single-token steps after the prompt, each feeding back its argmax.
+    start = Clock::now();
+    for (int i = 0; i < decode; ++i) {
+        const int32_t next = int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
+        if (auto s = b.forward(std::span(&next, 1), uint32_t(prompt + i), logits); !s.ok())
+            return fail(s.error().message);
+    }
+    const double tgSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+    // Step 5: copy bandwidth and the decode's fraction of it.
+    double bandwidth = 0;
+    if (backendName == "cpu") {
+        bandwidth = cpuCopyBandwidth();
+    } else {
+        auto measured = hearth::measureVulkanCopyBandwidth(device, 256ull << 20);
+        if (!measured)
+            return fail(measured.error().message);
+        bandwidth = *measured;
+    }
+    const double pp = prompt / ppSeconds;
+    const double tg = decode / tgSeconds;
+    const uint64_t weightBytes = weightBytesPerToken(*weights);
+    const double fraction = double(weightBytes) * tg / (bandwidth * 1e9);
+
+    // Step 6: print.
+    if (json) {
+        std::printf("{\"model\": \"%s\", \"device\": \"%s\", \"backend\": \"%s\", \"pp_tokens\": %d, \"tg_tokens\": %d, "
+                    "\"pp_tokens_per_s\": %.3f, \"tg_tokens_per_s\": %.3f, \"copy_bandwidth_gb_s\": %.3f, "
+                    "\"decode_bandwidth_fraction\": %.4f, \"weight_bytes_per_token\": %llu}\n",
+                    jsonEscape(*model).c_str(), jsonEscape(b.deviceName()).c_str(), backendName.c_str(), prompt, decode,
+                    pp, tg, bandwidth, fraction, static_cast<unsigned long long>(weightBytes));
+        return 0;
+    }
+    std::printf("| %-28s | %9s | %-7s | %-32s | %-6s | %10s |\n", "model", "size", "backend", "device", "test", "t/s");
+    std::printf("| %.28s | %9s | %.7s | %.32s | %.6s | %10s |\n", "-----------------------------", "---------",
+                "-------", "--------------------------------", "------", "----------");
+    const std::string name = config->name.substr(0, 28);
+    char size[32];
+    std::snprintf(size, sizeof size, "%.2f GiB", double((*file)->fileSize()) / double(1ull << 30));
+    std::printf("| %-28s | %9s | %-7s | %-32.32s | pp%-4d | %10.2f |\n", name.c_str(), size, backendName.c_str(),
+                b.deviceName().c_str(), prompt, pp);
+    std::printf("| %-28s | %9s | %-7s | %-32.32s | tg%-4d | %10.2f |\n", name.c_str(), size, backendName.c_str(),
+                b.deviceName().c_str(), decode, tg);
+    std::printf("\ncopy bandwidth: %.2f GB/s (read + write); decode reads %.1f MiB per token = %.2f GB/s, "
+                "%.1f%% of copy bandwidth\n",
+                bandwidth, double(weightBytes) / double(1 << 20), double(weightBytes) * tg / 1e9, 100.0 * fraction);
+    return 0;
+}
+
+}  // namespace
+
+HEARTH_CLI_COMMAND("bench", "prompt and decode speed, copy bandwidth (-m MODEL [-p 512] [-n 128] "
+                            "[--backend cpu|vulkan] [--device N] [--json])",
+                   runBench);
