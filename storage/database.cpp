@@ -222,6 +222,21 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
     return db;
 }
 
+std::string openNotice(const OpenReport& report)
+{
+    std::string notice;
+    if (!report.corruptCopyPath.empty())
+        notice = "Hearth's database was damaged and could not be used. It was kept, unchanged, as " +
+                 report.corruptCopyPath + "; a new, empty database was started.";
+    if (report.interruptedReplies > 0) {
+        if (!notice.empty()) notice += ' ';
+        notice += std::to_string(report.interruptedReplies) +
+                  (report.interruptedReplies == 1 ? " reply was" : " replies were") +
+                  " interrupted when Hearth last stopped; the text written so far was kept.";
+    }
+    return notice;
+}
+
 Database::Database(Database&& other) noexcept
     : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)),
       m_report(std::move(other.m_report)), m_readOnly(other.m_readOnly)

@@ -50,6 +50,10 @@ struct OpenReport {
     int interruptedReplies = 0;   // streaming replies marked interrupted by the start-up recovery
 };
 
+// A sentence for the user about what open() had to do ("" when nothing worth saying happened):
+// where a corrupt database was kept, how many replies were interrupted.
+std::string openNotice(const OpenReport& report);
+
 class Database {
 public:
     static Result<Database> open(const std::string& path, const OpenOptions& options = {});

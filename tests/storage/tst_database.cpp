@@ -61,6 +61,7 @@ private slots:
         QCOMPARE(db->openReport().toVersion, kSchemaVersion);
         QVERIFY(db->openReport().created);
         QVERIFY(db->openReport().corruptCopyPath.empty());
+        QCOMPARE(openNotice(db->openReport()), std::string());
         QCOMPARE(db->schemaVersion(), kSchemaVersion);
         QCOMPARE(scalar(db->handle(), "PRAGMA journal_mode"), std::string("wal"));
         QCOMPARE(scalar(db->handle(), "PRAGMA foreign_keys"), std::string("1"));
@@ -119,6 +120,7 @@ private slots:
 
         if (version >= 1) {
             QCOMPARE(db->openReport().interruptedReplies, 1);
+            QVERIFY(openNotice(db->openReport()).find("1 reply was interrupted") != std::string::npos);
             Result<std::vector<Message>> thread = Messages(*db).thread(1);
             QVERIFY(thread.ok());
             QCOMPARE(thread->size(), size_t(2));
@@ -195,6 +197,7 @@ private slots:
         QVERIFY(report.corruptCopyPath.find(temp.dbPath() + ".corrupt-") == 0);
         QVERIFY(!report.corruptDetail.empty());
         QCOMPARE(fileBytes(report.corruptCopyPath), bytes);  // kept exactly as found
+        QVERIFY(openNotice(report).find(report.corruptCopyPath) != std::string::npos);  // the user is told where
         QVERIFY(report.created);
         QCOMPARE(*Conversations(*db).count(), std::int64_t(0));
         QCOMPARE(*db->integrityCheck(), std::string("ok"));
