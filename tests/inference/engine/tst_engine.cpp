@@ -18,12 +18,13 @@ QJsonObject reference(const QString& model)
     return QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/" + model + ".json"))).object();
 }
 
-std::unique_ptr<Engine> loadEngine(const QString& model, uint32_t context = 0)
+std::unique_ptr<Engine> loadEngine(const QString& model, uint32_t context = 0,
+                                   BackendChoice backend = BackendChoice::Cpu)
 {
     auto engine = std::make_unique<Engine>();
     LoadOptions options;
     options.modelPath = test::testdata("models/" + model + ".gguf").toStdString();
-    options.backend = BackendChoice::Cpu;
+    options.backend = backend;
     options.threads = 1;  // these models are tiny: one thread beats synchronising two
     options.contextLength = context;
     const auto status = engine->load(options);
@@ -94,6 +95,33 @@ private slots:
         QCOMPARE(QString::fromStdString(r.text), ref["greedy_text"].toString());
         QVERIFY(r.stats.decodeTokensPerSecond > 0);
         QVERIFY(r.stats.prefillTokensPerSecond > 0);
+    }
+
+    // The same through the Vulkan backend, on whatever device there is (lavapipe on CI).
+    void storiesReferenceContinuationVulkan()
+    {
+        const auto devices = Engine::devices();
+        const bool haveVulkan = std::any_of(devices.begin(), devices.end(), [](const DeviceInfo& d) { return d.index >= 0; });
+        if (!haveVulkan) {
+            if (test::vulkanRequired()) QFAIL("HEARTH_REQUIRE_VULKAN=1 but there is no Vulkan device");
+            QSKIP("no Vulkan device");
+        }
+        const QJsonObject ref = reference("stories260K");
+        auto engine = loadEngine("stories260K", 0, BackendChoice::Vulkan);
+        QVERIFY(engine);
+        QCOMPARE(engine->info().backend, std::string("vulkan"));
+        GenerateRequest request;
+        request.useChat = false;
+        request.rawPrompt = ref["prompt"].toString().toStdString();
+        request.sampler = greedy();
+        request.maxTokens = static_cast<uint32_t>(ref["greedy_tokens"].toArray().size());
+        const Run r = run(*engine, request);
+        QVERIFY2(r.ok, r.error.c_str());
+        QCOMPARE(QString::fromStdString(r.text), ref["greedy_text"].toString());
+        // A second turn on the device reuses its KV cache too.
+        const Run again = run(*engine, request);
+        QCOMPARE(again.stats.reusedTokens, again.stats.promptTokens - 1);
+        QCOMPARE(again.text, r.text);
     }
 
     // The synthetic Llama 3.1 model on its chat prompt (special tokens parsed): the greedy tokens
