@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #if defined(__x86_64__)
@@ -237,8 +238,9 @@ HEARTH_AVX2 void rowDotQ8Avx2(const uint8_t* row, uint32_t cols, const BlockQ8x*
 bool haveAvx2()
 {
 #ifdef HEARTH_X86
-    static const bool available =
-        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    // HEARTH_CPU_NO_AVX2=1 forces the portable code (so the tests cover it on AVX2 machines too).
+    static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                                  __builtin_cpu_supports("f16c") && !std::getenv("HEARTH_CPU_NO_AVX2");
     return available;
 #else
     return false;

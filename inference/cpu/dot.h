@@ -21,6 +21,21 @@ struct BlockQ8x {
 
 void quantizeRowQ8(const float* x, BlockQ8x* out, uint32_t n);  // n a multiple of 32
 
+// Activations quantized to 8 bits per 256-element super-block (ggml's block_q8_K), with the sum of
+// each 32-run (the K-quant mins multiply it): what Q4_K, Q5_K and Q6_K rows meet on AVX2 CPUs.
+struct BlockQ8K {
+    float d;
+    int32_t sums[8];
+    int8_t qs[256];
+};
+
+void quantizeRowQ8K(const float* x, BlockQ8K* out, uint32_t n);  // n a multiple of 256
+// True when `type` rows run against BlockQ8K activations on this CPU (else the float path).
+bool usesQ8KActivations(TensorType type);
+// Q4_K, Q5_K, Q6_K rows against BlockQ8K activations (AVX2 only; see usesQ8KActivations).
+void rowDotQ8K(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8K* xq, size_t xqStride,
+               uint32_t nTokens, float* out, size_t outStride);
+
 // out[t * outStride] = dot(row, x + t * xStride) for t < nTokens (≤ kTokenGroup).
 // Float activations: F32, F16, BF16 rows (any length) and Q4_K, Q5_K, Q6_K rows.
 void rowDotFloat(TensorType type, const uint8_t* row, uint32_t cols, const float* x, size_t xStride,

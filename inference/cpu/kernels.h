@@ -15,9 +15,10 @@ class ThreadPool;
 void rmsNorm(float* out, const float* x, const float* weight, uint32_t n, uint32_t rows, float eps);
 
 // out[t][r] = dot(w.row(r), x[t]) for t < nTokens, r < w.rows; x is (nTokens, w.cols), out is
-// (nTokens, w.rows). Quantized rows are dequantized block by block inside the dot product (Q4_0/Q8_0
-// rows meet the activations quantized to 8 bits per 32-block, as llama.cpp does). Weights are read
-// once per call whatever nTokens is. `pool` may be null (single thread).
+// (nTokens, w.rows). Quantized rows are dequantized block by block inside the dot product. As in
+// llama.cpp, Q4_0/Q8_0 rows meet the activations quantized to 8 bits per 32-block, and on AVX2 CPUs
+// K-quant rows meet them quantized to 8 bits per 256-block (elsewhere: f32 activations). Weights
+// are read once per 64 tokens. `pool` may be null (single thread).
 void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, ThreadPool* pool);
 
 // Rotates adjacent pairs (x[2i], x[2i+1]) of each head of one token at position `pos`:

@@ -20,22 +20,38 @@ void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, T
 {
     HEARTH_CHECK(w.data != nullptr);
     const uint32_t rows = w.rows, cols = w.cols;
+    // Which activations the rows meet: 8-bit per 32 (Q4_0/Q8_0), 8-bit per 256 (K-quants on AVX2),
+    // or the floats themselves.
     const bool q8 = usesQ8Activations(w.type);
+    const bool q8k = cpu::usesQ8KActivations(w.type);
 
-    // Step 1 (Q4_0/Q8_0 rows): quantize the activations to 8 bits per 32-block, once per call.
-    // The scratch grows to the largest batch and is then reused: no allocation per token.
-    thread_local std::vector<cpu::BlockQ8x> xq;
-    const uint32_t blocksPerToken = cols / 32;
-    // Workers must see the caller's scratch, not their own thread_local one.
-    cpu::BlockQ8x* xqData = nullptr;
+    // Step 1: quantize the activations once per call, in parallel over tokens. The scratch grows to
+    // the largest batch and is then reused: no allocation per token. Workers must see the caller's
+    // scratch (not their own thread_local one), hence the plain pointers.
+    thread_local std::vector<cpu::BlockQ8x> q8Scratch;
+    thread_local std::vector<cpu::BlockQ8K> q8kScratch;
+    const uint32_t q8PerToken = cols / 32, q8kPerToken = cols / 256;
+    cpu::BlockQ8x* xq = nullptr;
+    cpu::BlockQ8K* xqk = nullptr;
     if (q8) {
         HEARTH_CHECK(cols % 32 == 0);
-        if (xq.size() < size_t(nTokens) * blocksPerToken)
-            xq.resize(size_t(nTokens) * blocksPerToken);
-        xqData = xq.data();
+        if (q8Scratch.size() < size_t(nTokens) * q8PerToken)
+            q8Scratch.resize(size_t(nTokens) * q8PerToken);
+        xq = q8Scratch.data();
+    } else if (q8k) {
+        HEARTH_CHECK(cols % 256 == 0);
+        if (q8kScratch.size() < size_t(nTokens) * q8kPerToken)
+            q8kScratch.resize(size_t(nTokens) * q8kPerToken);
+        xqk = q8kScratch.data();
+    }
+    if (q8 || q8k) {
         auto quantize = [&](uint32_t begin, uint32_t end) {
-            for (uint32_t t = begin; t < end; ++t)
-                cpu::quantizeRowQ8(x + size_t(t) * cols, xqData + size_t(t) * blocksPerToken, cols);
+            for (uint32_t t = begin; t < end; ++t) {
+                if (q8)
+                    cpu::quantizeRowQ8(x + size_t(t) * cols, xq + size_t(t) * q8PerToken, cols);
+                else
+                    cpu::quantizeRowQ8K(x + size_t(t) * cols, xqk + size_t(t) * q8kPerToken, cols);
+            }
         };
         if (pool && nTokens > 1)
             pool->parallelFor(nTokens, 1, quantize);
@@ -50,8 +66,11 @@ void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, T
         auto rowRange = [&](uint32_t begin, uint32_t end) {
             for (uint32_t r = begin; r < end; ++r) {
                 if (q8)
-                    cpu::rowDotQ8(w.type, w.row(r), cols, xqData + size_t(t0) * blocksPerToken, blocksPerToken,
-                                  group, outGroup + r, rows);
+                    cpu::rowDotQ8(w.type, w.row(r), cols, xq + size_t(t0) * q8PerToken, q8PerToken, group,
+                                  outGroup + r, rows);
+                else if (q8k)
+                    cpu::rowDotQ8K(w.type, w.row(r), cols, xqk + size_t(t0) * q8kPerToken, q8kPerToken, group,
+                                   outGroup + r, rows);
                 else
                     cpu::rowDotFloat(w.type, w.row(r), cols, x + size_t(t0) * cols, cols, group, outGroup + r, rows);
             }
