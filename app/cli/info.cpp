@@ -2,7 +2,6 @@
 // shapes, tensor types, tokenizer, chat template. A bad file prints the reader's error and exits 1.
 #include "args.h"
 #include "command.h"
-
 #include "gguf/gguf.h"
 
 #include <cstdio>
@@ -15,7 +14,7 @@ using hearth::GgufFile;
 
 std::string humanBytes(double bytes)
 {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    const char* units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
     int unit = 0;
     while (bytes >= 1024 && unit < 4) {
         bytes /= 1024;
@@ -51,8 +50,9 @@ void printSummary(const GgufFile& f)
 {
     const std::string arch(f.getString("general.architecture").value_or("?"));
     std::printf("file:           %s\n", std::string(f.path()).c_str());
-    std::printf("size:           %s (%llu bytes), GGUF v%u, alignment %llu\n", humanBytes(double(f.fileSize())).c_str(),
-                static_cast<unsigned long long>(f.fileSize()), f.version(), static_cast<unsigned long long>(f.alignment()));
+    std::printf("size:           %s (%llu bytes), GGUF v%u, alignment %llu\n",
+        humanBytes(double(f.fileSize())).c_str(), static_cast<unsigned long long>(f.fileSize()), f.version(),
+        static_cast<unsigned long long>(f.alignment()));
     std::printf("architecture:   %s\n", arch.c_str());
     std::printf("name:           %s\n", std::string(f.getString("general.name").value_or("-")).c_str());
 
@@ -66,7 +66,7 @@ void printSummary(const GgufFile& f)
         entry.second += t.byteSize;
     }
     std::printf("parameters:     %s (%llu) in %zu tensors\n", humanCount(double(params)).c_str(),
-                static_cast<unsigned long long>(params), f.tensors().size());
+        static_cast<unsigned long long>(params), f.tensors().size());
     std::printf("tensor types:  ");
     for (const auto& [name, entry] : histogram)
         std::printf(" %s x%d (%s)", name.c_str(), entry.first, humanBytes(double(entry.second)).c_str());
@@ -78,39 +78,43 @@ void printSummary(const GgufFile& f)
     std::printf("context length: %s\n", archUint(f, arch, "context_length").c_str());
     std::printf("layers:         %s\n", archUint(f, arch, "block_count").c_str());
     std::printf("embedding:      %s, feed-forward %s\n", archUint(f, arch, "embedding_length").c_str(),
-                archUint(f, arch, "feed_forward_length").c_str());
+        archUint(f, arch, "feed_forward_length").c_str());
     const auto heads = f.getUint(arch + ".attention.head_count");
     const auto kvHeads = f.getUint(arch + ".attention.head_count_kv");
     const auto dim = f.getUint(arch + ".embedding_length");
     std::printf("heads:          %s query, %s key/value", archUint(f, arch, "attention.head_count").c_str(),
-                archUint(f, arch, "attention.head_count_kv").c_str());
+        archUint(f, arch, "attention.head_count_kv").c_str());
     if (heads && *heads && dim)
         std::printf(", head size %llu", static_cast<unsigned long long>(*dim / *heads));
     if (heads && kvHeads && *kvHeads)
         std::printf(" (grouped %llu:1)", static_cast<unsigned long long>(*heads / *kvHeads));
     std::printf("\n");
     if (const auto base = f.getFloat(arch + ".rope.freq_base"))
-        std::printf("rope base:      %g%s\n", *base, f.tensor("rope_freqs.weight") ? " with rope_freqs factors" : "");
+        std::printf(
+            "rope base:      %g%s\n", *base, f.tensor("rope_freqs.weight") ? " with rope_freqs factors" : "");
     if (const auto eps = f.getFloat(arch + ".attention.layer_norm_rms_epsilon"))
         std::printf("rms norm eps:   %g\n", *eps);
-    std::printf("tied embedding: %s\n", f.tensor("output.weight") || !f.tensor("token_embd.weight") ? "no" : "yes");
+    std::printf(
+        "tied embedding: %s\n", f.tensor("output.weight") || !f.tensor("token_embd.weight") ? "no" : "yes");
 
     // Tokenizer and chat template.
     const hearth::GgufArray* tokens = f.getArray("tokenizer.ggml.tokens");
     std::printf("tokenizer:      %s", std::string(f.getString("tokenizer.ggml.model").value_or("-")).c_str());
     if (const auto pre = f.getString("tokenizer.ggml.pre"))
         std::printf(" (pre %s)", std::string(*pre).c_str());
-    if (tokens)
-        std::printf(", %zu tokens", tokens->values.size());
+    if (tokens) std::printf(", %zu tokens", tokens->values.size());
     if (const hearth::GgufArray* merges = f.getArray("tokenizer.ggml.merges"))
         std::printf(", %zu merges", merges->values.size());
     std::printf("\n");
     if (const auto bos = f.getUint("tokenizer.ggml.bos_token_id"))
         std::printf("bos / eos:      %llu / %s\n", static_cast<unsigned long long>(*bos),
-                    f.getUint("tokenizer.ggml.eos_token_id") ? std::to_string(*f.getUint("tokenizer.ggml.eos_token_id")).c_str() : "-");
+            f.getUint("tokenizer.ggml.eos_token_id")
+                ? std::to_string(*f.getUint("tokenizer.ggml.eos_token_id")).c_str()
+                : "-");
     if (const auto tmpl = f.getString("tokenizer.chat_template")) {
         const std::string_view first = tmpl->substr(0, tmpl->find('\n'));
-        std::printf("chat template:  yes, %zu bytes; first line: %.*s\n", tmpl->size(), int(first.size()), first.data());
+        std::printf("chat template:  yes, %zu bytes; first line: %.*s\n", tmpl->size(), int(first.size()),
+            first.data());
     } else
         std::printf("chat template:  none\n");
 }
@@ -140,13 +144,14 @@ int runInfo(const std::vector<std::string>& argv)
             std::string shape;
             for (uint64_t d : t.shape)
                 shape += (shape.empty() ? "" : " x ") + std::to_string(d);
-            std::printf("  %-32s %-5s %-20s %12llu bytes at %llu\n", t.name.c_str(), std::string(hearth::typeName(t.type)).c_str(),
-                        shape.c_str(), static_cast<unsigned long long>(t.byteSize), static_cast<unsigned long long>(t.fileOffset));
+            std::printf("  %-32s %-5s %-20s %12llu bytes at %llu\n", t.name.c_str(),
+                std::string(hearth::typeName(t.type)).c_str(), shape.c_str(),
+                static_cast<unsigned long long>(t.byteSize), static_cast<unsigned long long>(t.fileOffset));
         }
     }
     return 0;
 }
 
-}  // namespace
+} // namespace
 
 HEARTH_CLI_COMMAND("info", "show what a GGUF model holds (--metadata, --tensors for everything)", runInfo);

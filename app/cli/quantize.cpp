@@ -2,7 +2,6 @@
 // f16, bf16, f32, q4_k_m, q5_k_m), choosing per-tensor types as llama-quantize does.
 #include "args.h"
 #include "command.h"
-
 #include "gguf/gguf.h"
 #include "gguf/gguf_quantize.h"
 
@@ -13,10 +12,11 @@ namespace {
 
 int runQuantize(const std::vector<std::string>& argv)
 {
-    const hearth::cli::Args args(argv, {"--threads"});
+    const hearth::cli::Args args(argv, { "--threads" });
     if (!args.error().empty() || args.positionals().size() != 3) {
-        std::fprintf(stderr, "usage: hearth-cli quantize IN.gguf OUT.gguf TYPE [--threads N]\n"
-                             "  TYPE: q4_0 q8_0 q4_k q5_k q6_k q4_k_m q5_k_m f16 bf16 f32\n");
+        std::fprintf(stderr,
+            "usage: hearth-cli quantize IN.gguf OUT.gguf TYPE [--threads N]\n"
+            "  TYPE: q4_0 q8_0 q4_k q5_k q6_k q4_k_m q5_k_m f16 bf16 f32\n");
         return 2;
     }
     const auto& pos = args.positionals();
@@ -42,20 +42,21 @@ int runQuantize(const std::vector<std::string>& argv)
         return 1;
     }
     const auto start = std::chrono::steady_clock::now();
-    const hearth::Status status = hearth::quantizeModel(
-        **input, pos[1], *mix, threads, [](const hearth::GgufTensorInfo& t, hearth::TensorType type, size_t i, size_t n) {
+    const hearth::Status status = hearth::quantizeModel(**input, pos[1], *mix, threads,
+        [](const hearth::GgufTensorInfo& t, hearth::TensorType type, size_t i, size_t n) {
             std::fprintf(stderr, "[%3zu/%zu] %-32s %-5s -> %s\n", i + 1, n, t.name.c_str(),
-                         std::string(hearth::typeName(t.type)).c_str(), std::string(hearth::typeName(type)).c_str());
+                std::string(hearth::typeName(t.type)).c_str(), std::string(hearth::typeName(type)).c_str());
         });
     if (!status) {
         std::fprintf(stderr, "hearth-cli quantize: %s\n", status.error().message.c_str());
         return 1;
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "wrote %s (%s) in %.2f s\n", pos[1].c_str(), std::string(hearth::quantMixName(*mix)).c_str(), seconds);
+    std::fprintf(stderr, "wrote %s (%s) in %.2f s\n", pos[1].c_str(),
+        std::string(hearth::quantMixName(*mix)).c_str(), seconds);
     return 0;
 }
 
-}  // namespace
+} // namespace
 
 HEARTH_CLI_COMMAND("quantize", "re-encode a model: quantize IN OUT q4_k_m|q8_0|f16|...", runQuantize);

@@ -16,35 +16,36 @@ namespace hearth {
 
 struct GgufFile::Impl {
     std::string path;
-    void* mapping = nullptr;  // owned when mapped from a file
+    void* mapping = nullptr; // owned when mapped from a file
     size_t mappingSize = 0;
     std::span<const uint8_t> bytes;
     gguf_detail::Contents contents;
-    std::unordered_map<std::string_view, size_t> keyIndex;     // into contents.metadata
-    std::unordered_map<std::string_view, size_t> tensorIndex;  // into contents.tensors
+    std::unordered_map<std::string_view, size_t> keyIndex; // into contents.metadata
+    std::unordered_map<std::string_view, size_t> tensorIndex; // into contents.tensors
 
     ~Impl()
     {
-        if (mapping)
-            munmap(mapping, mappingSize);
+        if (mapping) munmap(mapping, mappingSize);
     }
 
     Status load(std::span<const uint8_t> data)
     {
         bytes = data;
         auto parsed = gguf_detail::parse(bytes);
-        if (!parsed)
-            return parsed.error();
+        if (!parsed) return parsed.error();
         contents = std::move(parsed).value();
         for (size_t i = 0; i < contents.metadata.size(); ++i)
             keyIndex.emplace(contents.metadata[i].first, i);
         for (size_t i = 0; i < contents.tensors.size(); ++i)
             tensorIndex.emplace(contents.tensors[i].name, i);
-        return Ok{};
+        return Ok {};
     }
 };
 
-GgufFile::GgufFile() : m_impl(std::make_unique<Impl>()) {}
+GgufFile::GgufFile()
+    : m_impl(std::make_unique<Impl>())
+{
+}
 GgufFile::~GgufFile() = default;
 
 Result<std::unique_ptr<GgufFile>> GgufFile::open(const std::string& path)
@@ -53,9 +54,9 @@ Result<std::unique_ptr<GgufFile>> GgufFile::open(const std::string& path)
     if (fd < 0) {
         const int err = errno;
         return makeError(err == ENOENT ? ErrorCode::FileNotFound : ErrorCode::Io,
-                         path + ": cannot open: " + std::strerror(err));
+            path + ": cannot open: " + std::strerror(err));
     }
-    struct stat st {};
+    struct stat st { };
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);
         return makeError(ErrorCode::Io, path + ": not a regular file");
@@ -73,11 +74,10 @@ Result<std::unique_ptr<GgufFile>> GgufFile::open(const std::string& path)
         file->m_impl->mapping = mapping;
         file->m_impl->mappingSize = size;
     }
-    ::close(fd);  // the mapping keeps the file alive
+    ::close(fd); // the mapping keeps the file alive
     const auto* data = static_cast<const uint8_t*>(file->m_impl->mapping);
-    const Status loaded = file->m_impl->load({data, size});
-    if (!loaded)
-        return makeError(loaded.error().code, path + ": " + loaded.error().message);
+    const Status loaded = file->m_impl->load({ data, size });
+    if (!loaded) return makeError(loaded.error().code, path + ": " + loaded.error().message);
     return file;
 }
 
@@ -85,18 +85,35 @@ Result<std::unique_ptr<GgufFile>> GgufFile::fromBytes(std::span<const uint8_t> b
 {
     std::unique_ptr<GgufFile> file(new GgufFile());
     const Status loaded = file->m_impl->load(bytes);
-    if (!loaded)
-        return loaded.error();
+    if (!loaded) return loaded.error();
     return file;
 }
 
-uint32_t GgufFile::version() const { return m_impl->contents.version; }
-std::string_view GgufFile::path() const { return m_impl->path; }
-uint64_t GgufFile::fileSize() const { return m_impl->bytes.size(); }
-uint64_t GgufFile::alignment() const { return m_impl->contents.alignment; }
-uint64_t GgufFile::dataOffset() const { return m_impl->contents.dataOffset; }
+uint32_t GgufFile::version() const
+{
+    return m_impl->contents.version;
+}
+std::string_view GgufFile::path() const
+{
+    return m_impl->path;
+}
+uint64_t GgufFile::fileSize() const
+{
+    return m_impl->bytes.size();
+}
+uint64_t GgufFile::alignment() const
+{
+    return m_impl->contents.alignment;
+}
+uint64_t GgufFile::dataOffset() const
+{
+    return m_impl->contents.dataOffset;
+}
 
-const std::vector<std::pair<std::string, GgufValue>>& GgufFile::metadata() const { return m_impl->contents.metadata; }
+const std::vector<std::pair<std::string, GgufValue>>& GgufFile::metadata() const
+{
+    return m_impl->contents.metadata;
+}
 
 const GgufValue* GgufFile::find(std::string_view key) const
 {
@@ -107,8 +124,7 @@ const GgufValue* GgufFile::find(std::string_view key) const
 std::optional<std::string_view> GgufFile::getString(std::string_view key) const
 {
     const GgufValue* v = find(key);
-    if (const auto* s = v ? std::get_if<std::string_view>(v) : nullptr)
-        return *s;
+    if (const auto* s = v ? std::get_if<std::string_view>(v) : nullptr) return *s;
     return std::nullopt;
 }
 
@@ -133,20 +149,21 @@ std::optional<double> GgufFile::getFloat(std::string_view key) const
 std::optional<bool> GgufFile::getBool(std::string_view key) const
 {
     const GgufValue* v = find(key);
-    if (const auto* b = v ? std::get_if<bool>(v) : nullptr)
-        return *b;
+    if (const auto* b = v ? std::get_if<bool>(v) : nullptr) return *b;
     return std::nullopt;
 }
 
 const GgufArray* GgufFile::getArray(std::string_view key) const
 {
     const GgufValue* v = find(key);
-    if (const auto* a = v ? std::get_if<std::shared_ptr<GgufArray>>(v) : nullptr)
-        return a->get();
+    if (const auto* a = v ? std::get_if<std::shared_ptr<GgufArray>>(v) : nullptr) return a->get();
     return nullptr;
 }
 
-const std::vector<GgufTensorInfo>& GgufFile::tensors() const { return m_impl->contents.tensors; }
+const std::vector<GgufTensorInfo>& GgufFile::tensors() const
+{
+    return m_impl->contents.tensors;
+}
 
 const GgufTensorInfo* GgufFile::tensor(std::string_view name) const
 {
@@ -154,4 +171,4 @@ const GgufTensorInfo* GgufFile::tensor(std::string_view name) const
     return it == m_impl->tensorIndex.end() ? nullptr : &m_impl->contents.tensors[it->second];
 }
 
-}  // namespace hearth
+} // namespace hearth

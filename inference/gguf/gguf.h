@@ -18,14 +18,25 @@
 namespace hearth {
 
 enum class GgufValueType : uint32_t {
-    Uint8 = 0, Int8 = 1, Uint16 = 2, Int16 = 3, Uint32 = 4, Int32 = 5, Float32 = 6, Bool = 7,
-    String = 8, Array = 9, Uint64 = 10, Int64 = 11, Float64 = 12,
+    Uint8 = 0,
+    Int8 = 1,
+    Uint16 = 2,
+    Int16 = 3,
+    Uint32 = 4,
+    Int32 = 5,
+    Float32 = 6,
+    Bool = 7,
+    String = 8,
+    Array = 9,
+    Uint64 = 10,
+    Int64 = 11,
+    Float64 = 12,
 };
 
 // One metadata value. Arrays keep their element type; strings are views into the mapping.
 struct GgufArray;
 using GgufValue = std::variant<uint8_t, int8_t, uint16_t, int16_t, uint32_t, int32_t, float, bool,
-                               std::string_view, uint64_t, int64_t, double, std::shared_ptr<GgufArray>>;
+    std::string_view, uint64_t, int64_t, double, std::shared_ptr<GgufArray>>;
 
 struct GgufArray {
     GgufValueType elementType;
@@ -35,11 +46,11 @@ struct GgufArray {
 struct GgufTensorInfo {
     std::string name;
     TensorType type;
-    std::vector<uint64_t> shape;  // ggml order: shape[0] is the contiguous (row) dimension
+    std::vector<uint64_t> shape; // ggml order: shape[0] is the contiguous (row) dimension
     uint64_t elementCount = 0;
     uint64_t byteSize = 0;
-    uint64_t fileOffset = 0;      // absolute offset of the data in the file
-    const uint8_t* data = nullptr;  // into the mapping
+    uint64_t fileOffset = 0; // absolute offset of the data in the file
+    const uint8_t* data = nullptr; // into the mapping
 };
 
 class GgufFile {
@@ -57,7 +68,7 @@ public:
     std::string_view path() const;
     uint64_t fileSize() const;
     uint64_t alignment() const;
-    uint64_t dataOffset() const;  // start of the tensor data section
+    uint64_t dataOffset() const; // start of the tensor data section
 
     // Metadata in file order.
     const std::vector<std::pair<std::string, GgufValue>>& metadata() const;
@@ -68,7 +79,7 @@ public:
     std::optional<std::string_view> getString(std::string_view key) const;
     std::optional<uint64_t> getUint(std::string_view key) const;
     std::optional<int64_t> getInt(std::string_view key) const;
-    std::optional<double> getFloat(std::string_view key) const;  // any float or integer
+    std::optional<double> getFloat(std::string_view key) const; // any float or integer
     std::optional<bool> getBool(std::string_view key) const;
     const GgufArray* getArray(std::string_view key) const;
 
@@ -90,4 +101,4 @@ std::optional<double> valueAsFloat(const GgufValue& value);
 // Human-readable rendering of a value (for `hearth-cli info`); arrays are summarised.
 std::string describeValue(const GgufValue& value);
 
-}  // namespace hearth
+} // namespace hearth

@@ -18,8 +18,7 @@ int modelLayerCount(const GgufFile& file)
     int layers = 0;
     for (const GgufTensorInfo& t : file.tensors()) {
         int layer = -1;
-        if (std::sscanf(t.name.c_str(), "blk.%d.", &layer) == 1 && layer + 1 > layers)
-            layers = layer + 1;
+        if (std::sscanf(t.name.c_str(), "blk.%d.", &layer) == 1 && layer + 1 > layers) layers = layer + 1;
     }
     return layers;
 }
@@ -29,29 +28,27 @@ namespace {
 // Converts one tensor in chunks of rows: dequantize to f32 (unless it is f32), quantize, write.
 Status convertTensor(const GgufTensorInfo& t, TensorType type, GgufWriter& writer, unsigned threads)
 {
-    if (type == t.type)
-        return writer.writeData(t.data, t.byteSize);
+    if (type == t.type) return writer.writeData(t.data, t.byteSize);
     const size_t rowLength = t.shape[0];
     const size_t rows = t.elementCount / rowLength;
     const size_t srcRowBytes = rowBytes(t.type, rowLength);
     const size_t dstRowBytes = rowBytes(type, rowLength);
-    const size_t chunkRows = std::max<size_t>(1, (size_t(1) << 22) / rowLength);  // ~16 MB of f32
+    const size_t chunkRows = std::max<size_t>(1, (size_t(1) << 22) / rowLength); // ~16 MB of f32
     std::vector<float> values(std::min(rows, chunkRows) * rowLength);
     std::vector<uint8_t> encoded(std::min(rows, chunkRows) * dstRowBytes);
     for (size_t row = 0; row < rows; row += chunkRows) {
         const size_t n = std::min(chunkRows, rows - row);
         dequantize(t.type, t.data + row * srcRowBytes, values.data(), n * rowLength);
         quantizeRows(type, values.data(), encoded.data(), n, rowLength, threads);
-        if (Status st = writer.writeData(encoded.data(), n * dstRowBytes); !st)
-            return st;
+        if (Status st = writer.writeData(encoded.data(), n * dstRowBytes); !st) return st;
     }
-    return Ok{};
+    return Ok {};
 }
 
-}  // namespace
+} // namespace
 
 Status quantizeModel(const GgufFile& input, const std::string& outPath, QuantMix mix, unsigned threads,
-                     const QuantizeProgress& progress)
+    const QuantizeProgress& progress)
 {
     const int layers = modelLayerCount(input);
     const bool hasOutput = input.tensor("output.weight") != nullptr;
@@ -68,22 +65,19 @@ Status quantizeModel(const GgufFile& input, const std::string& outPath, QuantMix
     for (const GgufTensorInfo& t : input.tensors()) {
         const TensorType type = chooseTensorType(mix, t.name, t.shape, layers, hasOutput, t.type);
         if (!canQuantize(type))
-            return makeError(ErrorCode::Unsupported, "cannot encode tensor '" + t.name + "' as " + std::string(typeName(type)));
-        if (auto added = writer.addTensor(t.name, type, t.shape); !added)
-            return added.error();
+            return makeError(ErrorCode::Unsupported,
+                "cannot encode tensor '" + t.name + "' as " + std::string(typeName(type)));
+        if (auto added = writer.addTensor(t.name, type, t.shape); !added) return added.error();
         types.push_back(type);
     }
     Status status = writer.open(outPath);
     for (size_t i = 0; status && i < input.tensors().size(); ++i) {
-        if (progress)
-            progress(input.tensors()[i], types[i], i, types.size());
+        if (progress) progress(input.tensors()[i], types[i], i, types.size());
         status = convertTensor(input.tensors()[i], types[i], writer, threads);
     }
-    if (status)
-        status = writer.finish();
-    if (!status)
-        std::remove(outPath.c_str());  // never leave a half-written model behind
+    if (status) status = writer.finish();
+    if (!status) std::remove(outPath.c_str()); // never leave a half-written model behind
     return status;
 }
 
-}  // namespace hearth
+} // namespace hearth

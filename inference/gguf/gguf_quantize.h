@@ -14,9 +14,9 @@ namespace hearth {
 using QuantizeProgress = std::function<void(const GgufTensorInfo&, TensorType, size_t, size_t)>;
 
 Status quantizeModel(const GgufFile& input, const std::string& outPath, QuantMix mix, unsigned threads = 0,
-                     const QuantizeProgress& progress = {});
+    const QuantizeProgress& progress = {});
 
 // The number of transformer layers: <arch>.block_count, else the highest blk.N + 1.
 int modelLayerCount(const GgufFile& file);
 
-}  // namespace hearth
+} // namespace hearth

@@ -14,7 +14,7 @@ namespace hearth {
 
 namespace {
 
-constexpr float kWeightStd = 0.02f;  // keeps activations of a random model in a sane range
+constexpr float kWeightStd = 0.02f; // keeps activations of a random model in a sane range
 constexpr float kRopeBase = 500000.0f;
 constexpr uint32_t kContextLength = 131072;
 
@@ -28,7 +28,7 @@ uint64_t splitmix64(uint64_t& state)
 
 uint64_t hashName(std::string_view name)
 {
-    uint64_t h = 1469598103934665603ull;  // FNV-1a
+    uint64_t h = 1469598103934665603ull; // FNV-1a
     for (char c : name)
         h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
     return h;
@@ -39,7 +39,7 @@ uint64_t hashName(std::string_view name)
 void randomRow(uint64_t tensorSeed, uint64_t row, float scale, float* out, size_t n)
 {
     uint64_t state = tensorSeed ^ (row * 0xd1b54a32d192ed03ull);
-    const float k = scale * std::sqrt(3.0f) / 65536.0f;  // a 16-bit uniform has std 65536 / sqrt(12)
+    const float k = scale * std::sqrt(3.0f) / 65536.0f; // a 16-bit uniform has std 65536 / sqrt(12)
     for (size_t i = 0; i < n; ++i) {
         const uint64_t r = splitmix64(state);
         const int sum = int(r & 0xffff) + int((r >> 16) & 0xffff) + int((r >> 32) & 0xffff) + int(r >> 48);
@@ -49,7 +49,7 @@ void randomRow(uint64_t tensorSeed, uint64_t row, float scale, float* out, size_
 
 struct PlannedTensor {
     std::string name;
-    std::vector<uint64_t> shape;  // ggml order
+    std::vector<uint64_t> shape; // ggml order
     TensorType type;
     enum class Fill { Random, Ones, RopeFactors } fill;
 };
@@ -60,22 +60,21 @@ std::vector<PlannedTensor> planTensors(const SynthShape& s, uint32_t vocab, int 
     const auto qDim = uint64_t(s.heads) * headDim, kvDim = uint64_t(s.kvHeads) * headDim;
     using F = PlannedTensor::Fill;
     std::vector<PlannedTensor> plan;
-    plan.push_back({"token_embd.weight", {dim, vocab}, TensorType::F32, F::Random});
-    if (!s.tiedEmbeddings)
-        plan.push_back({"output.weight", {dim, vocab}, TensorType::F32, F::Random});
-    plan.push_back({"output_norm.weight", {dim}, TensorType::F32, F::Ones});
-    plan.push_back({"rope_freqs.weight", {uint64_t(headDim / 2)}, TensorType::F32, F::RopeFactors});
+    plan.push_back({ "token_embd.weight", { dim, vocab }, TensorType::F32, F::Random });
+    if (!s.tiedEmbeddings) plan.push_back({ "output.weight", { dim, vocab }, TensorType::F32, F::Random });
+    plan.push_back({ "output_norm.weight", { dim }, TensorType::F32, F::Ones });
+    plan.push_back({ "rope_freqs.weight", { uint64_t(headDim / 2) }, TensorType::F32, F::RopeFactors });
     for (int l = 0; l < s.layers; ++l) {
         const std::string p = "blk." + std::to_string(l) + ".";
-        plan.push_back({p + "attn_norm.weight", {dim}, TensorType::F32, F::Ones});
-        plan.push_back({p + "attn_q.weight", {dim, qDim}, TensorType::F32, F::Random});
-        plan.push_back({p + "attn_k.weight", {dim, kvDim}, TensorType::F32, F::Random});
-        plan.push_back({p + "attn_v.weight", {dim, kvDim}, TensorType::F32, F::Random});
-        plan.push_back({p + "attn_output.weight", {qDim, dim}, TensorType::F32, F::Random});
-        plan.push_back({p + "ffn_norm.weight", {dim}, TensorType::F32, F::Ones});
-        plan.push_back({p + "ffn_gate.weight", {dim, ffn}, TensorType::F32, F::Random});
-        plan.push_back({p + "ffn_up.weight", {dim, ffn}, TensorType::F32, F::Random});
-        plan.push_back({p + "ffn_down.weight", {ffn, dim}, TensorType::F32, F::Random});
+        plan.push_back({ p + "attn_norm.weight", { dim }, TensorType::F32, F::Ones });
+        plan.push_back({ p + "attn_q.weight", { dim, qDim }, TensorType::F32, F::Random });
+        plan.push_back({ p + "attn_k.weight", { dim, kvDim }, TensorType::F32, F::Random });
+        plan.push_back({ p + "attn_v.weight", { dim, kvDim }, TensorType::F32, F::Random });
+        plan.push_back({ p + "attn_output.weight", { qDim, dim }, TensorType::F32, F::Random });
+        plan.push_back({ p + "ffn_norm.weight", { dim }, TensorType::F32, F::Ones });
+        plan.push_back({ p + "ffn_gate.weight", { dim, ffn }, TensorType::F32, F::Random });
+        plan.push_back({ p + "ffn_up.weight", { dim, ffn }, TensorType::F32, F::Random });
+        plan.push_back({ p + "ffn_down.weight", { ffn, dim }, TensorType::F32, F::Random });
     }
     return plan;
 }
@@ -97,16 +96,16 @@ void setLlamaMetadata(GgufWriter& w, const SynthOptions& o, uint32_t vocab, int 
     w.setFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
     if (o.vocabulary)
         for (const auto& [key, value] : o.vocabulary->metadata())
-            if (key.starts_with("tokenizer."))
-                w.set(key, value);
+            if (key.starts_with("tokenizer.")) w.set(key, value);
     if (o.mix != QuantMix::F32 && o.mix != QuantMix::F16 && o.mix != QuantMix::BF16)
         w.setUint32("general.quantization_version", 2);
     w.setUint32("general.file_type", llamaFileType(o.mix));
 }
 
 // Fills rows [row, row + n) of a tensor and encodes them into `encoded`, threads splitting the rows.
-void fillChunk(const PlannedTensor& t, uint64_t tensorSeed, size_t row, size_t n, const std::vector<float>& ropeFactors,
-               unsigned threads, std::vector<float>& values, std::vector<uint8_t>& encoded)
+void fillChunk(const PlannedTensor& t, uint64_t tensorSeed, size_t row, size_t n,
+    const std::vector<float>& ropeFactors, unsigned threads, std::vector<float>& values,
+    std::vector<uint8_t>& encoded)
 {
     const size_t rowLength = t.shape[0];
     const size_t encodedRow = rowBytes(t.type, rowLength);
@@ -114,9 +113,15 @@ void fillChunk(const PlannedTensor& t, uint64_t tensorSeed, size_t row, size_t n
         for (size_t r = begin; r < end; ++r) {
             float* out = values.data() + r * rowLength;
             switch (t.fill) {
-            case PlannedTensor::Fill::Random: randomRow(tensorSeed, row + r, kWeightStd, out, rowLength); break;
-            case PlannedTensor::Fill::Ones: std::fill(out, out + rowLength, 1.0f); break;
-            case PlannedTensor::Fill::RopeFactors: std::copy(ropeFactors.begin(), ropeFactors.end(), out); break;
+            case PlannedTensor::Fill::Random:
+                randomRow(tensorSeed, row + r, kWeightStd, out, rowLength);
+                break;
+            case PlannedTensor::Fill::Ones:
+                std::fill(out, out + rowLength, 1.0f);
+                break;
+            case PlannedTensor::Fill::RopeFactors:
+                std::copy(ropeFactors.begin(), ropeFactors.end(), out);
+                break;
             }
             quantize(t.type, out, encoded.data() + r * encodedRow, rowLength);
         }
@@ -130,19 +135,18 @@ void fillChunk(const PlannedTensor& t, uint64_t tensorSeed, size_t row, size_t n
         w.join();
 }
 
-}  // namespace
+} // namespace
 
 std::optional<SynthShape> synthShape(std::string_view name)
 {
     static constexpr SynthShape shapes[] = {
-        {"1b", 16, 2048, 8192, 32, 8, 128256, true},
-        {"3b", 28, 3072, 8192, 24, 8, 128256, true},
-        {"8b", 32, 4096, 14336, 32, 8, 128256, false},
-        {"tiny", 2, 256, 768, 4, 1, 4096, false},
+        { "1b", 16, 2048, 8192, 32, 8, 128256, true },
+        { "3b", 28, 3072, 8192, 24, 8, 128256, true },
+        { "8b", 32, 4096, 14336, 32, 8, 128256, false },
+        { "tiny", 2, 256, 768, 4, 1, 4096, false },
     };
     for (const SynthShape& s : shapes)
-        if (s.name == name)
-            return s;
+        if (s.name == name) return s;
     return std::nullopt;
 }
 
@@ -182,8 +186,7 @@ Status synthesizeModel(const SynthOptions& o, const std::string& outPath)
     setLlamaMetadata(writer, o, vocab, headDim);
     for (PlannedTensor& t : plan) {
         t.type = chooseTensorType(o.mix, t.name, t.shape, s.layers, !s.tiedEmbeddings, TensorType::F32);
-        if (auto added = writer.addTensor(t.name, t.type, t.shape); !added)
-            return added.error();
+        if (auto added = writer.addTensor(t.name, t.type, t.shape); !added) return added.error();
     }
     const std::vector<float> ropeFactors = llama31RopeFactors(headDim, kRopeBase);
     const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -192,8 +195,7 @@ Status synthesizeModel(const SynthOptions& o, const std::string& outPath)
     std::vector<uint8_t> encoded;
     for (size_t i = 0; status && i < plan.size(); ++i) {
         const PlannedTensor& t = plan[i];
-        if (o.progress)
-            o.progress(t.name, t.type, i, plan.size());
+        if (o.progress) o.progress(t.name, t.type, i, plan.size());
         const size_t rowLength = t.shape[0];
         size_t rows = 1;
         for (size_t d = 1; d < t.shape.size(); ++d)
@@ -208,11 +210,9 @@ Status synthesizeModel(const SynthOptions& o, const std::string& outPath)
             status = writer.writeData(encoded.data(), n * rowBytes(t.type, rowLength));
         }
     }
-    if (status)
-        status = writer.finish();
-    if (!status)
-        std::remove(outPath.c_str());
+    if (status) status = writer.finish();
+    if (!status) std::remove(outPath.c_str());
     return status;
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -19,7 +19,7 @@ struct SynthShape {
     int ffn;
     int heads;
     int kvHeads;
-    uint32_t vocab;  // used when no vocabulary file gives the real count
+    uint32_t vocab; // used when no vocabulary file gives the real count
     bool tiedEmbeddings;
 };
 
@@ -30,7 +30,8 @@ struct SynthOptions {
     SynthShape shape;
     QuantMix mix = QuantMix::F16;
     uint64_t seed = 1;
-    const GgufFile* vocabulary = nullptr;  // tokenizer.* keys are copied from it; its token count sets the vocabulary
+    const GgufFile* vocabulary
+        = nullptr; // tokenizer.* keys are copied from it; its token count sets the vocabulary
     unsigned threads = 0;
     std::function<void(const std::string& tensor, TensorType type, size_t index, size_t count)> progress;
 };
@@ -41,4 +42,4 @@ Status synthesizeModel(const SynthOptions& options, const std::string& outPath);
 // factors 1 and 4, original context 8192 — as llama.cpp's converter computes them.
 std::vector<float> llama31RopeFactors(int headDim, float ropeBase);
 
-}  // namespace hearth
+} // namespace hearth

@@ -70,20 +70,19 @@ std::string quoted(std::string_view s, size_t limit)
         } else
             out += char(c);
     }
-    if (s.size() > limit)
-        out += "...";
+    if (s.size() > limit) out += "...";
     return out + "\"";
 }
 
 const char* valueTypeName(GgufValueType type)
 {
-    static const char* const names[] = {"u8", "i8", "u16", "i16", "u32", "i32", "f32", "bool",
-                                        "string", "array", "u64", "i64", "f64"};
+    static const char* const names[]
+        = { "u8", "i8", "u16", "i16", "u32", "i32", "f32", "bool", "string", "array", "u64", "i64", "f64" };
     const auto index = static_cast<uint32_t>(type);
     return index < std::size(names) ? names[index] : "?";
 }
 
-}  // namespace
+} // namespace
 
 std::string describeValue(const GgufValue& value)
 {
@@ -96,12 +95,11 @@ std::string describeValue(const GgufValue& value)
                 return quoted(v, 60);
             else if constexpr (std::is_same_v<T, std::shared_ptr<GgufArray>>) {
                 // Summarise: element type, length and the first few elements.
-                std::string out = std::string("[") + valueTypeName(v->elementType) + " x " +
-                                  std::to_string(v->values.size());
+                std::string out = std::string("[") + valueTypeName(v->elementType) + " x "
+                    + std::to_string(v->values.size());
                 for (size_t i = 0; i < v->values.size() && i < 4; ++i)
                     out += (i ? ", " : ": ") + describeValue(v->values[i]);
-                if (v->values.size() > 4)
-                    out += ", ...";
+                if (v->values.size() > 4) out += ", ...";
                 return out + "]";
             } else if constexpr (std::is_floating_point_v<T>) {
                 char buf[32];
@@ -113,4 +111,4 @@ std::string describeValue(const GgufValue& value)
         value);
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -14,26 +14,35 @@ GgufValueType valueType(const GgufValue& value)
     // The variant's alternatives are declared in GgufValueType order, except Uint64/Int64/Float64
     // and Array, which come after String.
     static constexpr GgufValueType byIndex[] = {
-        GgufValueType::Uint8,  GgufValueType::Int8,  GgufValueType::Uint16, GgufValueType::Int16,  GgufValueType::Uint32,
-        GgufValueType::Int32,  GgufValueType::Float32, GgufValueType::Bool, GgufValueType::String, GgufValueType::Uint64,
-        GgufValueType::Int64,  GgufValueType::Float64, GgufValueType::Array,
+        GgufValueType::Uint8,
+        GgufValueType::Int8,
+        GgufValueType::Uint16,
+        GgufValueType::Int16,
+        GgufValueType::Uint32,
+        GgufValueType::Int32,
+        GgufValueType::Float32,
+        GgufValueType::Bool,
+        GgufValueType::String,
+        GgufValueType::Uint64,
+        GgufValueType::Int64,
+        GgufValueType::Float64,
+        GgufValueType::Array,
     };
     return byIndex[value.index()];
 }
 
-}  // namespace
+} // namespace
 
-GgufWriter::GgufWriter(uint32_t alignment) : m_alignment(alignment)
+GgufWriter::GgufWriter(uint32_t alignment)
+    : m_alignment(alignment)
 {
     HEARTH_CHECK(alignment > 0 && (alignment & (alignment - 1)) == 0);
-    if (alignment != 32)
-        set("general.alignment", alignment);
+    if (alignment != 32) set("general.alignment", alignment);
 }
 
 GgufWriter::~GgufWriter()
 {
-    if (m_file)
-        std::fclose(m_file);
+    if (m_file) std::fclose(m_file);
 }
 
 GgufValue GgufWriter::ownedCopy(const GgufValue& value)
@@ -62,7 +71,10 @@ void GgufWriter::set(const std::string& key, const GgufValue& value)
     m_metadata.emplace_back(key, std::move(owned));
 }
 
-void GgufWriter::setString(const std::string& key, std::string_view value) { set(key, value); }
+void GgufWriter::setString(const std::string& key, std::string_view value)
+{
+    set(key, value);
+}
 
 void GgufWriter::remove(const std::string& key)
 {
@@ -72,24 +84,26 @@ void GgufWriter::remove(const std::string& key)
 bool GgufWriter::has(const std::string& key) const
 {
     for (const auto& kv : m_metadata)
-        if (kv.first == key)
-            return true;
+        if (kv.first == key) return true;
     return false;
 }
 
-Result<uint64_t> GgufWriter::addTensor(const std::string& name, TensorType type, const std::vector<uint64_t>& shape)
+Result<uint64_t> GgufWriter::addTensor(
+    const std::string& name, TensorType type, const std::vector<uint64_t>& shape)
 {
     if (m_file)
         return makeError(ErrorCode::Internal, "GgufWriter: tensor '" + name + "' declared after open()");
     const auto traits = typeTraits(static_cast<uint32_t>(type));
     if (!traits || shape.empty() || shape.size() > 4 || shape[0] % traits->blockElements != 0)
-        return makeError(ErrorCode::InvalidArgument, "GgufWriter: tensor '" + name + "' has a shape its type cannot hold");
+        return makeError(
+            ErrorCode::InvalidArgument, "GgufWriter: tensor '" + name + "' has a shape its type cannot hold");
     uint64_t elements = 1;
     for (uint64_t d : shape)
         if (d == 0 || __builtin_mul_overflow(elements, d, &elements))
-            return makeError(ErrorCode::InvalidArgument, "GgufWriter: tensor '" + name + "' has an invalid shape");
+            return makeError(
+                ErrorCode::InvalidArgument, "GgufWriter: tensor '" + name + "' has an invalid shape");
     const uint64_t bytes = elements / traits->blockElements * traits->blockBytes;
-    m_tensors.push_back({name, type, shape, bytes, m_dataSize});
+    m_tensors.push_back({ name, type, shape, bytes, m_dataSize });
     m_dataSize += (bytes + m_alignment - 1) / m_alignment * m_alignment;
     return bytes;
 }
@@ -101,17 +115,15 @@ Error GgufWriter::ioError(const std::string& what) const
 
 Status GgufWriter::writeBytes(const void* data, size_t bytes)
 {
-    if (bytes && std::fwrite(data, 1, bytes, m_file) != bytes)
-        return ioError("write failed");
+    if (bytes && std::fwrite(data, 1, bytes, m_file) != bytes) return ioError("write failed");
     m_written += bytes;
-    return Ok{};
+    return Ok {};
 }
 
 Status GgufWriter::writeString(std::string_view s)
 {
     const uint64_t length = s.size();
-    if (Status st = writeBytes(&length, 8); !st)
-        return st;
+    if (Status st = writeBytes(&length, 8); !st) return st;
     return writeBytes(s.data(), s.size());
 }
 
@@ -125,17 +137,15 @@ Status GgufWriter::writeValue(const GgufValue& value)
             else if constexpr (std::is_same_v<T, std::shared_ptr<GgufArray>>) {
                 const auto type = static_cast<uint32_t>(v->elementType);
                 const uint64_t count = v->values.size();
-                if (Status st = writeBytes(&type, 4); !st)
-                    return st;
-                if (Status st = writeBytes(&count, 8); !st)
-                    return st;
+                if (Status st = writeBytes(&type, 4); !st) return st;
+                if (Status st = writeBytes(&count, 8); !st) return st;
                 for (const GgufValue& element : v->values) {
                     if (valueType(element) != v->elementType)
-                        return makeError(ErrorCode::InvalidArgument, "GgufWriter: array element of the wrong type");
-                    if (Status st = writeValue(element); !st)
-                        return st;
+                        return makeError(
+                            ErrorCode::InvalidArgument, "GgufWriter: array element of the wrong type");
+                    if (Status st = writeValue(element); !st) return st;
                 }
-                return Ok{};
+                return Ok {};
             } else if constexpr (std::is_same_v<T, bool>) {
                 const uint8_t b = v ? 1 : 0;
                 return writeBytes(&b, 1);
@@ -151,55 +161,44 @@ Status GgufWriter::pad()
     uint64_t missing = (m_alignment - m_written % m_alignment) % m_alignment;
     while (missing > 0) {
         const size_t n = std::min<uint64_t>(missing, sizeof zeros);
-        if (Status st = writeBytes(zeros, n); !st)
-            return st;
+        if (Status st = writeBytes(zeros, n); !st) return st;
         missing -= n;
     }
-    return Ok{};
+    return Ok {};
 }
 
 Status GgufWriter::open(const std::string& path)
 {
     m_path = path;
     m_file = std::fopen(path.c_str(), "wb");
-    if (!m_file)
-        return ioError("cannot create");
+    if (!m_file) return ioError("cannot create");
     std::setvbuf(m_file, nullptr, _IOFBF, 1 << 20);
     // Header: magic, version, counts.
     const uint32_t magic = 0x46554747, version = 3;
     const uint64_t tensorCount = m_tensors.size(), kvCount = m_metadata.size();
-    for (auto [p, n] : {std::pair<const void*, size_t>{&magic, 4}, {&version, 4}, {&tensorCount, 8}, {&kvCount, 8}})
-        if (Status st = writeBytes(p, n); !st)
-            return st;
+    for (auto [p, n] : { std::pair<const void*, size_t> { &magic, 4 }, { &version, 4 }, { &tensorCount, 8 },
+             { &kvCount, 8 } })
+        if (Status st = writeBytes(p, n); !st) return st;
     // Metadata: key, type, value.
     for (const auto& [key, value] : m_metadata) {
         const auto type = static_cast<uint32_t>(valueType(value));
-        if (Status st = writeString(key); !st)
-            return st;
-        if (Status st = writeBytes(&type, 4); !st)
-            return st;
-        if (Status st = writeValue(value); !st)
-            return st;
+        if (Status st = writeString(key); !st) return st;
+        if (Status st = writeBytes(&type, 4); !st) return st;
+        if (Status st = writeValue(value); !st) return st;
     }
     // Tensor table: name, dims, shape, type, offset.
     for (const Tensor& t : m_tensors) {
         const auto dims = static_cast<uint32_t>(t.shape.size());
         const auto type = static_cast<uint32_t>(t.type);
-        if (Status st = writeString(t.name); !st)
-            return st;
-        if (Status st = writeBytes(&dims, 4); !st)
-            return st;
-        if (Status st = writeBytes(t.shape.data(), 8 * t.shape.size()); !st)
-            return st;
-        if (Status st = writeBytes(&type, 4); !st)
-            return st;
-        if (Status st = writeBytes(&t.offset, 8); !st)
-            return st;
+        if (Status st = writeString(t.name); !st) return st;
+        if (Status st = writeBytes(&dims, 4); !st) return st;
+        if (Status st = writeBytes(t.shape.data(), 8 * t.shape.size()); !st) return st;
+        if (Status st = writeBytes(&type, 4); !st) return st;
+        if (Status st = writeBytes(&t.offset, 8); !st) return st;
     }
-    if (Status st = pad(); !st)
-        return st;
+    if (Status st = pad(); !st) return st;
     m_dataStart = m_written;
-    return Ok{};
+    return Ok {};
 }
 
 Status GgufWriter::writeData(const void* data, size_t bytes)
@@ -210,31 +209,29 @@ Status GgufWriter::writeData(const void* data, size_t bytes)
             return makeError(ErrorCode::Internal, "GgufWriter: more data than the declared tensors hold");
         const Tensor& t = m_tensors[m_current];
         const size_t n = std::min<uint64_t>(bytes, t.byteSize - m_currentDone);
-        if (Status st = writeBytes(p, n); !st)
-            return st;
+        if (Status st = writeBytes(p, n); !st) return st;
         p += n;
         bytes -= n;
         m_currentDone += n;
         if (m_currentDone == t.byteSize) {
-            if (Status st = pad(); !st)
-                return st;
+            if (Status st = pad(); !st) return st;
             ++m_current;
             m_currentDone = 0;
         }
     }
-    return Ok{};
+    return Ok {};
 }
 
 Status GgufWriter::finish()
 {
     if (m_current != m_tensors.size())
-        return makeError(ErrorCode::Internal, "GgufWriter: tensor '" + m_tensors[m_current].name + "' not fully written");
+        return makeError(
+            ErrorCode::Internal, "GgufWriter: tensor '" + m_tensors[m_current].name + "' not fully written");
     const bool flushed = std::fflush(m_file) == 0;
     const bool closed = std::fclose(m_file) == 0;
     m_file = nullptr;
-    if (!flushed || !closed)
-        return ioError("write failed");
-    return Ok{};
+    if (!flushed || !closed) return ioError("write failed");
+    return Ok {};
 }
 
-}  // namespace hearth
+} // namespace hearth

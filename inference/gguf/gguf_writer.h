@@ -47,7 +47,7 @@ private:
         TensorType type;
         std::vector<uint64_t> shape;
         uint64_t byteSize;
-        uint64_t offset;  // relative to the data section
+        uint64_t offset; // relative to the data section
     };
 
     GgufValue ownedCopy(const GgufValue& value);
@@ -58,16 +58,16 @@ private:
     Error ioError(const std::string& what) const;
 
     uint32_t m_alignment;
-    std::deque<std::string> m_strings;  // storage for the metadata's string views
+    std::deque<std::string> m_strings; // storage for the metadata's string views
     std::vector<std::pair<std::string, GgufValue>> m_metadata;
     std::vector<Tensor> m_tensors;
     uint64_t m_dataSize = 0;
     std::string m_path;
     std::FILE* m_file = nullptr;
-    uint64_t m_written = 0;      // bytes written to the file so far
-    uint64_t m_dataStart = 0;    // absolute offset of the data section
-    size_t m_current = 0;        // tensor receiving data
-    uint64_t m_currentDone = 0;  // its bytes written so far
+    uint64_t m_written = 0; // bytes written to the file so far
+    uint64_t m_dataStart = 0; // absolute offset of the data section
+    size_t m_current = 0; // tensor receiving data
+    uint64_t m_currentDone = 0; // its bytes written so far
 };
 
-}  // namespace hearth
+} // namespace hearth

@@ -10,10 +10,22 @@
 
 namespace hearth {
 
-float f16ToF32(uint16_t bits) { return halfToFloat(bits); }
-uint16_t f32ToF16(float value) { return floatToHalf(value); }
-float bf16ToF32(uint16_t bits) { return bfloatToFloat(bits); }
-uint16_t f32ToBf16(float value) { return floatToBfloat(value); }
+float f16ToF32(uint16_t bits)
+{
+    return halfToFloat(bits);
+}
+uint16_t f32ToF16(float value)
+{
+    return floatToHalf(value);
+}
+float bf16ToF32(uint16_t bits)
+{
+    return bfloatToFloat(bits);
+}
+uint16_t f32ToBf16(float value)
+{
+    return floatToBfloat(value);
+}
 
 size_t rowBytes(TensorType type, size_t elements)
 {
@@ -54,4 +66,4 @@ void dequantize(TensorType type, const void* src, float* dst, size_t count)
         dequantizeBlock(type, bytes + b * traits->blockBytes, dst + b * traits->blockElements);
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -72,7 +72,7 @@ inline void dequantizeQ5_K(const uint8_t* src, float* dst)
     const uint8_t* scales = src + 4;
     const uint8_t* qh = src + 16;
     const uint8_t* ql = src + 48;
-    uint8_t u1 = 1, u2 = 2;  // the qh bit of this chunk's two sub-blocks
+    uint8_t u1 = 1, u2 = 2; // the qh bit of this chunk's two sub-blocks
     for (int chunk = 0, is = 0; chunk < 4; ++chunk, is += 2, ql += 32, u1 <<= 2, u2 <<= 2) {
         uint8_t sc, m;
         scaleMinK4(is, scales, sc, m);
@@ -113,16 +113,33 @@ inline void dequantizeQ6_K(const uint8_t* src, float* dst)
 inline void dequantizeBlock(TensorType type, const uint8_t* src, float* dst)
 {
     switch (type) {
-    case TensorType::F32: std::memcpy(dst, src, sizeof(float)); return;
-    case TensorType::F16: *dst = halfToFloat(loadU16(src)); return;
-    case TensorType::BF16: *dst = bfloatToFloat(loadU16(src)); return;
-    case TensorType::Q4_0: dequantizeQ4_0(src, dst); return;
-    case TensorType::Q8_0: dequantizeQ8_0(src, dst); return;
-    case TensorType::Q4_K: dequantizeQ4_K(src, dst); return;
-    case TensorType::Q5_K: dequantizeQ5_K(src, dst); return;
-    case TensorType::Q6_K: dequantizeQ6_K(src, dst); return;
-    default: HEARTH_CHECK(!"dequantizeBlock: unsupported tensor type");
+    case TensorType::F32:
+        std::memcpy(dst, src, sizeof(float));
+        return;
+    case TensorType::F16:
+        *dst = halfToFloat(loadU16(src));
+        return;
+    case TensorType::BF16:
+        *dst = bfloatToFloat(loadU16(src));
+        return;
+    case TensorType::Q4_0:
+        dequantizeQ4_0(src, dst);
+        return;
+    case TensorType::Q8_0:
+        dequantizeQ8_0(src, dst);
+        return;
+    case TensorType::Q4_K:
+        dequantizeQ4_K(src, dst);
+        return;
+    case TensorType::Q5_K:
+        dequantizeQ5_K(src, dst);
+        return;
+    case TensorType::Q6_K:
+        dequantizeQ6_K(src, dst);
+        return;
+    default:
+        HEARTH_CHECK(!"dequantizeBlock: unsupported tensor type");
     }
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -27,9 +27,9 @@ inline float halfToFloat(uint16_t half)
     const uint32_t sign = static_cast<uint32_t>(half & 0x8000u) << 16;
     const uint32_t exponent = (half >> 10) & 0x1fu;
     const uint32_t mantissa = half & 0x3ffu;
-    if (exponent == 0x1f)  // infinity or NaN: keep the payload
+    if (exponent == 0x1f) // infinity or NaN: keep the payload
         return bitsToFloat(sign | 0x7f800000u | (mantissa << 13));
-    if (exponent != 0)  // normal: rebias 15 → 127
+    if (exponent != 0) // normal: rebias 15 → 127
         return bitsToFloat(sign | ((exponent + 112u) << 23) | (mantissa << 13));
     // Zero or subnormal: mantissa * 2^-24, exact in float.
     const float magnitude = static_cast<float>(mantissa) * 5.9604644775390625e-8f;
@@ -51,13 +51,12 @@ inline uint16_t floatToHalf(float value)
     uint32_t bits = floatBits(value);
     const uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
     bits &= 0x7fffffffu;
-    if (bits > 0x7f800000u)
-        return sign | 0x7e00u;
-    if (bits >= 0x477ff000u)  // ≥ 65520 rounds past the largest half (65504)
+    if (bits > 0x7f800000u) return sign | 0x7e00u;
+    if (bits >= 0x477ff000u) // ≥ 65520 rounds past the largest half (65504)
         return sign | 0x7c00u;
-    if (bits >= 0x38800000u)  // normal half: rebias the exponent, round the 13 dropped bits
+    if (bits >= 0x38800000u) // normal half: rebias the exponent, round the 13 dropped bits
         return sign | static_cast<uint16_t>(shiftRoundEven(bits - 0x38000000u, 13));
-    if (bits <= 0x33000000u)  // ≤ 2^-25 rounds to zero (the tie goes to the even zero)
+    if (bits <= 0x33000000u) // ≤ 2^-25 rounds to zero (the tie goes to the even zero)
         return sign;
     // Subnormal half: value * 2^24 rounded to an integer.
     const uint32_t exponent = bits >> 23;
@@ -74,8 +73,7 @@ inline float bfloatToFloat(uint16_t bf)
 inline uint16_t floatToBfloat(float value)
 {
     const uint32_t bits = floatBits(value);
-    if ((bits & 0x7fffffffu) > 0x7f800000u)
-        return static_cast<uint16_t>((bits >> 16) | 64u);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((bits >> 16) | 64u);
     return static_cast<uint16_t>((bits + (0x7fffu + ((bits >> 16) & 1u))) >> 16);
 }
 
@@ -87,4 +85,4 @@ inline uint16_t loadU16(const uint8_t* p)
     return v;
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -18,31 +18,29 @@ struct MixEntry {
 };
 
 constexpr std::array kMixes = {
-    MixEntry{QuantMix::F32, "f32", TensorType::F32, 0},
-    MixEntry{QuantMix::F16, "f16", TensorType::F16, 1},
-    MixEntry{QuantMix::BF16, "bf16", TensorType::BF16, 32},
-    MixEntry{QuantMix::Q4_0, "q4_0", TensorType::Q4_0, 2},
-    MixEntry{QuantMix::Q8_0, "q8_0", TensorType::Q8_0, 7},
-    MixEntry{QuantMix::Q4_K, "q4_k", TensorType::Q4_K, 14},
-    MixEntry{QuantMix::Q5_K, "q5_k", TensorType::Q5_K, 16},
-    MixEntry{QuantMix::Q6_K, "q6_k", TensorType::Q6_K, 18},
-    MixEntry{QuantMix::Q4_K_M, "q4_k_m", TensorType::Q4_K, 15},
-    MixEntry{QuantMix::Q5_K_M, "q5_k_m", TensorType::Q5_K, 17},
+    MixEntry { QuantMix::F32, "f32", TensorType::F32, 0 },
+    MixEntry { QuantMix::F16, "f16", TensorType::F16, 1 },
+    MixEntry { QuantMix::BF16, "bf16", TensorType::BF16, 32 },
+    MixEntry { QuantMix::Q4_0, "q4_0", TensorType::Q4_0, 2 },
+    MixEntry { QuantMix::Q8_0, "q8_0", TensorType::Q8_0, 7 },
+    MixEntry { QuantMix::Q4_K, "q4_k", TensorType::Q4_K, 14 },
+    MixEntry { QuantMix::Q5_K, "q5_k", TensorType::Q5_K, 16 },
+    MixEntry { QuantMix::Q6_K, "q6_k", TensorType::Q6_K, 18 },
+    MixEntry { QuantMix::Q4_K_M, "q4_k_m", TensorType::Q4_K, 15 },
+    MixEntry { QuantMix::Q5_K_M, "q5_k_m", TensorType::Q5_K, 17 },
 };
 
 const MixEntry& entry(QuantMix mix)
 {
     for (const MixEntry& e : kMixes)
-        if (e.mix == mix)
-            return e;
+        if (e.mix == mix) return e;
     return kMixes[0];
 }
 
 // The N of "blk.N.", or -1.
 int layerOf(std::string_view name)
 {
-    if (!name.starts_with("blk."))
-        return -1;
+    if (!name.starts_with("blk.")) return -1;
     int layer = -1;
     const char* begin = name.data() + 4;
     const auto [end, ec] = std::from_chars(begin, name.data() + name.size(), layer);
@@ -55,7 +53,7 @@ bool fits(TensorType type, uint64_t rowLength)
     return traits && rowLength % traits->blockElements == 0;
 }
 
-}  // namespace
+} // namespace
 
 std::optional<QuantMix> parseQuantMix(std::string_view name)
 {
@@ -63,24 +61,28 @@ std::optional<QuantMix> parseQuantMix(std::string_view name)
     for (char& c : lower)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     for (const MixEntry& e : kMixes)
-        if (e.name == lower)
-            return e.mix;
+        if (e.name == lower) return e.mix;
     return std::nullopt;
 }
 
-std::string_view quantMixName(QuantMix mix) { return entry(mix).name; }
-uint32_t llamaFileType(QuantMix mix) { return entry(mix).fileType; }
+std::string_view quantMixName(QuantMix mix)
+{
+    return entry(mix).name;
+}
+uint32_t llamaFileType(QuantMix mix)
+{
+    return entry(mix).fileType;
+}
 
 bool useMoreBits(int layer, int layerCount)
 {
     return layer < layerCount / 8 || layer >= 7 * layerCount / 8 || (layer - layerCount / 8) % 3 == 2;
 }
 
-TensorType chooseTensorType(QuantMix mix, std::string_view name, std::span<const uint64_t> shape, int layerCount,
-                            bool hasOutput, TensorType original)
+TensorType chooseTensorType(QuantMix mix, std::string_view name, std::span<const uint64_t> shape,
+    int layerCount, bool hasOutput, TensorType original)
 {
-    if (shape.size() < 2)
-        return original;
+    if (shape.size() < 2) return original;
     const TensorType base = entry(mix).base;
     TensorType type = base;
     const bool quantized = base != TensorType::F32 && base != TensorType::F16 && base != TensorType::BF16;
@@ -90,8 +92,9 @@ TensorType chooseTensorType(QuantMix mix, std::string_view name, std::span<const
         const int layer = layerOf(name);
         if (isOutput && base != TensorType::Q8_0)
             type = TensorType::Q6_K;
-        else if (mediumMix && layer >= 0 && (name.ends_with(".attn_v.weight") || name.ends_with(".ffn_down.weight")) &&
-                 useMoreBits(layer, layerCount))
+        else if (mediumMix && layer >= 0
+            && (name.ends_with(".attn_v.weight") || name.ends_with(".ffn_down.weight"))
+            && useMoreBits(layer, layerCount))
             type = TensorType::Q6_K;
     }
     // Rows that the type's blocks cannot tile.
@@ -100,4 +103,4 @@ TensorType chooseTensorType(QuantMix mix, std::string_view name, std::span<const
     return type;
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -27,7 +27,7 @@ bool useMoreBits(int layer, int layerCount);
 // tied) gets Q6_K in every quantized mix but Q8_0; the _M mixes give Q6_K to attn_v and ffn_down
 // of the useMoreBits layers. A row length that is no multiple of the chosen type's block falls back
 // to Q8_0, then F16.
-TensorType chooseTensorType(QuantMix mix, std::string_view name, std::span<const uint64_t> shape, int layerCount,
-                            bool hasOutput, TensorType original);
+TensorType chooseTensorType(QuantMix mix, std::string_view name, std::span<const uint64_t> shape,
+    int layerCount, bool hasOutput, TensorType original);
 
-}  // namespace hearth
+} // namespace hearth

@@ -15,8 +15,14 @@ namespace hearth {
 bool canQuantize(TensorType type)
 {
     switch (type) {
-    case TensorType::F32: case TensorType::F16: case TensorType::BF16: case TensorType::Q4_0:
-    case TensorType::Q8_0: case TensorType::Q4_K: case TensorType::Q5_K: case TensorType::Q6_K:
+    case TensorType::F32:
+    case TensorType::F16:
+    case TensorType::BF16:
+    case TensorType::Q4_0:
+    case TensorType::Q8_0:
+    case TensorType::Q4_K:
+    case TensorType::Q5_K:
+    case TensorType::Q6_K:
         return true;
     default:
         return false;
@@ -42,12 +48,23 @@ void quantize(TensorType type, const float* src, void* dst, size_t count)
             std::memcpy(out + 2 * i, &h, 2);
         }
         return;
-    case TensorType::Q4_0: quantizeQ4_0(src, out, count); return;
-    case TensorType::Q8_0: quantizeQ8_0(src, out, count); return;
-    case TensorType::Q4_K: quantizeQ4_K(src, out, count); return;
-    case TensorType::Q5_K: quantizeQ5_K(src, out, count); return;
-    case TensorType::Q6_K: quantizeQ6_K(src, out, count); return;
-    default: HEARTH_CHECK(!"quantize: unsupported target type");
+    case TensorType::Q4_0:
+        quantizeQ4_0(src, out, count);
+        return;
+    case TensorType::Q8_0:
+        quantizeQ8_0(src, out, count);
+        return;
+    case TensorType::Q4_K:
+        quantizeQ4_K(src, out, count);
+        return;
+    case TensorType::Q5_K:
+        quantizeQ5_K(src, out, count);
+        return;
+    case TensorType::Q6_K:
+        quantizeQ6_K(src, out, count);
+        return;
+    default:
+        HEARTH_CHECK(!"quantize: unsupported target type");
     }
 }
 
@@ -97,17 +114,17 @@ void quantizeQ8_0(const float* src, uint8_t* dst, size_t count)
     }
 }
 
-}  // namespace hearth
+} // namespace hearth
 
 #include <thread>
 #include <vector>
 
 namespace hearth {
 
-void quantizeRows(TensorType type, const float* src, void* dst, size_t rows, size_t rowLength, unsigned threads)
+void quantizeRows(
+    TensorType type, const float* src, void* dst, size_t rows, size_t rowLength, unsigned threads)
 {
-    if (threads == 0)
-        threads = std::max(1u, std::thread::hardware_concurrency());
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     const size_t bytesPerRow = rowBytes(type, rowLength);
     auto* out = static_cast<uint8_t*>(dst);
     // Contiguous row ranges, one per thread; blocks never straddle rows, so the result is the same.
@@ -119,10 +136,11 @@ void quantizeRows(TensorType type, const float* src, void* dst, size_t rows, siz
     std::vector<std::thread> workers;
     for (size_t begin = 0; begin < rows; begin += perThread) {
         const size_t n = std::min(perThread, rows - begin);
-        workers.emplace_back([=] { quantize(type, src + begin * rowLength, out + begin * bytesPerRow, n * rowLength); });
+        workers.emplace_back(
+            [=] { quantize(type, src + begin * rowLength, out + begin * bytesPerRow, n * rowLength); });
     }
     for (std::thread& w : workers)
         w.join();
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -22,11 +22,12 @@ void quantizeQ4_K(const float* src, uint8_t* dst, size_t count);
 void quantizeQ5_K(const float* src, uint8_t* dst, size_t count);
 void quantizeQ6_K(const float* src, uint8_t* dst, size_t count);
 
-}  // namespace hearth
+} // namespace hearth
 
 namespace hearth {
 
 // quantize() over `rows` rows of `rowLength` values, split across `threads` threads (0: all cores).
-void quantizeRows(TensorType type, const float* src, void* dst, size_t rows, size_t rowLength, unsigned threads = 0);
+void quantizeRows(
+    TensorType type, const float* src, void* dst, size_t rows, size_t rowLength, unsigned threads = 0);
 
-}  // namespace hearth
+} // namespace hearth

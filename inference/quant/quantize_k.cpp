@@ -1,11 +1,10 @@
 // K-quant reference quantizers (Q4_K, Q5_K, Q6_K): our own code following the algorithm of
 // ggml-quants.c step for step, with the same float operations in the same order, because a
 // different rounding anywhere changes a quant and the file is then no longer llama.cpp's.
-#include "quant/quantize.h"
-
 #include "quant/blocks.h"
 #include "quant/dequant_block.h"
 #include "quant/float_convert.h"
+#include "quant/quantize.h"
 
 #include <algorithm>
 #include <cmath>
@@ -27,13 +26,16 @@ int nearestInt(float value)
     return (bits & 0x007fffff) - 0x00400000;
 }
 
-uint16_t halfBits(float value) { return floatToHalf(value); }
+uint16_t halfBits(float value)
+{
+    return floatToHalf(value);
+}
 
 // Scale and (negated) min for one sub-block of `n` values quantized to 0..nmax, minimising the
 // weighted absolute error over a small sweep of candidate scales (ggml's make_qkx2_quants with
 // use_mad = false, i.e. squared error).
-float fitScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L, float* theMin, uint8_t* Laux,
-                  float rmin, float rdelta, int nstep)
+float fitScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L, float* theMin,
+    uint8_t* Laux, float rmin, float rdelta, int nstep)
 {
     // Range and weighted sums of the sub-block; the min is never above zero.
     float min = x[0], max = x[0];
@@ -48,7 +50,8 @@ float fitScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t
     }
     if (min > 0) min = 0;
     if (max == min) {
-        for (int i = 0; i < n; ++i) L[i] = 0;
+        for (int i = 0; i < n; ++i)
+            L[i] = 0;
         *theMin = -min;
         return 0.f;
     }
@@ -91,7 +94,8 @@ float fitScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t
                 error += weights[i] * diff;
             }
             if (error < bestError) {
-                for (int i = 0; i < n; ++i) L[i] = Laux[i];
+                for (int i = 0; i < n; ++i)
+                    L[i] = Laux[i];
                 bestError = error;
                 scale = thisScale;
                 min = thisMin;
@@ -115,7 +119,8 @@ float fitScaleSymmetric(int n, int nmax, const float* x, int8_t* L)
         }
     }
     if (amax < kGroupMaxEps) {
-        for (int i = 0; i < n; ++i) L[i] = 0;
+        for (int i = 0; i < n; ++i)
+            L[i] = 0;
         return 0.f;
     }
     float iscale = -nmax / max;
@@ -131,8 +136,7 @@ float fitScaleSymmetric(int n, int nmax, const float* x, int8_t* L)
     float scale = sumL2 != 0.0f ? sumLX / sumL2 : 0.0f;
     float best = scale * sumLX;
     for (int is = -9; is <= 9; ++is) {
-        if (is == 0)
-            continue;
+        if (is == 0) continue;
         iscale = -(nmax + 0.1f * is) / max;
         sumLX = sumL2 = 0;
         for (int i = 0; i < n; ++i) {
@@ -173,7 +177,8 @@ void packScalesMins(const uint8_t* ls, const uint8_t* lm, uint8_t* scales)
 // Shared by Q4_K and Q5_K: per 32-value sub-block scale and min, quantized to 6 bits against the
 // super-block's largest; then every value re-rounded against the final (half-precision) scales.
 // Writes d, dmin and the scale bytes at `block` and leaves the quants (0..nmax) in L.
-void quantizeSuperBlockAffine(const float* x, int nmax, float rmin, float rdelta, int nstep, uint8_t* block, uint8_t* L)
+void quantizeSuperBlockAffine(
+    const float* x, int nmax, float rmin, float rdelta, int nstep, uint8_t* block, uint8_t* L)
 {
     float mins[8], scales[8], weights[32];
     uint8_t Laux[32];
@@ -181,9 +186,11 @@ void quantizeSuperBlockAffine(const float* x, int nmax, float rmin, float rdelta
     for (int j = 0; j < 8; ++j) {
         const float* xs = x + 32 * j;
         float sumX2 = 0;
-        for (int l = 0; l < 32; ++l) sumX2 += xs[l] * xs[l];
+        for (int l = 0; l < 32; ++l)
+            sumX2 += xs[l] * xs[l];
         const float avX = std::sqrt(sumX2 / 32);
-        for (int l = 0; l < 32; ++l) weights[l] = avX + std::fabs(xs[l]);
+        for (int l = 0; l < 32; ++l)
+            weights[l] = avX + std::fabs(xs[l]);
         scales[j] = fitScaleMin(32, nmax, xs, weights, L + 32 * j, &mins[j], Laux, rmin, rdelta, nstep);
         if (scales[j] > maxScale) maxScale = scales[j];
         if (mins[j] > maxMin) maxMin = mins[j];
@@ -205,8 +212,7 @@ void quantizeSuperBlockAffine(const float* x, int nmax, float rmin, float rdelta
         uint8_t sc, m;
         scaleMinK4(j, packed, sc, m);
         const float dj = halfToFloat(d) * sc;
-        if (dj == 0.0f)
-            continue;  // keeps the quants the fit chose
+        if (dj == 0.0f) continue; // keeps the quants the fit chose
         const float dm = halfToFloat(dmin) * m;
         for (int i = 0; i < 32; ++i) {
             const int l = nearestInt((x[32 * j + i] + dm) / dj);
@@ -215,7 +221,7 @@ void quantizeSuperBlockAffine(const float* x, int nmax, float rmin, float rdelta
     }
 }
 
-}  // namespace
+} // namespace
 
 void quantizeQ4_K(const float* src, uint8_t* dst, size_t count)
 {
@@ -291,8 +297,7 @@ void quantizeQ6_K(const float* src, uint8_t* dst, size_t count)
         // Re-round every value against its final scale.
         for (int j = 0; j < 16; ++j) {
             const float dj = halfToFloat(d) * sc[j];
-            if (dj == 0.0f)
-                continue;
+            if (dj == 0.0f) continue;
             for (int i = 0; i < 16; ++i) {
                 int l = nearestInt(src[16 * j + i] / dj);
                 l = std::max(-32, std::min(31, l));
@@ -306,11 +311,11 @@ void quantizeQ6_K(const float* src, uint8_t* dst, size_t count)
                 const uint8_t q3 = L[j + l + 64] & 0x0f, q4 = L[j + l + 96] & 0x0f;
                 ql[l] = static_cast<uint8_t>(q1 | (q3 << 4));
                 ql[l + 32] = static_cast<uint8_t>(q2 | (q4 << 4));
-                qh[l] = static_cast<uint8_t>((L[j + l] >> 4) | ((L[j + l + 32] >> 4) << 2) |
-                                             ((L[j + l + 64] >> 4) << 4) | ((L[j + l + 96] >> 4) << 6));
+                qh[l] = static_cast<uint8_t>((L[j + l] >> 4) | ((L[j + l + 32] >> 4) << 2)
+                    | ((L[j + l + 64] >> 4) << 4) | ((L[j + l + 96] >> 4) << 6));
             }
         }
     }
 }
 
-}  // namespace hearth
+} // namespace hearth

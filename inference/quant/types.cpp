@@ -16,35 +16,34 @@ struct TypeEntry {
 // Types past BF16 (IQ*, TQ*, MXFP4) are defined by ggml but we neither parse their blocks nor run
 // them; they are reported as unknown.
 constexpr std::array kTypes = {
-    TypeEntry{0, {"F32", 1, 4, true}},
-    TypeEntry{1, {"F16", 1, 2, true}},
-    TypeEntry{2, {"Q4_0", 32, 18, true}},
-    TypeEntry{3, {"Q4_1", 32, 20, false}},
-    TypeEntry{6, {"Q5_0", 32, 22, false}},
-    TypeEntry{7, {"Q5_1", 32, 24, false}},
-    TypeEntry{8, {"Q8_0", 32, 34, true}},
-    TypeEntry{9, {"Q8_1", 32, 36, false}},
-    TypeEntry{10, {"Q2_K", 256, 84, false}},
-    TypeEntry{11, {"Q3_K", 256, 110, false}},
-    TypeEntry{12, {"Q4_K", 256, 144, true}},
-    TypeEntry{13, {"Q5_K", 256, 176, true}},
-    TypeEntry{14, {"Q6_K", 256, 210, true}},
-    TypeEntry{15, {"Q8_K", 256, 292, false}},
-    TypeEntry{24, {"I8", 1, 1, false}},
-    TypeEntry{25, {"I16", 1, 2, false}},
-    TypeEntry{26, {"I32", 1, 4, false}},
-    TypeEntry{27, {"I64", 1, 8, false}},
-    TypeEntry{28, {"F64", 1, 8, false}},
-    TypeEntry{30, {"BF16", 1, 2, true}},
+    TypeEntry { 0, { "F32", 1, 4, true } },
+    TypeEntry { 1, { "F16", 1, 2, true } },
+    TypeEntry { 2, { "Q4_0", 32, 18, true } },
+    TypeEntry { 3, { "Q4_1", 32, 20, false } },
+    TypeEntry { 6, { "Q5_0", 32, 22, false } },
+    TypeEntry { 7, { "Q5_1", 32, 24, false } },
+    TypeEntry { 8, { "Q8_0", 32, 34, true } },
+    TypeEntry { 9, { "Q8_1", 32, 36, false } },
+    TypeEntry { 10, { "Q2_K", 256, 84, false } },
+    TypeEntry { 11, { "Q3_K", 256, 110, false } },
+    TypeEntry { 12, { "Q4_K", 256, 144, true } },
+    TypeEntry { 13, { "Q5_K", 256, 176, true } },
+    TypeEntry { 14, { "Q6_K", 256, 210, true } },
+    TypeEntry { 15, { "Q8_K", 256, 292, false } },
+    TypeEntry { 24, { "I8", 1, 1, false } },
+    TypeEntry { 25, { "I16", 1, 2, false } },
+    TypeEntry { 26, { "I32", 1, 4, false } },
+    TypeEntry { 27, { "I64", 1, 8, false } },
+    TypeEntry { 28, { "F64", 1, 8, false } },
+    TypeEntry { 30, { "BF16", 1, 2, true } },
 };
 
-}  // namespace
+} // namespace
 
 std::optional<TypeTraits> typeTraits(uint32_t type)
 {
     for (const TypeEntry& entry : kTypes)
-        if (entry.number == type)
-            return entry.traits;
+        if (entry.number == type) return entry.traits;
     return std::nullopt;
 }
 
@@ -54,4 +53,4 @@ std::string_view typeName(TensorType type)
     return traits ? traits->name : std::string_view("unknown");
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -24,7 +24,7 @@ GgufValue shrink(const GgufValue& value)
     return value;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -44,26 +44,21 @@ int main(int argc, char** argv)
         std::vector<uint64_t> sizes;
         int kept = 0;
         for (const GgufTensorInfo& t : (*file)->tensors()) {
-            if (kept++ >= 6)
-                break;
+            if (kept++ >= 6) break;
             const uint32_t block = typeTraits(static_cast<uint32_t>(t.type))->blockElements;
-            const std::vector<uint64_t> shape = {block == 1 ? 8 : block, t.shape.size() > 1 ? 2u : 1u};
+            const std::vector<uint64_t> shape = { block == 1 ? 8 : block, t.shape.size() > 1 ? 2u : 1u };
             auto added = writer.addTensor(t.name, t.type, shape);
-            if (!added)
-                return 1;
+            if (!added) return 1;
             sizes.push_back(*added);
         }
         std::string name = argv[i];
         name = std::string(argv[1]) + "/seed-" + name.substr(name.find_last_of('/') + 1);
-        if (!writer.open(name).ok())
-            return 1;
+        if (!writer.open(name).ok()) return 1;
         for (size_t t = 0; t < sizes.size(); ++t) {
             const std::vector<uint8_t> data(sizes[t], uint8_t(0x3c + t));
-            if (!writer.writeData(data.data(), data.size()).ok())
-                return 1;
+            if (!writer.writeData(data.data(), data.size()).ok()) return 1;
         }
-        if (!writer.finish().ok())
-            return 1;
+        if (!writer.finish().ok()) return 1;
     }
     return 0;
 }

@@ -10,9 +10,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-    auto file = hearth::GgufFile::fromBytes({data, size});
-    if (!file)
-        return 0;
+    auto file = hearth::GgufFile::fromBytes({ data, size });
+    if (!file) return 0;
     const hearth::GgufFile& f = **file;
     size_t checksum = 0;
     for (const auto& [key, value] : f.metadata()) {
@@ -24,14 +23,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
     std::vector<float> block(256);
     for (const hearth::GgufTensorInfo& t : f.tensors()) {
-        if (f.tensor(t.name) != &t)
-            __builtin_trap();  // lookup must find the tensor itself
+        if (f.tensor(t.name) != &t) __builtin_trap(); // lookup must find the tensor itself
         const auto traits = hearth::typeTraits(static_cast<uint32_t>(t.type));
-        if (!traits || !traits->supported)
-            __builtin_trap();  // the reader promised only supported types
+        if (!traits || !traits->supported) __builtin_trap(); // the reader promised only supported types
         const uint64_t blocks = t.elementCount / traits->blockElements;
         hearth::dequantize(t.type, t.data, block.data(), traits->blockElements);
-        hearth::dequantize(t.type, t.data + (blocks - 1) * traits->blockBytes, block.data(), traits->blockElements);
+        hearth::dequantize(
+            t.type, t.data + (blocks - 1) * traits->blockBytes, block.data(), traits->blockElements);
         checksum += static_cast<size_t>(block[0] == block[0]);
     }
     return checksum == 0xdeadbeef ? 1 : 0;

@@ -17,7 +17,11 @@ public:
     GgufBuilder& u32(uint32_t v) { return raw(&v, 4); }
     GgufBuilder& u64(uint64_t v) { return raw(&v, 8); }
     GgufBuilder& f32(float v) { return raw(&v, 4); }
-    GgufBuilder& str(const std::string& s) { u64(s.size()); return raw(s.data(), s.size()); }
+    GgufBuilder& str(const std::string& s)
+    {
+        u64(s.size());
+        return raw(s.data(), s.size());
+    }
     GgufBuilder& header(uint64_t tensors, uint64_t kvs, uint32_t version = 3)
     {
         return u32(0x46554747).u32(version).u64(tensors).u64(kvs);
@@ -47,4 +51,4 @@ public:
     }
 };
 
-}  // namespace hearth::test
+} // namespace hearth::test

@@ -19,11 +19,12 @@ private slots:
 void TestGguf::opensSharedFiles_data()
 {
     QTest::addColumn<QString>("file");
-    for (const char* name : {"models/tiny-llama31-f32.gguf", "models/tiny-llama31-f16.gguf", "models/tiny-llama31-bf16.gguf",
-                             "models/tiny-llama31-q8_0.gguf", "models/tiny-llama31-q4_0.gguf", "models/tiny-llama31-q6_k.gguf",
-                             "models/tiny-llama31-q4_k_m.gguf", "models/tiny-llama31-q5_k_m.gguf",
-                             "models/small-llama31-q4_k_m.gguf", "models/tiny-llama32-tied-q8_0.gguf",
-                             "models/stories260K.gguf", "tokenizer/llama31-vocab.gguf", "tokenizer/llama-spm-vocab.gguf"})
+    for (const char* name :
+        { "models/tiny-llama31-f32.gguf", "models/tiny-llama31-f16.gguf", "models/tiny-llama31-bf16.gguf",
+            "models/tiny-llama31-q8_0.gguf", "models/tiny-llama31-q4_0.gguf", "models/tiny-llama31-q6_k.gguf",
+            "models/tiny-llama31-q4_k_m.gguf", "models/tiny-llama31-q5_k_m.gguf",
+            "models/small-llama31-q4_k_m.gguf", "models/tiny-llama32-tied-q8_0.gguf",
+            "models/stories260K.gguf", "tokenizer/llama31-vocab.gguf", "tokenizer/llama-spm-vocab.gguf" })
         QTest::newRow(name) << test::testdata(name);
 }
 
@@ -67,7 +68,7 @@ void TestGguf::tinyModelMetadata()
     const GgufTensorInfo* out = (*gguf)->tensor("output.weight");
     QVERIFY(out);
     QCOMPARE(out->type, TensorType::Q6_K);
-    QCOMPARE(out->shape, (std::vector<uint64_t>{256, 4096}));
+    QCOMPARE(out->shape, (std::vector<uint64_t> { 256, 4096 }));
     QCOMPARE((*gguf)->tensor("blk.0.attn_q.weight")->type, TensorType::Q4_K);
 }
 

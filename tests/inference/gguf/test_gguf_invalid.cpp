@@ -15,7 +15,7 @@ GgufBuilder validFile()
 {
     GgufBuilder b;
     b.header(2, 2).kvString("general.architecture", "llama").kvU32("llama.block_count", 2);
-    b.tensor("a.weight", {8, 2}, 0, 0).tensor("b.weight", {32}, 8, 64);
+    b.tensor("a.weight", { 8, 2 }, 0, 0).tensor("b.weight", { 32 }, 8, 64);
     b.data(64 + 34);
     return b;
 }
@@ -26,7 +26,7 @@ QString errorOf(const std::vector<uint8_t>& bytes)
     return file ? QString() : QString::fromStdString(file.error().message);
 }
 
-}  // namespace
+} // namespace
 
 class TestGgufInvalid : public QObject {
     Q_OBJECT
@@ -66,7 +66,8 @@ void TestGgufInvalid::rejected_data()
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QString>("expected");
     auto add = [](const char* name, const GgufBuilder& b, const char* expected) {
-        QTest::newRow(name) << QByteArray(reinterpret_cast<const char*>(b.bytes.data()), qsizetype(b.bytes.size()))
+        QTest::newRow(name) << QByteArray(
+            reinterpret_cast<const char*>(b.bytes.data()), qsizetype(b.bytes.size()))
                             << QString::fromUtf8(expected);
     };
     {
@@ -77,42 +78,53 @@ void TestGgufInvalid::rejected_data()
     add("version 1", GgufBuilder().header(0, 0, 1), "byte 4: GGUF version 1 is obsolete");
     add("version 4", GgufBuilder().header(0, 0, 4), "byte 4: unsupported GGUF version 4");
     add("big endian", GgufBuilder().header(0, 0, 0x03000000), "big-endian");
-    add("huge tensor count", GgufBuilder().header(uint64_t(1) << 62, 0), "byte 8: tensor count 4611686018427387904 cannot fit");
-    add("huge metadata count", GgufBuilder().header(0, ~uint64_t(0)), "byte 16: metadata count 18446744073709551615 cannot fit");
+    add("huge tensor count", GgufBuilder().header(uint64_t(1) << 62, 0),
+        "byte 8: tensor count 4611686018427387904 cannot fit");
+    add("huge metadata count", GgufBuilder().header(0, ~uint64_t(0)),
+        "byte 16: metadata count 18446744073709551615 cannot fit");
     add("huge key length", GgufBuilder().header(0, 1).u64(~uint64_t(0)).u32(4).u32(1),
         "byte 24: a metadata key length 18446744073709551615 exceeds");
     add("huge string value", GgufBuilder().header(0, 1).str("k").u32(8).u64(uint64_t(1) << 40).u64(0),
         "byte 37: a string value length 1099511627776 exceeds");
     add("huge array", GgufBuilder().header(0, 1).str("k").u32(9).u32(4).u64(uint64_t(1) << 61).u64(0),
         "array length 2305843009213693952 cannot fit");
-    add("unknown value type", GgufBuilder().header(0, 1).str("k").u32(13).u32(0), "byte 33: unknown metadata value type 13");
-    add("bad bool", GgufBuilder().header(0, 1).str("k").u32(7).u8(2).u32(0), "bool value 2 is neither 0 nor 1");
-    add("duplicate key", GgufBuilder().header(0, 2).kvU32("k", 1).kvU32("k", 2), "duplicate metadata key 'k'");
+    add("unknown value type", GgufBuilder().header(0, 1).str("k").u32(13).u32(0),
+        "byte 33: unknown metadata value type 13");
+    add("bad bool", GgufBuilder().header(0, 1).str("k").u32(7).u8(2).u32(0),
+        "bool value 2 is neither 0 nor 1");
+    add("duplicate key", GgufBuilder().header(0, 2).kvU32("k", 1).kvU32("k", 2),
+        "duplicate metadata key 'k'");
     add("alignment not power of two", GgufBuilder().header(0, 1).kvU32("general.alignment", 48),
         "general.alignment 48 is not a power of two");
     add("alignment wrong type", GgufBuilder().header(0, 1).kvString("general.alignment", "32"),
         "general.alignment is not a uint32");
-    add("offset out of range", GgufBuilder().header(1, 0).tensor("t", {8}, 0, 4096).data(32),
+    add("offset out of range", GgufBuilder().header(1, 0).tensor("t", { 8 }, 0, 4096).data(32),
         "tensor 't' data (offset 4096, 32 bytes) lies outside");
-    add("offset overflow", GgufBuilder().header(1, 0).tensor("t", {8}, 0, ~uint64_t(0) - 31).data(32), "lies outside");
-    add("overlap", GgufBuilder().header(2, 0).tensor("t", {16}, 0, 0).tensor("u", {8}, 0, 32).data(96),
+    add("offset overflow", GgufBuilder().header(1, 0).tensor("t", { 8 }, 0, ~uint64_t(0) - 31).data(32),
+        "lies outside");
+    add("overlap", GgufBuilder().header(2, 0).tensor("t", { 16 }, 0, 0).tensor("u", { 8 }, 0, 32).data(96),
         "tensors 't' and 'u' overlap");
-    add("misaligned", GgufBuilder().header(1, 0).tensor("t", {8}, 0, 4).data(64),
+    add("misaligned", GgufBuilder().header(1, 0).tensor("t", { 8 }, 0, 4).data(64),
         "tensor 't' offset 4 is not a multiple of the alignment 32");
-    add("unknown type 99", GgufBuilder().header(1, 0).tensor("t", {8}, 99, 0).data(32), "tensor 't' has unknown type 99");
-    add("unsupported Q2_K", GgufBuilder().header(1, 0).tensor("t", {256}, 10, 0).data(84),
+    add("unknown type 99", GgufBuilder().header(1, 0).tensor("t", { 8 }, 99, 0).data(32),
+        "tensor 't' has unknown type 99");
+    add("unsupported Q2_K", GgufBuilder().header(1, 0).tensor("t", { 256 }, 10, 0).data(84),
         "tensor 't' has type Q2_K, which Hearth does not support");
-    add("five dims", GgufBuilder().header(1, 0).tensor("t", {1, 1, 1, 1, 1}, 0, 0).data(32),
+    add("five dims", GgufBuilder().header(1, 0).tensor("t", { 1, 1, 1, 1, 1 }, 0, 0).data(32),
         "tensor 't' has 5 dimensions (1 to 4 allowed)");
-    add("zero dims", GgufBuilder().header(1, 0).tensor("t", {}, 0, 0).data(32), "tensor 't' has 0 dimensions");
-    add("zero size", GgufBuilder().header(1, 0).tensor("t", {8, 0}, 0, 0).data(32), "dimension 1 of size 0");
-    add("shape overflow", GgufBuilder().header(1, 0).tensor("t", {uint64_t(1) << 32, uint64_t(1) << 32}, 0, 0).data(32),
+    add("zero dims", GgufBuilder().header(1, 0).tensor("t", {}, 0, 0).data(32),
+        "tensor 't' has 0 dimensions");
+    add("zero size", GgufBuilder().header(1, 0).tensor("t", { 8, 0 }, 0, 0).data(32),
+        "dimension 1 of size 0");
+    add("shape overflow",
+        GgufBuilder().header(1, 0).tensor("t", { uint64_t(1) << 32, uint64_t(1) << 32 }, 0, 0).data(32),
         "tensor 't': element count overflows");
-    add("byte size overflow", GgufBuilder().header(1, 0).tensor("t", {uint64_t(1) << 62}, 0, 0).data(32),
+    add("byte size overflow", GgufBuilder().header(1, 0).tensor("t", { uint64_t(1) << 62 }, 0, 0).data(32),
         "tensor 't': byte size overflows");
-    add("row not whole blocks", GgufBuilder().header(1, 0).tensor("t", {33}, 2, 0).data(64),
+    add("row not whole blocks", GgufBuilder().header(1, 0).tensor("t", { 33 }, 2, 0).data(64),
         "row length 33 is not a multiple of the Q4_0 block size 32");
-    add("duplicate tensor", GgufBuilder().header(2, 0).tensor("t", {8}, 0, 0).tensor("t", {8}, 0, 32).data(64),
+    add("duplicate tensor",
+        GgufBuilder().header(2, 0).tensor("t", { 8 }, 0, 0).tensor("t", { 8 }, 0, 32).data(64),
         "duplicate tensor name 't'");
 }
 

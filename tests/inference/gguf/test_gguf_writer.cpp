@@ -4,14 +4,13 @@
 #include "gguf/gguf_quantize.h"
 #include "gguf/gguf_synth.h"
 #include "gguf/gguf_writer.h"
+#include "quant/dequant.h"
 #include "shared_data.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
 #include <cstring>
-
-#include "quant/dequant.h"
 
 using namespace hearth;
 
@@ -48,20 +47,20 @@ void TestGgufWriter::roundTrip()
         writer.set("f64", 2.25);
         auto strings = std::make_shared<GgufArray>();
         strings->elementType = GgufValueType::String;
-        strings->values = {std::string_view("a"), std::string_view(""), std::string_view("ccc")};
+        strings->values = { std::string_view("a"), std::string_view(""), std::string_view("ccc") };
         writer.set("strings", strings);
         auto nested = std::make_shared<GgufArray>();
         nested->elementType = GgufValueType::Array;
         auto inner = std::make_shared<GgufArray>();
         inner->elementType = GgufValueType::Int32;
-        inner->values = {int32_t(1), int32_t(2)};
-        nested->values = {inner};
+        inner->values = { int32_t(1), int32_t(2) };
+        nested->values = { inner };
         writer.set("nested", nested);
-        QVERIFY(writer.addTensor("a", TensorType::F32, {3, 2}).ok());
-        QVERIFY(writer.addTensor("b", TensorType::Q8_0, {64}).ok());
+        QVERIFY(writer.addTensor("a", TensorType::F32, { 3, 2 }).ok());
+        QVERIFY(writer.addTensor("b", TensorType::Q8_0, { 64 }).ok());
         QVERIFY(writer.open(path).ok());
-        const float a[6] = {1, 2, 3, 4, 5, 6};
-        QVERIFY(writer.writeData(a, 8).ok());  // in two pieces
+        const float a[6] = { 1, 2, 3, 4, 5, 6 };
+        QVERIFY(writer.writeData(a, 8).ok()); // in two pieces
         QVERIFY(writer.writeData(reinterpret_cast<const uint8_t*>(a) + 8, 16).ok());
         std::vector<uint8_t> b(68, 0x5a);
         QVERIFY(writer.writeData(b.data(), b.size()).ok());
@@ -79,7 +78,7 @@ void TestGgufWriter::roundTrip()
     QCOMPARE(f.getFloat("f64"), std::optional<double>(2.25));
     QCOMPARE(f.getBool("bool"), std::optional<bool>(true));
     QCOMPARE(f.getString("str"), std::optional<std::string_view>("héllo"));
-    QCOMPARE(f.getUint("i8"), std::nullopt);  // negative: not an unsigned
+    QCOMPARE(f.getUint("i8"), std::nullopt); // negative: not an unsigned
     QVERIFY(std::holds_alternative<uint8_t>(*f.find("u8")));
     QVERIFY(std::holds_alternative<int16_t>(*f.find("i16")));
     const GgufArray* strings = f.getArray("strings");
@@ -87,7 +86,8 @@ void TestGgufWriter::roundTrip()
     QCOMPARE(std::get<std::string_view>(strings->values[2]), std::string_view("ccc"));
     const GgufArray* nested = f.getArray("nested");
     QVERIFY(nested && nested->elementType == GgufValueType::Array);
-    QCOMPARE(std::get<int32_t>(std::get<std::shared_ptr<GgufArray>>(nested->values[0])->values[1]), int32_t(2));
+    QCOMPARE(
+        std::get<int32_t>(std::get<std::shared_ptr<GgufArray>>(nested->values[0])->values[1]), int32_t(2));
     QCOMPARE(f.tensor("a")->fileOffset % 64, uint64_t(0));
     QCOMPARE(f.tensor("b")->fileOffset % 64, uint64_t(0));
     QCOMPARE(reinterpret_cast<const float*>(f.tensor("a")->data)[5], 6.0f);
@@ -98,7 +98,7 @@ void TestGgufWriter::quantizeMatchesLlamaQuantize_data()
 {
     QTest::addColumn<QString>("mix");
     QTest::addColumn<QString>("reference");
-    for (const char* mix : {"q8_0", "q4_0", "q6_k", "q4_k_m", "q5_k_m", "f16", "bf16"})
+    for (const char* mix : { "q8_0", "q4_0", "q6_k", "q4_k_m", "q5_k_m", "f16", "bf16" })
         QTest::newRow(mix) << mix << QStringLiteral("models/tiny-llama31-%1.gguf").arg(mix);
 }
 
@@ -118,16 +118,18 @@ void TestGgufWriter::quantizeMatchesLlamaQuantize()
     for (const GgufTensorInfo& t : (*expected)->tensors()) {
         const GgufTensorInfo* mine = (*ours)->tensor(t.name);
         QVERIFY2(mine, t.name.c_str());
-        QVERIFY2(mine->type == t.type, qPrintable(QString::fromStdString(t.name) + ": type " +
-                                                  QString::fromUtf8(typeName(mine->type).data()) + ", llama.cpp " +
-                                                  QString::fromUtf8(typeName(t.type).data())));
+        QVERIFY2(mine->type == t.type,
+            qPrintable(QString::fromStdString(t.name) + ": type "
+                + QString::fromUtf8(typeName(mine->type).data()) + ", llama.cpp "
+                + QString::fromUtf8(typeName(t.type).data())));
         QCOMPARE(mine->shape, t.shape);
         QVERIFY2(std::memcmp(mine->data, t.data, t.byteSize) == 0, t.name.c_str());
     }
     QCOMPARE((*ours)->getUint("general.file_type"), (*expected)->getUint("general.file_type"));
-    QCOMPARE((*ours)->getString("tokenizer.chat_template"), (*expected)->getString("tokenizer.chat_template"));
+    QCOMPARE(
+        (*ours)->getString("tokenizer.chat_template"), (*expected)->getString("tokenizer.chat_template"));
     QCOMPARE((*ours)->getArray("tokenizer.ggml.merges")->values.size(),
-             (*expected)->getArray("tokenizer.ggml.merges")->values.size());
+        (*expected)->getArray("tokenizer.ggml.merges")->values.size());
 }
 
 void TestGgufWriter::mixRules()
@@ -135,18 +137,22 @@ void TestGgufWriter::mixRules()
     // llama.cpp's use_more_bits over 32 layers (Llama 3.1 8B): 0-3, 28-31, and 6, 9, ..., 27.
     std::vector<int> more;
     for (int i = 0; i < 32; ++i)
-        if (useMoreBits(i, 32))
-            more.push_back(i);
-    QCOMPARE(more, (std::vector<int>{0, 1, 2, 3, 6, 9, 12, 15, 18, 21, 24, 27, 28, 29, 30, 31}));
-    const uint64_t shape[2] = {2048, 128256};
+        if (useMoreBits(i, 32)) more.push_back(i);
+    QCOMPARE(more, (std::vector<int> { 0, 1, 2, 3, 6, 9, 12, 15, 18, 21, 24, 27, 28, 29, 30, 31 }));
+    const uint64_t shape[2] = { 2048, 128256 };
     // Tied embeddings (Llama 3.2) are the output projection.
-    QCOMPARE(chooseTensorType(QuantMix::Q4_K_M, "token_embd.weight", shape, 16, false, TensorType::F16), TensorType::Q6_K);
-    QCOMPARE(chooseTensorType(QuantMix::Q4_K_M, "token_embd.weight", shape, 16, true, TensorType::F16), TensorType::Q4_K);
-    QCOMPARE(chooseTensorType(QuantMix::Q8_0, "output.weight", shape, 16, true, TensorType::F16), TensorType::Q8_0);
-    const uint64_t odd[2] = {64, 32};  // stories260K rows: too short for 256-blocks
-    QCOMPARE(chooseTensorType(QuantMix::Q4_K, "blk.0.attn_q.weight", odd, 5, true, TensorType::F32), TensorType::Q8_0);
-    const uint64_t norm[1] = {2048};
-    QCOMPARE(chooseTensorType(QuantMix::Q4_0, "blk.0.attn_norm.weight", norm, 16, true, TensorType::F32), TensorType::F32);
+    QCOMPARE(chooseTensorType(QuantMix::Q4_K_M, "token_embd.weight", shape, 16, false, TensorType::F16),
+        TensorType::Q6_K);
+    QCOMPARE(chooseTensorType(QuantMix::Q4_K_M, "token_embd.weight", shape, 16, true, TensorType::F16),
+        TensorType::Q4_K);
+    QCOMPARE(chooseTensorType(QuantMix::Q8_0, "output.weight", shape, 16, true, TensorType::F16),
+        TensorType::Q8_0);
+    const uint64_t odd[2] = { 64, 32 }; // stories260K rows: too short for 256-blocks
+    QCOMPARE(chooseTensorType(QuantMix::Q4_K, "blk.0.attn_q.weight", odd, 5, true, TensorType::F32),
+        TensorType::Q8_0);
+    const uint64_t norm[1] = { 2048 };
+    QCOMPARE(chooseTensorType(QuantMix::Q4_0, "blk.0.attn_norm.weight", norm, 16, true, TensorType::F32),
+        TensorType::F32);
 }
 
 void TestGgufWriter::synthMatchesLlamaLayout()
@@ -156,7 +162,7 @@ void TestGgufWriter::synthMatchesLlamaLayout()
     // Llama 3.1 rope factors.
     auto reference = GgufFile::open(test::testdata("models/tiny-llama31-q4_k_m.gguf").toStdString());
     QVERIFY(reference.ok());
-    SynthOptions options{*synthShape("tiny")};
+    SynthOptions options { *synthShape("tiny") };
     options.mix = QuantMix::Q4_K_M;
     options.seed = 7;
     options.vocabulary = reference->get();
@@ -174,14 +180,15 @@ void TestGgufWriter::synthMatchesLlamaLayout()
     for (const auto& [key, value] : (*reference)->metadata()) {
         const GgufValue* mine = (*ours)->find(key);
         QVERIFY2(mine, key.c_str());
-        if (key != "general.name")
-            QVERIFY2(describeValue(*mine) == describeValue(value), key.c_str());
+        if (key != "general.name") QVERIFY2(describeValue(*mine) == describeValue(value), key.c_str());
     }
     const GgufTensorInfo* rope = (*ours)->tensor("rope_freqs.weight");
     const GgufTensorInfo* refRope = (*reference)->tensor("rope_freqs.weight");
     for (uint64_t i = 0; i < rope->elementCount; ++i) {
-        const float a = reinterpret_cast<const float*>(rope->data)[i], b = reinterpret_cast<const float*>(refRope->data)[i];
-        QVERIFY2(std::fabs(a - b) <= 1e-5f * b, qPrintable(QStringLiteral("rope factor %1: %2 vs %3").arg(i).arg(a).arg(b)));
+        const float a = reinterpret_cast<const float*>(rope->data)[i],
+                    b = reinterpret_cast<const float*>(refRope->data)[i];
+        QVERIFY2(std::fabs(a - b) <= 1e-5f * b,
+            qPrintable(QStringLiteral("rope factor %1: %2 vs %3").arg(i).arg(a).arg(b)));
     }
     // Random weights: zero mean, standard deviation 0.02 (within Q4_K error), norms exactly 1.
     const GgufTensorInfo* q = (*ours)->tensor("blk.0.attn_q.weight");

@@ -6,8 +6,8 @@
 #include "quant/quantize.h"
 
 #include <algorithm>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -18,13 +18,12 @@ namespace {
 // Thread CPU time, so the figures hold on a machine shared with other work.
 double cpuSeconds()
 {
-    timespec ts{};
+    timespec ts {};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
-template <typename F>
-double bestSeconds(int repeats, F&& f)
+template <typename F> double bestSeconds(int repeats, F&& f)
 {
     double best = 1e30;
     for (int r = 0; r < repeats; ++r) {
@@ -35,7 +34,7 @@ double bestSeconds(int repeats, F&& f)
     return best;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -51,8 +50,8 @@ int main(int argc, char** argv)
     const size_t n = t->elementCount;
     std::vector<float> out(n);
     std::printf("%-6s %18s %18s\n", "type", "dequant Melem/s", "quantize Melem/s");
-    for (TensorType type : {TensorType::F16, TensorType::BF16, TensorType::Q8_0, TensorType::Q4_0, TensorType::Q4_K,
-                            TensorType::Q5_K, TensorType::Q6_K}) {
+    for (TensorType type : { TensorType::F16, TensorType::BF16, TensorType::Q8_0, TensorType::Q4_0,
+             TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K }) {
         std::vector<uint8_t> encoded(rowBytes(type, n));
         const double q = bestSeconds(2, [&] { quantize(type, src, encoded.data(), n); });
         const double d = bestSeconds(5, [&] { dequantize(type, encoded.data(), out.data(), n); });

@@ -27,7 +27,7 @@ std::unique_ptr<GgufFile> openModel(const char* name)
     return std::move(file).value();
 }
 
-}  // namespace
+} // namespace
 
 class TestQuant : public QObject {
     Q_OBJECT
@@ -88,12 +88,15 @@ void TestQuant::dequantizeMatchesF32()
         }
         const double relative = std::sqrt(err / norm);
         // Q6_K stands in for the other types on some tensors (mixes and output.weight).
-        const double bound = t.type == TensorType::Q6_K ? 0.02 : t.type == TensorType::F32 ? 0.0 : maxRelativeRms;
-        QVERIFY2(relative <= bound, qPrintable(QStringLiteral("%1 (%2): relative rms error %3 > %4")
-                                                   .arg(QString::fromStdString(t.name))
-                                                   .arg(QString::fromUtf8(typeName(t.type).data()))
-                                                   .arg(relative)
-                                                   .arg(bound)));
+        const double bound = t.type == TensorType::Q6_K ? 0.02
+            : t.type == TensorType::F32                 ? 0.0
+                                                        : maxRelativeRms;
+        QVERIFY2(relative <= bound,
+            qPrintable(QStringLiteral("%1 (%2): relative rms error %3 > %4")
+                           .arg(QString::fromStdString(t.name))
+                           .arg(QString::fromUtf8(typeName(t.type).data()))
+                           .arg(relative)
+                           .arg(bound)));
         ++checked;
     }
     QCOMPARE(checked, 22);
@@ -102,9 +105,9 @@ void TestQuant::dequantizeMatchesF32()
 void TestQuant::quantizeIsBitExact_data()
 {
     QTest::addColumn<QString>("file");
-    for (const char* name : {"tiny-llama31-q8_0.gguf", "tiny-llama31-q4_0.gguf", "tiny-llama31-q6_k.gguf",
-                             "tiny-llama31-q4_k_m.gguf", "tiny-llama31-q5_k_m.gguf", "tiny-llama31-f16.gguf",
-                             "tiny-llama31-bf16.gguf"})
+    for (const char* name : { "tiny-llama31-q8_0.gguf", "tiny-llama31-q4_0.gguf", "tiny-llama31-q6_k.gguf",
+             "tiny-llama31-q4_k_m.gguf", "tiny-llama31-q5_k_m.gguf", "tiny-llama31-f16.gguf",
+             "tiny-llama31-bf16.gguf" })
         QTest::newRow(name) << name;
 }
 
@@ -123,13 +126,13 @@ void TestQuant::quantizeIsBitExact()
         size_t firstDiff = 0;
         while (firstDiff < bytes.size() && bytes[firstDiff] == t.data[firstDiff])
             ++firstDiff;
-        QVERIFY2(firstDiff == bytes.size(), qPrintable(QStringLiteral("%1 (%2): first differing byte %3 of %4")
-                                                           .arg(QString::fromStdString(t.name))
-                                                           .arg(QString::fromUtf8(typeName(t.type).data()))
-                                                           .arg(firstDiff)
-                                                           .arg(bytes.size())));
-        if (t.shape.size() == 2)
-            ++matrices;
+        QVERIFY2(firstDiff == bytes.size(),
+            qPrintable(QStringLiteral("%1 (%2): first differing byte %3 of %4")
+                           .arg(QString::fromStdString(t.name))
+                           .arg(QString::fromUtf8(typeName(t.type).data()))
+                           .arg(firstDiff)
+                           .arg(bytes.size())));
+        if (t.shape.size() == 2) ++matrices;
     }
     QCOMPARE(matrices, 16);
 }
@@ -140,19 +143,18 @@ void TestQuant::halfConversions()
     QCOMPARE(f32ToF16(65504.0f), uint16_t(0x7bff));
     QCOMPARE(f32ToF16(65520.0f), uint16_t(0x7c00));
     QCOMPARE(f32ToF16(5.9604644775390625e-8f), uint16_t(0x0001));
-    QCOMPARE(f32ToF16(2.98023223876953125e-8f), uint16_t(0x0000));  // tie → even (zero)
-    QCOMPARE(f32ToF16(1.0f + 1.0f / 2048), uint16_t(0x3c00));       // tie → even
-    QCOMPARE(f32ToF16(1.0f + 3.0f / 2048), uint16_t(0x3c02));       // tie → even (up)
+    QCOMPARE(f32ToF16(2.98023223876953125e-8f), uint16_t(0x0000)); // tie → even (zero)
+    QCOMPARE(f32ToF16(1.0f + 1.0f / 2048), uint16_t(0x3c00)); // tie → even
+    QCOMPARE(f32ToF16(1.0f + 3.0f / 2048), uint16_t(0x3c02)); // tie → even (up)
     QCOMPARE(f32ToF16(-2.0f), uint16_t(0xc000));
     QVERIFY((f32ToF16(NAN) & 0x7c00) == 0x7c00 && (f32ToF16(NAN) & 0x3ff) != 0);
     for (uint32_t h = 0; h < 0x10000; ++h) {
-        if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff))
-            continue;  // NaNs need not round-trip their payload
+        if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff)) continue; // NaNs need not round-trip their payload
         QCOMPARE(f32ToF16(f16ToF32(uint16_t(h))), uint16_t(h));
     }
     QCOMPARE(f32ToBf16(1.0f), uint16_t(0x3f80));
     QCOMPARE(bf16ToF32(0x3f80), 1.0f);
-    QCOMPARE(f32ToBf16(std::bit_cast<float>(0x3f808000u)), uint16_t(0x3f80));  // tie → even
+    QCOMPARE(f32ToBf16(std::bit_cast<float>(0x3f808000u)), uint16_t(0x3f80)); // tie → even
     QCOMPARE(f32ToBf16(std::bit_cast<float>(0x3f818000u)), uint16_t(0x3f82));
 }
 
@@ -161,7 +163,7 @@ void TestQuant::blockHelperMatchesRow()
     // dequantizeBlock (for fused kernels) gives the same floats as the row dequantizer.
     auto model = openModel("tiny-llama31-q4_k_m.gguf");
     QVERIFY(model);
-    for (const char* name : {"blk.0.attn_q.weight", "output.weight"}) {
+    for (const char* name : { "blk.0.attn_q.weight", "output.weight" }) {
         const GgufTensorInfo* t = model->tensor(name);
         QVERIFY(t);
         std::vector<float> row(256), block(256);
