@@ -14,6 +14,8 @@ private slots:
     void opensSharedFiles();
     void vocabularyArrays();
     void tinyModelMetadata();
+    void openErrors();
+    void typedGetters();
 };
 
 void TestGguf::opensSharedFiles_data()
@@ -70,6 +72,40 @@ void TestGguf::tinyModelMetadata()
     QCOMPARE(out->type, TensorType::Q6_K);
     QCOMPARE(out->shape, (std::vector<uint64_t> { 256, 4096 }));
     QCOMPARE((*gguf)->tensor("blk.0.attn_q.weight")->type, TensorType::Q4_K);
+}
+
+void TestGguf::openErrors()
+{
+    auto missing = GgufFile::open("/nonexistent/model.gguf");
+    QVERIFY(!missing.ok());
+    QCOMPARE(missing.error().code, ErrorCode::FileNotFound);
+    QVERIFY(missing.error().message.find("/nonexistent/model.gguf") != std::string::npos);
+    auto directory = GgufFile::open(test::sharedDir().toStdString());
+    QVERIFY(!directory.ok());
+    // A text file (not GGUF) names its path and the problem.
+    auto text = GgufFile::open(test::testdata("reference/prompt-chat.txt").toStdString());
+    QVERIFY(!text.ok());
+    QCOMPARE(text.error().code, ErrorCode::BadFormat);
+    QVERIFY2(text.error().message.find("prompt-chat.txt: byte 0: bad magic") != std::string::npos,
+             text.error().message.c_str());
+}
+
+void TestGguf::typedGetters()
+{
+    auto gguf = GgufFile::open(test::testdata("models/tiny-llama31-f32.gguf").toStdString());
+    QVERIFY(gguf.ok());
+    const GgufFile& f = **gguf;
+    // rope.freq_base is a float: not an integer, but readable as a float.
+    QCOMPARE(f.getUint("llama.rope.freq_base"), std::nullopt);
+    QCOMPARE(f.getFloat("llama.rope.freq_base"), std::optional<double>(500000.0));
+    // Integers read as floats too; strings are not numbers; absent keys are nullopt.
+    QCOMPARE(f.getFloat("llama.block_count"), std::optional<double>(2.0));
+    QCOMPARE(f.getUint("general.architecture"), std::nullopt);
+    QCOMPARE(f.getString("no.such.key"), std::nullopt);
+    QVERIFY(!f.getArray("general.architecture"));
+    QCOMPARE(f.getBool("tokenizer.ggml.add_bos_token"), std::optional<bool>(true));
+    QVERIFY(!f.tensor("no.such.tensor"));
+    QCOMPARE(f.metadata().front().first, std::string("general.architecture"));
 }
 
 QTEST_GUILESS_MAIN(TestGguf)
