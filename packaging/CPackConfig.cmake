@@ -36,32 +36,36 @@ foreach(size 16 22 24 32 48 64 128 256 512)
           DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/${size}x${size}/apps)
 endforeach()
 
-# Manual pages and the documentation directory Debian policy asks for: copyright and a changelog,
-# compressed with gzip -9n (reproducible, as lintian expects).
-install(FILES "${CMAKE_CURRENT_LIST_DIR}/man/hearth.1" "${CMAKE_CURRENT_LIST_DIR}/man/hearth-cli.1"
-              "${CMAKE_CURRENT_LIST_DIR}/man/hearth-engine.1"
+# Manual pages and the documentation directory Debian policy asks for: copyright and a changelog
+# (changelog.gz: this is a native package), all compressed with gzip -9n (reproducible, as lintian
+# expects).
+set(hearth_docdir ${CMAKE_INSTALL_DATADIR}/doc/hearth)  # the package's name, not the project's "Hearth"
+install(FILES "${CMAKE_CURRENT_LIST_DIR}/copyright" DESTINATION ${hearth_docdir})
+find_program(HEARTH_GZIP gzip REQUIRED)
+set(hearth_packaging_out "${CMAKE_CURRENT_BINARY_DIR}/packaging")
+file(MAKE_DIRECTORY "${hearth_packaging_out}")
+foreach(source changelog man/hearth.1 man/hearth-cli.1 man/hearth-engine.1)
+  get_filename_component(name "${source}" NAME)
+  execute_process(COMMAND ${HEARTH_GZIP} -9nc "${CMAKE_CURRENT_LIST_DIR}/${source}"
+                  OUTPUT_FILE "${hearth_packaging_out}/${name}.gz")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${CMAKE_CURRENT_LIST_DIR}/${source}")
+endforeach()
+install(FILES "${hearth_packaging_out}/changelog.gz" DESTINATION ${hearth_docdir})
+install(FILES "${hearth_packaging_out}/hearth.1.gz" "${hearth_packaging_out}/hearth-cli.1.gz"
+              "${hearth_packaging_out}/hearth-engine.1.gz"
         DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-install(FILES "${CMAKE_CURRENT_LIST_DIR}/copyright" DESTINATION ${CMAKE_INSTALL_DOCDIR})
-find_program(HEARTH_GZIP gzip)
-if(HEARTH_GZIP)
-  set(hearth_changelog "${CMAKE_CURRENT_BINARY_DIR}/packaging/changelog.Debian.gz")
-  file(MAKE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/packaging")
-  execute_process(COMMAND ${HEARTH_GZIP} -9nc "${CMAKE_CURRENT_LIST_DIR}/changelog"
-                  OUTPUT_FILE "${hearth_changelog}")
-  install(FILES "${hearth_changelog}" DESTINATION ${CMAKE_INSTALL_DOCDIR})
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${CMAKE_CURRENT_LIST_DIR}/changelog")
-endif()
 
 # --- CPack -----------------------------------------------------------------------------------------
 set(CPACK_PACKAGE_NAME hearth)
 set(CPACK_PACKAGE_VENDOR "The Hearth developers")
 set(CPACK_PACKAGE_CONTACT "The Hearth developers <hearth@example.org>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Offline Llama chat on your own GPU")
-set(CPACK_PACKAGE_DESCRIPTION
-    "Hearth is a desktop chat application that runs Llama 3.1 (3.2, 3.3) GGUF models entirely on your \
-own machine, on any GPU through its own Vulkan engine or on the CPU. Conversations stay in a local \
-SQLite database; documents can be summarized offline. A tiny story model is bundled so the app works \
-at once; open any Llama Instruct GGUF file for real chat.")
+# Lines under 80 columns: the Debian control file shows them as written.
+set(CPACK_PACKAGE_DESCRIPTION "Hearth is a desktop chat application that runs Llama 3.1 (3.2, 3.3)
+GGUF models entirely on your own machine, on any GPU through its own Vulkan
+engine or on the CPU. Conversations stay in a local SQLite database;
+documents can be summarized offline. A tiny story model is bundled so the
+app works at once; open any Llama Instruct GGUF file for real chat.")
 set(CPACK_PACKAGE_HOMEPAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "Hearth")
 set(CPACK_PACKAGE_EXECUTABLES hearth "Hearth")
@@ -106,10 +110,16 @@ set(CPACK_RPM_PACKAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_RPM_PACKAGE_AUTOREQ ON)
 set(CPACK_RPM_PACKAGE_REQUIRES "qt6-qtdeclarative")
 set(CPACK_RPM_PACKAGE_SUGGESTS "mesa-vulkan-drivers")
-# Directories that belong to the filesystem package, not to us.
+set(CPACK_RPM_SPEC_MORE_DEFINE "%define _build_id_links none")  # no /usr/lib/.build-id links
+# Directories that belong to the filesystem and icon-theme packages, not to us.
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
     /usr/share/applications /usr/share/metainfo /usr/share/icons /usr/share/icons/hicolor
+    /usr/share/icons/hicolor/scalable /usr/share/icons/hicolor/scalable/apps
     /usr/share/man /usr/share/man/man1 /usr/share/doc)
+foreach(size 16 22 24 32 48 64 128 256 512)
+  list(APPEND CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
+       /usr/share/icons/hicolor/${size}x${size} /usr/share/icons/hicolor/${size}x${size}/apps)
+endforeach()
 
 # Windows (NSIS), untested: start-menu entry and the icon.
 set(CPACK_NSIS_DISPLAY_NAME "Hearth")

@@ -28,7 +28,7 @@ ls -l "$build_dir"/hearth_*.deb "$build_dir"/hearth-*.tar.gz "$build_dir"/hearth
 dpkg-deb --field "$deb" Package Version Installed-Size Depends Recommends
 
 echo "-- lintian (errors fail; warnings listed)"
-lintian --fail-on error --no-tag-display-limit "$deb" | tee "$work/lintian.txt" || fail "lintian reports errors"
+lintian --fail-on error --tag-display-limit 0 "$deb" | tee "$work/lintian.txt" || fail "lintian reports errors"
 
 echo "-- portable .tar.gz: unpacked anywhere, the CLI finds the bundled model beside it"
 tgz=$(ls "$build_dir"/hearth-*.tar.gz)

@@ -103,6 +103,8 @@ Summarizer::Summarizer(Generate generate, CountTokens countTokens, SummarizerOpt
     // The answer takes at most a quarter of the room, so a part holds at least three summaries and
     // every combining level shrinks the number of parts.
     m_answer = std::min(answerTokens(options.length), room / 4);
+    if (options.maxAnswerTokens > 0)
+        m_answer = std::min(m_answer, options.maxAnswerTokens);
     m_budget = room - m_answer;
     m_options.overlapTokens = std::min(m_options.overlapTokens, m_budget / 8);
 }

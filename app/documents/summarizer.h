@@ -60,6 +60,7 @@ struct SummarizerOptions {
     SummaryLength length = SummaryLength::Medium;
     uint32_t overlapTokens = 64;    // repeated between consecutive parts
     uint32_t templateTokens = 48;   // allowance for the chat template's own tokens around the messages
+    uint32_t maxAnswerTokens = 0;   // caps the length's answer allowance (0: no cap); for quick runs and tests
 };
 
 struct Summary {
