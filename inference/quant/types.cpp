@@ -12,9 +12,9 @@ struct TypeEntry {
     TypeTraits traits;
 };
 
-// The numbers 4 and 5 (Q4_2, Q4_3) were removed from ggml long ago and are left undefined here too.
-// Types past BF16 (IQ*, TQ*, MXFP4) are defined by ggml but we neither parse their blocks nor run
-// them; they are reported as unknown.
+// The numbers 4 and 5 (Q4_2, Q4_3) were removed from ggml long ago and are left undefined here too,
+// as are 31-33 (removed Q4_0_4_4 etc.). The IQ/TQ/MXFP4 types are named so that a model using them
+// is reported as "type IQ2_XS, not supported" rather than as an unknown number.
 constexpr std::array kTypes = {
     TypeEntry { 0, { "F32", 1, 4, true } },
     TypeEntry { 1, { "F16", 1, 2, true } },
@@ -30,12 +30,24 @@ constexpr std::array kTypes = {
     TypeEntry { 13, { "Q5_K", 256, 176, true } },
     TypeEntry { 14, { "Q6_K", 256, 210, true } },
     TypeEntry { 15, { "Q8_K", 256, 292, false } },
+    TypeEntry { 16, { "IQ2_XXS", 256, 66, false } },
+    TypeEntry { 17, { "IQ2_XS", 256, 74, false } },
+    TypeEntry { 18, { "IQ3_XXS", 256, 98, false } },
+    TypeEntry { 19, { "IQ1_S", 256, 50, false } },
+    TypeEntry { 20, { "IQ4_NL", 32, 18, false } },
+    TypeEntry { 21, { "IQ3_S", 256, 110, false } },
+    TypeEntry { 22, { "IQ2_S", 256, 82, false } },
+    TypeEntry { 23, { "IQ4_XS", 256, 136, false } },
     TypeEntry { 24, { "I8", 1, 1, false } },
     TypeEntry { 25, { "I16", 1, 2, false } },
     TypeEntry { 26, { "I32", 1, 4, false } },
     TypeEntry { 27, { "I64", 1, 8, false } },
     TypeEntry { 28, { "F64", 1, 8, false } },
+    TypeEntry { 29, { "IQ1_M", 256, 56, false } },
     TypeEntry { 30, { "BF16", 1, 2, true } },
+    TypeEntry { 34, { "TQ1_0", 256, 54, false } },
+    TypeEntry { 35, { "TQ2_0", 256, 66, false } },
+    TypeEntry { 39, { "MXFP4", 32, 17, false } },
 };
 
 } // namespace
