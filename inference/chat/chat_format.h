@@ -32,6 +32,9 @@ public:
     virtual std::string_view name() const = 0;  // "llama3" | "plain"
     virtual std::vector<ChatSegment> format(std::span<const ChatMessage> messages,
                                             const ChatFormatOptions& options = {}) const = 0;
+    // Text that ends the assistant's turn when the model writes it (for formats whose turn end is
+    // not a token); the engine stops there and does not show it.
+    virtual std::vector<std::string> stopStrings() const { return {}; }
 };
 
 // Llama 3.x: `header` is whether the template injects the "Cutting Knowledge Date" system header

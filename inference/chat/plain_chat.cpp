@@ -11,6 +11,8 @@ namespace {
 class PlainChatFormat final : public ChatFormat {
 public:
     std::string_view name() const override { return "plain"; }
+    // A model continuing the transcript would write the user's next line itself.
+    std::vector<std::string> stopStrings() const override { return {"\nUser:"}; }
 
     std::vector<ChatSegment> format(std::span<const ChatMessage> messages,
                                     const ChatFormatOptions& options) const override

@@ -1,6 +1,7 @@
 // Engine::generate: tokenize the request, reuse the cached prefix, prefill the rest, then sample
 // token by token, streaming complete UTF-8 pieces until a stop token, the limit, or a cancel.
 #include "engine/engine_impl.h"
+#include "engine/stop_strings.h"
 #include "tokenizer/streaming_decoder.h"
 
 #include <algorithm>
@@ -65,6 +66,10 @@ Result<GenerateStats> Engine::generate(const GenerateRequest& request,
     // 4. Decode: sample, stream, feed the token back, until something stops us.
     SamplerRng rng(request.sampler.seed);
     StreamingDecoder decoder;
+    // Text markers that end a turn (the plain format's "\nUser:"); raw prompts just continue.
+    const bool chat = request.useChat && !request.messages.empty();
+    StopStringFilter stopFilter(chat ? s.chatFormat->stopStrings() : std::vector<std::string>{});
+    bool stopString = false;
     std::vector<int32_t> recent(ids.begin(), ids.end());
     const auto decodeStart = Clock::now();
     uint32_t decodeSteps = 0;
@@ -83,9 +88,14 @@ Result<GenerateStats> Engine::generate(const GenerateRequest& request,
         }
         ++stats.generatedTokens;
         recent.push_back(token);
-        if (const std::string text = decoder.push(s.tokenizer->piece(token)); !text.empty() && !onPiece(text)) {
+        const std::string text = stopFilter.push(decoder.push(s.tokenizer->piece(token)), stopString);
+        if (!text.empty() && !onPiece(text)) {
             listenerStopped = true;
             stats.stopReason = StopReason::Cancelled;
+            break;
+        }
+        if (stopString) {
+            stats.stopReason = StopReason::EndOfTurn;
             break;
         }
         if (produced + 1 == request.maxTokens) break;  // no need to run the last token
@@ -101,7 +111,12 @@ Result<GenerateStats> Engine::generate(const GenerateRequest& request,
         s.cached.push_back(token);
         ++decodeSteps;
     }
-    if (const std::string tail = decoder.flush(); !tail.empty() && !listenerStopped) onPiece(tail);
+    if (!listenerStopped && !stopString) {
+        // What the decoder and the filter still hold: an unfinished character, a marker's start.
+        std::string tail = stopFilter.push(decoder.flush(), stopString);
+        if (!stopString) tail += stopFilter.flush();
+        if (!tail.empty()) onPiece(tail);
+    }
 
     const double decodeSeconds = secondsSince(decodeStart);
     stats.decodeTokensPerSecond = decodeSeconds > 0 ? decodeSteps / decodeSeconds : 0;

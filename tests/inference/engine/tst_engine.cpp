@@ -191,6 +191,8 @@ private slots:
         const Run first = run(*engine, turn1);
         QVERIFY2(first.ok, first.error.c_str());
         QCOMPARE(first.stats.reusedTokens, 0u);
+        QCOMPARE(engine->info().chatFormat, std::string("plain"));
+        QVERIFY(first.text.find("\nUser:") == std::string::npos);  // the plain format's turn marker
 
         GenerateRequest turn2 = turn1;
         turn2.messages.push_back({"assistant", first.text});
