@@ -47,19 +47,23 @@ Result<std::vector<SearchHit>> searchMessages(Database& db, const std::string& q
     std::string match = toFtsQuery(query, " ", true);
     if (match.empty() || options.limit <= 0) return hits;
 
-    // Step 1: which messages, in which order. The conversation scope goes inside the FTS query
-    // (rowid IN ...) so the window holds only that conversation's matches.
+    // The conversation scope goes inside the FTS query (rowid IN ...) so the window holds only that
+    // conversation's matches. Snippets are made in the same pass: a second FTS query per hit would set up
+    // a prefix query's term iterator again for every hit (50 × a few ms).
     std::string scope = options.conversationId ? " AND rowid IN (SELECT id FROM messages WHERE conversation_id = ?2)" : "";
+    const char* snippet = "snippet(messages_fts, 0, ?4, ?5, '…', ?6)";
     std::string sql;
     if (options.newestFirst) {
         // FTS5 walks its doclists in descending rowid order: no score and no sort needed.
-        sql = "SELECT m.conversation_id, c.title, m.id, m.role, m.created_at, 0.0 "
-              "FROM messages_fts f JOIN messages m ON m.id = f.rowid JOIN conversations c ON c.id = m.conversation_id "
-              "WHERE messages_fts MATCH ?1" + std::string(options.conversationId ? " AND m.conversation_id = ?2" : "") +
-              " AND c.deleted_at IS NULL ORDER BY f.rowid DESC LIMIT ?3";
+        sql = "SELECT m.conversation_id, c.title, m.id, m.role, m.created_at, 0.0, " + std::string(snippet) +
+              " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
+              " JOIN conversations c ON c.id = m.conversation_id WHERE messages_fts MATCH ?1" +
+              std::string(options.conversationId ? " AND m.conversation_id = ?2" : "") +
+              " AND c.deleted_at IS NULL ORDER BY messages_fts.rowid DESC LIMIT ?3";
     } else {
-        sql = "SELECT m.conversation_id, c.title, m.id, m.role, m.created_at, w.score "
-              "FROM (SELECT rowid, bm25(messages_fts) AS score FROM messages_fts WHERE messages_fts MATCH ?1" + scope +
+        sql = "SELECT m.conversation_id, c.title, m.id, m.role, m.created_at, w.score, w.snippet "
+              "FROM (SELECT rowid, bm25(messages_fts) AS score, " + std::string(snippet) + " AS snippet"
+              "      FROM messages_fts WHERE messages_fts MATCH ?1" + scope +
               "      ORDER BY rowid DESC LIMIT " + std::to_string(kRankWindow) + ") w "
               "JOIN messages m ON m.id = w.rowid JOIN conversations c ON c.id = m.conversation_id "
               "WHERE c.deleted_at IS NULL ORDER BY w.score, m.id DESC LIMIT ?3";
@@ -68,6 +72,9 @@ Result<std::vector<SearchHit>> searchMessages(Database& db, const std::string& q
     st.bind(1, match);
     if (options.conversationId) st.bind(2, options.conversationId);
     st.bind(3, options.limit);
+    st.bind(4, options.highlightOpen);
+    st.bind(5, options.highlightClose);
+    st.bind(6, options.snippetTokens);
     int rc;
     while ((rc = st.step()) == SQLITE_ROW) {
         SearchHit hit;
@@ -77,21 +84,10 @@ Result<std::vector<SearchHit>> searchMessages(Database& db, const std::string& q
         hit.role = st.text(3);
         hit.createdAt = st.i64(4);
         hit.score = st.f64(5);
+        hit.snippet = st.text(6);
         hits.push_back(std::move(hit));
     }
     if (rc != SQLITE_DONE) return db.lastError("search failed");
-
-    // Step 2: a highlighted snippet for each hit only (FTS5 seeks the row by rowid).
-    Statement snippet(db.handle(), "SELECT snippet(messages_fts, 0, ?, ?, '…', ?) FROM messages_fts "
-                                   "WHERE messages_fts MATCH ? AND rowid = ?");
-    for (SearchHit& hit : hits) {
-        snippet.reset();
-        snippet.bind(1, options.highlightOpen).bind(2, options.highlightClose).bind(3, options.snippetTokens);
-        snippet.bind(4, match).bind(5, hit.messageId);
-        rc = snippet.step();
-        if (rc == SQLITE_ROW) hit.snippet = snippet.text(0);
-        else if (rc != SQLITE_DONE) return db.lastError("search failed");
-    }
     return hits;
 }
 
