@@ -43,7 +43,7 @@ Result<std::unique_ptr<Llama3Bpe>> Llama3Bpe::create(const GgufFile& file)
 
 int32_t Llama3Bpe::symbolId(const std::string& text)
 {
-    if (auto it = m_ids.find(text); it != m_ids.end()) return it->second;
+    if (const int32_t id = m_ids.find(text); id >= 0) return id;
     if (auto it = m_extraIds.find(text); it != m_extraIds.end()) return it->second;
     const auto id = static_cast<int32_t>(m_texts.size() + m_extraSymbols.size());
     m_extraSymbols.push_back(text);
@@ -57,7 +57,7 @@ Status Llama3Bpe::loadMerges(const GgufFile& file)
     if (!merges || merges->elementType != GgufValueType::String) {
         return makeError(ErrorCode::BadFormat, "tokenizer.ggml.merges is missing or not a string array");
     }
-    m_merges.reserve(merges->values.size() * 2);
+    m_merges.reserve(merges->values.size());
     std::string left, right;
     for (size_t rank = 0; rank < merges->values.size(); ++rank) {
         // Each merge is "left right"; the separator is the first space after the first character
@@ -72,9 +72,10 @@ Status Llama3Bpe::loadMerges(const GgufFile& file)
         right.assign(text.substr(space + 1));
         const int32_t a = symbolId(left);
         const int32_t b = symbolId(right);
-        const int32_t merged = symbolId(left + right);
+        left += right;
+        const int32_t merged = symbolId(left);
         // The first occurrence of a pair keeps its (lowest) rank.
-        m_merges.try_emplace(pairKey(a, b), Merge{static_cast<int32_t>(rank), merged});
+        m_merges.tryInsert(pairKey(a, b), Merge{static_cast<int32_t>(rank), merged});
     }
     return Ok{};
 }
@@ -101,8 +102,8 @@ void Llama3Bpe::encodeText(std::string_view text, std::vector<int32_t>& out) con
 void Llama3Bpe::encodeWord(const std::string& bytes, const std::string& mapped, std::vector<int32_t>& out) const
 {
     // Llama 3 ignores merges for a word that is itself in the vocabulary (llama.cpp: ignore_merges).
-    if (auto it = m_ids.find(mapped); it != m_ids.end()) {
-        out.push_back(it->second);
+    if (const int32_t id = m_ids.find(mapped); id >= 0) {
+        out.push_back(id);
         return;
     }
     {
@@ -141,8 +142,7 @@ void Llama3Bpe::encodeWord(const std::string& bytes, const std::string& mapped, 
         if (left < 0 || symbols[left].next < 0) return;
         const Symbol& a = symbols[left];
         const Symbol& b = symbols[a.next];
-        auto it = m_merges.find(pairKey(a.id, b.id));
-        if (it != m_merges.end()) queue.push({it->second.rank, left, a.id, b.id, it->second.result});
+        if (const Merge* m = m_merges.find(pairKey(a.id, b.id))) queue.push({m->rank, left, a.id, b.id, m->result});
     };
     for (int i = 0; i + 1 < static_cast<int>(symbols.size()); ++i) tryPair(i);
 
@@ -179,7 +179,7 @@ void Llama3Bpe::emitSymbol(int32_t symbol, std::vector<int32_t>& out) const
     if (symbol < 0) return;
     // A symbol the vocabulary lacks: fall back to the tokens of its single bytes, where they exist.
     for (char c : m_extraSymbols[symbol - vocabSize()]) {
-        if (auto it = m_ids.find(std::string_view(&c, 1)); it != m_ids.end()) out.push_back(it->second);
+        if (const int32_t id = m_ids.find(std::string_view(&c, 1)); id >= 0) out.push_back(id);
     }
 }
 

@@ -25,8 +25,8 @@ protected:
 
 private:
     struct Merge {
-        int32_t rank;
-        int32_t result;  // symbol id of the merged pair
+        int32_t rank = 0;
+        int32_t result = 0;  // symbol id of the merged pair
     };
 
     Status loadMerges(const GgufFile& file);
@@ -42,7 +42,7 @@ private:
     std::array<std::string, 256> m_byteToChar;    // byte → its printable stand-in (UTF-8)
     std::array<int32_t, 256> m_byteSymbol{};      // byte → symbol id of that stand-in
     std::unordered_map<uint32_t, uint8_t> m_charToByte;  // stand-in code point → byte
-    std::unordered_map<uint64_t, Merge> m_merges;        // (left, right) → rank and result
+    PairIndex<Merge> m_merges;                           // (left, right) → rank and result
 
     // Merge results and stand-ins missing from the vocabulary (rare; llama.cpp then falls back to
     // single-byte tokens). Ids start at vocabSize().

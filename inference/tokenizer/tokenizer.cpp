@@ -67,19 +67,15 @@ Status Tokenizer::loadVocabulary(const GgufFile& file)
         }
     }
 
-    m_ids.reserve(count * 2);
     // A duplicated text maps to its last id, as in llama.cpp.
-    for (size_t i = 0; i < count; ++i) m_ids.insert_or_assign(m_texts[i], static_cast<int32_t>(i));
+    m_ids.build(m_texts);
 
     // Special ids: from metadata when present, else by their well-known text.
     auto idFromKey = [&](const char* key) -> int32_t {
         auto v = file.getUint(key);
         return (v && *v < count) ? static_cast<int32_t>(*v) : -1;
     };
-    auto idFromText = [&](std::string_view text) -> int32_t {
-        auto it = m_ids.find(text);
-        return it == m_ids.end() ? -1 : it->second;
-    };
+    auto idFromText = [&](std::string_view text) -> int32_t { return m_ids.find(text); };
     m_special.bos = idFromKey("tokenizer.ggml.bos_token_id");
     m_special.eos = idFromKey("tokenizer.ggml.eos_token_id");
     m_special.unknown = idFromKey("tokenizer.ggml.unknown_token_id");
@@ -165,9 +161,9 @@ std::string_view Tokenizer::tokenText(int32_t id) const
 
 std::optional<int32_t> Tokenizer::findToken(std::string_view text) const
 {
-    auto it = m_ids.find(text);
-    if (it == m_ids.end()) return std::nullopt;
-    return it->second;
+    const int32_t id = m_ids.find(text);
+    if (id < 0) return std::nullopt;
+    return id;
 }
 
 bool Tokenizer::isEndOfGeneration(int32_t id) const

@@ -4,6 +4,7 @@
 // special ids, and the splitting of text around special-token text.
 #pragma once
 
+#include "tokenizer/flat_index.h"
 #include "util/result.h"
 
 #include <cstdint>
@@ -12,7 +13,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace hearth {
@@ -37,6 +37,8 @@ struct SpecialTokens {
 class Tokenizer {
 public:
     virtual ~Tokenizer();
+    Tokenizer(const Tokenizer&) = delete;  // m_ids points into m_texts
+    Tokenizer& operator=(const Tokenizer&) = delete;
 
     // Picks the algorithm from `tokenizer.ggml.model` (gpt2 + pre llama-bpe, or llama).
     static Result<std::unique_ptr<Tokenizer>> fromGguf(const GgufFile& file);
@@ -71,7 +73,7 @@ protected:
 
     std::vector<std::string> m_texts;
     std::vector<TokenType> m_types;
-    std::unordered_map<std::string_view, int32_t> m_ids;  // views into m_texts
+    TextIndex m_ids;  // text → id over m_texts
     SpecialTokens m_special;
 
 private:
