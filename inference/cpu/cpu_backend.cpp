@@ -116,9 +116,8 @@ private:
         for (uint32_t l = 0; l < m_c.layerCount; ++l) {
             const LlamaLayerWeights& L = m_w.layers[l];
             rmsNorm(xb, x, L.attnNorm.f32(), dim, n, m_c.normEps);                     // attention rmsNorm
-            matmul(L.wq, xb, n, q, pool);                                              // q = wq · xb
-            matmul(L.wk, xb, n, k, pool);                                              // k = wk · xb
-            matmul(L.wv, xb, n, v, pool);                                              // v = wv · xb
+            const MatmulJob qkv[] = {{&L.wq, q}, {&L.wk, k}, {&L.wv, v}};
+            matmulMany(qkv, 3, xb, n, pool);                                           // q, k, v = wq, wk, wv · xb
             for (uint32_t t = 0; t < n; ++t) {                                         // rope on q and k
                 rope(q + size_t(t) * qDim, m_c.headCount, hd, pos + t, m_c.ropeFreqBase, freqs);
                 rope(k + size_t(t) * kvDim(), m_c.kvHeadCount, hd, pos + t, m_c.ropeFreqBase, freqs);
@@ -128,8 +127,8 @@ private:
             matmul(L.wo, att, n, xb, pool);                                            // xb = wo · att
             add(x, xb, n * dim);                                                       // x += xb (residual)
             rmsNorm(xb, x, L.ffnNorm.f32(), dim, n, m_c.normEps);                      // ffn rmsNorm
-            matmul(L.ffnGate, xb, n, hb, pool);                                        // hb = gate · xb
-            matmul(L.ffnUp, xb, n, hb2, pool);                                         // hb2 = up · xb
+            const MatmulJob gateUp[] = {{&L.ffnGate, hb}, {&L.ffnUp, hb2}};
+            matmulMany(gateUp, 2, xb, n, pool);                                        // hb, hb2 = gate, up · xb
             swiglu(hb, hb, hb2, n * ffn);                                              // hb = silu(hb) * hb2
             matmul(L.ffnDown, hb, n, xb, pool);                                        // xb = down · hb
             add(x, xb, n * dim);                                                       // x += xb (residual)

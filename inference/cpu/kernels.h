@@ -5,6 +5,7 @@
 
 #include "model/tensor_view.h"
 
+#include <cstddef>
 #include <cstdint>
 
 namespace hearth {
@@ -20,6 +21,14 @@ void rmsNorm(float* out, const float* x, const float* weight, uint32_t n, uint32
 // K-quant rows meet them quantized to 8 bits per 256-block (elsewhere: f32 activations). Weights
 // are read once per 64 tokens. `pool` may be null (single thread).
 void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, ThreadPool* pool);
+
+// Several weights with the same input and cols (q/k/v, gate/up) in one dispatch: the same results as
+// one matmul per job, with one quantization of x and one wake-up of the threads. At most 8 jobs.
+struct MatmulJob {
+    const TensorView* w;
+    float* out;  // (nTokens, w->rows)
+};
+void matmulMany(const MatmulJob* jobs, size_t jobCount, const float* x, uint32_t nTokens, ThreadPool* pool);
 
 // Rotates adjacent pairs (x[2i], x[2i+1]) of each head of one token at position `pos`:
 // theta_i = pos * base^(-2i/headDim) / factors[i] (factors may be null: all 1).

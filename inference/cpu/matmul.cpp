@@ -1,5 +1,7 @@
 // matmul: output rows split across the pool's threads; each row meets the batch 64 tokens at a time
 // (dot.h), so a weight is read from memory once per 64 tokens however long the prompt is.
+// matmulMany runs several weights over the same input in one dispatch (q/k/v, gate/up): one
+// quantization of the input and one wake-up of the workers instead of three.
 #include "cpu/dot.h"
 #include "cpu/kernels.h"
 #include "cpu/threadpool.h"
@@ -14,46 +16,89 @@ namespace {
 
 constexpr uint32_t kRowTile = 16;
 constexpr uint32_t kTokenTile = 4;
+constexpr size_t kMaxJobs = 8;
 
 bool usesQ8Activations(TensorType type) { return type == TensorType::Q4_0 || type == TensorType::Q8_0; }
 
+// The input of one call in the forms its weights need (pointers into per-thread scratch).
+struct Activations {
+    const float* x = nullptr;
+    const cpu::BlockQ8x* q8 = nullptr;   // cols / 32 blocks per token
+    const cpu::BlockQ8K* q8k = nullptr;  // cols / 256 blocks per token
+    uint32_t cols = 0;
+};
+
+// Rows [r0, r1) of `w` against tokens [t0, t0 + group), tiled 16 rows × 4 tokens: four tokens'
+// activations stay in L1 while the 16 rows go by, and the 16 rows stay in L2 while all tokens go by.
+void rowsTimesTokens(const TensorView& w, const Activations& a, uint32_t t0, uint32_t group, uint32_t begin,
+                     uint32_t end, float* outGroup)
+{
+    const uint32_t rows = w.rows, cols = a.cols;
+    const bool q8 = usesQ8Activations(w.type), q8k = cpu::usesQ8KActivations(w.type);
+    for (uint32_t r0 = begin; r0 < end; r0 += kRowTile) {
+        const uint32_t r1 = std::min(end, r0 + kRowTile);
+        for (uint32_t t = 0; t < group; t += kTokenTile) {
+            const uint32_t nt = std::min(kTokenTile, group - t), token = t0 + t;
+            for (uint32_t r = r0; r < r1; ++r) {
+                float* o = outGroup + size_t(t) * rows + r;
+                if (q8)
+                    cpu::rowDotQ8(w.type, w.row(r), cols, a.q8 + size_t(token) * (cols / 32), cols / 32, nt, o, rows);
+                else if (q8k)
+                    cpu::rowDotQ8K(w.type, w.row(r), cols, a.q8k + size_t(token) * (cols / 256), cols / 256, nt, o,
+                                   rows);
+                else
+                    cpu::rowDotFloat(w.type, w.row(r), cols, a.x + size_t(token) * cols, cols, nt, o, rows);
+            }
+        }
+    }
+}
+
 }  // namespace
 
-void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, ThreadPool* pool)
+void matmulMany(const MatmulJob* jobs, size_t jobCount, const float* x, uint32_t nTokens, ThreadPool* pool)
 {
-    HEARTH_CHECK(w.data != nullptr);
-    const uint32_t rows = w.rows, cols = w.cols;
-    // Which activations the rows meet: 8-bit per 32 (Q4_0/Q8_0), 8-bit per 256 (K-quants on AVX2),
-    // or the floats themselves.
-    const bool q8 = usesQ8Activations(w.type);
-    const bool q8k = cpu::usesQ8KActivations(w.type);
+    HEARTH_CHECK(jobCount > 0 && jobCount <= kMaxJobs);
+    const uint32_t cols = jobs[0].w->cols;
+    bool needQ8 = false, needQ8K = false;
+    uint32_t rowStart[kMaxJobs + 1] = {0};
+    for (size_t j = 0; j < jobCount; ++j) {
+        const TensorView& w = *jobs[j].w;
+        HEARTH_CHECK(w.data != nullptr && w.cols == cols);
+        needQ8 |= usesQ8Activations(w.type);
+        needQ8K |= cpu::usesQ8KActivations(w.type);
+        rowStart[j + 1] = rowStart[j] + w.rows;
+    }
+    const uint32_t totalRows = rowStart[jobCount];
 
-    // Step 1: quantize the activations once per call, in parallel over tokens. The scratch grows to
-    // the largest batch and is then reused: no allocation per token. Workers must see the caller's
-    // scratch (not their own thread_local one), hence the plain pointers.
+    // Step 1: quantize the input once per call, in parallel over tokens. The scratch grows to the
+    // largest batch and is then reused (no allocation per token); the workers get plain pointers to
+    // the caller's scratch, not their own thread_local one.
     thread_local std::vector<cpu::BlockQ8x> q8Scratch;
     thread_local std::vector<cpu::BlockQ8K> q8kScratch;
-    const uint32_t q8PerToken = cols / 32, q8kPerToken = cols / 256;
-    cpu::BlockQ8x* xq = nullptr;
-    cpu::BlockQ8K* xqk = nullptr;
-    if (q8) {
+    Activations a;
+    a.x = x;
+    a.cols = cols;
+    if (needQ8) {
         HEARTH_CHECK(cols % 32 == 0);
-        if (q8Scratch.size() < size_t(nTokens) * q8PerToken)
-            q8Scratch.resize(size_t(nTokens) * q8PerToken);
-        xq = q8Scratch.data();
-    } else if (q8k) {
-        HEARTH_CHECK(cols % 256 == 0);
-        if (q8kScratch.size() < size_t(nTokens) * q8kPerToken)
-            q8kScratch.resize(size_t(nTokens) * q8kPerToken);
-        xqk = q8kScratch.data();
+        if (q8Scratch.size() < size_t(nTokens) * (cols / 32))
+            q8Scratch.resize(size_t(nTokens) * (cols / 32));
+        a.q8 = q8Scratch.data();
     }
-    if (q8 || q8k) {
+    if (needQ8K) {
+        HEARTH_CHECK(cols % 256 == 0);
+        if (q8kScratch.size() < size_t(nTokens) * (cols / 256))
+            q8kScratch.resize(size_t(nTokens) * (cols / 256));
+        a.q8k = q8kScratch.data();
+    }
+    if (needQ8 || needQ8K) {
+        cpu::BlockQ8x* q8 = needQ8 ? q8Scratch.data() : nullptr;
+        cpu::BlockQ8K* q8k = needQ8K ? q8kScratch.data() : nullptr;
         auto quantize = [&](uint32_t begin, uint32_t end) {
             for (uint32_t t = begin; t < end; ++t) {
                 if (q8)
-                    cpu::quantizeRowQ8(x + size_t(t) * cols, xq + size_t(t) * q8PerToken, cols);
-                else
-                    cpu::quantizeRowQ8K(x + size_t(t) * cols, xqk + size_t(t) * q8kPerToken, cols);
+                    cpu::quantizeRowQ8(x + size_t(t) * cols, q8 + size_t(t) * (cols / 32), cols);
+                if (q8k)
+                    cpu::quantizeRowQ8K(x + size_t(t) * cols, q8k + size_t(t) * (cols / 256), cols);
             }
         };
         if (pool && nTokens > 1)
@@ -62,36 +107,29 @@ void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, T
             quantize(0, nTokens);
     }
 
-    // Step 2: each group of up to 64 tokens against every row, rows shared out between threads.
+    // Step 2: each group of up to 64 tokens against the rows of every job, the concatenated rows
+    // shared out between threads.
     for (uint32_t t0 = 0; t0 < nTokens; t0 += cpu::kTokenGroup) {
         const uint32_t group = std::min(cpu::kTokenGroup, nTokens - t0);
-        float* outGroup = out + size_t(t0) * rows;
-        // Cache blocking: 16 rows at a time meet the tokens 4 by 4, so four tokens' activations stay
-        // in L1 while the 16 rows go by, and the 16 rows stay in L2 while all the tokens go by.
         auto rowRange = [&](uint32_t begin, uint32_t end) {
-            for (uint32_t r0 = begin; r0 < end; r0 += kRowTile) {
-                const uint32_t r1 = std::min(end, r0 + kRowTile);
-                for (uint32_t t = 0; t < group; t += kTokenTile) {
-                    const uint32_t nt = std::min(kTokenTile, group - t);
-                    for (uint32_t r = r0; r < r1; ++r) {
-                        float* o = outGroup + size_t(t) * rows + r;
-                        if (q8)
-                            cpu::rowDotQ8(w.type, w.row(r), cols, xq + size_t(t0 + t) * q8PerToken, q8PerToken, nt, o,
-                                          rows);
-                        else if (q8k)
-                            cpu::rowDotQ8K(w.type, w.row(r), cols, xqk + size_t(t0 + t) * q8kPerToken, q8kPerToken,
-                                           nt, o, rows);
-                        else
-                            cpu::rowDotFloat(w.type, w.row(r), cols, x + size_t(t0 + t) * cols, cols, nt, o, rows);
-                    }
-                }
+            for (size_t j = 0; j < jobCount; ++j) {
+                const uint32_t lo = std::max(begin, rowStart[j]), hi = std::min(end, rowStart[j + 1]);
+                if (lo < hi)
+                    rowsTimesTokens(*jobs[j].w, a, t0, group, lo - rowStart[j], hi - rowStart[j],
+                                    jobs[j].out + size_t(t0) * jobs[j].w->rows);
             }
         };
         if (pool)
-            pool->parallelFor(rows, 4, rowRange);
+            pool->parallelFor(totalRows, 4, rowRange);
         else
-            rowRange(0, rows);
+            rowRange(0, totalRows);
     }
+}
+
+void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, ThreadPool* pool)
+{
+    const MatmulJob job{&w, out};
+    matmulMany(&job, 1, x, nTokens, pool);
 }
 
 }  // namespace hearth

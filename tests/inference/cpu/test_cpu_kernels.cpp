@@ -70,6 +70,7 @@ class TestCpuKernels : public QObject {
 private slots:
     void matmulAllTypes_data();
     void matmulAllTypes();
+    void matmulManyEqualsSeparateCalls();
     void rmsNormMatches();
     void ropeMatches();
     void attentionMatches_data();
@@ -128,6 +129,35 @@ void TestCpuKernels::matmulAllTypes()
                      qPrintable(QString("row %1 token %2: %3 vs %4").arg(r).arg(t).arg(got).arg(ref)));
             QCOMPARE(single[size_t(t) * rows + r], got);  // threads do not change the result
         }
+    }
+}
+
+void TestCpuKernels::matmulManyEqualsSeparateCalls()
+{
+    // Three weights of different types and heights over one input, in one dispatch.
+    std::mt19937 rng(6);
+    const uint32_t cols = 512, tokens = 9;
+    const TensorType types[] = {TensorType::Q4_0, TensorType::Q6_K, TensorType::F16};
+    const uint32_t heights[] = {37, 5, 70};
+    std::vector<std::vector<uint8_t>> bytes;
+    std::vector<TensorView> views;
+    for (int j = 0; j < 3; ++j) {
+        bytes.push_back(randomMatrix(types[j], heights[j], cols, rng));
+        views.push_back({types[j], bytes.back().data(), heights[j], cols, rowBytes(types[j], cols)});
+    }
+    const auto x = randomFloats(size_t(tokens) * cols, rng);
+    std::vector<std::vector<float>> together(3), apart(3);
+    std::vector<MatmulJob> jobs;
+    for (int j = 0; j < 3; ++j) {
+        together[j].assign(size_t(tokens) * heights[j], NAN);
+        apart[j].assign(size_t(tokens) * heights[j], NAN);
+        jobs.push_back({&views[j], together[j].data()});
+    }
+    ThreadPool pool(2);
+    matmulMany(jobs.data(), jobs.size(), x.data(), tokens, &pool);
+    for (int j = 0; j < 3; ++j) {
+        matmul(views[j], x.data(), tokens, apart[j].data(), nullptr);
+        QCOMPARE(together[j], apart[j]);
     }
 }
 
