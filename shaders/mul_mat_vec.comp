@@ -1,12 +1,12 @@
 #version 450
 // Fused dequantize + matrix-vector product (decode): y[t][yOffset + r] (+)= dot(W[r], x[t]).
-// One workgroup computes ROWS rows for one token: the threads stride over the row's quads, each
-// dequantizing 4 weights at a time, then a subgroup + shared-memory reduction.
+// One workgroup computes ROWS rows for one token: the threads stride over the row's 32-element units
+// (4-element quads for other float rows), then a subgroup + shared-memory reduction.
 // With SWIGLU the matrix holds gate rows then up rows (pairOffset apart) and y = silu(gate) * up.
 #extension GL_KHR_shader_subgroup_arithmetic : require
 
 #define WG 64
-#define ROWS 2
+#define ROWS 4
 layout(local_size_x = WG) in;
 
 layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };
@@ -26,6 +26,7 @@ layout(push_constant) uniform Push {
 
 #define WEIGHTS weights
 #include "dequant.glsl"
+#include "dequant_unit.glsl"
 
 #ifdef SWIGLU
 #define DOTS 2
@@ -48,17 +49,44 @@ void main()
     for (uint i = 0u; i < ROWS * DOTS; ++i)
         acc[i] = 0.0;
 
-    // Each thread takes quads tid, tid + WG, ...; the activations are read once for all rows.
-    for (uint g = tid; g < quads; g += WG) {
-        const vec4 xv = x[xBase + g];
-        const uint blockOff = (g / QUADS_PER_BLOCK) * BLOCK_BYTES;
-        const uint q = g % QUADS_PER_BLOCK;
-        for (uint r = 0u; r < ROWS; ++r) {
-            const uint row = min(row0 + r, p.rows - 1u);
-            acc[r * DOTS] += dot(dequantQuad(row * rowBytes + blockOff, q), xv);
+    if (p.cols % 32u == 0u) {
+        // Rows of whole 32-element units (every quantized type): each thread takes units tid,
+        // tid + WG, ...; their 32 activations are loaded once for all rows.
+        const uint units = p.cols / 32u;
+        for (uint u = tid; u < units; u += WG) {
+            vec4 xv[8];
+            for (uint i = 0u; i < 8u; ++i)
+                xv[i] = x[xBase + 8u * u + i];
+            for (uint r = 0u; r < ROWS; ++r) {
+                const uint row = min(row0 + r, p.rows - 1u);
+                vec4 w[8];
+                dequantUnit(row * rowBytes, u, w);
+                float s = 0.0;
+                for (uint i = 0u; i < 8u; ++i)
+                    s += dot(w[i], xv[i]);
+                acc[r * DOTS] += s;
 #ifdef SWIGLU
-            acc[r * DOTS + 1u] += dot(dequantQuad((row + p.pairOffset) * rowBytes + blockOff, q), xv);
+                dequantUnit((row + p.pairOffset) * rowBytes, u, w);
+                s = 0.0;
+                for (uint i = 0u; i < 8u; ++i)
+                    s += dot(w[i], xv[i]);
+                acc[r * DOTS + 1u] += s;
 #endif
+            }
+        }
+    } else {
+        // Other float rows (a multiple of 4): quads tid, tid + WG, ...
+        for (uint g = tid; g < quads; g += WG) {
+            const vec4 xv = x[xBase + g];
+            const uint blockOff = (g / QUADS_PER_BLOCK) * BLOCK_BYTES;
+            const uint q = g % QUADS_PER_BLOCK;
+            for (uint r = 0u; r < ROWS; ++r) {
+                const uint row = min(row0 + r, p.rows - 1u);
+                acc[r * DOTS] += dot(dequantQuad(row * rowBytes + blockOff, q), xv);
+#ifdef SWIGLU
+                acc[r * DOTS + 1u] += dot(dequantQuad((row + p.pairOffset) * rowBytes + blockOff, q), xv);
+#endif
+            }
         }
     }
 

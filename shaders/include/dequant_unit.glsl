@@ -1,0 +1,132 @@
+// Dequantization of one "unit" of 32 consecutive elements of a row (for rows whose length is a
+// multiple of 32): each type's natural run of weights sharing a scale, read with as few 32-bit loads
+// as the layout allows — the mat-vec shader's inner loop. Include after dequant.glsl.
+//   void dequantUnit(uint rowByte, uint unit, out vec4 v[8])   // elements 32*unit .. 32*unit+31
+#ifndef DEQUANT_UNIT_GLSL
+#define DEQUANT_UNIT_GLSL
+
+// Word i of the bytes starting at the 2-aligned byteOff, given the aligned words around it.
+uint funnel(uint lo, uint hi, uint s) { return (lo >> s) | ((hi << 1u) << (31u - s)); }
+
+// n (<= 9) words starting at 2-aligned byte offset b.
+#define LOAD_FUNNEL(dst, b, n)                                          \
+    {                                                                   \
+        const uint w0_ = (b) >> 2;                                      \
+        const uint s_ = ((b) & 2u) * 8u;                                \
+        uint prev_ = WEIGHTS[w0_];                                      \
+        for (uint i_ = 0u; i_ < (n); ++i_) {                            \
+            const uint next_ = WEIGHTS[w0_ + i_ + 1u];                  \
+            dst[i_] = funnel(prev_, next_, s_);                         \
+            prev_ = next_;                                              \
+        }                                                               \
+    }
+
+#if defined(TYPE_F32)
+void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+{
+    const uint w = (rowByte >> 2) + unit * 32u;
+    for (uint i = 0u; i < 8u; ++i)
+        v[i] = uintBitsToFloat(uvec4(WEIGHTS[w + 4u * i], WEIGHTS[w + 4u * i + 1u], WEIGHTS[w + 4u * i + 2u],
+                                     WEIGHTS[w + 4u * i + 3u]));
+}
+
+#elif defined(TYPE_F16)
+void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+{
+    const uint w = (rowByte >> 2) + unit * 16u;
+    for (uint i = 0u; i < 8u; ++i)
+        v[i] = vec4(unpackHalf2x16(WEIGHTS[w + 2u * i]), unpackHalf2x16(WEIGHTS[w + 2u * i + 1u]));
+}
+
+#elif defined(TYPE_BF16)
+void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+{
+    const uint w = (rowByte >> 2) + unit * 16u;
+    for (uint i = 0u; i < 8u; ++i) {
+        const uint a = WEIGHTS[w + 2u * i];
+        const uint b = WEIGHTS[w + 2u * i + 1u];
+        v[i] = uintBitsToFloat(uvec4(a << 16, a & 0xFFFF0000u, b << 16, b & 0xFFFF0000u));
+    }
+}
+
+#elif defined(TYPE_Q4_0)
+void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+{
+    const uint bb = rowByte + unit * Q4_0_BLOCK_BYTES;
+    const float d = loadF16(bb + Q4_0_OFF_D);
+    uint q[4];
+    LOAD_FUNNEL(q, bb + Q4_0_OFF_QS, 4u);
+    for (uint i = 0u; i < 4u; ++i) {
+        v[i] = (nibbles(q[i], 0u) - 8.0) * d;
+        v[i + 4u] = (nibbles(q[i], 4u) - 8.0) * d;
+    }
+}
+
+#elif defined(TYPE_Q8_0)
+void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+{
+    const uint bb = rowByte + unit * Q8_0_BLOCK_BYTES;
+    const float d = loadF16(bb + Q8_0_OFF_D);
+    uint q[8];
+    LOAD_FUNNEL(q, bb + Q8_0_OFF_QS, 8u);
+    for (uint i = 0u; i < 8u; ++i)
+        v[i] = signedBytes(q[i]) * d;
+}
+
+#elif defined(TYPE_Q4_K) || defined(TYPE_Q5_K)
+// Unit s of a block: group j = s/2, low (s even) or high nibbles of its 32 qs bytes, scale s.
+void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+{
+#if defined(TYPE_Q4_K)
+    const uint bb = rowByte + (unit >> 3) * Q4_K_BLOCK_BYTES;
+    const uint qsOff = Q4_K_OFF_QS;
+#else
+    const uint bb = rowByte + (unit >> 3) * Q5_K_BLOCK_BYTES;
+    const uint qsOff = Q5_K_OFF_QS;
+#endif
+    const uint s = unit & 7u;
+    const uint j = s >> 1;
+    const uint hi = s & 1u;
+    const vec2 dm = unpackHalf2x16(WEIGHTS[bb >> 2]);
+    const vec2 sm = scaleMinK4(bb + 4u, s);
+    const float scale = dm.x * sm.x;
+    const float minv = dm.y * sm.y;
+    const uint qw = (bb + qsOff + 32u * j) >> 2;
+    for (uint i = 0u; i < 8u; ++i) {
+        vec4 n = nibbles(WEIGHTS[qw + i], hi * 4u);
+#if defined(TYPE_Q5_K)
+        const uint h = WEIGHTS[((bb + Q5_K_OFF_QH) >> 2) + i] >> s;
+        n += 16.0 * vec4(h & 1u, (h >> 8) & 1u, (h >> 16) & 1u, (h >> 24) & 1u);
+#endif
+        v[i] = n * scale - minv;
+    }
+}
+
+#elif defined(TYPE_Q6_K)
+// Unit s of a block: half h = s/4, quarter c = s%4 (see dequantQuad): 32 low-bit bytes, 32 high-bit
+// bytes, two scales (elements 0-15 and 16-31).
+void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+{
+    const uint bb = rowByte + (unit >> 3) * Q6_K_BLOCK_BYTES;
+    const uint s = unit & 7u;
+    const uint h = s >> 2;
+    const uint c = s & 3u;
+    uint lo[8];
+    uint hq[8];
+    LOAD_FUNNEL(lo, bb + Q6_K_OFF_QL + 64u * h + 32u * (c & 1u), 8u);
+    LOAD_FUNNEL(hq, bb + Q6_K_OFF_QH + 32u * h, 8u);
+    const float d = loadF16(bb + Q6_K_OFF_D);
+    const uint scOff = bb + Q6_K_OFF_SCALES + 8u * h + 2u * c;
+    const float s0 = d * float(int(loadU8(scOff) << 24) >> 24);
+    const float s1 = d * float(int(loadU8(scOff + 1u) << 24) >> 24);
+    const uint shift = (c >> 1) * 4u;
+    for (uint i = 0u; i < 8u; ++i) {
+        const uint l4 = (lo[i] >> shift) & 0x0F0F0F0Fu;
+        const uint h2 = ((hq[i] >> (2u * c)) & 0x03030303u) << 4;
+        const uint q = l4 | h2;
+        v[i] = (vec4(q & 0xFFu, (q >> 8) & 0xFFu, (q >> 16) & 0xFFu, q >> 24) - 32.0) * (i < 4u ? s0 : s1);
+    }
+}
+#endif
+
+#endif
