@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <sys/stat.h>
 
 namespace {
 
@@ -32,7 +33,11 @@ int runQuantize(const std::vector<std::string>& argv)
         std::fprintf(stderr, "hearth-cli quantize: --threads needs a number\n");
         return 2;
     }
-    if (pos[0] == pos[1]) {
+    // Writing over the mapped input (same path, or a link to it) would pull the bytes out from under us.
+    struct stat in {}, out {};
+    if (pos[0] == pos[1]
+        || (stat(pos[0].c_str(), &in) == 0 && stat(pos[1].c_str(), &out) == 0 && in.st_dev == out.st_dev
+            && in.st_ino == out.st_ino)) {
         std::fprintf(stderr, "hearth-cli quantize: output would overwrite the input\n");
         return 2;
     }
