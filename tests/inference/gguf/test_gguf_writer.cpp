@@ -23,6 +23,7 @@ private slots:
     void quantizeMatchesLlamaQuantize();
     void mixRules();
     void synthMatchesLlamaLayout();
+    void synthIsDeterministic();
 
 private:
     QTemporaryDir m_dir;
@@ -202,6 +203,27 @@ void TestGgufWriter::synthMatchesLlamaLayout()
     const double mean = sum / w.size(), stddev = std::sqrt(sum2 / w.size() - mean * mean);
     QVERIFY2(std::fabs(mean) < 1e-3 && std::fabs(stddev - 0.02) < 0.002, qPrintable(QString::number(stddev)));
     QCOMPARE(reinterpret_cast<const float*>((*ours)->tensor("blk.1.ffn_norm.weight")->data)[17], 1.0f);
+}
+
+void TestGgufWriter::synthIsDeterministic()
+{
+    // The same seed gives the same bytes whatever the thread count; another seed gives other weights.
+    auto vocabulary = GgufFile::open(test::testdata("models/tiny-llama31-q8_0.gguf").toStdString());
+    QVERIFY(vocabulary.ok());
+    auto make = [&](uint64_t seed, unsigned threads, const char* name) {
+        SynthOptions options { *synthShape("tiny") };
+        options.mix = QuantMix::Q8_0;
+        options.seed = seed;
+        options.vocabulary = vocabulary->get();
+        options.threads = threads;
+        const QString path = m_dir.path() + "/" + name;
+        return synthesizeModel(options, path.toStdString()).ok() ? test::readFile(path) : QByteArray();
+    };
+    const QByteArray one = make(3, 1, "s1.gguf"), two = make(3, 2, "s2.gguf"), other = make(4, 2, "s3.gguf");
+    QVERIFY(!one.isEmpty());
+    QVERIFY(one == two);
+    QCOMPARE(one.size(), other.size());
+    QVERIFY(one != other);
 }
 
 QTEST_GUILESS_MAIN(TestGgufWriter)

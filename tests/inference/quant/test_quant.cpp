@@ -40,6 +40,7 @@ private slots:
     void quantizeIsBitExact();
     void halfConversions();
     void blockHelperMatchesRow();
+    void threadedRowsMatchSerial();
 
 private:
     std::unique_ptr<GgufFile> m_f32;
@@ -170,6 +171,21 @@ void TestQuant::blockHelperMatchesRow()
         dequantize(t->type, t->data, row.data(), 256);
         dequantizeBlock(t->type, t->data, block.data());
         QVERIFY(std::memcmp(row.data(), block.data(), sizeof(float) * 256) == 0);
+    }
+}
+
+void TestQuant::threadedRowsMatchSerial()
+{
+    // quantizeRows splits rows across threads; blocks never straddle rows, so bytes are identical.
+    const GgufTensorInfo* t = m_f32->tensor("blk.0.ffn_down.weight");  // rows of 768
+    QVERIFY(t);
+    const auto* x = reinterpret_cast<const float*>(t->data);
+    const size_t rows = t->shape[1], rowLength = t->shape[0];
+    for (TensorType type : { TensorType::Q4_K, TensorType::Q8_0, TensorType::F16 }) {
+        std::vector<uint8_t> serial(rowBytes(type, t->elementCount)), threaded(serial.size());
+        quantize(type, x, serial.data(), t->elementCount);
+        quantizeRows(type, x, threaded.data(), rows, rowLength, 3);
+        QVERIFY(serial == threaded);
     }
 }
 
