@@ -5,7 +5,6 @@
 #include <QSemaphore>
 #include <QThread>
 #include <QTimer>
-
 #include <map>
 #include <optional>
 
@@ -15,7 +14,7 @@ namespace hearth::storage {
 class StoreWorker : public QObject {
 public:
     std::optional<Database> db;
-    std::map<std::int64_t, std::string> pendingCheckpoints;  // message id → latest text
+    std::map<std::int64_t, std::string> pendingCheckpoints; // message id → latest text
     QTimer* checkpointTimer = nullptr;
 
     // Write every pending checkpoint (each its own transaction). Failures go to `report`.
@@ -32,15 +31,16 @@ public:
     }
 };
 
-AsyncStore::AsyncStore(QObject* parent) : QObject(parent)
+AsyncStore::AsyncStore(QObject* parent)
+    : QObject(parent)
 {
     m_thread = new QThread;
     m_thread->setObjectName("hearth-storage");
     m_worker = new StoreWorker;
-    m_worker->checkpointTimer = new QTimer(m_worker);  // moves with its parent to the worker thread
+    m_worker->checkpointTimer = new QTimer(m_worker); // moves with its parent to the worker thread
     m_worker->checkpointTimer->setSingleShot(true);
     QObject::connect(m_worker->checkpointTimer, &QTimer::timeout, m_worker,
-                     [this] { m_worker->flushCheckpoints([this](const Error& e) { reportFailure(e); }); });
+        [this] { m_worker->flushCheckpoints([this](const Error& e) { reportFailure(e); }); });
     m_worker->moveToThread(m_thread);
     m_thread->start();
 }
@@ -87,11 +87,12 @@ void AsyncStore::checkpointLater(std::int64_t messageId, const std::string& text
     });
 }
 
-void AsyncStore::finishReply(std::int64_t messageId, const FinishInfo& info, QObject* context,
-                             std::function<void(Status)> done)
+void AsyncStore::finishReply(
+    std::int64_t messageId, const FinishInfo& info, QObject* context, std::function<void(Status)> done)
 {
     enqueue([this, messageId](Database*) { m_worker->pendingCheckpoints.erase(messageId); });
-    post(context, [messageId, info](Database& db) { return Messages(db).finish(messageId, info); }, done);
+    post(
+        context, [messageId, info](Database& db) { return Messages(db).finish(messageId, info); }, done);
 }
 
 void AsyncStore::setCheckpointInterval(int ms)
@@ -130,4 +131,4 @@ Error AsyncStore::notOpen()
     return makeError(ErrorCode::Io, "the database is not open");
 }
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

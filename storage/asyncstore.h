@@ -21,7 +21,6 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -47,8 +46,7 @@ public:
     // Run `work(Database&)` on the worker; `done(result)` is then called on `context`'s thread.
     // `work` returns a Result<T> (or Status); when no database is open it is not called and `done`
     // receives an Error. Captures must be copyable.
-    template <typename Work, typename Done>
-    void post(QObject* context, Work work, Done done)
+    template <typename Work, typename Done> void post(QObject* context, Work work, Done done)
     {
         using R = std::invoke_result_t<Work&, Database&>;
         QPointer<QObject> guard(context);
@@ -60,8 +58,7 @@ public:
         });
     }
     // Fire and forget; a failure is reported through writeFailed().
-    template <typename Work>
-    void post(Work work)
+    template <typename Work> void post(Work work)
     {
         enqueue([this, work](Database* db) mutable {
             if (!db) return reportFailure(notOpen());
@@ -74,9 +71,9 @@ public:
     // checkpointIntervalMs, each write its own short transaction. Cheap to call for every piece.
     void checkpointLater(std::int64_t messageId, const std::string& text);
     // Drop the pending checkpoint of the reply and finish it (Messages::finish); `done` as in post().
-    void finishReply(std::int64_t messageId, const FinishInfo& info, QObject* context,
-                     std::function<void(Status)> done);
-    void setCheckpointInterval(int ms);  // default 200
+    void finishReply(
+        std::int64_t messageId, const FinishInfo& info, QObject* context, std::function<void(Status)> done);
+    void setCheckpointInterval(int ms); // default 200
     int checkpointInterval() const { return m_checkpointIntervalMs; }
 
     // Block until every request posted so far has run (tests, shutdown). Never call it from the GUI
@@ -86,7 +83,7 @@ public:
 signals:
     void opened(const hearth::storage::OpenReport& report);
     void openFailed(const QString& message);
-    void writeFailed(const QString& message);  // a fire-and-forget request or a checkpoint failed
+    void writeFailed(const QString& message); // a fire-and-forget request or a checkpoint failed
 
 private:
     void enqueue(std::function<void(Database*)> job);
@@ -95,10 +92,10 @@ private:
     static Error notOpen();
 
     QThread* m_thread = nullptr;
-    StoreWorker* m_worker = nullptr;  // lives on m_thread
+    StoreWorker* m_worker = nullptr; // lives on m_thread
     int m_checkpointIntervalMs = 200;
 };
 
-}  // namespace hearth::storage
+} // namespace hearth::storage
 
 Q_DECLARE_METATYPE(hearth::storage::OpenReport)

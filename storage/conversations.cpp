@@ -9,9 +9,9 @@ namespace hearth::storage {
 
 namespace {
 
-const char* const kColumns =
-    "id, title, created_at, updated_at, pinned, deleted_at, model, system_prompt, sampling_json, "
-    "current_leaf_id";
+const char* const kColumns
+    = "id, title, created_at, updated_at, pinned, deleted_at, model, system_prompt, sampling_json, "
+      "current_leaf_id";
 
 Conversation readConversation(const Statement& st)
 {
@@ -34,7 +34,7 @@ Error notFound(std::int64_t id)
     return makeError(ErrorCode::InvalidArgument, "no conversation with id " + std::to_string(id));
 }
 
-}  // namespace
+} // namespace
 
 std::int64_t nowMs()
 {
@@ -46,8 +46,8 @@ Result<Conversation> Conversations::create(const std::string& title, const Conve
 {
     std::int64_t now = nowMs();
     Statement st(m_db.handle(),
-                 "INSERT INTO conversations (title, created_at, updated_at, model, system_prompt, "
-                 "sampling_json) VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT INTO conversations (title, created_at, updated_at, model, system_prompt, "
+        "sampling_json) VALUES (?, ?, ?, ?, ?, ?)");
     st.bind(1, title).bind(2, now).bind(3, now).bind(4, settings.model).bind(5, settings.systemPrompt);
     st.bind(6, settings.samplingJson.empty() ? std::string("{}") : settings.samplingJson);
     if (st.step() != SQLITE_DONE) return m_db.lastError("cannot create a conversation");
@@ -67,22 +67,24 @@ Result<Conversation> Conversations::get(std::int64_t id)
 Result<std::vector<Conversation>> Conversations::list(const ListOptions& options)
 {
     // The WHERE matches the partial index conversations_listing, so listing walks the index in order.
-    std::string sql = std::string("SELECT ") + kColumns + " FROM conversations" +
-                      (options.includeDeleted ? "" : " WHERE deleted_at IS NULL") +
-                      " ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ? OFFSET ?";
+    std::string sql = std::string("SELECT ") + kColumns + " FROM conversations"
+        + (options.includeDeleted ? "" : " WHERE deleted_at IS NULL")
+        + " ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ? OFFSET ?";
     Statement st(m_db.handle(), sql);
     st.bind(1, options.limit).bind(2, options.offset);
     std::vector<Conversation> rows;
     int rc;
-    while ((rc = st.step()) == SQLITE_ROW) rows.push_back(readConversation(st));
+    while ((rc = st.step()) == SQLITE_ROW)
+        rows.push_back(readConversation(st));
     if (rc != SQLITE_DONE) return m_db.lastError("cannot list conversations");
     return rows;
 }
 
 Result<std::int64_t> Conversations::count(bool includeDeleted)
 {
-    Statement st(m_db.handle(), includeDeleted ? "SELECT count(*) FROM conversations"
-                                               : "SELECT count(*) FROM conversations WHERE deleted_at IS NULL");
+    Statement st(m_db.handle(),
+        includeDeleted ? "SELECT count(*) FROM conversations"
+                       : "SELECT count(*) FROM conversations WHERE deleted_at IS NULL");
     if (st.step() != SQLITE_ROW) return m_db.lastError("cannot count conversations");
     return st.i64(0);
 }
@@ -94,10 +96,10 @@ Status updateOne(Database& db, std::int64_t id, Statement& st, const char* what)
 {
     if (st.step() != SQLITE_DONE) return db.lastError(what);
     if (sqlite3_changes(db.handle()) == 0) return notFound(id);
-    return Ok{};
+    return Ok {};
 }
 
-}  // namespace
+} // namespace
 
 Status Conversations::rename(std::int64_t id, const std::string& title)
 {
@@ -117,8 +119,8 @@ Status Conversations::setPinned(std::int64_t id, bool pinned)
 Status Conversations::setSettings(std::int64_t id, const ConversationSettings& settings)
 {
     Statement st(m_db.handle(),
-                 "UPDATE conversations SET model = ?, system_prompt = ?, sampling_json = ?, updated_at = ? "
-                 "WHERE id = ?");
+        "UPDATE conversations SET model = ?, system_prompt = ?, sampling_json = ?, updated_at = ? "
+        "WHERE id = ?");
     st.bind(1, settings.model).bind(2, settings.systemPrompt);
     st.bind(3, settings.samplingJson.empty() ? std::string("{}") : settings.samplingJson);
     st.bind(4, nowMs()).bind(5, id);
@@ -154,4 +156,4 @@ Result<int> Conversations::purgeDeleted(std::int64_t beforeMs)
     return sqlite3_changes(m_db.handle());
 }
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

@@ -18,31 +18,34 @@
 namespace hearth::storage {
 
 struct ConversationSettings {
-    std::string model;                // the model used (file name or id, as the app names it)
+    std::string model; // the model used (file name or id, as the app names it)
     std::string systemPrompt;
-    std::string samplingJson = "{}";  // JSON object with sampling overrides
+    std::string samplingJson = "{}"; // JSON object with sampling overrides
 };
 
 struct Conversation {
     std::int64_t id = 0;
     std::string title;
-    std::int64_t createdAt = 0;  // ms since epoch
-    std::int64_t updatedAt = 0;  // last change to the conversation or any of its messages
+    std::int64_t createdAt = 0; // ms since epoch
+    std::int64_t updatedAt = 0; // last change to the conversation or any of its messages
     bool pinned = false;
-    std::optional<std::int64_t> deletedAt;  // set while soft-deleted
+    std::optional<std::int64_t> deletedAt; // set while soft-deleted
     ConversationSettings settings;
-    std::int64_t currentLeafId = 0;  // last message of the thread shown (0: no messages)
+    std::int64_t currentLeafId = 0; // last message of the thread shown (0: no messages)
 };
 
 struct ListOptions {
-    int limit = -1;  // -1: all
+    int limit = -1; // -1: all
     int offset = 0;
     bool includeDeleted = false;
 };
 
 class Conversations {
 public:
-    explicit Conversations(Database& db) : m_db(db) {}
+    explicit Conversations(Database& db)
+        : m_db(db)
+    {
+    }
 
     Result<Conversation> create(const std::string& title, const ConversationSettings& settings = {});
     Result<Conversation> get(std::int64_t id);
@@ -54,9 +57,9 @@ public:
     Status setPinned(std::int64_t id, bool pinned);
     Status setSettings(std::int64_t id, const ConversationSettings& settings);
 
-    Status softDelete(std::int64_t id);  // reversible with restore()
+    Status softDelete(std::int64_t id); // reversible with restore()
     Status restore(std::int64_t id);
-    Status remove(std::int64_t id);      // final: the conversation, its messages and documents
+    Status remove(std::int64_t id); // final: the conversation, its messages and documents
     // Final removal of everything soft-deleted before `beforeMs` (e.g. at start-up); returns how many.
     Result<int> purgeDeleted(std::int64_t beforeMs);
 
@@ -67,4 +70,4 @@ private:
 // Milliseconds since the Unix epoch, the clock every table uses.
 std::int64_t nowMs();
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

@@ -6,10 +6,9 @@
 #include "storage/migrations.h"
 #include "storage/statement.h"
 
-#include <sqlite3.h>
-
 #include <ctime>
 #include <filesystem>
+#include <sqlite3.h>
 #include <system_error>
 #include <utility>
 
@@ -28,7 +27,7 @@ bool isCorruptCode(int rc)
 std::string timestampNow()
 {
     std::time_t now = std::time(nullptr);
-    std::tm utc{};
+    std::tm utc {};
     gmtime_r(&now, &utc);
     char text[32];
     std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", &utc);
@@ -97,9 +96,9 @@ Probe probeVersion(const std::string& path)
 
 std::string newerVersionMessage(const std::string& path, int version)
 {
-    return "the database " + path + " was written by a newer version of Hearth (schema v" +
-           std::to_string(version) + "; this version knows up to v" + std::to_string(kSchemaVersion) +
-           "). It was not opened and has not been changed; please use the newer Hearth.";
+    return "the database " + path + " was written by a newer version of Hearth (schema v"
+        + std::to_string(version) + "; this version knows up to v" + std::to_string(kSchemaVersion)
+        + "). It was not opened and has not been changed; please use the newer Hearth.";
 }
 
 // Move the corrupt file (and its WAL) aside under a timestamped name; the caller then starts fresh.
@@ -107,19 +106,21 @@ Result<std::string> moveAside(const std::string& path)
 {
     std::string base = path + ".corrupt-" + timestampNow();
     std::string target = base;
-    for (int n = 2; fs::exists(target); ++n) target = base + "-" + std::to_string(n);
+    for (int n = 2; fs::exists(target); ++n)
+        target = base + "-" + std::to_string(n);
     std::error_code ec;
     fs::rename(path, target, ec);
     if (ec)
-        return makeError(ErrorCode::Io, "the database " + path + " is corrupt and could not be moved aside to " +
-                                            target + ": " + ec.message());
+        return makeError(ErrorCode::Io,
+            "the database " + path + " is corrupt and could not be moved aside to " + target + ": "
+                + ec.message());
     if (fs::exists(path + "-wal")) fs::rename(path + "-wal", target + "-wal", ec);
     fs::remove(path + "-shm", ec);
     fs::remove(path + "-journal", ec);
     return target;
 }
 
-}  // namespace
+} // namespace
 
 Result<Database> Database::open(const std::string& path, const OpenOptions& options)
 {
@@ -129,12 +130,11 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
 
     std::error_code ec;
     bool exists = fs::exists(path, ec) && fs::file_size(path, ec) > 0;
-    if (options.readOnly && !exists)
-        return makeError(ErrorCode::FileNotFound, "no database at " + path);
+    if (options.readOnly && !exists) return makeError(ErrorCode::FileNotFound, "no database at " + path);
     db.m_report.created = !exists;
 
     // 1. A newer schema is refused before anything can write to the file.
-    Probe probe = exists ? probeVersion(path) : Probe{0, false};
+    Probe probe = exists ? probeVersion(path) : Probe { 0, false };
     if (probe.version > kSchemaVersion)
         return makeError(ErrorCode::Unsupported, newerVersionMessage(path, probe.version));
 
@@ -147,9 +147,10 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
     sqlite3_extended_result_codes(db.m_db, 1);
     sqlite3_busy_timeout(db.m_db, options.busyTimeoutMs);
     if (!options.readOnly && sqlite3_db_readonly(db.m_db, "main") == 1)
-        return makeError(ErrorCode::Io, "the database " + path +
-                                            " is read-only: Hearth cannot save to it (check the file's "
-                                            "permissions and the free space of its folder)");
+        return makeError(ErrorCode::Io,
+            "the database " + path
+                + " is read-only: Hearth cannot save to it (check the file's "
+                  "permissions and the free space of its folder)");
 
     // 3. Corruption: quick_check (and "file is not a database" anywhere before it).
     bool corrupt = probe.corrupt;
@@ -185,16 +186,16 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
         return std::move(reopened.value());
     }
     int fromVersion = std::stoi(version.text);
-    if (fromVersion > kSchemaVersion)  // the probe could not tell (e.g. it could not open read-only)
+    if (fromVersion > kSchemaVersion) // the probe could not tell (e.g. it could not open read-only)
         return makeError(ErrorCode::Unsupported, newerVersionMessage(path, fromVersion));
     db.m_report.fromVersion = fromVersion;
 
     if (options.readOnly) {
         if (fromVersion != kSchemaVersion)
-            return makeError(ErrorCode::Unsupported, "the database " + path + " has schema v" +
-                                                         std::to_string(fromVersion) +
-                                                         " and needs upgrading, which a read-only "
-                                                         "open cannot do");
+            return makeError(ErrorCode::Unsupported,
+                "the database " + path + " has schema v" + std::to_string(fromVersion)
+                    + " and needs upgrading, which a read-only "
+                      "open cannot do");
         db.m_report.toVersion = fromVersion;
         if (Status s = db.exec("PRAGMA foreign_keys = ON; PRAGMA query_only = ON"); !s) return s.error();
         return db;
@@ -226,20 +227,22 @@ std::string openNotice(const OpenReport& report)
 {
     std::string notice;
     if (!report.corruptCopyPath.empty())
-        notice = "Hearth's database was damaged and could not be used. It was kept, unchanged, as " +
-                 report.corruptCopyPath + "; a new, empty database was started.";
+        notice = "Hearth's database was damaged and could not be used. It was kept, unchanged, as "
+            + report.corruptCopyPath + "; a new, empty database was started.";
     if (report.interruptedReplies > 0) {
         if (!notice.empty()) notice += ' ';
-        notice += std::to_string(report.interruptedReplies) +
-                  (report.interruptedReplies == 1 ? " reply was" : " replies were") +
-                  " interrupted when Hearth last stopped; the text written so far was kept.";
+        notice += std::to_string(report.interruptedReplies)
+            + (report.interruptedReplies == 1 ? " reply was" : " replies were")
+            + " interrupted when Hearth last stopped; the text written so far was kept.";
     }
     return notice;
 }
 
 Database::Database(Database&& other) noexcept
-    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)),
-      m_report(std::move(other.m_report)), m_readOnly(other.m_readOnly)
+    : m_db(std::exchange(other.m_db, nullptr))
+    , m_path(std::move(other.m_path))
+    , m_report(std::move(other.m_report))
+    , m_readOnly(other.m_readOnly)
 {
 }
 
@@ -269,7 +272,7 @@ int Database::schemaVersion() const
 Status Database::exec(const std::string& sql)
 {
     char* message = nullptr;
-    if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &message) == SQLITE_OK) return Ok{};
+    if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &message) == SQLITE_OK) return Ok {};
     sqlite3_free(message);
     return lastError("SQL failed");
 }
@@ -305,8 +308,8 @@ Error Database::lastError(const std::string& what) const
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return makeError(ErrorCode::Io, what + ": the database " + m_path +
-                                            " is locked by another program (is another Hearth running?)");
+        return makeError(ErrorCode::Io,
+            what + ": the database " + m_path + " is locked by another program (is another Hearth running?)");
     case SQLITE_READONLY:
         return makeError(ErrorCode::Io, what + ": the database " + m_path + " is read-only (" + detail + ")");
     case SQLITE_FULL:
@@ -315,7 +318,8 @@ Error Database::lastError(const std::string& what) const
         return makeError(ErrorCode::FileNotFound, what + ": " + detail);
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-        return makeError(ErrorCode::BadFormat, what + ": the database " + m_path + " is corrupt (" + detail + ")");
+        return makeError(
+            ErrorCode::BadFormat, what + ": the database " + m_path + " is corrupt (" + detail + ")");
     case SQLITE_NOMEM:
         return makeError(ErrorCode::OutOfMemory, what + ": out of memory");
     case SQLITE_CONSTRAINT:
@@ -329,4 +333,4 @@ Error Database::lastError(const std::string& what) const
     }
 }
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

@@ -36,18 +36,18 @@ namespace hearth::storage {
 constexpr int kSchemaVersion = 3;
 
 struct OpenOptions {
-    bool readOnly = false;       // open for reading only (no migrations, no recovery; writes fail)
-    int busyTimeoutMs = 3000;    // how long to wait for another connection's lock before "locked"
-    bool recoverCorrupt = true;  // false: a corrupt file is an error (ErrorCode::BadFormat) instead
+    bool readOnly = false; // open for reading only (no migrations, no recovery; writes fail)
+    int busyTimeoutMs = 3000; // how long to wait for another connection's lock before "locked"
+    bool recoverCorrupt = true; // false: a corrupt file is an error (ErrorCode::BadFormat) instead
 };
 
 struct OpenReport {
-    int fromVersion = 0;          // user_version found on disk (0: new or empty file)
-    int toVersion = 0;            // user_version after migrations
-    bool created = false;         // the file did not exist (or was replaced after corruption)
-    std::string corruptCopyPath;  // non-empty: the file was corrupt and now lives here
-    std::string corruptDetail;    // what quick_check said (first lines)
-    int interruptedReplies = 0;   // streaming replies marked interrupted by the start-up recovery
+    int fromVersion = 0; // user_version found on disk (0: new or empty file)
+    int toVersion = 0; // user_version after migrations
+    bool created = false; // the file did not exist (or was replaced after corruption)
+    std::string corruptCopyPath; // non-empty: the file was corrupt and now lives here
+    std::string corruptDetail; // what quick_check said (first lines)
+    int interruptedReplies = 0; // streaming replies marked interrupted by the start-up recovery
 };
 
 // A sentence for the user about what open() had to do ("" when nothing worth saying happened):
@@ -67,7 +67,7 @@ public:
     const std::string& path() const { return m_path; }
     const OpenReport& openReport() const { return m_report; }
     bool readOnly() const { return m_readOnly; }
-    int schemaVersion() const;  // PRAGMA user_version
+    int schemaVersion() const; // PRAGMA user_version
 
     // Run `body` inside BEGIN IMMEDIATE ... COMMIT; a failed body (or commit) rolls back.
     Status transaction(const std::function<Status()>& body);
@@ -93,4 +93,4 @@ private:
     bool m_readOnly = false;
 };
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

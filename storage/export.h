@@ -27,4 +27,4 @@ Result<std::string> exportJson(Database& db, std::int64_t conversationId);
 // the file come back as Interrupted.
 Result<Conversation> importJson(Database& db, const std::string& json);
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

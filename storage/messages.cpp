@@ -10,9 +10,9 @@ namespace hearth::storage {
 
 namespace {
 
-const char* const kColumns =
-    "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.status, m.created_at, m.updated_at, "
-    "m.prompt_tokens, m.completion_tokens, m.tokens_per_second, m.error";
+const char* const kColumns
+    = "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.status, m.created_at, m.updated_at, "
+      "m.prompt_tokens, m.completion_tokens, m.tokens_per_second, m.error";
 constexpr int kColumnCount = 12;
 
 Message readMessage(const Statement& st)
@@ -37,7 +37,8 @@ Result<std::vector<Message>> readAll(Database& db, Statement& st, const char* wh
 {
     std::vector<Message> rows;
     int rc;
-    while ((rc = st.step()) == SQLITE_ROW) rows.push_back(readMessage(st));
+    while ((rc = st.step()) == SQLITE_ROW)
+        rows.push_back(readMessage(st));
     if (rc != SQLITE_DONE) return db.lastError(what);
     return rows;
 }
@@ -54,7 +55,8 @@ Result<std::int64_t> currentLeaf(Database& db, std::int64_t conversationId)
     int rc = st.step();
     if (rc == SQLITE_ROW) return st.i64(0);
     if (rc == SQLITE_DONE)
-        return makeError(ErrorCode::InvalidArgument, "no conversation with id " + std::to_string(conversationId));
+        return makeError(
+            ErrorCode::InvalidArgument, "no conversation with id " + std::to_string(conversationId));
     return db.lastError("cannot read the conversation");
 }
 
@@ -63,17 +65,20 @@ Status setLeaf(Database& db, std::int64_t conversationId, std::int64_t leafId)
     Statement st(db.handle(), "UPDATE conversations SET current_leaf_id = ?, updated_at = ? WHERE id = ?");
     st.bind(1, leafId).bind(2, nowMs()).bind(3, conversationId);
     if (st.step() != SQLITE_DONE) return db.lastError("cannot update the conversation");
-    return Ok{};
+    return Ok {};
 }
 
-}  // namespace
+} // namespace
 
 const char* roleName(Role role)
 {
     switch (role) {
-    case Role::System: return "system";
-    case Role::User: return "user";
-    case Role::Assistant: return "assistant";
+    case Role::System:
+        return "system";
+    case Role::User:
+        return "user";
+    case Role::Assistant:
+        return "assistant";
     }
     return "user";
 }
@@ -89,10 +94,14 @@ std::optional<Role> roleFromName(const std::string& name)
 const char* statusName(MessageStatus status)
 {
     switch (status) {
-    case MessageStatus::Complete: return "complete";
-    case MessageStatus::Streaming: return "streaming";
-    case MessageStatus::Interrupted: return "interrupted";
-    case MessageStatus::Failed: return "failed";
+    case MessageStatus::Complete:
+        return "complete";
+    case MessageStatus::Streaming:
+        return "streaming";
+    case MessageStatus::Interrupted:
+        return "interrupted";
+    case MessageStatus::Failed:
+        return "failed";
     }
     return "complete";
 }
@@ -120,21 +129,20 @@ Result<std::vector<Message>> Messages::thread(std::int64_t conversationId)
 {
     Result<std::int64_t> leaf = currentLeaf(m_db, conversationId);
     if (!leaf) return leaf.error();
-    if (*leaf == 0) return std::vector<Message>{};
+    if (*leaf == 0) return std::vector<Message> {};
     // Walk up from the leaf; each step also counts the siblings (alternatives) and this one's place
     // among them. A parent is always older than its children, so id order is root → leaf.
-    std::string sql = std::string(
-                          "WITH RECURSIVE path (id) AS ("
-                          "  SELECT ? UNION ALL"
-                          "  SELECT p.parent_id FROM messages p JOIN path ON p.id = path.id"
-                          "  WHERE p.parent_id IS NOT NULL) "
-                          "SELECT ") +
-                      kColumns +
-                      ", (SELECT count(*) FROM messages s WHERE s.conversation_id = m.conversation_id"
-                      "   AND s.parent_id IS m.parent_id AND s.id < m.id),"
-                      " (SELECT count(*) FROM messages s WHERE s.conversation_id = m.conversation_id"
-                      "   AND s.parent_id IS m.parent_id) "
-                      "FROM messages m JOIN path ON m.id = path.id ORDER BY m.id";
+    std::string sql = std::string("WITH RECURSIVE path (id) AS ("
+                                  "  SELECT ? UNION ALL"
+                                  "  SELECT p.parent_id FROM messages p JOIN path ON p.id = path.id"
+                                  "  WHERE p.parent_id IS NOT NULL) "
+                                  "SELECT ")
+        + kColumns
+        + ", (SELECT count(*) FROM messages s WHERE s.conversation_id = m.conversation_id"
+          "   AND s.parent_id IS m.parent_id AND s.id < m.id),"
+          " (SELECT count(*) FROM messages s WHERE s.conversation_id = m.conversation_id"
+          "   AND s.parent_id IS m.parent_id) "
+          "FROM messages m JOIN path ON m.id = path.id ORDER BY m.id";
     Statement st(m_db.handle(), sql);
     st.bind(1, *leaf);
     std::vector<Message> rows;
@@ -152,7 +160,7 @@ Result<std::vector<Message>> Messages::thread(std::int64_t conversationId)
 Result<std::vector<Message>> Messages::all(std::int64_t conversationId)
 {
     Statement st(m_db.handle(),
-                 std::string("SELECT ") + kColumns + " FROM messages m WHERE m.conversation_id = ? ORDER BY m.id");
+        std::string("SELECT ") + kColumns + " FROM messages m WHERE m.conversation_id = ? ORDER BY m.id");
     st.bind(1, conversationId);
     return readAll(m_db, st, "cannot read the conversation's messages");
 }
@@ -161,15 +169,16 @@ Result<std::vector<Message>> Messages::siblings(std::int64_t messageId)
 {
     Result<Message> message = get(messageId);
     if (!message) return message.error();
-    Statement st(m_db.handle(), std::string("SELECT ") + kColumns +
-                                    " FROM messages m WHERE m.conversation_id = ? AND m.parent_id IS ?"
-                                    " ORDER BY m.id");
+    Statement st(m_db.handle(),
+        std::string("SELECT ") + kColumns
+            + " FROM messages m WHERE m.conversation_id = ? AND m.parent_id IS ?"
+              " ORDER BY m.id");
     st.bind(1, message->conversationId).bindId(2, message->parentId);
     return readAll(m_db, st, "cannot read the alternatives");
 }
 
 Result<Message> Messages::insert(std::int64_t conversationId, std::int64_t parentId, Role role,
-                                 const std::string& text, MessageStatus status)
+    const std::string& text, MessageStatus status)
 {
     std::int64_t id = 0;
     Status written = m_db.transaction([&]() -> Status {
@@ -178,14 +187,14 @@ Result<Message> Messages::insert(std::int64_t conversationId, std::int64_t paren
             Result<Message> parent = get(parentId);
             if (!parent) return parent.error();
             if (parent->conversationId != conversationId)
-                return makeError(ErrorCode::InvalidArgument, "message " + std::to_string(parentId) +
-                                                                 " is not in conversation " +
-                                                                 std::to_string(conversationId));
+                return makeError(ErrorCode::InvalidArgument,
+                    "message " + std::to_string(parentId) + " is not in conversation "
+                        + std::to_string(conversationId));
         }
         std::int64_t now = nowMs();
         Statement st(m_db.handle(),
-                     "INSERT INTO messages (conversation_id, parent_id, role, content, status, created_at, "
-                     "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+            "INSERT INTO messages (conversation_id, parent_id, role, content, status, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
         st.bind(1, conversationId).bindId(2, parentId).bind(3, roleName(role)).bind(4, text);
         st.bind(5, statusName(status)).bind(6, now).bind(7, now);
         if (st.step() != SQLITE_DONE) return m_db.lastError("cannot save the message");
@@ -219,13 +228,13 @@ Status Messages::checkpoint(std::int64_t messageId, const std::string& text)
 {
     // One statement is one short transaction (autocommit); the FTS triggers skip streaming rows.
     Statement st(m_db.handle(),
-                 "UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND status = 'streaming'");
+        "UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND status = 'streaming'");
     st.bind(1, text).bind(2, nowMs()).bind(3, messageId);
     if (st.step() != SQLITE_DONE) return m_db.lastError("cannot save the reply");
     if (sqlite3_changes(m_db.handle()) == 0)
-        return makeError(ErrorCode::InvalidArgument,
-                         "message " + std::to_string(messageId) + " is not a streaming reply");
-    return Ok{};
+        return makeError(
+            ErrorCode::InvalidArgument, "message " + std::to_string(messageId) + " is not a streaming reply");
+    return Ok {};
 }
 
 Status Messages::finish(std::int64_t messageId, const FinishInfo& info)
@@ -235,21 +244,21 @@ Status Messages::finish(std::int64_t messageId, const FinishInfo& info)
     return m_db.transaction([&]() -> Status {
         std::int64_t now = nowMs();
         Statement st(m_db.handle(),
-                     "UPDATE messages SET content = ?, status = ?, prompt_tokens = ?, completion_tokens = ?, "
-                     "tokens_per_second = ?, error = ?, updated_at = ? WHERE id = ? AND status = 'streaming'");
+            "UPDATE messages SET content = ?, status = ?, prompt_tokens = ?, completion_tokens = ?, "
+            "tokens_per_second = ?, error = ?, updated_at = ? WHERE id = ? AND status = 'streaming'");
         st.bind(1, info.text).bind(2, statusName(info.status)).bind(3, info.promptTokens);
         st.bind(4, info.completionTokens).bind(5, info.tokensPerSecond).bind(6, info.error);
         st.bind(7, now).bind(8, messageId);
         if (st.step() != SQLITE_DONE) return m_db.lastError("cannot save the reply");
         if (sqlite3_changes(m_db.handle()) == 0)
             return makeError(ErrorCode::InvalidArgument,
-                             "message " + std::to_string(messageId) + " is not a streaming reply");
+                "message " + std::to_string(messageId) + " is not a streaming reply");
         Statement touch(m_db.handle(),
-                        "UPDATE conversations SET updated_at = ? WHERE id = "
-                        "(SELECT conversation_id FROM messages WHERE id = ?)");
+            "UPDATE conversations SET updated_at = ? WHERE id = "
+            "(SELECT conversation_id FROM messages WHERE id = ?)");
         touch.bind(1, now).bind(2, messageId);
         if (touch.step() != SQLITE_DONE) return m_db.lastError("cannot update the conversation");
-        return Ok{};
+        return Ok {};
     });
 }
 
@@ -259,7 +268,7 @@ Result<Message> Messages::editResend(std::int64_t userMessageId, const std::stri
     if (!original) return original.error();
     if (original->role != Role::User)
         return makeError(ErrorCode::InvalidArgument,
-                         "message " + std::to_string(userMessageId) + " is not a user message");
+            "message " + std::to_string(userMessageId) + " is not a user message");
     return insert(original->conversationId, original->parentId, Role::User, newText, MessageStatus::Complete);
 }
 
@@ -270,7 +279,7 @@ Result<std::int64_t> Messages::select(std::int64_t messageId)
     // Follow the newest child down to a leaf: the branch the user saw last under that alternative.
     std::int64_t leaf = messageId;
     Statement child(m_db.handle(),
-                    "SELECT id FROM messages WHERE conversation_id = ? AND parent_id = ? ORDER BY id DESC LIMIT 1");
+        "SELECT id FROM messages WHERE conversation_id = ? AND parent_id = ? ORDER BY id DESC LIMIT 1");
     for (;;) {
         child.reset();
         child.bind(1, message->conversationId).bind(2, leaf);
@@ -299,10 +308,10 @@ Result<std::int64_t> Messages::selectSibling(std::int64_t messageId, int offset)
 Result<int> Messages::markStreamingInterrupted()
 {
     Statement st(m_db.handle(),
-                 "UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'");
+        "UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'");
     st.bind(1, nowMs());
     if (st.step() != SQLITE_DONE) return m_db.lastError("cannot recover interrupted replies");
     return sqlite3_changes(m_db.handle());
 }
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

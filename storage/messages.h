@@ -28,15 +28,15 @@ namespace hearth::storage {
 enum class Role { System, User, Assistant };
 enum class MessageStatus { Complete, Streaming, Interrupted, Failed };
 
-const char* roleName(Role role);  // "system", "user", "assistant"
+const char* roleName(Role role); // "system", "user", "assistant"
 std::optional<Role> roleFromName(const std::string& name);
-const char* statusName(MessageStatus status);  // "complete", "streaming", "interrupted", "failed"
+const char* statusName(MessageStatus status); // "complete", "streaming", "interrupted", "failed"
 std::optional<MessageStatus> statusFromName(const std::string& name);
 
 struct Message {
     std::int64_t id = 0;
     std::int64_t conversationId = 0;
-    std::int64_t parentId = 0;  // 0: first message of the conversation
+    std::int64_t parentId = 0; // 0: first message of the conversation
     Role role = Role::User;
     std::string text;
     MessageStatus status = MessageStatus::Complete;
@@ -45,15 +45,15 @@ struct Message {
     int promptTokens = 0;
     int completionTokens = 0;
     double tokensPerSecond = 0.0;
-    std::string error;  // why a Failed reply failed
+    std::string error; // why a Failed reply failed
     // Filled by thread(): position among the siblings (alternatives) under the same parent, for ‹1/2›.
-    int siblingIndex = 0;  // 0-based, oldest first
+    int siblingIndex = 0; // 0-based, oldest first
     int siblingCount = 1;
 };
 
 struct FinishInfo {
     MessageStatus status = MessageStatus::Complete;
-    std::string text;  // the full final text
+    std::string text; // the full final text
     int promptTokens = 0;
     int completionTokens = 0;
     double tokensPerSecond = 0.0;
@@ -62,7 +62,10 @@ struct FinishInfo {
 
 class Messages {
 public:
-    explicit Messages(Database& db) : m_db(db) {}
+    explicit Messages(Database& db)
+        : m_db(db)
+    {
+    }
 
     Result<Message> get(std::int64_t id);
     // The thread shown: root → current leaf, with siblingIndex/siblingCount filled in.
@@ -98,9 +101,9 @@ public:
 
 private:
     Result<Message> insert(std::int64_t conversationId, std::int64_t parentId, Role role,
-                           const std::string& text, MessageStatus status);
+        const std::string& text, MessageStatus status);
 
     Database& m_db;
 };
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

@@ -118,9 +118,9 @@ CREATE TRIGGER passages_fts_update AFTER UPDATE OF content ON passages BEGIN
 END;
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3};
-static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
-              "one migration per schema version");
+const char* const kMigrations[] = { kV1, kV2, kV3 };
+static_assert(
+    sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per schema version");
 
 std::string execText(sqlite3* db, const std::string& sql)
 {
@@ -131,7 +131,7 @@ std::string execText(sqlite3* db, const std::string& sql)
     return text;
 }
 
-}  // namespace
+} // namespace
 
 const char* migrationSql(int version)
 {
@@ -155,4 +155,4 @@ std::string runMigrations(sqlite3* db, int fromVersion, int toVersion)
     return {};
 }
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

@@ -16,4 +16,4 @@ const char* migrationSql(int version);
 // PRAGMA user_version. Returns an empty string on success, else the error text.
 std::string runMigrations(sqlite3* db, int fromVersion, int toVersion);
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

@@ -39,9 +39,10 @@ namespace {
 // have fewer matches than the window and are ranked exactly.
 constexpr int kRankWindow = 1000;
 
-}  // namespace
+} // namespace
 
-Result<std::vector<SearchHit>> searchMessages(Database& db, const std::string& query, const SearchOptions& options)
+Result<std::vector<SearchHit>> searchMessages(
+    Database& db, const std::string& query, const SearchOptions& options)
 {
     std::vector<SearchHit> hits;
     std::string match = toFtsQuery(query, " ", true);
@@ -50,21 +51,25 @@ Result<std::vector<SearchHit>> searchMessages(Database& db, const std::string& q
     // The conversation scope goes inside the FTS query (rowid IN ...) so the window holds only that
     // conversation's matches. Snippets are made in the same pass: a second FTS query per hit would set up
     // a prefix query's term iterator again for every hit (50 × a few ms).
-    std::string scope = options.conversationId ? " AND rowid IN (SELECT id FROM messages WHERE conversation_id = ?2)" : "";
+    std::string scope
+        = options.conversationId ? " AND rowid IN (SELECT id FROM messages WHERE conversation_id = ?2)" : "";
     const char* snippet = "snippet(messages_fts, 0, ?4, ?5, '…', ?6)";
     std::string sql;
     if (options.newestFirst) {
         // FTS5 walks its doclists in descending rowid order: no score and no sort needed.
-        sql = "SELECT m.conversation_id, c.title, m.id, m.role, m.created_at, 0.0, " + std::string(snippet) +
-              " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
-              " JOIN conversations c ON c.id = m.conversation_id WHERE messages_fts MATCH ?1" +
-              std::string(options.conversationId ? " AND m.conversation_id = ?2" : "") +
-              " AND c.deleted_at IS NULL ORDER BY messages_fts.rowid DESC LIMIT ?3";
+        sql = "SELECT m.conversation_id, c.title, m.id, m.role, m.created_at, 0.0, " + std::string(snippet)
+            + " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
+              " JOIN conversations c ON c.id = m.conversation_id WHERE messages_fts MATCH ?1"
+            + std::string(options.conversationId ? " AND m.conversation_id = ?2" : "")
+            + " AND c.deleted_at IS NULL ORDER BY messages_fts.rowid DESC LIMIT ?3";
     } else {
         sql = "SELECT m.conversation_id, c.title, m.id, m.role, m.created_at, w.score, w.snippet "
-              "FROM (SELECT rowid, bm25(messages_fts) AS score, " + std::string(snippet) + " AS snippet"
-              "      FROM messages_fts WHERE messages_fts MATCH ?1" + scope +
-              "      ORDER BY rowid DESC LIMIT " + std::to_string(kRankWindow) + ") w "
+              "FROM (SELECT rowid, bm25(messages_fts) AS score, "
+            + std::string(snippet)
+            + " AS snippet"
+              "      FROM messages_fts WHERE messages_fts MATCH ?1"
+            + scope + "      ORDER BY rowid DESC LIMIT " + std::to_string(kRankWindow)
+            + ") w "
               "JOIN messages m ON m.id = w.rowid JOIN conversations c ON c.id = m.conversation_id "
               "WHERE c.deleted_at IS NULL ORDER BY w.score, m.id DESC LIMIT ?3";
     }
@@ -91,4 +96,4 @@ Result<std::vector<SearchHit>> searchMessages(Database& db, const std::string& q
     return hits;
 }
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

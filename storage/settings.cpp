@@ -24,10 +24,11 @@ std::string Settings::value(const std::string& key, const std::string& fallback)
 Status Settings::set(const std::string& key, const std::string& value)
 {
     Statement st(m_db.handle(),
-                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
+        "excluded.value");
     st.bind(1, key).bind(2, value);
     if (st.step() != SQLITE_DONE) return m_db.lastError("cannot save setting " + key);
-    return Ok{};
+    return Ok {};
 }
 
 Status Settings::remove(const std::string& key)
@@ -35,7 +36,7 @@ Status Settings::remove(const std::string& key)
     Statement st(m_db.handle(), "DELETE FROM settings WHERE key = ?");
     st.bind(1, key);
     if (st.step() != SQLITE_DONE) return m_db.lastError("cannot remove setting " + key);
-    return Ok{};
+    return Ok {};
 }
 
 Result<std::map<std::string, std::string>> Settings::all()
@@ -43,9 +44,10 @@ Result<std::map<std::string, std::string>> Settings::all()
     Statement st(m_db.handle(), "SELECT key, value FROM settings ORDER BY key");
     std::map<std::string, std::string> values;
     int rc;
-    while ((rc = st.step()) == SQLITE_ROW) values[st.text(0)] = st.text(1);
+    while ((rc = st.step()) == SQLITE_ROW)
+        values[st.text(0)] = st.text(1);
     if (rc != SQLITE_DONE) return m_db.lastError("cannot read the settings");
     return values;
 }
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

@@ -12,7 +12,10 @@ namespace hearth::storage {
 
 class Settings {
 public:
-    explicit Settings(Database& db) : m_db(db) {}
+    explicit Settings(Database& db)
+        : m_db(db)
+    {
+    }
 
     Result<std::optional<std::string>> get(const std::string& key);
     // The stored value, or `fallback` when the key is absent or cannot be read.
@@ -25,4 +28,4 @@ private:
     Database& m_db;
 };
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

@@ -1,9 +1,8 @@
 // Statement: a prepared SQLite statement with RAII, typed binds and columns. Internal to storage/.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
+#include <sqlite3.h>
 #include <string>
 #include <string_view>
 
@@ -74,4 +73,4 @@ private:
     int m_rc = SQLITE_OK;
 };
 
-}  // namespace hearth::storage
+} // namespace hearth::storage

@@ -9,8 +9,6 @@
 #include "storage/messages.h"
 #include "storage/search.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +16,7 @@
 #include <ctime>
 #include <functional>
 #include <random>
+#include <sqlite3.h>
 #include <string>
 #include <vector>
 
@@ -35,7 +34,7 @@ double msSince(Clock::time_point start)
 
 double threadCpuMs()
 {
-    timespec t{};
+    timespec t {};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
 }
@@ -59,7 +58,7 @@ Timing medianMs(int runs, const std::function<void(int)>& body)
     }
     std::sort(wall.begin(), wall.end());
     std::sort(cpu.begin(), cpu.end());
-    return {wall[wall.size() / 2], cpu[cpu.size() / 2]};
+    return { wall[wall.size() / 2], cpu[cpu.size() / 2] };
 }
 
 void row(const std::string& label, Timing t)
@@ -71,10 +70,11 @@ void row(const std::string& label, Timing t)
 // a few very common words, a long tail of rare ones.
 class TextGenerator {
 public:
-    explicit TextGenerator(unsigned seed) : m_random(seed)
+    explicit TextGenerator(unsigned seed)
+        : m_random(seed)
     {
-        const char* syllables[] = {"ka", "lo", "mi", "ne", "tu", "ra", "shi", "ven", "dor", "pel", "qua", "ist",
-                                   "ber", "gon", "fa", "lu", "tor", "win", "sol", "mar"};
+        const char* syllables[] = { "ka", "lo", "mi", "ne", "tu", "ra", "shi", "ven", "dor", "pel", "qua",
+            "ist", "ber", "gon", "fa", "lu", "tor", "win", "sol", "mar" };
         for (int i = 0; i < 8000; ++i) {
             std::string word;
             int n = i;
@@ -85,7 +85,8 @@ public:
             m_words.push_back(word);
         }
         std::vector<double> weights;
-        for (size_t i = 0; i < m_words.size(); ++i) weights.push_back(1.0 / double(i + 1));
+        for (size_t i = 0; i < m_words.size(); ++i)
+            weights.push_back(1.0 / double(i + 1));
         m_pick = std::discrete_distribution<size_t>(weights.begin(), weights.end());
     }
 
@@ -126,12 +127,13 @@ bool generate(Database& db, int conversations, int messagesEach, TextGenerator& 
     sqlite3_stmt* conv = nullptr;
     sqlite3_stmt* msg = nullptr;
     sqlite3_stmt* leaf = nullptr;
-    sqlite3_prepare_v2(h, "INSERT INTO conversations (title, created_at, updated_at, model) VALUES (?, ?, ?, 'bench.gguf')",
-                       -1, &conv, nullptr);
     sqlite3_prepare_v2(h,
-                       "INSERT INTO messages (conversation_id, parent_id, role, content, status, created_at, updated_at, "
-                       "completion_tokens) VALUES (?, ?, ?, ?, 'complete', ?, ?, ?)",
-                       -1, &msg, nullptr);
+        "INSERT INTO conversations (title, created_at, updated_at, model) VALUES (?, ?, ?, 'bench.gguf')", -1,
+        &conv, nullptr);
+    sqlite3_prepare_v2(h,
+        "INSERT INTO messages (conversation_id, parent_id, role, content, status, created_at, updated_at, "
+        "completion_tokens) VALUES (?, ?, ?, ?, 'complete', ?, ?, ?)",
+        -1, &msg, nullptr);
     sqlite3_prepare_v2(h, "UPDATE conversations SET current_leaf_id = ? WHERE id = ?", -1, &leaf, nullptr);
     std::int64_t time = nowMs() - std::int64_t(conversations) * messagesEach * 1000;
     std::uniform_int_distribution<int> length(15, 80);
@@ -165,29 +167,34 @@ bool generate(Database& db, int conversations, int messagesEach, TextGenerator& 
         sqlite3_bind_int64(leaf, 2, conversationId);
         if (sqlite3_step(leaf) != SQLITE_DONE) return false;
         sqlite3_reset(leaf);
-        if ((c + 1) % 1000 == 0) std::fprintf(stderr, "  %d conversations written (%.0f s)\n", c + 1, msSince(start) / 1000);
+        if ((c + 1) % 1000 == 0)
+            std::fprintf(stderr, "  %d conversations written (%.0f s)\n", c + 1, msSince(start) / 1000);
     }
     sqlite3_finalize(conv);
     sqlite3_finalize(msg);
     sqlite3_finalize(leaf);
-    if (!exec(h, "COMMIT") || !exec(h, "INSERT INTO messages_fts (messages_fts) VALUES ('optimize')") ||
-        !exec(h, "PRAGMA synchronous = FULL") || !exec(h, "PRAGMA wal_checkpoint(TRUNCATE)"))
+    if (!exec(h, "COMMIT") || !exec(h, "INSERT INTO messages_fts (messages_fts) VALUES ('optimize')")
+        || !exec(h, "PRAGMA synchronous = FULL") || !exec(h, "PRAGMA wal_checkpoint(TRUNCATE)"))
         return false;
     std::fprintf(stderr, "generated in %.1f s\n", msSince(start) / 1000);
     return true;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv)
 {
     std::string path = "/tmp/hearth-bench.db";
     int conversations = 10000, messagesEach = 50, runs = 15;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--db")) path = argv[i + 1];
-        else if (!std::strcmp(argv[i], "--conversations")) conversations = std::atoi(argv[i + 1]);
-        else if (!std::strcmp(argv[i], "--messages")) messagesEach = std::atoi(argv[i + 1]);
-        else if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--db"))
+            path = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--conversations"))
+            conversations = std::atoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--messages"))
+            messagesEach = std::atoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--runs"))
+            runs = std::atoi(argv[i + 1]);
         else {
             std::fprintf(stderr, "unknown option %s\n", argv[i]);
             return 2;
@@ -206,7 +213,8 @@ int main(int argc, char** argv)
     }
     Database& db = *opened;
     if (*Conversations(db).count(true) != conversations) {
-        std::fprintf(stderr, "building %s: %d conversations × %d messages\n", path.c_str(), conversations, messagesEach);
+        std::fprintf(stderr, "building %s: %d conversations × %d messages\n", path.c_str(), conversations,
+            messagesEach);
         if (*Conversations(db).count(true) != 0) {
             std::fprintf(stderr, "%s holds another size; delete it first\n", path.c_str());
             return 1;
@@ -215,15 +223,15 @@ int main(int argc, char** argv)
     }
 
     std::uniform_int_distribution<std::int64_t> pickConversation(1, conversations);
-    std::printf("hearth-storage-bench: %s, %d conversations × %d messages, median of %d runs\n\n", path.c_str(),
-                conversations, messagesEach, runs);
+    std::printf("hearth-storage-bench: %s, %d conversations × %d messages, median of %d runs\n\n",
+        path.c_str(), conversations, messagesEach, runs);
     std::printf("%-58s %10s %10s\n", "operation", "wall ms", "cpu ms");
 
     Timing reopen = medianMs(std::max(3, runs / 5), [&](int) {
         Result<Database> again = Database::open(path);
         if (!again) std::fprintf(stderr, "%s\n", again.error().message.c_str());
     });
-    row("open database (quick_check, recovery), first", {firstOpenMs, firstOpenCpuMs});
+    row("open database (quick_check, recovery), first", { firstOpenMs, firstOpenCpuMs });
     row("open database (quick_check, recovery), again", reopen);
 
     size_t listed = 0;
@@ -268,11 +276,11 @@ int main(int argc, char** argv)
         bool newest;
     };
     std::vector<Query> queries = {
-        {"search, rare word, best first", text.word(5000), false},
-        {"search, two words, best first", text.word(40) + " " + text.word(90), false},
-        {"search, common word, best first", text.word(1), false},
-        {"search, common word, newest first", text.word(1), true},
-        {"search, prefix while typing, best first", text.word(300).substr(0, 3), false},
+        { "search, rare word, best first", text.word(5000), false },
+        { "search, two words, best first", text.word(40) + " " + text.word(90), false },
+        { "search, common word, best first", text.word(1), false },
+        { "search, common word, newest first", text.word(1), true },
+        { "search, prefix while typing, best first", text.word(300).substr(0, 3), false },
     };
     for (const Query& q : queries) {
         size_t hits = 0;

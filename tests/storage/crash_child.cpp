@@ -27,7 +27,10 @@ namespace {
 constexpr int kPiecesPerReply = 40;
 constexpr int kPieceIntervalMs = 8;
 
-std::string piece(int i) { return "tok" + std::to_string(i) + " "; }
+std::string piece(int i)
+{
+    return "tok" + std::to_string(i) + " ";
+}
 
 int fail(const std::string& what)
 {
@@ -35,7 +38,7 @@ int fail(const std::string& what)
     return 1;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv)
 {

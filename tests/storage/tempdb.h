@@ -6,9 +6,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <sqlite3.h>
-
 #include <string>
 
 namespace hearth::storage::test {
@@ -35,7 +33,8 @@ inline std::string scalar(sqlite3* db, const std::string& sql)
 {
     sqlite3_stmt* st = nullptr;
     std::string value;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_ROW) {
         const unsigned char* text = sqlite3_column_text(st, 0);
         value = text ? reinterpret_cast<const char*>(text) : "";
     }
@@ -50,4 +49,4 @@ inline QByteArray fileBytes(const std::string& path)
     return file.readAll();
 }
 
-}  // namespace hearth::storage::test
+} // namespace hearth::storage::test

@@ -1,9 +1,8 @@
 // AsyncStore: requests run on the worker thread, answers arrive on the caller's thread by value,
 // checkpoints are coalesced, answers for a destroyed context are dropped, failures are reported.
-#include "tempdb.h"
-
 #include "storage/asyncstore.h"
 #include "storage/conversations.h"
+#include "tempdb.h"
 
 #include <QSignalSpy>
 #include <QThread>
@@ -65,10 +64,13 @@ private slots:
 
         // Start a new streaming reply through the store and feed it piece by piece.
         std::optional<Result<Message>> begun;
-        store.post(this, [replyId](Database& db) {
-            Message old = *Messages(db).get(replyId);
-            return Messages(db).beginAssistant(old.conversationId, old.parentId);
-        }, [&](Result<Message> r) { begun = std::move(r); });
+        store.post(
+            this,
+            [replyId](Database& db) {
+                Message old = *Messages(db).get(replyId);
+                return Messages(db).beginAssistant(old.conversationId, old.parentId);
+            },
+            [&](Result<Message> r) { begun = std::move(r); });
         QTRY_VERIFY(begun.has_value());
         std::int64_t id = (*begun)->id;
         std::string text;
@@ -79,9 +81,11 @@ private slots:
         // The last text reaches the disk within a few intervals, without a finish.
         auto stored = [&] {
             std::optional<std::string> out;
-            store.post(this, [id](Database& db) { return Messages(db).get(id); },
-                       [&](Result<Message> m) { out = m->text; });
-            while (!out) QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+            store.post(
+                this, [id](Database& db) { return Messages(db).get(id); },
+                [&](Result<Message> m) { out = m->text; });
+            while (!out)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
             return *out;
         };
         QTRY_COMPARE(stored(), text);
@@ -93,7 +97,7 @@ private slots:
         store.finishReply(id, info, this, [&](Status s) { finished = s; });
         QTRY_VERIFY(finished.has_value());
         QVERIFY(finished->ok());
-        QTest::qWait(120);  // the dropped pending checkpoint must not overwrite the final text
+        QTest::qWait(120); // the dropped pending checkpoint must not overwrite the final text
         QCOMPARE(stored(), std::string("final"));
     }
 
@@ -102,8 +106,9 @@ private slots:
         AsyncStore store;
         // Not open yet: the request is not run and the answer is an error.
         std::optional<Result<Conversation>> answer;
-        store.post(this, [](Database& db) { return Conversations(db).create("x"); },
-                   [&](Result<Conversation> r) { answer = std::move(r); });
+        store.post(
+            this, [](Database& db) { return Conversations(db).create("x"); },
+            [&](Result<Conversation> r) { answer = std::move(r); });
         QTRY_VERIFY(answer.has_value());
         QVERIFY(!answer->ok());
 
@@ -122,8 +127,9 @@ private slots:
 
         bool called = false;
         auto* context = new QObject;
-        store.post(context, [](Database& db) { return Conversations(db).count(); },
-                   [&](Result<std::int64_t>) { called = true; });
+        store.post(
+            context, [](Database& db) { return Conversations(db).count(); },
+            [&](Result<std::int64_t>) { called = true; });
         delete context;
         store.waitForIdle();
         QTest::qWait(50);

@@ -1,10 +1,9 @@
 // Conversations: create, get, list order (pinned first, newest first), rename, pin, settings,
 // soft delete with undo, final removal (messages go too), settings key/value store.
-#include "tempdb.h"
-
 #include "storage/conversations.h"
 #include "storage/messages.h"
 #include "storage/settings.h"
+#include "tempdb.h"
 
 #include <QThread>
 
@@ -17,11 +16,12 @@ namespace {
 std::vector<std::string> titles(const std::vector<Conversation>& list)
 {
     std::vector<std::string> out;
-    for (const Conversation& c : list) out.push_back(c.title);
+    for (const Conversation& c : list)
+        out.push_back(c.title);
     return out;
 }
 
-}  // namespace
+} // namespace
 
 class ConversationsTest : public QObject {
     Q_OBJECT
@@ -31,7 +31,7 @@ private slots:
     {
         TempDb temp;
         Database db = temp.open();
-        ConversationSettings settings{"tiny-llama31-q4_k_m.gguf", "Be brief.", R"({"temperature":0.7})"};
+        ConversationSettings settings { "tiny-llama31-q4_k_m.gguf", "Be brief.", R"({"temperature":0.7})" };
         std::int64_t before = nowMs();
         Result<Conversation> created = Conversations(db).create("Hello", settings);
         QVERIFY(created.ok());
@@ -59,20 +59,20 @@ private slots:
         Database db = temp.open();
         Conversations conversations(db);
         std::vector<std::int64_t> ids;
-        for (const char* title : {"a", "b", "c", "d"}) {
+        for (const char* title : { "a", "b", "c", "d" }) {
             ids.push_back(conversations.create(title)->id);
-            QThread::msleep(2);  // distinct updated_at
+            QThread::msleep(2); // distinct updated_at
         }
-        QCOMPARE(titles(*conversations.list()), (std::vector<std::string>{"d", "c", "b", "a"}));
+        QCOMPARE(titles(*conversations.list()), (std::vector<std::string> { "d", "c", "b", "a" }));
         QVERIFY(conversations.setPinned(ids[1], true).ok());
-        QCOMPARE(titles(*conversations.list()), (std::vector<std::string>{"b", "d", "c", "a"}));
+        QCOMPARE(titles(*conversations.list()), (std::vector<std::string> { "b", "d", "c", "a" }));
         // A new message moves its conversation up (among the unpinned).
         QVERIFY(Messages(db).appendUser(ids[0], "hi").ok());
-        QCOMPARE(titles(*conversations.list()), (std::vector<std::string>{"b", "a", "d", "c"}));
+        QCOMPARE(titles(*conversations.list()), (std::vector<std::string> { "b", "a", "d", "c" }));
         ListOptions page;
         page.limit = 2;
         page.offset = 1;
-        QCOMPARE(titles(*conversations.list(page)), (std::vector<std::string>{"a", "d"}));
+        QCOMPARE(titles(*conversations.list(page)), (std::vector<std::string> { "a", "d" }));
         QCOMPARE(*conversations.count(), std::int64_t(4));
     }
 
@@ -84,7 +84,7 @@ private slots:
         std::int64_t id = conversations.create("old")->id;
         QVERIFY(conversations.rename(id, "new title").ok());
         QVERIFY(conversations.setPinned(id, true).ok());
-        QVERIFY(conversations.setSettings(id, {"m2", "You are terse.", R"({"top_p":0.9})"}).ok());
+        QVERIFY(conversations.setSettings(id, { "m2", "You are terse.", R"({"top_p":0.9})" }).ok());
         Conversation c = *conversations.get(id);
         QCOMPARE(c.title, std::string("new title"));
         QVERIFY(c.pinned);
@@ -107,20 +107,21 @@ private slots:
         QVERIFY(Messages(db).appendUser(gone, "a message that goes with it").ok());
 
         QVERIFY(conversations.softDelete(gone).ok());
-        QCOMPARE(titles(*conversations.list()), (std::vector<std::string>{"keep"}));
+        QCOMPARE(titles(*conversations.list()), (std::vector<std::string> { "keep" }));
         QVERIFY(conversations.get(gone)->deletedAt.has_value());
         ListOptions all;
         all.includeDeleted = true;
         QCOMPARE(conversations.list(all)->size(), size_t(2));
 
-        QVERIFY(conversations.restore(gone).ok());  // undo
+        QVERIFY(conversations.restore(gone).ok()); // undo
         QCOMPARE(conversations.list()->size(), size_t(2));
 
         QVERIFY(conversations.softDelete(gone).ok());
         QCOMPARE(*conversations.purgeDeleted(nowMs() + 1), 1);
         QVERIFY(!conversations.get(gone).ok());
-        QCOMPARE(scalar(db.handle(), "SELECT count(*) FROM messages WHERE conversation_id = " + std::to_string(gone)),
-                 std::string("0"));
+        QCOMPARE(scalar(db.handle(),
+                     "SELECT count(*) FROM messages WHERE conversation_id = " + std::to_string(gone)),
+            std::string("0"));
 
         QVERIFY(conversations.remove(keep).ok());
         QCOMPARE(*conversations.count(true), std::int64_t(0));
@@ -135,7 +136,7 @@ private slots:
         QVERIFY(!settings.get("theme")->has_value());
         QCOMPARE(settings.value("theme", "light"), std::string("light"));
         QVERIFY(settings.set("theme", "dark").ok());
-        QVERIFY(settings.set("theme", "darker").ok());  // replaces
+        QVERIFY(settings.set("theme", "darker").ok()); // replaces
         QVERIFY(settings.set("model", "/models/a.gguf").ok());
         QCOMPARE(**settings.get("theme"), std::string("darker"));
         QCOMPARE(settings.all()->size(), size_t(2));

@@ -1,15 +1,13 @@
 // Database::open: fresh files, migrations from every earlier version, newer schemas refused untouched,
 // corrupt files moved aside, locked and read-only databases reported clearly.
-#include "tempdb.h"
-
 #include "storage/conversations.h"
 #include "storage/messages.h"
 #include "storage/migrations.h"
 #include "storage/search.h"
+#include "tempdb.h"
 
 #include <QFileInfo>
 #include <QRandomGenerator>
-
 #include <unistd.h>
 
 using namespace hearth;
@@ -23,9 +21,11 @@ std::string schemaText(sqlite3* db)
 {
     std::string text;
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, "SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master ORDER BY name",
-                       -1, &st, nullptr);
-    while (sqlite3_step(st) == SQLITE_ROW) text += reinterpret_cast<const char*>(sqlite3_column_text(st, 0)) + std::string("\n");
+    sqlite3_prepare_v2(db,
+        "SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master ORDER BY name", -1, &st,
+        nullptr);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        text += reinterpret_cast<const char*>(sqlite3_column_text(st, 0)) + std::string("\n");
     sqlite3_finalize(st);
     return text;
 }
@@ -35,18 +35,20 @@ void fillDatabase(const std::string& path, int conversations, int messagesEach)
 {
     Result<Database> db = Database::open(path);
     QVERIFY(db.ok());
-    QVERIFY(db->exec("PRAGMA synchronous = OFF").ok());  // test data only: no fsync per message
+    QVERIFY(db->exec("PRAGMA synchronous = OFF").ok()); // test data only: no fsync per message
     for (int c = 0; c < conversations; ++c) {
         Result<Conversation> conv = Conversations(*db).create("conversation " + std::to_string(c));
         QVERIFY(conv.ok());
         for (int m = 0; m < messagesEach; ++m) {
-            QVERIFY(Messages(*db).appendUser(conv->id, "question " + std::to_string(m) +
-                                                           " about lighthouses and the long winter sea").ok());
+            QVERIFY(Messages(*db)
+                        .appendUser(conv->id,
+                            "question " + std::to_string(m) + " about lighthouses and the long winter sea")
+                        .ok());
         }
     }
 }
 
-}  // namespace
+} // namespace
 
 class DatabaseTest : public QObject {
     Q_OBJECT
@@ -65,7 +67,7 @@ private slots:
         QCOMPARE(db->schemaVersion(), kSchemaVersion);
         QCOMPARE(scalar(db->handle(), "PRAGMA journal_mode"), std::string("wal"));
         QCOMPARE(scalar(db->handle(), "PRAGMA foreign_keys"), std::string("1"));
-        QCOMPARE(scalar(db->handle(), "PRAGMA synchronous"), std::string("2"));  // FULL
+        QCOMPARE(scalar(db->handle(), "PRAGMA synchronous"), std::string("2")); // FULL
         QCOMPARE(*db->integrityCheck(), std::string("ok"));
     }
 
@@ -85,7 +87,8 @@ private slots:
     void migratesFromEveryEarlierVersion_data()
     {
         QTest::addColumn<int>("version");
-        for (int v = 0; v < kSchemaVersion; ++v) QTest::addRow("v%d", v) << v;
+        for (int v = 0; v < kSchemaVersion; ++v)
+            QTest::addRow("v%d", v) << v;
     }
     void migratesFromEveryEarlierVersion()
     {
@@ -97,13 +100,15 @@ private slots:
         QCOMPARE(scalar(raw, "PRAGMA user_version"), std::to_string(version));
         if (version >= 1) {
             // v1 rows: a conversation, a question, a finished answer and a reply left streaming.
-            std::string sql =
-                "INSERT INTO conversations (id, title, created_at, updated_at, current_leaf_id) VALUES (1, 'old', 1, 2, 3);"
-                "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at, updated_at)"
-                "  VALUES (1, 1, NULL, 'user', 'tell me about lighthouses', 'complete', 1, 1),"
-                "         (2, 1, 1, 'assistant', 'lighthouses guide ships', 'complete', 2, 2),"
-                "         (3, 1, 1, 'assistant', 'a second lighthouse answer', 'streaming', 3, 3);"
-                "INSERT INTO settings (key, value) VALUES ('theme', 'dark');";
+            std::string sql
+                = "INSERT INTO conversations (id, title, created_at, updated_at, current_leaf_id) VALUES (1, "
+                  "'old', 1, 2, 3);"
+                  "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at, "
+                  "updated_at)"
+                  "  VALUES (1, 1, NULL, 'user', 'tell me about lighthouses', 'complete', 1, 1),"
+                  "         (2, 1, 1, 'assistant', 'lighthouses guide ships', 'complete', 2, 2),"
+                  "         (3, 1, 1, 'assistant', 'a second lighthouse answer', 'streaming', 3, 3);"
+                  "INSERT INTO settings (key, value) VALUES ('theme', 'dark');";
             QCOMPARE(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
         }
         sqlite3_close(raw);
@@ -152,8 +157,8 @@ private slots:
         QCOMPARE(db.error().code, ErrorCode::Unsupported);
         QVERIFY2(db.error().message.find("newer version") != std::string::npos, db.error().message.c_str());
         QCOMPARE(fileBytes(temp.dbPath()), before);
-        QVERIFY(!QFileInfo::exists(QString::fromStdString(temp.dbPath() + "-wal")) ||
-                QFileInfo(QString::fromStdString(temp.dbPath() + "-wal")).size() == 0);
+        QVERIFY(!QFileInfo::exists(QString::fromStdString(temp.dbPath() + "-wal"))
+            || QFileInfo(QString::fromStdString(temp.dbPath() + "-wal")).size() == 0);
     }
 
     // Random bytes over the headers of a few pages of a real database (or over the file header):
@@ -162,7 +167,8 @@ private slots:
     {
         QTest::addColumn<quint32>("seed");
         QTest::addColumn<bool>("fileHeader");
-        for (quint32 seed = 1; seed <= 6; ++seed) QTest::addRow("pages-seed%u", seed) << seed << false;
+        for (quint32 seed = 1; seed <= 6; ++seed)
+            QTest::addRow("pages-seed%u", seed) << seed << false;
         QTest::addRow("file-header") << quint32(99) << true;
     }
     void corruptFileIsMovedAside()
@@ -177,12 +183,14 @@ private slots:
         QVERIFY(pages > 10);
         QRandomGenerator random(seed);
         auto scribble = [&](qsizetype at, int count) {
-            for (int i = 0; i < count; ++i) bytes[at + i] = char(random.bounded(256));
+            for (int i = 0; i < count; ++i)
+                bytes[at + i] = char(random.bounded(256));
         };
         if (fileHeader) {
             scribble(0, 100);
         } else {
-            for (int k = 0; k < 3; ++k) scribble(qsizetype(1 + random.bounded(pages - 1)) * pageSize, 64);
+            for (int k = 0; k < 3; ++k)
+                scribble(qsizetype(1 + random.bounded(pages - 1)) * pageSize, 64);
         }
         {
             QFile file(QString::fromStdString(temp.dbPath()));
@@ -196,8 +204,9 @@ private slots:
         QVERIFY2(!report.corruptCopyPath.empty(), "corruption was not detected");
         QVERIFY(report.corruptCopyPath.find(temp.dbPath() + ".corrupt-") == 0);
         QVERIFY(!report.corruptDetail.empty());
-        QCOMPARE(fileBytes(report.corruptCopyPath), bytes);  // kept exactly as found
-        QVERIFY(openNotice(report).find(report.corruptCopyPath) != std::string::npos);  // the user is told where
+        QCOMPARE(fileBytes(report.corruptCopyPath), bytes); // kept exactly as found
+        QVERIFY(
+            openNotice(report).find(report.corruptCopyPath) != std::string::npos); // the user is told where
         QVERIFY(report.created);
         QCOMPARE(*Conversations(*db).count(), std::int64_t(0));
         QCOMPARE(*db->integrityCheck(), std::string("ok"));
@@ -242,7 +251,8 @@ private slots:
         sqlite3_busy_timeout(mine.handle(), 50);
         Result<Conversation> created = Conversations(mine).create("blocked");
         QVERIFY(!created.ok());
-        QVERIFY2(created.error().message.find("locked") != std::string::npos, created.error().message.c_str());
+        QVERIFY2(
+            created.error().message.find("locked") != std::string::npos, created.error().message.c_str());
 
         sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
         sqlite3_close(other);
@@ -261,7 +271,8 @@ private slots:
         QCOMPARE(*Conversations(*db).count(), std::int64_t(1));
         Result<Conversation> created = Conversations(*db).create("nope");
         QVERIFY(!created.ok());
-        QVERIFY2(created.error().message.find("read-only") != std::string::npos, created.error().message.c_str());
+        QVERIFY2(
+            created.error().message.find("read-only") != std::string::npos, created.error().message.c_str());
 
         // A file the user may not write (root may write anything, so only as an ordinary user).
         if (geteuid() != 0) {

@@ -1,8 +1,7 @@
 // Documents: attach, passages, bm25-ranked passage search scoped by document or conversation.
-#include "tempdb.h"
-
 #include "storage/conversations.h"
 #include "storage/documents.h"
+#include "tempdb.h"
 
 using namespace hearth;
 using namespace hearth::storage;
@@ -18,13 +17,14 @@ private slots:
         Database db = temp.open();
         std::int64_t conversation = Conversations(db).create("docs")->id;
         Documents documents(db);
-        Result<Document> doc = documents.addDocument(conversation, "/home/u/report.pdf", "abc123", "full text");
+        Result<Document> doc
+            = documents.addDocument(conversation, "/home/u/report.pdf", "abc123", "full text");
         QVERIFY(doc.ok());
         QCOMPARE(doc->path, std::string("/home/u/report.pdf"));
         QCOMPARE(doc->checksum, std::string("abc123"));
         QCOMPARE(doc->text, std::string("full text"));
-        QVERIFY(documents.addPassages(doc->id, {{"first part", 0}, {"second part", 11}}).ok());
-        QVERIFY(documents.addPassages(doc->id, {{"third part", 23}}).ok());
+        QVERIFY(documents.addPassages(doc->id, { { "first part", 0 }, { "second part", 11 } }).ok());
+        QVERIFY(documents.addPassages(doc->id, { { "third part", 23 } }).ok());
         std::vector<Passage> passages = *documents.passages(doc->id);
         QCOMPARE(passages.size(), size_t(3));
         QCOMPARE(passages[2].ordinal, 2);
@@ -52,15 +52,18 @@ private slots:
         std::int64_t manual = documents.addDocument(c1, "manual.txt", "m", "")->id;
         std::int64_t notes = documents.addDocument(c1, "notes.txt", "n", "")->id;
         std::int64_t other = documents.addDocument(c2, "other.txt", "o", "")->id;
-        QVERIFY(documents.addPassages(manual, {{"The pump must be primed before the first start.", 0},
-                                               {"Replace the filter every spring; the pump filter clogs.", 50},
-                                               {"Warranty terms and conditions apply.", 110}}).ok());
-        QVERIFY(documents.addPassages(notes, {{"Bought a new filter for the garden hose.", 0}}).ok());
-        QVERIFY(documents.addPassages(other, {{"pump filter pump filter", 0}}).ok());
+        QVERIFY(documents
+                    .addPassages(manual,
+                        { { "The pump must be primed before the first start.", 0 },
+                            { "Replace the filter every spring; the pump filter clogs.", 50 },
+                            { "Warranty terms and conditions apply.", 110 } })
+                    .ok());
+        QVERIFY(documents.addPassages(notes, { { "Bought a new filter for the garden hose.", 0 } }).ok());
+        QVERIFY(documents.addPassages(other, { { "pump filter pump filter", 0 } }).ok());
 
         // Both query words beat one; stemming matches "filters" to "filter"; punctuation is harmless.
-        Result<std::vector<PassageHit>> hits =
-            documents.searchPassages(PassageScope::document(manual), "How often do I change the pump filters?", 5);
+        Result<std::vector<PassageHit>> hits = documents.searchPassages(
+            PassageScope::document(manual), "How often do I change the pump filters?", 5);
         QVERIFY2(hits.ok(), hits.ok() ? "" : hits.error().message.c_str());
         QCOMPARE(hits->size(), size_t(2));
         QCOMPARE(hits->at(0).passage.ordinal, 1);
@@ -71,7 +74,8 @@ private slots:
         // Conversation scope reaches every document of that conversation and nothing else.
         hits = documents.searchPassages(PassageScope::conversation(c1), "filter", 10);
         QCOMPARE(hits->size(), size_t(2));
-        for (const PassageHit& hit : *hits) QCOMPARE(hit.conversationId, c1);
+        for (const PassageHit& hit : *hits)
+            QCOMPARE(hit.conversationId, c1);
         QCOMPARE(documents.searchPassages(PassageScope::conversation(c1), "filter", 1)->size(), size_t(1));
         QCOMPARE(documents.searchPassages(PassageScope::conversation(c1), "?!", 5)->size(), size_t(0));
         QCOMPARE(documents.searchPassages(PassageScope::conversation(c1), "NEAR(\"x)", 5)->size(), size_t(0));

@@ -1,11 +1,10 @@
 // Export to Markdown and JSON; JSON import gives the same conversation back (alternatives, statuses,
 // counts, settings, documents and passages), with new ids.
-#include "tempdb.h"
-
 #include "storage/conversations.h"
 #include "storage/documents.h"
 #include "storage/export.h"
 #include "storage/messages.h"
+#include "tempdb.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -25,8 +24,10 @@ void must(const Status& status)
 // A conversation with a regenerated answer, an edited question, a failed reply and a document.
 std::int64_t buildConversation(Database& db)
 {
-    std::int64_t c = Conversations(db).create("Trip to Norway", {"tiny.gguf", "Be concise.",
-                                                                  R"({"temperature":0.5,"top_k":40})"})->id;
+    std::int64_t c
+        = Conversations(db)
+              .create("Trip to Norway", { "tiny.gguf", "Be concise.", R"({"temperature":0.5,"top_k":40})" })
+              ->id;
     Messages m(db);
     std::int64_t q1 = m.appendUser(c, "Plan a trip to the fjords.")->id;
     std::int64_t a1 = m.beginAssistant(c, q1)->id;
@@ -48,14 +49,14 @@ std::int64_t buildConversation(Database& db)
     must(m.finish(a3, failed));
     std::int64_t q2b = m.editResend(q2, "And in summer?")->id;
     std::int64_t a4 = m.beginAssistant(c, q2b)->id;
-    must(m.checkpoint(a4, "Midnight sun"));  // left streaming: exported as is, imported as interrupted
+    must(m.checkpoint(a4, "Midnight sun")); // left streaming: exported as is, imported as interrupted
     Documents d(db);
     std::int64_t doc = d.addDocument(c, "/tmp/guide.txt", "sha-1", "Fjord guide. Ferries run daily.")->id;
-    must(d.addPassages(doc, {{"Fjord guide.", 0}, {"Ferries run daily.", 13}}));
+    must(d.addPassages(doc, { { "Fjord guide.", 0 }, { "Ferries run daily.", 13 } }));
     return c;
 }
 
-}  // namespace
+} // namespace
 
 class ExportTest : public QObject {
     Q_OBJECT
@@ -79,7 +80,7 @@ private slots:
         QCOMPARE(b.settings.model, a.settings.model);
         QCOMPARE(b.settings.systemPrompt, a.settings.systemPrompt);
         QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(b.settings.samplingJson)).object(),
-                 QJsonDocument::fromJson(QByteArray::fromStdString(a.settings.samplingJson)).object());
+            QJsonDocument::fromJson(QByteArray::fromStdString(a.settings.samplingJson)).object());
 
         // Same messages in the same tree: compare field by field, parents through their positions.
         std::vector<Message> ma = *Messages(db).all(original);
@@ -93,7 +94,8 @@ private slots:
         for (size_t i = 0; i < ma.size(); ++i) {
             QCOMPARE(mb[i].role, ma[i].role);
             QCOMPARE(mb[i].text, ma[i].text);
-            MessageStatus expected = ma[i].status == MessageStatus::Streaming ? MessageStatus::Interrupted : ma[i].status;
+            MessageStatus expected
+                = ma[i].status == MessageStatus::Streaming ? MessageStatus::Interrupted : ma[i].status;
             QCOMPARE(mb[i].status, expected);
             QCOMPARE(mb[i].createdAt, ma[i].createdAt);
             QCOMPARE(mb[i].promptTokens, ma[i].promptTokens);
@@ -121,11 +123,13 @@ private slots:
         QCOMPARE(docs[0].checksum, std::string("sha-1"));
         QCOMPARE(docs[0].text, std::string("Fjord guide. Ferries run daily."));
         QCOMPARE(docs[0].passageCount, 2);
-        QCOMPARE(Documents(db).searchPassages(PassageScope::conversation(b.id), "ferries", 5)->size(), size_t(1));
+        QCOMPARE(
+            Documents(db).searchPassages(PassageScope::conversation(b.id), "ferries", 5)->size(), size_t(1));
 
         // Exporting the import again gives the same file but for ids, the streaming→interrupted
         // status and the leaf id: compare after the same normalisation on both sides.
-        QJsonObject again = QJsonDocument::fromJson(QByteArray::fromStdString(*exportJson(db, b.id))).object();
+        QJsonObject again
+            = QJsonDocument::fromJson(QByteArray::fromStdString(*exportJson(db, b.id))).object();
         QJsonObject first = QJsonDocument::fromJson(QByteArray::fromStdString(*json)).object();
         QCOMPARE(again.value("documents"), first.value("documents"));
         QCOMPARE(again.value("messages").toArray().size(), first.value("messages").toArray().size());
@@ -147,7 +151,7 @@ private slots:
         QVERIFY(text.find("- pack a raincoat") != std::string::npos);
         QVERIFY(text.find("## You (alternative 2 of 2)\n\nAnd in summer?") != std::string::npos);
         QVERIFY(text.find("— streaming\n\nMidnight sun") != std::string::npos);
-        QVERIFY(text.find("Day 1: Bergen.") == std::string::npos);  // the other alternative is not shown
+        QVERIFY(text.find("Day 1: Bergen.") == std::string::npos); // the other alternative is not shown
         QVERIFY(text.find("And in winter?") == std::string::npos);
     }
 
@@ -158,7 +162,7 @@ private slots:
         QCOMPARE(importJson(db, "not json").error().code, ErrorCode::BadFormat);
         QCOMPARE(importJson(db, R"({"format":"other"})").error().code, ErrorCode::BadFormat);
         QCOMPARE(importJson(db, R"({"format":"hearth-conversation","version":9})").error().code,
-                 ErrorCode::Unsupported);
+            ErrorCode::Unsupported);
         // A child before its parent: nothing is imported (one transaction).
         std::string orphan = R"({"format":"hearth-conversation","version":1,"conversation":{"title":"x"},
             "messages":[{"id":2,"parent":1,"role":"user","text":"orphan","status":"complete"}]})";

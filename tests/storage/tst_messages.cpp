@@ -1,9 +1,8 @@
 // Messages: the chat turn (user committed first, streaming reply with checkpoints, finish), the
 // tree of alternatives (regenerate, edit-resend, ‹1/2› switching), start-up recovery.
-#include "tempdb.h"
-
 #include "storage/conversations.h"
 #include "storage/messages.h"
+#include "tempdb.h"
 
 using namespace hearth;
 using namespace hearth::storage;
@@ -14,12 +13,14 @@ namespace {
 std::vector<std::string> texts(const std::vector<Message>& thread)
 {
     std::vector<std::string> out;
-    for (const Message& m : thread) out.push_back(m.text);
+    for (const Message& m : thread)
+        out.push_back(m.text);
     return out;
 }
 
 // A finished reply under `parent` with the given text.
-std::int64_t reply(Messages& messages, std::int64_t conversation, std::int64_t parent, const std::string& text)
+std::int64_t reply(
+    Messages& messages, std::int64_t conversation, std::int64_t parent, const std::string& text)
 {
     std::int64_t id = messages.beginAssistant(conversation, parent)->id;
     FinishInfo info;
@@ -28,7 +29,7 @@ std::int64_t reply(Messages& messages, std::int64_t conversation, std::int64_t p
     return id;
 }
 
-}  // namespace
+} // namespace
 
 class MessagesTest : public QObject {
     Q_OBJECT
@@ -76,7 +77,7 @@ private slots:
         QCOMPARE(messages.get(answer->id)->text, info.text);
 
         Result<std::vector<Message>> thread = messages.thread(conversation);
-        QCOMPARE(texts(*thread), (std::vector<std::string>{"What is a lighthouse?", info.text}));
+        QCOMPARE(texts(*thread), (std::vector<std::string> { "What is a lighthouse?", info.text }));
         QCOMPARE(thread->at(1).siblingCount, 1);
     }
 
@@ -114,27 +115,29 @@ private slots:
         std::int64_t a3 = reply(messages, conversation, question, "A3");
 
         Result<std::vector<Message>> thread = messages.thread(conversation);
-        QCOMPARE(texts(*thread), (std::vector<std::string>{"Q", "A3"}));
+        QCOMPARE(texts(*thread), (std::vector<std::string> { "Q", "A3" }));
         QCOMPARE(thread->at(1).siblingIndex, 2);
         QCOMPARE(thread->at(1).siblingCount, 3);
         QCOMPARE(messages.siblings(a2)->size(), size_t(3));
 
-        QCOMPARE(*messages.selectSibling(a3, -1), a2);  // ‹
-        QCOMPARE(texts(*messages.thread(conversation)), (std::vector<std::string>{"Q", "A2"}));
+        QCOMPARE(*messages.selectSibling(a3, -1), a2); // ‹
+        QCOMPARE(texts(*messages.thread(conversation)), (std::vector<std::string> { "Q", "A2" }));
         QCOMPARE(messages.thread(conversation)->at(1).siblingIndex, 1);
-        QCOMPARE(*messages.selectSibling(a2, -5), a1);  // clamped at the first
-        QCOMPARE(*messages.selectSibling(a1, 10), a3);  // clamped at the last
+        QCOMPARE(*messages.selectSibling(a2, -5), a1); // clamped at the first
+        QCOMPARE(*messages.selectSibling(a1, 10), a3); // clamped at the last
 
         // Continue the conversation under A2; switching back to A2 later shows that continuation.
         QVERIFY(messages.select(a2).ok());
         std::int64_t followUp = messages.appendUser(conversation, "Q2")->id;
         QCOMPARE(messages.get(followUp)->parentId, a2);
         reply(messages, conversation, followUp, "A2-2");
-        QCOMPARE(texts(*messages.thread(conversation)), (std::vector<std::string>{"Q", "A2", "Q2", "A2-2"}));
+        QCOMPARE(
+            texts(*messages.thread(conversation)), (std::vector<std::string> { "Q", "A2", "Q2", "A2-2" }));
         QVERIFY(messages.select(a1).ok());
-        QCOMPARE(texts(*messages.thread(conversation)), (std::vector<std::string>{"Q", "A1"}));
+        QCOMPARE(texts(*messages.thread(conversation)), (std::vector<std::string> { "Q", "A1" }));
         QCOMPARE(*messages.selectSibling(a1, 1), a2);
-        QCOMPARE(texts(*messages.thread(conversation)), (std::vector<std::string>{"Q", "A2", "Q2", "A2-2"}));
+        QCOMPARE(
+            texts(*messages.thread(conversation)), (std::vector<std::string> { "Q", "A2", "Q2", "A2-2" }));
         QCOMPARE(messages.all(conversation)->size(), size_t(6));
     }
 
@@ -155,8 +158,9 @@ private slots:
         QCOMPARE(edited->parentId, messages.get(q2)->parentId);
         reply(messages, conversation, edited->id, "better answer");
         Result<std::vector<Message>> thread = messages.thread(conversation);
-        QCOMPARE(texts(*thread), (std::vector<std::string>{"first question", "first answer", "second question",
-                                                           "better answer"}));
+        QCOMPARE(texts(*thread),
+            (std::vector<std::string> {
+                "first question", "first answer", "second question", "better answer" }));
         QCOMPARE(thread->at(2).siblingIndex, 1);
         QCOMPARE(thread->at(2).siblingCount, 2);
         QCOMPARE(*messages.selectSibling(edited->id, -1), q2);
@@ -165,7 +169,7 @@ private slots:
         // Editing the very first message branches at the root.
         Result<Message> newRoot = messages.editResend(q1, "another start");
         QCOMPARE(newRoot->parentId, std::int64_t(0));
-        QCOMPARE(texts(*messages.thread(conversation)), (std::vector<std::string>{"another start"}));
+        QCOMPARE(texts(*messages.thread(conversation)), (std::vector<std::string> { "another start" }));
         QCOMPARE(messages.thread(conversation)->at(0).siblingCount, 2);
         // Only user messages can be edited this way.
         QVERIFY(!messages.editResend(messages.thread(conversation)->at(0).id + 1000, "x").ok());
@@ -208,9 +212,10 @@ private slots:
 
     void namesRoundTrip()
     {
-        for (Role r : {Role::System, Role::User, Role::Assistant}) QCOMPARE(*roleFromName(roleName(r)), r);
-        for (MessageStatus s : {MessageStatus::Complete, MessageStatus::Streaming, MessageStatus::Interrupted,
-                                MessageStatus::Failed})
+        for (Role r : { Role::System, Role::User, Role::Assistant })
+            QCOMPARE(*roleFromName(roleName(r)), r);
+        for (MessageStatus s : { MessageStatus::Complete, MessageStatus::Streaming,
+                 MessageStatus::Interrupted, MessageStatus::Failed })
             QCOMPARE(*statusFromName(statusName(s)), s);
         QVERIFY(!roleFromName("robot"));
         QVERIFY(!statusFromName("pending"));

@@ -1,10 +1,9 @@
 // Full-text search over messages: hits with a highlighted snippet, prefix while typing, scoping,
 // deleted conversations left out, streaming replies indexed only once they end, hostile input.
-#include "tempdb.h"
-
 #include "storage/conversations.h"
 #include "storage/messages.h"
 #include "storage/search.h"
+#include "tempdb.h"
 
 using namespace hearth;
 using namespace hearth::storage;
@@ -29,7 +28,8 @@ private slots:
         std::int64_t q = messages.appendUser(m_sea, "Why do lighthouses flash at night?")->id;
         std::int64_t a = messages.beginAssistant(m_sea, q)->id;
         FinishInfo info;
-        info.text = "Each lighthouse has its own pattern of flashes, so sailors can tell them apart in the dark.";
+        info.text
+            = "Each lighthouse has its own pattern of flashes, so sailors can tell them apart in the dark.";
         QVERIFY(messages.finish(a, info).ok());
         QVERIFY(messages.appendUser(m_garden, "When should I plant tulips? My café garden is shady.").ok());
         std::int64_t q2 = messages.appendUser(m_garden, "And the lighthouse lily?")->id;
@@ -54,10 +54,10 @@ private slots:
     {
         // "lighthouse" is also a prefix of the question's "lighthouses": three messages.
         QCOMPARE(searchMessages(*m_db, "lighthouse")->size(), size_t(3));
-        QCOMPARE(searchMessages(*m_db, "lighthouse lil")->size(), size_t(1));  // typing "lil…"
+        QCOMPARE(searchMessages(*m_db, "lighthouse lil")->size(), size_t(1)); // typing "lil…"
         QCOMPARE(searchMessages(*m_db, "lighthouse tulips")->size(), size_t(0));
-        QCOMPARE(searchMessages(*m_db, "LIGHTHOUSES")->size(), size_t(1));  // case folded
-        QCOMPARE(searchMessages(*m_db, "cafe")->size(), size_t(1));        // diacritics folded
+        QCOMPARE(searchMessages(*m_db, "LIGHTHOUSES")->size(), size_t(1)); // case folded
+        QCOMPARE(searchMessages(*m_db, "cafe")->size(), size_t(1)); // diacritics folded
     }
 
     void customHighlightAndScope()
@@ -68,7 +68,8 @@ private slots:
         options.conversationId = m_garden;
         Result<std::vector<SearchHit>> hits = searchMessages(*m_db, "lighthouse", options);
         QCOMPARE(hits->size(), size_t(1));
-        QVERIFY2(hits->at(0).snippet.find("<b>lighthouse</b>") != std::string::npos, hits->at(0).snippet.c_str());
+        QVERIFY2(
+            hits->at(0).snippet.find("<b>lighthouse</b>") != std::string::npos, hits->at(0).snippet.c_str());
         options.newestFirst = true;
         options.conversationId = 0;
         hits = searchMessages(*m_db, "lighthouse", options);
@@ -78,7 +79,8 @@ private slots:
 
     void hostileInputIsNoError()
     {
-        for (const char* query : {"\"", "AND", "a OR", "NEAR(x y", "-lighthouse", "col:umn", "*", "", "   ", "^x"}) {
+        for (const char* query :
+            { "\"", "AND", "a OR", "NEAR(x y", "-lighthouse", "col:umn", "*", "", "   ", "^x" }) {
             Result<std::vector<SearchHit>> hits = searchMessages(*m_db, query);
             QVERIFY2(hits.ok(), query);
         }
