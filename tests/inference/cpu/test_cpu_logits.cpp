@@ -91,6 +91,7 @@ class TestCpuLogits : public QObject {
 private slots:
     void referenceModels_data();
     void referenceModels();
+    void storiesGreedyContinuation();
 };
 
 void TestCpuLogits::referenceModels_data()
@@ -199,6 +200,37 @@ void TestCpuLogits::referenceModels()
     const Comparison h = compareLogits(halfLogits.data(), refLogits.data(), prompt.size(), vocab);
     QVERIFY2(h.maxDiff <= tol.maxDiff && h.meanKl <= tol.meanKl && h.maxKl <= tol.maxKl,
              "f16 KV cache out of tolerance");
+}
+
+// The real pretrained model, free-running: greedy decoding from the prompt gives llama.cpp's
+// 64-token continuation ("..., there was a little girl named Lily. ...") token for token.
+void TestCpuLogits::storiesGreedyContinuation()
+{
+    auto file = GgufFile::open(test::testdata("models/stories260K.gguf").toStdString());
+    QVERIFY(file.ok());
+    auto config = LlamaConfig::fromGguf(**file);
+    QVERIFY(config.ok());
+    auto weights = LlamaWeights::bind(**file, *config);
+    QVERIFY(weights.ok());
+    const QJsonObject ref =
+        QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/stories260K.json"))).object();
+    const std::vector<int32_t> prompt = intArray(ref["prompt_tokens"]);
+    const std::vector<int32_t> expected = intArray(ref["greedy_tokens"]);
+    CpuOptions options;
+    options.threads = 1;
+    auto backend = createCpuBackend(*weights, *config, options);
+    QVERIFY(backend.ok());
+
+    std::vector<float> logits(config->vocabSize);
+    QVERIFY((*backend)->forward(prompt, 0, logits).ok());  // prefill: last position's logits
+    std::vector<int32_t> generated;
+    for (size_t i = 0; i < expected.size(); ++i) {
+        const int32_t next = int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
+        generated.push_back(next);
+        const int32_t token[] = {next};
+        QVERIFY((*backend)->forward(token, uint32_t(prompt.size() + i), logits).ok());  // decode one token
+    }
+    QCOMPARE(generated, expected);
 }
 
 QTEST_GUILESS_MAIN(TestCpuLogits)
