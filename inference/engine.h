@@ -20,19 +20,19 @@ namespace hearth {
 enum class BackendChoice { Auto, Cpu, Vulkan };
 
 struct DeviceInfo {
-    int index = -1;            // Vulkan physical device index; -1 for the CPU
+    int index = -1; // Vulkan physical device index; -1 for the CPU
     std::string name;
-    std::string type;          // "discrete", "integrated", "cpu", "virtual", "other"
-    uint64_t memoryBytes = 0;  // device-local heap size
+    std::string type; // "discrete", "integrated", "cpu", "virtual", "other"
+    uint64_t memoryBytes = 0; // device-local heap size
 };
 
 struct LoadOptions {
     std::string modelPath;
-    uint32_t contextLength = 0;  // 0: min(trained context, 4096)
+    uint32_t contextLength = 0; // 0: min(trained context, 4096)
     BackendChoice backend = BackendChoice::Auto;
-    int deviceIndex = -1;        // Vulkan device; -1 picks the best
-    int threads = 0;             // CPU threads; 0: hardware concurrency
-    std::function<void(float fraction)> progress;  // 0..1 while loading
+    int deviceIndex = -1; // Vulkan device; -1 picks the best
+    int threads = 0; // CPU threads; 0: hardware concurrency
+    std::function<void(float fraction)> progress; // 0..1 while loading
 };
 
 struct ModelInfo {
@@ -40,14 +40,14 @@ struct ModelInfo {
     std::string path;
     std::string architecture;
     uint64_t parameterCount = 0;
-    std::string quantization;    // e.g. "Q4_K_M", or the dominant tensor type
-    uint32_t contextLength = 0;  // what we allocated
+    std::string quantization; // e.g. "Q4_K_M", or the dominant tensor type
+    uint32_t contextLength = 0; // what we allocated
     uint32_t trainedContext = 0;
     uint32_t vocabSize = 0;
-    std::string backend;         // "cpu" | "vulkan"
+    std::string backend; // "cpu" | "vulkan"
     std::string deviceName;
-    std::string chatFormat;      // "llama3" | "plain"
-    std::string notice;          // e.g. fallback to CPU, unknown template: shown to the user
+    std::string chatFormat; // "llama3" | "plain"
+    std::string notice; // e.g. fallback to CPU, unknown template: shown to the user
 };
 
 struct GenerateRequest {
@@ -55,8 +55,8 @@ struct GenerateRequest {
     std::vector<ChatMessage> messages;
     std::string rawPrompt;
     bool useChat = true;
-    bool parseSpecial = false;  // raw prompt only: "<|eot_id|>" etc. in the text become special tokens
-    std::string chatDate;       // the Llama 3 system header's "Today Date"; empty: the template's default
+    bool parseSpecial = false; // raw prompt only: "<|eot_id|>" etc. in the text become special tokens
+    std::string chatDate; // the Llama 3 system header's "Today Date"; empty: the template's default
     SamplerSettings sampler;
     uint32_t maxTokens = 512;
 };
@@ -65,9 +65,9 @@ enum class StopReason { EndOfTurn, MaxTokens, ContextFull, Cancelled };
 
 struct GenerateStats {
     uint32_t promptTokens = 0;
-    uint32_t reusedTokens = 0;     // prompt tokens served from the KV cache
+    uint32_t reusedTokens = 0; // prompt tokens served from the KV cache
     uint32_t generatedTokens = 0;
-    uint32_t droppedMessages = 0;  // oldest turns left out to fit the context
+    uint32_t droppedMessages = 0; // oldest turns left out to fit the context
     double timeToFirstTokenMs = 0;
     double prefillTokensPerSecond = 0;
     double decodeTokensPerSecond = 0;
@@ -88,8 +88,8 @@ public:
 
     // Streams each complete UTF-8 piece to `onPiece`; stops when it returns false or `cancel` is set.
     Result<GenerateStats> generate(const GenerateRequest& request,
-                                   const std::function<bool(std::string_view piece)>& onPiece,
-                                   const std::atomic<bool>* cancel = nullptr);
+        const std::function<bool(std::string_view piece)>& onPiece,
+        const std::atomic<bool>* cancel = nullptr);
 
     // Token count of a text under the loaded tokenizer (for document chunking).
     Result<uint32_t> countTokens(std::string_view text) const;
@@ -102,4 +102,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-}  // namespace hearth
+} // namespace hearth

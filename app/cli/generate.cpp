@@ -4,7 +4,6 @@
 // Streams the reply to stdout as it is produced; load notices and the speeds go to stderr.
 #include "args.h"
 #include "command.h"
-
 #include "engine.h"
 
 #include <cerrno>
@@ -34,18 +33,23 @@ bool parseDouble(const Args& args, const char* option, double& out)
 const char* stopName(hearth::StopReason reason)
 {
     switch (reason) {
-    case hearth::StopReason::EndOfTurn: return "end of turn";
-    case hearth::StopReason::MaxTokens: return "token limit";
-    case hearth::StopReason::ContextFull: return "context full";
-    case hearth::StopReason::Cancelled: return "cancelled";
+    case hearth::StopReason::EndOfTurn:
+        return "end of turn";
+    case hearth::StopReason::MaxTokens:
+        return "token limit";
+    case hearth::StopReason::ContextFull:
+        return "context full";
+    case hearth::StopReason::Cancelled:
+        return "cancelled";
     }
     return "";
 }
 
 int runGenerate(const std::vector<std::string>& argv)
 {
-    const Args args(argv, {"-m", "-p", "-n", "--temp", "--seed", "--system", "--backend", "--device", "--top-k",
-                           "--top-p", "--min-p", "--repeat-penalty", "-c", "-t"});
+    const Args args(argv,
+        { "-m", "-p", "-n", "--temp", "--seed", "--system", "--backend", "--device", "--top-k", "--top-p",
+            "--min-p", "--repeat-penalty", "-c", "-t" });
     if (!args.error().empty()) {
         std::fprintf(stderr, "generate: %s\n", args.error().c_str());
         return 2;
@@ -54,9 +58,9 @@ int runGenerate(const std::vector<std::string>& argv)
     const auto prompt = args.value("-p");
     if (!model || !prompt) {
         std::fprintf(stderr,
-                     "usage: hearth-cli generate -m MODEL -p PROMPT [-n N] [--temp T] [--seed S] [--chat] "
-                     "[--system S] [--backend cpu|vulkan|auto] [--device N] [--top-k K] [--top-p P] [--min-p P] "
-                     "[--repeat-penalty R] [-c CTX] [-t THREADS] [--special]\n");
+            "usage: hearth-cli generate -m MODEL -p PROMPT [-n N] [--temp T] [--seed S] [--chat] "
+            "[--system S] [--backend cpu|vulkan|auto] [--device N] [--top-k K] [--top-p P] [--min-p P] "
+            "[--repeat-penalty R] [-c CTX] [-t THREADS] [--special]\n");
         return 2;
     }
 
@@ -66,11 +70,11 @@ int runGenerate(const std::vector<std::string>& argv)
     double maxTokens = 128, temp = request.sampler.temperature, seed = 0, topK = request.sampler.topK,
            topP = request.sampler.topP, minP = request.sampler.minP, penalty = request.sampler.repeatPenalty,
            device = -1, context = 0, threads = 0;
-    if (!parseDouble(args, "-n", maxTokens) || !parseDouble(args, "--temp", temp) ||
-        !parseDouble(args, "--seed", seed) || !parseDouble(args, "--top-k", topK) ||
-        !parseDouble(args, "--top-p", topP) || !parseDouble(args, "--min-p", minP) ||
-        !parseDouble(args, "--repeat-penalty", penalty) || !parseDouble(args, "--device", device) ||
-        !parseDouble(args, "-c", context) || !parseDouble(args, "-t", threads)) {
+    if (!parseDouble(args, "-n", maxTokens) || !parseDouble(args, "--temp", temp)
+        || !parseDouble(args, "--seed", seed) || !parseDouble(args, "--top-k", topK)
+        || !parseDouble(args, "--top-p", topP) || !parseDouble(args, "--min-p", minP)
+        || !parseDouble(args, "--repeat-penalty", penalty) || !parseDouble(args, "--device", device)
+        || !parseDouble(args, "-c", context) || !parseDouble(args, "-t", threads)) {
         return 2;
     }
     if (maxTokens < 0 || context < 0 || threads < 0 || seed < 0) {
@@ -84,9 +88,12 @@ int runGenerate(const std::vector<std::string>& argv)
     load.deviceIndex = static_cast<int>(device);
     load.threads = static_cast<int>(threads);
     const std::string backend = args.value("--backend", "auto");
-    if (backend == "cpu") load.backend = hearth::BackendChoice::Cpu;
-    else if (backend == "vulkan") load.backend = hearth::BackendChoice::Vulkan;
-    else if (backend == "auto") load.backend = hearth::BackendChoice::Auto;
+    if (backend == "cpu")
+        load.backend = hearth::BackendChoice::Cpu;
+    else if (backend == "vulkan")
+        load.backend = hearth::BackendChoice::Vulkan;
+    else if (backend == "auto")
+        load.backend = hearth::BackendChoice::Auto;
     else {
         std::fprintf(stderr, "generate: --backend must be cpu, vulkan or auto\n");
         return 2;
@@ -110,8 +117,8 @@ int runGenerate(const std::vector<std::string>& argv)
     request.useChat = args.has("--chat");
     request.parseSpecial = args.has("--special");
     if (request.useChat) {
-        if (const auto system = args.value("--system")) request.messages.push_back({"system", *system});
-        request.messages.push_back({"user", *prompt});
+        if (const auto system = args.value("--system")) request.messages.push_back({ "system", *system });
+        request.messages.push_back({ "user", *prompt });
     } else {
         request.rawPrompt = *prompt;
         // A raw prompt is continued: echo it so the output reads as one text.
@@ -130,14 +137,15 @@ int runGenerate(const std::vector<std::string>& argv)
         return 1;
     }
     std::fprintf(stderr,
-                 "[%s on %s] prompt %u tokens (%u reused), generated %u (%s); TTFT %.1f ms; "
-                 "prefill %.1f tokens/s, decode %.1f tokens/s\n",
-                 info.backend.c_str(), info.deviceName.c_str(), stats->promptTokens, stats->reusedTokens,
-                 stats->generatedTokens, stopName(stats->stopReason), stats->timeToFirstTokenMs,
-                 stats->prefillTokensPerSecond, stats->decodeTokensPerSecond);
+        "[%s on %s] prompt %u tokens (%u reused), generated %u (%s); TTFT %.1f ms; "
+        "prefill %.1f tokens/s, decode %.1f tokens/s\n",
+        info.backend.c_str(), info.deviceName.c_str(), stats->promptTokens, stats->reusedTokens,
+        stats->generatedTokens, stopName(stats->stopReason), stats->timeToFirstTokenMs,
+        stats->prefillTokensPerSecond, stats->decodeTokensPerSecond);
     return 0;
 }
 
-}  // namespace
+} // namespace
 
-HEARTH_CLI_COMMAND("generate", "generate text (-m MODEL -p PROMPT [-n N] [--temp T] [--chat] ...)", runGenerate);
+HEARTH_CLI_COMMAND(
+    "generate", "generate text (-m MODEL -p PROMPT [-n N] [--temp T] [--chat] ...)", runGenerate);

@@ -4,7 +4,6 @@
 // vocabulary is read, so vocabulary-only GGUF files work too.
 #include "args.h"
 #include "command.h"
-
 #include "gguf/gguf.h"
 #include "tokenizer/tokenizer.h"
 
@@ -16,7 +15,7 @@ namespace {
 
 int runTokenize(const std::vector<std::string>& argv)
 {
-    const hearth::cli::Args args(argv, {"-m", "--model", "-f", "--file"});
+    const hearth::cli::Args args(argv, { "-m", "--model", "-f", "--file" });
     if (!args.error().empty()) {
         std::fprintf(stderr, "tokenize: %s\n", args.error().c_str());
         return 2;
@@ -62,7 +61,7 @@ int runTokenize(const std::vector<std::string>& argv)
     return 0;
 }
 
-}  // namespace
+} // namespace
 
-HEARTH_CLI_COMMAND("tokenize", "print the token ids of a text (-m MODEL [--bos] [--special] (-f FILE | TEXT))",
-                   runTokenize);
+HEARTH_CLI_COMMAND(
+    "tokenize", "print the token ids of a text (-m MODEL [--bos] [--special] (-f FILE | TEXT))", runTokenize);

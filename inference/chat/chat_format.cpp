@@ -6,42 +6,46 @@ namespace hearth {
 
 DetectedChatFormat detectChatFormat(std::string_view chatTemplate, bool vocabularyHasHeaderTokens)
 {
-    const bool llama3Turns = chatTemplate.find("<|start_header_id|>") != std::string_view::npos &&
-                             chatTemplate.find("<|eot_id|>") != std::string_view::npos;
+    const bool llama3Turns = chatTemplate.find("<|start_header_id|>") != std::string_view::npos
+        && chatTemplate.find("<|eot_id|>") != std::string_view::npos;
     if (llama3Turns) {
         // 3.1 / 3.3 default the date to "26 Jul 2024"; 3.2 asks for today's (strftime_now).
         const bool header = chatTemplate.find("Cutting Knowledge Date") != std::string_view::npos;
         const bool today = chatTemplate.find("strftime_now") != std::string_view::npos;
-        return {makeLlama3ChatFormat(header, today ? todayDateString() : "26 Jul 2024"), {}};
+        return { makeLlama3ChatFormat(header, today ? todayDateString() : "26 Jul 2024"), {} };
     }
     if (chatTemplate.empty() && vocabularyHasHeaderTokens) {
-        return {makeLlama3ChatFormat(true, "26 Jul 2024"),
-                "The model file has no chat template; using the Llama 3.1 chat format its vocabulary suggests."};
+        return { makeLlama3ChatFormat(true, "26 Jul 2024"),
+            "The model file has no chat template; using the Llama 3.1 chat format its vocabulary suggests." };
     }
-    return {makePlainChatFormat(),
-            chatTemplate.empty()
-                ? "The model file has no chat template; using a plain 'User:/Assistant:' prompt."
-                : "The model's chat template is not a Llama 3 template; using a plain 'User:/Assistant:' prompt."};
+    return {
+        makePlainChatFormat(),
+        chatTemplate.empty()
+            ? "The model file has no chat template; using a plain 'User:/Assistant:' prompt."
+            : "The model's chat template is not a Llama 3 template; using a plain 'User:/Assistant:' prompt."
+    };
 }
 
 std::string segmentsToText(std::span<const ChatSegment> segments)
 {
     std::string text;
-    for (const auto& segment : segments) text += segment.text;
+    for (const auto& segment : segments)
+        text += segment.text;
     return text;
 }
 
 std::string todayDateString()
 {
     // Formatted by hand: strftime's %b depends on the locale, the template's English does not.
-    static const char* const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const char* const months[]
+        = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
     const std::time_t now = std::time(nullptr);
-    std::tm local{};
+    std::tm local {};
     localtime_r(&now, &local);
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%02d %s %d", local.tm_mday, months[local.tm_mon], local.tm_year + 1900);
+    std::snprintf(
+        buffer, sizeof buffer, "%02d %s %d", local.tm_mday, months[local.tm_mon], local.tm_year + 1900);
     return buffer;
 }
 
-}  // namespace hearth
+} // namespace hearth

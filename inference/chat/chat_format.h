@@ -12,26 +12,26 @@
 namespace hearth {
 
 struct ChatMessage {
-    std::string role;     // "system" | "user" | "assistant"
+    std::string role; // "system" | "user" | "assistant"
     std::string content;
 };
 
 struct ChatSegment {
-    bool special = false;  // true: the text of one special token, e.g. "<|eot_id|>"
+    bool special = false; // true: the text of one special token, e.g. "<|eot_id|>"
     std::string text;
 };
 
 struct ChatFormatOptions {
-    std::string date;                 // "26 Jul 2024" style; empty: the format's default
-    bool addGenerationPrompt = true;  // end with the assistant header, ready to generate
+    std::string date; // "26 Jul 2024" style; empty: the format's default
+    bool addGenerationPrompt = true; // end with the assistant header, ready to generate
 };
 
 class ChatFormat {
 public:
     virtual ~ChatFormat() = default;
-    virtual std::string_view name() const = 0;  // "llama3" | "plain"
-    virtual std::vector<ChatSegment> format(std::span<const ChatMessage> messages,
-                                            const ChatFormatOptions& options = {}) const = 0;
+    virtual std::string_view name() const = 0; // "llama3" | "plain"
+    virtual std::vector<ChatSegment> format(
+        std::span<const ChatMessage> messages, const ChatFormatOptions& options = {}) const = 0;
     // Text that ends the assistant's turn when the model writes it (for formats whose turn end is
     // not a token); the engine stops there and does not show it.
     virtual std::vector<std::string> stopStrings() const { return {}; }
@@ -44,7 +44,7 @@ std::unique_ptr<ChatFormat> makePlainChatFormat();
 
 struct DetectedChatFormat {
     std::unique_ptr<ChatFormat> format;
-    std::string notice;  // set when we fell back: shown to the user
+    std::string notice; // set when we fell back: shown to the user
 };
 
 // Recognises the Llama 3.x templates from `tokenizer.chat_template` (or, without a template, from a
@@ -57,4 +57,4 @@ std::string segmentsToText(std::span<const ChatSegment> segments);
 // Today's date as the Llama templates print it: "26 Jul 2024".
 std::string todayDateString();
 
-}  // namespace hearth
+} // namespace hearth

@@ -2,8 +2,8 @@
 
 namespace hearth {
 
-Result<std::vector<int32_t>> tokenizeChat(const Tokenizer& tokenizer, std::span<const ChatSegment> segments,
-                                          bool addBos)
+Result<std::vector<int32_t>> tokenizeChat(
+    const Tokenizer& tokenizer, std::span<const ChatSegment> segments, bool addBos)
 {
     std::vector<int32_t> ids;
     if (addBos && tokenizer.special().bos >= 0) ids.push_back(tokenizer.special().bos);
@@ -25,7 +25,7 @@ Result<std::vector<int32_t>> tokenizeChat(const Tokenizer& tokenizer, std::span<
         const auto id = tokenizer.findToken(segment.text);
         if (!id) {
             return makeError(ErrorCode::Unsupported,
-                             "the chat format needs the token " + segment.text + ", which the vocabulary lacks");
+                "the chat format needs the token " + segment.text + ", which the vocabulary lacks");
         }
         // The BOS is added once, whether the caller or the format asked for it.
         if (*id == tokenizer.special().bos && !ids.empty() && ids.front() == *id && ids.size() == 1) continue;
@@ -35,4 +35,4 @@ Result<std::vector<int32_t>> tokenizeChat(const Tokenizer& tokenizer, std::span<
     return ids;
 }
 
-}  // namespace hearth
+} // namespace hearth

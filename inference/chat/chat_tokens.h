@@ -8,7 +8,7 @@
 
 namespace hearth {
 
-Result<std::vector<int32_t>> tokenizeChat(const Tokenizer& tokenizer, std::span<const ChatSegment> segments,
-                                          bool addBos);
+Result<std::vector<int32_t>> tokenizeChat(
+    const Tokenizer& tokenizer, std::span<const ChatSegment> segments, bool addBos);
 
-}  // namespace hearth
+} // namespace hearth

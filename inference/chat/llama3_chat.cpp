@@ -12,17 +12,21 @@ namespace {
 
 class Llama3ChatFormat final : public ChatFormat {
 public:
-    Llama3ChatFormat(bool header, std::string defaultDate) : m_header(header), m_defaultDate(std::move(defaultDate)) {}
+    Llama3ChatFormat(bool header, std::string defaultDate)
+        : m_header(header)
+        , m_defaultDate(std::move(defaultDate))
+    {
+    }
 
     std::string_view name() const override { return "llama3"; }
 
-    std::vector<ChatSegment> format(std::span<const ChatMessage> messages,
-                                    const ChatFormatOptions& options) const override
+    std::vector<ChatSegment> format(
+        std::span<const ChatMessage> messages, const ChatFormatOptions& options) const override
     {
         std::vector<ChatSegment> out;
-        auto special = [&](const char* text) { out.push_back({true, text}); };
+        auto special = [&](const char* text) { out.push_back({ true, text }); };
         auto text = [&](std::string value) {
-            if (!value.empty()) out.push_back({false, std::move(value)});
+            if (!value.empty()) out.push_back({ false, std::move(value) });
         };
         auto turn = [&](const std::string& role, std::string body) {
             special("<|start_header_id|>");
@@ -45,7 +49,8 @@ public:
             const std::string date = options.date.empty() ? m_defaultDate : options.date;
             turn("system", "Cutting Knowledge Date: December 2023\nToday Date: " + date + "\n\n" + system);
         }
-        for (size_t i = first; i < messages.size(); ++i) turn(messages[i].role, trimWhitespace(messages[i].content));
+        for (size_t i = first; i < messages.size(); ++i)
+            turn(messages[i].role, trimWhitespace(messages[i].content));
         if (options.addGenerationPrompt) {
             special("<|start_header_id|>");
             text("assistant");
@@ -60,11 +65,11 @@ private:
     std::string m_defaultDate;
 };
 
-}  // namespace
+} // namespace
 
 std::unique_ptr<ChatFormat> makeLlama3ChatFormat(bool header, std::string defaultDate)
 {
     return std::make_unique<Llama3ChatFormat>(header, std::move(defaultDate));
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -12,10 +12,10 @@ class PlainChatFormat final : public ChatFormat {
 public:
     std::string_view name() const override { return "plain"; }
     // A model continuing the transcript would write the user's next line itself.
-    std::vector<std::string> stopStrings() const override { return {"\nUser:"}; }
+    std::vector<std::string> stopStrings() const override { return { "\nUser:" }; }
 
-    std::vector<ChatSegment> format(std::span<const ChatMessage> messages,
-                                    const ChatFormatOptions& options) const override
+    std::vector<ChatSegment> format(
+        std::span<const ChatMessage> messages, const ChatFormatOptions& options) const override
     {
         std::string text;
         for (const auto& message : messages) {
@@ -28,12 +28,15 @@ public:
         }
         if (options.addGenerationPrompt) text += "Assistant:";
         // The BOS token is added by the engine when the tokenizer asks for it.
-        return {ChatSegment{false, std::move(text)}};
+        return { ChatSegment { false, std::move(text) } };
     }
 };
 
-}  // namespace
+} // namespace
 
-std::unique_ptr<ChatFormat> makePlainChatFormat() { return std::make_unique<PlainChatFormat>(); }
+std::unique_ptr<ChatFormat> makePlainChatFormat()
+{
+    return std::make_unique<PlainChatFormat>();
+}
 
-}  // namespace hearth
+} // namespace hearth

@@ -6,7 +6,10 @@ namespace hearth {
 
 namespace {
 
-bool isPythonSpace(uint32_t cp) { return unicode::isWhitespace(cp) || (cp >= 0x1C && cp <= 0x1F); }
+bool isPythonSpace(uint32_t cp)
+{
+    return unicode::isWhitespace(cp) || (cp >= 0x1C && cp <= 0x1F);
+}
 
 // Decodes the code point at `pos`; returns its length in bytes, 0 if the bytes are not valid UTF-8.
 size_t codepointAt(std::string_view text, size_t pos, uint32_t& cp)
@@ -19,7 +22,7 @@ size_t codepointAt(std::string_view text, size_t pos, uint32_t& cp)
     return length;
 }
 
-}  // namespace
+} // namespace
 
 std::string trimWhitespace(std::string_view text)
 {
@@ -34,7 +37,8 @@ std::string trimWhitespace(std::string_view text)
     while (end > begin) {
         // Step back to the start of the last character.
         size_t start = end - 1;
-        while (start > begin && (static_cast<uint8_t>(text[start]) & 0xC0) == 0x80) --start;
+        while (start > begin && (static_cast<uint8_t>(text[start]) & 0xC0) == 0x80)
+            --start;
         const size_t length = codepointAt(text, start, cp);
         if (length != end - start || !isPythonSpace(cp)) break;
         end = start;
@@ -42,4 +46,4 @@ std::string trimWhitespace(std::string_view text)
     return std::string(text.substr(begin, end - begin));
 }
 
-}  // namespace hearth
+} // namespace hearth

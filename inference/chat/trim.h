@@ -9,4 +9,4 @@ namespace hearth {
 
 std::string trimWhitespace(std::string_view text);
 
-}  // namespace hearth
+} // namespace hearth

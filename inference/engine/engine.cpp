@@ -20,10 +20,24 @@ namespace {
 // llama.cpp's llama_ftype numbers, as stored in general.file_type.
 std::string fileTypeName(uint64_t fileType)
 {
-    static const std::map<uint64_t, const char*> names{
-        {0, "F32"},     {1, "F16"},     {2, "Q4_0"},    {3, "Q4_1"},    {7, "Q8_0"},   {8, "Q5_0"},
-        {9, "Q5_1"},    {10, "Q2_K"},   {11, "Q3_K_S"}, {12, "Q3_K_M"}, {13, "Q3_K_L"}, {14, "Q4_K_S"},
-        {15, "Q4_K_M"}, {16, "Q5_K_S"}, {17, "Q5_K_M"}, {18, "Q6_K"},   {32, "BF16"},
+    static const std::map<uint64_t, const char*> names {
+        { 0, "F32" },
+        { 1, "F16" },
+        { 2, "Q4_0" },
+        { 3, "Q4_1" },
+        { 7, "Q8_0" },
+        { 8, "Q5_0" },
+        { 9, "Q5_1" },
+        { 10, "Q2_K" },
+        { 11, "Q3_K_S" },
+        { 12, "Q3_K_M" },
+        { 13, "Q3_K_L" },
+        { 14, "Q4_K_S" },
+        { 15, "Q4_K_M" },
+        { 16, "Q5_K_S" },
+        { 17, "Q5_K_M" },
+        { 18, "Q6_K" },
+        { 32, "BF16" },
     };
     auto it = names.find(fileType);
     return it == names.end() ? std::string() : it->second;
@@ -37,7 +51,8 @@ std::string dominantType(const GgufFile& file)
         if (t.shape.size() >= 2) bytes[t.type] += t.byteSize;
     }
     if (bytes.empty()) return "unknown";
-    auto best = std::max_element(bytes.begin(), bytes.end(), [](auto& a, auto& b) { return a.second < b.second; });
+    auto best
+        = std::max_element(bytes.begin(), bytes.end(), [](auto& a, auto& b) { return a.second < b.second; });
     return std::string(typeName(best->first));
 }
 
@@ -46,9 +61,12 @@ void report(const LoadOptions& options, float fraction)
     if (options.progress) options.progress(fraction);
 }
 
-}  // namespace
+} // namespace
 
-Engine::Engine() : m_impl(std::make_unique<Impl>()) {}
+Engine::Engine()
+    : m_impl(std::make_unique<Impl>())
+{
+}
 Engine::~Engine() = default;
 
 std::vector<DeviceInfo> Engine::devices()
@@ -78,8 +96,8 @@ Status Engine::load(const LoadOptions& options)
     const GgufFile& gguf = *impl->file;
     const std::string architecture(gguf.getString("general.architecture").value_or(""));
     if (architecture != "llama") {
-        return makeError(ErrorCode::Unsupported, "unsupported architecture '" + architecture +
-                                                     "' (Hearth runs general.architecture = llama)");
+        return makeError(ErrorCode::Unsupported,
+            "unsupported architecture '" + architecture + "' (Hearth runs general.architecture = llama)");
     }
     report(options, 0.05f);
 
@@ -96,7 +114,8 @@ Status Engine::load(const LoadOptions& options)
     if (!tokenizer) return tokenizer.error();
     impl->tokenizer = std::move(tokenizer.value());
     const std::string_view chatTemplate = gguf.getString("tokenizer.chat_template").value_or("");
-    auto detected = detectChatFormat(chatTemplate, impl->tokenizer->findToken("<|start_header_id|>").has_value());
+    auto detected
+        = detectChatFormat(chatTemplate, impl->tokenizer->findToken("<|start_header_id|>").has_value());
     impl->chatFormat = std::move(detected.format);
     std::vector<std::string> notices;
     if (!detected.notice.empty()) notices.push_back(detected.notice);
@@ -104,8 +123,9 @@ Status Engine::load(const LoadOptions& options)
 
     // 4. The backend. Auto takes a real GPU when there is one; a software Vulkan device (lavapipe)
     //    would only be slower than the CPU backend.
-    const uint32_t context = options.contextLength ? options.contextLength
-                                                   : std::min<uint32_t>(impl->config.trainedContext ? impl->config.trainedContext : 4096, 4096);
+    const uint32_t context = options.contextLength
+        ? options.contextLength
+        : std::min<uint32_t>(impl->config.trainedContext ? impl->config.trainedContext : 4096, 4096);
     bool useVulkan = options.backend == BackendChoice::Vulkan;
 #ifdef HEARTH_HAVE_VULKAN
     if (options.backend == BackendChoice::Auto) {
@@ -126,12 +146,14 @@ Status Engine::load(const LoadOptions& options)
         } else if (options.backend == BackendChoice::Vulkan) {
             return backend.error();
         } else {
-            notices.push_back("The GPU could not be used (" + backend.error().message + "); running on the CPU.");
+            notices.push_back(
+                "The GPU could not be used (" + backend.error().message + "); running on the CPU.");
         }
     }
 #else
     if (useVulkan) return makeError(ErrorCode::NoDevice, "this build of Hearth has no Vulkan backend");
-    if (options.backend == BackendChoice::Auto) notices.push_back("This build has no Vulkan backend; running on the CPU.");
+    if (options.backend == BackendChoice::Auto)
+        notices.push_back("This build has no Vulkan backend; running on the CPU.");
 #endif
     if (!impl->backend) {
         CpuOptions cpu;
@@ -148,7 +170,8 @@ Status Engine::load(const LoadOptions& options)
     info.name = impl->config.name;
     info.path = options.modelPath;
     info.architecture = architecture;
-    for (const auto& t : gguf.tensors()) info.parameterCount += t.elementCount;
+    for (const auto& t : gguf.tensors())
+        info.parameterCount += t.elementCount;
     info.quantization = fileTypeName(gguf.getUint("general.file_type").value_or(~0ull));
     if (info.quantization.empty()) info.quantization = dominantType(gguf);
     info.contextLength = impl->backend->contextLength();
@@ -157,19 +180,29 @@ Status Engine::load(const LoadOptions& options)
     info.backend = impl->backend->kind();
     info.deviceName = impl->backend->deviceName();
     info.chatFormat = std::string(impl->chatFormat->name());
-    for (size_t i = 0; i < notices.size(); ++i) info.notice += (i ? " " : "") + notices[i];
+    for (size_t i = 0; i < notices.size(); ++i)
+        info.notice += (i ? " " : "") + notices[i];
 
     impl->logits.assign(impl->backend->vocabSize(), 0.0f);
     m_impl = std::move(impl);
     report(options, 1.0f);
-    return Ok{};
+    return Ok {};
 }
 
-void Engine::unload() { m_impl = std::make_unique<Impl>(); }
+void Engine::unload()
+{
+    m_impl = std::make_unique<Impl>();
+}
 
-bool Engine::loaded() const { return m_impl->isLoaded(); }
+bool Engine::loaded() const
+{
+    return m_impl->isLoaded();
+}
 
-const ModelInfo& Engine::info() const { return m_impl->info; }
+const ModelInfo& Engine::info() const
+{
+    return m_impl->info;
+}
 
 Result<uint32_t> Engine::countTokens(std::string_view text) const
 {
@@ -177,6 +210,9 @@ Result<uint32_t> Engine::countTokens(std::string_view text) const
     return static_cast<uint32_t>(m_impl->tokenizer->encode(text, false, false).size());
 }
 
-void Engine::resetCache() { m_impl->cached.clear(); }
+void Engine::resetCache()
+{
+    m_impl->cached.clear();
+}
 
-}  // namespace hearth
+} // namespace hearth

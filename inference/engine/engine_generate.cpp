@@ -18,11 +18,10 @@ double secondsSince(Clock::time_point start)
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-}  // namespace
+} // namespace
 
 Result<GenerateStats> Engine::generate(const GenerateRequest& request,
-                                       const std::function<bool(std::string_view piece)>& onPiece,
-                                       const std::atomic<bool>* cancel)
+    const std::function<bool(std::string_view piece)>& onPiece, const std::atomic<bool>* cancel)
 {
     Impl& s = *m_impl;
     if (!s.isLoaded()) return makeError(ErrorCode::InvalidArgument, "no model is loaded");
@@ -43,7 +42,8 @@ Result<GenerateStats> Engine::generate(const GenerateRequest& request,
     // 2. Prefix reuse: the longest common prefix with what the cache holds is already computed. At
     //    least the last prompt token is run again, because its logits are needed.
     size_t reuse = 0;
-    while (reuse < s.cached.size() && reuse < ids.size() && s.cached[reuse] == ids[reuse]) ++reuse;
+    while (reuse < s.cached.size() && reuse < ids.size() && s.cached[reuse] == ids[reuse])
+        ++reuse;
     reuse = std::min(reuse, ids.size() - 1);
     stats.reusedTokens = static_cast<uint32_t>(reuse);
     s.cached.resize(reuse);
@@ -56,7 +56,7 @@ Result<GenerateStats> Engine::generate(const GenerateRequest& request,
     }
     const std::span<const int32_t> rest(ids.data() + reuse, ids.size() - reuse);
     if (auto status = s.backend->forward(rest, static_cast<uint32_t>(reuse), s.logits); !status) {
-        s.cached.clear();  // the cache may be half written
+        s.cached.clear(); // the cache may be half written
         return status.error();
     }
     s.cached.insert(s.cached.end(), rest.begin(), rest.end());
@@ -68,7 +68,7 @@ Result<GenerateStats> Engine::generate(const GenerateRequest& request,
     StreamingDecoder decoder;
     // Text markers that end a turn (the plain format's "\nUser:"); raw prompts just continue.
     const bool chat = request.useChat && !request.messages.empty();
-    StopStringFilter stopFilter(chat ? s.chatFormat->stopStrings() : std::vector<std::string>{});
+    StopStringFilter stopFilter(chat ? s.chatFormat->stopStrings() : std::vector<std::string> {});
     bool stopString = false;
     std::vector<int32_t> recent(ids.begin(), ids.end());
     const auto decodeStart = Clock::now();
@@ -98,13 +98,14 @@ Result<GenerateStats> Engine::generate(const GenerateRequest& request,
             stats.stopReason = StopReason::EndOfTurn;
             break;
         }
-        if (produced + 1 == request.maxTokens) break;  // no need to run the last token
+        if (produced + 1 == request.maxTokens) break; // no need to run the last token
         if (s.cached.size() >= context) {
             stats.stopReason = StopReason::ContextFull;
             break;
         }
-        const int32_t one[1] = {token};
-        if (auto status = s.backend->forward(one, static_cast<uint32_t>(s.cached.size()), s.logits); !status) {
+        const int32_t one[1] = { token };
+        if (auto status = s.backend->forward(one, static_cast<uint32_t>(s.cached.size()), s.logits);
+            !status) {
             s.cached.clear();
             return status.error();
         }
@@ -123,4 +124,4 @@ Result<GenerateStats> Engine::generate(const GenerateRequest& request,
     return stats;
 }
 
-}  // namespace hearth
+} // namespace hearth

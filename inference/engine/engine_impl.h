@@ -20,7 +20,7 @@ struct PromptTokens {
 };
 
 struct Engine::Impl {
-    std::unique_ptr<GgufFile> file;  // the weights are views into its mapping: destroyed last
+    std::unique_ptr<GgufFile> file; // the weights are views into its mapping: destroyed last
     LlamaConfig config;
     LlamaWeights weights;
     std::unique_ptr<Tokenizer> tokenizer;
@@ -30,7 +30,7 @@ struct Engine::Impl {
 
     // The tokens whose keys and values are in the backend's cache, position by position.
     std::vector<int32_t> cached;
-    std::vector<float> logits;  // vocab floats: the last position's
+    std::vector<float> logits; // vocab floats: the last position's
 
     bool isLoaded() const { return backend != nullptr; }
 
@@ -39,4 +39,4 @@ struct Engine::Impl {
     Result<PromptTokens> buildPrompt(const GenerateRequest& request, uint32_t reserve) const;
 };
 
-}  // namespace hearth
+} // namespace hearth

@@ -12,7 +12,7 @@ size_t firstTurn(const std::vector<ChatMessage>& messages)
     return (!messages.empty() && messages[0].role == "system") ? 1 : 0;
 }
 
-}  // namespace
+} // namespace
 
 Result<PromptTokens> Engine::Impl::buildPrompt(const GenerateRequest& request, uint32_t reserve) const
 {
@@ -26,9 +26,8 @@ Result<PromptTokens> Engine::Impl::buildPrompt(const GenerateRequest& request, u
         if (prompt.ids.empty()) return makeError(ErrorCode::InvalidArgument, "the prompt is empty");
         if (prompt.ids.size() > limit) {
             return makeError(ErrorCode::InvalidArgument,
-                             "the prompt is " + std::to_string(prompt.ids.size()) + " tokens; the context holds " +
-                                 std::to_string(context) + " with " + std::to_string(reserve) +
-                                 " kept for the reply");
+                "the prompt is " + std::to_string(prompt.ids.size()) + " tokens; the context holds "
+                    + std::to_string(context) + " with " + std::to_string(reserve) + " kept for the reply");
         }
         return prompt;
     }
@@ -53,9 +52,9 @@ Result<PromptTokens> Engine::Impl::buildPrompt(const GenerateRequest& request, u
         const size_t first = firstTurn(messages);
         if (messages.size() - first <= 1) {
             return makeError(ErrorCode::InvalidArgument,
-                             "the message is too long for the context: " + std::to_string(ids->size()) +
-                                 " prompt tokens, the context holds " + std::to_string(context) + " with " +
-                                 std::to_string(reserve) + " kept for the reply");
+                "the message is too long for the context: " + std::to_string(ids->size())
+                    + " prompt tokens, the context holds " + std::to_string(context) + " with "
+                    + std::to_string(reserve) + " kept for the reply");
         }
         messages.erase(messages.begin() + static_cast<std::ptrdiff_t>(first));
         ++prompt.droppedMessages;
@@ -66,4 +65,4 @@ Result<PromptTokens> Engine::Impl::buildPrompt(const GenerateRequest& request, u
     }
 }
 
-}  // namespace hearth
+} // namespace hearth

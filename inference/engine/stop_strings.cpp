@@ -38,6 +38,9 @@ std::string StopStringFilter::push(std::string_view text, bool& stopped)
     return out;
 }
 
-std::string StopStringFilter::flush() { return std::exchange(m_held, {}); }
+std::string StopStringFilter::flush()
+{
+    return std::exchange(m_held, {});
+}
 
-}  // namespace hearth
+} // namespace hearth

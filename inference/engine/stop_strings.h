@@ -11,7 +11,10 @@ namespace hearth {
 
 class StopStringFilter {
 public:
-    explicit StopStringFilter(std::vector<std::string> stops) : m_stops(std::move(stops)) {}
+    explicit StopStringFilter(std::vector<std::string> stops)
+        : m_stops(std::move(stops))
+    {
+    }
 
     // Adds text; returns what is safe to show. Sets `stopped` when a marker completed: the text
     // before it has been returned and everything after is dropped.
@@ -24,4 +27,4 @@ private:
     std::string m_held;
 };
 
-}  // namespace hearth
+} // namespace hearth

@@ -25,19 +25,20 @@ bool moreLikely(const Candidate& a, const Candidate& b)
 
 void softmax(std::vector<Candidate>& candidates, float temperature)
 {
-    const float maxLogit = candidates.front().logit;  // sorted: the first is the largest
+    const float maxLogit = candidates.front().logit; // sorted: the first is the largest
     double sum = 0;
     for (auto& c : candidates) {
         c.p = std::exp((c.logit - maxLogit) / temperature);
         sum += c.p;
     }
-    for (auto& c : candidates) c.p = static_cast<float>(c.p / sum);
+    for (auto& c : candidates)
+        c.p = static_cast<float>(c.p / sum);
 }
 
-}  // namespace
+} // namespace
 
-int32_t sample(std::span<const float> logits, const SamplerSettings& settings, std::span<const int32_t> recentTokens,
-               double coin)
+int32_t sample(std::span<const float> logits, const SamplerSettings& settings,
+    std::span<const int32_t> recentTokens, double coin)
 {
     if (logits.empty()) return -1;
     const auto vocab = static_cast<int32_t>(logits.size());
@@ -58,7 +59,8 @@ int32_t sample(std::span<const float> logits, const SamplerSettings& settings, s
     std::span<const float> working = logits;
     if (!penalised.empty()) {
         adjusted.assign(logits.begin(), logits.end());
-        for (auto [id, l] : penalised) adjusted[id] = l;
+        for (auto [id, l] : penalised)
+            adjusted[id] = l;
         working = adjusted;
     }
 
@@ -75,16 +77,19 @@ int32_t sample(std::span<const float> logits, const SamplerSettings& settings, s
     double normaliser = 0;
     if (settings.topK > 0 && settings.topK < vocab) {
         candidates.reserve(vocab);
-        for (int32_t id = 0; id < vocab; ++id) candidates.push_back({id, working[id]});
-        std::partial_sort(candidates.begin(), candidates.begin() + settings.topK, candidates.end(), moreLikely);
+        for (int32_t id = 0; id < vocab; ++id)
+            candidates.push_back({ id, working[id] });
+        std::partial_sort(
+            candidates.begin(), candidates.begin() + settings.topK, candidates.end(), moreLikely);
         candidates.resize(settings.topK);
-        for (const auto& c : candidates) normaliser += std::exp(c.logit - maxLogit);
+        for (const auto& c : candidates)
+            normaliser += std::exp(c.logit - maxLogit);
     } else {
-        const float floor =
-            settings.minP > 0.0f ? maxLogit + std::log(settings.minP) : -std::numeric_limits<float>::infinity();
+        const float floor = settings.minP > 0.0f ? maxLogit + std::log(settings.minP)
+                                                 : -std::numeric_limits<float>::infinity();
         for (int32_t id = 0; id < vocab; ++id) {
             normaliser += std::exp(working[id] - maxLogit);
-            if (working[id] >= floor) candidates.push_back({id, working[id]});
+            if (working[id] >= floor) candidates.push_back({ id, working[id] });
         }
         std::sort(candidates.begin(), candidates.end(), moreLikely);
     }
@@ -107,7 +112,8 @@ int32_t sample(std::span<const float> logits, const SamplerSettings& settings, s
     if (settings.minP > 0.0f) {
         const float floor = maxLogit + std::log(settings.minP);
         size_t keep = 1;
-        while (keep < candidates.size() && candidates[keep].logit >= floor) ++keep;
+        while (keep < candidates.size() && candidates[keep].logit >= floor)
+            ++keep;
         candidates.resize(keep);
     }
 
@@ -119,10 +125,11 @@ int32_t sample(std::span<const float> logits, const SamplerSettings& settings, s
         cumulative += c.p;
         if (target < cumulative) return c.id;
     }
-    return candidates.back().id;  // coin at (or rounding beyond) the total
+    return candidates.back().id; // coin at (or rounding beyond) the total
 }
 
-SamplerRng::SamplerRng(uint64_t seed) : m_seed(seed)
+SamplerRng::SamplerRng(uint64_t seed)
+    : m_seed(seed)
 {
     if (m_seed == 0) {
         std::random_device device;
@@ -154,6 +161,9 @@ uint64_t SamplerRng::next()
     return result;
 }
 
-double SamplerRng::nextCoin() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+double SamplerRng::nextCoin()
+{
+    return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
 
-}  // namespace hearth
+} // namespace hearth

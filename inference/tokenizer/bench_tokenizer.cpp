@@ -23,7 +23,8 @@ static std::string synthesise(size_t bytes)
         const uint32_t r = next() % 100;
         if (r < 80) {
             const int length = 1 + next() % 9;
-            for (int i = 0; i < length; ++i) text.push_back(static_cast<char>('a' + next() % 26));
+            for (int i = 0; i < length; ++i)
+                text.push_back(static_cast<char>('a' + next() % 26));
         } else if (r < 88) {
             text += std::to_string(next() % 100000);
         } else if (r < 95) {
@@ -55,8 +56,8 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "%s\n", tokenizer.error().message.c_str());
         return 1;
     }
-    const double loadMs =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - loadStart).count();
+    const double loadMs
+        = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - loadStart).count();
 
     std::string text;
     if (argc > 2) {
@@ -68,13 +69,16 @@ int main(int argc, char** argv)
         text = synthesise(300 * 1024);
     }
 
-    std::printf("| tokenizer | load ms | text bytes | tokens | pass | ms | MB/s |\n|---|---|---|---|---|---|---|\n");
-    for (int pass = 1; pass <= 2; ++pass) {  // pass 2 runs with a warm word cache
+    std::printf(
+        "| tokenizer | load ms | text bytes | tokens | pass | ms | MB/s |\n|---|---|---|---|---|---|---|\n");
+    for (int pass = 1; pass <= 2; ++pass) { // pass 2 runs with a warm word cache
         const auto start = std::chrono::steady_clock::now();
         const auto ids = (*tokenizer)->encode(text, false, false);
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        std::printf("| %s | %.1f | %zu | %zu | %d | %.1f | %.2f |\n", std::string((*tokenizer)->kind()).c_str(),
-                    loadMs, text.size(), ids.size(), pass, ms, text.size() / ms / 1000.0);
+        const double ms
+            = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        std::printf("| %s | %.1f | %zu | %zu | %d | %.1f | %.2f |\n",
+            std::string((*tokenizer)->kind()).c_str(), loadMs, text.size(), ids.size(), pass, ms,
+            text.size() / ms / 1000.0);
     }
     return 0;
 }

@@ -19,10 +19,12 @@ public:
     {
         m_texts = &texts;
         size_t capacity = 16;
-        while (capacity < texts.size() * 2) capacity *= 2;
+        while (capacity < texts.size() * 2)
+            capacity *= 2;
         m_mask = capacity - 1;
         m_slots.assign(capacity, 0);
-        for (size_t i = 0; i < texts.size(); ++i) insert(static_cast<int32_t>(i));
+        for (size_t i = 0; i < texts.size(); ++i)
+            insert(static_cast<int32_t>(i));
     }
 
     // -1 when absent.
@@ -42,7 +44,7 @@ public:
     }
 
 private:
-    static uint64_t hash(std::string_view text) { return std::hash<std::string_view>{}(text); }
+    static uint64_t hash(std::string_view text) { return std::hash<std::string_view> {}(text); }
 
     // A duplicated text keeps its last id, as llama.cpp's token_to_id does.
     void insert(int32_t id)
@@ -52,8 +54,9 @@ private:
         const uint64_t entry = (h & 0xFFFFFFFF00000000ull) | static_cast<uint32_t>(id + 1);
         for (size_t slot = h & m_mask;; slot = (slot + 1) & m_mask) {
             const uint64_t current = m_slots[slot];
-            if (current == 0 || ((current >> 32) == (entry >> 32) &&
-                                 (*m_texts)[static_cast<int32_t>((current & 0xFFFFFFFFu) - 1)] == text)) {
+            if (current == 0
+                || ((current >> 32) == (entry >> 32)
+                    && (*m_texts)[static_cast<int32_t>((current & 0xFFFFFFFFu) - 1)] == text)) {
                 m_slots[slot] = entry;
                 return;
             }
@@ -61,21 +64,21 @@ private:
     }
 
     const std::vector<std::string>* m_texts = nullptr;
-    std::vector<uint64_t> m_slots;  // (hash high bits << 32) | (id + 1); 0 is empty
+    std::vector<uint64_t> m_slots; // (hash high bits << 32) | (id + 1); 0 is empty
     size_t m_mask = 0;
 };
 
 // 64-bit key → value; the key ~0 is reserved for empty slots.
-template <typename Value>
-class PairIndex {
+template <typename Value> class PairIndex {
 public:
     void reserve(size_t count)
     {
         size_t capacity = 16;
-        while (capacity < count * 2) capacity *= 2;
+        while (capacity < count * 2)
+            capacity *= 2;
         m_mask = capacity - 1;
         m_keys.assign(capacity, kEmpty);
-        m_values.assign(capacity, Value{});
+        m_values.assign(capacity, Value {});
     }
 
     // Keeps the first value inserted for a key (the lowest merge rank).
@@ -102,7 +105,7 @@ public:
 
 private:
     static constexpr uint64_t kEmpty = ~0ull;
-    static uint64_t mix(uint64_t x)  // splitmix64 finaliser: pair ids are far from random
+    static uint64_t mix(uint64_t x) // splitmix64 finaliser: pair ids are far from random
     {
         x ^= x >> 30;
         x *= 0xBF58476D1CE4E5B9ull;
@@ -116,4 +119,4 @@ private:
     size_t m_mask = 0;
 };
 
-}  // namespace hearth
+} // namespace hearth

@@ -13,7 +13,7 @@ namespace {
 // GPT-2's table: printable bytes stand for themselves, the others take code points from 256 up.
 std::array<uint32_t, 256> byteToCodepoint()
 {
-    std::array<uint32_t, 256> table{};
+    std::array<uint32_t, 256> table {};
     uint32_t next = 256;
     for (uint32_t b = 0; b < 256; ++b) {
         const bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
@@ -24,7 +24,7 @@ std::array<uint32_t, 256> byteToCodepoint()
 
 constexpr size_t kWordCacheLimit = 200000;
 
-}  // namespace
+} // namespace
 
 Result<std::unique_ptr<Llama3Bpe>> Llama3Bpe::create(const GgufFile& file)
 {
@@ -65,8 +65,9 @@ Status Llama3Bpe::loadMerges(const GgufFile& file)
         const auto text = std::get<std::string_view>(merges->values[rank]);
         const size_t space = text.find(' ', 1);
         if (space == std::string_view::npos) {
-            return makeError(ErrorCode::BadFormat, "merge " + std::to_string(rank) + " ('" + std::string(text) +
-                                                       "') is not two symbols separated by a space");
+            return makeError(ErrorCode::BadFormat,
+                "merge " + std::to_string(rank) + " ('" + std::string(text)
+                    + "') is not two symbols separated by a space");
         }
         left.assign(text.substr(0, space));
         right.assign(text.substr(space + 1));
@@ -75,9 +76,9 @@ Status Llama3Bpe::loadMerges(const GgufFile& file)
         left += right;
         const int32_t merged = symbolId(left);
         // The first occurrence of a pair keeps its (lowest) rank.
-        m_merges.tryInsert(pairKey(a, b), Merge{static_cast<int32_t>(rank), merged});
+        m_merges.tryInsert(pairKey(a, b), Merge { static_cast<int32_t>(rank), merged });
     }
-    return Ok{};
+    return Ok {};
 }
 
 void Llama3Bpe::encodeText(std::string_view text, std::vector<int32_t>& out) const
@@ -92,14 +93,17 @@ void Llama3Bpe::encodeText(std::string_view text, std::vector<int32_t>& out) con
         // The word's UTF-8 bytes, and the same bytes as printable stand-ins: the vocabulary's form.
         bytes.clear();
         mapped.clear();
-        for (size_t i = start; i < start + length; ++i) unicode::appendUtf8(bytes, cpts[i]);
-        for (unsigned char c : bytes) mapped += m_byteToChar[c];
+        for (size_t i = start; i < start + length; ++i)
+            unicode::appendUtf8(bytes, cpts[i]);
+        for (unsigned char c : bytes)
+            mapped += m_byteToChar[c];
         start += length;
         encodeWord(bytes, mapped, out);
     }
 }
 
-void Llama3Bpe::encodeWord(const std::string& bytes, const std::string& mapped, std::vector<int32_t>& out) const
+void Llama3Bpe::encodeWord(
+    const std::string& bytes, const std::string& mapped, std::vector<int32_t>& out) const
 {
     // Llama 3 ignores merges for a word that is itself in the vocabulary (llama.cpp: ignore_merges).
     if (const int32_t id = m_ids.find(mapped); id >= 0) {
@@ -124,7 +128,7 @@ void Llama3Bpe::encodeWord(const std::string& bytes, const std::string& mapped, 
     symbols.reserve(bytes.size());
     for (size_t i = 0; i < bytes.size(); ++i) {
         const int index = static_cast<int>(i);
-        symbols.push_back({m_byteSymbol[static_cast<uint8_t>(bytes[i])], index - 1, index + 1});
+        symbols.push_back({ m_byteSymbol[static_cast<uint8_t>(bytes[i])], index - 1, index + 1 });
     }
     symbols.back().next = -1;
 
@@ -142,9 +146,11 @@ void Llama3Bpe::encodeWord(const std::string& bytes, const std::string& mapped, 
         if (left < 0 || symbols[left].next < 0) return;
         const Symbol& a = symbols[left];
         const Symbol& b = symbols[a.next];
-        if (const Merge* m = m_merges.find(pairKey(a.id, b.id))) queue.push({m->rank, left, a.id, b.id, m->result});
+        if (const Merge* m = m_merges.find(pairKey(a.id, b.id)))
+            queue.push({ m->rank, left, a.id, b.id, m->result });
     };
-    for (int i = 0; i + 1 < static_cast<int>(symbols.size()); ++i) tryPair(i);
+    for (int i = 0; i + 1 < static_cast<int>(symbols.size()); ++i)
+        tryPair(i);
 
     while (!queue.empty()) {
         const Candidate c = queue.top();
@@ -156,13 +162,14 @@ void Llama3Bpe::encodeWord(const std::string& bytes, const std::string& mapped, 
         left.id = c.result;
         left.next = right.next;
         if (right.next >= 0) symbols[right.next].prev = c.left;
-        right.id = -2;  // dead
+        right.id = -2; // dead
         tryPair(left.prev);
         tryPair(c.left);
     }
 
     std::vector<int32_t> ids;
-    for (int i = 0; i >= 0; i = symbols[i].next) emitSymbol(symbols[i].id, ids);
+    for (int i = 0; i >= 0; i = symbols[i].next)
+        emitSymbol(symbols[i].id, ids);
     out.insert(out.end(), ids.begin(), ids.end());
 
     std::lock_guard lock(m_cacheMutex);
@@ -192,10 +199,12 @@ std::string Llama3Bpe::piece(int32_t id) const
     std::string bytes;
     for (uint32_t cp : unicode::decodeUtf8(m_texts[id])) {
         auto it = m_charToByte.find(cp);
-        if (it != m_charToByte.end()) bytes.push_back(static_cast<char>(it->second));
-        else unicode::appendUtf8(bytes, cp);
+        if (it != m_charToByte.end())
+            bytes.push_back(static_cast<char>(it->second));
+        else
+            unicode::appendUtf8(bytes, cp);
     }
     return bytes;
 }
 
-}  // namespace hearth
+} // namespace hearth

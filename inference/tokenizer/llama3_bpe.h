@@ -26,11 +26,11 @@ protected:
 private:
     struct Merge {
         int32_t rank = 0;
-        int32_t result = 0;  // symbol id of the merged pair
+        int32_t result = 0; // symbol id of the merged pair
     };
 
     Status loadMerges(const GgufFile& file);
-    int32_t symbolId(const std::string& text);  // vocab id, or an extra id past the vocabulary
+    int32_t symbolId(const std::string& text); // vocab id, or an extra id past the vocabulary
     void encodeWord(const std::string& bytes, const std::string& mapped, std::vector<int32_t>& out) const;
     void emitSymbol(int32_t symbol, std::vector<int32_t>& out) const;
 
@@ -39,10 +39,10 @@ private:
         return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) | static_cast<uint32_t>(right);
     }
 
-    std::array<std::string, 256> m_byteToChar;    // byte → its printable stand-in (UTF-8)
-    std::array<int32_t, 256> m_byteSymbol{};      // byte → symbol id of that stand-in
-    std::unordered_map<uint32_t, uint8_t> m_charToByte;  // stand-in code point → byte
-    PairIndex<Merge> m_merges;                           // (left, right) → rank and result
+    std::array<std::string, 256> m_byteToChar; // byte → its printable stand-in (UTF-8)
+    std::array<int32_t, 256> m_byteSymbol {}; // byte → symbol id of that stand-in
+    std::unordered_map<uint32_t, uint8_t> m_charToByte; // stand-in code point → byte
+    PairIndex<Merge> m_merges; // (left, right) → rank and result
 
     // Merge results and stand-ins missing from the vocabulary (rare; llama.cpp then falls back to
     // single-byte tokens). Ids start at vocabSize().
@@ -54,4 +54,4 @@ private:
     mutable std::unordered_map<std::string, std::vector<int32_t>> m_wordCache;
 };
 
-}  // namespace hearth
+} // namespace hearth

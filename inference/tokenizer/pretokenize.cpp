@@ -9,15 +9,18 @@ namespace {
 constexpr uint32_t kOutOfRange = 0xFFFFFFFF;
 
 struct Flags {
-    bool valid = false;  // inside the text
+    bool valid = false; // inside the text
     bool letter = false;
     bool number = false;
     bool whitespace = false;
 };
 
-uint32_t asciiLower(uint32_t c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+uint32_t asciiLower(uint32_t c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
 
-}  // namespace
+} // namespace
 
 std::vector<size_t> splitLlama3Words(std::span<const uint32_t> cpts)
 {
@@ -29,7 +32,7 @@ std::vector<size_t> splitLlama3Words(std::span<const uint32_t> cpts)
     auto flagsAt = [&](size_t pos) -> Flags {
         if (pos >= end) return {};
         const uint32_t c = cpts[pos];
-        return Flags{true, unicode::isLetter(c), unicode::isNumber(c), unicode::isWhitespace(c)};
+        return Flags { true, unicode::isLetter(c), unicode::isNumber(c), unicode::isWhitespace(c) };
     };
 
     size_t prevEnd = 0;
@@ -53,8 +56,8 @@ std::vector<size_t> splitLlama3Words(std::span<const uint32_t> cpts)
             }
             if (pos + 2 < end) {
                 const uint32_t nextNext = asciiLower(cptAt(pos + 2));
-                if ((next == 'r' && nextNext == 'e') || (next == 'v' && nextNext == 'e') ||
-                    (next == 'l' && nextNext == 'l')) {
+                if ((next == 'r' && nextNext == 'e') || (next == 'v' && nextNext == 'e')
+                    || (next == 'l' && nextNext == 'l')) {
                     pos += addWord(pos + 3);
                     continue;
                 }
@@ -65,7 +68,8 @@ std::vector<size_t> splitLlama3Words(std::span<const uint32_t> cpts)
         if (!(cpt == '\r' || cpt == '\n' || flags.number)) {
             if (flags.letter || flagsAt(pos + 1).letter) {
                 ++pos;
-                while (flagsAt(pos).letter) ++pos;
+                while (flagsAt(pos).letter)
+                    ++pos;
                 addWord(pos);
                 continue;
             }
@@ -92,7 +96,8 @@ std::vector<size_t> splitLlama3Words(std::span<const uint32_t> cpts)
                 flags2 = flagsAt(++pos);
             }
             uint32_t cpt2 = cptAt(pos);
-            while (cpt2 == '\r' || cpt2 == '\n') cpt2 = cptAt(++pos);
+            while (cpt2 == '\r' || cpt2 == '\n')
+                cpt2 = cptAt(++pos);
             addWord(pos);
             continue;
         }
@@ -133,4 +138,4 @@ std::vector<size_t> splitLlama3Words(std::span<const uint32_t> cpts)
     return words;
 }
 
-}  // namespace hearth
+} // namespace hearth

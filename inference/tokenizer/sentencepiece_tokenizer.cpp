@@ -2,9 +2,8 @@
 
 #include "gguf/gguf.h"
 
-#include <sentencepiece_processor.h>
-
 #include <cstring>
+#include <sentencepiece_processor.h>
 
 namespace hearth {
 
@@ -26,14 +25,14 @@ public:
     void intField(int field, int64_t v)
     {
         tag(field, 0);
-        varint(static_cast<uint64_t>(v));  // negative values sign-extend to ten bytes, as protobuf does
+        varint(static_cast<uint64_t>(v)); // negative values sign-extend to ten bytes, as protobuf does
     }
     void boolField(int field, bool v) { intField(field, v ? 1 : 0); }
     void floatField(int field, float v)
     {
         tag(field, 5);
         char raw[4];
-        std::memcpy(raw, &v, 4);  // little-endian hosts only, like the rest of the GGUF reader
+        std::memcpy(raw, &v, 4); // little-endian hosts only, like the rest of the GGUF reader
         m_bytes.append(raw, 4);
     }
     void bytesField(int field, std::string_view v)
@@ -55,9 +54,9 @@ constexpr int kPiece = 1, kScore = 2, kType = 3;
 constexpr int kModelType = 3, kByteFallback = 35, kUnkId = 40, kBosId = 41, kEosId = 42, kPadId = 43;
 constexpr int kName = 1, kAddDummyPrefix = 3, kRemoveExtraWhitespaces = 4, kEscapeWhitespaces = 5;
 constexpr int kModelTypeBpe = 2;
-}  // namespace field
+} // namespace field
 
-}  // namespace
+} // namespace
 
 SentencePieceTokenizer::SentencePieceTokenizer() = default;
 SentencePieceTokenizer::~SentencePieceTokenizer() = default;
@@ -72,10 +71,12 @@ Result<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::create(c
         if (array->values.size() != scores.size() || array->elementType != GgufValueType::Float32) {
             return makeError(ErrorCode::BadFormat, "tokenizer.ggml.scores must hold one float32 per token");
         }
-        for (size_t i = 0; i < scores.size(); ++i) scores[i] = std::get<float>(array->values[i]);
+        for (size_t i = 0; i < scores.size(); ++i)
+            scores[i] = std::get<float>(array->values[i]);
     }
     for (const auto& text : tokenizer->m_texts) {
-        if (text.empty()) return makeError(ErrorCode::BadFormat, "the SentencePiece vocabulary has an empty piece");
+        if (text.empty())
+            return makeError(ErrorCode::BadFormat, "the SentencePiece vocabulary has an empty piece");
     }
     if (tokenizer->m_special.unknown < 0) {
         // SentencePiece requires an unknown piece; llama.cpp's default is id 0.
@@ -85,8 +86,8 @@ Result<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::create(c
     tokenizer->m_processor = std::make_unique<sentencepiece::SentencePieceProcessor>();
     const auto status = tokenizer->m_processor->LoadFromSerializedProto(tokenizer->buildModelProto(scores));
     if (!status.ok()) {
-        return makeError(ErrorCode::BadFormat,
-                         std::string("SentencePiece rejected the vocabulary: ") + status.ToString());
+        return makeError(
+            ErrorCode::BadFormat, std::string("SentencePiece rejected the vocabulary: ") + status.ToString());
     }
     return tokenizer;
 }
@@ -170,4 +171,4 @@ std::string SentencePieceTokenizer::piece(int32_t id) const
     }
 }
 
-}  // namespace hearth
+} // namespace hearth

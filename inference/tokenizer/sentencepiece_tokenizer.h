@@ -31,4 +31,4 @@ private:
     std::unique_ptr<sentencepiece::SentencePieceProcessor> m_processor;
 };
 
-}  // namespace hearth
+} // namespace hearth

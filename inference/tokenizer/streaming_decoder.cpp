@@ -8,9 +8,12 @@ namespace {
 
 const char kReplacementUtf8[] = "\xEF\xBF\xBD";
 
-bool isContinuation(uint8_t b) { return (b & 0xC0) == 0x80; }
+bool isContinuation(uint8_t b)
+{
+    return (b & 0xC0) == 0x80;
+}
 
-}  // namespace
+} // namespace
 
 std::string StreamingDecoder::push(std::string_view bytes)
 {
@@ -28,17 +31,17 @@ std::string StreamingDecoder::push(std::string_view bytes)
         }
         // Check the bytes we have; a wrong byte inside the sequence breaks it right there.
         int have = 1;
-        while (have < length && i + have < m_pending.size() &&
-               isContinuation(static_cast<uint8_t>(m_pending[i + have]))) {
+        while (have < length && i + have < m_pending.size()
+            && isContinuation(static_cast<uint8_t>(m_pending[i + have]))) {
             ++have;
         }
         if (have == length) {
             out.append(m_pending, i, length);
             i += length;
         } else if (i + have == m_pending.size()) {
-            break;  // incomplete so far: wait for the next token
+            break; // incomplete so far: wait for the next token
         } else {
-            out += kReplacementUtf8;  // interrupted by a non-continuation byte
+            out += kReplacementUtf8; // interrupted by a non-continuation byte
             i += have;
         }
     }
@@ -54,4 +57,4 @@ std::string StreamingDecoder::flush()
     return out;
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -21,4 +21,4 @@ private:
     std::string m_pending;
 };
 
-}  // namespace hearth
+} // namespace hearth

@@ -21,8 +21,8 @@ Result<std::unique_ptr<Tokenizer>> Tokenizer::fromGguf(const GgufFile& file)
         // Llama 3's pre-tokenizer is the only gpt2-style split we implement; other splits would
         // tokenize differently, so refuse them instead of producing subtly wrong ids.
         if (pre != "llama-bpe" && pre != "llama3" && pre != "default" && !pre.empty()) {
-            return makeError(ErrorCode::Unsupported,
-                             "unsupported BPE pre-tokenizer '" + pre + "' (expected llama-bpe)");
+            return makeError(
+                ErrorCode::Unsupported, "unsupported BPE pre-tokenizer '" + pre + "' (expected llama-bpe)");
         }
         auto bpe = Llama3Bpe::create(file);
         if (!bpe) return bpe.error();
@@ -34,7 +34,7 @@ Result<std::unique_ptr<Tokenizer>> Tokenizer::fromGguf(const GgufFile& file)
         return std::unique_ptr<Tokenizer>(std::move(spm.value()));
     }
     return makeError(ErrorCode::Unsupported,
-                     "unsupported tokenizer '" + std::string(*model) + "' (expected gpt2 or llama)");
+        "unsupported tokenizer '" + std::string(*model) + "' (expected gpt2 or llama)");
 }
 
 Status Tokenizer::loadVocabulary(const GgufFile& file)
@@ -45,22 +45,25 @@ Status Tokenizer::loadVocabulary(const GgufFile& file)
     }
     const size_t count = tokens->values.size();
     m_texts.reserve(count);
-    for (const auto& value : tokens->values) m_texts.emplace_back(std::get<std::string_view>(value));
+    for (const auto& value : tokens->values)
+        m_texts.emplace_back(std::get<std::string_view>(value));
 
     // Types are optional in GGUF; absent means every token is normal.
     m_types.assign(count, TokenType::Normal);
     if (const GgufArray* types = file.getArray("tokenizer.ggml.token_type")) {
         if (types->values.size() != count) {
-            return makeError(ErrorCode::BadFormat, "tokenizer.ggml.token_type has " +
-                                                       std::to_string(types->values.size()) + " entries, expected " +
-                                                       std::to_string(count));
+            return makeError(ErrorCode::BadFormat,
+                "tokenizer.ggml.token_type has " + std::to_string(types->values.size())
+                    + " entries, expected " + std::to_string(count));
         }
         for (size_t i = 0; i < count; ++i) {
             int64_t t = std::visit(
                 [](const auto& v) -> int64_t {
                     using V = std::decay_t<decltype(v)>;
-                    if constexpr (std::is_integral_v<V>) return static_cast<int64_t>(v);
-                    else return 1;
+                    if constexpr (std::is_integral_v<V>)
+                        return static_cast<int64_t>(v);
+                    else
+                        return 1;
                 },
                 types->values[i]);
             m_types[i] = (t >= 0 && t <= 6) ? static_cast<TokenType>(t) : TokenType::Normal;
@@ -87,7 +90,7 @@ Status Tokenizer::loadVocabulary(const GgufFile& file)
     m_special.addBos = file.getBool("tokenizer.ggml.add_bos_token").value_or(true);
 
     indexSpecialTokens();
-    return Ok{};
+    return Ok {};
 }
 
 void Tokenizer::indexSpecialTokens()
@@ -97,13 +100,17 @@ void Tokenizer::indexSpecialTokens()
     for (size_t i = 0; i < m_texts.size(); ++i) {
         if (m_texts[i].empty()) continue;
         const auto first = static_cast<uint8_t>(m_texts[i][0]);
-        if (m_types[i] == TokenType::Control || m_types[i] == TokenType::Unknown) m_controlByFirstByte[first].push_back(static_cast<int32_t>(i));
-        if (m_types[i] == TokenType::UserDefined) m_userDefinedByFirstByte[first].push_back(static_cast<int32_t>(i));
+        if (m_types[i] == TokenType::Control || m_types[i] == TokenType::Unknown)
+            m_controlByFirstByte[first].push_back(static_cast<int32_t>(i));
+        if (m_types[i] == TokenType::UserDefined)
+            m_userDefinedByFirstByte[first].push_back(static_cast<int32_t>(i));
     }
     // Longest first, so "<|eot_id|>" wins over any shorter token that is its prefix.
     auto longestFirst = [this](int32_t a, int32_t b) { return m_texts[a].size() > m_texts[b].size(); };
-    for (auto& list : m_controlByFirstByte) std::stable_sort(list.begin(), list.end(), longestFirst);
-    for (auto& list : m_userDefinedByFirstByte) std::stable_sort(list.begin(), list.end(), longestFirst);
+    for (auto& list : m_controlByFirstByte)
+        std::stable_sort(list.begin(), list.end(), longestFirst);
+    for (auto& list : m_userDefinedByFirstByte)
+        std::stable_sort(list.begin(), list.end(), longestFirst);
 }
 
 std::vector<int32_t> Tokenizer::encode(std::string_view text, bool addBos, bool parseSpecial) const
@@ -143,11 +150,15 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text, bool addBos, bool 
 std::string Tokenizer::decode(std::span<const int32_t> ids) const
 {
     std::string out;
-    for (int32_t id : ids) out += piece(id);
+    for (int32_t id : ids)
+        out += piece(id);
     return out;
 }
 
-bool Tokenizer::isControl(int32_t id) const { return type(id) == TokenType::Control; }
+bool Tokenizer::isControl(int32_t id) const
+{
+    return type(id) == TokenType::Control;
+}
 
 TokenType Tokenizer::type(int32_t id) const
 {
@@ -168,8 +179,8 @@ std::optional<int32_t> Tokenizer::findToken(std::string_view text) const
 
 bool Tokenizer::isEndOfGeneration(int32_t id) const
 {
-    return id >= 0 && (id == m_special.eos || id == m_special.eot || id == m_special.eom ||
-                       id == m_special.endOfText);
+    return id >= 0
+        && (id == m_special.eos || id == m_special.eot || id == m_special.eom || id == m_special.endOfText);
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -21,23 +21,29 @@ class GgufFile;
 
 // GGUF and SentencePiece number the token types alike.
 enum class TokenType : int32_t {
-    Undefined = 0, Normal = 1, Unknown = 2, Control = 3, UserDefined = 4, Unused = 5, Byte = 6,
+    Undefined = 0,
+    Normal = 1,
+    Unknown = 2,
+    Control = 3,
+    UserDefined = 4,
+    Unused = 5,
+    Byte = 6,
 };
 
 struct SpecialTokens {
     int32_t bos = -1;
     int32_t eos = -1;
-    int32_t eot = -1;        // <|eot_id|>: end of a chat turn
-    int32_t eom = -1;        // <|eom_id|>: end of a tool-call message
-    int32_t endOfText = -1;  // <|end_of_text|>
+    int32_t eot = -1; // <|eot_id|>: end of a chat turn
+    int32_t eom = -1; // <|eom_id|>: end of a tool-call message
+    int32_t endOfText = -1; // <|end_of_text|>
     int32_t unknown = -1;
-    bool addBos = true;      // tokenizer.ggml.add_bos_token
+    bool addBos = true; // tokenizer.ggml.add_bos_token
 };
 
 class Tokenizer {
 public:
     virtual ~Tokenizer();
-    Tokenizer(const Tokenizer&) = delete;  // m_ids points into m_texts
+    Tokenizer(const Tokenizer&) = delete; // m_ids points into m_texts
     Tokenizer& operator=(const Tokenizer&) = delete;
 
     // Picks the algorithm from `tokenizer.ggml.model` (gpt2 + pre llama-bpe, or llama).
@@ -51,7 +57,7 @@ public:
     virtual std::string piece(int32_t id) const = 0;
     std::string decode(std::span<const int32_t> ids) const;
 
-    virtual std::string_view kind() const = 0;  // "llama3-bpe" | "sentencepiece"
+    virtual std::string_view kind() const = 0; // "llama3-bpe" | "sentencepiece"
 
     const SpecialTokens& special() const { return m_special; }
     int32_t vocabSize() const { return static_cast<int32_t>(m_texts.size()); }
@@ -73,7 +79,7 @@ protected:
 
     std::vector<std::string> m_texts;
     std::vector<TokenType> m_types;
-    TextIndex m_ids;  // text → id over m_texts
+    TextIndex m_ids; // text → id over m_texts
     SpecialTokens m_special;
 
 private:
@@ -83,4 +89,4 @@ private:
     void indexSpecialTokens();
 };
 
-}  // namespace hearth
+} // namespace hearth

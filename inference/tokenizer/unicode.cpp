@@ -71,18 +71,18 @@ bool inRanges(const detail::CodepointRange* ranges, size_t count, uint32_t cp)
 {
     // Binary search for the last range starting at or before cp.
     const auto* end = ranges + count;
-    const auto* it = std::upper_bound(ranges, end, cp,
-                                      [](uint32_t value, const detail::CodepointRange& r) { return value < r.first; });
+    const auto* it = std::upper_bound(
+        ranges, end, cp, [](uint32_t value, const detail::CodepointRange& r) { return value < r.first; });
     if (it == ranges) return false;
     --it;
     return cp <= it->last;
 }
 
-}  // namespace
+} // namespace
 
 bool isLetter(uint32_t cp)
 {
-    if (cp < 0x80) return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';  // fast path for ASCII
+    if (cp < 0x80) return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z'; // fast path for ASCII
     return inRanges(detail::kLetterRanges, detail::kLetterRangesCount, cp);
 }
 
@@ -96,12 +96,24 @@ bool isWhitespace(uint32_t cp)
 {
     // The Unicode White_Space property (PropList.txt); what regex \s means in llama.cpp.
     switch (cp) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0x85: case 0xA0:
-    case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+    case 0x09:
+    case 0x0A:
+    case 0x0B:
+    case 0x0C:
+    case 0x0D:
+    case 0x20:
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
         return true;
     default:
         return cp >= 0x2000 && cp <= 0x200A;
     }
 }
 
-}  // namespace hearth::unicode
+} // namespace hearth::unicode

@@ -22,7 +22,7 @@ int utf8SequenceLength(uint8_t lead);
 
 bool isLetter(uint32_t codepoint);
 bool isNumber(uint32_t codepoint);
-bool isWhitespace(uint32_t codepoint);  // Unicode White_Space property
+bool isWhitespace(uint32_t codepoint); // Unicode White_Space property
 
 namespace detail {
 struct CodepointRange {
@@ -33,6 +33,6 @@ extern const CodepointRange kLetterRanges[];
 extern const size_t kLetterRangesCount;
 extern const CodepointRange kNumberRanges[];
 extern const size_t kNumberRangesCount;
-}  // namespace detail
+} // namespace detail
 
-}  // namespace hearth::unicode
+} // namespace hearth::unicode

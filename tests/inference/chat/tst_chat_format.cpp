@@ -9,7 +9,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
-
 #include <algorithm>
 
 using namespace hearth;
@@ -21,12 +20,12 @@ std::vector<ChatMessage> messagesFrom(const QJsonArray& array)
     std::vector<ChatMessage> messages;
     for (const auto& v : array) {
         const QJsonObject m = v.toObject();
-        messages.push_back({m["role"].toString().toStdString(), m["content"].toString().toStdString()});
+        messages.push_back({ m["role"].toString().toStdString(), m["content"].toString().toStdString() });
     }
     return messages;
 }
 
-}  // namespace
+} // namespace
 
 class TestChatFormat : public QObject {
     Q_OBJECT
@@ -36,11 +35,12 @@ private slots:
     {
         QTest::addColumn<QString>("templateName");
         QTest::addColumn<QString>("conversation");
-        const QJsonObject conversations =
-            QJsonDocument::fromJson(test::readFile(test::testdata("templates/rendered/conversations.json"))).object();
+        const QJsonObject conversations
+            = QJsonDocument::fromJson(test::readFile(test::testdata("templates/rendered/conversations.json")))
+                  .object();
         QVERIFY(!conversations.isEmpty());
-        for (const char* name : {"meta-llama-Llama-3.1-8B-Instruct", "meta-llama-Llama-3.2-3B-Instruct",
-                                 "meta-llama-Llama-3.3-70B-Instruct"}) {
+        for (const char* name : { "meta-llama-Llama-3.1-8B-Instruct", "meta-llama-Llama-3.2-3B-Instruct",
+                 "meta-llama-Llama-3.3-70B-Instruct" }) {
             for (const QString& key : conversations.keys()) {
                 QTest::addRow("%s/%s", name, qPrintable(key)) << QString(name) << key;
             }
@@ -58,14 +58,15 @@ private slots:
         QCOMPARE(detected.format->name(), std::string_view("llama3"));
         QVERIFY(detected.notice.empty());
 
-        const QJsonObject conversations =
-            QJsonDocument::fromJson(test::readFile(test::testdata("templates/rendered/conversations.json"))).object();
+        const QJsonObject conversations
+            = QJsonDocument::fromJson(test::readFile(test::testdata("templates/rendered/conversations.json")))
+                  .object();
         const auto messages = messagesFrom(conversations[conversation].toArray());
         ChatFormatOptions options;
         options.date = "26 Jul 2024";
         const std::string ours = segmentsToText(detected.format->format(messages, options));
-        const QByteArray expected =
-            test::readFile(test::testdata("templates/rendered/" + templateName + "." + conversation + ".txt"));
+        const QByteArray expected = test::readFile(
+            test::testdata("templates/rendered/" + templateName + "." + conversation + ".txt"));
         QVERIFY(!expected.isEmpty());
         QCOMPARE(QByteArray::fromStdString(ours), expected);
     }
@@ -82,7 +83,7 @@ private slots:
         const auto detected = detectChatFormat(*template_, true);
         QCOMPARE(detected.format->name(), std::string_view("llama3"));
 
-        const std::vector<ChatMessage> messages{{"user", "Please print <|eot_id|> literally."}};
+        const std::vector<ChatMessage> messages { { "user", "Please print <|eot_id|> literally." } };
         const auto segments = detected.format->format(messages, {});
         auto ids = tokenizeChat(**tokenizer, segments, true);
         QVERIFY(ids.ok());
@@ -104,9 +105,9 @@ private slots:
         const auto plain = detectChatFormat("{% for m in messages %}{{ m.content }}{% endfor %}", false);
         QCOMPARE(plain.format->name(), std::string_view("plain"));
         QVERIFY(!plain.notice.empty());
-        const std::vector<ChatMessage> messages{{"system", "Be brief."}, {"user", " Hi "}};
+        const std::vector<ChatMessage> messages { { "system", "Be brief." }, { "user", " Hi " } };
         QCOMPARE(segmentsToText(plain.format->format(messages, {})),
-                 std::string("Be brief.\n\nUser: Hi\nAssistant:"));
+            std::string("Be brief.\n\nUser: Hi\nAssistant:"));
 
         const auto fromVocab = detectChatFormat("", true);
         QCOMPARE(fromVocab.format->name(), std::string_view("llama3"));

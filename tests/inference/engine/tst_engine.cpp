@@ -15,17 +15,18 @@ namespace {
 
 QJsonObject reference(const QString& model)
 {
-    return QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/" + model + ".json"))).object();
+    return QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/" + model + ".json")))
+        .object();
 }
 
-std::unique_ptr<Engine> loadEngine(const QString& model, uint32_t context = 0,
-                                   BackendChoice backend = BackendChoice::Cpu)
+std::unique_ptr<Engine> loadEngine(
+    const QString& model, uint32_t context = 0, BackendChoice backend = BackendChoice::Cpu)
 {
     auto engine = std::make_unique<Engine>();
     LoadOptions options;
     options.modelPath = test::testdata("models/" + model + ".gguf").toStdString();
     options.backend = backend;
-    options.threads = 1;  // these models are tiny: one thread beats synchronising two
+    options.threads = 1; // these models are tiny: one thread beats synchronising two
     options.contextLength = context;
     const auto status = engine->load(options);
     if (!status) {
@@ -51,7 +52,7 @@ struct Run {
 };
 
 Run run(Engine& engine, const GenerateRequest& request, const std::atomic<bool>* cancel = nullptr,
-        std::function<bool(std::string_view)> listener = {})
+    std::function<bool(std::string_view)> listener = {})
 {
     Run r;
     auto result = engine.generate(
@@ -62,12 +63,14 @@ Run run(Engine& engine, const GenerateRequest& request, const std::atomic<bool>*
         },
         cancel);
     r.ok = result.ok();
-    if (r.ok) r.stats = result.value();
-    else r.error = result.error().message;
+    if (r.ok)
+        r.stats = result.value();
+    else
+        r.error = result.error().message;
     return r;
 }
 
-}  // namespace
+} // namespace
 
 class TestEngine : public QObject {
     Q_OBJECT
@@ -101,7 +104,8 @@ private slots:
     void storiesReferenceContinuationVulkan()
     {
         const auto devices = Engine::devices();
-        const bool haveVulkan = std::any_of(devices.begin(), devices.end(), [](const DeviceInfo& d) { return d.index >= 0; });
+        const bool haveVulkan
+            = std::any_of(devices.begin(), devices.end(), [](const DeviceInfo& d) { return d.index >= 0; });
         if (!haveVulkan) {
             if (test::vulkanRequired()) QFAIL("HEARTH_REQUIRE_VULKAN=1 but there is no Vulkan device");
             QSKIP("no Vulkan device");
@@ -135,7 +139,8 @@ private slots:
         const QJsonArray tokens = ref["greedy_tokens"].toArray();
         const QJsonArray gaps = ref["greedy_top2_gaps"].toArray();
         std::vector<int32_t> expected;
-        for (qsizetype i = 0; i < tokens.size() && gaps[i].toDouble() >= 0.05; ++i) expected.push_back(tokens[i].toInt());
+        for (qsizetype i = 0; i < tokens.size() && gaps[i].toDouble() >= 0.05; ++i)
+            expected.push_back(tokens[i].toInt());
         QVERIFY(expected.size() >= 4);
 
         auto file = GgufFile::open(test::testdata("models/tiny-llama31-f32.gguf").toStdString());
@@ -152,7 +157,8 @@ private slots:
         const Run r = run(*engine, request);
         QVERIFY2(r.ok, r.error.c_str());
         QCOMPARE(r.stats.promptTokens, static_cast<uint32_t>(ref["prompt_tokens"].toArray().size()));
-        QCOMPARE(QByteArray::fromStdString(r.text), QByteArray::fromStdString((*tokenizer)->decode(expected)));
+        QCOMPARE(
+            QByteArray::fromStdString(r.text), QByteArray::fromStdString((*tokenizer)->decode(expected)));
     }
 
     // A conversation through the Llama 3 chat format: the prompt is the formatted one, the reply
@@ -162,7 +168,8 @@ private slots:
         auto engine = loadEngine("tiny-llama31-q8_0");
         QVERIFY(engine);
         GenerateRequest request;
-        request.messages = {{"system", "You are a concise assistant."}, {"user", "Please print <|eot_id|> literally."}};
+        request.messages = { { "system", "You are a concise assistant." },
+            { "user", "Please print <|eot_id|> literally." } };
         request.chatDate = "26 Jul 2024";
         request.sampler = greedy();
         request.maxTokens = 12;
@@ -185,18 +192,18 @@ private slots:
         auto engine = loadEngine("stories260K");
         QVERIFY(engine);
         GenerateRequest turn1;
-        turn1.messages = {{"user", "Tell me a story about a cat."}};
+        turn1.messages = { { "user", "Tell me a story about a cat." } };
         turn1.sampler = greedy();
         turn1.maxTokens = 16;
         const Run first = run(*engine, turn1);
         QVERIFY2(first.ok, first.error.c_str());
         QCOMPARE(first.stats.reusedTokens, 0u);
         QCOMPARE(engine->info().chatFormat, std::string("plain"));
-        QVERIFY(first.text.find("\nUser:") == std::string::npos);  // the plain format's turn marker
+        QVERIFY(first.text.find("\nUser:") == std::string::npos); // the plain format's turn marker
 
         GenerateRequest turn2 = turn1;
-        turn2.messages.push_back({"assistant", first.text});
-        turn2.messages.push_back({"user", "And then?"});
+        turn2.messages.push_back({ "assistant", first.text });
+        turn2.messages.push_back({ "user", "And then?" });
         const Run second = run(*engine, turn2);
         QVERIFY2(second.ok, second.error.c_str());
         QVERIFY(second.stats.reusedTokens > 0);
@@ -226,7 +233,7 @@ private slots:
         request.maxTokens = 64;
 
         // Set before the start: nothing is generated.
-        std::atomic<bool> flag{true};
+        std::atomic<bool> flag { true };
         Run r = run(*engine, request, &flag);
         QVERIFY(r.ok);
         QCOMPARE(r.stats.stopReason, StopReason::Cancelled);
@@ -260,24 +267,27 @@ private slots:
         QVERIFY(engine);
         QCOMPARE(engine->info().contextLength, 96u);
         GenerateRequest request;
-        request.messages.push_back({"system", "Stories."});
+        request.messages.push_back({ "system", "Stories." });
         for (int i = 0; i < 6; ++i) {
-            request.messages.push_back({"user", "Tell me about the little dog in the park number " + std::to_string(i)});
-            request.messages.push_back({"assistant", "The little dog ran and played with a big red ball all day."});
+            request.messages.push_back(
+                { "user", "Tell me about the little dog in the park number " + std::to_string(i) });
+            request.messages.push_back(
+                { "assistant", "The little dog ran and played with a big red ball all day." });
         }
-        request.messages.push_back({"user", "What next?"});
+        request.messages.push_back({ "user", "What next?" });
         request.sampler = greedy();
         request.maxTokens = 8;
         const Run r = run(*engine, request);
         QVERIFY2(r.ok, r.error.c_str());
         QVERIFY(r.stats.droppedMessages > 0);
-        QVERIFY(r.stats.droppedMessages % 2 == 0);  // whole user/assistant turns
+        QVERIFY(r.stats.droppedMessages % 2 == 0); // whole user/assistant turns
         QVERIFY(r.stats.promptTokens + 8 <= 96);
 
         GenerateRequest huge;
         std::string text;
-        for (int i = 0; i < 60; ++i) text += "The cat sat on the mat. ";
-        huge.messages = {{"user", text}};
+        for (int i = 0; i < 60; ++i)
+            text += "The cat sat on the mat. ";
+        huge.messages = { { "user", text } };
         huge.maxTokens = 8;
         const Run failed = run(*engine, huge);
         QVERIFY(!failed.ok);
@@ -289,13 +299,13 @@ private slots:
         Engine empty;
         QVERIFY(!empty.loaded());
         QVERIFY(!empty.countTokens("hi").ok());
-        QVERIFY(!empty.generate(GenerateRequest{}, [](std::string_view) { return true; }).ok());
+        QVERIFY(!empty.generate(GenerateRequest {}, [](std::string_view) { return true; }).ok());
 
         LoadOptions missing;
         missing.modelPath = "/nonexistent/model.gguf";
         QVERIFY(!empty.load(missing).ok());
 
-        LoadOptions vocabOnly;  // a vocabulary file has no weights: a clear error, not a crash
+        LoadOptions vocabOnly; // a vocabulary file has no weights: a clear error, not a crash
         vocabOnly.modelPath = test::testdata("tokenizer/llama31-vocab.gguf").toStdString();
         vocabOnly.backend = BackendChoice::Cpu;
         QVERIFY(!empty.load(vocabOnly).ok());

@@ -11,11 +11,11 @@ class TestStopStrings : public QObject {
 private slots:
     void markerAcrossPieces()
     {
-        StopStringFilter filter({"\nUser:"});
+        StopStringFilter filter({ "\nUser:" });
         bool stopped = false;
         QCOMPARE(filter.push("Hello", stopped), std::string("Hello"));
         QVERIFY(!stopped);
-        QCOMPARE(filter.push(" there.\nUs", stopped), std::string(" there."));  // "\nUs" held back
+        QCOMPARE(filter.push(" there.\nUs", stopped), std::string(" there.")); // "\nUs" held back
         QVERIFY(!stopped);
         QCOMPARE(filter.push("er: more", stopped), std::string());
         QVERIFY(stopped);
@@ -23,7 +23,7 @@ private slots:
 
     void nearMissIsReleased()
     {
-        StopStringFilter filter({"\nUser:"});
+        StopStringFilter filter({ "\nUser:" });
         bool stopped = false;
         QCOMPARE(filter.push("a\nUse", stopped), std::string("a"));
         QCOMPARE(filter.push("ful", stopped), std::string("\nUseful"));
@@ -34,7 +34,7 @@ private slots:
 
     void markerInOnePiece()
     {
-        StopStringFilter filter({"\nUser:"});
+        StopStringFilter filter({ "\nUser:" });
         bool stopped = false;
         QCOMPARE(filter.push("Done.\nUser: next", stopped), std::string("Done."));
         QVERIFY(stopped);

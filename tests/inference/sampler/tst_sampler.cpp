@@ -2,7 +2,6 @@
 #include "sampler/sampler.h"
 
 #include <QtTest>
-
 #include <cmath>
 #include <vector>
 
@@ -14,7 +13,8 @@ namespace {
 std::vector<float> logitsOf(std::initializer_list<double> probs)
 {
     std::vector<float> logits;
-    for (double p : probs) logits.push_back(static_cast<float>(std::log(p)));
+    for (double p : probs)
+        logits.push_back(static_cast<float>(std::log(p)));
     return logits;
 }
 
@@ -29,7 +29,7 @@ SamplerSettings plain(float temperature = 1.0f)
     return s;
 }
 
-}  // namespace
+} // namespace
 
 class TestSampler : public QObject {
     Q_OBJECT
@@ -37,35 +37,36 @@ class TestSampler : public QObject {
 private slots:
     void greedyIsArgmax()
     {
-        const std::vector<float> logits{0.1f, 2.5f, -1.0f, 2.4f};
+        const std::vector<float> logits { 0.1f, 2.5f, -1.0f, 2.4f };
         QCOMPARE(sample(logits, plain(0.0f), {}, 0.999), 1);
         // Ties go to the lowest id.
-        const std::vector<float> tied{1.0f, 3.0f, 3.0f};
+        const std::vector<float> tied { 1.0f, 3.0f, 3.0f };
         QCOMPARE(sample(tied, plain(0.0f), {}, 0.5), 1);
     }
 
     void topKOneIsArgmax()
     {
-        const auto logits = logitsOf({0.2, 0.1, 0.6, 0.1});
+        const auto logits = logitsOf({ 0.2, 0.1, 0.6, 0.1 });
         SamplerSettings s = plain(1.5f);
         s.topK = 1;
-        for (double coin : {0.0, 0.3, 0.7, 0.9999}) QCOMPARE(sample(logits, s, {}, coin), 2);
+        for (double coin : { 0.0, 0.3, 0.7, 0.9999 })
+            QCOMPARE(sample(logits, s, {}, coin), 2);
     }
 
     void coinWalksTheDistribution()
     {
         // p = 0.5, 0.3, 0.15, 0.05: cumulative 0.5, 0.8, 0.95, 1.0.
-        const auto logits = logitsOf({0.5, 0.3, 0.15, 0.05});
+        const auto logits = logitsOf({ 0.5, 0.3, 0.15, 0.05 });
         QCOMPARE(sample(logits, plain(), {}, 0.0), 0);
         QCOMPARE(sample(logits, plain(), {}, 0.49), 0);
         QCOMPARE(sample(logits, plain(), {}, 0.51), 1);
         QCOMPARE(sample(logits, plain(), {}, 0.94), 2);
-        QCOMPARE(sample(logits, plain(), {}, 0.9999), 3);  // near 1: the last kept token
+        QCOMPARE(sample(logits, plain(), {}, 0.9999), 3); // near 1: the last kept token
     }
 
     void topKKeepsK()
     {
-        const auto logits = logitsOf({0.5, 0.3, 0.15, 0.05});
+        const auto logits = logitsOf({ 0.5, 0.3, 0.15, 0.05 });
         SamplerSettings s = plain();
         s.topK = 2;
         // Renormalised over the two: 0.625, 0.375.
@@ -76,23 +77,23 @@ private slots:
 
     void topPKeepsSmallestPrefix()
     {
-        const auto logits = logitsOf({0.15, 0.5, 0.05, 0.3});
+        const auto logits = logitsOf({ 0.15, 0.5, 0.05, 0.3 });
         SamplerSettings s = plain();
-        s.topP = 0.75f;  // 0.5 + 0.3 reaches it: ids 1 and 3 stay
+        s.topP = 0.75f; // 0.5 + 0.3 reaches it: ids 1 and 3 stay
         QCOMPARE(sample(logits, s, {}, 0.9999), 3);
-        QCOMPARE(sample(logits, s, {}, 0.6), 1);  // 0.625 of the renormalised mass is id 1
+        QCOMPARE(sample(logits, s, {}, 0.6), 1); // 0.625 of the renormalised mass is id 1
         QCOMPARE(sample(logits, s, {}, 0.64), 3);
-        s.topP = 0.4f;  // the first token alone reaches it
+        s.topP = 0.4f; // the first token alone reaches it
         QCOMPARE(sample(logits, s, {}, 0.9999), 1);
     }
 
     void minPRemovesUnlikely()
     {
-        const auto logits = logitsOf({0.5, 0.3, 0.15, 0.05});
+        const auto logits = logitsOf({ 0.5, 0.3, 0.15, 0.05 });
         SamplerSettings s = plain();
-        s.minP = 0.2f;  // threshold 0.1: id 3 (0.05) goes, id 2 (0.15) stays
+        s.minP = 0.2f; // threshold 0.1: id 3 (0.05) goes, id 2 (0.15) stays
         QCOMPARE(sample(logits, s, {}, 0.9999), 2);
-        s.minP = 0.5f;  // threshold 0.25: ids 0 and 1 stay
+        s.minP = 0.5f; // threshold 0.25: ids 0 and 1 stay
         QCOMPARE(sample(logits, s, {}, 0.9999), 1);
         s.minP = 0.9f;
         QCOMPARE(sample(logits, s, {}, 0.9999), 0);
@@ -100,7 +101,7 @@ private slots:
 
     void temperatureFlattensAndSharpens()
     {
-        const auto logits = logitsOf({0.5, 0.3, 0.15, 0.05});
+        const auto logits = logitsOf({ 0.5, 0.3, 0.15, 0.05 });
         // Very hot: nearly uniform, so a coin of 0.3 lands on the second token.
         QCOMPARE(sample(logits, plain(1000.0f), {}, 0.3), 1);
         QCOMPARE(sample(logits, plain(1000.0f), {}, 0.8), 3);
@@ -115,17 +116,17 @@ private slots:
         SamplerSettings s = plain(0.0f);
         s.repeatPenalty = 1.1f;
         s.repeatWindow = 2;
-        const std::vector<int32_t> recent{0};
+        const std::vector<int32_t> recent { 0 };
         // Positive logits are divided: 2.0 / 1.1 = 1.82 < 1.9.
-        QCOMPARE(sample(std::vector<float>{2.0f, 1.9f}, s, recent, 0.5), 1);
+        QCOMPARE(sample(std::vector<float> { 2.0f, 1.9f }, s, recent, 0.5), 1);
         // Negative logits are multiplied: -1.0 * 1.1 = -1.1 < -1.05.
-        QCOMPARE(sample(std::vector<float>{-1.0f, -1.05f}, s, recent, 0.5), 1);
+        QCOMPARE(sample(std::vector<float> { -1.0f, -1.05f }, s, recent, 0.5), 1);
         // Outside the window the token is not penalised.
-        const std::vector<int32_t> old{0, 1, 1};
-        QCOMPARE(sample(std::vector<float>{2.0f, 1.0f}, s, old, 0.5), 0);
+        const std::vector<int32_t> old { 0, 1, 1 };
+        QCOMPARE(sample(std::vector<float> { 2.0f, 1.0f }, s, old, 0.5), 0);
         // Off at 1.0.
         s.repeatPenalty = 1.0f;
-        QCOMPARE(sample(std::vector<float>{2.0f, 1.9f}, s, recent, 0.5), 0);
+        QCOMPARE(sample(std::vector<float> { 2.0f, 1.9f }, s, recent, 0.5), 0);
     }
 
     void rngIsSeededAndUniform()
@@ -144,13 +145,15 @@ private slots:
 
     void drawsFollowTheDistribution()
     {
-        const auto logits = logitsOf({0.5, 0.3, 0.15, 0.05});
+        const auto logits = logitsOf({ 0.5, 0.3, 0.15, 0.05 });
         SamplerRng rng(7);
         int counts[4] = {};
         const int n = 40000;
-        for (int i = 0; i < n; ++i) ++counts[sample(logits, plain(), {}, rng.nextCoin())];
-        const double expected[4] = {0.5, 0.3, 0.15, 0.05};
-        for (int k = 0; k < 4; ++k) QVERIFY(std::abs(counts[k] / double(n) - expected[k]) < 0.01);
+        for (int i = 0; i < n; ++i)
+            ++counts[sample(logits, plain(), {}, rng.nextCoin())];
+        const double expected[4] = { 0.5, 0.3, 0.15, 0.05 };
+        for (int k = 0; k < 4; ++k)
+            QVERIFY(std::abs(counts[k] / double(n) - expected[k]) < 0.01);
     }
 };
 

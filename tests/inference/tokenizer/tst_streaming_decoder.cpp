@@ -18,7 +18,8 @@ private slots:
         for (char c : text) {
             const std::string piece = decoder.push(std::string_view(&c, 1));
             // Each piece is valid UTF-8 on its own.
-            QVERIFY(QString::fromUtf8(piece.data(), qsizetype(piece.size())).toUtf8() == QByteArray::fromStdString(piece));
+            QVERIFY(QString::fromUtf8(piece.data(), qsizetype(piece.size())).toUtf8()
+                == QByteArray::fromStdString(piece));
             out += piece;
         }
         out += decoder.flush();
@@ -37,9 +38,14 @@ private slots:
     {
         StreamingDecoder decoder;
         // A lead byte followed by ASCII, a stray continuation byte, then an unfinished tail at the end.
-        std::string out = decoder.push("\xC3" "A\x80" "b\xE6\x97");
+        std::string out = decoder.push("\xC3"
+                                       "A\x80"
+                                       "b\xE6\x97");
         out += decoder.flush();
-        QCOMPARE(out, std::string("\xEF\xBF\xBD" "A\xEF\xBF\xBD" "b\xEF\xBF\xBD"));
+        QCOMPARE(out,
+            std::string("\xEF\xBF\xBD"
+                        "A\xEF\xBF\xBD"
+                        "b\xEF\xBF\xBD"));
     }
 };
 

@@ -7,7 +7,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
-
 #include <algorithm>
 #include <map>
 
@@ -37,7 +36,7 @@ Tokenizer* tokenizerFor(const QString& relative)
         return nullptr;
     }
     Tokenizer* raw = tokenizer->get();
-    cache[relative] = Loaded{std::move(file.value()), std::move(tokenizer.value())};
+    cache[relative] = Loaded { std::move(file.value()), std::move(tokenizer.value()) };
     return raw;
 }
 
@@ -53,7 +52,8 @@ std::vector<int32_t> parseIds(const QByteArray& line)
 QString idsToString(const std::vector<int32_t>& ids)
 {
     QStringList parts;
-    for (int32_t id : ids) parts << QString::number(id);
+    for (int32_t id : ids)
+        parts << QString::number(id);
     return parts.join(' ');
 }
 
@@ -77,7 +77,7 @@ void addVectorRows(const QString& vocab, const QString& inp, const QString& out)
     }
 }
 
-}  // namespace
+} // namespace
 
 class TestTokenizer : public QObject {
     Q_OBJECT
@@ -89,7 +89,8 @@ private slots:
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QByteArray>("expected");
         addVectorRows("tokenizer/llama31-vocab.gguf", "tokenizer/llama-bpe.inp", "tokenizer/llama-bpe.out");
-        addVectorRows("models/tiny-llama31-f32.gguf", "tokenizer/llama-bpe.inp", "tokenizer/llama-bpe.vocab-4k.out");
+        addVectorRows(
+            "models/tiny-llama31-f32.gguf", "tokenizer/llama-bpe.inp", "tokenizer/llama-bpe.vocab-4k.out");
         addVectorRows("tokenizer/llama-spm-vocab.gguf", "tokenizer/llama-spm.inp", "tokenizer/llama-spm.out");
     }
 
@@ -115,7 +116,8 @@ private slots:
         const std::string input(text.constData(), text.size());
         const auto ids = tokenizer->encode(input, false, false);
         std::string decoded = tokenizer->decode(ids);
-        if (tokenizer->kind() == "sentencepiece" && !decoded.empty() && decoded[0] == ' ') decoded.erase(0, 1);
+        if (tokenizer->kind() == "sentencepiece" && !decoded.empty() && decoded[0] == ' ')
+            decoded.erase(0, 1);
         QCOMPARE(QByteArray::fromStdString(decoded), text);
     }
     void roundTrip_data() { vectors_data(); }
@@ -123,8 +125,8 @@ private slots:
     void referencePrompts_data()
     {
         QTest::addColumn<QString>("model");
-        for (const char* model : {"stories260K", "tiny-llama31-f32", "tiny-llama31-q4_k_m", "small-llama31-q4_k_m",
-                                  "tiny-llama32-tied-q8_0"}) {
+        for (const char* model : { "stories260K", "tiny-llama31-f32", "tiny-llama31-q4_k_m",
+                 "small-llama31-q4_k_m", "tiny-llama32-tied-q8_0" }) {
             QTest::newRow(model) << QString(model);
         }
     }
@@ -133,14 +135,16 @@ private slots:
     void referencePrompts()
     {
         QFETCH(QString, model);
-        const QJsonObject ref =
-            QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/" + model + ".json"))).object();
+        const QJsonObject ref
+            = QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/" + model + ".json")))
+                  .object();
         QVERIFY(!ref.isEmpty());
         Tokenizer* tokenizer = tokenizerFor("models/" + model + ".gguf");
         QVERIFY(tokenizer);
         const QByteArray prompt = ref["prompt"].toString().toUtf8();
         std::vector<int32_t> expected;
-        for (const auto& v : ref["prompt_tokens"].toArray()) expected.push_back(v.toInt());
+        for (const auto& v : ref["prompt_tokens"].toArray())
+            expected.push_back(v.toInt());
         const auto ids = tokenizer->encode(std::string_view(prompt.constData(), prompt.size()), true, true);
         QCOMPARE(idsToString(ids), idsToString(expected));
     }
