@@ -177,7 +177,7 @@ void TestQuant::blockHelperMatchesRow()
 void TestQuant::threadedRowsMatchSerial()
 {
     // quantizeRows splits rows across threads; blocks never straddle rows, so bytes are identical.
-    const GgufTensorInfo* t = m_f32->tensor("blk.0.ffn_down.weight");  // rows of 768
+    const GgufTensorInfo* t = m_f32->tensor("blk.0.ffn_down.weight"); // rows of 768
     QVERIFY(t);
     const auto* x = reinterpret_cast<const float*>(t->data);
     const size_t rows = t->shape[1], rowLength = t->shape[0];
