@@ -83,16 +83,29 @@ Result<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::create(c
         tokenizer->m_special.unknown = 0;
     }
 
-    tokenizer->m_processor = std::make_unique<sentencepiece::SentencePieceProcessor>();
-    const auto status = tokenizer->m_processor->LoadFromSerializedProto(tokenizer->buildModelProto(scores));
-    if (!status.ok()) {
-        return makeError(
-            ErrorCode::BadFormat, std::string("SentencePiece rejected the vocabulary: ") + status.ToString());
+    // Two processors: one adds the dummy-prefix space (start of a stretch of text), one does not
+    // (continuation chunks of a long text, see encodeText).
+    for (bool prefix : { true, false }) {
+        auto processor = std::make_unique<sentencepiece::SentencePieceProcessor>();
+        const auto status = processor->LoadFromSerializedProto(tokenizer->buildModelProto(scores, prefix));
+        if (!status.ok()) {
+            return makeError(ErrorCode::BadFormat,
+                std::string("SentencePiece rejected the vocabulary: ") + status.ToString());
+        }
+        (prefix ? tokenizer->m_processor : tokenizer->m_continuation) = std::move(processor);
+    }
+    // Chunking at newlines is exact only when no piece can merge across one.
+    tokenizer->m_canChunk = true;
+    for (size_t i = 0; i < tokenizer->m_texts.size(); ++i) {
+        if (tokenizer->m_types[i] != TokenType::Byte
+            && tokenizer->m_texts[i].find('\n') != std::string::npos) {
+            tokenizer->m_canChunk = false;
+        }
     }
     return tokenizer;
 }
 
-std::string SentencePieceTokenizer::buildModelProto(const std::vector<float>& scores) const
+std::string SentencePieceTokenizer::buildModelProto(const std::vector<float>& scores, bool dummyPrefix) const
 {
     ProtoWriter model;
     for (size_t i = 0; i < m_texts.size(); ++i) {
@@ -118,7 +131,7 @@ std::string SentencePieceTokenizer::buildModelProto(const std::vector<float>& sc
 
     ProtoWriter normalizer;
     normalizer.bytesField(field::kName, "identity");
-    normalizer.boolField(field::kAddDummyPrefix, true);
+    normalizer.boolField(field::kAddDummyPrefix, dummyPrefix);
     normalizer.boolField(field::kRemoveExtraWhitespaces, false);
     normalizer.boolField(field::kEscapeWhitespaces, true);
     model.bytesField(field::kNormalizerSpec, normalizer.bytes());
@@ -127,10 +140,26 @@ std::string SentencePieceTokenizer::buildModelProto(const std::vector<float>& sc
 
 void SentencePieceTokenizer::encodeText(std::string_view text, std::vector<int32_t>& out) const
 {
-    if (text.empty()) return;
+    // libsentencepiece's BPE slows down sharply on long inputs (a 300 KB document takes seconds).
+    // When no piece contains a newline, no merge crosses one, so the text can be encoded in chunks
+    // that end just after a newline with the same result; only the first chunk gets the dummy-prefix
+    // space, as the whole text would.
+    size_t start = 0;
+    bool first = true;
     std::vector<int> ids;
-    if (!m_processor->Encode(text, &ids).ok()) return;
-    out.insert(out.end(), ids.begin(), ids.end());
+    while (start < text.size()) {
+        size_t end = text.size();
+        if (m_canChunk && m_chunking && text.size() - start > kChunkBytes) {
+            const size_t newline = text.find('\n', start + kChunkBytes);
+            if (newline != std::string_view::npos) end = newline + 1;
+        }
+        ids.clear();
+        const auto& processor = first ? m_processor : m_continuation;
+        if (!processor->Encode(text.substr(start, end - start), &ids).ok()) return;
+        out.insert(out.end(), ids.begin(), ids.end());
+        start = end;
+        first = false;
+    }
 }
 
 std::string SentencePieceTokenizer::piece(int32_t id) const

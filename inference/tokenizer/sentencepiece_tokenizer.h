@@ -21,14 +21,22 @@ public:
     std::string piece(int32_t id) const override;
     std::string_view kind() const override { return "sentencepiece"; }
 
+    // Long texts are encoded in newline-ended chunks when that is exact (see encodeText); tests turn
+    // it off to compare with libsentencepiece on the whole text.
+    void setChunking(bool enabled) { m_chunking = enabled; }
+
 protected:
     void encodeText(std::string_view text, std::vector<int32_t>& out) const override;
 
 private:
     SentencePieceTokenizer();
-    std::string buildModelProto(const std::vector<float>& scores) const;
+    std::string buildModelProto(const std::vector<float>& scores, bool dummyPrefix) const;
 
-    std::unique_ptr<sentencepiece::SentencePieceProcessor> m_processor;
+    static constexpr size_t kChunkBytes = 4096;
+    std::unique_ptr<sentencepiece::SentencePieceProcessor> m_processor; // adds the dummy prefix
+    std::unique_ptr<sentencepiece::SentencePieceProcessor> m_continuation; // does not
+    bool m_canChunk = false;
+    bool m_chunking = true;
 };
 
 } // namespace hearth

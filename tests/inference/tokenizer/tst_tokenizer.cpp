@@ -1,6 +1,7 @@
 // Tokenizers against llama.cpp's vectors and the reference prompts in ../shared.
 #include "gguf/gguf.h"
 #include "shared_data.h"
+#include "tokenizer/sentencepiece_tokenizer.h"
 #include "tokenizer/tokenizer.h"
 
 #include <QJsonArray>
@@ -172,6 +173,23 @@ private slots:
         QCOMPARE(std::count(parsed.begin(), parsed.end(), eotId), 1);
         QVERIFY(tokenizer->isEndOfGeneration(eotId));
         QVERIFY(tokenizer->isControl(eotId));
+    }
+
+    // A long text is encoded in newline-ended chunks; the result equals libsentencepiece on the whole.
+    void sentencePieceLongText()
+    {
+        auto* spm = dynamic_cast<SentencePieceTokenizer*>(tokenizerFor("tokenizer/llama-spm-vocab.gguf"));
+        QVERIFY(spm);
+        const QByteArray vectors = test::readFile(test::testdata("tokenizer/llama-spm.inp"));
+        std::string text;
+        while (text.size() < 40000)
+            text.append(vectors.constData(), vectors.size());
+        const auto chunked = spm->encode(text, true, false);
+        spm->setChunking(false);
+        const auto whole = spm->encode(text, true, false);
+        spm->setChunking(true);
+        QVERIFY(whole.size() > 10000);
+        QCOMPARE(idsToString(chunked), idsToString(whole));
     }
 
     void specialIds()
