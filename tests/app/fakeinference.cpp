@@ -49,11 +49,22 @@ Result<GenerateStats> FakeInference::generate(const GenerateRequest& request,
                                               const std::atomic<bool>* cancel)
 {
     std::string lastUser;
+    std::vector<size_t> words;
     size_t promptWords = 0;
     for (const ChatMessage& m : request.messages) {
         if (m.role == "user")
             lastUser = m.content;
-        promptWords += 1 + size_t(std::count(m.content.begin(), m.content.end(), ' '));
+        words.push_back(1 + size_t(std::count(m.content.begin(), m.content.end(), ' ')));
+        promptWords += words.back();
+    }
+    // Context overflow as the engine reports it: oldest non-system messages dropped until the
+    // prompt (one token per word here) fits the context, the last message always kept.
+    uint32_t dropped = 0;
+    for (size_t i = 0; i + 1 < words.size() && promptWords > m_info.contextLength; ++i) {
+        if (request.messages[i].role == "system")
+            continue;
+        promptWords -= words[i];
+        ++dropped;
     }
     if (lastUser == "crash now")
         std::abort();  // the simulated driver fault the GUI must survive
@@ -64,6 +75,7 @@ Result<GenerateStats> FakeInference::generate(const GenerateRequest& request,
     const int delayMs = delayEnv ? std::atoi(delayEnv) : 2;
     GenerateStats stats;
     stats.promptTokens = uint32_t(promptWords);
+    stats.droppedMessages = dropped;
     stats.reusedTokens = uint32_t(std::min(promptWords, m_lastPromptWords));
     m_lastPromptWords = promptWords;
     const auto start = std::chrono::steady_clock::now();

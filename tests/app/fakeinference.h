@@ -5,6 +5,7 @@
 //  - generate: replies "Echo: <last user text>" and then numbered words, one piece per word,
 //    HEARTH_FAKE_DELAY_MS apart (default 2), until maxTokens; the user text "crash now" aborts the
 //    process (a driver fault) and "device lost" returns a DeviceLost error.
+//  - context overflow: one token per word; the oldest messages are dropped (and counted) to fit.
 #pragma once
 
 #include "inferenceapi.h"

@@ -1,0 +1,351 @@
+// ChatController, part 1: wiring, the sidebar's operations, opening a conversation, search,
+// per-conversation overrides and notices.
+#include "chatcontroller.h"
+
+#include "chatstore.h"
+#include "engineclient.h"
+#include "modelcontroller.h"
+#include "settingscontroller.h"
+#include "storage/conversations.h"
+#include "storage/messages.h"
+#include "storage/search.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace hearth::storage;
+using hearth::Result;
+
+namespace {
+
+struct Opened {
+    Conversation conversation;
+    std::vector<Message> thread;
+};
+
+QVariantMap overridesFrom(const Conversation& c)
+{
+    return QJsonDocument::fromJson(QByteArray::fromStdString(c.settings.samplingJson)).object().toVariantMap();
+}
+
+}  // namespace
+
+ChatController::ChatController(QObject* parent) : QObject(parent)
+{
+    m_flushTimer.setInterval(16);
+    m_flushTimer.setSingleShot(true);
+    connect(&m_flushTimer, &QTimer::timeout, this, &ChatController::flushPending);
+    m_undoTimer.setInterval(10000);
+    m_undoTimer.setSingleShot(true);
+    connect(&m_undoTimer, &QTimer::timeout, this, [this] {
+        // The undo window closed: the deletion becomes final.
+        const qint64 id = std::exchange(m_undo, {}).id;
+        emit undoChanged();
+        if (m_store && id)
+            m_store->async().post([id](Database& db) { return Conversations(db).remove(id); });
+    });
+}
+
+ChatController::~ChatController()
+{
+    // A reply still streaming at exit keeps its text: the store writes the last checkpoint and the
+    // next start marks it interrupted.
+    flushPending();
+}
+
+void ChatController::setStore(ChatStore* store)
+{
+    if (store == m_store)
+        return;
+    m_store = store;
+    emit storeChanged();
+    if (!m_store)
+        return;
+    if (m_store->ready())
+        reloadConversations();
+    connect(m_store, &ChatStore::readyChanged, this, [this] {
+        if (m_store && m_store->ready())
+            reloadConversations();
+        emit canSendChanged();
+    });
+}
+
+void ChatController::setEngine(EngineClient* engine)
+{
+    if (engine == m_engine)
+        return;
+    if (m_engine)
+        disconnect(m_engine, nullptr, this, nullptr);
+    m_engine = engine;
+    emit engineChanged();
+    if (!m_engine)
+        return;
+    connect(m_engine, &EngineClient::pieceReceived, this, &ChatController::onPiece);
+    connect(m_engine, &EngineClient::generationFinished, this, &ChatController::onFinished);
+    connect(m_engine, &EngineClient::generationFailed, this, &ChatController::onFailed);
+    connect(m_engine, &EngineClient::engineCrashed, this, &ChatController::onCrashed);
+    connect(m_engine, &EngineClient::runningChanged, this, &ChatController::canSendChanged);
+}
+
+void ChatController::setSettings(SettingsController* settings)
+{
+    if (settings == m_settings)
+        return;
+    m_settings = settings;
+    emit settingsChanged();
+}
+
+void ChatController::setModel(ModelController* model)
+{
+    if (model == m_model)
+        return;
+    if (m_model)
+        disconnect(m_model, nullptr, this, nullptr);
+    m_model = model;
+    emit modelChanged();
+    if (m_model)
+        connect(m_model, &ModelController::stateChanged, this, &ChatController::canSendChanged);
+    emit canSendChanged();
+}
+
+QString ChatController::sendBlockedReason() const
+{
+    if (!m_store || !m_store->ready())
+        return m_store && !m_store->error().isEmpty() ? m_store->error() : tr("Opening your conversations…");
+    if (!m_model || m_model->state() == "none")
+        return tr("No model is loaded. Open a GGUF model file to start.");
+    if (m_model->state() == "loading")
+        return tr("Loading the model… %1%").arg(int(m_model->progress() * 100));
+    if (m_model->state() == "error")
+        return tr("The model could not be loaded: %1").arg(m_model->error());
+    if (generating() || m_starting)
+        return tr("Wait for the reply, or press Stop (Esc).");
+    return {};
+}
+
+void ChatController::reloadConversations()
+{
+    if (!m_store)
+        return;
+    m_store->async().post(
+        this, [](Database& db) { return Conversations(db).list(); },
+        [this](Result<std::vector<Conversation>> list) {
+            if (list.ok())
+                m_conversations.setConversations(list.value());
+            else
+                setNotice(QString::fromStdString(list.error().message), "error");
+        });
+}
+
+void ChatController::newConversation()
+{
+    // Nothing is written until the first message: an empty chat leaves no row behind.
+    setCurrent(0, QString(), {});
+    m_currentSystemPrompt.clear();
+    m_messages.clear();
+}
+
+void ChatController::openConversation(qint64 conversationId, qint64 atMessageId)
+{
+    if (!m_store || conversationId <= 0)
+        return;
+    m_store->async().post(
+        this,
+        [conversationId, atMessageId](Database& db) -> Result<Opened> {
+            Messages messages(db);
+            // A search hit on another branch: show that branch.
+            if (atMessageId > 0) {
+                auto thread = messages.thread(conversationId);
+                if (!thread.ok())
+                    return thread.error();
+                bool onThread = false;
+                for (const Message& m : thread.value())
+                    onThread = onThread || m.id == atMessageId;
+                if (!onThread) {
+                    auto selected = messages.select(atMessageId);
+                    if (!selected.ok())
+                        return selected.error();
+                }
+            }
+            auto conversation = Conversations(db).get(conversationId);
+            if (!conversation.ok())
+                return conversation.error();
+            auto thread = messages.thread(conversationId);
+            if (!thread.ok())
+                return thread.error();
+            return Opened{conversation.value(), thread.value()};
+        },
+        [this, atMessageId](Result<Opened> opened) {
+            if (!opened.ok()) {
+                setNotice(QString::fromStdString(opened.error().message), "error");
+                return;
+            }
+            const Conversation& c = opened->conversation;
+            if (c.id != m_currentId)
+                m_messages.clear();  // another conversation: no rows in common
+            setCurrent(c.id, QString::fromStdString(c.title), overridesFrom(c));
+            m_currentSystemPrompt = QString::fromStdString(c.settings.systemPrompt);
+            m_messages.setThread(opened->thread);
+            // A reply of this conversation still streaming shows what arrived so far.
+            if (m_stream.conversationId == c.id) {
+                const int row = m_messages.rowForId(m_stream.messageId);
+                m_stream.pending.clear();
+                if (row >= 0)
+                    m_messages.appendText(row, m_stream.text.mid(m_messages.textAt(row).size()));
+            }
+            m_highlightId = atMessageId;
+            emit highlightChanged();
+            emit conversationOpened(c.id);
+            if (atMessageId > 0)
+                emit scrollToRow(m_messages.rowForId(atMessageId));
+        });
+}
+
+void ChatController::rename(qint64 conversationId, const QString& title)
+{
+    const std::string text = title.trimmed().toStdString();
+    if (!m_store || text.empty())
+        return;
+    m_store->async().post(
+        this, [conversationId, text](Database& db) { return Conversations(db).rename(conversationId, text); },
+        [this, conversationId](hearth::Status) { refreshConversation(conversationId); });
+}
+
+void ChatController::remove(qint64 conversationId)
+{
+    if (!m_store)
+        return;
+    if (m_stream.conversationId == conversationId)
+        stop();
+    // An earlier deletion still waiting for undo becomes final now.
+    if (m_undo.id)
+        m_store->async().post([id = m_undo.id](Database& db) { return Conversations(db).remove(id); });
+    const int row = m_conversations.rowForId(conversationId);
+    m_undo = {conversationId, row >= 0 ? m_conversations.data(m_conversations.index(row),
+                                                                ConversationListModel::TitleRole)
+                                             .toString()
+                                       : QString()};
+    m_undoTimer.start();
+    emit undoChanged();
+    m_conversations.remove(conversationId);
+    if (m_currentId == conversationId)
+        newConversation();
+    m_store->async().post([conversationId](Database& db) { return Conversations(db).softDelete(conversationId); });
+}
+
+void ChatController::undoRemove()
+{
+    if (!m_store || !m_undo.id)
+        return;
+    const qint64 id = std::exchange(m_undo, {}).id;
+    m_undoTimer.stop();
+    emit undoChanged();
+    m_store->async().post(
+        this, [id](Database& db) { return Conversations(db).restore(id); },
+        [this, id](hearth::Status) { refreshConversation(id); });
+}
+
+void ChatController::setPinned(qint64 conversationId, bool pinned)
+{
+    if (!m_store)
+        return;
+    m_store->async().post(
+        this, [conversationId, pinned](Database& db) { return Conversations(db).setPinned(conversationId, pinned); },
+        [this, conversationId](hearth::Status) { refreshConversation(conversationId); });
+}
+
+void ChatController::search(const QString& query)
+{
+    if (!m_store)
+        return;
+    const std::string text = query.toStdString();
+    if (query.trimmed().isEmpty()) {
+        m_searchResults.setHits({});
+        return;
+    }
+    m_store->async().post(
+        this,
+        [text](Database& db) {
+            SearchOptions options;
+            options.highlightOpen = SearchResultModel::kOpen;
+            options.highlightClose = SearchResultModel::kClose;
+            options.limit = 50;
+            return searchMessages(db, text, options);
+        },
+        [this](Result<std::vector<SearchHit>> hits) {
+            m_searchResults.setHits(hits.ok() ? hits.value() : std::vector<SearchHit>{});
+        });
+}
+
+void ChatController::setOverride(const QString& key, const QVariant& value)
+{
+    m_overrides.insert(key, value);
+    emit currentChanged();
+    saveOverrides();
+}
+
+void ChatController::clearOverrides()
+{
+    m_overrides.clear();
+    emit currentChanged();
+    saveOverrides();
+}
+
+void ChatController::saveOverrides()
+{
+    if (!m_store || !m_currentId)
+        return;
+    const qint64 id = m_currentId;
+    const std::string json =
+        QJsonDocument(QJsonObject::fromVariantMap(m_overrides)).toJson(QJsonDocument::Compact).toStdString();
+    m_store->async().post([id, json](Database& db) -> hearth::Status {
+        auto c = Conversations(db).get(id);
+        if (!c.ok())
+            return c.error();
+        ConversationSettings s = c->settings;
+        s.samplingJson = json;
+        return Conversations(db).setSettings(id, s);
+    });
+}
+
+void ChatController::dismissNotice()
+{
+    setNotice(QString(), QString());
+}
+
+void ChatController::setNotice(const QString& text, const QString& kind)
+{
+    m_notice = text;
+    m_noticeKind = kind;
+    emit noticeChanged();
+}
+
+void ChatController::setCurrent(qint64 id, const QString& title, const QVariantMap& overrides)
+{
+    m_currentId = id;
+    m_currentTitle = title;
+    m_overrides = overrides;
+    m_highlightId = 0;
+    emit currentChanged();
+    emit highlightChanged();
+}
+
+void ChatController::refreshConversation(qint64 id)
+{
+    if (!m_store)
+        return;
+    m_store->async().post(
+        this, [id](Database& db) { return Conversations(db).get(id); },
+        [this](Result<Conversation> c) {
+            if (!c.ok())
+                return;
+            if (c->deletedAt)
+                m_conversations.remove(c->id);
+            else
+                m_conversations.upsert(c.value());
+            if (c->id == m_currentId && QString::fromStdString(c->title) != m_currentTitle) {
+                m_currentTitle = QString::fromStdString(c->title);
+                emit currentChanged();
+            }
+        });
+}

@@ -1,0 +1,168 @@
+// ChatController: one chat window's logic. Owns the sidebar, thread and search models; turns the
+// user's actions into store requests (worker thread) and engine requests (child process), and
+// streams replies into MessageModel at most once per frame while checkpointing them to the store.
+// Split in two files: chatcontroller.cpp (conversations, search, overrides) and chatturns.cpp
+// (send, regenerate, edit, stop, streaming).
+#pragma once
+
+#include "conversationlistmodel.h"
+#include "messagemodel.h"
+#include "searchresultmodel.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QVariantMap>
+#include <QtQml/qqmlregistration.h>
+
+class ChatStore;
+class EngineClient;
+class ModelController;
+class SettingsController;
+struct TurnStart;
+
+class ChatController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_MOC_INCLUDE("chatstore.h")
+    Q_MOC_INCLUDE("engineclient.h")
+    Q_MOC_INCLUDE("settingscontroller.h")
+    Q_MOC_INCLUDE("modelcontroller.h")
+    Q_PROPERTY(ChatStore* store READ store WRITE setStore NOTIFY storeChanged)
+    Q_PROPERTY(EngineClient* engine READ engine WRITE setEngine NOTIFY engineChanged)
+    Q_PROPERTY(SettingsController* settings READ settings WRITE setSettings NOTIFY settingsChanged)
+    Q_PROPERTY(ModelController* model READ model WRITE setModel NOTIFY modelChanged)
+    Q_PROPERTY(ConversationListModel* conversations READ conversations CONSTANT)
+    Q_PROPERTY(MessageModel* messages READ messages CONSTANT)
+    Q_PROPERTY(SearchResultModel* searchResults READ searchResults CONSTANT)
+    Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentChanged)
+    Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentChanged)
+    Q_PROPERTY(QVariantMap overrides READ overrides NOTIFY currentChanged)
+    Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
+    Q_PROPERTY(bool canSend READ canSend NOTIFY canSendChanged)
+    Q_PROPERTY(QString sendBlockedReason READ sendBlockedReason NOTIFY canSendChanged)
+    Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
+    Q_PROPERTY(QString noticeKind READ noticeKind NOTIFY noticeChanged)  // "info" | "warning" | "error"
+    Q_PROPERTY(QString undoTitle READ undoTitle NOTIFY undoChanged)
+    Q_PROPERTY(qint64 highlightMessageId READ highlightMessageId NOTIFY highlightChanged)
+    Q_PROPERTY(QVariantMap lastStats READ lastStats NOTIFY lastStatsChanged)
+
+public:
+    explicit ChatController(QObject* parent = nullptr);
+    ~ChatController() override;
+
+    ChatStore* store() const { return m_store; }
+    void setStore(ChatStore* store);
+    EngineClient* engine() const { return m_engine; }
+    void setEngine(EngineClient* engine);
+    SettingsController* settings() const { return m_settings; }
+    void setSettings(SettingsController* settings);
+    ModelController* model() const { return m_model; }
+    void setModel(ModelController* model);
+
+    ConversationListModel* conversations() { return &m_conversations; }
+    MessageModel* messages() { return &m_messages; }
+    SearchResultModel* searchResults() { return &m_searchResults; }
+    qint64 currentConversationId() const { return m_currentId; }
+    QString currentTitle() const { return m_currentTitle; }
+    QVariantMap overrides() const { return m_overrides; }
+    bool generating() const { return !m_stream.requestId.isEmpty(); }
+    bool canSend() const { return sendBlockedReason().isEmpty(); }
+    QString sendBlockedReason() const;
+    QString notice() const { return m_notice; }
+    QString noticeKind() const { return m_noticeKind; }
+    QString undoTitle() const { return m_undo.title; }
+    qint64 highlightMessageId() const { return m_highlightId; }
+    QVariantMap lastStats() const { return m_lastStats; }
+
+    // Conversations (chatcontroller.cpp)
+    Q_INVOKABLE void newConversation();
+    Q_INVOKABLE void openConversation(qint64 conversationId, qint64 atMessageId = 0);
+    Q_INVOKABLE void rename(qint64 conversationId, const QString& title);
+    Q_INVOKABLE void remove(qint64 conversationId);
+    Q_INVOKABLE void undoRemove();
+    Q_INVOKABLE void setPinned(qint64 conversationId, bool pinned);
+    Q_INVOKABLE void search(const QString& query);
+    Q_INVOKABLE void setOverride(const QString& key, const QVariant& value);
+    Q_INVOKABLE void clearOverrides();
+    Q_INVOKABLE void dismissNotice();
+    Q_INVOKABLE void reloadConversations();
+
+    // Turns (chatturns.cpp)
+    Q_INVOKABLE bool send(const QString& text);
+    Q_INVOKABLE void stop();
+    Q_INVOKABLE void regenerate(qint64 assistantMessageId);
+    Q_INVOKABLE void editAndResend(qint64 userMessageId, const QString& text);
+    Q_INVOKABLE void switchAlternative(qint64 messageId, int offset);
+
+signals:
+    void storeChanged();
+    void engineChanged();
+    void settingsChanged();
+    void modelChanged();
+    void currentChanged();
+    void generatingChanged();
+    void canSendChanged();
+    void noticeChanged();
+    void undoChanged();
+    void highlightChanged();
+    void lastStatsChanged();
+    void scrollToRow(int row);
+    void replyFinished(qint64 messageId, const QString& status);
+    void conversationOpened(qint64 conversationId);
+
+private:
+    // chatcontroller.cpp
+    void setNotice(const QString& text, const QString& kind);
+    void setCurrent(qint64 id, const QString& title, const QVariantMap& overrides);
+    void refreshConversation(qint64 id);
+    void saveOverrides();
+    // chatturns.cpp
+    void beginTurn(const TurnStart& turn);
+    void onPiece(const QString& id, const QString& text);
+    void onFinished(const QString& id, const QVariantMap& stats);
+    void onFailed(const QString& id, const QString& code, const QString& message);
+    void onCrashed(const QString& id, const QString& message);
+    void flushPending();
+    void closeStream(int status, const QString& error, const QVariantMap& stats);
+    template <typename Work>
+    void startTurn(Work work);
+
+    QPointer<ChatStore> m_store;
+    QPointer<EngineClient> m_engine;
+    QPointer<SettingsController> m_settings;
+    QPointer<ModelController> m_model;
+    ConversationListModel m_conversations;
+    MessageModel m_messages;
+    SearchResultModel m_searchResults;
+
+    qint64 m_currentId = 0;
+    QString m_currentTitle;
+    QVariantMap m_overrides;
+    QString m_currentSystemPrompt;
+    QString m_notice;
+    QString m_noticeKind;
+    qint64 m_highlightId = 0;
+    QVariantMap m_lastStats;
+    bool m_starting = false;  // a turn is being written to the store, the engine not asked yet
+
+    struct Undo {
+        qint64 id = 0;
+        QString title;
+    } m_undo;
+    QTimer m_undoTimer;
+
+    // The reply streaming now.
+    struct Stream {
+        QString requestId;
+        qint64 messageId = 0;
+        qint64 conversationId = 0;
+        QString text;     // everything received
+        QString pending;  // received but not yet in the model
+        bool stopRequested = false;
+        QElapsedTimer sinceRequest;
+        double firstPieceMs = -1;
+    } m_stream;
+    QTimer m_flushTimer;  // one model update per frame
+};

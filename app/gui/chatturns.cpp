@@ -1,0 +1,301 @@
+// ChatController, part 2: chat turns. Each turn is written to the store first (the user's words are
+// committed before the engine hears them), then the engine streams the reply; pieces are batched to
+// one model update per frame and checkpointed to the store as they come.
+#include "chatcontroller.h"
+
+#include "chatstore.h"
+#include "engineclient.h"
+#include "modelcontroller.h"
+#include "settingscontroller.h"
+#include "storage/conversations.h"
+#include "storage/messages.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+
+using namespace hearth::storage;
+using hearth::Result;
+
+// What the worker hands back when a turn starts: the conversation, its thread ending in the new
+// (empty, streaming) reply.
+struct TurnStart {
+    Conversation conversation;
+    std::vector<Message> thread;
+};
+
+namespace {
+
+// The common tail of every turn: a streaming reply under `userId`, then the thread and conversation.
+Result<TurnStart> beginReply(Database& db, std::int64_t conversationId, std::int64_t userId)
+{
+    Messages messages(db);
+    auto reply = messages.beginAssistant(conversationId, userId);
+    if (!reply.ok())
+        return reply.error();
+    auto thread = messages.thread(conversationId);
+    if (!thread.ok())
+        return thread.error();
+    auto conversation = Conversations(db).get(conversationId);
+    if (!conversation.ok())
+        return conversation.error();
+    return TurnStart{conversation.value(), thread.value()};
+}
+
+QString titleFrom(const QString& text)
+{
+    QString title = text.section('\n', 0, 0).simplified();
+    if (title.size() > 48)
+        title = title.left(47) + QChar(0x2026);
+    return title.isEmpty() ? QObject::tr("New chat") : title;
+}
+
+}  // namespace
+
+template <typename Work>
+void ChatController::startTurn(Work work)
+{
+    m_starting = true;
+    emit canSendChanged();
+    m_store->async().post(this, work, [this](Result<TurnStart> turn) {
+        m_starting = false;
+        if (!turn.ok()) {
+            setNotice(tr("Could not save the message: %1").arg(QString::fromStdString(turn.error().message)),
+                      "error");
+            emit canSendChanged();
+            return;
+        }
+        beginTurn(turn.value());
+    });
+}
+
+bool ChatController::send(const QString& text)
+{
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty() || !canSend())
+        return false;
+    const qint64 conversationId = m_currentId;
+    const std::string body = trimmed.toStdString();
+    ConversationSettings settings;
+    settings.model = m_model ? QFileInfo(m_model->info().value("path").toString()).fileName().toStdString() : "";
+    const std::string title = titleFrom(trimmed).toStdString();
+    startTurn([conversationId, body, settings, title](Database& db) -> Result<TurnStart> {
+        std::int64_t id = conversationId;
+        // The first message creates the conversation, titled after it.
+        if (id == 0) {
+            auto created = Conversations(db).create(title, settings);
+            if (!created.ok())
+                return created.error();
+            id = created->id;
+        }
+        auto user = Messages(db).appendUser(id, body);
+        if (!user.ok())
+            return user.error();
+        return beginReply(db, id, user->id);
+    });
+    return true;
+}
+
+void ChatController::regenerate(qint64 assistantMessageId)
+{
+    const int row = m_messages.rowForId(assistantMessageId);
+    const Message* m = m_messages.messageAt(row);
+    if (!m || m->role != Role::Assistant || !canSend())
+        return;
+    const std::int64_t conversationId = m->conversationId;
+    const std::int64_t parentId = m->parentId;
+    // A new sibling reply: the old one stays as alternative 1 of 2.
+    startTurn([conversationId, parentId](Database& db) { return beginReply(db, conversationId, parentId); });
+}
+
+void ChatController::editAndResend(qint64 userMessageId, const QString& text)
+{
+    const Message* m = m_messages.messageAt(m_messages.rowForId(userMessageId));
+    const std::string body = text.trimmed().toStdString();
+    if (!m || m->role != Role::User || body.empty() || !canSend())
+        return;
+    const std::int64_t conversationId = m->conversationId;
+    // The edited message sits beside the original, whose branch is kept.
+    startTurn([conversationId, userMessageId, body](Database& db) -> Result<TurnStart> {
+        auto edited = Messages(db).editResend(userMessageId, body);
+        if (!edited.ok())
+            return edited.error();
+        return beginReply(db, conversationId, edited->id);
+    });
+}
+
+void ChatController::switchAlternative(qint64 messageId, int offset)
+{
+    if (!m_store || generating())
+        return;
+    const qint64 conversationId = m_currentId;
+    m_store->async().post(
+        this,
+        [messageId, offset, conversationId](Database& db) -> Result<std::vector<Message>> {
+            Messages messages(db);
+            auto selected = messages.selectSibling(messageId, offset);
+            if (!selected.ok())
+                return selected.error();
+            return messages.thread(conversationId);
+        },
+        [this, conversationId](Result<std::vector<Message>> thread) {
+            if (thread.ok() && conversationId == m_currentId)
+                m_messages.setThread(thread.value());
+        });
+}
+
+void ChatController::beginTurn(const TurnStart& turn)
+{
+    // Step 1: show the conversation with the new rows (minimal model change) and its sidebar row.
+    const Conversation& c = turn.conversation;
+    if (c.id != m_currentId) {
+        setCurrent(c.id, QString::fromStdString(c.title), m_overrides);
+        m_currentSystemPrompt = QString::fromStdString(c.settings.systemPrompt);
+        saveOverrides();  // overrides chosen before the first message belong to the new conversation
+    }
+    m_messages.setThread(turn.thread);
+    m_conversations.upsert(c);
+    const Message& reply = turn.thread.back();
+
+    // Step 2: what the model sees — the system prompt, then the thread before the new reply.
+    QJsonArray prompt;
+    const QString system = !m_currentSystemPrompt.isEmpty() ? m_currentSystemPrompt
+                           : m_settings                     ? m_settings->systemPrompt()
+                                                            : QString();
+    if (!system.trimmed().isEmpty())
+        prompt.append(QJsonObject{{"role", "system"}, {"content", system}});
+    for (size_t i = 0; i + 1 < turn.thread.size(); ++i) {
+        const Message& m = turn.thread[i];
+        if (m.text.empty())
+            continue;
+        prompt.append(QJsonObject{{"role", roleName(m.role)}, {"content", QString::fromStdString(m.text)}});
+    }
+
+    // Step 3: ask the engine.
+    m_stream = {};
+    m_stream.requestId = QStringLiteral("m%1").arg(reply.id);
+    m_stream.messageId = reply.id;
+    m_stream.conversationId = c.id;
+    m_stream.sinceRequest.start();
+    emit generatingChanged();
+    emit canSendChanged();
+    const QJsonObject sampler = m_settings ? m_settings->effectiveSampler(m_overrides) : QJsonObject();
+    const int maxTokens = m_settings ? m_settings->effectiveMaxTokens(m_overrides) : 512;
+    m_engine->generate(m_stream.requestId, prompt, sampler, maxTokens);
+    emit scrollToRow(m_messages.rowCount() - 1);
+}
+
+void ChatController::stop()
+{
+    if (!generating() || !m_engine)
+        return;
+    m_stream.stopRequested = true;
+    m_engine->cancel(m_stream.requestId);
+}
+
+void ChatController::onPiece(const QString& id, const QString& text)
+{
+    if (id != m_stream.requestId)
+        return;
+    if (m_stream.firstPieceMs < 0)
+        m_stream.firstPieceMs = double(m_stream.sinceRequest.nsecsElapsed()) / 1e6;
+    m_stream.text += text;
+    m_stream.pending += text;
+    // The store throttles checkpoints itself; the model waits for the next frame.
+    if (m_store)
+        m_store->async().checkpointLater(m_stream.messageId, m_stream.text.toStdString());
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void ChatController::flushPending()
+{
+    if (m_stream.pending.isEmpty())
+        return;
+    if (m_stream.conversationId == m_currentId)
+        m_messages.appendText(m_messages.rowForId(m_stream.messageId), m_stream.pending);
+    m_stream.pending.clear();
+}
+
+void ChatController::onFinished(const QString& id, const QVariantMap& stats)
+{
+    if (id != m_stream.requestId)
+        return;
+    const bool cancelled = stats.value("stopReason").toString() == "cancelled";
+    closeStream(int(cancelled ? MessageStatus::Interrupted : MessageStatus::Complete),
+                cancelled ? tr("Stopped") : QString(), stats);
+    // Context overflow is never silent.
+    const int dropped = stats.value("droppedMessages").toInt();
+    if (dropped > 0)
+        setNotice(tr("This conversation no longer fits the model's context window: the oldest %n "
+                     "message(s) were left out of what the model saw (the system prompt was kept).",
+                     nullptr, dropped),
+                  "warning");
+    else if (stats.value("stopReason").toString() == "contextFull")
+        setNotice(tr("The reply stopped because the context window is full. Start a new chat or "
+                     "raise the context size in Settings."),
+                  "warning");
+}
+
+void ChatController::onFailed(const QString& id, const QString& code, const QString& message)
+{
+    if (id != m_stream.requestId)
+        return;
+    closeStream(int(MessageStatus::Failed), message, {});
+    setNotice(tr("The reply failed: %1").arg(message), "error");
+}
+
+void ChatController::onCrashed(const QString& id, const QString& message)
+{
+    if (!id.isEmpty() && id == m_stream.requestId) {
+        closeStream(int(MessageStatus::Interrupted), message, {});
+        setNotice(message + ' ' + tr("The reply so far is kept and marked as interrupted."), "error");
+    } else {
+        setNotice(message, "warning");
+    }
+}
+
+void ChatController::closeStream(int status, const QString& error, const QVariantMap& stats)
+{
+    // Step 1: the last pieces reach the view.
+    flushPending();
+    const Stream s = std::exchange(m_stream, {});
+    m_flushTimer.stop();
+
+    // Step 2: the final record, written by the store in its own transaction.
+    FinishInfo info;
+    info.status = MessageStatus(status);
+    info.text = s.text.toStdString();
+    info.promptTokens = stats.value("promptTokens").toInt();
+    info.completionTokens = stats.value("generatedTokens").toInt();
+    info.tokensPerSecond = stats.value("decodeTokensPerSecond").toDouble();
+    info.error = error.toStdString();
+    if (const Message* m = m_messages.messageAt(m_messages.rowForId(s.messageId))) {
+        Message updated = *m;
+        updated.status = info.status;
+        updated.text = info.text;
+        updated.promptTokens = info.promptTokens;
+        updated.completionTokens = info.completionTokens;
+        updated.tokensPerSecond = info.tokensPerSecond;
+        updated.error = info.error;
+        m_messages.updateMessage(updated);
+    }
+    QVariantMap measured = stats;
+    measured.insert("guiFirstPieceMs", s.firstPieceMs);
+    measured.insert("guiTotalMs", double(s.sinceRequest.nsecsElapsed()) / 1e6);
+    m_lastStats = measured;
+    emit lastStatsChanged();
+    emit generatingChanged();
+    emit canSendChanged();
+    const QString statusText = QString::fromLatin1(statusName(info.status));
+    if (m_store) {
+        m_store->async().finishReply(s.messageId, info, this, [this, s, statusText](hearth::Status st) {
+            if (!st.ok())
+                setNotice(tr("Could not save the reply: %1").arg(QString::fromStdString(st.error().message)),
+                          "error");
+            refreshConversation(s.conversationId);
+            emit replyFinished(s.messageId, statusText);
+        });
+    } else {
+        emit replyFinished(s.messageId, statusText);
+    }
+}

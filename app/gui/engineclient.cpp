@@ -1,0 +1,213 @@
+// EngineClient: QProcess + frames + restart policy.
+#include "engineclient.h"
+
+#include <QFileInfo>
+#include <QTimer>
+
+using namespace hearth::protocol;
+
+EngineClient::EngineClient(QObject* parent) : QObject(parent) {}
+
+EngineClient::~EngineClient()
+{
+    if (!m_process)
+        return;
+    // Closing stdin ends the engine cleanly (it cancels and exits); kill it if it lingers. Our
+    // slots must not run (and restart it) while it goes.
+    m_stopping = true;
+    disconnect(m_process, nullptr, this, nullptr);
+    m_process->closeWriteChannel();
+    if (!m_process->waitForFinished(1500)) {
+        m_process->kill();
+        m_process->waitForFinished(1000);
+    }
+}
+
+void EngineClient::setProgram(const QString& program)
+{
+    if (program == m_program)
+        return;
+    m_program = program;
+    emit programChanged();
+}
+
+void EngineClient::start()
+{
+    if (m_process)
+        return;
+    launch();
+}
+
+void EngineClient::launch()
+{
+    // Step 1: a fresh process and a fresh decoder (a partial frame of the dead one is meaningless).
+    m_reader = FrameReader();
+    m_ready = false;
+    m_process = new QProcess(this);
+    m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    connect(m_process, &QProcess::readyReadStandardOutput, this, &EngineClient::onReadyRead);
+    connect(m_process, &QProcess::finished, this, &EngineClient::onFinished);
+    connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart) {
+            const QString message = tr("The engine program could not be started (%1).").arg(m_program);
+            emit loadFailed("NoEngine", message);
+            emit engineCrashed(QString(), message);
+            m_process->deleteLater();
+            m_process = nullptr;
+        }
+    });
+    m_process->start(m_program, {});
+}
+
+void EngineClient::send(const QJsonObject& message)
+{
+    if (!m_process)
+        launch();
+    if (!m_ready) {
+        m_outbox.append(message);
+        return;
+    }
+    m_process->write(encodeFrame(message));
+}
+
+void EngineClient::loadModel(const QString& path, const QString& backend, int device, int context)
+{
+    m_lastLoad = QJsonObject{{"type", type::load}, {"path", path}, {"backend", backend},
+                             {"device", device}, {"context", context}};
+    m_loadPending = true;
+    send(m_lastLoad);
+}
+
+void EngineClient::unload()
+{
+    m_lastLoad = {};
+    send({{"type", type::unload}});
+}
+
+void EngineClient::requestDevices()
+{
+    send({{"type", type::devices}});
+}
+
+void EngineClient::generate(const QString& id, const QJsonArray& messages, const QJsonObject& sampler,
+                            int maxTokens)
+{
+    m_activeId = id;
+    send({{"type", type::generate}, {"id", id}, {"messages", messages}, {"sampler", sampler},
+          {"maxTokens", maxTokens}});
+}
+
+void EngineClient::cancel(const QString& id)
+{
+    send({{"type", type::cancel}, {"id", id}});
+}
+
+void EngineClient::killEngine()
+{
+    if (m_process)
+        m_process->kill();
+}
+
+void EngineClient::onReadyRead()
+{
+    m_reader.append(m_process->readAllStandardOutput());
+    while (auto message = m_reader.next()) {
+        if (!message->ok()) {
+            qWarning("hearth: malformed frame from the engine: %s", message->error().message.c_str());
+            if (m_reader.broken()) {
+                // Nothing more can be trusted from this process: end it; onFinished restarts it.
+                m_process->kill();
+                return;
+            }
+            continue;
+        }
+        handle(message->value());
+    }
+}
+
+void EngineClient::handle(const QJsonObject& m)
+{
+    const QString t = m.value("type").toString();
+    const QString id = m.value("id").toString();
+    if (t == type::hello) {
+        m_ready = true;
+        const QList<QJsonObject> queued = std::exchange(m_outbox, {});
+        for (const QJsonObject& q : queued)
+            m_process->write(encodeFrame(q));
+        emit runningChanged();
+    } else if (t == type::progress) {
+        emit loadProgress(m.value("fraction").toDouble());
+    } else if (t == type::loaded) {
+        m_loadPending = false;
+        const QVariantMap info = m.value("info").toObject().toVariantMap();
+        m_loadedBackend = info.value("backend").toString();
+        emit modelLoaded(info);
+    } else if (t == type::devices) {
+        emit devicesListed(m.value("devices").toArray().toVariantList());
+    } else if (t == type::piece) {
+        emit pieceReceived(id, m.value("text").toString());
+    } else if (t == type::done) {
+        if (id == m_activeId)
+            m_activeId.clear();
+        emit generationFinished(id, m.value("stats").toObject().toVariantMap());
+    } else if (t == type::error) {
+        const QString code = m.value("code").toString();
+        const QString message = m.value("message").toString();
+        if (m.value("request").toString() == type::load) {
+            m_loadPending = false;
+            m_lastLoad = {};
+            emit loadFailed(code, message);
+        } else if (!id.isEmpty()) {
+            if (id == m_activeId)
+                m_activeId.clear();
+            emit generationFailed(id, code, message);
+            // A lost device will not come back in this process: restart it on the CPU.
+            if (code == "DeviceLost" && m_process)
+                m_process->kill();
+        } else {
+            qWarning("hearth: engine error %s: %s", qPrintable(code), qPrintable(message));
+        }
+    }
+}
+
+void EngineClient::onFinished(int exitCode, QProcess::ExitStatus status)
+{
+    m_process->deleteLater();
+    m_process = nullptr;
+    const bool wasReady = m_ready;
+    m_ready = false;
+    emit runningChanged();
+    if (m_stopping)
+        return;
+
+    // Step 1: tell what happened and close the reply that was streaming.
+    const QString how = status == QProcess::CrashExit
+                            ? tr("The engine stopped unexpectedly.")
+                            : tr("The engine exited (code %1).").arg(exitCode);
+    const bool onGpu = m_loadedBackend == "vulkan";
+    const QString message = onGpu ? how + ' ' + tr("Restarting it on the CPU.") : how + ' ' + tr("Restarting it.");
+    const QString interrupted = std::exchange(m_activeId, QString());
+    emit engineCrashed(interrupted, message);
+
+    // Step 2: restart, a few times in quick succession at most (a model that kills the engine on
+    // load would otherwise loop for ever).
+    if (m_restarts >= 5 || (!wasReady && m_restarts >= 2)) {
+        emit loadFailed("EngineDied", tr("The engine keeps stopping; it will not be restarted again."));
+        return;
+    }
+    ++m_restarts;
+    m_outbox.clear();
+    QJsonObject reload = m_lastLoad;
+    if (!reload.isEmpty() && onGpu)
+        reload.insert("backend", "cpu");
+    QTimer::singleShot(200, this, [this, reload] {
+        if (m_process)
+            return;
+        launch();
+        if (!reload.isEmpty()) {
+            m_lastLoad = reload;
+            m_loadPending = true;
+            m_outbox.append(reload);
+        }
+    });
+}

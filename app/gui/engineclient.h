@@ -1,0 +1,76 @@
+// EngineClient: the GUI's side of the engine protocol (docs/protocol.md). Starts hearth-engine as a
+// child process, turns frames into value-carrying signals, and survives the engine: when the process
+// dies it reports the generation that was streaming as interrupted, restarts the engine and reloads
+// the model — on the CPU when the dead engine was on a GPU, since the GPU is the likely cause.
+#pragma once
+
+#include "protocol.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QProcess>
+#include <QVariantMap>
+#include <QtQml/qqmlregistration.h>
+
+class EngineClient : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(QString program READ program WRITE setProgram NOTIFY programChanged)
+    Q_PROPERTY(bool running READ running NOTIFY runningChanged)
+    Q_PROPERTY(int restarts READ restarts NOTIFY runningChanged)
+    Q_PROPERTY(qint64 processId READ processId NOTIFY runningChanged)
+
+public:
+    explicit EngineClient(QObject* parent = nullptr);
+    ~EngineClient() override;
+
+    QString program() const { return m_program; }
+    void setProgram(const QString& program);
+    bool running() const { return m_ready; }
+    int restarts() const { return m_restarts; }
+    qint64 processId() const { return m_process ? m_process->processId() : 0; }
+
+    Q_INVOKABLE void start();
+    // backend: "auto" | "cpu" | "vulkan"; device -1 picks the best; context 0 takes the default.
+    Q_INVOKABLE void loadModel(const QString& path, const QString& backend = "auto", int device = -1,
+                               int context = 0);
+    Q_INVOKABLE void unload();
+    Q_INVOKABLE void requestDevices();
+    void generate(const QString& id, const QJsonArray& messages, const QJsonObject& sampler, int maxTokens);
+    Q_INVOKABLE void cancel(const QString& id);
+    // Tests and the "engine crashed" drill: kill the process as a driver fault would.
+    Q_INVOKABLE void killEngine();
+
+signals:
+    void programChanged();
+    void runningChanged();
+    void loadProgress(double fraction);
+    void modelLoaded(const QVariantMap& info);
+    void loadFailed(const QString& code, const QString& message);
+    void devicesListed(const QVariantList& devices);
+    void pieceReceived(const QString& id, const QString& text);
+    void generationFinished(const QString& id, const QVariantMap& stats);
+    void generationFailed(const QString& id, const QString& code, const QString& message);
+    // The engine died while `id` was streaming (id empty when none was); the user should read message.
+    void engineCrashed(const QString& id, const QString& message);
+
+private:
+    void send(const QJsonObject& message);
+    void onReadyRead();
+    void onFinished(int exitCode, QProcess::ExitStatus status);
+    void handle(const QJsonObject& message);
+    void launch();
+
+    QString m_program;
+    QProcess* m_process = nullptr;
+    hearth::protocol::FrameReader m_reader;
+    bool m_ready = false;      // hello received
+    bool m_stopping = false;   // we are shutting it down on purpose
+    int m_restarts = 0;
+    QList<QJsonObject> m_outbox;  // requests sent before hello
+    QJsonObject m_lastLoad;       // replayed after a restart
+    QString m_loadedBackend;      // "cpu" | "vulkan" of the loaded model
+    QString m_activeId;           // generation streaming now
+    bool m_loadPending = false;
+};

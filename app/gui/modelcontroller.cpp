@@ -1,0 +1,234 @@
+// ModelController: drive the engine's load, remember recent files, describe what is loaded.
+#include "modelcontroller.h"
+
+#include "chatstore.h"
+#include "engineclient.h"
+#include "settingscontroller.h"
+#include "storage/settings.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocale>
+
+using hearth::storage::Database;
+
+namespace {
+constexpr const char* kRecentKey = "models.recent";
+constexpr int kRecentMax = 8;
+}  // namespace
+
+ModelController::ModelController(QObject* parent) : QObject(parent) {}
+
+void ModelController::setEngine(EngineClient* engine)
+{
+    if (engine == m_engine)
+        return;
+    if (m_engine)
+        disconnect(m_engine, nullptr, this, nullptr);
+    m_engine = engine;
+    emit engineChanged();
+    if (!m_engine)
+        return;
+    connect(m_engine, &EngineClient::loadProgress, this, [this](double f) {
+        m_progress = f;
+        emit progressChanged();
+    });
+    connect(m_engine, &EngineClient::modelLoaded, this, [this](const QVariantMap& info) {
+        m_info = info;
+        m_error.clear();
+        m_progress = 1;
+        emit progressChanged();
+        rememberRecent(info.value("path").toString());
+        setState("loaded");
+    });
+    connect(m_engine, &EngineClient::loadFailed, this, [this](const QString&, const QString& message) {
+        m_error = message;
+        m_info.clear();
+        setState("error");
+    });
+    connect(m_engine, &EngineClient::engineCrashed, this, [this] {
+        // The engine restarts and reloads by itself; until then nothing is loaded.
+        if (m_state == "loaded") {
+            m_loadingPath = m_info.value("path").toString();
+            m_progress = 0;
+            setState("loading");
+        }
+    });
+    connect(m_engine, &EngineClient::devicesListed, this, [this](const QVariantList& devices) {
+        m_devices = devices;
+        emit devicesChanged();
+    });
+}
+
+void ModelController::setSettings(SettingsController* settings)
+{
+    if (settings == m_settings)
+        return;
+    m_settings = settings;
+    emit settingsChanged();
+}
+
+void ModelController::setStore(ChatStore* store)
+{
+    if (store == m_store)
+        return;
+    m_store = store;
+    emit storeChanged();
+    if (!m_store)
+        return;
+    if (m_store->ready())
+        readRecent();
+    else
+        connect(m_store, &ChatStore::readyChanged, this, [this] {
+            if (m_store && m_store->ready())
+                readRecent();
+        });
+}
+
+void ModelController::setBundledModel(const QString& path)
+{
+    if (path == m_bundledModel)
+        return;
+    m_bundledModel = path;
+    emit bundledModelChanged();
+}
+
+QString ModelController::displayName() const
+{
+    if (m_info.isEmpty())
+        return {};
+    const QString name = m_info.value("name").toString();
+    return name.isEmpty() ? QFileInfo(m_info.value("path").toString()).fileName() : name;
+}
+
+QString ModelController::summary() const
+{
+    if (m_info.isEmpty())
+        return {};
+    // "260K parameters · F32 · context 512 · CPU"
+    const double params = m_info.value("parameterCount").toDouble();
+    QString count;
+    if (params >= 1e9)
+        count = QString::number(params / 1e9, 'f', 1) + "B";
+    else if (params >= 1e6)
+        count = QString::number(params / 1e6, 'f', 1) + "M";
+    else
+        count = QString::number(params / 1e3, 'f', 0) + "K";
+    QString device = m_info.value("deviceName").toString();
+    if (device.isEmpty())
+        device = m_info.value("backend").toString().toUpper();
+    return tr("%1 parameters · %2 · context %3 · %4")
+        .arg(count, m_info.value("quantization").toString(),
+             QLocale().toString(m_info.value("contextLength").toInt()), device);
+}
+
+bool ModelController::storyModel() const
+{
+    return QFileInfo(m_info.value("path").toString()).fileName().startsWith("stories260K");
+}
+
+bool ModelController::open(const QVariant& pathOrUrl)
+{
+    QString path = pathOrUrl.toString();
+    const QUrl url = pathOrUrl.toUrl();
+    if (url.isLocalFile())
+        path = url.toLocalFile();
+    if (!path.endsWith(".gguf", Qt::CaseInsensitive)) {
+        m_error = tr("Hearth opens GGUF model files (.gguf); %1 is not one.").arg(QFileInfo(path).fileName());
+        setState("error");
+        return false;
+    }
+    load(path);
+    return true;
+}
+
+void ModelController::loadAtStart(const QString& preferred)
+{
+    m_pendingStart = preferred;
+    if (m_store && !m_store->ready()) {
+        m_startPending = true;  // readRecent() continues once the store is open
+        return;
+    }
+    QString path = preferred;
+    for (const QString& r : std::as_const(m_recent))
+        if (path.isEmpty() && QFileInfo::exists(r))
+            path = r;
+    if (path.isEmpty())
+        path = m_bundledModel;
+    if (path.isEmpty()) {
+        m_error = tr("No model yet. Open a Llama 3.1 GGUF file to start.");
+        setState("error");
+        return;
+    }
+    load(path);
+}
+
+void ModelController::reload()
+{
+    const QString path = m_info.value("path").toString();
+    if (!path.isEmpty())
+        load(path);
+}
+
+void ModelController::refreshDevices()
+{
+    if (m_engine)
+        m_engine->requestDevices();
+}
+
+void ModelController::load(const QString& path)
+{
+    if (!m_engine)
+        return;
+    m_loadingPath = path;
+    m_progress = 0;
+    m_error.clear();
+    emit progressChanged();
+    setState("loading");
+    const QString backend = m_settings ? m_settings->backend() : QStringLiteral("auto");
+    const int device = m_settings ? m_settings->device() : -1;
+    const int context = m_settings ? m_settings->contextSize() : 0;
+    m_engine->loadModel(path, backend, device, context);
+}
+
+void ModelController::setState(const QString& state)
+{
+    m_state = state;
+    emit stateChanged();
+}
+
+void ModelController::rememberRecent(const QString& path)
+{
+    if (path.isEmpty())
+        return;
+    m_recent.removeAll(path);
+    m_recent.prepend(path);
+    while (m_recent.size() > kRecentMax)
+        m_recent.removeLast();
+    emit recentModelsChanged();
+    if (!m_store)
+        return;
+    const std::string json =
+        QJsonDocument(QJsonArray::fromStringList(m_recent)).toJson(QJsonDocument::Compact).toStdString();
+    m_store->async().post([json](Database& db) { return hearth::storage::Settings(db).set(kRecentKey, json); });
+}
+
+void ModelController::readRecent()
+{
+    m_store->async().post(
+        this, [](Database& db) { return hearth::storage::Settings(db).get(kRecentKey); },
+        [this](hearth::Result<std::optional<std::string>> result) {
+            if (result.ok() && result.value()) {
+                const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(*result.value()));
+                for (const QJsonValue& v : doc.array())
+                    if (!m_recent.contains(v.toString()))
+                        m_recent.append(v.toString());
+                emit recentModelsChanged();
+            }
+            if (m_startPending) {
+                m_startPending = false;
+                loadAtStart(m_pendingStart);
+            }
+        });
+}

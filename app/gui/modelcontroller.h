@@ -1,0 +1,97 @@
+// ModelController: which model is loaded and how loading goes — open a GGUF (file dialog or drop),
+// recent models, the loaded model's facts, progress, the device list, and the honest label of the
+// bundled story model.
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+#include <QUrl>
+#include <QVariantMap>
+#include <QtQml/qqmlregistration.h>
+
+class ChatStore;
+class EngineClient;
+class SettingsController;
+
+class ModelController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_MOC_INCLUDE("chatstore.h")
+    Q_MOC_INCLUDE("engineclient.h")
+    Q_MOC_INCLUDE("settingscontroller.h")
+    Q_PROPERTY(EngineClient* engine READ engine WRITE setEngine NOTIFY engineChanged)
+    Q_PROPERTY(SettingsController* settings READ settings WRITE setSettings NOTIFY settingsChanged)
+    Q_PROPERTY(ChatStore* store READ store WRITE setStore NOTIFY storeChanged)
+    Q_PROPERTY(QString bundledModel READ bundledModel WRITE setBundledModel NOTIFY bundledModelChanged)
+    Q_PROPERTY(QString state READ state NOTIFY stateChanged)  // "none" | "loading" | "loaded" | "error"
+    Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
+    Q_PROPERTY(QVariantMap info READ info NOTIFY stateChanged)
+    Q_PROPERTY(QString displayName READ displayName NOTIFY stateChanged)
+    Q_PROPERTY(QString summary READ summary NOTIFY stateChanged)
+    Q_PROPERTY(bool storyModel READ storyModel NOTIFY stateChanged)
+    Q_PROPERTY(QString error READ error NOTIFY stateChanged)
+    Q_PROPERTY(QString loadingPath READ loadingPath NOTIFY stateChanged)
+    Q_PROPERTY(QStringList recentModels READ recentModels NOTIFY recentModelsChanged)
+    Q_PROPERTY(QVariantList devices READ devices NOTIFY devicesChanged)
+
+public:
+    explicit ModelController(QObject* parent = nullptr);
+
+    EngineClient* engine() const { return m_engine; }
+    void setEngine(EngineClient* engine);
+    SettingsController* settings() const { return m_settings; }
+    void setSettings(SettingsController* settings);
+    ChatStore* store() const { return m_store; }
+    void setStore(ChatStore* store);
+    QString bundledModel() const { return m_bundledModel; }
+    void setBundledModel(const QString& path);
+
+    QString state() const { return m_state; }
+    double progress() const { return m_progress; }
+    QVariantMap info() const { return m_info; }
+    QString displayName() const;
+    QString summary() const;
+    bool storyModel() const;
+    QString error() const { return m_error; }
+    QString loadingPath() const { return m_loadingPath; }
+    QStringList recentModels() const { return m_recent; }
+    QVariantList devices() const { return m_devices; }
+
+    // A path or a file:// URL (from FileDialog or a drop). Non-GGUF names are refused here.
+    Q_INVOKABLE bool open(const QVariant& pathOrUrl);
+    // At start: `preferred` if given, else the most recent model that still exists, else the bundled one.
+    Q_INVOKABLE void loadAtStart(const QString& preferred);
+    Q_INVOKABLE void reload();  // same file with the current context/device settings
+    Q_INVOKABLE void refreshDevices();
+
+signals:
+    void engineChanged();
+    void settingsChanged();
+    void storeChanged();
+    void bundledModelChanged();
+    void stateChanged();
+    void progressChanged();
+    void recentModelsChanged();
+    void devicesChanged();
+
+private:
+    void load(const QString& path);
+    void setState(const QString& state);
+    void rememberRecent(const QString& path);
+    void readRecent();
+
+    QPointer<EngineClient> m_engine;
+    QPointer<SettingsController> m_settings;
+    QPointer<ChatStore> m_store;
+    QString m_bundledModel;
+    QString m_state = "none";
+    double m_progress = 0;
+    QVariantMap m_info;
+    QString m_error;
+    QString m_loadingPath;
+    QStringList m_recent;
+    QVariantList m_devices;
+    QString m_pendingStart;  // loadAtStart before recent models were read
+    bool m_startPending = false;
+};

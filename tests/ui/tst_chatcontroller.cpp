@@ -1,0 +1,313 @@
+// ChatController end to end below the QML: real store (temporary database), the engine process with
+// the scripted FakeInference inside (tests/app/fakeinference.h), real EngineClient. Covers sending,
+// batching, stop, regenerate, edit, alternatives, search, delete/undo, pin, context overflow, an
+// engine that dies mid-reply (killed, and aborting by itself), and reopening the database.
+#include "chatcontroller.h"
+#include "chatstore.h"
+#include "engineclient.h"
+#include "modelcontroller.h"
+#include "settingscontroller.h"
+#include "storage/database.h"
+#include "storage/messages.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace hearth::storage;
+
+namespace {
+
+// One window's worth of controllers over a database file and the fake engine.
+struct Harness {
+    ChatStore store;
+    EngineClient engine;
+    SettingsController settings;
+    ModelController model;
+    ChatController chat;
+
+    Harness(const QString& dbPath, const QString& modelPath)
+    {
+        store.setPath(dbPath);
+        engine.setProgram(HEARTH_FAKE_ENGINE);
+        settings.setStore(&store);
+        model.setEngine(&engine);
+        model.setSettings(&settings);
+        model.setStore(&store);
+        chat.setStore(&store);
+        chat.setEngine(&engine);
+        chat.setSettings(&settings);
+        chat.setModel(&model);
+        engine.start();
+        if (!modelPath.isEmpty())
+            model.open(modelPath);
+    }
+    QString text(int row) { return chat.messages()->textAt(row); }
+    QString role(int row, int r)
+    {
+        return chat.messages()->data(chat.messages()->index(row), r).toString();
+    }
+    int count() { return chat.messages()->rowCount(); }
+};
+
+}  // namespace
+
+class ChatControllerTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_model;
+    int m_db = 0;
+    QString freshDb() { return m_dir.filePath(QString("chat-%1.sqlite").arg(++m_db)); }
+
+    static bool waitReply(Harness& h, int timeoutMs = 10000)
+    {
+        QSignalSpy finished(&h.chat, &ChatController::replyFinished);
+        return finished.wait(timeoutMs);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_model = m_dir.filePath("fake.gguf");
+        QFile f(m_model);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("GGUF....");
+        qputenv("HEARTH_FAKE_DELAY_MS", "2");
+    }
+
+    void blockedUntilModelLoads()
+    {
+        Harness h(freshDb(), QString());
+        QTRY_VERIFY(h.store.ready());
+        QVERIFY(!h.chat.canSend());
+        QVERIFY(h.chat.sendBlockedReason().contains("No model"));
+        QVERIFY(!h.chat.send("hello"));
+        h.model.open(m_dir.filePath("notes.txt"));
+        QCOMPARE(h.model.state(), QString("error"));
+        h.model.open(m_model);
+        QTRY_COMPARE(h.model.state(), QString("loaded"));
+        QVERIFY(h.chat.canSend());
+        QCOMPARE(h.model.recentModels().value(0), m_model);
+    }
+
+    void sendStreamsBatchedAndSaves()
+    {
+        const QString db = freshDb();
+        {
+            Harness h(db, m_model);
+            QTRY_VERIFY(h.chat.canSend());
+            h.settings.setMaxTokens(40);
+            QSignalSpy changed(h.chat.messages(), &QAbstractItemModel::dataChanged);
+            QVERIFY(h.chat.send("hello there"));
+            QVERIFY(!h.chat.send("again"));  // one turn at a time
+            QVERIFY(waitReply(h));
+            QCOMPARE(h.count(), 2);
+            QCOMPARE(h.role(0, MessageModel::RoleRole), QString("user"));
+            QVERIFY(h.text(1).startsWith("Echo: hello there w1 w2"));
+            QVERIFY(h.text(1).endsWith(" w39"));
+            QCOMPARE(h.role(1, MessageModel::StatusRole), QString("complete"));
+            // 40 pieces reached the model in fewer updates than pieces: one per frame at most.
+            int textUpdates = 0;
+            for (const auto& args : changed)
+                if (args[2].value<QList<int>>() == QList<int>{MessageModel::TextRole})
+                    ++textUpdates;
+            QVERIFY2(textUpdates < 40, qPrintable(QString::number(textUpdates)));
+            QCOMPARE(h.chat.conversations()->rowCount(), 1);
+            QCOMPARE(h.chat.currentTitle(), QString("hello there"));
+            QVERIFY(h.chat.messages()->data(h.chat.messages()->index(1), MessageModel::CompletionTokensRole).toInt() == 40);
+        }
+        // A new window on the same database finds it all.
+        Harness again(db, m_model);
+        QTRY_COMPARE(again.chat.conversations()->rowCount(), 1);
+        again.chat.openConversation(again.chat.conversations()->at(0)->id);
+        QTRY_COMPARE(again.count(), 2);
+        QVERIFY(again.text(1).endsWith(" w39"));
+    }
+
+    void stopKeepsPartialReply()
+    {
+        qputenv("HEARTH_FAKE_DELAY_MS", "20");
+        Harness h(freshDb(), m_model);
+        QTRY_VERIFY(h.chat.canSend());
+        h.settings.setMaxTokens(5000);
+        QVERIFY(h.chat.send("tell me a long story"));
+        QTRY_VERIFY(h.count() == 2 && h.text(1).contains("w3"));
+        h.chat.stop();
+        QVERIFY(waitReply(h, 3000));
+        QCOMPARE(h.role(1, MessageModel::StatusRole), QString("interrupted"));
+        QCOMPARE(h.role(1, MessageModel::ErrorRole), QString("Stopped"));
+        QVERIFY(!h.text(1).contains("w4999"));
+        QVERIFY(h.chat.canSend());
+        qputenv("HEARTH_FAKE_DELAY_MS", "2");
+    }
+
+    void regenerateEditAndAlternatives()
+    {
+        Harness h(freshDb(), m_model);
+        QTRY_VERIFY(h.chat.canSend());
+        h.settings.setMaxTokens(3);
+        QVERIFY(h.chat.send("first"));
+        QVERIFY(waitReply(h));
+        const qint64 firstReply = h.chat.messages()->messageAt(1)->id;
+
+        // Regenerate: a second reply beside the first, shown as 2/2.
+        h.chat.regenerate(firstReply);
+        QVERIFY(waitReply(h));
+        QCOMPARE(h.count(), 2);
+        QVERIFY(h.chat.messages()->messageAt(1)->id != firstReply);
+        QCOMPARE(h.role(1, MessageModel::SiblingCountRole).toInt(), 2);
+        QCOMPARE(h.role(1, MessageModel::SiblingIndexRole).toInt(), 1);
+        h.chat.switchAlternative(h.chat.messages()->messageAt(1)->id, -1);
+        QTRY_COMPARE(h.chat.messages()->messageAt(1)->id, firstReply);
+
+        // Edit and resend: the edited message is the new branch; the old one stays reachable.
+        const qint64 original = h.chat.messages()->messageAt(0)->id;
+        h.chat.editAndResend(original, "second thoughts");
+        QVERIFY(waitReply(h));
+        QCOMPARE(h.text(0), QString("second thoughts"));
+        QCOMPARE(h.role(0, MessageModel::SiblingCountRole).toInt(), 2);
+        QVERIFY(h.text(1).startsWith("Echo: second thoughts"));
+        h.chat.switchAlternative(h.chat.messages()->messageAt(0)->id, -1);
+        QTRY_COMPARE(h.text(0), QString("first"));
+        // The old branch comes back with its newest descendant (storage's rule): the regenerated reply.
+        QCOMPARE(h.role(1, MessageModel::SiblingCountRole).toInt(), 2);
+
+        // Search finds the other branch and opens the conversation on it, at the hit.
+        h.chat.search("thoughts");
+        QTRY_VERIFY(h.chat.searchResults()->rowCount() >= 1);
+        const qint64 hitMessage =
+            h.chat.searchResults()->data(h.chat.searchResults()->index(0), SearchResultModel::MessageIdRole).toLongLong();
+        const qint64 hitConversation =
+            h.chat.searchResults()->data(h.chat.searchResults()->index(0), SearchResultModel::ConversationIdRole).toLongLong();
+        QSignalSpy scrolled(&h.chat, &ChatController::scrollToRow);
+        h.chat.openConversation(hitConversation, hitMessage);
+        QTRY_VERIFY(h.chat.messages()->rowForId(hitMessage) >= 0);
+        QCOMPARE(h.chat.highlightMessageId(), hitMessage);
+        QVERIFY(scrolled.size() >= 1);
+    }
+
+    void sidebarOperations()
+    {
+        Harness h(freshDb(), m_model);
+        QTRY_VERIFY(h.chat.canSend());
+        h.settings.setMaxTokens(2);
+        for (const char* text : {"alpha", "beta", "gamma"}) {
+            h.chat.newConversation();
+            QVERIFY(h.chat.send(text));
+            QVERIFY(waitReply(h));
+        }
+        auto* list = h.chat.conversations();
+        auto title = [&](int row) { return list->data(list->index(row), ConversationListModel::TitleRole).toString(); };
+        QTRY_COMPARE(title(0), QString("gamma"));  // newest first
+        const qint64 alpha = list->at(2)->id;
+        h.chat.setPinned(alpha, true);
+        QTRY_COMPARE(title(0), QString("alpha"));
+        h.chat.rename(alpha, "Alpha, renamed");
+        QTRY_COMPARE(title(0), QString("Alpha, renamed"));
+        h.chat.remove(alpha);
+        QCOMPARE(list->rowCount(), 2);
+        QCOMPARE(h.chat.undoTitle(), QString("Alpha, renamed"));
+        h.chat.undoRemove();
+        QTRY_COMPARE(list->rowCount(), 3);
+        QCOMPARE(h.chat.undoTitle(), QString());
+        h.chat.reloadConversations();
+        QTRY_COMPARE(list->rowCount(), 3);
+    }
+
+    void contextOverflowIsTold()
+    {
+        Harness h(freshDb(), QString());
+        QTRY_VERIFY(h.store.ready());
+        h.settings.setContextSize(12);  // the fake counts one token per word
+        h.settings.setMaxTokens(2);
+        h.model.open(m_model);
+        QTRY_VERIFY(h.chat.canSend());
+        QVERIFY(h.chat.send("one two three four five six"));
+        QVERIFY(waitReply(h));
+        QVERIFY(h.chat.notice().isEmpty());
+        QVERIFY(h.chat.send("seven eight nine ten"));
+        QVERIFY(waitReply(h));
+        QVERIFY2(h.chat.notice().contains("context window"), qPrintable(h.chat.notice()));
+        QCOMPARE(h.chat.noticeKind(), QString("warning"));
+    }
+
+    void engineKilledMidReply()
+    {
+        qputenv("HEARTH_FAKE_DELAY_MS", "20");
+        const QString db = freshDb();
+        Harness h(db, m_model);
+        QTRY_VERIFY(h.chat.canSend());
+        h.settings.setMaxTokens(5000);
+        QVERIFY(h.chat.send("keep going"));
+        QTRY_VERIFY(h.count() == 2 && h.text(1).contains("w5"));
+        const qint64 pid = h.engine.processId();
+        h.engine.killEngine();
+        QVERIFY(waitReply(h, 5000));
+        // The window survived; the reply is kept with its text and marked.
+        QCOMPARE(h.role(1, MessageModel::StatusRole), QString("interrupted"));
+        QVERIFY(h.text(1).contains("w5"));
+        QVERIFY(h.chat.notice().contains("interrupted"));
+        const QString partial = h.text(1);
+        // A fresh engine reloads the model by itself and the next message works.
+        QTRY_VERIFY_WITH_TIMEOUT(h.chat.canSend(), 10000);
+        QVERIFY(h.engine.processId() != pid);
+        QCOMPARE(h.engine.restarts(), 1);
+        qputenv("HEARTH_FAKE_DELAY_MS", "2");
+        h.settings.setMaxTokens(3);
+        QVERIFY(h.chat.send("are you back?"));
+        QVERIFY(waitReply(h));
+        QCOMPARE(h.role(3, MessageModel::StatusRole), QString("complete"));
+        QVERIFY(h.text(3).startsWith("Echo: are you back?"));
+        // What the database holds: the partial text, interrupted.
+        h.store.waitForIdle();
+        auto opened = Database::open(db.toStdString());
+        QVERIFY(opened.ok());
+        auto stored = Messages(opened.value()).get(h.chat.messages()->messageAt(1)->id);
+        QVERIFY(stored.ok());
+        QCOMPARE(stored->status, MessageStatus::Interrupted);
+        QCOMPARE(QString::fromStdString(stored->text), partial);
+    }
+
+    void engineAbortsByItself()
+    {
+        Harness h(freshDb(), m_model);
+        QTRY_VERIFY(h.chat.canSend());
+        h.settings.setMaxTokens(3);
+        QVERIFY(h.chat.send("crash now"));
+        QVERIFY(waitReply(h, 5000));
+        QCOMPARE(h.role(1, MessageModel::StatusRole), QString("interrupted"));
+        QTRY_VERIFY_WITH_TIMEOUT(h.chat.canSend(), 10000);
+        QVERIFY(h.chat.send("hello again"));
+        QVERIFY(waitReply(h));
+        QCOMPARE(h.role(3, MessageModel::StatusRole), QString("complete"));
+    }
+
+    void perConversationOverrides()
+    {
+        Harness h(freshDb(), m_model);
+        QTRY_VERIFY(h.chat.canSend());
+        h.settings.setMaxTokens(7);
+        QVERIFY(h.chat.send("x"));
+        QVERIFY(waitReply(h));
+        QCOMPARE(h.chat.lastStats().value("generatedTokens").toInt(), 7);
+        h.chat.setOverride("maxTokens", 2);
+        QCOMPARE(h.settings.effectiveMaxTokens(h.chat.overrides()), 2);
+        QVERIFY(h.chat.send("y"));
+        QVERIFY(waitReply(h));
+        QCOMPARE(h.chat.lastStats().value("generatedTokens").toInt(), 2);
+        // Stored with the conversation: reopening brings the override back.
+        const qint64 id = h.chat.currentConversationId();
+        h.chat.newConversation();
+        QVERIFY(h.chat.overrides().isEmpty());
+        h.chat.openConversation(id);
+        QTRY_COMPARE(h.chat.overrides().value("maxTokens").toInt(), 2);
+    }
+};
+
+QTEST_MAIN(ChatControllerTest)
+#include "tst_chatcontroller.moc"

@@ -1,0 +1,92 @@
+// The composer: Enter sends, Shift+Enter breaks the line. When sending is not possible it says why;
+// while a reply streams, the button becomes Stop (Esc).
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+Rectangle {
+    id: composer
+    required property ChatController chat
+    property alias input: input
+
+    function focusInput() { input.forceActiveFocus() }
+    function submit() {
+        if (chat.send(input.text))
+            input.text = ""
+    }
+
+    color: Theme.background
+    implicitHeight: layout.implicitHeight + 2 * Theme.spacing
+
+    ColumnLayout {
+        id: layout
+        anchors.fill: parent
+        anchors.margins: Theme.spacing
+        anchors.leftMargin: Theme.spacing * 2
+        anchors.rightMargin: Theme.spacing * 2
+        spacing: 4
+
+        Label {
+            objectName: "blockedReason"
+            visible: !composer.chat.canSend && !composer.chat.generating
+            Layout.fillWidth: true
+            text: composer.chat.sendBlockedReason
+            wrapMode: Text.WordWrap
+            font.pixelSize: 12
+            color: Theme.mutedText
+            Accessible.name: text
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: Theme.spacing
+
+            ScrollView {
+                Layout.fillWidth: true
+                Layout.preferredHeight: Math.min(Math.max(input.implicitHeight, 44), 180)
+                TextArea {
+                    id: input
+                    objectName: "composerInput"
+                    placeholderText: composer.chat.canSend || composer.chat.generating
+                                     ? qsTr("Write a message… (Enter sends, Shift+Enter for a new line)")
+                                     : composer.chat.sendBlockedReason
+                    wrapMode: TextArea.Wrap
+                    font.pixelSize: Theme.fontSize
+                    color: Theme.text
+                    Accessible.name: qsTr("Message")
+                    Accessible.description: composer.chat.canSend ? "" : composer.chat.sendBlockedReason
+                    background: Rectangle {
+                        radius: Theme.radius
+                        color: Theme.surface
+                        border.color: input.activeFocus ? Theme.accent : Theme.border
+                    }
+                    Keys.onPressed: (event) => {
+                        if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
+                                && !(event.modifiers & Qt.ShiftModifier)) {
+                            composer.submit()
+                            event.accepted = true
+                        }
+                    }
+                }
+            }
+
+            Button {
+                objectName: "sendButton"
+                visible: !composer.chat.generating
+                text: qsTr("Send")
+                highlighted: true
+                enabled: composer.chat.canSend && input.text.trim().length > 0
+                onClicked: composer.submit()
+                Accessible.name: qsTr("Send message")
+            }
+            Button {
+                objectName: "stopButton"
+                visible: composer.chat.generating
+                text: qsTr("Stop")
+                onClicked: composer.chat.stop()
+                Accessible.name: qsTr("Stop generating (Esc)")
+            }
+        }
+    }
+}

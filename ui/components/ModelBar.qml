@@ -1,0 +1,126 @@
+// The model bar: what is loaded (name, parameters, quantization, context, device), loading progress,
+// open / recent models, settings. The bundled story model is labelled for what it is.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+ToolBar {
+    id: bar
+    required property ModelController controller
+    signal openRequested()
+    signal settingsRequested()
+
+    background: Rectangle {
+        color: Theme.sidebar
+        Rectangle {
+            anchors.bottom: parent.bottom
+            width: parent.width
+            height: 1
+            color: Theme.border
+        }
+    }
+
+    contentItem: ColumnLayout {
+        spacing: 2
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: Theme.spacing
+
+            Label {
+                text: qsTr("Hearth")
+                font.bold: true
+                font.pixelSize: 16
+                color: Theme.accent
+                Layout.leftMargin: Theme.spacing
+            }
+
+            ColumnLayout {
+                Layout.fillWidth: true
+                spacing: 0
+                Label {
+                    objectName: "modelName"
+                    Layout.fillWidth: true
+                    elide: Text.ElideMiddle
+                    color: Theme.text
+                    font.bold: true
+                    text: {
+                        switch (bar.controller.state) {
+                        case "loaded": return bar.controller.displayName
+                        case "loading": return qsTr("Loading %1…").arg(bar.controller.loadingPath.split("/").pop())
+                        case "error": return qsTr("No model loaded")
+                        default: return qsTr("No model loaded")
+                        }
+                    }
+                }
+                Label {
+                    objectName: "modelSummary"
+                    Layout.fillWidth: true
+                    elide: Text.ElideRight
+                    color: Theme.mutedText
+                    font.pixelSize: 12
+                    text: bar.controller.state === "error" ? bar.controller.error : bar.controller.summary
+                }
+            }
+
+            ProgressBar {
+                objectName: "loadProgress"
+                visible: bar.controller.state === "loading"
+                value: bar.controller.progress
+                Layout.preferredWidth: 160
+                Accessible.name: qsTr("Model loading progress")
+            }
+
+            Button {
+                text: qsTr("Open model…")
+                onClicked: bar.openRequested()
+                Accessible.name: qsTr("Open a GGUF model file")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Open a GGUF model (Ctrl+O), or drop a .gguf file on the window")
+            }
+            Button {
+                id: recentButton
+                text: qsTr("Recent")
+                enabled: bar.controller.recentModels.length > 0
+                onClicked: recentMenu.open()
+                Accessible.name: qsTr("Recent models")
+                Menu {
+                    id: recentMenu
+                    y: recentButton.height
+                    Repeater {
+                        model: bar.controller.recentModels
+                        MenuItem {
+                            required property string modelData
+                            text: modelData.split("/").pop()
+                            onTriggered: bar.controller.open(modelData)
+                            Accessible.name: qsTr("Load %1").arg(modelData)
+                        }
+                    }
+                }
+            }
+            Button {
+                text: qsTr("Settings")
+                onClicked: bar.settingsRequested()
+                Accessible.name: qsTr("Settings")
+                Layout.rightMargin: Theme.spacing
+            }
+        }
+
+        // Honest label for the bundled model, with a pointer to real chat models.
+        Label {
+            objectName: "storyModelNotice"
+            visible: bar.controller.state === "loaded" && bar.controller.storyModel
+            Layout.fillWidth: true
+            Layout.leftMargin: Theme.spacing
+            Layout.bottomMargin: 2
+            wrapMode: Text.WordWrap
+            font.pixelSize: 12
+            color: Theme.mutedText
+            textFormat: Text.StyledText
+            text: qsTr("This is stories260K, a tiny model that writes children's stories, bundled so you can see "
+                       + "Hearth work — it is not a chat model. For real conversations open a Llama 3.1 "
+                       + "Instruct GGUF file (for example from huggingface.co, search \"Llama-3.1-8B-Instruct GGUF\").")
+        }
+    }
+}

@@ -1,0 +1,131 @@
+// The sidebar: new chat, search across all messages, and the conversation list (pinned first,
+// newest first). While the search field has text it shows the hits; choosing one opens the
+// conversation at that message.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+Rectangle {
+    id: sidebar
+    required property ChatController chat
+    signal conversationChosen()
+    color: Theme.sidebar
+
+    function focusSearch() {
+        searchField.forceActiveFocus()
+        searchField.selectAll()
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: Theme.spacing
+        spacing: Theme.spacing
+
+        Button {
+            objectName: "newChatButton"
+            Layout.fillWidth: true
+            text: qsTr("New chat")
+            icon.name: "document-new"
+            onClicked: { sidebar.chat.newConversation(); sidebar.conversationChosen() }
+            Accessible.name: qsTr("New chat (Ctrl+N)")
+        }
+
+        TextField {
+            id: searchField
+            objectName: "searchField"
+            Layout.fillWidth: true
+            placeholderText: qsTr("Search all messages (Ctrl+F)")
+            Accessible.name: qsTr("Search all messages")
+            onTextChanged: searchDelay.restart()
+            Keys.onEscapePressed: text = ""
+            Timer {
+                id: searchDelay
+                interval: 150
+                onTriggered: sidebar.chat.search(searchField.text)
+            }
+        }
+
+        // Search hits.
+        ListView {
+            id: hits
+            objectName: "searchResults"
+            visible: searchField.text.length > 0
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            spacing: 2
+            model: sidebar.chat.searchResults
+            keyNavigationEnabled: true
+            Accessible.name: qsTr("Search results")
+            delegate: ItemDelegate {
+                id: hit
+                required property var conversationId
+                required property var messageId
+                required property string title
+                required property string snippet
+                width: ListView.view.width
+                Accessible.name: qsTr("Result in %1").arg(title)
+                contentItem: ColumnLayout {
+                    spacing: 2
+                    Label {
+                        Layout.fillWidth: true
+                        text: hit.title
+                        font.bold: true
+                        elide: Text.ElideRight
+                        color: Theme.text
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        text: hit.snippet
+                        textFormat: Text.StyledText
+                        wrapMode: Text.WordWrap
+                        maximumLineCount: 3
+                        elide: Text.ElideRight
+                        font.pixelSize: 12
+                        color: Theme.mutedText
+                    }
+                }
+                onClicked: {
+                    sidebar.chat.openConversation(conversationId, messageId)
+                    sidebar.conversationChosen()
+                }
+            }
+            Label {
+                anchors.centerIn: parent
+                visible: hits.count === 0
+                text: qsTr("No messages match.")
+                color: Theme.mutedText
+            }
+        }
+
+        // Conversations.
+        ListView {
+            id: list
+            objectName: "conversationList"
+            visible: searchField.text.length === 0
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            spacing: 2
+            model: sidebar.chat.conversations
+            keyNavigationEnabled: true
+            Accessible.name: qsTr("Conversations")
+            ScrollBar.vertical: ScrollBar {}
+            delegate: ConversationDelegate {
+                width: ListView.view.width
+                chat: sidebar.chat
+                onChosen: sidebar.conversationChosen()
+            }
+            Label {
+                anchors.centerIn: parent
+                width: parent.width - 2 * Theme.spacing
+                visible: list.count === 0
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.WordWrap
+                text: qsTr("Your conversations will appear here.")
+                color: Theme.mutedText
+            }
+        }
+    }
+}

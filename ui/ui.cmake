@@ -1,0 +1,50 @@
+# The QML module "Hearth" as a static library (hearth_ui + hearth_uiplugin) that the app and the
+# tests both link. It holds the QML files of this folder and the C++ models and controllers of
+# app/gui (everything there but main.cpp, including app/gui/documents/ when it exists).
+if(NOT TARGET hearth_storage OR NOT TARGET hearth_protocol)
+  message(STATUS "hearth_ui: waiting for hearth_storage / hearth_protocol")
+  return()
+endif()
+find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Qml Quick QuickControls2)
+
+set(gui_dir ${PROJECT_SOURCE_DIR}/app/gui)
+file(GLOB_RECURSE gui_sources CONFIGURE_DEPENDS ${gui_dir}/*.cpp ${gui_dir}/*.h)
+list(FILTER gui_sources EXCLUDE REGEX "/app/gui/main\\.cpp$")
+
+set(qml_files
+  Main.qml
+  Theme.qml
+  components/CodeBlock.qml
+  components/Composer.qml
+  components/ConversationDelegate.qml
+  components/ConversationView.qml
+  components/MessageActions.qml
+  components/MessageDelegate.qml
+  components/ModelBar.qml
+  components/NoticeBar.qml
+  components/SettingsDialog.qml
+  components/SamplingFields.qml
+  components/Sidebar.qml
+  components/UndoBar.qml
+)
+set_source_files_properties(Theme.qml PROPERTIES QT_QML_SINGLETON_TYPE TRUE)
+
+qt_add_library(hearth_ui STATIC)
+set_target_properties(hearth_ui PROPERTIES AUTOMOC ON)
+qt_add_qml_module(hearth_ui
+  URI Hearth
+  VERSION 1.0
+  QML_FILES ${qml_files}
+  SOURCES ${gui_sources}
+)
+target_include_directories(hearth_ui PUBLIC ${gui_dir} ${PROJECT_SOURCE_DIR})
+# The document flow (issue 6) lives in app/gui/documents/; its headers are found by file name too.
+if(IS_DIRECTORY ${gui_dir}/documents)
+  target_include_directories(hearth_ui PUBLIC ${gui_dir}/documents)
+endif()
+target_compile_definitions(hearth_ui PRIVATE HEARTH_SOURCE_RESOURCES="${PROJECT_SOURCE_DIR}/resources")
+target_link_libraries(hearth_ui PUBLIC hearth_storage hearth_protocol
+                      Qt6::Gui Qt6::Qml Qt6::Quick Qt6::QuickControls2)
+if(TARGET hearth_documents)
+  target_link_libraries(hearth_ui PUBLIC hearth_documents)
+endif()
