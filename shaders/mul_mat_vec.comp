@@ -6,7 +6,9 @@
 #extension GL_KHR_shader_subgroup_arithmetic : require
 
 #define WG 64
-#define ROWS 4
+// Rows per workgroup: a specialization constant, 4 on GPUs, more on CPU devices (lavapipe), where
+// each workgroup costs a fixed overhead.
+layout(constant_id = 0) const uint ROWS = 4;
 layout(local_size_x = WG) in;
 
 layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };

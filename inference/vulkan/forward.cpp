@@ -30,7 +30,7 @@ void VulkanBackend::matmul(Recorder& rec, const GpuMatrix& w, const Buffer& x, u
         } else {
             const MatVecPush push{piece.rowCount, w.cols, xOffset, xStride, yOffset + piece.rowBegin, yStride,
                                   accumulate ? 1u : 0u, 0};
-            rec.dispatch(shader, {piece.ref, whole(x), whole(y)}, push, ceilDiv(piece.rowCount, kMatVecRows), tokens);
+            rec.dispatch(shader, {piece.ref, whole(x), whole(y)}, push, ceilDiv(piece.rowCount, m_pipelines.matVecRows()), tokens);
         }
     }
 }
@@ -76,7 +76,7 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
         // h = silu(gate xn) * (up xn), both products and the gate in one dispatch
         const MatVecPush push{c.ffnDim, c.dim, 0, c.dim, 0, c.ffnDim, 0, c.ffnDim};
         rec.dispatch(*shaderFor("mul_mat_vec_swiglu", first.type), {first.pieces[0].ref, whole(a.xn), whole(a.h)},
-                     push, ceilDiv(c.ffnDim, kMatVecRows), n);
+                     push, ceilDiv(c.ffnDim, m_pipelines.matVecRows()), n);
     } else {
         // gu = [gate; up] xn
         offset = 0;

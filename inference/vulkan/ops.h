@@ -64,7 +64,6 @@ struct PipelineSignature {
 PipelineSignature signatureOf(std::string_view family);
 
 // Tiles of the shaders, for dispatch sizes.
-constexpr uint32_t kMatVecRows = 4;     // rows per workgroup in mul_mat_vec
 constexpr uint32_t kMatMulTile = 64;    // rows and tokens per workgroup in mul_mat
 constexpr uint32_t kRopeGroup = 64;
 constexpr uint32_t kEmbedGroup = 64;

@@ -9,6 +9,8 @@ namespace hearth::vk {
 
 Pipelines::Pipelines(const Device& device, std::string cachePath) : m_device(device), m_cachePath(std::move(cachePath))
 {
+    // A CPU device (lavapipe) pays a fixed cost per workgroup: give each more rows.
+    m_matVecRows = device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU ? 16 : 4;
     // A cache file from another driver or device is rejected by the driver's header check, so a
     // stale file only costs a recompile.
     std::vector<char> data;
@@ -110,6 +112,10 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
     info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
     info.stage.module = module;
     info.stage.pName = "main";
+    const VkSpecializationMapEntry entry{0, 0, sizeof(uint32_t)};
+    const VkSpecializationInfo spec{1, &entry, sizeof(uint32_t), &m_matVecRows};
+    if (shaderFamily(id) == "mul_mat_vec")
+        info.stage.pSpecializationInfo = &spec;
     info.layout = p.layout;
     vr = vkCreateComputePipelines(m_device.handle(), m_cache, 1, &info, nullptr, &p.pipeline);
     vkDestroyShaderModule(m_device.handle(), module, nullptr);

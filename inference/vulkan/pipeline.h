@@ -30,6 +30,8 @@ public:
     Pipelines& operator=(const Pipelines&) = delete;
 
     Result<const Pipeline*> get(ShaderId id);
+    // Rows per workgroup of mul_mat_vec (its specialization constant): 4 on GPUs, 16 on CPU devices.
+    uint32_t matVecRows() const { return m_matVecRows; }
     // Writes the cache file (when a path was given and something new was compiled).
     void saveCache();
 
@@ -38,6 +40,7 @@ private:
     std::string m_cachePath;
     VkPipelineCache m_cache = VK_NULL_HANDLE;
     bool m_dirty = false;
+    uint32_t m_matVecRows = 4;
     std::array<Pipeline, kShaderCount> m_pipelines{};
 };
 

@@ -148,7 +148,7 @@ void TestVulkanOps::matmul()
     if (tokens < 8) {
         const MatVecPush push{rows, cols, 0, cols, 0, rows, 1, 0};
         h->recorder->dispatch(*shaderFor("mul_mat_vec", type), {whole(wb), whole(xb), whole(yb)}, push,
-                              ceilDiv(rows, kMatVecRows), tokens);
+                              ceilDiv(rows, h->pipelines->matVecRows()), tokens);
     } else {
         const MatMulPush push{rows, cols, tokens, 0, cols, 0, rows, 1};
         h->recorder->dispatch(*shaderFor("mul_mat", type), {whole(wb), whole(xb), whole(yb)}, push,
@@ -187,7 +187,7 @@ void TestVulkanOps::swigluMatVec()
     QVERIFY(h->recorder->begin().ok());
     const MatVecPush push{ffn, cols, 0, cols, 0, ffn, 0, ffn};
     h->recorder->dispatch(*shaderFor("mul_mat_vec_swiglu", type), {whole(wb), whole(xb), whole(yb)}, push,
-                          ceilDiv(ffn, kMatVecRows), tokens);
+                          ceilDiv(ffn, h->pipelines->matVecRows()), tokens);
     QVERIFY(h->recorder->submitAndWait().ok());
     const double err = relativeError(h->read<float>(yb, ref.size()), ref);
     QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
@@ -445,7 +445,7 @@ void TestVulkanOps::splitLargeMatrix()
                               uint32_t(tokens.size()));
         h->recorder->dispatch(ShaderId::mul_mat_vec_q4_0, {piece.ref, whole(xb), whole(yb)},
                               MatVecPush{piece.rowCount, cols, 0, cols, piece.rowBegin, rows, 0, 0},
-                              ceilDiv(piece.rowCount, kMatVecRows));
+                              ceilDiv(piece.rowCount, h->pipelines->matVecRows()));
     }
     QVERIFY(h->recorder->submitAndWait().ok());
     const auto e = h->read<float>(eb, tokens.size() * cols);
