@@ -1,0 +1,206 @@
+// hearth-vk-check: the GPU-machine half of scripts/device-check.sh, with no Qt and no tokenizer library
+// so it runs where only the NVIDIA driver is installed.
+//   hearth-vk-check logits MODEL.gguf REF.json REF.logits.f32   logits vs llama.cpp + teacher-forced greedy
+//   hearth-vk-check synth SHAPE MIX OUT.gguf                      a random-weight model at a Llama shape
+//   hearth-vk-check bench MODEL.gguf PROMPT DECODE                one JSON line, as `hearth-cli bench --json`
+#include "gguf/gguf.h"
+#include "gguf/gguf_synth.h"
+#include "model/llama_config.h"
+#include "model/llama_weights.h"
+#include "quant/quant_mix.h"
+#include "vulkan/vulkan_backend.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace hearth;
+
+namespace {
+
+struct Model {
+    std::unique_ptr<GgufFile> file;
+    LlamaConfig config;
+    std::unique_ptr<LlamaWeights> weights;
+    std::unique_ptr<Backend> backend;
+};
+
+bool load(const std::string& path, uint32_t context, Model* m)
+{
+    auto file = GgufFile::open(path);
+    if (!file)
+        return std::fprintf(stderr, "%s\n", file.error().message.c_str()), false;
+    auto config = LlamaConfig::fromGguf(**file);
+    if (!config)
+        return std::fprintf(stderr, "%s\n", config.error().message.c_str()), false;
+    auto weights = LlamaWeights::bind(**file, *config);
+    if (!weights)
+        return std::fprintf(stderr, "%s\n", weights.error().message.c_str()), false;
+    VulkanOptions options;
+    options.contextLength = context;
+    auto backend = createVulkanBackend(**file, *weights, *config, options);
+    if (!backend)
+        return std::fprintf(stderr, "%s\n", backend.error().message.c_str()), false;
+    m->file = std::move(*file);
+    m->config = *config;
+    m->weights = std::make_unique<LlamaWeights>(std::move(*weights));
+    m->backend = std::move(*backend);
+    return true;
+}
+
+// The numbers of `"key": [ ... ]` in a small JSON file.
+std::vector<double> jsonArray(const std::string& text, const std::string& key)
+{
+    std::vector<double> out;
+    size_t at = text.find("\"" + key + "\"");
+    if (at == std::string::npos)
+        return out;
+    at = text.find('[', at);
+    const size_t end = text.find(']', at);
+    std::stringstream s(text.substr(at + 1, end - at - 1));
+    std::string item;
+    while (std::getline(s, item, ','))
+        out.push_back(std::stod(item));
+    return out;
+}
+
+int checkLogits(const std::string& modelPath, const std::string& jsonPath, const std::string& logitsPath)
+{
+    std::ifstream jf(jsonPath);
+    std::stringstream js;
+    js << jf.rdbuf();
+    const auto promptD = jsonArray(js.str(), "prompt_tokens");
+    const auto greedyD = jsonArray(js.str(), "greedy_tokens");
+    const auto gaps = jsonArray(js.str(), "greedy_top2_gaps");
+    std::vector<int32_t> prompt(promptD.begin(), promptD.end()), greedy(greedyD.begin(), greedyD.end());
+    std::ifstream lf(logitsPath, std::ios::binary);
+    std::vector<char> bytes((std::istreambuf_iterator<char>(lf)), std::istreambuf_iterator<char>());
+    std::vector<float> ref(bytes.size() / 4);
+    std::memcpy(ref.data(), bytes.data(), ref.size() * 4);
+    Model m;
+    if (prompt.empty() || !load(modelPath, uint32_t(prompt.size() + greedy.size() + 1), &m))
+        return 1;
+    const uint32_t vocab = m.backend->vocabSize();
+    if (ref.size() != prompt.size() * vocab)
+        return std::fprintf(stderr, "reference size mismatch\n"), 1;
+    std::vector<float> logits(prompt.size() * vocab);
+    if (auto s = m.backend->forward(prompt, 0, logits); !s.ok())
+        return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
+    // Per position: normalized max difference and KL(ref || ours) — the README's measures.
+    double maxDiff = 0, meanKl = 0, maxKl = 0;
+    for (size_t p = 0; p < prompt.size(); ++p) {
+        const float* a = &logits[p * vocab];
+        const float* r = &ref[p * vocab];
+        const auto [rMin, rMax] = std::minmax_element(r, r + vocab);
+        const double aMax = *std::max_element(a, a + vocab);
+        double diff = 0, zr = 0, za = 0, kl = 0;
+        for (uint32_t i = 0; i < vocab; ++i) {
+            diff = std::max(diff, std::fabs(double(a[i]) - r[i]));
+            zr += std::exp(double(r[i]) - *rMax);
+            za += std::exp(double(a[i]) - aMax);
+        }
+        for (uint32_t i = 0; i < vocab; ++i) {
+            const double lr = r[i] - *rMax - std::log(zr), la = a[i] - aMax - std::log(za);
+            kl += std::exp(lr) * (lr - la);
+        }
+        maxDiff = std::max(maxDiff, diff / (double(*rMax) - *rMin));
+        maxKl = std::max(maxKl, kl);
+        meanKl += kl / double(prompt.size());
+    }
+    const TensorType t = m.weights->layers[0].wq.type;
+    const double tol[3] = {t == TensorType::F32 ? 2e-3 : (t == TensorType::F16 || t == TensorType::BF16) ? 1e-2 : 3e-2,
+                           t == TensorType::F32 ? 1e-5 : (t == TensorType::F16 || t == TensorType::BF16) ? 1e-3 : 5e-3,
+                           t == TensorType::F32 ? 5e-5 : (t == TensorType::F16 || t == TensorType::BF16) ? 2e-3 : 1e-2};
+    // Teacher-forced greedy through the one-token decode path.
+    int bad = 0;
+    std::vector<float> step(logits.end() - vocab, logits.end());
+    for (size_t i = 0; i < greedy.size(); ++i) {
+        const int32_t argmax = int32_t(std::max_element(step.begin(), step.end()) - step.begin());
+        if (argmax != greedy[i] && i < gaps.size() && gaps[i] > 0.5)
+            ++bad;
+        if (i + 1 < greedy.size())
+            if (auto s = m.backend->forward(std::span(&greedy[i], 1), uint32_t(prompt.size() + i), step); !s.ok())
+                return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
+    }
+    const bool ok = maxDiff <= tol[0] && meanKl <= tol[1] && maxKl <= tol[2] && bad == 0;
+    std::printf("%s %-40s %.2e / %.2e / %.2e (limits %.0e / %.0e / %.0e), greedy disagreements %d, on %s\n",
+                ok ? "PASS" : "FAIL", modelPath.substr(modelPath.rfind('/') + 1).c_str(), maxDiff, meanKl, maxKl,
+                tol[0], tol[1], tol[2], bad, m.backend->deviceName().c_str());
+    return ok ? 0 : 1;
+}
+
+int synth(const std::string& shapeName, const std::string& mixName, const std::string& out)
+{
+    const auto shape = synthShape(shapeName);
+    const auto mix = parseQuantMix(mixName);
+    if (!shape || !mix)
+        return std::fprintf(stderr, "unknown shape or type\n"), 2;
+    SynthOptions options{*shape};
+    options.mix = *mix;
+    const Status s = synthesizeModel(options, out);
+    if (!s.ok())
+        return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
+    return 0;
+}
+
+int bench(const std::string& path, int prompt, int decode)
+{
+    using Clock = std::chrono::steady_clock;
+    Model m;
+    if (!load(path, uint32_t(prompt + decode), &m))
+        return 1;
+    const uint32_t vocab = m.backend->vocabSize();
+    std::vector<int32_t> tokens(prompt);
+    for (int i = 0; i < prompt; ++i)
+        tokens[i] = int32_t((uint64_t(i) * 7919 + 13) % vocab);
+    std::vector<float> logits(vocab);
+    auto start = Clock::now();
+    if (auto s = m.backend->forward(tokens, 0, logits); !s.ok())
+        return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
+    const double pp = prompt / std::chrono::duration<double>(Clock::now() - start).count();
+    start = Clock::now();
+    for (int i = 0; i < decode; ++i) {
+        const int32_t next = int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
+        if (auto s = m.backend->forward(std::span(&next, 1), uint32_t(prompt + i), logits); !s.ok())
+            return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
+    }
+    const double tg = decode / std::chrono::duration<double>(Clock::now() - start).count();
+    const std::string device = m.backend->deviceName();
+    m.backend.reset();
+    auto bandwidth = measureVulkanCopyBandwidth(-1, 1ull << 30);
+    if (!bandwidth)
+        return std::fprintf(stderr, "%s\n", bandwidth.error().message.c_str()), 1;
+    auto bytes = [](const TensorView& t) { return uint64_t(t.rows) * t.rowBytes; };
+    uint64_t weightBytes = bytes(m.weights->output) + bytes(m.weights->outputNorm);
+    for (const auto& l : m.weights->layers)
+        weightBytes += bytes(l.attnNorm) + bytes(l.wq) + bytes(l.wk) + bytes(l.wv) + bytes(l.wo) + bytes(l.ffnNorm) +
+                       bytes(l.ffnGate) + bytes(l.ffnUp) + bytes(l.ffnDown);
+    std::printf("{\"model\": \"%s\", \"device\": \"%s\", \"backend\": \"vulkan\", \"pp_tokens\": %d, \"tg_tokens\": %d, "
+                "\"pp_tokens_per_s\": %.3f, \"tg_tokens_per_s\": %.3f, \"copy_bandwidth_gb_s\": %.3f, "
+                "\"decode_bandwidth_fraction\": %.4f, \"weight_bytes_per_token\": %llu}\n",
+                path.c_str(), device.c_str(), prompt, decode, pp, tg, *bandwidth,
+                double(weightBytes) * tg / (*bandwidth * 1e9), static_cast<unsigned long long>(weightBytes));
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    const std::vector<std::string> a(argv + 1, argv + argc);
+    if (a.size() == 4 && a[0] == "logits")
+        return checkLogits(a[1], a[2], a[3]);
+    if (a.size() == 4 && a[0] == "synth")
+        return synth(a[1], a[2], a[3]);
+    if (a.size() == 4 && a[0] == "bench")
+        return bench(a[1], std::stoi(a[2]), std::stoi(a[3]));
+    std::fprintf(stderr, "usage: hearth-vk-check logits MODEL REF.json REF.logits.f32 | synth SHAPE MIX OUT | "
+                         "bench MODEL PROMPT DECODE\n");
+    return 2;
+}
