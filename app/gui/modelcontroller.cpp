@@ -98,8 +98,9 @@ QString ModelController::displayName() const
 {
     if (m_info.isEmpty())
         return {};
-    const QString name = m_info.value("name").toString();
-    return name.isEmpty() ? QFileInfo(m_info.value("path").toString()).fileName() : name;
+    // The file name is what the user chose and recognises; GGUF names are often just "llama".
+    const QString file = QFileInfo(m_info.value("path").toString()).fileName();
+    return file.isEmpty() ? m_info.value("name").toString() : file;
 }
 
 QString ModelController::summary() const
