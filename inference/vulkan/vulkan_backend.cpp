@@ -44,6 +44,8 @@ uint64_t kvBytes(const LlamaConfig& c, uint32_t contextLength)
 
 }  // namespace
 
+uint32_t matMulMinTokens(const Device& device);  // forward.cpp
+
 std::optional<ShaderId> shaderFor(std::string_view family, TensorType type)
 {
     const std::string name = std::string(family) + "_" + typeSuffix(type);
@@ -83,6 +85,7 @@ VulkanBackend::~VulkanBackend()
 Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float)>& progress)
 {
     const LlamaConfig& c = m_config;
+    m_matMulMinTokens = matMulMinTokens(*m_device);
     // Every matrix type must have its shaders.
     auto check = [](const TensorView& t, const char* what) -> Status {
         if (!shaderFor("mul_mat_vec", t.type))

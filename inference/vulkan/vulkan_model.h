@@ -89,6 +89,7 @@ private:
     Activations m_act;
     bool m_lost = false;  // after a device loss every call fails until the model is reloaded
     uint32_t m_lastDispatches = 0;
+    uint32_t m_matMulMinTokens = 8;  // batches this large use the tiled mat-mat shader
 };
 
 // The shader variant of a family for a weight type ("mul_mat_vec" + Q4_K -> mul_mat_vec_q4_k).
