@@ -2,7 +2,8 @@
 // and the bundled stories260K model. Sends a message with the keyboard, watches the reply stream in,
 // stops one generation, regenerates, edits, searches, then closes the window and starts it again on
 // the same data dir and finds everything in the database and on screen. Also saves the screenshots
-// (light and dark, a conversation with code and a long reply) into <build>/screenshots/.
+// (light and dark, a conversation with code and a long reply) into <build>/screenshots/, and kills
+// the real engine process mid-reply to see the window, the partial reply and the next turn survive.
 #include "chatcontroller.h"
 #include "chatstore.h"
 #include "engineclient.h"
@@ -183,6 +184,45 @@ private slots:
         QCOMPARE(texts, expectedTexts);
         QCOMPARE(again.role(3, MessageModel::SiblingCountRole).toInt(), 2);
         QTRY_VERIFY_WITH_TIMEOUT(again.chat->canSend(), 30000);
+    }
+
+    void engineKilledMidReply()
+    {
+        // The real engine process is killed (SIGKILL, as a driver fault would end it) as soon as the
+        // reply starts streaming: the window lives on, the partial reply is kept and marked
+        // interrupted, the engine comes back with the model and the next message works.
+        const QString data = m_dir.filePath("crash");
+        App app(args(data));
+        QVERIFY(app.window);
+        QTRY_VERIFY_WITH_TIMEOUT(app.chat->canSend(), 30000);
+        app.settings->setMaxTokens(4000);
+        const qint64 pid = app.engineClient->processId();
+        QMetaObject::Connection killAtFirst = connect(app.engineClient, &EngineClient::pieceReceived, app.engineClient,
+                                                      [&] { app.engineClient->killEngine(); }, Qt::SingleShotConnection);
+        QVERIFY(app.chat->send("Once upon a time"));
+        QVERIFY(app.waitReply());
+        disconnect(killAtFirst);
+        QCOMPARE(app.role(1, MessageModel::StatusRole).toString(), QString("interrupted"));
+        QVERIFY(!app.text(1).isEmpty());
+        QVERIFY(app.item("noticeText")->isVisible());
+        const qint64 replyId = app.role(1, MessageModel::MessageIdRole).toLongLong();
+        const QString partial = app.text(1);
+
+        QTRY_VERIFY_WITH_TIMEOUT(app.chat->canSend(), 30000);
+        QVERIFY(app.engineClient->processId() != pid);
+        app.settings->setMaxTokens(16);
+        QVERIFY(app.chat->send("The cat"));
+        QVERIFY(app.waitReply());
+        QCOMPARE(app.role(3, MessageModel::StatusRole).toString(), QString("complete"));
+        QVERIFY(!app.text(3).isEmpty());
+
+        // In the database: the partial text, marked interrupted.
+        auto db = Database::open(QDir(data).filePath("hearth.sqlite").toStdString());
+        QVERIFY(db.ok());
+        auto stored = Messages(db.value()).get(replyId);
+        QVERIFY(stored.ok());
+        QCOMPARE(stored->status, MessageStatus::Interrupted);
+        QCOMPARE(QString::fromStdString(stored->text), partial);
     }
 
     void screenshots()
