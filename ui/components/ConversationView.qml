@@ -20,8 +20,9 @@ Item {
         clip: true
         spacing: Theme.spacing * 1.5
         model: root.chat.messages
-        topMargin: Theme.spacing * 2
-        bottomMargin: Theme.spacing * 2
+        // Spacers as header/footer rather than margins, so atYEnd means "the last line is in view".
+        header: Item { height: Theme.spacing * 2 }
+        footer: Item { height: Theme.spacing * 2 }
         reuseItems: false
         Accessible.name: qsTr("Messages")
         ScrollBar.vertical: ScrollBar { policy: ScrollBar.AsNeeded }
