@@ -287,6 +287,22 @@ private slots:
         QCOMPARE(h.role(3, MessageModel::StatusRole), QString("complete"));
     }
 
+    void gpuEngineDeathReloadsOnCpu()
+    {
+        // The fake engine reports the backend it was asked for; a death on "vulkan" must come back on the CPU.
+        Harness h(freshDb(), QString());
+        QTRY_VERIFY(h.store.ready());
+        h.settings.setBackend("vulkan");
+        h.model.open(m_model);
+        QTRY_COMPARE(h.model.state(), QString("loaded"));
+        QCOMPARE(h.model.info().value("backend").toString(), QString("vulkan"));
+        h.engine.killEngine();
+        QTRY_COMPARE(h.model.state(), QString("loading"));
+        QTRY_COMPARE_WITH_TIMEOUT(h.model.state(), QString("loaded"), 10000);
+        QCOMPARE(h.model.info().value("backend").toString(), QString("cpu"));
+        QVERIFY(h.chat.notice().contains("CPU"));
+    }
+
     void perConversationOverrides()
     {
         Harness h(freshDb(), m_model);
