@@ -1,5 +1,11 @@
 // ThreadPool: workers spin briefly on a generation counter (a token's matmuls come back to back), then
 // sleep on it with a futex wait (std::atomic::wait) so an idle engine costs no CPU.
+//
+// A job ends when its elements are done, not when every worker has looked at it: on a busy machine a
+// worker may not be scheduled for milliseconds, and waiting for each worker to wake once per matmul
+// made two threads ~100x slower than one. A worker that wakes after the job is closed just goes back
+// to waiting; one that got in before is waited for (m_active), so job fields are never rewritten
+// under it.
 #include "cpu/threadpool.h"
 
 #include <algorithm>
@@ -15,7 +21,18 @@ namespace hearth {
 
 namespace {
 constexpr int kSpinIterations = 20000;  // about 0.1-0.5 ms before sleeping
+
+template <typename Condition>
+void waitUntil(Condition done)
+{
+    for (int spins = 0; !done(); ++spins) {
+        if (spins < kSpinIterations)
+            HEARTH_PAUSE();
+        else
+            std::this_thread::yield();
+    }
 }
+}  // namespace
 
 ThreadPool::ThreadPool(int threads)
 {
@@ -39,10 +56,12 @@ ThreadPool::~ThreadPool()
 void ThreadPool::drain()
 {
     for (;;) {
-        const uint32_t begin = m_next.fetch_add(m_chunk, std::memory_order_relaxed);
+        const uint32_t begin = m_next.fetch_add(m_chunk);
         if (begin >= m_count)
             return;
-        m_fn(m_ctx, begin, std::min(m_count, begin + m_chunk));
+        const uint32_t end = std::min(m_count, begin + m_chunk);
+        m_fn(m_ctx, begin, end);
+        m_done.fetch_add(end - begin);
     }
 }
 
@@ -62,19 +81,18 @@ void ThreadPool::run(uint32_t count, uint32_t grain, RangeFn fn, void* ctx)
     m_fn = fn;
     m_ctx = ctx;
     m_count = count;
-    m_next.store(0, std::memory_order_relaxed);
-    m_busy.store(int(m_workers.size()), std::memory_order_relaxed);
-    // Publishing the new generation releases the job fields above to the workers.
-    m_generation.fetch_add(1, std::memory_order_release);
+    m_next.store(0);
+    m_done.store(0);
+    // Opening the job and publishing the new generation release the job fields above to the workers.
+    m_closed.store(false);
+    m_generation.fetch_add(1);
     m_generation.notify_all();
     drain();
-    // Wait for the workers to leave the job (they may still be running their last chunk).
-    for (int spins = 0; m_busy.load(std::memory_order_acquire) != 0; ++spins) {
-        if (spins < kSpinIterations)
-            HEARTH_PAUSE();
-        else
-            std::this_thread::yield();
-    }
+    // Wait for chunks that workers are still running, then close the job and wait for any worker
+    // that entered it to leave.
+    waitUntil([&] { return m_done.load() == m_count; });
+    m_closed.store(true);
+    waitUntil([&] { return m_active.load() == 0; });
 }
 
 void ThreadPool::workerLoop()
@@ -94,8 +112,11 @@ void ThreadPool::workerLoop()
         seen = now;
         if (m_stop.load())
             return;
-        drain();
-        m_busy.fetch_sub(1, std::memory_order_acq_rel);
+        // Enter the job only while it is open and still the one we were woken for.
+        m_active.fetch_add(1);
+        if (!m_closed.load() && m_generation.load() == seen)
+            drain();
+        m_active.fetch_sub(1);
     }
 }
 

@@ -45,8 +45,10 @@ private:
     uint32_t m_count = 0;
     uint32_t m_chunk = 1;
     std::atomic<uint32_t> m_next{0};
+    std::atomic<uint32_t> m_done{0};        // elements finished in the current job
     std::atomic<uint32_t> m_generation{0};  // bumped to start a job (and to stop)
-    std::atomic<int> m_busy{0};             // workers still inside the current job
+    std::atomic<int> m_active{0};           // workers inside the current job right now
+    std::atomic<bool> m_closed{true};       // the current job takes no more workers
     std::atomic<bool> m_stop{false};
 };
 
