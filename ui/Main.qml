@@ -61,6 +61,15 @@ ApplicationWindow {
         model: modelController
     }
 
+    DocumentController {
+        id: documents
+        objectName: "documents"
+        store: store
+        engine: engine
+        chat: chat
+        contextLength: modelController.info.contextLength || 0
+    }
+
     SystemPalette { id: systemPalette }
     Binding {
         target: Theme
@@ -100,6 +109,10 @@ ApplicationWindow {
         onActivated: openDialog.open()
     }
     Shortcut {
+        sequence: "Ctrl+Shift+O"
+        onActivated: summarizeDialog.open()
+    }
+    Shortcut {
         sequence: "Ctrl+,"
         onActivated: settingsDialog.open()
     }
@@ -109,6 +122,7 @@ ApplicationWindow {
         controller: modelController
         onOpenRequested: openDialog.open()
         onSettingsRequested: settingsDialog.open()
+        onSummarizeRequested: summarizeDialog.open()
     }
 
     RowLayout {
@@ -168,6 +182,12 @@ ApplicationWindow {
         modelController: modelController
     }
 
+    SummarizeDialog {
+        id: summarizeDialog
+        documents: documents
+        anchors.centerIn: parent
+    }
+
     FileDialog {
         id: openDialog
         title: qsTr("Open a GGUF model")
@@ -175,13 +195,18 @@ ApplicationWindow {
         onAccepted: modelController.open(selectedFile)
     }
 
-    // Drop a .gguf anywhere on the window to load it.
+    // Drop a .gguf anywhere on the window to load it; any other file is offered for summarizing.
     DropArea {
         anchors.fill: parent
         keys: ["text/uri-list"]
         onDropped: (drop) => {
-            if (drop.hasUrls && drop.urls.length > 0)
+            if (!drop.hasUrls || drop.urls.length === 0)
+                return
+            const url = drop.urls[0].toString()
+            if (url.toLowerCase().endsWith(".gguf"))
                 modelController.open(drop.urls[0])
+            else
+                summarizeDialog.openWith(url)
         }
     }
 }

@@ -26,6 +26,7 @@ set(qml_files
   components/SamplingFields.qml
   components/Sidebar.qml
   components/UndoBar.qml
+  documents/SummarizeDialog.qml
 )
 set_source_files_properties(Theme.qml PROPERTIES QT_QML_SINGLETON_TYPE TRUE)
 

@@ -9,6 +9,7 @@
 #include "settingscontroller.h"
 #include "storage/conversations.h"
 #include "storage/messages.h"
+#include "documents/documentcontext.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -21,6 +22,7 @@ using hearth::Result;
 struct TurnStart {
     Conversation conversation;
     std::vector<Message> thread;
+    std::string documentContext;  // passages of an attached document that match the question, or empty
 };
 
 namespace {
@@ -38,7 +40,13 @@ Result<TurnStart> beginReply(Database& db, std::int64_t conversationId, std::int
     auto conversation = Conversations(db).get(conversationId);
     if (!conversation.ok())
         return conversation.error();
-    return TurnStart{conversation.value(), thread.value()};
+    // A conversation about a document answers from the passages that best match the question.
+    std::string question;
+    for (const Message& m : thread.value())
+        if (m.id == userId)
+            question = m.text;
+    std::string context = documentContextFor(db, conversationId, question);
+    return TurnStart{conversation.value(), thread.value(), std::move(context)};
 }
 
 QString titleFrom(const QString& text)
@@ -161,8 +169,12 @@ void ChatController::beginTurn(const TurnStart& turn)
     const QString system = !m_currentSystemPrompt.isEmpty() ? m_currentSystemPrompt
                            : m_settings                     ? m_settings->systemPrompt()
                                                             : QString();
-    if (!system.trimmed().isEmpty())
-        prompt.append(QJsonObject{{"role", "system"}, {"content", system}});
+    QString systemText = system.trimmed().isEmpty() ? QString() : system;
+    if (!turn.documentContext.empty())
+        systemText += (systemText.isEmpty() ? QString() : QStringLiteral("\n\n")) +
+                      QString::fromStdString(turn.documentContext);
+    if (!systemText.isEmpty())
+        prompt.append(QJsonObject{{"role", "system"}, {"content", systemText}});
     for (size_t i = 0; i + 1 < turn.thread.size(); ++i) {
         const Message& m = turn.thread[i];
         if (m.text.empty())

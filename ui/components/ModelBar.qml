@@ -10,6 +10,7 @@ ToolBar {
     required property ModelController controller
     signal openRequested()
     signal settingsRequested()
+    signal summarizeRequested()
 
     background: Rectangle {
         color: Theme.sidebar
@@ -78,6 +79,13 @@ ToolBar {
                 Accessible.name: qsTr("Open a GGUF model file")
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Open a GGUF model (Ctrl+O), or drop a .gguf file on the window")
+            }
+            Button {
+                text: qsTr("Summarize…")
+                onClicked: bar.summarizeRequested()
+                Accessible.name: qsTr("Summarize a document")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Summarize a text, Markdown, HTML, PDF or DOCX file (Ctrl+Shift+O), or drop it on the window")
             }
             Button {
                 id: recentButton
