@@ -49,11 +49,14 @@ Result<GenerateStats> FakeInference::generate(const GenerateRequest& request,
                                               const std::atomic<bool>* cancel)
 {
     std::string lastUser;
+    std::string system;
     std::vector<size_t> words;
     size_t promptWords = 0;
     for (const ChatMessage& m : request.messages) {
         if (m.role == "user")
             lastUser = m.content;
+        if (m.role == "system")
+            system = m.content;
         words.push_back(1 + size_t(std::count(m.content.begin(), m.content.end(), ' ')));
         promptWords += words.back();
     }
@@ -85,7 +88,9 @@ Result<GenerateStats> FakeInference::generate(const GenerateRequest& request,
             return stats;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
-        const std::string piece = i == 0 ? "Echo: " + lastUser : " w" + std::to_string(i);
+        // "system? ..." echoes what the model was told as the system message instead.
+        const std::string echoed = lastUser.rfind("system?", 0) == 0 ? system : lastUser;
+        const std::string piece = i == 0 ? "Echo: " + echoed : " w" + std::to_string(i);
         if (i == 0)
             stats.timeToFirstTokenMs =
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

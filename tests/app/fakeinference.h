@@ -4,7 +4,8 @@
 //  - load: the file must exist and start with "GGUF", else FileNotFound / BadFormat.
 //  - generate: replies "Echo: <last user text>" and then numbered words, one piece per word,
 //    HEARTH_FAKE_DELAY_MS apart (default 2), until maxTokens; the user text "crash now" aborts the
-//    process (a driver fault) and "device lost" returns a DeviceLost error.
+//    process (a driver fault) and "device lost" returns a DeviceLost error; a user text starting
+//    with "system?" echoes the system message the model was given instead.
 //  - context overflow: one token per word; the oldest messages are dropped (and counted) to fit.
 #pragma once
 

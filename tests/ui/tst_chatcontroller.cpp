@@ -8,6 +8,7 @@
 #include "modelcontroller.h"
 #include "settingscontroller.h"
 #include "storage/database.h"
+#include "storage/documents.h"
 #include "storage/messages.h"
 
 #include <QSignalSpy>
@@ -234,6 +235,33 @@ private slots:
         QVERIFY(waitReply(h));
         QVERIFY2(h.chat.notice().contains("context window"), qPrintable(h.chat.notice()));
         QCOMPARE(h.chat.noticeKind(), QString("warning"));
+    }
+
+    void documentPassagesAnswerFollowUps()
+    {
+        const QString db = freshDb();
+        Harness h(db, m_model);
+        QTRY_VERIFY(h.chat.canSend());
+        h.settings.setMaxTokens(2);
+        QVERIFY(h.chat.send("system? before any document"));
+        QVERIFY(waitReply(h));
+        QVERIFY(!h.text(1).contains("lighthouse"));
+        const qint64 conversation = h.chat.currentConversationId();
+        {
+            // Attach a document as the summarize flow does: its text and passages.
+            auto opened = hearth::storage::Database::open(db.toStdString());
+            QVERIFY(opened.ok());
+            hearth::storage::Documents documents(opened.value());
+            auto doc = documents.addDocument(conversation, "/tmp/report.txt", "c0ffee",
+                                             "The lighthouse keeper logs every ship. Tea is served at four.");
+            QVERIFY(doc.ok());
+            QVERIFY(documents.addPassages(doc->id, {{"The lighthouse keeper logs every ship.", 0},
+                                                    {"Tea is served at four.", 39}}).ok());
+        }
+        // The follow-up question is answered with the passage that matches it in the system message.
+        QVERIFY(h.chat.send("system? who logs the ships at the lighthouse"));
+        QVERIFY(waitReply(h));
+        QVERIFY2(h.text(3).contains("The lighthouse keeper logs every ship."), qPrintable(h.text(3)));
     }
 
     void engineKilledMidReply()
