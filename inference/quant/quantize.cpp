@@ -14,19 +14,7 @@ namespace hearth {
 
 bool canQuantize(TensorType type)
 {
-    switch (type) {
-    case TensorType::F32:
-    case TensorType::F16:
-    case TensorType::BF16:
-    case TensorType::Q4_0:
-    case TensorType::Q8_0:
-    case TensorType::Q4_K:
-    case TensorType::Q5_K:
-    case TensorType::Q6_K:
-        return true;
-    default:
-        return false;
-    }
+    return isSupported(type);  // every type we run is also a quantization target
 }
 
 void quantize(TensorType type, const float* src, void* dst, size_t count)

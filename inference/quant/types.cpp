@@ -65,4 +65,10 @@ std::string_view typeName(TensorType type)
     return traits ? traits->name : std::string_view("unknown");
 }
 
+bool isSupported(TensorType type)
+{
+    const auto traits = typeTraits(static_cast<uint32_t>(type));
+    return traits && traits->supported;
+}
+
 } // namespace hearth

@@ -36,5 +36,7 @@ struct TypeTraits {
 // Traits of a type number read from a file; nullopt for numbers GGUF does not define.
 std::optional<TypeTraits> typeTraits(uint32_t type);
 std::string_view typeName(TensorType type);
+// The types we dequantize, quantize to and run (the `supported` column of the type table).
+bool isSupported(TensorType type);
 
 }  // namespace hearth
