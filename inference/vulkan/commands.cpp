@@ -98,6 +98,17 @@ Recorder::~Recorder()
         vkDestroyCommandPool(m_device.handle(), m_pool, nullptr);
 }
 
+void Recorder::setProfiling(bool on)
+{
+    HEARTH_CHECK(!m_recording);
+    m_profiler.reset();
+    if (on) {
+        m_profiler = std::make_unique<GpuProfiler>(m_device);
+        if (!m_profiler->enabled())
+            m_profiler.reset();
+    }
+}
+
 Status Recorder::begin()
 {
     if (!m_cmd || !m_fence)
@@ -113,6 +124,8 @@ Status Recorder::begin()
     m_read.clear();
     m_dispatches = 0;
     m_error = Ok{};
+    if (m_profiler)
+        m_profiler->begin(m_cmd);
     return Ok{};
 }
 
@@ -175,6 +188,8 @@ void Recorder::dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, 
     vkCmdPushConstants(m_cmd, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, push);
     vkCmdDispatch(m_cmd, x, y, z);
     ++m_dispatches;
+    if (m_profiler)
+        m_profiler->mark(m_cmd, std::string(shaderName(id)));
 }
 
 void Recorder::copy(const BufferRef& src, const BufferRef& dst)
@@ -212,6 +227,8 @@ Status Recorder::submitAndWait()
     vr = vkWaitForFences(m_device.handle(), 1, &m_fence, VK_TRUE, UINT64_MAX);
     if (vr != VK_SUCCESS)
         return vulkanError(vr, "waiting for the GPU");
+    if (m_profiler)
+        m_profiler->collect();
     return Ok{};
 }
 

@@ -7,11 +7,13 @@
 #include "vulkan/device.h"
 #include "vulkan/memory.h"
 #include "vulkan/pipeline.h"
+#include "vulkan/profiler.h"
 
 #include <vulkan/vulkan.h>
 
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <set>
 #include <vector>
 
@@ -60,6 +62,10 @@ public:
     Status submitAndWait();
 
     uint32_t dispatchCount() const { return m_dispatches; }
+    // GPU time per shader over the following submits (timestamps around every dispatch); null when
+    // off or when the queue has no timestamps.
+    void setProfiling(bool on);
+    GpuProfiler* profiler() { return m_profiler.get(); }
 
 private:
     void dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, const void* push, uint32_t pushBytes,
@@ -78,6 +84,7 @@ private:
     bool m_recording = false;
     uint32_t m_dispatches = 0;
     Status m_error = Ok{};
+    std::unique_ptr<GpuProfiler> m_profiler;
 };
 
 }  // namespace hearth::vk

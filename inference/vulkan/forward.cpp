@@ -3,22 +3,12 @@
 // the GPU runs every layer without the CPU waiting in between.
 #include "vulkan/vulkan_model.h"
 
+#include "vulkan/products.h"
+
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 
 namespace hearth::vk {
-
-// Below this many tokens the mat-vec shader (weights read once per token) beats the tiled one.
-// HEARTH_VK_MATMUL_MIN_TOKENS overrides it (for measuring; on lavapipe the tiled shader measured
-// 29 vs 19 prompt tokens per CPU-second for the mat-vec one on small-llama31-q4_k_m).
-uint32_t matMulMinTokens(const Device& device)
-{
-    const char* env = std::getenv("HEARTH_VK_MATMUL_MIN_TOKENS");
-    if (env)
-        return uint32_t(std::strtoul(env, nullptr, 10));
-    return 8;
-}
 
 namespace {
 
@@ -29,20 +19,7 @@ uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 void VulkanBackend::matmul(Recorder& rec, const GpuMatrix& w, const Buffer& x, uint32_t xOffset, uint32_t xStride,
                            uint32_t tokens, const Buffer& y, uint32_t yOffset, uint32_t yStride, bool accumulate)
 {
-    const bool tiled = tokens >= m_matMulMinTokens;
-    const ShaderId shader = *shaderFor(tiled ? "mul_mat" : "mul_mat_vec", w.type);
-    for (const MatrixPiece& piece : w.pieces) {
-        if (tiled) {
-            const MatMulPush push{piece.rowCount, w.cols, tokens, xOffset, xStride, yOffset + piece.rowBegin,
-                                  yStride, accumulate ? 1u : 0u};
-            rec.dispatch(shader, {piece.ref, whole(x), whole(y)}, push, ceilDiv(piece.rowCount, kMatMulTile),
-                         ceilDiv(tokens, kMatMulTile));
-        } else {
-            const MatVecPush push{piece.rowCount, w.cols, xOffset, xStride, yOffset + piece.rowBegin, yStride,
-                                  accumulate ? 1u : 0u, 0};
-            rec.dispatch(shader, {piece.ref, whole(x), whole(y)}, push, ceilDiv(piece.rowCount, m_pipelines.matVecRows()), tokens);
-        }
-    }
+    recordProduct(rec, m_products, w, {x, xOffset, xStride}, tokens, {y, yOffset, yStride}, accumulate);
 }
 
 void VulkanBackend::rmsNorm(Recorder& rec, const Buffer& x, uint32_t xOffset, size_t weight, uint32_t tokens,
@@ -81,13 +58,10 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
 
     // feed-forward: xn = rmsNorm(x)
     rmsNorm(rec, a.x, 0, layer.ffnNorm, n, a.xn);
-    const GpuMatrix& first = m_weights.matrix(layer.gateUp[0]);
-    if (layer.gateUp.size() == 1 && first.pieces.size() == 1 && n < m_matMulMinTokens) {
-        // h = silu(gate xn) * (up xn), both products and the gate in one dispatch
-        const MatVecPush push{c.ffnDim, c.dim, 0, c.dim, 0, c.ffnDim, 0, c.ffnDim};
-        rec.dispatch(*shaderFor("mul_mat_vec_swiglu", first.type), {first.pieces[0].ref, whole(a.xn), whole(a.h)},
-                     push, ceilDiv(c.ffnDim, m_pipelines.matVecRows()), n);
-    } else {
+    // h = silu(gate xn) * (up xn): both products and the gate in one dispatch where it applies
+    if (layer.gateUp.size() != 1 ||
+        !recordSwigluProduct(rec, m_products, m_weights.matrix(layer.gateUp[0]), {a.xn, 0, c.dim}, n,
+                             {a.h, 0, c.ffnDim})) {
         // gu = [gate; up] xn
         offset = 0;
         for (size_t id : layer.gateUp) {

@@ -44,7 +44,6 @@ uint64_t kvBytes(const LlamaConfig& c, uint32_t contextLength)
 
 }  // namespace
 
-uint32_t matMulMinTokens(const Device& device);  // forward.cpp
 
 std::optional<ShaderId> shaderFor(std::string_view family, TensorType type)
 {
@@ -85,7 +84,7 @@ VulkanBackend::~VulkanBackend()
 Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float)>& progress)
 {
     const LlamaConfig& c = m_config;
-    m_matMulMinTokens = matMulMinTokens(*m_device);
+    m_products = productPolicy(*m_device, m_pipelines);
     // Every matrix type must have its shaders.
     auto check = [](const TensorView& t, const char* what) -> Status {
         if (!shaderFor("mul_mat_vec", t.type))
@@ -247,6 +246,25 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const
     if (Status s = backend->load(weights, options.progress); !s.ok())
         return s.error();
     return std::unique_ptr<Backend>(std::move(backend));
+}
+
+bool startVulkanProfile(Backend& backend)
+{
+    auto* vulkan = dynamic_cast<vk::VulkanBackend*>(&backend);
+    if (!vulkan)
+        return false;
+    vulkan->recorder().setProfiling(true);
+    return vulkan->recorder().profiler() != nullptr;
+}
+
+std::string vulkanProfileTable(Backend& backend)
+{
+    auto* vulkan = dynamic_cast<vk::VulkanBackend*>(&backend);
+    if (!vulkan || !vulkan->recorder().profiler())
+        return "";
+    const std::string table = vulkan->recorder().profiler()->table();
+    vulkan->recorder().profiler()->reset();
+    return table;
 }
 
 }  // namespace hearth

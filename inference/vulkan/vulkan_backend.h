@@ -42,6 +42,12 @@ uint64_t estimateVulkanMemory(const GgufFile& file, const LlamaConfig& config, u
 Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const LlamaWeights& weights,
                                                      const LlamaConfig& config, const VulkanOptions& options);
 
+// Benchmark tools: time every shader of the forward passes that follow on the GPU (timestamps);
+// false when `backend` is not a Vulkan one or its queue has no timestamps. The table lists GPU time
+// per shader since the start or the previous table, largest first.
+bool startVulkanProfile(Backend& backend);
+std::string vulkanProfileTable(Backend& backend);
+
 // Copy bandwidth of the device in GB/s (read + write bytes / time) measured with the copy shader over
 // a buffer of `bytes`; used by `hearth-cli bench`.
 Result<double> measureVulkanCopyBandwidth(int deviceIndex, uint64_t bytes);

@@ -9,6 +9,7 @@
 #include "vulkan/device.h"
 #include "vulkan/memory.h"
 #include "vulkan/pipeline.h"
+#include "vulkan/products.h"
 #include "vulkan/weights.h"
 
 #include <memory>
@@ -58,6 +59,7 @@ public:
     Status forward(std::span<const int32_t> tokens, uint32_t startPos, std::span<float> logits) override;
 
     uint32_t lastDispatchCount() const { return m_lastDispatches; }
+    Recorder& recorder() { return m_recorder; }
 
 private:
     // forward.cpp: one batch of at most m_batch tokens, one submit.
@@ -89,7 +91,7 @@ private:
     Activations m_act;
     bool m_lost = false;  // after a device loss every call fails until the model is reloaded
     uint32_t m_lastDispatches = 0;
-    uint32_t m_matMulMinTokens = 8;  // batches this large use the tiled mat-mat shader
+    ProductPolicy m_products;
 };
 
 // The shader variant of a family for a weight type ("mul_mat_vec" + Q4_K -> mul_mat_vec_q4_k).

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -160,10 +161,22 @@ int bench(const std::string& path, int prompt, int decode)
     for (int i = 0; i < prompt; ++i)
         tokens[i] = int32_t((uint64_t(i) * 7919 + 13) % vocab);
     std::vector<float> logits(vocab);
+    // Warm-up, as llama-bench does: the pipelines of the batched and the one-token pass are created
+    // on first use, which is not what the figures measure.
+    const size_t warm = std::min<size_t>(tokens.size(), 8);
+    if (auto s = m.backend->forward(std::span(tokens).first(warm), 0, logits); !s.ok())
+        return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
+    if (auto s = m.backend->forward(std::span(tokens).first(1), uint32_t(warm), logits); !s.ok())
+        return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
+    // HEARTH_VK_PROFILE=1: GPU time per shader of the prompt and of the decode, on stderr.
+    const bool profile = std::getenv("HEARTH_VK_PROFILE") && startVulkanProfile(*m.backend);
     auto start = Clock::now();
     if (auto s = m.backend->forward(tokens, 0, logits); !s.ok())
         return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
     const double pp = prompt / std::chrono::duration<double>(Clock::now() - start).count();
+    if (profile)
+        std::fprintf(stderr, "GPU time per shader, prompt of %d tokens:\n%s\n", prompt,
+                     vulkanProfileTable(*m.backend).c_str());
     start = Clock::now();
     for (int i = 0; i < decode; ++i) {
         const int32_t next = int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
@@ -171,6 +184,9 @@ int bench(const std::string& path, int prompt, int decode)
             return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
     }
     const double tg = decode / std::chrono::duration<double>(Clock::now() - start).count();
+    if (profile)
+        std::fprintf(stderr, "GPU time per shader, %d decode steps after %d tokens (wall %.2f ms per step):\n%s\n",
+                     decode, prompt, 1e3 / tg, vulkanProfileTable(*m.backend).c_str());
     const std::string device = m.backend->deviceName();
     m.backend.reset();
     auto bandwidth = measureVulkanCopyBandwidth(-1, 1ull << 30);

@@ -1,0 +1,37 @@
+// Matrix products on the device, shared by the forward pass, the per-operation tests and the
+// operation benchmark: which shader runs a product (mat-vec for a few tokens, tiled mat-mat for a
+// batch) and how its workgroups are laid out on this device.
+#pragma once
+
+#include "vulkan/commands.h"
+#include "vulkan/weights.h"
+
+#include <cstdint>
+
+namespace hearth::vk {
+
+struct ProductPolicy {
+    uint32_t matVecRows = 4;       // rows per mat-vec workgroup (the shader's specialization constant)
+    uint32_t tiledMinTokens = 8;   // batches this large use the tiled mat-mat shader
+};
+
+// For this device; HEARTH_VK_MATMUL_MIN_TOKENS overrides the tiled threshold (for measuring).
+ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines);
+
+// An activation matrix: `tokens` rows of `stride` floats from `offset` (floats) in `buffer`.
+struct Activation {
+    const Buffer& buffer;
+    uint32_t offset;
+    uint32_t stride;
+};
+
+// y[t][r] (+)= W x[t] for every token, over every piece of W.
+void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x, uint32_t tokens,
+                   Activation y, bool accumulate);
+
+// h[t][r] = silu(gate[r] . x[t]) * (up[r] . x[t]) for a stacked [gate; up] matrix of one piece, in one
+// mat-vec dispatch; false (nothing recorded) when that does not apply (tiled batch, several pieces).
+bool recordSwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp, Activation x,
+                         uint32_t tokens, Activation h);
+
+}  // namespace hearth::vk

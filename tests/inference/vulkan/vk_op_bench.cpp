@@ -1,0 +1,203 @@
+// hearth-vk-opbench: GPU time of single operations at real model shapes, from timestamps around each
+// dispatch (a program, not a test: the figures depend on the machine).
+//   hearth-vk-opbench matvec TYPE ROWS COLS [REPEAT]          one-token product, weight GB/s
+//   hearth-vk-opbench matmul TYPE ROWS COLS TOKENS [REPEAT]   batched product, GFLOP/s
+//   hearth-vk-opbench suite [8b]                              the decode products of Llama 3.2 1B (or 3.1 8B)
+// TYPE: f32 f16 bf16 q4_0 q8_0 q4_k q5_k q6_k. The weights are random bytes: timing only.
+#include "quant/dequant.h"
+#include "quant/types.h"
+#include "vulkan/commands.h"
+#include "vulkan/device.h"
+#include "vulkan/memory.h"
+#include "vulkan/pipeline.h"
+#include "vulkan/products.h"
+#include "vulkan/weights.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace hearth;
+using namespace hearth::vk;
+
+namespace {
+
+struct Bench {
+    std::unique_ptr<Device> device;
+    std::unique_ptr<Allocator> allocator;
+    std::unique_ptr<Pipelines> pipelines;
+    std::unique_ptr<DescriptorCache> descriptors;
+    std::unique_ptr<Recorder> recorder;
+    std::vector<Buffer> buffers;
+
+    ~Bench()
+    {
+        if (device)
+            vkDeviceWaitIdle(device->handle());
+        for (Buffer& b : buffers)
+            allocator->destroy(b);
+        recorder.reset();
+        descriptors.reset();
+        pipelines.reset();
+    }
+
+    // A device-local buffer of `bytes` random bytes (uploaded through a staging buffer).
+    Buffer randomBuffer(uint64_t bytes, uint32_t seed)
+    {
+        auto staging = allocator->create(bytes, MemoryKind::Upload, "opbench staging");
+        auto target = allocator->create(bytes, MemoryKind::DeviceLocal, "opbench");
+        if (!staging || !target) {
+            std::fprintf(stderr, "out of memory for %llu bytes\n", static_cast<unsigned long long>(bytes));
+            std::exit(1);
+        }
+        std::mt19937 rng(seed);
+        auto* words = static_cast<uint32_t*>(staging->mapped);
+        for (uint64_t i = 0; i < bytes / 4; ++i)
+            words[i] = rng() & 0x3bff3bffu;  // f16 halves below 1.0, so scales stay finite
+        (void)recorder->begin();
+        recorder->copy(whole(*staging), whole(*target));
+        (void)recorder->submitAndWait();
+        allocator->destroy(*staging);
+        buffers.push_back(*target);
+        return *target;
+    }
+};
+
+std::unique_ptr<Bench> openBench()
+{
+    auto device = Device::create(-1);
+    if (!device) {
+        std::fprintf(stderr, "no Vulkan device: %s\n", device.error().message.c_str());
+        return nullptr;
+    }
+    auto b = std::make_unique<Bench>();
+    b->device = std::move(*device);
+    b->allocator = std::make_unique<Allocator>(*b->device);
+    b->pipelines = std::make_unique<Pipelines>(*b->device, "");
+    b->descriptors = std::make_unique<DescriptorCache>(*b->device);
+    b->recorder = std::make_unique<Recorder>(*b->device, *b->pipelines, *b->descriptors);
+    b->recorder->setProfiling(true);
+    if (!b->recorder->profiler()) {
+        std::fprintf(stderr, "the device's queue has no timestamps\n");
+        return nullptr;
+    }
+    return b;
+}
+
+std::optional<TensorType> parseType(const std::string& name)
+{
+    for (TensorType t : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0, TensorType::Q8_0,
+                         TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K})
+        if (typeName(t) == name || std::string(typeName(t)) == name)
+            return t;
+    for (TensorType t : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0, TensorType::Q8_0,
+                         TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K}) {
+        std::string lower(typeName(t));
+        for (char& c : lower)
+            c = char(std::tolower(static_cast<unsigned char>(c)));
+        if (lower == name)
+            return t;
+    }
+    return std::nullopt;
+}
+
+// Seconds per dispatch of a (rows, cols) product over `tokens` tokens, REPEAT dispatches in one submit.
+double timeProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols, uint32_t tokens, int repeat)
+{
+    GpuMatrix w;
+    w.type = type;
+    w.rows = rows;
+    w.cols = cols;
+    w.rowBytes = rowBytes(type, cols);
+    const Buffer wb = b.randomBuffer(w.rowBytes * rows + 16, 1);
+    w.pieces.push_back({whole(wb), 0, rows});
+    const Buffer x = b.randomBuffer(uint64_t(tokens) * cols * 4, 2);
+    const Buffer y = b.randomBuffer(uint64_t(tokens) * rows * 4, 3);
+    const ProductPolicy policy = productPolicy(*b.device, *b.pipelines);
+    // Once to create the pipeline, then the timed submit.
+    for (int pass = 0; pass < 2; ++pass) {
+        b.recorder->profiler()->reset();
+        (void)b.recorder->begin();
+        for (int i = 0; i < (pass ? repeat : 1); ++i)
+            recordProduct(*b.recorder, policy, w, {x, 0, cols}, tokens, {y, 0, rows}, false);
+        if (Status s = b.recorder->submitAndWait(); !s.ok()) {
+            std::fprintf(stderr, "%s\n", s.error().message.c_str());
+            std::exit(1);
+        }
+    }
+    double seconds = 0;
+    uint64_t dispatches = 0;
+    for (const auto& [name, e] : b.recorder->profiler()->totals()) {
+        seconds += e.seconds;
+        dispatches += e.dispatches;
+    }
+    return seconds / double(std::max<uint64_t>(dispatches, 1));
+}
+
+void printHeader()
+{
+    std::printf("| op | type | rows x cols | tokens | us per dispatch | weight GB/s | GFLOP/s |\n");
+    std::printf("|---|---|---|---|---|---|---|\n");
+}
+
+void printProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols, uint32_t tokens, int repeat)
+{
+    const double s = timeProduct(b, type, rows, cols, tokens, repeat);
+    const double bytes = double(rowBytes(type, cols)) * rows;
+    std::printf("| %s | %s | %u x %u | %u | %.1f | %.1f | %.1f |\n", tokens == 1 ? "matvec" : "matmul",
+                std::string(typeName(type)).c_str(), rows, cols, tokens, s * 1e6, bytes / s / 1e9,
+                2.0 * rows * cols * tokens / s / 1e9);
+    std::fflush(stdout);
+}
+
+int usage()
+{
+    std::fprintf(stderr, "usage: hearth-vk-opbench matvec TYPE ROWS COLS [REPEAT]\n"
+                         "       hearth-vk-opbench matmul TYPE ROWS COLS TOKENS [REPEAT]\n"
+                         "       hearth-vk-opbench suite [8b]\n");
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    const std::vector<std::string> a(argv + 1, argv + argc);
+    if (a.empty())
+        return usage();
+    auto bench = openBench();
+    if (!bench)
+        return 1;
+    std::printf("device: %s\n\n", bench->device->name().c_str());
+    auto num = [&](size_t i, int fallback) { return i < a.size() ? std::atoi(a[i].c_str()) : fallback; };
+    if ((a[0] == "matvec" && a.size() >= 4) || (a[0] == "matmul" && a.size() >= 5)) {
+        const auto type = parseType(a[1]);
+        if (!type)
+            return usage();
+        const bool vec = a[0] == "matvec";
+        printHeader();
+        printProduct(*bench, *type, uint32_t(num(2, 0)), uint32_t(num(3, 0)), vec ? 1u : uint32_t(num(4, 1)),
+                     num(vec ? 4 : 5, 10));
+        return 0;
+    }
+    if (a[0] == "suite") {
+        const bool big = a.size() > 1 && a[1] == "8b";
+        const uint32_t dim = big ? 4096 : 2048, ffn = big ? 14336 : 8192, kv = big ? 1024 : 512;
+        const int repeat = std::getenv("HEARTH_OPBENCH_REPEAT") ? std::atoi(std::getenv("HEARTH_OPBENCH_REPEAT")) : 20;
+        printHeader();
+        for (TensorType type : {TensorType::Q4_0, TensorType::Q4_K, TensorType::Q6_K, TensorType::Q8_0}) {
+            printProduct(*bench, type, dim + 2 * kv, dim, 1, repeat);  // q|k|v
+            printProduct(*bench, type, dim, ffn, 1, repeat);           // down
+            printProduct(*bench, type, 2 * ffn, dim, 1, repeat);       // gate|up
+        }
+        printProduct(*bench, TensorType::Q6_K, 128256, dim, 1, std::max(1, repeat / 10));  // output
+        return 0;
+    }
+    return usage();
+}
