@@ -1,6 +1,7 @@
 #include "vulkan/pipeline.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <vector>
@@ -11,6 +12,8 @@ Pipelines::Pipelines(const Device& device, std::string cachePath) : m_device(dev
 {
     // A CPU device (lavapipe) pays a fixed cost per workgroup: give each more rows.
     m_matVecRows = device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU ? 16 : 4;
+    if (const char* env = std::getenv("HEARTH_VK_MATVEC_ROWS"))
+        m_matVecRows = uint32_t(std::strtoul(env, nullptr, 10));
     // A cache file from another driver or device is rejected by the driver's header check, so a
     // stale file only costs a recompile.
     std::vector<char> data;

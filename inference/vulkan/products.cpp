@@ -1,6 +1,7 @@
 #include "vulkan/products.h"
 
 #include "vulkan/ops.h"
+#include "vulkan/products_cpu.h"
 #include "vulkan/vulkan_model.h"
 
 #include <cstdlib>
@@ -20,7 +21,7 @@ ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines)
     // Below this many tokens the mat-vec shader (weights read once per token) beats the tiled one.
     if (const char* env = std::getenv("HEARTH_VK_MATMUL_MIN_TOKENS"))
         policy.tiledMinTokens = uint32_t(std::strtoul(env, nullptr, 10));
-    (void)device;
+    policy.cpuDevice = device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
     return policy;
 }
 
@@ -28,6 +29,8 @@ void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& 
                    Activation y, bool accumulate)
 {
     const bool tiled = tokens >= policy.tiledMinTokens;
+    if (!tiled && policy.cpuDevice && recordCpuMatVec(rec, w, x, tokens, y, accumulate))
+        return;
     const ShaderId shader = *shaderFor(tiled ? "mul_mat" : "mul_mat_vec", w.type);
     for (const MatrixPiece& piece : w.pieces) {
         if (tiled) {
@@ -49,6 +52,8 @@ bool recordSwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMa
 {
     if (tokens >= policy.tiledMinTokens || gateUp.pieces.size() != 1)
         return false;
+    if (policy.cpuDevice && recordCpuSwigluMatVec(rec, gateUp, x, tokens, h))
+        return true;
     const uint32_t ffn = gateUp.rows / 2;
     const MatVecPush push{ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn};
     rec.dispatch(*shaderFor("mul_mat_vec_swiglu", gateUp.type),

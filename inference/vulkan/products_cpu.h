@@ -1,0 +1,17 @@
+// Mat-vec products on CPU devices (lavapipe), which run a workgroup's invocations as the SIMD lanes of
+// one core and pay for every buffer load instruction: shaders shaped for that, used where the weight
+// type and the row layout allow. Called by recordProduct / recordSwigluProduct (products.cpp).
+#pragma once
+
+#include "vulkan/products.h"
+
+namespace hearth::vk {
+
+// y[t][r] (+)= W x[t]; false (nothing recorded) when the CPU shader does not apply.
+bool recordCpuMatVec(Recorder& rec, const GpuMatrix& w, Activation x, uint32_t tokens, Activation y, bool accumulate);
+
+// h[t][r] = silu(gate[r] . x[t]) * (up[r] . x[t]) for a stacked one-piece [gate; up]; false when the CPU
+// shader does not apply.
+bool recordCpuSwigluMatVec(Recorder& rec, const GpuMatrix& gateUp, Activation x, uint32_t tokens, Activation h);
+
+}  // namespace hearth::vk
