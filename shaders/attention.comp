@@ -1,38 +1,46 @@
 #version 450
-// Causal grouped-query attention over the f16 KV cache for T query tokens, one workgroup per
-// (head, token). Keys are taken WG at a time: scores into shared memory, then an online
-// ("flash") softmax update — running maximum, rescaled sum and output — so any context length fits.
+// Causal grouped-query attention over the f16 KV cache. One workgroup per (head, token, split): it
+// takes the split's range of keys WG at a time — scores into shared memory, then an online ("flash")
+// softmax update of the running maximum, sum and output — so any context length fits. With one split
+// (prefill: heads x tokens workgroups already fill the device) it writes the normalized output; with
+// several (decode: "flash decoding", so the device is not left with `heads` workgroups walking the
+// whole context), it writes its maximum, sum and unnormalized output to `partials` for
+// attention_combine.comp.
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #define WG 128
 #define MAX_HEAD_DIM 256
 layout(local_size_x = WG) in;
 
-layout(std430, binding = 0) readonly buffer Q { float q[]; };        // (T, headCount * headDim)
-layout(std430, binding = 1) readonly buffer KCache { uint kc[]; };   // (ctx, kvDim) f16
-layout(std430, binding = 2) readonly buffer VCache { uint vc[]; };
-layout(std430, binding = 3) writeonly buffer O { float o[]; };       // (T, headCount * headDim)
+layout(std430, binding = 0) readonly buffer Q { float q[]; };          // (T, headCount * headDim)
+layout(std430, binding = 1) readonly buffer KCache { uvec4 kc[]; };    // (ctx, kvDim) f16, 8 per uvec4
+layout(std430, binding = 2) readonly buffer VCache { uint vc[]; };     // (ctx, kvDim) f16, 2 per uint
+layout(std430, binding = 3) writeonly buffer O { float o[]; };         // (T, headCount * headDim)
+layout(std430, binding = 4) writeonly buffer Partials { float partials[]; };  // (T, heads, splits, 2 + headDim)
 
 layout(push_constant) uniform Push {
     uint startPos;
     uint headCount;
     uint kvHeadCount;
-    uint headDim;
-    float scale;  // 1 / sqrt(headDim)
+    uint headDim;     // a multiple of 8, at most MAX_HEAD_DIM
+    float scale;      // 1 / sqrt(headDim)
+    uint splitCount;  // workgroups sharing one (head, token)
+    uint splitKeys;   // keys per split (the last may have fewer)
 } p;
 
 shared float qs[MAX_HEAD_DIM];
 shared float scores[WG];
-shared float partial[WG / 4];
+shared float reduceTmp[WG / 4];
+shared float outTmp[WG * 2];
 
 float reduceMax(float v)
 {
     v = subgroupMax(v);
     if (subgroupElect())
-        partial[gl_SubgroupID] = v;
+        reduceTmp[gl_SubgroupID] = v;
     barrier();
-    float r = partial[0];
+    float r = reduceTmp[0];
     for (uint s = 1u; s < gl_NumSubgroups; ++s)
-        r = max(r, partial[s]);
+        r = max(r, reduceTmp[s]);
     barrier();
     return r;
 }
@@ -41,75 +49,94 @@ float reduceSum(float v)
 {
     v = subgroupAdd(v);
     if (subgroupElect())
-        partial[gl_SubgroupID] = v;
+        reduceTmp[gl_SubgroupID] = v;
     barrier();
     float r = 0.0;
     for (uint s = 0u; s < gl_NumSubgroups; ++s)
-        r += partial[s];
+        r += reduceTmp[s];
     barrier();
     return r;
 }
-
-float kvHalf(uint word, uint i) { return unpackHalf2x16(word)[i & 1u]; }
 
 void main()
 {
     const uint tid = gl_LocalInvocationID.x;
     const uint head = gl_WorkGroupID.x;
     const uint t = gl_WorkGroupID.y;
+    const uint split = gl_WorkGroupID.z;
     const uint hd = p.headDim;
     const uint qDim = p.headCount * hd;
     const uint kvDim = p.kvHeadCount * hd;
     const uint kvBase = (head / (p.headCount / p.kvHeadCount)) * hd;
     const uint last = p.startPos + t;  // causal: keys 0..last
+    const uint begin = split * p.splitKeys;
+    const uint end = min(begin + p.splitKeys, last + 1u);  // may be <= begin: nothing to do
 
     for (uint d = tid; d < hd; d += WG)
         qs[d] = q[t * qDim + head * hd + d];
     barrier();
 
+    // The value pass: thread tid owns dimensions 2*(tid % pairs) and +1 of keys k = group (mod groups).
+    const uint pairs = hd / 2u;
+    const uint groups = WG / pairs;  // 4 for headDim 64, 2 for 128, 1 for 256
+    const uint pair = tid % pairs;
+    const uint group = tid / pairs;
+    const bool valueThread = group < groups;
+
     float runMax = -1e30;
     float runSum = 0.0;
-    float out0 = 0.0;  // output dims tid and tid + WG
-    float out1 = 0.0;
+    vec2 out2 = vec2(0.0);
 
-    for (uint j0 = 0u; j0 <= last; j0 += WG) {
-        // Scores of keys j0 + tid.
+    for (uint j0 = begin; j0 < end; j0 += WG) {
+        // Scores of keys j0 + tid: 8 halves of the key per load.
         const uint j = j0 + tid;
         float s = -1e30;
-        if (j <= last) {
-            const uint kb = (j * kvDim + kvBase) / 2u;
+        if (j < end) {
+            const uint kb = (j * kvDim + kvBase) / 8u;
             float acc = 0.0;
-            for (uint d = 0u; d < hd; d += 2u) {
-                const vec2 kv = unpackHalf2x16(kc[kb + d / 2u]);
-                acc += qs[d] * kv.x + qs[d + 1u] * kv.y;
+            for (uint c = 0u; c < hd / 8u; ++c) {
+                const uvec4 w = kc[kb + c];
+                const uint d = 8u * c;
+                acc += dot(vec4(unpackHalf2x16(w.x), unpackHalf2x16(w.y)), vec4(qs[d], qs[d + 1u], qs[d + 2u], qs[d + 3u]));
+                acc += dot(vec4(unpackHalf2x16(w.z), unpackHalf2x16(w.w)),
+                           vec4(qs[d + 4u], qs[d + 5u], qs[d + 6u], qs[d + 7u]));
             }
             s = acc * p.scale;
         }
         // Online softmax: new maximum, rescale what was accumulated so far.
         const float newMax = max(runMax, reduceMax(s));
-        const float e = j <= last ? exp(s - newMax) : 0.0;
+        const float e = j < end ? exp(s - newMax) : 0.0;
         scores[tid] = e;
         const float rescale = exp(runMax - newMax);
-        runSum = runSum * rescale + reduceSum(e);
+        runSum = runSum * rescale + reduceSum(e);  // its barrier also publishes scores[]
         runMax = newMax;
-        // reduceSum's barrier made scores[] visible. Weighted sum of values for this thread's dims.
-        const uint count = min(uint(WG), last + 1u - j0);
-        out0 *= rescale;
-        out1 *= rescale;
-        for (uint k = 0u; k < count; ++k) {
-            const uint vb = (j0 + k) * kvDim + kvBase;
-            const float w = scores[k];
-            if (tid < hd)
-                out0 += w * kvHalf(vc[(vb + tid) / 2u], vb + tid);
-            if (tid + WG < hd)
-                out1 += w * kvHalf(vc[(vb + tid + WG) / 2u], vb + tid + WG);
-        }
+        out2 *= rescale;
+        // Weighted sum of values: consecutive threads read consecutive words of a value row.
+        const uint count = min(uint(WG), end - j0);
+        if (valueThread)
+            for (uint k = group; k < count; k += groups) {
+                const vec2 v = unpackHalf2x16(vc[((j0 + k) * kvDim + kvBase) / 2u + pair]);
+                out2 += scores[k] * v;
+            }
         barrier();  // scores[] is rewritten by the next chunk
     }
 
-    const float inv = 1.0 / runSum;
-    if (tid < hd)
-        o[t * qDim + head * hd + tid] = out0 * inv;
-    if (tid + WG < hd)
-        o[t * qDim + head * hd + tid + WG] = out1 * inv;
+    // Sum the groups' outputs for each dimension pair.
+    outTmp[2u * tid] = valueThread ? out2.x : 0.0;
+    outTmp[2u * tid + 1u] = valueThread ? out2.y : 0.0;
+    barrier();
+    for (uint d = tid; d < hd; d += WG) {
+        float sum = 0.0;
+        for (uint g = 0u; g < groups; ++g)
+            sum += outTmp[2u * (g * pairs) + d];
+        if (p.splitCount == 1u)
+            o[t * qDim + head * hd + d] = sum / runSum;
+        else
+            partials[((t * p.headCount + head) * p.splitCount + split) * (2u + hd) + 2u + d] = sum;
+    }
+    if (p.splitCount > 1u && tid == 0u) {
+        const uint base = ((t * p.headCount + head) * p.splitCount + split) * (2u + hd);
+        partials[base] = runMax;
+        partials[base + 1u] = runSum;
+    }
 }

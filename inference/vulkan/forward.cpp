@@ -3,6 +3,7 @@
 // the GPU runs every layer without the CPU waiting in between.
 #include "vulkan/vulkan_model.h"
 
+#include "vulkan/attention.h"
 #include "vulkan/products.h"
 
 #include <cmath>
@@ -51,8 +52,8 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
     rec.dispatch(ShaderId::rope_store, {whole(a.qkv), whole(a.q), whole(layer.k), whole(layer.v), factors}, rope,
                  ceilDiv(n * qkvDim / 2, kRopeGroup));
     // att = softmax(q k^T / sqrt(headDim), causal) v, per head with grouped kv heads
-    const AttentionPush attn{startPos, c.headCount, c.kvHeadCount, c.headDim, 1.0f / std::sqrt(float(c.headDim))};
-    rec.dispatch(ShaderId::attention, {whole(a.q), whole(layer.k), whole(layer.v), whole(a.att)}, attn, c.headCount, n);
+    recordAttention(rec, {c.headCount, c.kvHeadCount, c.headDim}, startPos, n,
+                    {a.q, layer.k, layer.v, a.att, a.attPartials});
     // x += wo att (the residual add is fused into the product)
     matmul(rec, m_weights.matrix(layer.wo), a.att, 0, qDim, n, a.x, 0, c.dim, true);
 

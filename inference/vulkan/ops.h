@@ -28,10 +28,15 @@ struct RopeStorePush {
     float freqBase;
     uint32_t hasFactors;
 };
-// attention.comp: bindings q, k cache, v cache, out.
+// attention.comp: bindings q, k cache, v cache, out, partials.
 struct AttentionPush {
     uint32_t startPos, headCount, kvHeadCount, headDim;
     float scale;
+    uint32_t splitCount, splitKeys;
+};
+// attention_combine.comp: bindings partials, out.
+struct AttentionCombinePush {
+    uint32_t headCount, headDim, splitCount;
 };
 // swiglu.comp: bindings gate|up, y.
 struct SwigluPush {

@@ -2,6 +2,7 @@
 #include "vulkan/vulkan_backend.h"
 
 #include "vulkan/vulkan_model.h"
+#include "vulkan/attention.h"
 
 #include <algorithm>
 #include <chrono>
@@ -34,7 +35,8 @@ uint64_t activationBytes(const LlamaConfig& c, uint32_t batch, uint32_t logitRow
     const uint64_t q = uint64_t(c.headCount) * c.headDim;
     const uint64_t kv = uint64_t(c.kvHeadCount) * c.headDim;
     const uint64_t perToken = 2 * c.dim + (q + 2 * kv) + 2 * q + 3 * uint64_t(c.ffnDim);
-    return (perToken * batch + 2 * uint64_t(logitRows) * c.vocabSize) * sizeof(float);
+    return (perToken * batch + 2 * uint64_t(logitRows) * c.vocabSize) * sizeof(float) +
+           vk::attentionPartialsBytes({c.headCount, c.kvHeadCount, c.headDim});
 }
 
 uint64_t kvBytes(const LlamaConfig& c, uint32_t contextLength)
@@ -76,7 +78,7 @@ VulkanBackend::~VulkanBackend()
         m_allocator.destroy(layer.k);
         m_allocator.destroy(layer.v);
     }
-    for (Buffer* b : {&m_act.x, &m_act.xn, &m_act.qkv, &m_act.q, &m_act.att, &m_act.gateUp, &m_act.h, &m_act.logits,
+    for (Buffer* b : {&m_act.x, &m_act.xn, &m_act.qkv, &m_act.q, &m_act.att, &m_act.attPartials, &m_act.gateUp, &m_act.h, &m_act.logits,
                       &m_act.tokens, &m_act.readback, &m_act.noFactors})
         m_allocator.destroy(*b);
 }
@@ -85,6 +87,11 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
 {
     const LlamaConfig& c = m_config;
     m_products = productPolicy(*m_device, m_pipelines);
+    // The attention shader reads keys 8 halves at a time and keeps a query in shared memory.
+    if (c.headDim % 8 != 0 || c.headDim > 256)
+        return makeError(ErrorCode::Unsupported, "the head dimension " + std::to_string(c.headDim) +
+                                                     " is not one the Vulkan backend runs (a multiple of 8 up to "
+                                                     "256); use the CPU backend");
     // Every matrix type must have its shaders.
     auto check = [](const TensorView& t, const char* what) -> Status {
         if (!shaderFor("mul_mat_vec", t.type))
@@ -162,6 +169,8 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
         {&m_act.qkv, b * (q + 2 * kv) * 4, MemoryKind::DeviceLocal, "activations"},
         {&m_act.q, b * q * 4, MemoryKind::DeviceLocal, "activations"},
         {&m_act.att, b * q * 4, MemoryKind::DeviceLocal, "activations"},
+        {&m_act.attPartials, attentionPartialsBytes({c.headCount, c.kvHeadCount, c.headDim}), MemoryKind::DeviceLocal,
+         "activations"},
         {&m_act.gateUp, b * 2 * c.ffnDim * 4, MemoryKind::DeviceLocal, "activations"},
         {&m_act.h, b * c.ffnDim * 4, MemoryKind::DeviceLocal, "activations"},
         {&m_act.logits, m_logitRows * vocabBytes, MemoryKind::DeviceLocal, "logits"},

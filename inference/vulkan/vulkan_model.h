@@ -35,6 +35,7 @@ struct Activations {
     Buffer qkv;     // (batch, q + 2kv) projections
     Buffer q;       // (batch, q) rotated queries
     Buffer att;     // (batch, q) attention output
+    Buffer attPartials;  // split attention's per-split results (attention.h)
     Buffer gateUp;  // (batch, 2 ffn) gate | up
     Buffer h;       // (batch, ffn) swiglu output
     Buffer logits;  // (logitRows, vocab)

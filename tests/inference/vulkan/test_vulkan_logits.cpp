@@ -157,7 +157,9 @@ void TestVulkanLogits::splitPieces()
 {
     // Every matrix of the tiny Q4_K_M model split into pieces of at most 64 KiB (as an 8B model's
     // embedding is on lavapipe), and the prompt run in batches of 5 tokens: the logits must not change
-    // beyond rounding.
+    // beyond rounding. The whole prompt goes through the tiled product and the 5-token batches through
+    // the mat-vec one, which sum in another order (~2e-5 of the logit range here); a wrong row offset
+    // in a piece moves the logits by O(1). The split one is also checked against llama.cpp.
     const QString model = "tiny-llama31-q4_k_m";
     const QJsonObject ref = QJsonDocument::fromJson(
         test::readFile(test::testdata("reference/llamacpp/" + model + ".json"))).object();
@@ -181,7 +183,7 @@ void TestVulkanLogits::splitPieces()
     const Status sb = split.backend->forward(prompt, 0, b);
     QVERIFY2(sb.ok(), sb.ok() ? "" : sb.error().message.c_str());
     const Comparison same = compareLogits(b.data(), a.data(), prompt.size(), vocab);
-    QVERIFY2(same.maxDiff < 1e-5, qPrintable(QString("split changed the logits by %1").arg(same.maxDiff)));
+    QVERIFY2(same.maxDiff < 1e-4, qPrintable(QString("split changed the logits by %1").arg(same.maxDiff)));
     const Comparison c = compareLogits(b.data(), refLogits.data(), prompt.size(), vocab);
     QVERIFY(c.maxDiff <= toleranceFor(TensorType::Q4_K).maxDiff);
 }

@@ -5,6 +5,7 @@
 #include "quant/quantize.h"
 #include "shared_data.h"
 #include "vk_harness.h"
+#include "vulkan/attention.h"
 #include "vulkan/ops.h"
 #include "vulkan/vulkan_model.h"
 #include "vulkan/weights.h"
@@ -289,6 +290,11 @@ void TestVulkanOps::attention_data()
     QTest::newRow("prefill-4/1x128-5tok") << 4u << 1u << 128u << 0u << 5u;
     QTest::newRow("prefill-32/8x64-130tok-pos7") << 32u << 8u << 64u << 7u << 130u;
     QTest::newRow("decode-2/2x256-pos129") << 2u << 2u << 256u << 129u << 1u;
+    // Split over the context (flash decoding): many splits, a partial last split, 3 tokens, the cap
+    // of 32 splits with long splits.
+    QTest::newRow("decode-split-32/8x64-pos1000") << 32u << 8u << 64u << 1000u << 1u;
+    QTest::newRow("decode-split-4/2x128-pos200-3tok") << 4u << 2u << 128u << 200u << 3u;
+    QTest::newRow("decode-split-8/8x96-pos5000") << 8u << 8u << 96u << 5000u << 1u;
 }
 
 void TestVulkanOps::attention()
@@ -334,10 +340,11 @@ void TestVulkanOps::attention()
                 ref[t * qDim + hd * headDim + i] = o / sum;
             }
         }
+    const AttentionShape shape{heads, kvHeads, headDim};
     const Buffer qb = h->upload(q), kb = h->upload(k), vb = h->upload(v), ob = h->zeros(ref.size() * 4);
+    const Buffer partials = h->zeros(attentionPartialsBytes(shape));
     QVERIFY(h->recorder->begin().ok());
-    const AttentionPush push{startPos, heads, kvHeads, headDim, 1.0f / std::sqrt(float(headDim))};
-    h->recorder->dispatch(ShaderId::attention, {whole(qb), whole(kb), whole(vb), whole(ob)}, push, heads, tokens);
+    recordAttention(*h->recorder, shape, startPos, tokens, {qb, kb, vb, ob, partials});
     QVERIFY(h->recorder->submitAndWait().ok());
     const double err = relativeError(h->read<float>(ob, ref.size()), ref);
     QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
