@@ -29,11 +29,12 @@ if [ "${1:-}" = "--pack" ]; then
   if [ ! -f "$build/build.ninja" ] && [ ! -f "$build/Makefile" ]; then
     cmake -S . -B "$build" -G Ninja -DHEARTH_BUILD_GUI=OFF -DCMAKE_BUILD_TYPE=Release || exit 1
   fi
-  cmake --build "$build" -j"$(nproc)" --target hearth-vk-check || exit 1
+  cmake --build "$build" -j"$(nproc)" --target hearth-vk-check hearth-vk-opbench || exit 1
   rm -rf "$kit"
   mkdir -p "$kit/bin" "$kit/shared/testdata/models" "$kit/shared/testdata/reference/llamacpp"
   # hearth-vk-check links only the Vulkan loader (which comes with the NVIDIA driver): no Qt needed.
-  cp "$build/tests/inference/vulkan/hearth-vk-check" "$kit/bin/" && strip "$kit/bin/hearth-vk-check"
+  cp "$build/tests/inference/vulkan/hearth-vk-check" "$build/tests/inference/vulkan/hearth-vk-opbench" "$kit/bin/" &&
+    strip "$kit/bin/hearth-vk-check" "$kit/bin/hearth-vk-opbench"
   shared="${HEARTH_SHARED:-../shared}"
   for m in "${models[@]}"; do
     cp "$shared/testdata/models/$m.gguf" "$kit/shared/testdata/models/"
@@ -75,6 +76,18 @@ done
 # Step 2: synthetic real-shape models, then the benchmark table (HEARTH_DEVICE_CHECK_SKIP_BENCH=1
 # stops here, for trying the script on a slow device).
 [ "${HEARTH_DEVICE_CHECK_SKIP_BENCH:-0}" = 1 ] && { echo "device-check: logits $([ $status = 0 ] && echo PASS || echo FAIL)"; exit $status; }
+# HEARTH_DEVICE_CHECK_PROFILE=1: also the single-product timings at 8B shapes (hearth-vk-opbench) and
+# GPU time per shader during each bench (HEARTH_VK_PROFILE=1); full logs go to $OUT when it is set.
+profile="${HEARTH_DEVICE_CHECK_PROFILE:-0}"
+logs="${OUT:-$work}"
+if [ "$profile" = 1 ] && [ -x "$kit/bin/hearth-vk-opbench" ]; then
+  echo
+  echo "== single products at Llama 3.1 8B shapes (hearth-vk-opbench suite 8b)"
+  for rows_per_group in ${HEARTH_DEVICE_CHECK_MATVEC_ROWS:-4}; do
+    echo "-- mat-vec rows per workgroup: $rows_per_group"
+    HEARTH_VK_MATVEC_ROWS=$rows_per_group timeout 120 "$kit/bin/hearth-vk-opbench" suite 8b | grep "^| matvec"
+  done
+fi
 echo
 echo "== bench (as hearth-cli bench --backend vulkan -p 512 -n 128)"
 rows=()
@@ -85,8 +98,15 @@ bench_one() {  # shape type
       { echo "synth $shape $type failed: $(tail -n 1 "$work/synth-$shape-$type.err")"; return; }
   fi
   local json
-  json=$(timeout 240 "$tool" bench "$file" 512 128 2> "$work/bench-$shape-$type.err") ||
+  json=$(HEARTH_VK_PROFILE=$([ "$profile" = 1 ] && echo 1) timeout 240 "$tool" bench "$file" 512 128 \
+           2> "$work/bench-$shape-$type.err") ||
     { echo "bench $shape $type failed: $(tail -n 2 "$work/bench-$shape-$type.err")"; return; }
+  if [ "$profile" = 1 ]; then
+    cp "$work/bench-$shape-$type.err" "$logs/profile-$shape-$type.txt" 2> /dev/null
+    # The decode table's top rows and the host line.
+    sed -n '/decode steps/,$p' "$work/bench-$shape-$type.err" | head -n 9
+    grep "^host" "$work/bench-$shape-$type.err" | tail -n 1
+  fi
   echo "$json" > "$work/bench-$shape-$type.json"
   rows+=("$shape $type $json")
   echo "$shape $type: $json"

@@ -221,6 +221,8 @@ Status Recorder::submitAndWait()
     VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     submit.commandBufferCount = 1;
     submit.pCommandBuffers = &m_cmd;
+    if (m_profiler)
+        m_profiler->submitted();
     vr = vkQueueSubmit(m_device.queue(), 1, &submit, m_fence);
     if (vr != VK_SUCCESS)
         return vulkanError(vr, "vkQueueSubmit");

@@ -30,6 +30,7 @@ GpuProfiler::~GpuProfiler()
 
 void GpuProfiler::begin(VkCommandBuffer cmd)
 {
+    m_began = std::chrono::steady_clock::now();
     m_names.clear();
     if (!m_pool)
         return;
@@ -45,8 +46,14 @@ void GpuProfiler::mark(VkCommandBuffer cmd, const std::string& name)
     vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, m_pool, uint32_t(m_names.size()));
 }
 
+void GpuProfiler::submitted() { m_submitted = std::chrono::steady_clock::now(); }
+
 void GpuProfiler::collect()
 {
+    const auto now = std::chrono::steady_clock::now();
+    m_recordSeconds += std::chrono::duration<double>(m_submitted - m_began).count();
+    m_waitSeconds += std::chrono::duration<double>(now - m_submitted).count();
+    ++m_submits;
     if (!m_pool || m_names.empty())
         return;
     std::vector<uint64_t> ticks(m_names.size() + 1);
@@ -80,6 +87,13 @@ std::string GpuProfiler::table() const
     }
     std::snprintf(line, sizeof line, "| total | | %.2f | | |\n", total * 1e3);
     out += line;
+    if (m_submits > 0) {
+        std::snprintf(line, sizeof line,
+                      "host, per submit: %.1f us recording, %.1f us from submit to fence (%llu submits)\n",
+                      m_recordSeconds * 1e6 / double(m_submits), m_waitSeconds * 1e6 / double(m_submits),
+                      static_cast<unsigned long long>(m_submits));
+        out += line;
+    }
     return out;
 }
 

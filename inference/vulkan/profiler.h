@@ -6,6 +6,7 @@
 
 #include <vulkan/vulkan.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@ public:
     // Recording: begin() after vkBeginCommandBuffer, mark() after each dispatch.
     void begin(VkCommandBuffer cmd);
     void mark(VkCommandBuffer cmd, const std::string& name);
+    // Just before vkQueueSubmit (ends the host's recording time).
+    void submitted();
     // After the fence: adds this command buffer's times to the totals.
     void collect();
 
@@ -32,7 +35,12 @@ public:
         double seconds = 0;
     };
     const std::map<std::string, Entry>& totals() const { return m_totals; }
-    void reset() { m_totals.clear(); }
+    void reset()
+    {
+        m_totals.clear();
+        m_recordSeconds = m_waitSeconds = 0;
+        m_submits = 0;
+    }
     // The totals as a Markdown table, largest first, with each shader's share.
     std::string table() const;
 
@@ -43,6 +51,11 @@ private:
     double m_nsPerTick = 1.0;
     std::vector<std::string> m_names;  // of the dispatch ending at timestamp i + 1
     std::map<std::string, Entry> m_totals;
+    // Host side: time spent recording, and from submit to the fence, over `m_submits` submits.
+    std::chrono::steady_clock::time_point m_began, m_submitted;
+    double m_recordSeconds = 0;
+    double m_waitSeconds = 0;
+    uint64_t m_submits = 0;
 };
 
 }  // namespace hearth::vk

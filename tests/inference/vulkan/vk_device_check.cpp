@@ -169,7 +169,8 @@ int bench(const std::string& path, int prompt, int decode)
     if (auto s = m.backend->forward(std::span(tokens).first(1), uint32_t(warm), logits); !s.ok())
         return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
     // HEARTH_VK_PROFILE=1: GPU time per shader of the prompt and of the decode, on stderr.
-    const bool profile = std::getenv("HEARTH_VK_PROFILE") && startVulkanProfile(*m.backend);
+    const char* profileEnv = std::getenv("HEARTH_VK_PROFILE");
+    const bool profile = profileEnv && std::string(profileEnv) == "1" && startVulkanProfile(*m.backend);
     auto start = Clock::now();
     if (auto s = m.backend->forward(tokens, 0, logits); !s.ok())
         return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
