@@ -16,15 +16,15 @@ layout(std430, binding = 1) readonly buffer KCache { uvec4 kc[]; };    // (ctx, 
 layout(std430, binding = 2) readonly buffer VCache { uint vc[]; };     // (ctx, kvDim) f16, 2 per uint
 layout(std430, binding = 3) writeonly buffer O { float o[]; };         // (T, headCount * headDim)
 layout(std430, binding = 4) writeonly buffer Partials { float partials[]; };  // (T, heads, splits, 2 + headDim)
+layout(std430, binding = 5) readonly buffer Step { uint startPos; } step;     // position of the first query
 
 layout(push_constant) uniform Push {
-    uint startPos;
     uint headCount;
     uint kvHeadCount;
     uint headDim;     // a multiple of 8, at most MAX_HEAD_DIM
     float scale;      // 1 / sqrt(headDim)
     uint splitCount;  // workgroups sharing one (head, token)
-    uint splitKeys;   // keys per split (the last may have fewer)
+    uint minSplitKeys;  // splits take at least this many keys (the later ones may have none)
 } p;
 
 shared float qs[MAX_HEAD_DIM];
@@ -68,9 +68,13 @@ void main()
     const uint qDim = p.headCount * hd;
     const uint kvDim = p.kvHeadCount * hd;
     const uint kvBase = (head / (p.headCount / p.kvHeadCount)) * hd;
-    const uint last = p.startPos + t;  // causal: keys 0..last
-    const uint begin = split * p.splitKeys;
-    const uint end = min(begin + p.splitKeys, last + 1u);  // may be <= begin: nothing to do
+    const uint last = step.startPos + t;  // causal: keys 0..last
+    // The batch's keys in splitCount ranges; computed here, so a recorded step stays valid as the
+    // context grows.
+    const uint keys = step.startPos + gl_NumWorkGroups.y;
+    const uint splitKeys = p.splitCount == 1u ? keys : max(p.minSplitKeys, (keys + p.splitCount - 1u) / p.splitCount);
+    const uint begin = split * splitKeys;
+    const uint end = min(begin + splitKeys, last + 1u);  // may be <= begin: nothing to do
 
     for (uint d = tid; d < hd; d += WG)
         qs[d] = q[t * qDim + head * hd + d];

@@ -1,7 +1,8 @@
 #version 450
 // RoPE (adjacent-pair llama form, Llama 3.1 frequency factors) on the fused q|k|v projections of T
 // tokens, then storing: q (rotated) to the q buffer, k (rotated) and v to the f16 KV cache at
-// positions startPos + t. One invocation per pair of values.
+// positions startPos + t. One invocation per pair of values. startPos is read from the step buffer, so
+// a recorded decode step can be submitted again for the next position.
 layout(local_size_x = 64) in;
 
 layout(std430, binding = 0) readonly buffer Qkv { vec2 qkv[]; };     // (T, q + 2 kv) f32
@@ -9,10 +10,10 @@ layout(std430, binding = 1) writeonly buffer Q { vec2 q[]; };        // (T, q) f
 layout(std430, binding = 2) writeonly buffer KCache { uint kc[]; };  // (ctx, kv) f16 pairs
 layout(std430, binding = 3) writeonly buffer VCache { uint vc[]; };
 layout(std430, binding = 4) readonly buffer Freqs { float factors[]; };  // (headDim / 2), or one 1.0
+layout(std430, binding = 5) readonly buffer Step { uint startPos; } step;
 
 layout(push_constant) uniform Push {
     uint tokens;
-    uint startPos;
     uint qDim;        // headCount * headDim
     uint kvDim;       // kvHeadCount * headDim
     uint headDim;
@@ -28,7 +29,7 @@ void main()
         return;
     const uint t = id / pairsPerToken;
     const uint pair = id % pairsPerToken;
-    const uint pos = p.startPos + t;
+    const uint pos = step.startPos + t;
     const vec2 v = qkv[t * pairsPerToken + pair];
     const uint qPairs = p.qDim / 2u;
     const uint kvPairs = p.kvDim / 2u;

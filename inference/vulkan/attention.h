@@ -21,6 +21,7 @@ struct AttentionBuffers {
     const Buffer& v;
     const Buffer& out;       // (tokens, heads * headDim)
     const Buffer& partials;  // attentionPartialsBytes(): the splits' maxima, sums and outputs
+    const Buffer& step;      // StepParams (ops.h): the position of the first query
 };
 
 // Batches up to this many tokens are split over the context.
@@ -30,8 +31,14 @@ constexpr uint32_t kAttentionMaxSplits = 32;
 
 uint64_t attentionPartialsBytes(const AttentionShape& shape);
 
-// Queries at positions startPos .. startPos + tokens - 1 attend to keys 0 .. their position.
-void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t startPos, uint32_t tokens,
+// Splits per (head, token) for a few tokens on this device: a GPU wants many workgroups in flight;
+// a CPU device (lavapipe) has a few cores and pays for every workgroup.
+uint32_t attentionSplits(const Device& device);
+
+// Queries at positions startPos .. startPos + tokens - 1 (startPos read from the step buffer when the
+// GPU runs, so the recording serves any position) attend to keys 0 .. their position. `splits` is
+// used for batches of up to kAttentionMaxSplitTokens tokens.
+void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t tokens, uint32_t splits,
                      const AttentionBuffers& buffers);
 
 }  // namespace hearth::vk

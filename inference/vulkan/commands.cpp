@@ -25,6 +25,15 @@ DescriptorCache::~DescriptorCache()
         vkDestroyDescriptorPool(m_device.handle(), pool, nullptr);
 }
 
+void DescriptorCache::clear()
+{
+    for (VkDescriptorPool pool : m_pools)
+        vkDestroyDescriptorPool(m_device.handle(), pool, nullptr);
+    m_pools.clear();
+    m_sets.clear();
+    m_leftInPool = 0;
+}
+
 Result<VkDescriptorSet> DescriptorCache::get(VkDescriptorSetLayout layout, const std::vector<BufferRef>& bindings)
 {
     Key key{layout, bindings};
@@ -101,6 +110,7 @@ Recorder::~Recorder()
 void Recorder::setProfiling(bool on)
 {
     HEARTH_CHECK(!m_recording);
+    m_hasRecording = false;  // recorded without (or with) the timestamps
     m_profiler.reset();
     if (on) {
         m_profiler = std::make_unique<GpuProfiler>(m_device);
@@ -109,13 +119,15 @@ void Recorder::setProfiling(bool on)
     }
 }
 
-Status Recorder::begin()
+Status Recorder::begin(bool reusable)
 {
     if (!m_cmd || !m_fence)
         return makeError(ErrorCode::Internal, "command buffer or fence could not be created");
+    m_hasRecording = false;
+    m_reusable = reusable;
     vkResetCommandBuffer(m_cmd, 0);
     VkCommandBufferBeginInfo info{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-    info.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    info.flags = reusable ? 0 : VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     VkResult vr = vkBeginCommandBuffer(m_cmd, &info);
     if (vr != VK_SUCCESS)
         return vulkanError(vr, "vkBeginCommandBuffer");
@@ -217,13 +229,29 @@ Status Recorder::submitAndWait()
         return vulkanError(vr, "vkEndCommandBuffer");
     if (!m_error.ok())
         return m_error;
+    if (Status s = submitRecorded(); !s.ok())
+        return s;
+    m_hasRecording = m_reusable;
+    return Ok{};
+}
+
+Status Recorder::submitAgain()
+{
+    HEARTH_CHECK(m_hasRecording && !m_recording);
+    if (m_profiler)
+        m_profiler->restart();
+    return submitRecorded();
+}
+
+Status Recorder::submitRecorded()
+{
     vkResetFences(m_device.handle(), 1, &m_fence);
     VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     submit.commandBufferCount = 1;
     submit.pCommandBuffers = &m_cmd;
     if (m_profiler)
         m_profiler->submitted();
-    vr = vkQueueSubmit(m_device.queue(), 1, &submit, m_fence);
+    VkResult vr = vkQueueSubmit(m_device.queue(), 1, &submit, m_fence);
     if (vr != VK_SUCCESS)
         return vulkanError(vr, "vkQueueSubmit");
     vr = vkWaitForFences(m_device.handle(), 1, &m_fence, VK_TRUE, UINT64_MAX);

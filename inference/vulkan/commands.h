@@ -29,6 +29,9 @@ public:
     DescriptorCache& operator=(const DescriptorCache&) = delete;
 
     Result<VkDescriptorSet> get(VkDescriptorSetLayout layout, const std::vector<BufferRef>& bindings);
+    // Forgets every set: call after destroying buffers that sets refer to, since a new buffer can get a
+    // destroyed one's handle and would then be bound through a stale descriptor.
+    void clear();
 
 private:
     struct Key {
@@ -49,7 +52,9 @@ public:
     Recorder(const Recorder&) = delete;
     Recorder& operator=(const Recorder&) = delete;
 
-    Status begin();
+    // reusable: the recording may be submitted again with submitAgain() (the decode step, whose
+    // per-step values live in buffers the host writes before each submit).
+    Status begin(bool reusable = false);
     // Checks the binding count and push-constant size against the pipeline's signature.
     template <typename Push>
     void dispatch(ShaderId id, std::initializer_list<BufferRef> bindings, const Push& push, uint32_t x,
@@ -60,6 +65,9 @@ public:
     void copy(const BufferRef& src, const BufferRef& dst);
     // Ends, submits, waits. Errors: DeviceLost, OutOfMemory; the first error met while recording.
     Status submitAndWait();
+    // Submits the last reusable recording again and waits; hasRecording() says whether there is one.
+    Status submitAgain();
+    bool hasRecording() const { return m_hasRecording; }
 
     uint32_t dispatchCount() const { return m_dispatches; }
     // GPU time per shader over the following submits (timestamps around every dispatch); null when
@@ -72,6 +80,7 @@ private:
                      uint32_t x, uint32_t y, uint32_t z);
     // Inserts a barrier when this access conflicts with one since the last barrier.
     void access(const std::vector<VkBuffer>& reads, const std::vector<VkBuffer>& writes);
+    Status submitRecorded();
 
     const Device& m_device;
     Pipelines& m_pipelines;
@@ -82,6 +91,8 @@ private:
     std::set<VkBuffer> m_written;  // since the last barrier
     std::set<VkBuffer> m_read;
     bool m_recording = false;
+    bool m_reusable = false;
+    bool m_hasRecording = false;
     uint32_t m_dispatches = 0;
     Status m_error = Ok{};
     std::unique_ptr<GpuProfiler> m_profiler;

@@ -5,6 +5,7 @@
 
 #include "vulkan/attention.h"
 #include "vulkan/products.h"
+#include "vulkan/products_norm.h"
 
 #include <cmath>
 #include <cstring>
@@ -23,6 +24,16 @@ void VulkanBackend::matmul(Recorder& rec, const GpuMatrix& w, const Buffer& x, u
     recordProduct(rec, m_products, w, {x, xOffset, xStride}, tokens, {y, yOffset, yStride}, accumulate);
 }
 
+void VulkanBackend::normedProduct(Recorder& rec, const GpuMatrix& w, size_t norm, bool fused, uint32_t n,
+                                  const Buffer& y, uint32_t yOffset, uint32_t yStride)
+{
+    if (fused)
+        recordNormedProduct(rec, m_products, w, {m_weights.matrix(norm), m_config.normEps}, {m_act.x, 0, m_config.dim},
+                            n, {y, yOffset, yStride});
+    else
+        matmul(rec, w, m_act.xn, 0, m_config.dim, n, y, yOffset, yStride, false);
+}
+
 void VulkanBackend::rmsNorm(Recorder& rec, const Buffer& x, uint32_t xOffset, size_t weight, uint32_t tokens,
                             const Buffer& y)
 {
@@ -30,7 +41,7 @@ void VulkanBackend::rmsNorm(Recorder& rec, const Buffer& x, uint32_t xOffset, si
     rec.dispatch(ShaderId::rms_norm, {whole(x), m_weights.matrix(weight).pieces[0].ref, whole(y)}, push, tokens);
 }
 
-void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint32_t n, uint32_t startPos)
+void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint32_t n)
 {
     const LlamaConfig& c = m_config;
     const uint32_t qDim = c.headCount * c.headDim;
@@ -39,34 +50,45 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
     const Activations& a = m_act;
     const BufferRef factors = m_ropeFactors ? m_weights.matrix(*m_ropeFactors).pieces[0].ref : whole(a.noFactors);
 
-    // attention: xn = rmsNorm(x)
-    rmsNorm(rec, a.x, 0, layer.attnNorm, n, a.xn);
-    // qkv = [wq; wk; wv] xn (one dispatch when the three share a type)
+    // In decode on a GPU each RMSNorm is fused into the products that follow it (products_norm.h);
+    // otherwise xn = rmsNorm(x) is written first.
+    const bool fusedNorm = fusesNorm(m_products, n);
+
+    // attention: qkv = [wq; wk; wv] rmsNorm(x) (one dispatch when the three share a type)
+    if (!fusedNorm)
+        rmsNorm(rec, a.x, 0, layer.attnNorm, n, a.xn);
     uint32_t offset = 0;
     for (size_t id : layer.qkv) {
-        matmul(rec, m_weights.matrix(id), a.xn, 0, c.dim, n, a.qkv, offset, qkvDim, false);
+        normedProduct(rec, m_weights.matrix(id), layer.attnNorm, fusedNorm, n, a.qkv, offset, qkvDim);
         offset += m_weights.matrix(id).rows;
     }
     // q, k = rope(q, k); k and v stored into the cache at startPos..
-    const RopeStorePush rope{n, startPos, qDim, kvDim, c.headDim, c.ropeFreqBase, m_ropeFactors ? 1u : 0u};
-    rec.dispatch(ShaderId::rope_store, {whole(a.qkv), whole(a.q), whole(layer.k), whole(layer.v), factors}, rope,
+    const RopeStorePush rope{n, qDim, kvDim, c.headDim, c.ropeFreqBase, m_ropeFactors ? 1u : 0u};
+    rec.dispatch(ShaderId::rope_store,
+                 {whole(a.qkv), whole(a.q), whole(layer.k), whole(layer.v), factors, whole(a.step)}, rope,
                  ceilDiv(n * qkvDim / 2, kRopeGroup));
     // att = softmax(q k^T / sqrt(headDim), causal) v, per head with grouped kv heads
-    recordAttention(rec, {c.headCount, c.kvHeadCount, c.headDim}, startPos, n,
-                    {a.q, layer.k, layer.v, a.att, a.attPartials});
+    recordAttention(rec, {c.headCount, c.kvHeadCount, c.headDim}, n, m_attentionSplits,
+                    {a.q, layer.k, layer.v, a.att, a.attPartials, a.step});
     // x += wo att (the residual add is fused into the product)
     matmul(rec, m_weights.matrix(layer.wo), a.att, 0, qDim, n, a.x, 0, c.dim, true);
 
-    // feed-forward: xn = rmsNorm(x)
-    rmsNorm(rec, a.x, 0, layer.ffnNorm, n, a.xn);
-    // h = silu(gate xn) * (up xn): both products and the gate in one dispatch where it applies
-    if (layer.gateUp.size() != 1 ||
-        !recordSwigluProduct(rec, m_products, m_weights.matrix(layer.gateUp[0]), {a.xn, 0, c.dim}, n,
-                             {a.h, 0, c.ffnDim})) {
-        // gu = [gate; up] xn
+    // feed-forward: h = silu(gate n) * (up n) with n = rmsNorm(x): both products and the gate in one
+    // dispatch where it applies (a stacked one-piece [gate; up])
+    if (!fusedNorm)
+        rmsNorm(rec, a.x, 0, layer.ffnNorm, n, a.xn);
+    const NormArgs ffnNorm{m_weights.matrix(layer.ffnNorm), c.normEps};
+    const bool swigluFused =
+        layer.gateUp.size() == 1 &&
+        (fusedNorm ? recordNormedSwigluProduct(rec, m_products, m_weights.matrix(layer.gateUp[0]), ffnNorm,
+                                               {a.x, 0, c.dim}, n, {a.h, 0, c.ffnDim})
+                   : recordSwigluProduct(rec, m_products, m_weights.matrix(layer.gateUp[0]), {a.xn, 0, c.dim}, n,
+                                         {a.h, 0, c.ffnDim}));
+    if (!swigluFused) {
+        // gu = [gate; up] n
         offset = 0;
         for (size_t id : layer.gateUp) {
-            matmul(rec, m_weights.matrix(id), a.xn, 0, c.dim, n, a.gateUp, offset, 2 * c.ffnDim, false);
+            normedProduct(rec, m_weights.matrix(id), layer.ffnNorm, fusedNorm, n, a.gateUp, offset, 2 * c.ffnDim);
             offset += m_weights.matrix(id).rows;
         }
         // h = silu(gate) * up
@@ -77,16 +99,9 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
     matmul(rec, m_weights.matrix(layer.down), a.h, 0, c.ffnDim, n, a.x, 0, c.dim, true);
 }
 
-Status VulkanBackend::forwardBatch(std::span<const int32_t> tokens, uint32_t startPos, bool wantLogits,
-                                   bool allLogits, float* logits)
+void VulkanBackend::recordBatch(Recorder& rec, uint32_t n, bool wantLogits, bool allLogits)
 {
-    const uint32_t n = uint32_t(tokens.size());
     const LlamaConfig& c = m_config;
-    std::memcpy(m_act.tokens.mapped, tokens.data(), n * sizeof(int32_t));
-
-    Recorder& rec = m_recorder;
-    if (Status s = rec.begin(); !s.ok())
-        return s;
     // x = embedding rows of the tokens (one dispatch per piece of the table)
     const GpuMatrix& embd = m_weights.matrix(m_tokenEmbedding);
     for (const MatrixPiece& piece : embd.pieces) {
@@ -96,20 +111,51 @@ Status VulkanBackend::forwardBatch(std::span<const int32_t> tokens, uint32_t sta
     }
     // the layers
     for (const LayerMatrices& layer : m_layers)
-        recordLayer(rec, layer, n, startPos);
+        recordLayer(rec, layer, n);
     if (wantLogits) {
         // logits = output rmsNorm(x), for every token or only the last
         const uint32_t rows = allLogits ? n : 1;
-        rmsNorm(rec, m_act.x, (n - rows) * c.dim, m_outputNorm, rows, m_act.xn);
-        matmul(rec, m_weights.matrix(m_output), m_act.xn, 0, c.dim, rows, m_act.logits, 0, c.vocabSize, false);
+        const GpuMatrix& output = m_weights.matrix(m_output);
+        if (fusesNorm(m_products, rows)) {
+            recordNormedProduct(rec, m_products, output, {m_weights.matrix(m_outputNorm), c.normEps},
+                                {m_act.x, (n - rows) * c.dim, c.dim}, rows, {m_act.logits, 0, c.vocabSize});
+        } else {
+            rmsNorm(rec, m_act.x, (n - rows) * c.dim, m_outputNorm, rows, m_act.xn);
+            matmul(rec, output, m_act.xn, 0, c.dim, rows, m_act.logits, 0, c.vocabSize, false);
+        }
         // read back through the small host-visible buffer
         rec.copy(BufferRef{m_act.logits.buffer, 0, uint64_t(rows) * c.vocabSize * sizeof(float)}, whole(m_act.readback));
     }
-    m_lastDispatches = rec.dispatchCount();
-    if (Status s = rec.submitAndWait(); !s.ok()) {
-        if (s.error().code == ErrorCode::DeviceLost)
+}
+
+Status VulkanBackend::forwardBatch(std::span<const int32_t> tokens, uint32_t startPos, bool wantLogits,
+                                   bool allLogits, float* logits)
+{
+    const uint32_t n = uint32_t(tokens.size());
+    const LlamaConfig& c = m_config;
+    // What changes between steps lives in host-visible buffers: the tokens and the position.
+    std::memcpy(m_act.tokens.mapped, tokens.data(), n * sizeof(int32_t));
+    const StepParams step{startPos};
+    std::memcpy(m_act.step.mapped, &step, sizeof(step));
+
+    // A one-token step with logits (decode) is recorded once and submitted again for every token: its
+    // commands do not depend on the position. Other batches are recorded for their size.
+    const bool decodeStep = n == 1 && wantLogits;
+    Recorder& rec = decodeStep ? m_decodeRecorder : m_recorder;
+    Status submitted = Ok{};
+    if (decodeStep && rec.hasRecording()) {
+        submitted = rec.submitAgain();
+    } else {
+        if (Status s = rec.begin(decodeStep); !s.ok())
+            return s;
+        recordBatch(rec, n, wantLogits, allLogits);
+        m_lastDispatches = rec.dispatchCount();
+        submitted = rec.submitAndWait();
+    }
+    if (!submitted.ok()) {
+        if (submitted.error().code == ErrorCode::DeviceLost)
             m_lost = true;
-        return s;
+        return submitted;
     }
     if (wantLogits) {
         m_allocator.invalidate(m_act.readback);

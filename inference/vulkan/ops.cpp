@@ -10,10 +10,11 @@ PipelineSignature signatureOf(std::string_view family)
     };
     static const Row table[] = {
         {"mul_mat_vec", {3, sizeof(MatVecPush), 1u << 2}},
+        {"mul_mat_vec_norm", {4, sizeof(MatVecNormPush), 1u << 2}},
         {"mul_mat", {3, sizeof(MatMulPush), 1u << 2}},
         {"rms_norm", {3, sizeof(RmsNormPush), 1u << 2}},
-        {"rope_store", {5, sizeof(RopeStorePush), (1u << 1) | (1u << 2) | (1u << 3)}},
-        {"attention", {5, sizeof(AttentionPush), (1u << 3) | (1u << 4)}},
+        {"rope_store", {6, sizeof(RopeStorePush), (1u << 1) | (1u << 2) | (1u << 3)}},
+        {"attention", {6, sizeof(AttentionPush), (1u << 3) | (1u << 4)}},
         {"attention_combine", {2, sizeof(AttentionCombinePush), 1u << 1}},
         {"swiglu", {2, sizeof(SwigluPush), 1u << 1}},
         {"add", {2, sizeof(AddPush), 1u << 1}},

@@ -13,6 +13,11 @@ namespace hearth::vk {
 struct MatVecPush {
     uint32_t rows, cols, xOffset, xStride, yOffset, yStride, accumulate, pairOffset;
 };
+// mul_mat_vec_norm.comp: bindings weights, x, y, norm weight.
+struct MatVecNormPush {
+    uint32_t rows, cols, xOffset, xStride, yOffset, yStride, accumulate, pairOffset;
+    float eps;
+};
 // mul_mat.comp: bindings weights, x, y.
 struct MatMulPush {
     uint32_t rows, cols, tokens, xOffset, xStride, yOffset, yStride, accumulate;
@@ -22,17 +27,21 @@ struct RmsNormPush {
     uint32_t n, xOffset, xStride, yStride;
     float eps;
 };
-// rope_store.comp: bindings qkv, q, k cache, v cache, factors.
+// rope_store.comp: bindings qkv, q, k cache, v cache, factors, step.
 struct RopeStorePush {
-    uint32_t tokens, startPos, qDim, kvDim, headDim;
+    uint32_t tokens, qDim, kvDim, headDim;
     float freqBase;
     uint32_t hasFactors;
 };
-// attention.comp: bindings q, k cache, v cache, out, partials.
+// attention.comp: bindings q, k cache, v cache, out, partials, step.
 struct AttentionPush {
-    uint32_t startPos, headCount, kvHeadCount, headDim;
+    uint32_t headCount, kvHeadCount, headDim;
     float scale;
-    uint32_t splitCount, splitKeys;
+    uint32_t splitCount, minSplitKeys;
+};
+// The step buffer of rope_store and attention: what changes from one decode step to the next.
+struct StepParams {
+    uint32_t startPos;
 };
 // attention_combine.comp: bindings partials, out.
 struct AttentionCombinePush {

@@ -117,7 +117,7 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
     info.stage.pName = "main";
     const VkSpecializationMapEntry entry{0, 0, sizeof(uint32_t)};
     const VkSpecializationInfo spec{1, &entry, sizeof(uint32_t), &m_matVecRows};
-    if (shaderFamily(id) == "mul_mat_vec")
+    if (shaderFamily(id) == "mul_mat_vec" || shaderFamily(id) == "mul_mat_vec_norm")
         info.stage.pSpecializationInfo = &spec;
     info.layout = p.layout;
     vr = vkCreateComputePipelines(m_device.handle(), m_cache, 1, &info, nullptr, &p.pipeline);

@@ -66,7 +66,6 @@ void GpuProfiler::collect()
         e.dispatches += 1;
         e.seconds += double(ticks[i + 1] - ticks[i]) * m_nsPerTick * 1e-9;
     }
-    m_names.clear();
 }
 
 std::string GpuProfiler::table() const

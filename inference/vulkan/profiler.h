@@ -25,6 +25,8 @@ public:
     // Recording: begin() after vkBeginCommandBuffer, mark() after each dispatch.
     void begin(VkCommandBuffer cmd);
     void mark(VkCommandBuffer cmd, const std::string& name);
+    // A recorded command buffer submitted again (its timestamps and names stand).
+    void restart() { m_began = std::chrono::steady_clock::now(); }
     // Just before vkQueueSubmit (ends the host's recording time).
     void submitted();
     // After the fence: adds this command buffer's times to the totals.

@@ -67,6 +67,7 @@ VulkanBackend::VulkanBackend(std::unique_ptr<Device> device, const LlamaConfig& 
       m_pipelines(*m_device, cachePath),
       m_descriptors(*m_device),
       m_recorder(*m_device, m_pipelines, m_descriptors),
+      m_decodeRecorder(*m_device, m_pipelines, m_descriptors),
       m_weights(*m_device, m_allocator, pieceLimit)
 {
 }
@@ -78,15 +79,41 @@ VulkanBackend::~VulkanBackend()
         m_allocator.destroy(layer.k);
         m_allocator.destroy(layer.v);
     }
-    for (Buffer* b : {&m_act.x, &m_act.xn, &m_act.qkv, &m_act.q, &m_act.att, &m_act.attPartials, &m_act.gateUp, &m_act.h, &m_act.logits,
-                      &m_act.tokens, &m_act.readback, &m_act.noFactors})
+    for (Buffer* b : {&m_act.x, &m_act.xn, &m_act.qkv, &m_act.q, &m_act.att, &m_act.attPartials, &m_act.gateUp,
+                      &m_act.h, &m_act.logits, &m_act.tokens, &m_act.readback, &m_act.noFactors, &m_act.step})
         m_allocator.destroy(*b);
+}
+
+bool VulkanBackend::startProfile()
+{
+    m_recorder.setProfiling(true);
+    m_decodeRecorder.setProfiling(true);
+    return m_recorder.profiler() && m_decodeRecorder.profiler();
+}
+
+std::string VulkanBackend::profileTable()
+{
+    std::string out;
+    for (Recorder* rec : {&m_recorder, &m_decodeRecorder}) {
+        GpuProfiler* profiler = rec->profiler();
+        if (profiler && !profiler->totals().empty()) {
+            out += rec == &m_recorder ? "batches:\n" : "one-token steps (one recording, submitted again):\n";
+            out += profiler->table();
+            profiler->reset();
+        }
+    }
+    return out;
 }
 
 Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float)>& progress)
 {
     const LlamaConfig& c = m_config;
     m_products = productPolicy(*m_device, m_pipelines);
+    m_attentionSplits = vk::attentionSplits(*m_device);
+    if (m_gpuShaderChoices) {
+        m_products.cpuDevice = false;
+        m_attentionSplits = vk::kAttentionMaxSplits;
+    }
     // The attention shader reads keys 8 halves at a time and keeps a query in shared memory.
     if (c.headDim % 8 != 0 || c.headDim > 256)
         return makeError(ErrorCode::Unsupported, "the head dimension " + std::to_string(c.headDim) +
@@ -177,6 +204,7 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
         {&m_act.tokens, b * 4, MemoryKind::Upload, "tokens"},
         {&m_act.readback, m_logitRows * vocabBytes, MemoryKind::Readback, "logits readback"},
         {&m_act.noFactors, 16, MemoryKind::Upload, "rope factors"},
+        {&m_act.step, 16, MemoryKind::Upload, "step parameters"},
     };
     for (const Need& need : needs) {
         if (need.bytes > bufferLimit)
@@ -252,6 +280,8 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const
     const uint32_t batch = std::max<uint32_t>(1, options.maxBatch);
     auto backend = std::make_unique<vk::VulkanBackend>(std::move(*device), config, context, batch, pieceLimit,
                                                        options.pipelineCachePath);
+    if (options.gpuShaderChoices)
+        backend->useGpuShaderChoices();
     if (Status s = backend->load(weights, options.progress); !s.ok())
         return s.error();
     return std::unique_ptr<Backend>(std::move(backend));
@@ -260,20 +290,13 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const
 bool startVulkanProfile(Backend& backend)
 {
     auto* vulkan = dynamic_cast<vk::VulkanBackend*>(&backend);
-    if (!vulkan)
-        return false;
-    vulkan->recorder().setProfiling(true);
-    return vulkan->recorder().profiler() != nullptr;
+    return vulkan && vulkan->startProfile();
 }
 
 std::string vulkanProfileTable(Backend& backend)
 {
     auto* vulkan = dynamic_cast<vk::VulkanBackend*>(&backend);
-    if (!vulkan || !vulkan->recorder().profiler())
-        return "";
-    const std::string table = vulkan->recorder().profiler()->table();
-    vulkan->recorder().profiler()->reset();
-    return table;
+    return vulkan ? vulkan->profileTable() : std::string();
 }
 
 }  // namespace hearth

@@ -27,6 +27,9 @@ struct VulkanOptions {
     // exercise the splitting of large tensors on small models.
     uint64_t storageBufferLimitOverride = 0;
     bool enableValidation = false;   // also set by HEARTH_VULKAN_VALIDATION=1
+    // Tests only: on a CPU device (lavapipe), take the shaders and attention splits a GPU would (fused
+    // norms, 32 splits), so CI checks the GPU's decode path too.
+    bool gpuShaderChoices = false;
 };
 
 // Every Vulkan device, best first (discrete, integrated, virtual, CPU). Empty when there is no loader

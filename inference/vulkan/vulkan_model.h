@@ -36,6 +36,7 @@ struct Activations {
     Buffer q;       // (batch, q) rotated queries
     Buffer att;     // (batch, q) attention output
     Buffer attPartials;  // split attention's per-split results (attention.h)
+    Buffer step;    // StepParams, host-visible: the batch's first position
     Buffer gateUp;  // (batch, 2 ffn) gate | up
     Buffer h;       // (batch, ffn) swiglu output
     Buffer logits;  // (logitRows, vocab)
@@ -50,6 +51,8 @@ public:
                   uint32_t batch, uint64_t pieceLimit, const std::string& cachePath);
     ~VulkanBackend() override;
 
+    // Tests only (VulkanOptions::gpuShaderChoices); before load().
+    void useGpuShaderChoices() { m_gpuShaderChoices = true; }
     // Plans and uploads the weights, allocates activations and the KV cache.
     Status load(const LlamaWeights& weights, const std::function<void(float)>& progress);
 
@@ -60,17 +63,24 @@ public:
     Status forward(std::span<const int32_t> tokens, uint32_t startPos, std::span<float> logits) override;
 
     uint32_t lastDispatchCount() const { return m_lastDispatches; }
-    Recorder& recorder() { return m_recorder; }
+    // Benchmark tools: GPU time per shader on both recorders (profiler.h).
+    bool startProfile();
+    std::string profileTable();
 
 private:
     // forward.cpp: one batch of at most m_batch tokens, one submit.
     Status forwardBatch(std::span<const int32_t> tokens, uint32_t startPos, bool wantLogits, bool allLogits,
                         float* logits);
-    void recordLayer(Recorder& rec, const LayerMatrices& layer, uint32_t tokens, uint32_t startPos);
+    // Every dispatch of a batch of n tokens; the positions come from the step buffer.
+    void recordBatch(Recorder& rec, uint32_t n, bool wantLogits, bool allLogits);
+    void recordLayer(Recorder& rec, const LayerMatrices& layer, uint32_t tokens);
     // y[t][yOffset + r] (+)= W x[t] over every piece of a matrix: mat-vec for few tokens, tiled
     // mat-mat for more.
     void matmul(Recorder& rec, const GpuMatrix& w, const Buffer& x, uint32_t xOffset, uint32_t xStride,
                 uint32_t tokens, const Buffer& y, uint32_t yOffset, uint32_t yStride, bool accumulate);
+    // y = W n, n = rmsNorm(x) * weight `norm`: read from xn, or (fused) computed by the product itself.
+    void normedProduct(Recorder& rec, const GpuMatrix& w, size_t norm, bool fused, uint32_t n, const Buffer& y,
+                       uint32_t yOffset, uint32_t yStride);
     void rmsNorm(Recorder& rec, const Buffer& x, uint32_t xOffset, size_t weight, uint32_t tokens, const Buffer& y);
 
     std::unique_ptr<Device> m_device;
@@ -82,7 +92,10 @@ private:
     Allocator m_allocator;
     Pipelines m_pipelines;
     DescriptorCache m_descriptors;
-    Recorder m_recorder;
+    Recorder m_recorder;        // batches (prefill), and weight upload
+    Recorder m_decodeRecorder;  // the one-token step, recorded once and submitted again
+    uint32_t m_attentionSplits = 1;
+    bool m_gpuShaderChoices = false;
     WeightStore m_weights;
     std::vector<LayerMatrices> m_layers;
     size_t m_tokenEmbedding = 0;

@@ -7,6 +7,7 @@
 #include "vk_harness.h"
 #include "vulkan/attention.h"
 #include "vulkan/ops.h"
+#include "vulkan/products_norm.h"
 #include "vulkan/vulkan_model.h"
 #include "vulkan/weights.h"
 
@@ -104,6 +105,8 @@ private slots:
     void embed();
     void copy();
     void splitLargeMatrix();
+    void normedProduct_data();
+    void normedProduct();
     void cleanupTestCase();
 };
 
@@ -242,8 +245,11 @@ void TestVulkanOps::ropeStore()
     const Buffer qkvb = h->upload(qkv), qb = h->zeros(tokens * qDim * 4);
     const Buffer kb = h->zeros(ctx * kvDim * 2), vb = h->zeros(ctx * kvDim * 2), fb = h->upload(factors);
     QVERIFY(h->recorder->begin().ok());
-    const RopeStorePush push{tokens, startPos, qDim, kvDim, headDim, base, 1};
-    h->recorder->dispatch(ShaderId::rope_store, {whole(qkvb), whole(qb), whole(kb), whole(vb), whole(fb)}, push,
+    const StepParams step{startPos};
+    const Buffer sb = h->upload(&step, sizeof(step));
+    const RopeStorePush push{tokens, qDim, kvDim, headDim, base, 1};
+    h->recorder->dispatch(ShaderId::rope_store,
+                          {whole(qkvb), whole(qb), whole(kb), whole(vb), whole(fb), whole(sb)}, push,
                           ceilDiv(tokens * width / 2, kRopeGroup));
     QVERIFY(h->recorder->submitAndWait().ok());
     const auto q = h->read<float>(qb, tokens * qDim);
@@ -285,16 +291,19 @@ void TestVulkanOps::attention_data()
     QTest::addColumn<uint32_t>("headDim");
     QTest::addColumn<uint32_t>("startPos");
     QTest::addColumn<uint32_t>("tokens");
-    QTest::newRow("decode-4/1x64-pos37") << 4u << 1u << 64u << 37u << 1u;
-    QTest::newRow("decode-8/4x8-pos300") << 8u << 4u << 8u << 300u << 1u;
-    QTest::newRow("prefill-4/1x128-5tok") << 4u << 1u << 128u << 0u << 5u;
-    QTest::newRow("prefill-32/8x64-130tok-pos7") << 32u << 8u << 64u << 7u << 130u;
-    QTest::newRow("decode-2/2x256-pos129") << 2u << 2u << 256u << 129u << 1u;
-    // Split over the context (flash decoding): many splits, a partial last split, 3 tokens, the cap
-    // of 32 splits with long splits.
-    QTest::newRow("decode-split-32/8x64-pos1000") << 32u << 8u << 64u << 1000u << 1u;
-    QTest::newRow("decode-split-4/2x128-pos200-3tok") << 4u << 2u << 128u << 200u << 3u;
-    QTest::newRow("decode-split-8/8x96-pos5000") << 8u << 8u << 96u << 5000u << 1u;
+    QTest::addColumn<uint32_t>("splits");
+    QTest::newRow("decode-4/1x64-pos37") << 4u << 1u << 64u << 37u << 1u << 1u;
+    QTest::newRow("decode-8/4x8-pos300") << 8u << 4u << 8u << 300u << 1u << 1u;
+    QTest::newRow("prefill-4/1x128-5tok") << 4u << 1u << 128u << 0u << 5u << 1u;
+    QTest::newRow("prefill-32/8x64-130tok-pos7") << 32u << 8u << 64u << 7u << 130u << 32u;
+    QTest::newRow("decode-2/2x256-pos129") << 2u << 2u << 256u << 129u << 1u << 1u;
+    // Split over the context (flash decoding): splits past the keys (nothing to do), a partial last
+    // split, 3 tokens, 2 long splits (the CPU-device count), 32 splits.
+    QTest::newRow("decode-split32-8/4x8-pos300") << 8u << 4u << 8u << 300u << 1u << 32u;
+    QTest::newRow("decode-split32-32/8x64-pos1000") << 32u << 8u << 64u << 1000u << 1u << 32u;
+    QTest::newRow("decode-split32-4/2x128-pos200-3tok") << 4u << 2u << 128u << 200u << 3u << 32u;
+    QTest::newRow("decode-split2-8/8x96-pos5000") << 8u << 8u << 96u << 5000u << 1u << 2u;
+    QTest::newRow("decode-split32-8/8x96-pos5000") << 8u << 8u << 96u << 5000u << 1u << 32u;
 }
 
 void TestVulkanOps::attention()
@@ -304,6 +313,7 @@ void TestVulkanOps::attention()
     QFETCH(uint32_t, headDim);
     QFETCH(uint32_t, startPos);
     QFETCH(uint32_t, tokens);
+    QFETCH(uint32_t, splits);
     HEARTH_VK_HARNESS(h);
     const uint32_t qDim = heads * headDim, kvDim = kvHeads * headDim, ctx = startPos + tokens;
     const std::vector<float> q = randomFloats(size_t(tokens) * qDim, 21, 0.5f);
@@ -343,8 +353,10 @@ void TestVulkanOps::attention()
     const AttentionShape shape{heads, kvHeads, headDim};
     const Buffer qb = h->upload(q), kb = h->upload(k), vb = h->upload(v), ob = h->zeros(ref.size() * 4);
     const Buffer partials = h->zeros(attentionPartialsBytes(shape));
+    const StepParams step{startPos};
+    const Buffer sb = h->upload(&step, sizeof(step));
     QVERIFY(h->recorder->begin().ok());
-    recordAttention(*h->recorder, shape, startPos, tokens, {qb, kb, vb, ob, partials});
+    recordAttention(*h->recorder, shape, tokens, splits, {qb, kb, vb, ob, partials, sb});
     QVERIFY(h->recorder->submitAndWait().ok());
     const double err = relativeError(h->read<float>(ob, ref.size()), ref);
     QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
@@ -472,6 +484,62 @@ void TestVulkanOps::splitLargeMatrix()
                     QCOMPARE(e[t * cols + k], row[k]);
     }
     QVERIFY2(err / scale < 1e-5, qPrintable(QString("relative error %1").arg(err / scale)));
+}
+
+void TestVulkanOps::normedProduct_data()
+{
+    QTest::addColumn<TensorType>("type");
+    QTest::addColumn<bool>("swiglu");
+    for (TensorType type : kTypes) {
+        QTest::addRow("%s", std::string(typeName(type)).c_str()) << type << false;
+        QTest::addRow("%s-swiglu", std::string(typeName(type)).c_str()) << type << true;
+    }
+}
+
+void TestVulkanOps::normedProduct()
+{
+    // mul_mat_vec_norm: y = W (rmsNorm(x) * g), and the SwiGLU form h = silu(gate . n) * (up . n), for 2
+    // tokens read from an offset, against the norm and product in double.
+    QFETCH(TensorType, type);
+    QFETCH(bool, swiglu);
+    HEARTH_VK_HARNESS(h);
+    const uint32_t cols = 768, rows = swiglu ? 2 * 67 : 67, tokens = 2, xOffset = 16;
+    const float eps = 1e-5f;
+    const TestMatrix w = randomMatrix(type, rows, cols, 31);
+    const std::vector<float> x = randomFloats(xOffset + size_t(tokens) * cols, 32, 3.0f);
+    const std::vector<float> g = randomFloats(cols, 33);
+    std::vector<float> normed(size_t(tokens) * cols);
+    for (uint32_t t = 0; t < tokens; ++t) {
+        double squares = 0;
+        for (uint32_t k = 0; k < cols; ++k)
+            squares += double(x[xOffset + t * cols + k]) * x[xOffset + t * cols + k];
+        const double scale = 1.0 / std::sqrt(squares / cols + eps);
+        for (uint32_t k = 0; k < cols; ++k)
+            normed[t * cols + k] = float(x[xOffset + t * cols + k] * scale * g[k]);
+    }
+    const std::vector<double> products = referenceMatmul(w.values, normed, rows, cols, tokens);
+    const uint32_t outRows = swiglu ? rows / 2 : rows;
+    std::vector<double> ref(size_t(tokens) * outRows);
+    for (uint32_t t = 0; t < tokens; ++t)
+        for (uint32_t r = 0; r < outRows; ++r) {
+            const double a = products[t * rows + r];
+            ref[t * outRows + r] = swiglu ? a / (1 + std::exp(-a)) * products[t * rows + outRows + r] : a;
+        }
+
+    const Buffer wb = h->upload(w.bytes), xb = h->upload(x), gb = h->upload(g), yb = h->zeros(ref.size() * 4);
+    GpuMatrix matrix{type, rows, cols, rowBytes(type, cols), {{whole(wb), 0, rows}}};
+    GpuMatrix weight{TensorType::F32, 1, cols, cols * 4, {{whole(gb), 0, 1}}};
+    ProductPolicy policy = productPolicy(*h->device, *h->pipelines);
+    QVERIFY(h->recorder->begin().ok());
+    if (swiglu)
+        QVERIFY(recordNormedSwigluProduct(*h->recorder, policy, matrix, {weight, eps}, {xb, xOffset, cols}, tokens,
+                                          {yb, 0, outRows}));
+    else
+        recordNormedProduct(*h->recorder, policy, matrix, {weight, eps}, {xb, xOffset, cols}, tokens,
+                            {yb, 0, outRows});
+    QVERIFY(h->recorder->submitAndWait().ok());
+    const double err = relativeError(h->read<float>(yb, ref.size()), ref);
+    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
 }
 
 void TestVulkanOps::cleanupTestCase()

@@ -37,6 +37,7 @@ void VkHarness::releaseBuffers()
     for (vk::Buffer& b : buffers)
         allocator->destroy(b);
     buffers.clear();
+    descriptors->clear();
 }
 
 VkHarness::~VkHarness()

@@ -1,0 +1,45 @@
+#include "vulkan/products_norm.h"
+
+#include "vulkan/ops.h"
+#include "vulkan/vulkan_model.h"
+
+namespace hearth::vk {
+
+namespace {
+
+uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+bool fusesNorm(const ProductPolicy& policy, uint32_t tokens)
+{
+    // CPU devices run their own mat-vec shaders (products_cpu.h), without the norm.
+    return tokens < policy.tiledMinTokens && !policy.cpuDevice;
+}
+
+void recordNormedProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, const NormArgs& norm,
+                         Activation x, uint32_t tokens, Activation y)
+{
+    const ShaderId shader = *shaderFor("mul_mat_vec_norm", w.type);
+    for (const MatrixPiece& piece : w.pieces) {
+        const MatVecNormPush push{piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin, y.stride,
+                                  0, 0, norm.eps};
+        rec.dispatch(shader, {piece.ref, whole(x.buffer), whole(y.buffer), norm.weight.pieces[0].ref}, push,
+                     ceilDiv(piece.rowCount, policy.matVecRows), tokens);
+    }
+}
+
+bool recordNormedSwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp,
+                               const NormArgs& norm, Activation x, uint32_t tokens, Activation h)
+{
+    if (gateUp.pieces.size() != 1)
+        return false;
+    const uint32_t ffn = gateUp.rows / 2;
+    const MatVecNormPush push{ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn, norm.eps};
+    rec.dispatch(*shaderFor("mul_mat_vec_norm_swiglu", gateUp.type),
+                 {gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer), norm.weight.pieces[0].ref}, push,
+                 ceilDiv(ffn, policy.matVecRows), tokens);
+    return true;
+}
+
+}  // namespace hearth::vk

@@ -1,0 +1,154 @@
+// The body of mul_mat_vec.comp and mul_mat_vec_norm.comp: fused dequantize + matrix-vector product
+// (decode), y[t][yOffset + r] (+)= dot(W[r], x[t]).
+// One workgroup computes ROWS rows for one token: the threads stride over the row's 32-element units
+// (4-element quads for other float rows), then a subgroup + shared-memory reduction.
+// With SWIGLU the matrix holds gate rows then up rows (pairOffset apart) and y = silu(gate) * up.
+// With RMS_NORM the product is taken with rmsNorm(x[t]) * normWeight: the workgroup sums the squares
+// of the x it loads anyway (every element once), so the normalized vector is never written.
+#extension GL_KHR_shader_subgroup_arithmetic : require
+
+#define WG 64
+// Rows per workgroup: a specialization constant, 4 on GPUs, more on CPU devices (lavapipe), where
+// each workgroup costs a fixed overhead.
+layout(constant_id = 0) const uint ROWS = 4;
+layout(local_size_x = WG) in;
+
+layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };
+layout(std430, binding = 1) readonly buffer X { vec4 x[]; };
+layout(std430, binding = 2) buffer Y { float y[]; };
+
+layout(push_constant) uniform Push {
+    uint rows;        // rows to compute (M)
+    uint cols;        // K, a multiple of 4
+    uint xOffset;     // floats, a multiple of 4
+    uint xStride;     // floats between tokens, a multiple of 4
+    uint yOffset;     // floats
+    uint yStride;     // floats between tokens
+    uint accumulate;  // 1: y += result (the residual connection)
+    uint pairOffset;  // SWIGLU: rows between a gate row and its up row
+#ifdef RMS_NORM
+    float eps;
+#endif
+} p;
+
+#ifdef RMS_NORM
+layout(std430, binding = 3) readonly buffer NormWeight { vec4 normWeight[]; };
+#endif
+
+#define WEIGHTS weights
+#include "dequant.glsl"
+#include "dequant_unit.glsl"
+
+#ifdef SWIGLU
+#define DOTS 2
+#else
+#define DOTS 1
+#endif
+
+shared float partial[ROWS * DOTS][WG / 4];
+shared float partialSquares[WG / 4];
+
+void main()
+{
+    const uint tid = gl_LocalInvocationID.x;
+    const uint row0 = gl_WorkGroupID.x * ROWS;
+    const uint token = gl_WorkGroupID.y;
+    const uint quads = p.cols / 4u;
+    const uint rowBytes = (p.cols / BLOCK_ELEMS) * BLOCK_BYTES;
+    const uint xBase = (p.xOffset + token * p.xStride) / 4u;
+
+    float acc[ROWS * DOTS];
+    for (uint i = 0u; i < ROWS * DOTS; ++i)
+        acc[i] = 0.0;
+    float squares = 0.0;  // RMS_NORM: of this thread's elements of x
+
+    if (p.cols % 32u == 0u) {
+        // Rows of whole 32-element units (every quantized type): each thread takes units tid,
+        // tid + WG, ...; their 32 activations are loaded once for all rows.
+        const uint units = p.cols / 32u;
+        for (uint u = tid; u < units; u += WG) {
+            vec4 xv[8];
+            for (uint i = 0u; i < 8u; ++i)
+                xv[i] = x[xBase + 8u * u + i];
+#ifdef RMS_NORM
+            for (uint i = 0u; i < 8u; ++i) {
+                squares += dot(xv[i], xv[i]);
+                xv[i] *= normWeight[8u * u + i];
+            }
+#endif
+            for (uint r = 0u; r < ROWS; ++r) {
+                const uint row = min(row0 + r, p.rows - 1u);
+                vec4 w[8];
+                dequantUnit(row * rowBytes, u, w);
+                float s = 0.0;
+                for (uint i = 0u; i < 8u; ++i)
+                    s += dot(w[i], xv[i]);
+                acc[r * DOTS] += s;
+#ifdef SWIGLU
+                dequantUnit((row + p.pairOffset) * rowBytes, u, w);
+                s = 0.0;
+                for (uint i = 0u; i < 8u; ++i)
+                    s += dot(w[i], xv[i]);
+                acc[r * DOTS + 1u] += s;
+#endif
+            }
+        }
+    } else {
+        // Other float rows (a multiple of 4): quads tid, tid + WG, ...
+        for (uint g = tid; g < quads; g += WG) {
+            vec4 xv = x[xBase + g];
+#ifdef RMS_NORM
+            squares += dot(xv, xv);
+            xv *= normWeight[g];
+#endif
+            const uint blockOff = (g / QUADS_PER_BLOCK) * BLOCK_BYTES;
+            const uint q = g % QUADS_PER_BLOCK;
+            for (uint r = 0u; r < ROWS; ++r) {
+                const uint row = min(row0 + r, p.rows - 1u);
+                acc[r * DOTS] += dot(dequantQuad(row * rowBytes + blockOff, q), xv);
+#ifdef SWIGLU
+                acc[r * DOTS + 1u] += dot(dequantQuad((row + p.pairOffset) * rowBytes + blockOff, q), xv);
+#endif
+            }
+        }
+    }
+
+    // Reduce: within each subgroup, then across subgroups through shared memory.
+    for (uint i = 0u; i < ROWS * DOTS; ++i) {
+        const float s = subgroupAdd(acc[i]);
+        if (subgroupElect())
+            partial[i][gl_SubgroupID] = s;
+    }
+#ifdef RMS_NORM
+    const float squaresInGroup = subgroupAdd(squares);
+    if (subgroupElect())
+        partialSquares[gl_SubgroupID] = squaresInGroup;
+#endif
+    barrier();
+    if (tid < ROWS) {
+        const uint row = row0 + tid;
+        if (row < p.rows) {
+            float sums[DOTS];
+            for (uint k = 0u; k < DOTS; ++k) {
+                sums[k] = 0.0;
+                for (uint s = 0u; s < gl_NumSubgroups; ++s)
+                    sums[k] += partial[tid * DOTS + k][s];
+            }
+#ifdef RMS_NORM
+            float total = 0.0;
+            for (uint s = 0u; s < gl_NumSubgroups; ++s)
+                total += partialSquares[s];
+            const float scale = inversesqrt(total / float(p.cols) + p.eps);
+            for (uint k = 0u; k < DOTS; ++k)
+                sums[k] *= scale;
+#endif
+#ifdef SWIGLU
+            const float value = sums[0] / (1.0 + exp(-sums[0])) * sums[1];
+#else
+            const float value = sums[0];
+#endif
+            const uint yi = p.yOffset + token * p.yStride + row;
+            y[yi] = p.accumulate != 0u ? y[yi] + value : value;
+        }
+    }
+}
