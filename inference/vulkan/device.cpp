@@ -276,6 +276,7 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
     dev->m_features.storage8 = f12.storageBuffer8BitAccess;
     dev->m_features.float16 = f12.shaderFloat16;
     dev->m_features.int8 = f12.shaderInt8;
+    dev->m_features.int64 = features2.features.shaderInt64;
 
     // A queue family with compute.
     uint32_t familyCount = 0;
@@ -295,7 +296,12 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
     queueInfo.queueFamilyIndex = dev->m_queueFamily;
     queueInfo.queueCount = 1;
     queueInfo.pQueuePriorities = &priority;
+    // shaderInt64 lets the CPU-device mat-vec read 32 bytes per load instruction (lavapipe pays per
+    // instruction); the only feature enabled, and only where present.
+    VkPhysicalDeviceFeatures enabled{};
+    enabled.shaderInt64 = dev->m_features.int64 ? VK_TRUE : VK_FALSE;
     VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+    info.pEnabledFeatures = &enabled;
     info.queueCreateInfoCount = 1;
     info.pQueueCreateInfos = &queueInfo;
     vr = vkCreateDevice(dev->m_physical, &info, nullptr, &dev->m_device);

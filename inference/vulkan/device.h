@@ -21,6 +21,7 @@ struct DeviceFeatures {
     bool storage8 = false;    // storageBuffer8BitAccess
     bool float16 = false;     // shaderFloat16
     bool int8 = false;        // shaderInt8
+    bool int64 = false;       // shaderInt64, enabled when present: 32-byte loads (mul_mat_vec_cpu)
 };
 
 class Device {

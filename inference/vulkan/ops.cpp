@@ -10,6 +10,7 @@ PipelineSignature signatureOf(std::string_view family)
     };
     static const Row table[] = {
         {"mul_mat_vec", {3, sizeof(MatVecPush), 1u << 2}},
+        {"mul_mat_vec_cpu", {3, sizeof(MatVecPush), 1u << 2}},
         {"mul_mat_vec_norm", {4, sizeof(MatVecNormPush), 1u << 2}},
         {"mul_mat", {3, sizeof(MatMulPush), 1u << 2}},
         {"rms_norm", {3, sizeof(RmsNormPush), 1u << 2}},

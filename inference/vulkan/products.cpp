@@ -22,6 +22,7 @@ ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines)
     if (const char* env = std::getenv("HEARTH_VK_MATMUL_MIN_TOKENS"))
         policy.tiledMinTokens = uint32_t(std::strtoul(env, nullptr, 10));
     policy.cpuDevice = device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    policy.int64 = device.features().int64;
     return policy;
 }
 
@@ -29,7 +30,7 @@ void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& 
                    Activation y, bool accumulate)
 {
     const bool tiled = tokens >= policy.tiledMinTokens;
-    if (!tiled && policy.cpuDevice && recordCpuMatVec(rec, w, x, tokens, y, accumulate))
+    if (!tiled && policy.cpuDevice && recordCpuMatVec(rec, policy, w, x, tokens, y, accumulate))
         return;
     const ShaderId shader = *shaderFor(tiled ? "mul_mat" : "mul_mat_vec", w.type);
     for (const MatrixPiece& piece : w.pieces) {
@@ -52,7 +53,7 @@ bool recordSwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMa
 {
     if (tokens >= policy.tiledMinTokens || gateUp.pieces.size() != 1)
         return false;
-    if (policy.cpuDevice && recordCpuSwigluMatVec(rec, gateUp, x, tokens, h))
+    if (policy.cpuDevice && recordCpuSwigluMatVec(rec, policy, gateUp, x, tokens, h))
         return true;
     const uint32_t ffn = gateUp.rows / 2;
     const MatVecPush push{ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn};

@@ -1,9 +1,97 @@
 #include "vulkan/products_cpu.h"
 
+#include "vulkan/ops.h"
+#include "vulkan/vulkan_model.h"
+
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
 namespace hearth::vk {
 
-bool recordCpuMatVec(Recorder&, const GpuMatrix&, Activation, uint32_t, Activation, bool) { return false; }
+namespace {
 
-bool recordCpuSwigluMatVec(Recorder&, const GpuMatrix&, Activation, uint32_t, Activation) { return false; }
+// mul_mat_vec_cpu.comp reads rows in runs: the fewest whole blocks that fill a multiple of 16 bytes
+// (dequant_wide.glsl's RUN_ELEMS, e.g. 8 Q4_0 blocks = 144 bytes), or 256 elements of float types.
+uint32_t runElems(TensorType type)
+{
+    switch (type) {
+    case TensorType::F32:
+    case TensorType::F16:
+    case TensorType::BF16:
+    case TensorType::Q4_0:
+    case TensorType::Q8_0:
+    case TensorType::Q4_K:
+    case TensorType::Q5_K:
+        return 256;
+    case TensorType::Q6_K:
+        return 2048; // 8 blocks of 210 bytes
+    default:
+        return 0;
+    }
+}
 
-}  // namespace hearth::vk
+// Rows per workgroup: 8 lanes of the shader's LANE_DOTS dots (rows, or gate and up rows) each.
+constexpr uint32_t kLaneDots = 32;
+uint32_t rowsPerGroup(uint32_t dotsPerRow)
+{
+    return 8 * (kLaneDots / dotsPerRow);
+}
+
+uint32_t ceilDiv(uint32_t a, uint32_t b)
+{
+    return (a + b - 1) / b;
+}
+
+// Whether the shader can read this matrix and activation layout: whole runs per row, 16-byte-aligned
+// pieces, activations in whole vec4s. HEARTH_VK_CPU_MATVEC=0 keeps the generic mul_mat_vec (for
+// comparing the two).
+bool applies(const GpuMatrix& w, Activation x)
+{
+    if (const char* env = std::getenv("HEARTH_VK_CPU_MATVEC"); env && std::string_view(env) == "0")
+        return false;
+    const uint32_t run = runElems(w.type);
+    if (run == 0 || w.cols % run != 0 || x.offset % 4 != 0 || x.stride % 4 != 0) return false;
+    for (const MatrixPiece& piece : w.pieces)
+        if (piece.ref.offset % 16 != 0) return false;
+    return true;
+}
+
+// The variant for this device: 32-byte loads where it has 64-bit integers.
+ShaderId variant(const ProductPolicy& policy, bool swiglu, TensorType type)
+{
+    std::string family = "mul_mat_vec_cpu";
+    if (policy.int64) family += "_64";
+    if (swiglu) family += "_swiglu";
+    return *shaderFor(family, type);
+}
+
+} // namespace
+
+bool recordCpuMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x,
+    uint32_t tokens, Activation y, bool accumulate)
+{
+    if (!applies(w, x)) return false;
+    const ShaderId shader = variant(policy, false, w.type);
+    for (const MatrixPiece& piece : w.pieces) {
+        const MatVecPush push { piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin,
+            y.stride, accumulate ? 1u : 0u, 0 };
+        rec.dispatch(shader, { piece.ref, whole(x.buffer), whole(y.buffer) }, push,
+            ceilDiv(piece.rowCount, rowsPerGroup(1)), tokens);
+    }
+    return true;
+}
+
+bool recordCpuSwigluMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp, Activation x,
+    uint32_t tokens, Activation h)
+{
+    if (gateUp.pieces.size() != 1 || !applies(gateUp, x)) return false;
+    const uint32_t ffn = gateUp.rows / 2;
+    const MatVecPush push { ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn };
+    rec.dispatch(variant(policy, true, gateUp.type),
+        { gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer) }, push, ceilDiv(ffn, rowsPerGroup(2)),
+        tokens);
+    return true;
+}
+
+} // namespace hearth::vk

@@ -8,10 +8,12 @@
 namespace hearth::vk {
 
 // y[t][r] (+)= W x[t]; false (nothing recorded) when the CPU shader does not apply.
-bool recordCpuMatVec(Recorder& rec, const GpuMatrix& w, Activation x, uint32_t tokens, Activation y, bool accumulate);
+bool recordCpuMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x,
+    uint32_t tokens, Activation y, bool accumulate);
 
 // h[t][r] = silu(gate[r] . x[t]) * (up[r] . x[t]) for a stacked one-piece [gate; up]; false when the CPU
 // shader does not apply.
-bool recordCpuSwigluMatVec(Recorder& rec, const GpuMatrix& gateUp, Activation x, uint32_t tokens, Activation h);
+bool recordCpuSwigluMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp, Activation x,
+    uint32_t tokens, Activation h);
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

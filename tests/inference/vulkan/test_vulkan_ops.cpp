@@ -7,6 +7,7 @@
 #include "vk_harness.h"
 #include "vulkan/attention.h"
 #include "vulkan/ops.h"
+#include "vulkan/products.h"
 #include "vulkan/products_norm.h"
 #include "vulkan/vulkan_model.h"
 #include "vulkan/weights.h"
@@ -105,6 +106,10 @@ private slots:
     void embed();
     void copy();
     void splitLargeMatrix();
+    void productMatVec_data();
+    void productMatVec();
+    void productSwiglu_data();
+    void productSwiglu();
     void normedProduct_data();
     void normedProduct();
     void cleanupTestCase();
@@ -538,6 +543,131 @@ void TestVulkanOps::normedProduct()
         recordNormedProduct(*h->recorder, policy, matrix, {weight, eps}, {xb, xOffset, cols}, tokens,
                             {yb, 0, outRows});
     QVERIFY(h->recorder->submitAndWait().ok());
+    const double err = relativeError(h->read<float>(yb, ref.size()), ref);
+    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
+}
+
+namespace {
+
+// Uploads a matrix as `pieces` separate buffers split by rows, as the weight store splits a matrix
+// larger than the storage-buffer range.
+GpuMatrix uploadPieces(VkHarness& h, TensorType type, const TestMatrix& m, uint32_t rows, uint32_t cols,
+                       uint32_t pieces)
+{
+    GpuMatrix g;
+    g.type = type;
+    g.rows = rows;
+    g.cols = cols;
+    g.rowBytes = rowBytes(type, cols);
+    for (uint32_t p = 0; p < pieces; ++p) {
+        const uint32_t begin = rows * p / pieces, end = rows * (p + 1) / pieces;
+        const Buffer b = h.upload(m.bytes.data() + g.rowBytes * begin, g.rowBytes * (end - begin));
+        g.pieces.push_back({whole(b), begin, end - begin});
+    }
+    return g;
+}
+
+// On a CPU device, whether the last submit ran the CPU-device mat-vec shader (the profiler names each
+// dispatch's shader).
+bool ranCpuMatVec(VkHarness& h)
+{
+    for (const auto& [name, entry] : h.recorder->profiler()->totals())
+        if (name.starts_with("mul_mat_vec_cpu"))
+            return true;
+    return false;
+}
+
+}  // namespace
+
+void TestVulkanOps::productMatVec_data()
+{
+    QTest::addColumn<TensorType>("type");
+    QTest::addColumn<uint32_t>("rows");
+    QTest::addColumn<uint32_t>("cols");
+    QTest::addColumn<uint32_t>("tokens");
+    QTest::addColumn<uint32_t>("pieces");
+    for (TensorType type : kTypes) {
+        const std::string name(typeName(type));
+        // Columns of 1, 3 and 8 runs of the CPU shader (Q6_K's run is 2048 elements, others' 256),
+        // rows that fill no workgroup evenly, 1-3 tokens, a matrix in pieces.
+        const uint32_t run = type == TensorType::Q6_K ? 2048 : 256;
+        QTest::addRow("%s-1tok-67x%u", name.c_str(), run) << type << 67u << run << 1u << 1u;
+        QTest::addRow("%s-2tok-301x%u-3pieces", name.c_str(), 3 * run) << type << 301u << 3 * run << 2u << 3u;
+        QTest::addRow("%s-3tok-130x%u", name.c_str(), 8 * run) << type << 130u << 8 * run << 3u << 1u;
+    }
+}
+
+void TestVulkanOps::productMatVec()
+{
+    // recordProduct as the forward pass calls it (this device's policy, accumulate = 1).
+    QFETCH(TensorType, type);
+    QFETCH(uint32_t, rows);
+    QFETCH(uint32_t, cols);
+    QFETCH(uint32_t, tokens);
+    QFETCH(uint32_t, pieces);
+    HEARTH_VK_HARNESS(h);
+    const TestMatrix w = randomMatrix(type, rows, cols, rows * 3 + cols);
+    const std::vector<float> x = randomFloats(size_t(tokens) * cols, 21);
+    const std::vector<float> y0 = randomFloats(size_t(tokens) * rows, 23);
+    std::vector<double> ref = referenceMatmul(w.values, x, rows, cols, tokens);
+    for (size_t i = 0; i < ref.size(); ++i)
+        ref[i] += y0[i];
+    const GpuMatrix g = uploadPieces(*h, type, w, rows, cols, pieces);
+    const Buffer xb = h->upload(x), yb = h->upload(y0);
+    const ProductPolicy policy = productPolicy(*h->device, *h->pipelines);
+    h->recorder->setProfiling(true);
+    QVERIFY(h->recorder->begin().ok());
+    recordProduct(*h->recorder, policy, g, {xb, 0, cols}, tokens, {yb, 0, rows}, true);
+    QVERIFY(h->recorder->submitAndWait().ok());
+    const bool cpuShader = h->recorder->profiler() && ranCpuMatVec(*h);
+    h->recorder->setProfiling(false);
+    if (policy.cpuDevice)
+        QVERIFY(cpuShader);
+    const double err = relativeError(h->read<float>(yb, ref.size()), ref);
+    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
+}
+
+void TestVulkanOps::productSwiglu_data()
+{
+    QTest::addColumn<TensorType>("type");
+    QTest::addColumn<uint32_t>("ffn");
+    QTest::addColumn<uint32_t>("cols");
+    QTest::addColumn<uint32_t>("tokens");
+    for (TensorType type : kTypes) {
+        const uint32_t run = type == TensorType::Q6_K ? 2048 : 256;
+        QTest::addRow("%s-1tok-97x%u", std::string(typeName(type)).c_str(), 2 * run) << type << 97u << 2 * run << 1u;
+        QTest::addRow("%s-3tok-45x%u", std::string(typeName(type)).c_str(), 8 * run) << type << 45u << 8 * run << 3u;
+    }
+}
+
+void TestVulkanOps::productSwiglu()
+{
+    // recordSwigluProduct: h[r] = silu(gate[r] . x) * (up[r] . x) from one stacked [gate; up] matrix.
+    QFETCH(TensorType, type);
+    QFETCH(uint32_t, ffn);
+    QFETCH(uint32_t, cols);
+    QFETCH(uint32_t, tokens);
+    HEARTH_VK_HARNESS(h);
+    const TestMatrix w = randomMatrix(type, 2 * ffn, cols, ffn + cols);
+    const std::vector<float> x = randomFloats(size_t(tokens) * cols, 25, 0.1f);
+    const std::vector<double> gu = referenceMatmul(w.values, x, 2 * ffn, cols, tokens);
+    std::vector<double> ref(size_t(tokens) * ffn);
+    for (uint32_t t = 0; t < tokens; ++t)
+        for (uint32_t r = 0; r < ffn; ++r) {
+            const double g = gu[t * 2 * ffn + r];
+            ref[t * ffn + r] = g / (1 + std::exp(-g)) * gu[t * 2 * ffn + ffn + r];
+        }
+    const GpuMatrix g = uploadPieces(*h, type, w, 2 * ffn, cols, 1);
+    const Buffer xb = h->upload(x), yb = h->zeros(ref.size() * 4);
+    const ProductPolicy policy = productPolicy(*h->device, *h->pipelines);
+    h->recorder->setProfiling(true);
+    QVERIFY(h->recorder->begin().ok());
+    QVERIFY(recordSwigluProduct(*h->recorder, policy, g, {xb, 0, cols}, tokens, {yb, 0, ffn}));
+    QVERIFY(h->recorder->submitAndWait().ok());
+    const bool cpuShader = h->recorder->profiler() && ranCpuMatVec(*h);
+    h->recorder->setProfiling(false);
+    if (policy.cpuDevice)
+        QVERIFY(cpuShader);
     const double err = relativeError(h->read<float>(yb, ref.size()), ref);
     QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
 }

@@ -1,0 +1,110 @@
+#version 450
+// Mat-vec (decode) for CPU devices: y[t][yOffset + r] (+)= dot(W[r], x[t]), shaped for lavapipe, which
+// runs a workgroup's invocations as the SIMD lanes of one core and turns every buffer load whose
+// address differs per lane into a loop over the lanes: the cost is per load instruction, not per byte.
+// So a workgroup is one subgroup of 8 lanes, each lane computes LANE_DOTS whole rows, weights are read
+// in 16- or 32-byte words (dequant_wide.glsl), and each run of activations is loaded once per
+// workgroup, an eighth by each lane, and shared by broadcast. Needs rows of whole runs, 16-byte
+// aligned (recordCpuMatVec checks).
+// With SWIGLU the matrix holds gate rows then up rows (pairOffset apart) and y = silu(gate) * up.
+#extension GL_KHR_shader_subgroup_ballot : require
+#extension GL_EXT_control_flow_attributes : require
+#ifdef LOADS64
+#extension GL_ARB_gpu_shader_int64 : require
+#endif
+
+layout(local_size_x = 8) in;
+
+// Weights as 16-byte words.
+layout(std430, binding = 0) readonly buffer Weights { uvec4 weights[]; };
+layout(std430, binding = 1) readonly buffer X { vec4 x[]; };
+#ifdef LOADS64
+// The same weights, 32 bytes per load where the device has 64-bit integers.
+layout(std430, binding = 0) readonly buffer Weights64 { u64vec4 weights64[]; };
+#define WIDE64 weights64
+#endif
+layout(std430, binding = 2) buffer Y { float y[]; };
+
+layout(push_constant) uniform Push {
+    uint rows;        // rows to compute (M)
+    uint cols;        // K, a multiple of RUN_ELEMS
+    uint xOffset;     // floats, a multiple of 4
+    uint xStride;     // floats between tokens, a multiple of 4
+    uint yOffset;     // floats
+    uint yStride;     // floats between tokens
+    uint accumulate;  // 1: y += result (the residual connection)
+    uint pairOffset;  // SWIGLU: rows between a gate row and its up row
+} p;
+
+#define WIDE weights
+#include "dequant_wide.glsl"
+
+// Dots per lane (rows, or gate and up rows with SWIGLU), 8 * LANE_DOTS per workgroup: more share each
+// activation load and measured faster up to 32 (Q4_0 2048 x 8192: 8 -> 28 ms, 16 -> 23, 32 -> 16).
+#ifndef LANE_DOTS
+#define LANE_DOTS 32u
+#endif
+#ifdef SWIGLU
+#define DOTS 2u
+#else
+#define DOTS 1u
+#endif
+#define LANE_ROWS (LANE_DOTS / DOTS)
+
+// The run of activations at vec4 `base`, the same for every lane: each lane loads every eighth vec4
+// (an eighth of the load instructions) and the subgroup broadcasts them (a register move on lavapipe).
+void loadRun(uint base)
+{
+    vec4 mine[RUN_ELEMS / 32u];
+    [[unroll]] for (uint i = 0u; i < RUN_ELEMS / 32u; ++i)
+        mine[i] = x[base + 8u * i + gl_SubgroupInvocationID];
+    [[unroll]] for (uint i = 0u; i < RUN_ELEMS / 16u; ++i) {
+        [[unroll]] for (uint j = 0u; j < 4u; ++j)
+            xs[4u * i + j] = subgroupBroadcast(mine[(4u * i + j) / 8u], (4u * i + j) % 8u);
+        const vec4 s = xs[4u * i] + xs[4u * i + 1u] + xs[4u * i + 2u] + xs[4u * i + 3u];
+        xsum[i] = s.x + s.y + s.z + s.w;
+    }
+}
+
+void main()
+{
+    const uint lane = gl_SubgroupInvocationID;
+    const uint runs = p.cols / RUN_ELEMS;
+    const uint row0 = (gl_WorkGroupID.x * 8u + lane) * LANE_ROWS;
+    const uint token = gl_WorkGroupID.y;
+    const uint xBase = (p.xOffset + token * p.xStride) / 4u;
+
+    // First word of each dot's row (rows past the end repeat the last: computed, never stored).
+    uint rowWord[LANE_DOTS];
+    [[unroll]] for (uint r = 0u; r < LANE_ROWS; ++r) {
+        const uint row = min(row0 + r, p.rows - 1u);
+        rowWord[r * DOTS] = row * runs * RUN_VEC4;
+#ifdef SWIGLU
+        rowWord[r * DOTS + 1u] = (row + p.pairOffset) * runs * RUN_VEC4;
+#endif
+    }
+
+    float acc[LANE_DOTS];
+    [[unroll]] for (uint i = 0u; i < LANE_DOTS; ++i)
+        acc[i] = 0.0;
+    for (uint u = 0u; u < runs; ++u) {
+        loadRun(xBase + u * (RUN_ELEMS / 4u));
+        // A real loop: unrolled over the dots, the shader grows past what glslc and LLVM handle.
+        [[dont_unroll]] for (uint i = 0u; i < LANE_DOTS; ++i)
+            acc[i] += runDot(rowWord[i] + u * RUN_VEC4);
+    }
+
+    [[unroll]] for (uint r = 0u; r < LANE_ROWS; ++r) {
+        const uint row = row0 + r;
+        if (row < p.rows) {
+#ifdef SWIGLU
+            const float g = acc[r * DOTS];
+            const float value = g / (1.0 + exp(-g)) * acc[r * DOTS + 1u];
+#else
+            const float value = acc[r];
+#endif
+            const uint yi = p.yOffset + token * p.yStride + row;
+            y[yi] = p.accumulate != 0u ? y[yi] + value : value;
+        }
+    }
+}
