@@ -73,6 +73,57 @@ void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
         v[i] = signedBytes(q[i]) * d;
 }
 
+#elif (defined(TYPE_Q4_K) || defined(TYPE_Q5_K)) && defined(WEIGHTS4)
+// With a 16-byte view of the weights (WEIGHTS4; K-quant blocks and rows are 16-byte aligned): the
+// block's d, dmin and 12 scale bytes in one load, the unit's 32 qs bytes in two. GPUs issue a
+// quarter of the load instructions of the word-by-word form below.
+uint scaleByte(uvec3 scales, uint k) { return (scales[k >> 2] >> ((k & 3u) * 8u)) & 0xFFu; }
+
+vec2 scaleMinK4Words(uvec3 scales, uint j)
+{
+    if (j < 4u)
+        return vec2(scaleByte(scales, j) & 63u, scaleByte(scales, j + 4u) & 63u);
+    const uint a = scaleByte(scales, j + 4u);
+    const uint lo = scaleByte(scales, j - 4u);
+    const uint hi = scaleByte(scales, j);
+    return vec2((a & 0xFu) | ((lo >> 6) << 4), (a >> 4) | ((hi >> 6) << 4));
+}
+
+void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+{
+#if defined(TYPE_Q4_K)
+    const uint bb = rowByte + (unit >> 3) * Q4_K_BLOCK_BYTES;
+    const uint qsOff = Q4_K_OFF_QS;
+#else
+    const uint bb = rowByte + (unit >> 3) * Q5_K_BLOCK_BYTES;
+    const uint qsOff = Q5_K_OFF_QS;
+#endif
+    const uint s = unit & 7u;
+    const uint shift = (s & 1u) * 4u;
+    const uvec4 head = WEIGHTS4[bb >> 4];
+    const vec2 dm = unpackHalf2x16(head.x);
+    const vec2 sm = scaleMinK4Words(head.yzw, s);
+    const float scale = dm.x * sm.x;
+    const float minv = dm.y * sm.y;
+    const uint q4 = (bb + qsOff + 32u * (s >> 1)) >> 4;
+    const uvec4 qa = WEIGHTS4[q4];
+    const uvec4 qb = WEIGHTS4[q4 + 1u];
+    const uint q[8] = uint[8](qa.x, qa.y, qa.z, qa.w, qb.x, qb.y, qb.z, qb.w);
+#if defined(TYPE_Q5_K)
+    const uvec4 ha = WEIGHTS4[(bb + Q5_K_OFF_QH) >> 4];
+    const uvec4 hb = WEIGHTS4[((bb + Q5_K_OFF_QH) >> 4) + 1u];
+    const uint qh[8] = uint[8](ha.x, ha.y, ha.z, ha.w, hb.x, hb.y, hb.z, hb.w);
+#endif
+    for (uint i = 0u; i < 8u; ++i) {
+        vec4 n = nibbles(q[i], shift);
+#if defined(TYPE_Q5_K)
+        const uint h = qh[i] >> s;
+        n += 16.0 * vec4(h & 1u, (h >> 8) & 1u, (h >> 16) & 1u, (h >> 24) & 1u);
+#endif
+        v[i] = n * scale - minv;
+    }
+}
+
 #elif defined(TYPE_Q4_K) || defined(TYPE_Q5_K)
 // Unit s of a block: group j = s/2, low (s even) or high nibbles of its 32 qs bytes, scale s.
 void dequantUnit(uint rowByte, uint unit, out vec4 v[8])

@@ -14,6 +14,8 @@ layout(constant_id = 0) const uint ROWS = 4;
 layout(local_size_x = WG) in;
 
 layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };
+// The same bytes 16 at a time, for the K-quants' aligned blocks (dequant_unit.glsl).
+layout(std430, binding = 0) readonly buffer Weights4 { uvec4 weights4[]; };
 layout(std430, binding = 1) readonly buffer X { vec4 x[]; };
 layout(std430, binding = 2) buffer Y { float y[]; };
 
@@ -36,6 +38,7 @@ layout(std430, binding = 3) readonly buffer NormWeight { vec4 normWeight[]; };
 #endif
 
 #define WEIGHTS weights
+#define WEIGHTS4 weights4
 #include "dequant.glsl"
 #include "dequant_unit.glsl"
 
