@@ -33,6 +33,9 @@ struct LoadOptions {
     int deviceIndex = -1; // Vulkan device; -1 picks the best
     int threads = 0; // CPU threads; 0: hardware concurrency
     std::function<void(float fraction)> progress; // 0..1 while loading
+    // Where the Vulkan pipeline cache is kept between runs (compiled shaders: the second start skips
+    // the driver's compile); empty: no cache on disk.
+    std::string pipelineCacheDir;
 };
 
 struct ModelInfo {

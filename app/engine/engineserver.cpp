@@ -3,7 +3,9 @@
 
 #include "wire.h"
 
+#include <QDir>
 #include <QJsonArray>
+#include <QStandardPaths>
 
 #include <cerrno>
 #include <cstdio>
@@ -148,6 +150,11 @@ void EngineServer::runLoad(const QJsonObject& message)
         send(errorMessage("InvalidArgument", QStringLiteral("No model file was given."), {}, type::load));
         return;
     }
+    // Compiled GPU pipelines are kept in the user's cache folder (XDG_CACHE_HOME), so the second start
+    // of the same model on the same device skips the driver's shader compile.
+    const QString cacheDir = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + "/hearth";
+    if (QDir().mkpath(cacheDir))
+        options.pipelineCacheDir = cacheDir.toStdString();
     // Progress frames at most once per whole percent: enough for a smooth bar, few frames.
     int lastPercent = -1;
     options.progress = [this, &lastPercent](float fraction) {

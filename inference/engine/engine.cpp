@@ -139,6 +139,8 @@ Status Engine::load(const LoadOptions& options)
         VulkanOptions vulkan;
         vulkan.deviceIndex = options.deviceIndex;
         vulkan.contextLength = context;
+        if (!options.pipelineCacheDir.empty())
+            vulkan.pipelineCachePath = options.pipelineCacheDir + "/vulkan-pipelines.bin";
         vulkan.progress = [&](float f) { report(options, 0.15f + 0.8f * f); };
         auto backend = createVulkanBackend(gguf, impl->weights, impl->config, vulkan);
         if (backend) {

@@ -157,6 +157,7 @@ Status VulkanBackend::forwardBatch(std::span<const int32_t> tokens, uint32_t sta
             m_lost = true;
         return submitted;
     }
+    m_pipelines.saveCache();  // once new pipelines were compiled (the first batch, the first step)
     if (wantLogits) {
         m_allocator.invalidate(m_act.readback);
         const uint32_t rows = allLogits ? n : 1;

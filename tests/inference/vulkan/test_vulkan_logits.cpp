@@ -11,9 +11,12 @@
 #include "vulkan/vulkan_backend.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -90,6 +93,7 @@ private slots:
     void logits();
     void splitPieces();
     void gpuDecodePath();
+    void pipelineCache();
     void cleanupTestCase();
 };
 
@@ -224,6 +228,51 @@ void TestVulkanLogits::gpuDecodePath()
     QVERIFY2(c.maxDiff <= tol.maxDiff, qPrintable(QString("normalized max diff %1 > %2").arg(c.maxDiff).arg(tol.maxDiff)));
     QVERIFY2(c.meanKl <= tol.meanKl, qPrintable(QString("mean KL %1 > %2").arg(c.meanKl).arg(tol.meanKl)));
     QVERIFY2(c.maxKl <= tol.maxKl, qPrintable(QString("max KL %1 > %2").arg(c.maxKl).arg(tol.maxKl)));
+}
+
+void TestVulkanLogits::pipelineCache()
+{
+    // The compiled pipelines are saved to the cache file after the first forward pass, and a model
+    // loads and computes the same logits from that file, and from a corrupt one (which the driver's
+    // header check rejects: it only costs a recompile).
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string cachePath = (dir.path() + "/vulkan-pipelines.bin").toStdString();
+    const QString modelPath = test::testdata("models/stories260K.gguf");
+    auto file = GgufFile::open(modelPath.toStdString());
+    QVERIFY(file.ok());
+    auto config = LlamaConfig::fromGguf(**file);
+    QVERIFY(config.ok());
+    auto weights = LlamaWeights::bind(**file, *config);
+    QVERIFY(weights.ok());
+    VulkanOptions options;
+    options.contextLength = 16;
+    options.pipelineCachePath = cachePath;
+    const std::vector<int32_t> tokens = {1, 400, 30, 200};
+    auto run = [&](std::vector<float>* logits) -> QString {
+        auto backend = createVulkanBackend(**file, *weights, *config, options);
+        if (!backend)
+            return QString::fromStdString(backend.error().message);
+        logits->assign(tokens.size() * (*backend)->vocabSize(), 0.0f);
+        const Status s = (*backend)->forward(tokens, 0, *logits);
+        return s.ok() ? QString() : QString::fromStdString(s.error().message);
+    };
+    std::vector<float> first, second, third;
+    const QString why = run(&first);
+    if (!why.isEmpty() && !test::vulkanRequired() && listVulkanDevices().empty())
+        QSKIP("no Vulkan device");
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+    QFileInfo saved(QString::fromStdString(cachePath));
+    QVERIFY2(saved.exists() && saved.size() > 0, "no pipeline cache was written");
+    QVERIFY2(run(&second).isEmpty(), "loading with the saved cache failed");
+    QCOMPARE(second, first);
+    {
+        QFile corrupt(QString::fromStdString(cachePath));
+        QVERIFY(corrupt.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        corrupt.write(QByteArray(4096, 'x'));
+    }
+    QVERIFY2(run(&third).isEmpty(), "a corrupt cache file stopped the model from loading");
+    QCOMPARE(third, first);
 }
 
 void TestVulkanLogits::cleanupTestCase()
