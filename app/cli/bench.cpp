@@ -144,6 +144,13 @@ int runBench(const std::vector<std::string>& argv)
     for (int i = 0; i < prompt; ++i)
         tokens[i] = int32_t((uint64_t(i) * 7919 + 13) % vocab);
     std::vector<float> logits(vocab);
+    // Warm-up, as llama-bench does: a short batch and one step, so that creating the pipelines (the
+    // driver's shader compile, seconds on lavapipe) stays out of the figures.
+    const size_t warm = std::min<size_t>(tokens.size(), 16);
+    if (auto s = b.forward(std::span(tokens).first(warm), 0, logits); !s.ok())
+        return fail(s.error().message);
+    if (auto s = b.forward(std::span(tokens).first(1), uint32_t(warm), logits); !s.ok())
+        return fail(s.error().message);
     auto start = Clock::now();
     double cpuStart = cpuSeconds();
     if (auto s = b.forward(tokens, 0, logits); !s.ok())
