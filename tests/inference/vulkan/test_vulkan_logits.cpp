@@ -94,6 +94,7 @@ private slots:
     void splitPieces();
     void gpuDecodePath();
     void pipelineCache();
+    void contextTooLarge();
     void cleanupTestCase();
 };
 
@@ -273,6 +274,34 @@ void TestVulkanLogits::pipelineCache()
     }
     QVERIFY2(run(&third).isEmpty(), "a corrupt cache file stopped the model from loading");
     QCOMPARE(third, first);
+}
+
+void TestVulkanLogits::contextTooLarge()
+{
+    // A context whose KV cache cannot fit the device: refused before any allocation with how much is
+    // needed and available and a context that fits; the same model then loads with that context.
+    auto file = GgufFile::open(test::testdata("models/stories260K.gguf").toStdString());
+    QVERIFY(file.ok());
+    auto config = LlamaConfig::fromGguf(**file);
+    QVERIFY(config.ok());
+    auto weights = LlamaWeights::bind(**file, *config);
+    QVERIFY(weights.ok());
+    VulkanOptions options;
+    options.contextLength = 4000000000u;
+    auto refused = createVulkanBackend(**file, *weights, *config, options);
+    if (!refused && refused.error().code == ErrorCode::NoDevice && !test::vulkanRequired())
+        QSKIP("no Vulkan device");
+    QVERIFY2(!refused.ok(), "a 4-billion-token context was accepted");
+    QCOMPARE(int(refused.error().code), int(ErrorCode::OutOfMemory));
+    const std::string message = refused.error().message;
+    QVERIFY2(message.find("MiB of device memory") != std::string::npos && message.find(" has ") != std::string::npos,
+             message.c_str());
+    const size_t hint = message.find("try a context of ");
+    QVERIFY2(hint != std::string::npos, message.c_str());
+    options.contextLength = uint32_t(std::min<unsigned long long>(std::stoull(message.substr(hint + 17)), 4096));
+    QVERIFY(options.contextLength > 0);
+    auto loaded = createVulkanBackend(**file, *weights, *config, options);
+    QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
 }
 
 void TestVulkanLogits::cleanupTestCase()
