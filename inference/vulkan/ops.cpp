@@ -13,6 +13,7 @@ PipelineSignature signatureOf(std::string_view family)
         {"mul_mat_vec_cpu", {3, sizeof(MatVecPush), 1u << 2}},
         {"mul_mat_vec_norm", {4, sizeof(MatVecNormPush), 1u << 2}},
         {"mul_mat", {3, sizeof(MatMulPush), 1u << 2}},
+        {"mul_mat_cpu", {3, sizeof(MatMulPush), 1u << 2}},
         {"rms_norm", {3, sizeof(RmsNormPush), 1u << 2}},
         {"rope_store", {6, sizeof(RopeStorePush), (1u << 1) | (1u << 2) | (1u << 3)}},
         {"attention", {6, sizeof(AttentionPush), (1u << 3) | (1u << 4)}},

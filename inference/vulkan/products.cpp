@@ -4,13 +4,23 @@
 #include "vulkan/products_cpu.h"
 #include "vulkan/vulkan_model.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <string_view>
+#include <thread>
 
 namespace hearth::vk {
 
 namespace {
 
 uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
+
+// mul_mat_cpu.comp's tokens per workgroup and activation chunk (elements).
+constexpr uint32_t kMatMulCpuTokens = 8;
+constexpr uint32_t kMatMulCpuChunk = 128;
+
+// Worker threads of a CPU device: lavapipe starts one per host core.
+uint32_t cpuCores() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 }  // namespace
 
@@ -22,6 +32,9 @@ ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines)
     if (const char* env = std::getenv("HEARTH_VK_MATMUL_MIN_TOKENS"))
         policy.tiledMinTokens = uint32_t(std::strtoul(env, nullptr, 10));
     policy.cpuDevice = device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    // HEARTH_VK_CPU_MATMUL=0 keeps the tiled GPU shader on a CPU device (for comparing the two).
+    const char* cpuMatMul = std::getenv("HEARTH_VK_CPU_MATMUL");
+    policy.cpuTiledMatMul = policy.cpuDevice && !(cpuMatMul && std::string_view(cpuMatMul) == "0");
     policy.int64 = device.features().int64;
     return policy;
 }
@@ -33,8 +46,18 @@ void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& 
     if (!tiled && policy.cpuDevice && recordCpuMatVec(rec, policy, w, x, tokens, y, accumulate))
         return;
     const ShaderId shader = *shaderFor(tiled ? "mul_mat" : "mul_mat_vec", w.type);
+    const bool cpuTiled = policy.cpuTiledMatMul && w.cols % kMatMulCpuChunk == 0;
     for (const MatrixPiece& piece : w.pieces) {
-        if (tiled) {
+        if (tiled && cpuTiled) {
+            // The CPU shader loops over its rows: split them only as far as needed to give every
+            // core (a lavapipe worker thread) a couple of workgroups, since each split reloads x.
+            const uint32_t tokenGroups = ceilDiv(tokens, kMatMulCpuTokens);
+            const uint32_t splits = std::clamp(ceilDiv(2 * cpuCores(), tokenGroups), 1u, ceilDiv(piece.rowCount, 8));
+            const MatMulPush push{piece.rowCount, w.cols,   tokens,  x.offset, x.stride, y.offset + piece.rowBegin,
+                                  y.stride,       accumulate ? 1u : 0u};
+            rec.dispatch(*shaderFor("mul_mat_cpu", w.type), {piece.ref, whole(x.buffer), whole(y.buffer)}, push, splits,
+                         tokenGroups);
+        } else if (tiled) {
             const MatMulPush push{piece.rowCount, w.cols,   tokens,  x.offset, x.stride, y.offset + piece.rowBegin,
                                   y.stride,       accumulate ? 1u : 0u};
             rec.dispatch(shader, {piece.ref, whole(x.buffer), whole(y.buffer)}, push,

@@ -14,6 +14,7 @@ struct ProductPolicy {
     uint32_t matVecRows = 4;       // rows per mat-vec workgroup (the shader's specialization constant)
     uint32_t tiledMinTokens = 8;   // batches this large use the tiled mat-mat shader
     bool cpuDevice = false;        // lavapipe & co.: products_cpu.h's shaders where they apply
+    bool cpuTiledMatMul = false;   // batches use mul_mat_cpu (rows in SIMD lanes) instead of mul_mat
     bool int64 = false;            // shaderInt64 enabled: products_cpu.h's shaders load 32 bytes at a time
 };
 

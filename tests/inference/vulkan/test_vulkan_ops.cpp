@@ -9,6 +9,7 @@
 #include "vulkan/ops.h"
 #include "vulkan/products.h"
 #include "vulkan/products_norm.h"
+#include "vulkan/products.h"
 #include "vulkan/vulkan_model.h"
 #include "vulkan/weights.h"
 
@@ -94,6 +95,8 @@ class TestVulkanOps : public QObject {
 private slots:
     void matmul_data();
     void matmul();
+    void cpuMatmul_data();
+    void cpuMatmul();
     void swigluMatVec_data();
     void swigluMatVec();
     void rmsNorm_data();
@@ -163,6 +166,58 @@ void TestVulkanOps::matmul()
         h->recorder->dispatch(*shaderFor("mul_mat", type), {whole(wb), whole(xb), whole(yb)}, push,
                               ceilDiv(rows, kMatMulTile), ceilDiv(tokens, kMatMulTile));
     }
+    QVERIFY(h->recorder->submitAndWait().ok());
+    const double err = relativeError(h->read<float>(yb, ref.size()), ref);
+    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
+}
+
+// mul_mat_cpu (the batched product on CPU devices), through recordProduct as the forward pass runs
+// it: rows not a multiple of 8, partial token groups, several activation chunks, rows split over
+// workgroups (few tokens) or not (many), overwrite and accumulate.
+void TestVulkanOps::cpuMatmul_data()
+{
+    QTest::addColumn<TensorType>("type");
+    QTest::addColumn<uint32_t>("rows");
+    QTest::addColumn<uint32_t>("cols");
+    QTest::addColumn<uint32_t>("tokens");
+    QTest::addColumn<bool>("accumulate");
+    for (TensorType type : kTypes) {
+        const std::string name(typeName(type));
+        QTest::addRow("%s-8tok-65x512", name.c_str()) << type << 65u << 512u << 8u << true;
+        QTest::addRow("%s-37tok-130x256", name.c_str()) << type << 130u << 256u << 37u << false;
+        QTest::addRow("%s-130tok-24x768", name.c_str()) << type << 24u << 768u << 130u << true;
+    }
+}
+
+void TestVulkanOps::cpuMatmul()
+{
+    QFETCH(TensorType, type);
+    QFETCH(uint32_t, rows);
+    QFETCH(uint32_t, cols);
+    QFETCH(uint32_t, tokens);
+    QFETCH(bool, accumulate);
+    HEARTH_VK_HARNESS(h);
+    const TestMatrix w = randomMatrix(type, rows, cols, rows * 5 + cols);
+    const std::vector<float> x = randomFloats(size_t(tokens) * cols, 17);
+    const std::vector<float> y0 = randomFloats(size_t(tokens) * rows, 19);
+    std::vector<double> ref = referenceMatmul(w.values, x, rows, cols, tokens);
+    if (accumulate)
+        for (size_t i = 0; i < ref.size(); ++i)
+            ref[i] += y0[i];
+
+    const Buffer wb = h->upload(w.bytes);
+    const Buffer xb = h->upload(x);
+    const Buffer yb = h->upload(y0);
+    GpuMatrix gw;
+    gw.type = type;
+    gw.rows = rows;
+    gw.cols = cols;
+    gw.rowBytes = rowBytes(type, cols);
+    gw.pieces.push_back({whole(wb), 0, rows});
+    ProductPolicy policy = productPolicy(*h->device, *h->pipelines);
+    policy.cpuTiledMatMul = true;  // on any device: the shader is plain Vulkan
+    QVERIFY(h->recorder->begin().ok());
+    recordProduct(*h->recorder, policy, gw, {xb, 0, cols}, tokens, {yb, 0, rows}, accumulate);
     QVERIFY(h->recorder->submitAndWait().ok());
     const double err = relativeError(h->read<float>(yb, ref.size()), ref);
     QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));

@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+
 using namespace hearth;
 using namespace hearth::vk;
 
@@ -107,8 +109,22 @@ std::optional<TensorType> parseType(const std::string& name)
     return std::nullopt;
 }
 
-// Seconds per dispatch of a (rows, cols) product over `tokens` tokens, REPEAT dispatches in one submit.
-double timeProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols, uint32_t tokens, int repeat)
+// CPU seconds this process (and so lavapipe's worker threads) has used: on a CPU device the honest
+// cost of a dispatch when the machine is shared.
+double cpuSeconds()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+struct ProductTime {
+    double gpu = 0;  // seconds per dispatch, from timestamps
+    double cpu = 0;  // CPU seconds per dispatch
+};
+
+// Time per dispatch of a (rows, cols) product over `tokens` tokens, REPEAT dispatches in one submit.
+ProductTime timeProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols, uint32_t tokens, int repeat)
 {
     GpuMatrix w;
     w.type = type;
@@ -121,7 +137,10 @@ double timeProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols, uint
     const Buffer y = b.randomBuffer(uint64_t(tokens) * rows * 4, 3);
     const ProductPolicy policy = productPolicy(*b.device, *b.pipelines);
     // Once to create the pipeline, then the timed submit.
+    double cpuStart = 0;
     for (int pass = 0; pass < 2; ++pass) {
+        if (pass == 1)
+            cpuStart = cpuSeconds();
         b.recorder->profiler()->reset();
         (void)b.recorder->begin();
         for (int i = 0; i < (pass ? repeat : 1); ++i)
@@ -131,28 +150,31 @@ double timeProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols, uint
             std::exit(1);
         }
     }
+    const double cpu = cpuSeconds() - cpuStart;
     double seconds = 0;
     uint64_t dispatches = 0;
     for (const auto& [name, e] : b.recorder->profiler()->totals()) {
         seconds += e.seconds;
         dispatches += e.dispatches;
     }
-    return seconds / double(std::max<uint64_t>(dispatches, 1));
+    return {seconds / double(std::max<uint64_t>(dispatches, 1)), cpu / double(repeat)};
 }
 
 void printHeader()
 {
-    std::printf("| op | type | rows x cols | tokens | us per dispatch | weight GB/s | GFLOP/s |\n");
-    std::printf("|---|---|---|---|---|---|---|\n");
+    std::printf("| op | type | rows x cols | tokens | us per dispatch | weight GB/s | GFLOP/s | CPU ms | GFLOP per CPU-s |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|\n");
 }
 
 void printProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols, uint32_t tokens, int repeat)
 {
-    const double s = timeProduct(b, type, rows, cols, tokens, repeat);
+    const ProductTime t = timeProduct(b, type, rows, cols, tokens, repeat);
+    const double s = t.gpu;
     const double bytes = double(rowBytes(type, cols)) * rows;
-    std::printf("| %s | %s | %u x %u | %u | %.1f | %.1f | %.1f |\n", tokens == 1 ? "matvec" : "matmul",
-                std::string(typeName(type)).c_str(), rows, cols, tokens, s * 1e6, bytes / s / 1e9,
-                2.0 * rows * cols * tokens / s / 1e9);
+    const double flop = 2.0 * rows * cols * tokens;
+    std::printf("| %s | %s | %u x %u | %u | %.1f | %.1f | %.1f | %.1f | %.1f |\n", tokens == 1 ? "matvec" : "matmul",
+                std::string(typeName(type)).c_str(), rows, cols, tokens, s * 1e6, bytes / s / 1e9, flop / s / 1e9,
+                t.cpu * 1e3, flop / t.cpu / 1e9);
     std::fflush(stdout);
 }
 

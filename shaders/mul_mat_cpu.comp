@@ -1,0 +1,122 @@
+#version 450
+// Batched matrix product (prefill) for CPU devices: y[t][yOffset + r] (+)= dot(W[r], x[t]).
+// lavapipe runs a workgroup's invocations as the 8 SIMD lanes of one core and turns every buffer load
+// into a loop over the lanes (~25 cycles per lane and 32-bit component, whatever the address), while
+// arithmetic is cheap. So the shape minimises loads per multiply-add:
+//  - a lane is a row: its weights are its own (every lane of a load is useful, dequantization is not
+//    repeated), and each unit of 32 weights is loaded once for TOKENS tokens;
+//  - the TOKENS x CHUNK activations are loaded once per chunk into registers (the same for every lane)
+//    and reused for all the rows of the workgroup, which loops over its rows 8 at a time;
+//  - y is accumulated in memory, chunk by chunk, since a running sum per (row, token) cannot stay in
+//    registers across the row loop.
+// Registers hold TOKENS x CHUNK activations (1024 floats). Measured with hearth-vk-opbench on Q4_0
+// 2048 x 2048 x 128 tokens (GFLOP per CPU-second): 8 x 128: 4.3, 16 x 128: 5.3, 16 x 64: 3.6,
+// 8 x 64: 3.9; but lavapipe's LLVM compile time grows faster than the body: ~10 s per type at
+// 8 x 128, ~50 s at 16 x 128. Needs cols % CHUNK == 0 (recordProduct checks).
+#extension GL_EXT_control_flow_attributes : require
+
+#define TOKENS 8        // tokens per workgroup (kMatMulCpuTokens in products.cpp)
+#define CHUNK_UNITS 4u  // 32-element units per activation chunk (kMatMulCpuChunk = 128 elements)
+layout(local_size_x = 8) in;
+
+layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };
+layout(std430, binding = 1) readonly buffer X { vec4 x[]; };
+layout(std430, binding = 2) buffer Y { float y[]; };
+
+layout(push_constant) uniform Push {
+    uint rows;        // M
+    uint cols;        // K, a multiple of the chunk
+    uint tokens;      // T
+    uint xOffset;     // floats, a multiple of 4
+    uint xStride;     // floats between tokens, a multiple of 4
+    uint yOffset;
+    uint yStride;
+    uint accumulate;  // 1: y += result
+} p;
+
+#define WEIGHTS weights
+#include "dequant.glsl"
+#include "dequant_unit.glsl"
+
+#if defined(TYPE_Q4_0)
+// Two Q4_0 blocks (36 bytes) starting at a 4-aligned byte: 9 word loads instead of dequantUnit's 12,
+// since loads are what costs here. (Rows start 4-aligned: cols % 64 == 0.)
+void dequantQ4_0Pair(uint byteOff, out vec4 v0[8], out vec4 v1[8])
+{
+    const uint w0 = byteOff >> 2;
+    uint wd[9];
+    [[unroll]] for (uint i = 0u; i < 9u; ++i)
+        wd[i] = weights[w0 + i];
+    const float d0 = unpackHalf2x16(wd[0]).x;
+    const float d1 = unpackHalf2x16(wd[4]).y;
+    [[unroll]] for (uint i = 0u; i < 4u; ++i) {
+        const uint q0 = (wd[i] >> 16) | (wd[i + 1u] << 16);
+        const uint q1 = wd[5u + i];
+        v0[i] = (nibbles(q0, 0u) - 8.0) * d0;
+        v0[i + 4u] = (nibbles(q0, 4u) - 8.0) * d0;
+        v1[i] = (nibbles(q1, 0u) - 8.0) * d1;
+        v1[i + 4u] = (nibbles(q1, 4u) - 8.0) * d1;
+    }
+}
+#endif
+
+void main()
+{
+    const uint lane = gl_LocalInvocationID.x;
+    const uint token0 = gl_WorkGroupID.y * TOKENS;
+    // The rows are split evenly (in groups of 8) over the workgroups along x.
+    const uint splits = gl_NumWorkGroups.x;
+    const uint rowsPerSplit = ((p.rows + splits - 1u) / splits + 7u) & ~7u;
+    const uint rowBegin = gl_WorkGroupID.x * rowsPerSplit;
+    const uint rowEnd = min(rowBegin + rowsPerSplit, p.rows);
+    const uint rowBytes = (p.cols / BLOCK_ELEMS) * BLOCK_BYTES;
+    const uint chunks = p.cols / (32u * CHUNK_UNITS);
+
+    // Tokens past the batch repeat the last one (and are not stored), so every lane loads in bounds.
+    uint xBase[TOKENS];
+    [[unroll]] for (uint t = 0u; t < TOKENS; ++t)
+        xBase[t] = (p.xOffset + min(token0 + t, p.tokens - 1u) * p.xStride) / 4u;
+
+    for (uint c = 0u; c < chunks; ++c) {
+        vec4 xc[TOKENS][8u * CHUNK_UNITS];
+        [[unroll]] for (uint t = 0u; t < TOKENS; ++t)
+            [[unroll]] for (uint i = 0u; i < 8u * CHUNK_UNITS; ++i)
+                xc[t][i] = x[xBase[t] + 8u * CHUNK_UNITS * c + i];
+        const bool overwrite = c == 0u && p.accumulate == 0u;
+
+        for (uint group = rowBegin; group < rowEnd; group += 8u) {
+            const uint row = min(group + lane, p.rows - 1u);
+            float part[TOKENS];
+#if defined(TYPE_Q4_0)
+            vec4 wNext[8];
+#endif
+            [[unroll]] for (uint t = 0u; t < TOKENS; ++t)
+                part[t] = 0.0;
+            [[unroll]] for (uint u = 0u; u < CHUNK_UNITS; ++u) {
+                vec4 w[8];
+#if defined(TYPE_Q4_0)
+                if ((u & 1u) == 0u)
+                    dequantQ4_0Pair(row * rowBytes + (CHUNK_UNITS * c + u) * Q4_0_BLOCK_BYTES, w, wNext);
+                else
+                    w = wNext;
+#else
+                dequantUnit(row * rowBytes, CHUNK_UNITS * c + u, w);
+#endif
+                [[unroll]] for (uint t = 0u; t < TOKENS; ++t) {
+                    vec4 s = w[0] * xc[t][8u * u];
+                    [[unroll]] for (uint i = 1u; i < 8u; ++i)
+                        s += w[i] * xc[t][8u * u + i];
+                    part[t] += (s.x + s.y) + (s.z + s.w);
+                }
+            }
+            if (group + lane < rowEnd) {
+                [[unroll]] for (uint t = 0u; t < TOKENS; ++t) {
+                    if (token0 + t < p.tokens) {
+                        const uint yi = p.yOffset + (token0 + t) * p.yStride + group + lane;
+                        y[yi] = overwrite ? part[t] : y[yi] + part[t];
+                    }
+                }
+            }
+        }
+    }
+}
