@@ -134,6 +134,7 @@ Status Recorder::begin(bool reusable)
     m_recording = true;
     m_written.clear();
     m_read.clear();
+    m_stagesSinceBarrier = 0;
     m_dispatches = 0;
     m_error = Ok{};
     if (m_profiler)
@@ -141,27 +142,34 @@ Status Recorder::begin(bool reusable)
     return Ok{};
 }
 
-void Recorder::access(const std::vector<VkBuffer>& reads, const std::vector<VkBuffer>& writes)
+void Recorder::access(const std::vector<VkBuffer>& reads, const std::vector<VkBuffer>& writes,
+                      VkPipelineStageFlags stage)
 {
     // Read-after-write, write-after-write and write-after-read all need the previous work finished
-    // (and its writes visible): one global memory barrier covers them all.
+    // (and its writes visible): one global memory barrier covers them all. Its stages are only those
+    // of the work on each side (compute after compute, almost always), not every stage we use.
     bool hazard = false;
     for (VkBuffer b : reads)
         hazard = hazard || m_written.count(b);
     for (VkBuffer b : writes)
         hazard = hazard || m_written.count(b) || m_read.count(b);
     if (hazard) {
+        const bool fromTransfer = m_stagesSinceBarrier & VK_PIPELINE_STAGE_TRANSFER_BIT;
+        const bool fromCompute = m_stagesSinceBarrier & VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+        const bool toTransfer = stage == VK_PIPELINE_STAGE_TRANSFER_BIT;
         VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-        barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-        barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
-                                VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-        const VkPipelineStageFlags stages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
-        vkCmdPipelineBarrier(m_cmd, stages, stages, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+        barrier.srcAccessMask = (fromCompute ? VK_ACCESS_SHADER_WRITE_BIT : 0u) |
+                                (fromTransfer ? VK_ACCESS_TRANSFER_WRITE_BIT : 0u);
+        barrier.dstAccessMask = toTransfer ? VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT
+                                           : VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+        vkCmdPipelineBarrier(m_cmd, m_stagesSinceBarrier, stage, 0, 1, &barrier, 0, nullptr, 0, nullptr);
         m_written.clear();
         m_read.clear();
+        m_stagesSinceBarrier = 0;
     }
     m_read.insert(reads.begin(), reads.end());
     m_written.insert(writes.begin(), writes.end());
+    m_stagesSinceBarrier |= stage;
 }
 
 void Recorder::dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, const void* push,
@@ -194,7 +202,7 @@ void Recorder::dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, 
         if (p.signature.writeMask & (1u << i))
             writes.push_back(bindings[i].buffer);
     }
-    access(reads, writes);
+    access(reads, writes, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
     vkCmdBindPipeline(m_cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
     vkCmdBindDescriptorSets(m_cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p.layout, 0, 1, &*set, 0, nullptr);
     vkCmdPushConstants(m_cmd, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, push);
@@ -209,7 +217,7 @@ void Recorder::copy(const BufferRef& src, const BufferRef& dst)
     HEARTH_CHECK(m_recording);
     if (!m_error.ok() || src.range == 0)
         return;
-    access({src.buffer}, {dst.buffer});
+    access({src.buffer}, {dst.buffer}, VK_PIPELINE_STAGE_TRANSFER_BIT);
     VkBufferCopy region{src.offset, dst.offset, src.range};
     vkCmdCopyBuffer(m_cmd, src.buffer, dst.buffer, 1, &region);
 }

@@ -79,7 +79,7 @@ private:
     void dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, const void* push, uint32_t pushBytes,
                      uint32_t x, uint32_t y, uint32_t z);
     // Inserts a barrier when this access conflicts with one since the last barrier.
-    void access(const std::vector<VkBuffer>& reads, const std::vector<VkBuffer>& writes);
+    void access(const std::vector<VkBuffer>& reads, const std::vector<VkBuffer>& writes, VkPipelineStageFlags stage);
     Status submitRecorded();
 
     const Device& m_device;
@@ -90,6 +90,7 @@ private:
     VkFence m_fence = VK_NULL_HANDLE;
     std::set<VkBuffer> m_written;  // since the last barrier
     std::set<VkBuffer> m_read;
+    VkPipelineStageFlags m_stagesSinceBarrier = 0;  // of the work recorded since the last barrier
     bool m_recording = false;
     bool m_reusable = false;
     bool m_hasRecording = false;
