@@ -32,31 +32,7 @@ shared float scores[WG];
 shared float reduceTmp[WG / 4];
 shared float outTmp[WG * 2];
 
-float reduceMax(float v)
-{
-    v = subgroupMax(v);
-    if (subgroupElect())
-        reduceTmp[gl_SubgroupID] = v;
-    barrier();
-    float r = reduceTmp[0];
-    for (uint s = 1u; s < gl_NumSubgroups; ++s)
-        r = max(r, reduceTmp[s]);
-    barrier();
-    return r;
-}
-
-float reduceSum(float v)
-{
-    v = subgroupAdd(v);
-    if (subgroupElect())
-        reduceTmp[gl_SubgroupID] = v;
-    barrier();
-    float r = 0.0;
-    for (uint s = 0u; s < gl_NumSubgroups; ++s)
-        r += reduceTmp[s];
-    barrier();
-    return r;
-}
+#include "workgroup_reduce.glsl"
 
 void main()
 {
@@ -116,12 +92,24 @@ void main()
         runMax = newMax;
         out2 *= rescale;
         // Weighted sum of values: consecutive threads read consecutive words of a value row.
+        // Four keys per iteration, so four loads are in flight rather than one at a time.
         const uint count = min(uint(WG), end - j0);
-        if (valueThread)
-            for (uint k = group; k < count; k += groups) {
-                const vec2 v = unpackHalf2x16(vc[((j0 + k) * kvDim + kvBase) / 2u + pair]);
-                out2 += scores[k] * v;
+        if (valueThread) {
+            const uint rowWords = kvDim / 2u;
+            const uint first = (j0 * kvDim + kvBase) / 2u + pair;
+            uint k = group;
+            for (; k + 3u * groups < count; k += 4u * groups) {
+                const uint w = first + k * rowWords;
+                const vec2 v0 = unpackHalf2x16(vc[w]);
+                const vec2 v1 = unpackHalf2x16(vc[w + groups * rowWords]);
+                const vec2 v2 = unpackHalf2x16(vc[w + 2u * groups * rowWords]);
+                const vec2 v3 = unpackHalf2x16(vc[w + 3u * groups * rowWords]);
+                out2 += scores[k] * v0 + scores[k + groups] * v1 + scores[k + 2u * groups] * v2 +
+                        scores[k + 3u * groups] * v3;
             }
+            for (; k < count; k += groups)
+                out2 += scores[k] * unpackHalf2x16(vc[first + k * rowWords]);
+        }
         barrier();  // scores[] is rewritten by the next chunk
     }
 

@@ -26,7 +26,7 @@ struct AttentionBuffers {
 
 // Batches up to this many tokens are split over the context.
 constexpr uint32_t kAttentionMaxSplitTokens = 4;
-// At most this many splits per (head, token).
+// At most this many splits per (head, token); attention_combine.comp reads one per invocation (64).
 constexpr uint32_t kAttentionMaxSplits = 32;
 
 uint64_t attentionPartialsBytes(const AttentionShape& shape);
