@@ -14,6 +14,9 @@
 // 8 x 64: 3.9; but lavapipe's LLVM compile time grows faster than the body: ~10 s per type at
 // 8 x 128, ~50 s at 16 x 128. Needs cols % CHUNK == 0 (recordProduct checks).
 #extension GL_EXT_control_flow_attributes : require
+#ifdef LOADS64
+#extension GL_ARB_gpu_shader_int64 : require
+#endif
 
 #define TOKENS 8        // tokens per workgroup (kMatMulCpuTokens in products.cpp)
 #define CHUNK_UNITS 4u  // 32-element units per activation chunk (kMatMulCpuChunk = 128 elements)
@@ -21,6 +24,12 @@ layout(local_size_x = 8) in;
 
 layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };
 layout(std430, binding = 1) readonly buffer X { vec4 x[]; };
+#ifdef LOADS64
+// The same buffers read 64 bits per component where the device has 64-bit integers: lavapipe's cost
+// is per loaded component, so this halves the activation loads and (Q4_0) the weight loads.
+layout(std430, binding = 0) readonly buffer Weights64 { uint64_t weights64[]; };
+layout(std430, binding = 1) readonly buffer X64 { u64vec2 x64[]; };
+#endif
 layout(std430, binding = 2) buffer Y { float y[]; };
 
 layout(push_constant) uniform Push {
@@ -39,14 +48,11 @@ layout(push_constant) uniform Push {
 #include "dequant_unit.glsl"
 
 #if defined(TYPE_Q4_0)
-// Two Q4_0 blocks (36 bytes) starting at a 4-aligned byte: 9 word loads instead of dequantUnit's 12,
-// since loads are what costs here. (Rows start 4-aligned: cols % 64 == 0.)
-void dequantQ4_0Pair(uint byteOff, out vec4 v0[8], out vec4 v1[8])
+// Two Q4_0 blocks (36 bytes, 9 words) starting at a 4-aligned byte. Loading them as whole words takes
+// 9 loads (4.5 with 64-bit loads) instead of dequantUnit's 12, since loads are what costs here.
+// (Rows start 4-aligned, 8-aligned, as cols % 128 == 0.)
+void dequantQ4_0Pair(uint wd[9], out vec4 v0[8], out vec4 v1[8])
 {
-    const uint w0 = byteOff >> 2;
-    uint wd[9];
-    [[unroll]] for (uint i = 0u; i < 9u; ++i)
-        wd[i] = weights[w0 + i];
     const float d0 = unpackHalf2x16(wd[0]).x;
     const float d1 = unpackHalf2x16(wd[4]).y;
     [[unroll]] for (uint i = 0u; i < 4u; ++i) {
@@ -57,6 +63,21 @@ void dequantQ4_0Pair(uint byteOff, out vec4 v0[8], out vec4 v1[8])
         v1[i] = (nibbles(q1, 0u) - 8.0) * d1;
         v1[i + 4u] = (nibbles(q1, 4u) - 8.0) * d1;
     }
+}
+
+// The 4 blocks (72 bytes) of a chunk of a row, as words.
+void loadQ4_0Chunk(uint byteOff, out uint wd[18])
+{
+#ifdef LOADS64
+    [[unroll]] for (uint i = 0u; i < 9u; ++i) {
+        const uvec2 v = unpackUint2x32(weights64[(byteOff >> 3) + i]);
+        wd[2u * i] = v.x;
+        wd[2u * i + 1u] = v.y;
+    }
+#else
+    [[unroll]] for (uint i = 0u; i < 18u; ++i)
+        wd[i] = weights[(byteOff >> 2) + i];
+#endif
 }
 #endif
 
@@ -81,13 +102,21 @@ void main()
         vec4 xc[TOKENS][8u * CHUNK_UNITS];
         [[unroll]] for (uint t = 0u; t < TOKENS; ++t)
             [[unroll]] for (uint i = 0u; i < 8u * CHUNK_UNITS; ++i)
+#ifdef LOADS64
+            {
+                const u64vec2 v = x64[xBase[t] + 8u * CHUNK_UNITS * c + i];
+                xc[t][i] = uintBitsToFloat(uvec4(unpackUint2x32(v.x), unpackUint2x32(v.y)));
+            }
+#else
                 xc[t][i] = x[xBase[t] + 8u * CHUNK_UNITS * c + i];
+#endif
         const bool overwrite = c == 0u && p.accumulate == 0u;
 
         for (uint group = rowBegin; group < rowEnd; group += 8u) {
             const uint row = min(group + lane, p.rows - 1u);
             float part[TOKENS];
 #if defined(TYPE_Q4_0)
+            uint wd[18];
             vec4 wNext[8];
 #endif
             [[unroll]] for (uint t = 0u; t < TOKENS; ++t)
@@ -95,10 +124,16 @@ void main()
             [[unroll]] for (uint u = 0u; u < CHUNK_UNITS; ++u) {
                 vec4 w[8];
 #if defined(TYPE_Q4_0)
-                if ((u & 1u) == 0u)
-                    dequantQ4_0Pair(row * rowBytes + (CHUNK_UNITS * c + u) * Q4_0_BLOCK_BYTES, w, wNext);
-                else
+                if (u == 0u)
+                    loadQ4_0Chunk(row * rowBytes + CHUNK_UNITS * c * Q4_0_BLOCK_BYTES, wd);
+                if ((u & 1u) == 0u) {
+                    uint pair[9];
+                    [[unroll]] for (uint i = 0u; i < 9u; ++i)
+                        pair[i] = wd[9u * (u >> 1) + i];
+                    dequantQ4_0Pair(pair, w, wNext);
+                } else {
                     w = wNext;
+                }
 #else
                 dequantUnit(row * rowBytes, CHUNK_UNITS * c + u, w);
 #endif

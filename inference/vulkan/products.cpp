@@ -55,7 +55,7 @@ void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& 
             const uint32_t splits = std::clamp(ceilDiv(2 * cpuCores(), tokenGroups), 1u, ceilDiv(piece.rowCount, 8));
             const MatMulPush push{piece.rowCount, w.cols,   tokens,  x.offset, x.stride, y.offset + piece.rowBegin,
                                   y.stride,       accumulate ? 1u : 0u};
-            rec.dispatch(*shaderFor("mul_mat_cpu", w.type), {piece.ref, whole(x.buffer), whole(y.buffer)}, push, splits,
+            rec.dispatch(*shaderFor(policy.int64 ? "mul_mat_cpu_64" : "mul_mat_cpu", w.type), {piece.ref, whole(x.buffer), whole(y.buffer)}, push, splits,
                          tokenGroups);
         } else if (tiled) {
             const MatMulPush push{piece.rowCount, w.cols,   tokens,  x.offset, x.stride, y.offset + piece.rowBegin,

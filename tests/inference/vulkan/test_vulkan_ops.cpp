@@ -181,11 +181,15 @@ void TestVulkanOps::cpuMatmul_data()
     QTest::addColumn<uint32_t>("cols");
     QTest::addColumn<uint32_t>("tokens");
     QTest::addColumn<bool>("accumulate");
+    QTest::addColumn<bool>("loads64");
     for (TensorType type : kTypes) {
         const std::string name(typeName(type));
-        QTest::addRow("%s-8tok-65x512", name.c_str()) << type << 65u << 512u << 8u << true;
-        QTest::addRow("%s-37tok-130x256", name.c_str()) << type << 130u << 256u << 37u << false;
-        QTest::addRow("%s-130tok-24x768", name.c_str()) << type << 24u << 768u << 130u << true;
+        QTest::addRow("%s-8tok-65x512", name.c_str()) << type << 65u << 512u << 8u << true << true;
+        QTest::addRow("%s-37tok-130x256", name.c_str()) << type << 130u << 256u << 37u << false << true;
+        QTest::addRow("%s-130tok-24x768", name.c_str()) << type << 24u << 768u << 130u << true << true;
+        // Without 64-bit integers: its own Q4_0 weight loads; the other types share the x loads.
+        if (type == TensorType::Q4_0 || type == TensorType::Q6_K)
+            QTest::addRow("%s-37tok-130x256-32bit", name.c_str()) << type << 130u << 256u << 37u << false << false;
     }
 }
 
@@ -196,6 +200,7 @@ void TestVulkanOps::cpuMatmul()
     QFETCH(uint32_t, cols);
     QFETCH(uint32_t, tokens);
     QFETCH(bool, accumulate);
+    QFETCH(bool, loads64);
     HEARTH_VK_HARNESS(h);
     const TestMatrix w = randomMatrix(type, rows, cols, rows * 5 + cols);
     const std::vector<float> x = randomFloats(size_t(tokens) * cols, 17);
@@ -216,6 +221,9 @@ void TestVulkanOps::cpuMatmul()
     gw.pieces.push_back({whole(wb), 0, rows});
     ProductPolicy policy = productPolicy(*h->device, *h->pipelines);
     policy.cpuTiledMatMul = true;  // on any device: the shader is plain Vulkan
+    if (loads64 && !policy.int64)
+        QSKIP("the device has no 64-bit integers");
+    policy.int64 = loads64;
     QVERIFY(h->recorder->begin().ok());
     recordProduct(*h->recorder, policy, gw, {xb, 0, cols}, tokens, {yb, 0, rows}, accumulate);
     QVERIFY(h->recorder->submitAndWait().ok());
