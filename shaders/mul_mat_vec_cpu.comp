@@ -40,9 +40,15 @@ layout(push_constant) uniform Push {
 #include "dequant_wide.glsl"
 
 // Dots per lane (rows, or gate and up rows with SWIGLU), 8 * LANE_DOTS per workgroup: more share each
-// activation load and measured faster up to 32 (Q4_0 2048 x 8192: 8 -> 28 ms, 16 -> 23, 32 -> 16).
+// activation run and measured faster up to 32 (Q4_0 2048 x 8192: 8 -> 28 ms, 16 -> 23, 32 -> 16), and
+// to 64 for Q6_K, whose 2048-element runs cost more to load and broadcast (32768 x 2048: 138 -> 120 ms).
+// products_cpu.cpp's laneDots() mirrors this.
 #ifndef LANE_DOTS
+#if defined(TYPE_Q6_K)
+#define LANE_DOTS 64u
+#else
 #define LANE_DOTS 32u
+#endif
 #endif
 #ifdef SWIGLU
 #define DOTS 2u

@@ -32,10 +32,13 @@ uint32_t runElems(TensorType type)
 }
 
 // Rows per workgroup: 8 lanes of the shader's LANE_DOTS dots (rows, or gate and up rows) each.
-constexpr uint32_t kLaneDots = 32;
-uint32_t rowsPerGroup(uint32_t dotsPerRow)
+uint32_t laneDots(TensorType type)
 {
-    return 8 * (kLaneDots / dotsPerRow);
+    return type == TensorType::Q6_K ? 64 : 32;
+}
+uint32_t rowsPerGroup(TensorType type, uint32_t dotsPerRow)
+{
+    return 8 * (laneDots(type) / dotsPerRow);
 }
 
 uint32_t ceilDiv(uint32_t a, uint32_t b)
@@ -77,7 +80,7 @@ bool recordCpuMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix
         const MatVecPush push { piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin,
             y.stride, accumulate ? 1u : 0u, 0 };
         rec.dispatch(shader, { piece.ref, whole(x.buffer), whole(y.buffer) }, push,
-            ceilDiv(piece.rowCount, rowsPerGroup(1)), tokens);
+            ceilDiv(piece.rowCount, rowsPerGroup(w.type, 1)), tokens);
     }
     return true;
 }
@@ -89,8 +92,8 @@ bool recordCpuSwigluMatVec(Recorder& rec, const ProductPolicy& policy, const Gpu
     const uint32_t ffn = gateUp.rows / 2;
     const MatVecPush push { ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn };
     rec.dispatch(variant(policy, true, gateUp.type),
-        { gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer) }, push, ceilDiv(ffn, rowsPerGroup(2)),
-        tokens);
+        { gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer) }, push,
+        ceilDiv(ffn, rowsPerGroup(gateUp.type, 2)), tokens);
     return true;
 }
 
