@@ -14,6 +14,9 @@ Pipelines::Pipelines(const Device& device, std::string cachePath) : m_device(dev
     m_matVecRows = device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU ? 16 : 4;
     if (const char* env = std::getenv("HEARTH_VK_MATVEC_ROWS"))
         m_matVecRows = uint32_t(std::strtoul(env, nullptr, 10));
+    // HEARTH_VK_MATVEC_FOLDED=0: dequantize every weight before the dot product (for measuring).
+    if (const char* env = std::getenv("HEARTH_VK_MATVEC_FOLDED"))
+        m_matVecFoldedDot = std::strtoul(env, nullptr, 10) != 0 ? 1u : 0u;
     // A cache file from another driver or device is rejected by the driver's header check, so a
     // stale file only costs a recompile.
     std::vector<char> data;
@@ -115,8 +118,10 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
     info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
     info.stage.module = module;
     info.stage.pName = "main";
-    const VkSpecializationMapEntry entry{0, 0, sizeof(uint32_t)};
-    const VkSpecializationInfo spec{1, &entry, sizeof(uint32_t), &m_matVecRows};
+    // mul_mat_vec's specialization constants: rows per workgroup, folded dot products.
+    const uint32_t matVecConstants[2] = {m_matVecRows, m_matVecFoldedDot};
+    const VkSpecializationMapEntry entries[2] = {{0, 0, sizeof(uint32_t)}, {1, sizeof(uint32_t), sizeof(uint32_t)}};
+    const VkSpecializationInfo spec{2, entries, sizeof(matVecConstants), matVecConstants};
     if (shaderFamily(id) == "mul_mat_vec" || shaderFamily(id) == "mul_mat_vec_norm")
         info.stage.pSpecializationInfo = &spec;
     info.layout = p.layout;

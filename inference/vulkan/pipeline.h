@@ -41,6 +41,7 @@ private:
     VkPipelineCache m_cache = VK_NULL_HANDLE;
     bool m_dirty = false;
     uint32_t m_matVecRows = 4;
+    uint32_t m_matVecFoldedDot = 1;
     std::array<Pipeline, kShaderCount> m_pipelines{};
 };
 

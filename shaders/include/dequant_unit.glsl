@@ -1,7 +1,14 @@
 // Dequantization of one "unit" of 32 consecutive elements of a row (for rows whose length is a
-// multiple of 32): each type's natural run of weights sharing a scale, read with as few 32-bit loads
-// as the layout allows — the mat-vec shader's inner loop. Include after dequant.glsl.
+// multiple of 32): each type's natural run of weights sharing a scale, read with as few loads as the
+// layout allows — the mat-vec shader's inner loop. Include after dequant.glsl.
+// Each type provides its raw values and the affine map that turns them into weights:
+//   void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
+//     element 4i+k of the unit = q[i][k] * f[h] - f[2 + h], h = 0 for elements 0-15, 1 for 16-31
+// and from it:
 //   void dequantUnit(uint rowByte, uint unit, out vec4 v[8])   // elements 32*unit .. 32*unit+31
+//   float dotUnit(uint rowByte, uint unit, vec4 x[8], vec2 xHalfSums)
+//     the unit's dot product with x, given the sums of x's two halves: the scale and offset are applied
+//     once per half instead of once per weight.
 #ifndef DEQUANT_UNIT_GLSL
 #define DEQUANT_UNIT_GLSL
 
@@ -22,55 +29,60 @@ uint funnel(uint lo, uint hi, uint s) { return (lo >> s) | ((hi << 1u) << (31u -
     }
 
 #if defined(TYPE_F32)
-void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
 {
     const uint w = (rowByte >> 2) + unit * 32u;
     for (uint i = 0u; i < 8u; ++i)
-        v[i] = uintBitsToFloat(uvec4(WEIGHTS[w + 4u * i], WEIGHTS[w + 4u * i + 1u], WEIGHTS[w + 4u * i + 2u],
+        q[i] = uintBitsToFloat(uvec4(WEIGHTS[w + 4u * i], WEIGHTS[w + 4u * i + 1u], WEIGHTS[w + 4u * i + 2u],
                                      WEIGHTS[w + 4u * i + 3u]));
+    f = vec4(1.0, 1.0, 0.0, 0.0);
 }
 
 #elif defined(TYPE_F16)
-void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
 {
     const uint w = (rowByte >> 2) + unit * 16u;
     for (uint i = 0u; i < 8u; ++i)
-        v[i] = vec4(unpackHalf2x16(WEIGHTS[w + 2u * i]), unpackHalf2x16(WEIGHTS[w + 2u * i + 1u]));
+        q[i] = vec4(unpackHalf2x16(WEIGHTS[w + 2u * i]), unpackHalf2x16(WEIGHTS[w + 2u * i + 1u]));
+    f = vec4(1.0, 1.0, 0.0, 0.0);
 }
 
 #elif defined(TYPE_BF16)
-void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
 {
     const uint w = (rowByte >> 2) + unit * 16u;
     for (uint i = 0u; i < 8u; ++i) {
         const uint a = WEIGHTS[w + 2u * i];
         const uint b = WEIGHTS[w + 2u * i + 1u];
-        v[i] = uintBitsToFloat(uvec4(a << 16, a & 0xFFFF0000u, b << 16, b & 0xFFFF0000u));
+        q[i] = uintBitsToFloat(uvec4(a << 16, a & 0xFFFF0000u, b << 16, b & 0xFFFF0000u));
     }
+    f = vec4(1.0, 1.0, 0.0, 0.0);
 }
 
 #elif defined(TYPE_Q4_0)
-void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
 {
     const uint bb = rowByte + unit * Q4_0_BLOCK_BYTES;
     const float d = loadF16(bb + Q4_0_OFF_D);
-    uint q[4];
-    LOAD_FUNNEL(q, bb + Q4_0_OFF_QS, 4u);
+    uint w[4];
+    LOAD_FUNNEL(w, bb + Q4_0_OFF_QS, 4u);
     for (uint i = 0u; i < 4u; ++i) {
-        v[i] = (nibbles(q[i], 0u) - 8.0) * d;
-        v[i + 4u] = (nibbles(q[i], 4u) - 8.0) * d;
+        q[i] = nibbles(w[i], 0u);
+        q[i + 4u] = nibbles(w[i], 4u);
     }
+    f = vec4(d, d, 8.0 * d, 8.0 * d);
 }
 
 #elif defined(TYPE_Q8_0)
-void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
 {
     const uint bb = rowByte + unit * Q8_0_BLOCK_BYTES;
     const float d = loadF16(bb + Q8_0_OFF_D);
-    uint q[8];
-    LOAD_FUNNEL(q, bb + Q8_0_OFF_QS, 8u);
+    uint w[8];
+    LOAD_FUNNEL(w, bb + Q8_0_OFF_QS, 8u);
     for (uint i = 0u; i < 8u; ++i)
-        v[i] = signedBytes(q[i]) * d;
+        q[i] = signedBytes(w[i]);
+    f = vec4(d, d, 0.0, 0.0);
 }
 
 #elif (defined(TYPE_Q4_K) || defined(TYPE_Q5_K)) && defined(WEIGHTS4)
@@ -89,7 +101,7 @@ vec2 scaleMinK4Words(uvec3 scales, uint j)
     return vec2((a & 0xFu) | ((lo >> 6) << 4), (a >> 4) | ((hi >> 6) << 4));
 }
 
-void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
 {
 #if defined(TYPE_Q4_K)
     const uint bb = rowByte + (unit >> 3) * Q4_K_BLOCK_BYTES;
@@ -108,25 +120,25 @@ void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
     const uint q4 = (bb + qsOff + 32u * (s >> 1)) >> 4;
     const uvec4 qa = WEIGHTS4[q4];
     const uvec4 qb = WEIGHTS4[q4 + 1u];
-    const uint q[8] = uint[8](qa.x, qa.y, qa.z, qa.w, qb.x, qb.y, qb.z, qb.w);
+    const uint words[8] = uint[8](qa.x, qa.y, qa.z, qa.w, qb.x, qb.y, qb.z, qb.w);
 #if defined(TYPE_Q5_K)
     const uvec4 ha = WEIGHTS4[(bb + Q5_K_OFF_QH) >> 4];
     const uvec4 hb = WEIGHTS4[((bb + Q5_K_OFF_QH) >> 4) + 1u];
     const uint qh[8] = uint[8](ha.x, ha.y, ha.z, ha.w, hb.x, hb.y, hb.z, hb.w);
 #endif
     for (uint i = 0u; i < 8u; ++i) {
-        vec4 n = nibbles(q[i], shift);
+        q[i] = nibbles(words[i], shift);
 #if defined(TYPE_Q5_K)
         const uint h = qh[i] >> s;
-        n += 16.0 * vec4(h & 1u, (h >> 8) & 1u, (h >> 16) & 1u, (h >> 24) & 1u);
+        q[i] += 16.0 * vec4(h & 1u, (h >> 8) & 1u, (h >> 16) & 1u, (h >> 24) & 1u);
 #endif
-        v[i] = n * scale - minv;
     }
+    f = vec4(scale, scale, minv, minv);
 }
 
 #elif defined(TYPE_Q4_K) || defined(TYPE_Q5_K)
 // Unit s of a block: group j = s/2, low (s even) or high nibbles of its 32 qs bytes, scale s.
-void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
 {
 #if defined(TYPE_Q4_K)
     const uint bb = rowByte + (unit >> 3) * Q4_K_BLOCK_BYTES;
@@ -144,19 +156,19 @@ void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
     const float minv = dm.y * sm.y;
     const uint qw = (bb + qsOff + 32u * j) >> 2;
     for (uint i = 0u; i < 8u; ++i) {
-        vec4 n = nibbles(WEIGHTS[qw + i], hi * 4u);
+        q[i] = nibbles(WEIGHTS[qw + i], hi * 4u);
 #if defined(TYPE_Q5_K)
         const uint h = WEIGHTS[((bb + Q5_K_OFF_QH) >> 2) + i] >> s;
-        n += 16.0 * vec4(h & 1u, (h >> 8) & 1u, (h >> 16) & 1u, (h >> 24) & 1u);
+        q[i] += 16.0 * vec4(h & 1u, (h >> 8) & 1u, (h >> 16) & 1u, (h >> 24) & 1u);
 #endif
-        v[i] = n * scale - minv;
     }
+    f = vec4(scale, scale, minv, minv);
 }
 
 #elif defined(TYPE_Q6_K)
 // Unit s of a block: half h = s/4, quarter c = s%4 (see dequantQuad): 32 low-bit bytes, 32 high-bit
 // bytes, two scales (elements 0-15 and 16-31).
-void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
 {
     const uint bb = rowByte + (unit >> 3) * Q6_K_BLOCK_BYTES;
     const uint s = unit & 7u;
@@ -174,10 +186,34 @@ void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
     for (uint i = 0u; i < 8u; ++i) {
         const uint l4 = (lo[i] >> shift) & 0x0F0F0F0Fu;
         const uint h2 = ((hq[i] >> (2u * c)) & 0x03030303u) << 4;
-        const uint q = l4 | h2;
-        v[i] = (vec4(q & 0xFFu, (q >> 8) & 0xFFu, (q >> 16) & 0xFFu, q >> 24) - 32.0) * (i < 4u ? s0 : s1);
+        const uint b = l4 | h2;
+        q[i] = vec4(b & 0xFFu, (b >> 8) & 0xFFu, (b >> 16) & 0xFFu, b >> 24);
     }
+    f = vec4(s0, s1, 32.0 * s0, 32.0 * s1);
 }
 #endif
+
+void dequantUnit(uint rowByte, uint unit, out vec4 v[8])
+{
+    vec4 q[8];
+    vec4 f;
+    unitParts(rowByte, unit, q, f);
+    for (uint i = 0u; i < 8u; ++i)
+        v[i] = q[i] * f[i >> 2] - f[2u + (i >> 2)];
+}
+
+float dotUnit(uint rowByte, uint unit, vec4 x[8], vec2 xHalfSums)
+{
+    vec4 q[8];
+    vec4 f;
+    unitParts(rowByte, unit, q, f);
+    float lo = 0.0;
+    float hi = 0.0;
+    for (uint i = 0u; i < 4u; ++i) {
+        lo += dot(q[i], x[i]);
+        hi += dot(q[i + 4u], x[i + 4u]);
+    }
+    return f.x * lo + f.y * hi - f.z * xHalfSums.x - f.w * xHalfSums.y;
+}
 
 #endif

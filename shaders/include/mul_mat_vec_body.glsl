@@ -11,6 +11,9 @@
 // Rows per workgroup: a specialization constant, 4 on GPUs, more on CPU devices (lavapipe), where
 // each workgroup costs a fixed overhead.
 layout(constant_id = 0) const uint ROWS = 4;
+// 1: dot products of the raw quantized values, each unit's scale and offset applied once per half
+// (dotUnit); 0: dequantize every weight first. A specialization constant, for measuring the two.
+layout(constant_id = 1) const uint FOLDED_DOT = 1;
 layout(local_size_x = WG) in;
 
 layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };
@@ -79,21 +82,23 @@ void main()
                 xv[i] *= normWeight[8u * u + i];
             }
 #endif
+            const vec2 xHalfSums = vec2(dot(xv[0] + xv[1] + xv[2] + xv[3], vec4(1.0)),
+                                        dot(xv[4] + xv[5] + xv[6] + xv[7], vec4(1.0)));
             for (uint r = 0u; r < ROWS; ++r) {
                 const uint row = min(row0 + r, p.rows - 1u);
-                vec4 w[8];
-                dequantUnit(row * rowBytes, u, w);
-                float s = 0.0;
-                for (uint i = 0u; i < 8u; ++i)
-                    s += dot(w[i], xv[i]);
-                acc[r * DOTS] += s;
-#ifdef SWIGLU
-                dequantUnit((row + p.pairOffset) * rowBytes, u, w);
-                s = 0.0;
-                for (uint i = 0u; i < 8u; ++i)
-                    s += dot(w[i], xv[i]);
-                acc[r * DOTS + 1u] += s;
-#endif
+                for (uint k = 0u; k < DOTS; ++k) {
+                    const uint rowByte = (row + k * p.pairOffset) * rowBytes;
+                    if (FOLDED_DOT != 0u) {
+                        acc[r * DOTS + k] += dotUnit(rowByte, u, xv, xHalfSums);
+                    } else {
+                        vec4 w[8];
+                        dequantUnit(rowByte, u, w);
+                        float s = 0.0;
+                        for (uint i = 0u; i < 8u; ++i)
+                            s += dot(w[i], xv[i]);
+                        acc[r * DOTS + k] += s;
+                    }
+                }
             }
         }
     } else {
