@@ -31,14 +31,19 @@ constexpr uint32_t kAttentionMaxSplits = 32;
 
 uint64_t attentionPartialsBytes(const AttentionShape& shape);
 
-// Splits per (head, token) for a few tokens on this device: a GPU wants many workgroups in flight;
-// a CPU device (lavapipe) has a few cores and pays for every workgroup.
-uint32_t attentionSplits(const Device& device);
+// How attention runs on this device: splits per (head, token) for a few tokens (a GPU wants many
+// workgroups in flight; a CPU device such as lavapipe has a few cores and pays for every workgroup),
+// and the narrow 32-invocation variant (CPU devices) or the 128-invocation one.
+struct AttentionPolicy {
+    uint32_t splits = kAttentionMaxSplits;
+    bool narrow = false;
+};
+AttentionPolicy attentionPolicy(const Device& device);
 
 // Queries at positions startPos .. startPos + tokens - 1 (startPos read from the step buffer when the
-// GPU runs, so the recording serves any position) attend to keys 0 .. their position. `splits` is
-// used for batches of up to kAttentionMaxSplitTokens tokens.
-void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t tokens, uint32_t splits,
+// GPU runs, so the recording serves any position) attend to keys 0 .. their position. The policy's
+// splits are used for batches of up to kAttentionMaxSplitTokens tokens.
+void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t tokens, const AttentionPolicy& policy,
                      const AttentionBuffers& buffers);
 
 }  // namespace hearth::vk

@@ -68,7 +68,7 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
                  {whole(a.qkv), whole(a.q), whole(layer.k), whole(layer.v), factors, whole(a.step)}, rope,
                  ceilDiv(n * qkvDim / 2, kRopeGroup));
     // att = softmax(q k^T / sqrt(headDim), causal) v, per head with grouped kv heads
-    recordAttention(rec, {c.headCount, c.kvHeadCount, c.headDim}, n, m_attentionSplits,
+    recordAttention(rec, {c.headCount, c.kvHeadCount, c.headDim}, n, m_attention,
                     {a.q, layer.k, layer.v, a.att, a.attPartials, a.step});
     // x += wo att (the residual add is fused into the product)
     matmul(rec, m_weights.matrix(layer.wo), a.att, 0, qDim, n, a.x, 0, c.dim, true);

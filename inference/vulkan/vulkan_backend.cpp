@@ -109,10 +109,10 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
 {
     const LlamaConfig& c = m_config;
     m_products = productPolicy(*m_device, m_pipelines);
-    m_attentionSplits = vk::attentionSplits(*m_device);
+    m_attention = vk::attentionPolicy(*m_device);
     if (m_gpuShaderChoices) {
         m_products.cpuDevice = false;
-        m_attentionSplits = vk::kAttentionMaxSplits;
+        m_attention = {vk::kAttentionMaxSplits, false};
     }
     // The attention shader reads keys 8 halves at a time and keeps a query in shared memory.
     if (c.headDim % 8 != 0 || c.headDim > 256)

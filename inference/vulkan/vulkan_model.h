@@ -9,6 +9,7 @@
 #include "vulkan/device.h"
 #include "vulkan/memory.h"
 #include "vulkan/pipeline.h"
+#include "vulkan/attention.h"
 #include "vulkan/products.h"
 #include "vulkan/weights.h"
 
@@ -94,7 +95,7 @@ private:
     DescriptorCache m_descriptors;
     Recorder m_recorder;        // batches (prefill), and weight upload
     Recorder m_decodeRecorder;  // the one-token step, recorded once and submitted again
-    uint32_t m_attentionSplits = 1;
+    AttentionPolicy m_attention;
     bool m_gpuShaderChoices = false;
     WeightStore m_weights;
     std::vector<LayerMatrices> m_layers;

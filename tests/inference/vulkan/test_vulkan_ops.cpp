@@ -360,18 +360,27 @@ void TestVulkanOps::attention_data()
     QTest::addColumn<uint32_t>("startPos");
     QTest::addColumn<uint32_t>("tokens");
     QTest::addColumn<uint32_t>("splits");
-    QTest::newRow("decode-4/1x64-pos37") << 4u << 1u << 64u << 37u << 1u << 1u;
-    QTest::newRow("decode-8/4x8-pos300") << 8u << 4u << 8u << 300u << 1u << 1u;
-    QTest::newRow("prefill-4/1x128-5tok") << 4u << 1u << 128u << 0u << 5u << 1u;
-    QTest::newRow("prefill-32/8x64-130tok-pos7") << 32u << 8u << 64u << 7u << 130u << 32u;
-    QTest::newRow("decode-2/2x256-pos129") << 2u << 2u << 256u << 129u << 1u << 1u;
+    QTest::addColumn<bool>("narrow");
+    QTest::newRow("decode-4/1x64-pos37") << 4u << 1u << 64u << 37u << 1u << 1u << false;
+    QTest::newRow("decode-8/4x8-pos300") << 8u << 4u << 8u << 300u << 1u << 1u << false;
+    QTest::newRow("prefill-4/1x128-5tok") << 4u << 1u << 128u << 0u << 5u << 1u << false;
+    QTest::newRow("prefill-32/8x64-130tok-pos7") << 32u << 8u << 64u << 7u << 130u << 32u << false;
+    QTest::newRow("decode-2/2x256-pos129") << 2u << 2u << 256u << 129u << 1u << 1u << false;
     // Split over the context (flash decoding): splits past the keys (nothing to do), a partial last
-    // split, 3 tokens, 2 long splits (the CPU-device count), 32 splits.
-    QTest::newRow("decode-split32-8/4x8-pos300") << 8u << 4u << 8u << 300u << 1u << 32u;
-    QTest::newRow("decode-split32-32/8x64-pos1000") << 32u << 8u << 64u << 1000u << 1u << 32u;
-    QTest::newRow("decode-split32-4/2x128-pos200-3tok") << 4u << 2u << 128u << 200u << 3u << 32u;
-    QTest::newRow("decode-split2-8/8x96-pos5000") << 8u << 8u << 96u << 5000u << 1u << 2u;
-    QTest::newRow("decode-split32-8/8x96-pos5000") << 8u << 8u << 96u << 5000u << 1u << 32u;
+    // split, 3 tokens, 2 long splits, 32 splits.
+    QTest::newRow("decode-split32-8/4x8-pos300") << 8u << 4u << 8u << 300u << 1u << 32u << false;
+    QTest::newRow("decode-split32-32/8x64-pos1000") << 32u << 8u << 64u << 1000u << 1u << 32u << false;
+    QTest::newRow("decode-split32-4/2x128-pos200-3tok") << 4u << 2u << 128u << 200u << 3u << 32u << false;
+    QTest::newRow("decode-split2-8/8x96-pos5000") << 8u << 8u << 96u << 5000u << 1u << 2u << false;
+    QTest::newRow("decode-split32-8/8x96-pos5000") << 8u << 8u << 96u << 5000u << 1u << 32u << false;
+    // The narrow workgroup (CPU devices): head sizes up to 256 (several pairs per thread), one and
+    // several splits, a prefill batch.
+    QTest::newRow("narrow-decode-4/1x64-pos37") << 4u << 1u << 64u << 37u << 1u << 1u << true;
+    QTest::newRow("narrow-decode-8/4x8-pos300") << 8u << 4u << 8u << 300u << 1u << 1u << true;
+    QTest::newRow("narrow-prefill-32/8x64-130tok-pos7") << 32u << 8u << 64u << 7u << 130u << 1u << true;
+    QTest::newRow("narrow-decode-split32-8/8x96-pos5000") << 8u << 8u << 96u << 5000u << 1u << 32u << true;
+    QTest::newRow("narrow-decode-4/2x128-pos200-3tok") << 4u << 2u << 128u << 200u << 3u << 1u << true;
+    QTest::newRow("narrow-decode-2/2x256-pos129") << 2u << 2u << 256u << 129u << 1u << 2u << true;
 }
 
 void TestVulkanOps::attention()
@@ -382,6 +391,7 @@ void TestVulkanOps::attention()
     QFETCH(uint32_t, startPos);
     QFETCH(uint32_t, tokens);
     QFETCH(uint32_t, splits);
+    QFETCH(bool, narrow);
     HEARTH_VK_HARNESS(h);
     const uint32_t qDim = heads * headDim, kvDim = kvHeads * headDim, ctx = startPos + tokens;
     const std::vector<float> q = randomFloats(size_t(tokens) * qDim, 21, 0.5f);
@@ -424,7 +434,7 @@ void TestVulkanOps::attention()
     const StepParams step{startPos};
     const Buffer sb = h->upload(&step, sizeof(step));
     QVERIFY(h->recorder->begin().ok());
-    recordAttention(*h->recorder, shape, tokens, splits, {qb, kb, vb, ob, partials, sb});
+    recordAttention(*h->recorder, shape, tokens, {splits, narrow}, {qb, kb, vb, ob, partials, sb});
     QVERIFY(h->recorder->submitAndWait().ok());
     const double err = relativeError(h->read<float>(ob, ref.size()), ref);
     QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
