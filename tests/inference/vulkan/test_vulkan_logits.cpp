@@ -85,6 +85,46 @@ bool load(const QString& path, uint32_t context, uint64_t splitLimit, Loaded* ou
 
 }  // namespace
 
+// A shared model opened and bound, for tests that create backends themselves.
+struct BoundModel {
+    std::unique_ptr<GgufFile> file;
+    LlamaConfig config;
+    std::unique_ptr<LlamaWeights> weights;
+};
+
+bool bindModel(const QString& model, BoundModel* out)
+{
+    auto file = GgufFile::open(test::testdata("models/" + model + ".gguf").toStdString());
+    if (!file)
+        return false;
+    auto config = LlamaConfig::fromGguf(**file);
+    if (!config)
+        return false;
+    auto weights = LlamaWeights::bind(**file, *config);
+    if (!weights)
+        return false;
+    out->file = std::move(*file);
+    out->config = *config;
+    out->weights = std::make_unique<LlamaWeights>(std::move(*weights));
+    return true;
+}
+
+// llama.cpp's reference for a shared model: the prompt and the logits at every prompt position.
+struct Reference {
+    QJsonObject json;
+    std::vector<int32_t> prompt;
+    std::vector<float> logits;
+};
+
+Reference readReference(const QString& model)
+{
+    Reference r;
+    r.json = QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/" + model + ".json"))).object();
+    r.prompt = intArray(r.json["prompt_tokens"]);
+    r.logits = test::readF32(test::testdata("reference/llamacpp/" + model + ".logits.f32"));
+    return r;
+}
+
 class TestVulkanLogits : public QObject {
     Q_OBJECT
 
@@ -110,12 +150,11 @@ void TestVulkanLogits::logits_data()
 void TestVulkanLogits::logits()
 {
     QFETCH(QString, model);
-    const QJsonObject ref = QJsonDocument::fromJson(
-        test::readFile(test::testdata("reference/llamacpp/" + model + ".json"))).object();
-    const std::vector<int32_t> prompt = intArray(ref["prompt_tokens"]);
-    const std::vector<int32_t> greedy = intArray(ref["greedy_tokens"]);
-    const QJsonArray gaps = ref["greedy_top2_gaps"].toArray();
-    const std::vector<float> refLogits = test::readF32(test::testdata("reference/llamacpp/" + model + ".logits.f32"));
+    const Reference ref = readReference(model);
+    const std::vector<int32_t>& prompt = ref.prompt;
+    const std::vector<int32_t> greedy = intArray(ref.json["greedy_tokens"]);
+    const QJsonArray gaps = ref.json["greedy_top2_gaps"].toArray();
+    const std::vector<float>& refLogits = ref.logits;
     QVERIFY(!prompt.empty() && !greedy.empty());
 
     Loaded m;
@@ -168,10 +207,9 @@ void TestVulkanLogits::splitPieces()
     // the mat-vec one, which sum in another order (~2e-5 of the logit range here); a wrong row offset
     // in a piece moves the logits by O(1). The split one is also checked against llama.cpp.
     const QString model = "tiny-llama31-q4_k_m";
-    const QJsonObject ref = QJsonDocument::fromJson(
-        test::readFile(test::testdata("reference/llamacpp/" + model + ".json"))).object();
-    const std::vector<int32_t> prompt = intArray(ref["prompt_tokens"]);
-    const std::vector<float> refLogits = test::readF32(test::testdata("reference/llamacpp/" + model + ".logits.f32"));
+    const Reference ref = readReference(model);
+    const std::vector<int32_t>& prompt = ref.prompt;
+    const std::vector<float>& refLogits = ref.logits;
     Loaded whole, split;
     QString why;
     bool noDevice = false;
@@ -202,10 +240,9 @@ void TestVulkanLogits::gpuDecodePath()
     // there is (lavapipe in CI, which would otherwise take its CPU shaders): the prompt fed one token
     // at a time, the logits at every position against llama.cpp's.
     const QString model = "small-llama31-q4_k_m";
-    const QJsonObject ref = QJsonDocument::fromJson(
-        test::readFile(test::testdata("reference/llamacpp/" + model + ".json"))).object();
-    const std::vector<int32_t> prompt = intArray(ref["prompt_tokens"]);
-    const std::vector<float> refLogits = test::readF32(test::testdata("reference/llamacpp/" + model + ".logits.f32"));
+    const Reference ref = readReference(model);
+    const std::vector<int32_t>& prompt = ref.prompt;
+    const std::vector<float>& refLogits = ref.logits;
     Loaded m;
     QString why;
     bool noDevice = false;
@@ -239,19 +276,14 @@ void TestVulkanLogits::pipelineCache()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const std::string cachePath = (dir.path() + "/vulkan-pipelines.bin").toStdString();
-    const QString modelPath = test::testdata("models/stories260K.gguf");
-    auto file = GgufFile::open(modelPath.toStdString());
-    QVERIFY(file.ok());
-    auto config = LlamaConfig::fromGguf(**file);
-    QVERIFY(config.ok());
-    auto weights = LlamaWeights::bind(**file, *config);
-    QVERIFY(weights.ok());
+    BoundModel m;
+    QVERIFY(bindModel("stories260K", &m));
     VulkanOptions options;
     options.contextLength = 16;
     options.pipelineCachePath = cachePath;
     const std::vector<int32_t> tokens = {1, 400, 30, 200};
     auto run = [&](std::vector<float>* logits) -> QString {
-        auto backend = createVulkanBackend(**file, *weights, *config, options);
+        auto backend = createVulkanBackend(*m.file, *m.weights, m.config, options);
         if (!backend)
             return QString::fromStdString(backend.error().message);
         logits->assign(tokens.size() * (*backend)->vocabSize(), 0.0f);
@@ -280,15 +312,11 @@ void TestVulkanLogits::contextTooLarge()
 {
     // A context whose KV cache cannot fit the device: refused before any allocation with how much is
     // needed and available and a context that fits; the same model then loads with that context.
-    auto file = GgufFile::open(test::testdata("models/stories260K.gguf").toStdString());
-    QVERIFY(file.ok());
-    auto config = LlamaConfig::fromGguf(**file);
-    QVERIFY(config.ok());
-    auto weights = LlamaWeights::bind(**file, *config);
-    QVERIFY(weights.ok());
+    BoundModel m;
+    QVERIFY(bindModel("stories260K", &m));
     VulkanOptions options;
     options.contextLength = 4000000000u;
-    auto refused = createVulkanBackend(**file, *weights, *config, options);
+    auto refused = createVulkanBackend(*m.file, *m.weights, m.config, options);
     if (!refused && refused.error().code == ErrorCode::NoDevice && !test::vulkanRequired())
         QSKIP("no Vulkan device");
     QVERIFY2(!refused.ok(), "a 4-billion-token context was accepted");
@@ -300,7 +328,7 @@ void TestVulkanLogits::contextTooLarge()
     QVERIFY2(hint != std::string::npos, message.c_str());
     options.contextLength = uint32_t(std::min<unsigned long long>(std::stoull(message.substr(hint + 17)), 4096));
     QVERIFY(options.contextLength > 0);
-    auto loaded = createVulkanBackend(**file, *weights, *config, options);
+    auto loaded = createVulkanBackend(*m.file, *m.weights, m.config, options);
     QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
 }
 
