@@ -9,8 +9,6 @@ namespace hearth::vk {
 
 namespace {
 
-uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
-
 // Keys per split at least this many: fewer would cost more in the joining pass than they save. Splits
 // past the context's keys find nothing to do and cost one empty workgroup each.
 constexpr uint32_t kMinSplitKeys = 64;

@@ -4,6 +4,7 @@
 #include "vulkan/vulkan_model.h"
 
 #include "vulkan/attention.h"
+#include "vulkan/ops.h"
 #include "vulkan/products.h"
 #include "vulkan/products_norm.h"
 
@@ -11,12 +12,6 @@
 #include <cstring>
 
 namespace hearth::vk {
-
-namespace {
-
-uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
-
-}  // namespace
 
 void VulkanBackend::matmul(Recorder& rec, const GpuMatrix& w, const Buffer& x, uint32_t xOffset, uint32_t xStride,
                            uint32_t tokens, const Buffer& y, uint32_t yOffset, uint32_t yStride, bool accumulate)

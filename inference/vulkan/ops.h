@@ -77,6 +77,9 @@ struct PipelineSignature {
 // By shader family (the .comp file name).
 PipelineSignature signatureOf(std::string_view family);
 
+// Workgroups needed to cover `a` items, `b` per workgroup.
+constexpr uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
+
 // Tiles of the shaders, for dispatch sizes.
 constexpr uint32_t kMatMulTile = 64;    // rows and tokens per workgroup in mul_mat
 constexpr uint32_t kRopeGroup = 64;

@@ -13,8 +13,6 @@ namespace hearth::vk {
 
 namespace {
 
-uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
-
 // mul_mat_cpu.comp's tokens per workgroup and activation chunk (elements).
 constexpr uint32_t kMatMulCpuTokens = 8;
 constexpr uint32_t kMatMulCpuChunk = 128;

@@ -41,11 +41,6 @@ uint32_t rowsPerGroup(TensorType type, uint32_t dotsPerRow)
     return 8 * (laneDots(type) / dotsPerRow);
 }
 
-uint32_t ceilDiv(uint32_t a, uint32_t b)
-{
-    return (a + b - 1) / b;
-}
-
 // Whether the shader can read this matrix and activation layout: whole runs per row, 16-byte-aligned
 // pieces, activations in whole vec4s. HEARTH_VK_CPU_MATVEC=0 keeps the generic mul_mat_vec (for
 // comparing the two).

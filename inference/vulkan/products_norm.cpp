@@ -5,12 +5,6 @@
 
 namespace hearth::vk {
 
-namespace {
-
-uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
-
-}  // namespace
-
 bool fusesNorm(const ProductPolicy& policy, uint32_t tokens)
 {
     // CPU devices run their own mat-vec shaders (products_cpu.h), without the norm.

@@ -85,8 +85,6 @@ double relativeError(const std::vector<float>& a, const std::vector<double>& b)
 const TensorType kTypes[] = {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0,
                              TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K};
 
-uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
-
 }  // namespace
 
 class TestVulkanOps : public QObject {
