@@ -83,9 +83,13 @@ logs="${OUT:-$work}"
 if [ "$profile" = 1 ] && [ -x "$kit/bin/hearth-vk-opbench" ]; then
   echo
   echo "== single products at Llama 3.1 8B shapes (hearth-vk-opbench suite 8b)"
+  # HEARTH_DEVICE_CHECK_MATVEC_ROWS / _WG: lists of rows and threads per workgroup to sweep.
   for rows_per_group in ${HEARTH_DEVICE_CHECK_MATVEC_ROWS:-4}; do
-    echo "-- mat-vec rows per workgroup: $rows_per_group"
-    HEARTH_VK_MATVEC_ROWS=$rows_per_group timeout 120 "$kit/bin/hearth-vk-opbench" suite 8b | grep "^| matvec"
+    for threads in ${HEARTH_DEVICE_CHECK_MATVEC_WG:-64}; do
+      echo "-- mat-vec rows per workgroup: $rows_per_group, threads per workgroup: $threads"
+      HEARTH_VK_MATVEC_ROWS=$rows_per_group HEARTH_VK_MATVEC_WG=$threads timeout 120 \
+        "$kit/bin/hearth-vk-opbench" suite 8b | grep "^| matvec"
+    done
   done
 fi
 echo

@@ -1,5 +1,6 @@
 #include "vulkan/pipeline.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -17,6 +18,9 @@ Pipelines::Pipelines(const Device& device, std::string cachePath) : m_device(dev
     // HEARTH_VK_MATVEC_FOLDED=0: dequantize every weight before the dot product (for measuring).
     if (const char* env = std::getenv("HEARTH_VK_MATVEC_FOLDED"))
         m_matVecFoldedDot = std::strtoul(env, nullptr, 10) != 0 ? 1u : 0u;
+    // HEARTH_VK_MATVEC_WG: threads per mat-vec workgroup (for measuring; a multiple of 32 up to 256).
+    if (const char* env = std::getenv("HEARTH_VK_MATVEC_WG"))
+        m_matVecWorkgroup = std::clamp(uint32_t(std::strtoul(env, nullptr, 10)) / 32u * 32u, 32u, 256u);
     // A cache file from another driver or device is rejected by the driver's header check, so a
     // stale file only costs a recompile.
     std::vector<char> data;
@@ -118,10 +122,11 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
     info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
     info.stage.module = module;
     info.stage.pName = "main";
-    // mul_mat_vec's specialization constants: rows per workgroup, folded dot products.
-    const uint32_t matVecConstants[2] = {m_matVecRows, m_matVecFoldedDot};
-    const VkSpecializationMapEntry entries[2] = {{0, 0, sizeof(uint32_t)}, {1, sizeof(uint32_t), sizeof(uint32_t)}};
-    const VkSpecializationInfo spec{2, entries, sizeof(matVecConstants), matVecConstants};
+    // mul_mat_vec's specialization constants: rows per workgroup, folded dot products, workgroup size.
+    const uint32_t matVecConstants[3] = {m_matVecRows, m_matVecFoldedDot, m_matVecWorkgroup};
+    const VkSpecializationMapEntry entries[3] = {
+        {0, 0, sizeof(uint32_t)}, {1, sizeof(uint32_t), sizeof(uint32_t)}, {2, 2 * sizeof(uint32_t), sizeof(uint32_t)}};
+    const VkSpecializationInfo spec{3, entries, sizeof(matVecConstants), matVecConstants};
     if (shaderFamily(id) == "mul_mat_vec" || shaderFamily(id) == "mul_mat_vec_norm")
         info.stage.pSpecializationInfo = &spec;
     info.layout = p.layout;

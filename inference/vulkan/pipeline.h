@@ -42,6 +42,7 @@ private:
     bool m_dirty = false;
     uint32_t m_matVecRows = 4;
     uint32_t m_matVecFoldedDot = 1;
+    uint32_t m_matVecWorkgroup = 64;
     std::array<Pipeline, kShaderCount> m_pipelines{};
 };
 

@@ -7,14 +7,16 @@
 // of the x it loads anyway (every element once), so the normalized vector is never written.
 #extension GL_KHR_shader_subgroup_arithmetic : require
 
-#define WG 64
 // Rows per workgroup: a specialization constant, 4 on GPUs, more on CPU devices (lavapipe), where
 // each workgroup costs a fixed overhead.
 layout(constant_id = 0) const uint ROWS = 4;
 // 1: dot products of the raw quantized values, each unit's scale and offset applied once per half
 // (dotUnit); 0: dequantize every weight first. A specialization constant, for measuring the two.
 layout(constant_id = 1) const uint FOLDED_DOT = 1;
-layout(local_size_x = WG) in;
+// Threads per workgroup (a multiple of the subgroup size): a specialization constant, 64 unless
+// HEARTH_VK_MATVEC_WG says otherwise (for measuring).
+layout(constant_id = 2) const uint WG = 64;
+layout(local_size_x_id = 2) in;
 
 layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };
 // The same bytes 16 at a time, for the K-quants' aligned blocks (dequant_unit.glsl).
