@@ -4,8 +4,9 @@
 // softmax update of the running maximum, sum and output — so any context length fits. With one split
 // (prefill: heads x tokens workgroups already fill the device) it writes the normalized output; with
 // several (decode: "flash decoding", so the device is not left with `heads` workgroups walking the
-// whole context), it writes its maximum, sum and unnormalized output to `partials` for
-// attention_combine.comp.
+// whole context), it writes its maximum, sum and unnormalized output to `partials` and counts itself
+// done; the split that finishes last for its (head, token) joins them all (joinSplits), so there is
+// no second dispatch.
 #extension GL_KHR_shader_subgroup_arithmetic : require
 // NARROW (the variant for CPU devices): 32 invocations. lavapipe pays a fixed cost per invocation
 // group of a workgroup, so a narrow workgroup with each thread owning more dimensions is faster
@@ -23,7 +24,10 @@ layout(std430, binding = 0) readonly buffer Q { float q[]; };          // (T, he
 layout(std430, binding = 1) readonly buffer KCache { uvec4 kc[]; };    // (ctx, kvDim) f16, 8 per uvec4
 layout(std430, binding = 2) readonly buffer VCache { uint vc[]; };     // (ctx, kvDim) f16, 2 per uint
 layout(std430, binding = 3) writeonly buffer O { float o[]; };         // (T, headCount * headDim)
-layout(std430, binding = 4) writeonly buffer Partials { float partials[]; };  // (T, heads, splits, 2 + headDim)
+// (T, heads, splits, 2 + headDim), then one counter per (T, head) at counterOffset (zero between
+// dispatches: the joining workgroup resets it). Coherent: other workgroups' writes are read.
+layout(std430, binding = 4) coherent buffer Partials { float partials[]; };
+layout(std430, binding = 4) coherent buffer SplitCounters { uint splitCounters[]; };
 layout(std430, binding = 5) readonly buffer Step { uint startPos; } step;     // position of the first query
 
 layout(push_constant) uniform Push {
@@ -33,14 +37,49 @@ layout(push_constant) uniform Push {
     float scale;      // 1 / sqrt(headDim)
     uint splitCount;  // workgroups sharing one (head, token)
     uint minSplitKeys;  // splits take at least this many keys (the later ones may have none)
+    uint counterOffset;  // words: where the splits' counters start in binding 4
 } p;
 
 shared float qs[MAX_HEAD_DIM];
 shared float scores[WG];
 shared float reduceTmp[WG / 4];
 shared float outTmp[WG * 2];
+shared bool joinHere;
 
 #include "workgroup_reduce.glsl"
+
+// The last split of (head, token t) to finish joins the splits' maxima m_s, sums l_s and
+// unnormalized outputs o_s:  M = max m_s,  w_s = exp(m_s - M),  out = sum w_s o_s / sum w_s l_s.
+// A split with no keys has m = -1e30 and l = 0, so its weight is 0. Thread s reads split s's m and l
+// (splitCount <= WG), the weights go to shared memory, then thread d sums dimension d over the splits
+// four at a time (independent loads in flight, not one dependent load per split).
+void joinSplits(uint head, uint t)
+{
+    const uint tid = gl_LocalInvocationID.x;
+    const uint hd = p.headDim;
+    const uint stride = 2u + hd;
+    const uint base = (t * p.headCount + head) * p.splitCount * stride;
+
+    const bool mine = tid < p.splitCount;
+    const float m = mine ? partials[base + tid * stride] : -1e30;
+    const float l = mine ? partials[base + tid * stride + 1u] : 0.0;
+    const float maxAll = reduceMax(m);
+    const float w = mine ? exp(m - maxAll) : 0.0;
+    scores[tid] = w;
+    const float inv = 1.0 / reduceSum(w * l);  // its barriers also publish scores[]
+
+    for (uint d = tid; d < hd; d += WG) {
+        const uint at = base + 2u + d;
+        float acc = 0.0;
+        uint s = 0u;
+        for (; s + 4u <= p.splitCount; s += 4u)
+            acc += scores[s] * partials[at + s * stride] + scores[s + 1u] * partials[at + (s + 1u) * stride] +
+                   scores[s + 2u] * partials[at + (s + 2u) * stride] + scores[s + 3u] * partials[at + (s + 3u) * stride];
+        for (; s < p.splitCount; ++s)
+            acc += scores[s] * partials[at + s * stride];
+        o[t * p.headCount * hd + head * hd + d] = acc * inv;
+    }
+}
 
 void main()
 {
@@ -159,8 +198,24 @@ void main()
                 partials[partialsBase + 2u + d] = sum;
         }
     }
-    if (p.splitCount > 1u && tid == 0u) {
+    if (p.splitCount == 1u)
+        return;
+    if (tid == 0u) {
         partials[partialsBase] = runMax;
         partials[partialsBase + 1u] = runSum;
+    }
+    // Publish this split's partials, then count it done; the workgroup that counts last joins.
+    memoryBarrierBuffer();
+    barrier();
+    if (tid == 0u) {
+        const uint counter = p.counterOffset + t * p.headCount + head;
+        joinHere = atomicAdd(splitCounters[counter], 1u) == p.splitCount - 1u;
+        if (joinHere)
+            splitCounters[counter] = 0u;  // every split has counted: ready for the next dispatch
+    }
+    barrier();
+    if (joinHere) {
+        memoryBarrierBuffer();
+        joinSplits(head, t);
     }
 }

@@ -15,10 +15,19 @@ constexpr uint32_t kMinSplitKeys = 64;
 
 }  // namespace
 
+namespace {
+
+// Words of the splits' results; their counters (one per (token, head)) follow.
+uint32_t splitResultWords(const AttentionShape& shape)
+{
+    return kAttentionMaxSplitTokens * shape.headCount * kAttentionMaxSplits * (2 + shape.headDim);
+}
+
+}  // namespace
+
 uint64_t attentionPartialsBytes(const AttentionShape& shape)
 {
-    return uint64_t(kAttentionMaxSplitTokens) * shape.headCount * kAttentionMaxSplits * (2 + shape.headDim) *
-           sizeof(float);
+    return (uint64_t(splitResultWords(shape)) + kAttentionMaxSplitTokens * shape.headCount) * sizeof(float);
 }
 
 AttentionPolicy attentionPolicy(const Device& device)
@@ -36,14 +45,10 @@ void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t tokens
     const uint32_t splits =
         tokens > kAttentionMaxSplitTokens ? 1 : std::clamp(policy.splits, 1u, kAttentionMaxSplits);
     const AttentionPush push{shape.headCount, shape.kvHeadCount, shape.headDim, 1.0f / std::sqrt(float(shape.headDim)),
-                             splits, kMinSplitKeys};
+                             splits,          kMinSplitKeys,     splitResultWords(shape)};
     rec.dispatch(policy.narrow ? ShaderId::attention_narrow : ShaderId::attention,
                  {whole(b.q), whole(b.k), whole(b.v), whole(b.out), whole(b.partials), whole(b.step)}, push,
                  shape.headCount, tokens, splits);
-    if (splits > 1) {
-        const AttentionCombinePush combine{shape.headCount, shape.headDim, splits};
-        rec.dispatch(ShaderId::attention_combine, {whole(b.partials), whole(b.out)}, combine, shape.headCount, tokens);
-    }
 }
 
 }  // namespace hearth::vk

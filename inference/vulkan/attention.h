@@ -1,6 +1,7 @@
-// Recording attention over the KV cache: one pass when the batch's (head, token) workgroups already
-// fill the device (prefill), or split over the context and joined by a second pass for a few tokens
-// (decode), so that a long context is read by many workgroups at once.
+// Recording attention over the KV cache: one workgroup per (head, token) when the batch already fills
+// the device (prefill), or, for a few tokens (decode), several per (head, token), each over a range of
+// the context, so that a long context is read by many workgroups at once. The split that finishes
+// last joins them, in the same dispatch.
 #pragma once
 
 #include "vulkan/commands.h"
@@ -20,13 +21,14 @@ struct AttentionBuffers {
     const Buffer& k;         // the layer's KV cache, f16
     const Buffer& v;
     const Buffer& out;       // (tokens, heads * headDim)
-    const Buffer& partials;  // attentionPartialsBytes(): the splits' maxima, sums and outputs
+    const Buffer& partials;  // attentionPartialsBytes(), zeroed once: the splits' results and counters
     const Buffer& step;      // StepParams (ops.h): the position of the first query
 };
 
 // Batches up to this many tokens are split over the context.
 constexpr uint32_t kAttentionMaxSplitTokens = 4;
-// At most this many splits per (head, token); attention_combine.comp reads one per invocation (64).
+// At most this many splits per (head, token): the joining workgroup reads one per invocation, and the
+// narrow workgroup has 32.
 constexpr uint32_t kAttentionMaxSplits = 32;
 
 uint64_t attentionPartialsBytes(const AttentionShape& shape);

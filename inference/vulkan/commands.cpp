@@ -222,6 +222,15 @@ void Recorder::copy(const BufferRef& src, const BufferRef& dst)
     vkCmdCopyBuffer(m_cmd, src.buffer, dst.buffer, 1, &region);
 }
 
+void Recorder::fill(const BufferRef& dst, uint32_t word)
+{
+    HEARTH_CHECK(m_recording);
+    if (!m_error.ok() || dst.range == 0)
+        return;
+    access({}, {dst.buffer}, VK_PIPELINE_STAGE_TRANSFER_BIT);
+    vkCmdFillBuffer(m_cmd, dst.buffer, dst.offset, dst.range, word);
+}
+
 Status Recorder::submitAndWait()
 {
     HEARTH_CHECK(m_recording);

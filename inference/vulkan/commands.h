@@ -63,6 +63,8 @@ public:
         dispatchRaw(id, std::vector<BufferRef>(bindings), &push, sizeof(Push), x, y, z);
     }
     void copy(const BufferRef& src, const BufferRef& dst);
+    // Sets every 32-bit word of dst (offset and range multiples of 4) to `word`.
+    void fill(const BufferRef& dst, uint32_t word);
     // Ends, submits, waits. Errors: DeviceLost, OutOfMemory; the first error met while recording.
     Status submitAndWait();
     // Submits the last reusable recording again and waits; hasRecording() says whether there is one.

@@ -38,14 +38,11 @@ struct AttentionPush {
     uint32_t headCount, kvHeadCount, headDim;
     float scale;
     uint32_t splitCount, minSplitKeys;
+    uint32_t counterOffset;  // words into the partials buffer (attention.h)
 };
 // The step buffer of rope_store and attention: what changes from one decode step to the next.
 struct StepParams {
     uint32_t startPos;
-};
-// attention_combine.comp: bindings partials, out.
-struct AttentionCombinePush {
-    uint32_t headCount, headDim, splitCount;
 };
 // swiglu.comp: bindings gate|up, y.
 struct SwigluPush {

@@ -230,6 +230,12 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
             *cache = *buffer;
         }
     }
+    // Split attention's counters start at zero (attention.h).
+    if (Status s = m_recorder.begin(); !s.ok())
+        return s;
+    m_recorder.fill(whole(m_act.attPartials), 0);
+    if (Status s = m_recorder.submitAndWait(); !s.ok())
+        return s;
     m_pipelines.saveCache();
     return Ok{};
 }
