@@ -61,6 +61,16 @@ foreach(type f32 f16 bf16 q4_0 q8_0 q4_k q5_k q6_k)
   hearth_shader(mul_mat_vec_cpu_64_swiglu_${type} mul_mat_vec_cpu.comp TYPE_${upper} LOADS64 SWIGLU)
 endforeach()
 
+# The integer-dot-product decode path (products_q8.h): activations quantized to int8 units (with the
+# RMSNorm before a product fused in, or not), and mat-vec products on packed 4 x 8-bit dot products.
+hearth_shader(quantize_q8 quantize_q8.comp)
+hearth_shader(quantize_q8_norm quantize_q8_norm.comp)
+foreach(type q4_0 q8_0 q4_k q5_k q6_k)
+  string(TOUPPER "${type}" upper)
+  hearth_shader(mul_mat_vec_q8_${type} mul_mat_vec_q8.comp TYPE_${upper})
+  hearth_shader(mul_mat_vec_q8_swiglu_${type} mul_mat_vec_q8.comp TYPE_${upper} SWIGLU)
+endforeach()
+
 # The enum is known at configure time; the SPIR-V table is written at build time.
 set(gen_dir "${CMAKE_CURRENT_BINARY_DIR}/generated")
 set(enum_body "")

@@ -28,16 +28,30 @@ bool envFlag(const char* name)
     return v && std::strcmp(v, "1") == 0;
 }
 
+bool listed(const std::vector<VkExtensionProperties>& extensions, const char* name)
+{
+    for (const auto& e : extensions)
+        if (!std::strcmp(e.extensionName, name))
+            return true;
+    return false;
+}
+
 bool hasInstanceExtension(const char* name)
 {
     uint32_t count = 0;
     vkEnumerateInstanceExtensionProperties(nullptr, &count, nullptr);
     std::vector<VkExtensionProperties> exts(count);
     vkEnumerateInstanceExtensionProperties(nullptr, &count, exts.data());
-    for (const auto& e : exts)
-        if (!std::strcmp(e.extensionName, name))
-            return true;
-    return false;
+    return listed(exts, name);
+}
+
+bool hasDeviceExtension(VkPhysicalDevice device, const char* name)
+{
+    uint32_t count = 0;
+    vkEnumerateDeviceExtensionProperties(device, nullptr, &count, nullptr);
+    std::vector<VkExtensionProperties> exts(count);
+    vkEnumerateDeviceExtensionProperties(device, nullptr, &count, exts.data());
+    return listed(exts, name);
 }
 
 bool hasLayer(const char* name)
@@ -271,12 +285,19 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
     f11.pNext = &f12;
     VkPhysicalDeviceFeatures2 features2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
     features2.pNext = &f11;
+    // The instance asks for Vulkan 1.2, so integer dot products come from their extension (core in 1.3).
+    const bool intDotExtension = hasDeviceExtension(dev->m_physical, VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
+    VkPhysicalDeviceShaderIntegerDotProductFeaturesKHR intDot{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES_KHR};
+    if (intDotExtension)
+        f12.pNext = &intDot;
     vkGetPhysicalDeviceFeatures2(dev->m_physical, &features2);
     dev->m_features.storage16 = f11.storageBuffer16BitAccess;
     dev->m_features.storage8 = f12.storageBuffer8BitAccess;
     dev->m_features.float16 = f12.shaderFloat16;
     dev->m_features.int8 = f12.shaderInt8;
     dev->m_features.int64 = features2.features.shaderInt64;
+    dev->m_features.intDot = intDotExtension && intDot.shaderIntegerDotProduct;
 
     // A queue family with compute.
     uint32_t familyCount = 0;
@@ -297,11 +318,22 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
     queueInfo.queueCount = 1;
     queueInfo.pQueuePriorities = &priority;
     // shaderInt64 lets the CPU-device mat-vec read 32 bytes per load instruction (lavapipe pays per
-    // instruction); the only feature enabled, and only where present.
+    // instruction); enabled only where present.
     VkPhysicalDeviceFeatures enabled{};
     enabled.shaderInt64 = dev->m_features.int64 ? VK_TRUE : VK_FALSE;
     VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
     info.pEnabledFeatures = &enabled;
+    // Integer dot products for mul_mat_vec_q8, where present (whether they are used is products.h's
+    // choice).
+    const char* intDotName = VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME;
+    VkPhysicalDeviceShaderIntegerDotProductFeaturesKHR enabledIntDot{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES_KHR};
+    if (dev->m_features.intDot) {
+        enabledIntDot.shaderIntegerDotProduct = VK_TRUE;
+        info.pNext = &enabledIntDot;
+        info.enabledExtensionCount = 1;
+        info.ppEnabledExtensionNames = &intDotName;
+    }
     info.queueCreateInfoCount = 1;
     info.pQueueCreateInfos = &queueInfo;
     vr = vkCreateDevice(dev->m_physical, &info, nullptr, &dev->m_device);

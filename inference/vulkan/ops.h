@@ -18,6 +18,13 @@ struct MatVecNormPush {
     uint32_t rows, cols, xOffset, xStride, yOffset, yStride, accumulate, pairOffset;
     float eps;
 };
+// mul_mat_vec_q8.comp (bindings weights, q8 activations, y) takes MatVecPush with xOffset and xStride in
+// 16-byte words of the quantized activations (products_q8.h).
+// quantize_q8.comp: bindings x, q8; quantize_q8_norm.comp: bindings x, q8, norm weight.
+struct QuantizeQ8Push {
+    uint32_t cols, xOffset, xStride, qOffset, qStride;
+    float eps;  // quantize_q8_norm
+};
 // mul_mat.comp: bindings weights, x, y.
 struct MatMulPush {
     uint32_t rows, cols, tokens, xOffset, xStride, yOffset, yStride, accumulate;
@@ -63,7 +70,8 @@ struct CopyPush {
 
 static_assert(sizeof(MatVecPush) <= 128 && sizeof(MatMulPush) <= 128 && sizeof(RmsNormPush) <= 128 &&
               sizeof(RopeStorePush) <= 128 && sizeof(AttentionPush) <= 128 && sizeof(SwigluPush) <= 128 &&
-              sizeof(AddPush) <= 128 && sizeof(EmbedPush) <= 128 && sizeof(CopyPush) <= 128);
+              sizeof(AddPush) <= 128 && sizeof(EmbedPush) <= 128 && sizeof(CopyPush) <= 128 &&
+              sizeof(QuantizeQ8Push) <= 128);
 
 struct PipelineSignature {
     uint32_t bindings = 0;
@@ -82,5 +90,6 @@ constexpr uint32_t kMatMulTile = 64;    // rows and tokens per workgroup in mul_
 constexpr uint32_t kRopeGroup = 64;
 constexpr uint32_t kEmbedGroup = 64;
 constexpr uint32_t kElementwiseGroup = 256;
+constexpr uint32_t kQuantizeQ8Group = 64;  // 32-element units per workgroup in quantize_q8
 
 }  // namespace hearth::vk

@@ -21,6 +21,13 @@ Pipelines::Pipelines(const Device& device, std::string cachePath) : m_device(dev
     // HEARTH_VK_MATVEC_WG: threads per mat-vec workgroup (for measuring; a multiple of 32 up to 256).
     if (const char* env = std::getenv("HEARTH_VK_MATVEC_WG"))
         m_matVecWorkgroup = std::clamp(uint32_t(std::strtoul(env, nullptr, 10)) / 32u * 32u, 32u, 256u);
+    // mul_mat_vec_q8's rows per workgroup and threads per workgroup (HEARTH_VK_Q8_ROWS, HEARTH_VK_Q8_WG:
+    // for sweeping them on a GPU; the defaults are unmeasured guesses). The workgroup is a multiple of
+    // 32 from 32 to 512 and computes 1 to 16 rows.
+    if (const char* env = std::getenv("HEARTH_VK_Q8_ROWS"))
+        m_q8Rows = std::clamp(uint32_t(std::strtoul(env, nullptr, 10)), 1u, 16u);
+    if (const char* env = std::getenv("HEARTH_VK_Q8_WG"))
+        m_q8Workgroup = std::clamp(uint32_t(std::strtoul(env, nullptr, 10)) / 32u * 32u, 32u, 512u);
     // A cache file from another driver or device is rejected by the driver's header check, so a
     // stale file only costs a recompile.
     std::vector<char> data;
@@ -129,6 +136,10 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
     const VkSpecializationInfo spec{3, entries, sizeof(matVecConstants), matVecConstants};
     if (shaderFamily(id) == "mul_mat_vec" || shaderFamily(id) == "mul_mat_vec_norm")
         info.stage.pSpecializationInfo = &spec;
+    const uint32_t q8Constants[2] = {m_q8Rows, m_q8Workgroup};
+    const VkSpecializationInfo q8Spec{2, entries, sizeof(q8Constants), q8Constants};
+    if (shaderFamily(id) == "mul_mat_vec_q8")
+        info.stage.pSpecializationInfo = &q8Spec;
     info.layout = p.layout;
     vr = vkCreateComputePipelines(m_device.handle(), m_cache, 1, &info, nullptr, &p.pipeline);
     vkDestroyShaderModule(m_device.handle(), module, nullptr);

@@ -32,6 +32,8 @@ public:
     Result<const Pipeline*> get(ShaderId id);
     // Rows per workgroup of mul_mat_vec (its specialization constant): 4 on GPUs, 16 on CPU devices.
     uint32_t matVecRows() const { return m_matVecRows; }
+    // Rows per workgroup of mul_mat_vec_q8 (its specialization constant, as the workgroup size is).
+    uint32_t q8Rows() const { return m_q8Rows; }
     // Writes the cache file (when a path was given and something new was compiled).
     void saveCache();
 
@@ -43,6 +45,8 @@ private:
     uint32_t m_matVecRows = 4;
     uint32_t m_matVecFoldedDot = 1;
     uint32_t m_matVecWorkgroup = 64;
+    uint32_t m_q8Rows = 4;
+    uint32_t m_q8Workgroup = 64;
     std::array<Pipeline, kShaderCount> m_pipelines{};
 };
 

@@ -34,6 +34,12 @@ ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines)
     const char* cpuMatMul = std::getenv("HEARTH_VK_CPU_MATMUL");
     policy.cpuTiledMatMul = policy.cpuDevice && !(cpuMatMul && std::string_view(cpuMatMul) == "0");
     policy.int64 = device.features().int64;
+    // Off unless HEARTH_VK_INT_DOT=1: nobody has measured it on a GPU yet. The lead measures it against
+    // the float mat-vec (hearth-vk-opbench suite 8b) on a GPU and decides the default then; it stays
+    // off on CPU devices, whose own mat-vec shaders are shaped for them (products_cpu.h).
+    const char* intDot = std::getenv("HEARTH_VK_INT_DOT");
+    policy.intDot = device.features().intDot && !policy.cpuDevice && intDot && std::string_view(intDot) == "1";
+    policy.q8Rows = pipelines.q8Rows();
     return policy;
 }
 

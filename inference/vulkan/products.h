@@ -16,9 +16,14 @@ struct ProductPolicy {
     bool cpuDevice = false;        // lavapipe & co.: products_cpu.h's shaders where they apply
     bool cpuTiledMatMul = false;   // batches use mul_mat_cpu (rows in SIMD lanes) instead of mul_mat
     bool int64 = false;            // shaderInt64 enabled: products_cpu.h's shaders load 32 bytes at a time
+    // Decode batches quantize their activations to int8 and take packed integer dot products
+    // (products_q8.h): a GPU with shaderIntegerDotProduct, and only with HEARTH_VK_INT_DOT=1 for now.
+    bool intDot = false;
+    uint32_t q8Rows = 4;           // rows per mul_mat_vec_q8 workgroup (its specialization constant)
 };
 
-// For this device; HEARTH_VK_MATMUL_MIN_TOKENS overrides the tiled threshold (for measuring).
+// For this device; HEARTH_VK_MATMUL_MIN_TOKENS overrides the tiled threshold (for measuring),
+// HEARTH_VK_INT_DOT=1 turns the integer-dot-product decode path on.
 ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines);
 
 // An activation matrix: `tokens` rows of `stride` floats from `offset` (floats) in `buffer`.

@@ -5,6 +5,7 @@
 #include "quant/quantize.h"
 #include "shared_data.h"
 #include "vk_harness.h"
+#include "vk_test_data.h"
 #include "vulkan/attention.h"
 #include "vulkan/ops.h"
 #include "vulkan/products.h"
@@ -21,66 +22,11 @@
 using namespace hearth;
 using namespace hearth::vk;
 using hearth::test::VkHarness;
+using namespace hearth::test;
 
 Q_DECLARE_METATYPE(hearth::TensorType)
 
 namespace {
-
-std::vector<float> randomFloats(size_t n, uint32_t seed, float scale = 1.0f)
-{
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> dist(0.0f, scale);
-    std::vector<float> v(n);
-    for (float& x : v)
-        x = dist(rng);
-    return v;
-}
-
-// A (rows, cols) matrix of `type`: quantized random values, and its exact dequantization.
-struct TestMatrix {
-    std::vector<uint8_t> bytes;
-    std::vector<float> values;
-};
-
-TestMatrix randomMatrix(TensorType type, uint32_t rows, uint32_t cols, uint32_t seed)
-{
-    TestMatrix m;
-    const std::vector<float> src = randomFloats(size_t(rows) * cols, seed);
-    const size_t rb = rowBytes(type, cols);
-    m.bytes.resize(rb * rows);
-    for (uint32_t r = 0; r < rows; ++r)
-        quantize(type, src.data() + size_t(r) * cols, m.bytes.data() + r * rb, cols);
-    m.values.resize(src.size());
-    for (uint32_t r = 0; r < rows; ++r)
-        dequantize(type, m.bytes.data() + r * rb, m.values.data() + size_t(r) * cols, cols);
-    return m;
-}
-
-// The twin of mul_mat_vec / mul_mat: y[t][r] = sum_k w[r][k] x[t][k], in double.
-std::vector<double> referenceMatmul(const std::vector<float>& w, const std::vector<float>& x, uint32_t rows,
-                                    uint32_t cols, uint32_t tokens)
-{
-    std::vector<double> y(size_t(tokens) * rows);
-    for (uint32_t t = 0; t < tokens; ++t)
-        for (uint32_t r = 0; r < rows; ++r) {
-            double s = 0;
-            for (uint32_t k = 0; k < cols; ++k)
-                s += double(w[size_t(r) * cols + k]) * x[size_t(t) * cols + k];
-            y[size_t(t) * rows + r] = s;
-        }
-    return y;
-}
-
-// max |a - b| / max |b|
-double relativeError(const std::vector<float>& a, const std::vector<double>& b)
-{
-    double diff = 0, scale = 1e-30;
-    for (size_t i = 0; i < b.size(); ++i) {
-        diff = std::max(diff, std::fabs(double(a[i]) - b[i]));
-        scale = std::max(scale, std::fabs(b[i]));
-    }
-    return diff / scale;
-}
 
 const TensorType kTypes[] = {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0,
                              TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K};
@@ -625,24 +571,6 @@ void TestVulkanOps::normedProduct()
 }
 
 namespace {
-
-// Uploads a matrix as `pieces` separate buffers split by rows, as the weight store splits a matrix
-// larger than the storage-buffer range.
-GpuMatrix uploadPieces(VkHarness& h, TensorType type, const TestMatrix& m, uint32_t rows, uint32_t cols,
-                       uint32_t pieces)
-{
-    GpuMatrix g;
-    g.type = type;
-    g.rows = rows;
-    g.cols = cols;
-    g.rowBytes = rowBytes(type, cols);
-    for (uint32_t p = 0; p < pieces; ++p) {
-        const uint32_t begin = rows * p / pieces, end = rows * (p + 1) / pieces;
-        const Buffer b = h.upload(m.bytes.data() + g.rowBytes * begin, g.rowBytes * (end - begin));
-        g.pieces.push_back({whole(b), begin, end - begin});
-    }
-    return g;
-}
 
 // On a CPU device, whether the last submit ran the CPU-device mat-vec shader (the profiler names each
 // dispatch's shader).
