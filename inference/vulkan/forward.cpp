@@ -7,6 +7,7 @@
 #include "vulkan/ops.h"
 #include "vulkan/products.h"
 #include "vulkan/products_norm.h"
+#include "vulkan/products_q8.h"
 
 #include <cmath>
 #include <cstring>
@@ -19,14 +20,53 @@ void VulkanBackend::matmul(Recorder& rec, const GpuMatrix& w, const Buffer& x, u
     recordProduct(rec, m_products, w, {x, xOffset, xStride}, tokens, {y, yOffset, yStride}, accumulate);
 }
 
-void VulkanBackend::normedProduct(Recorder& rec, const GpuMatrix& w, size_t norm, bool fused, uint32_t n,
-                                  const Buffer& y, uint32_t yOffset, uint32_t yStride)
+NormPath VulkanBackend::normPath(uint32_t tokens) const
 {
-    if (fused)
-        recordNormedProduct(rec, m_products, w, {m_weights.matrix(norm), m_config.normEps}, {m_act.x, 0, m_config.dim},
-                            n, {y, yOffset, yStride});
+    if (usesIntDot(m_products, tokens))
+        return NormPath::Quantized;
+    return fusesNorm(m_products, tokens) ? NormPath::Fused : NormPath::Separate;
+}
+
+void VulkanBackend::prepareNorm(Recorder& rec, NormPath path, size_t norm, uint32_t n, uint32_t xOffset)
+{
+    if (path == NormPath::Separate)
+        rmsNorm(rec, m_act.x, xOffset, norm, n, m_act.xn);
+    else if (path == NormPath::Quantized)
+        recordNormQuantize(rec, {m_weights.matrix(norm), m_config.normEps}, {m_act.x, xOffset, m_config.dim},
+                           m_config.dim, n, m_act.q8);
+}
+
+void VulkanBackend::normedProduct(Recorder& rec, const GpuMatrix& w, size_t norm, NormPath path, uint32_t n,
+                                  const Buffer& y, uint32_t yOffset, uint32_t yStride, uint32_t xOffset)
+{
+    if (path == NormPath::Quantized && hasIntDotProduct(w))
+        recordQ8Product(rec, m_products, w, m_act.q8, n, {y, yOffset, yStride}, false);
+    else if (path != NormPath::Separate)
+        recordNormedProduct(rec, m_products, w, {m_weights.matrix(norm), m_config.normEps},
+                            {m_act.x, xOffset, m_config.dim}, n, {y, yOffset, yStride});
     else
         matmul(rec, w, m_act.xn, 0, m_config.dim, n, y, yOffset, yStride, false);
+}
+
+bool VulkanBackend::normedSwigluProduct(Recorder& rec, const GpuMatrix& gateUp, size_t norm, NormPath path, uint32_t n)
+{
+    const Activation h{m_act.h, 0, m_config.ffnDim};
+    if (path == NormPath::Quantized && hasIntDotProduct(gateUp))
+        return recordQ8SwigluProduct(rec, m_products, gateUp, m_act.q8, n, h);
+    if (path != NormPath::Separate)
+        return recordNormedSwigluProduct(rec, m_products, gateUp, {m_weights.matrix(norm), m_config.normEps},
+                                         {m_act.x, 0, m_config.dim}, n, h);
+    return recordSwigluProduct(rec, m_products, gateUp, {m_act.xn, 0, m_config.dim}, n, h);
+}
+
+void VulkanBackend::addProduct(Recorder& rec, const GpuMatrix& w, const Buffer& v, uint32_t cols, uint32_t n)
+{
+    if (usesIntDot(m_products, n) && hasIntDotProduct(w)) {
+        recordQuantize(rec, {v, 0, cols}, cols, n, m_act.q8);
+        recordQ8Product(rec, m_products, w, m_act.q8, n, {m_act.x, 0, m_config.dim}, true);
+    } else {
+        matmul(rec, w, v, 0, cols, n, m_act.x, 0, m_config.dim, true);
+    }
 }
 
 void VulkanBackend::rmsNorm(Recorder& rec, const Buffer& x, uint32_t xOffset, size_t weight, uint32_t tokens,
@@ -45,16 +85,16 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
     const Activations& a = m_act;
     const BufferRef factors = m_ropeFactors ? m_weights.matrix(*m_ropeFactors).pieces[0].ref : whole(a.noFactors);
 
-    // In decode on a GPU each RMSNorm is fused into the products that follow it (products_norm.h);
-    // otherwise xn = rmsNorm(x) is written first.
-    const bool fusedNorm = fusesNorm(m_products, n);
+    // In decode on a GPU each RMSNorm is fused into the products that follow it (products_norm.h), or
+    // with integer dot products into the quantization of their input (products_q8.h); otherwise
+    // xn = rmsNorm(x) is written first.
+    const NormPath norm = normPath(n);
 
     // attention: qkv = [wq; wk; wv] rmsNorm(x) (one dispatch when the three share a type)
-    if (!fusedNorm)
-        rmsNorm(rec, a.x, 0, layer.attnNorm, n, a.xn);
+    prepareNorm(rec, norm, layer.attnNorm, n);
     uint32_t offset = 0;
     for (size_t id : layer.qkv) {
-        normedProduct(rec, m_weights.matrix(id), layer.attnNorm, fusedNorm, n, a.qkv, offset, qkvDim);
+        normedProduct(rec, m_weights.matrix(id), layer.attnNorm, norm, n, a.qkv, offset, qkvDim);
         offset += m_weights.matrix(id).rows;
     }
     // q, k = rope(q, k); k and v stored into the cache at startPos..
@@ -66,24 +106,18 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
     recordAttention(rec, {c.headCount, c.kvHeadCount, c.headDim}, n, m_attention,
                     {a.q, layer.k, layer.v, a.att, a.attPartials, a.step});
     // x += wo att (the residual add is fused into the product)
-    matmul(rec, m_weights.matrix(layer.wo), a.att, 0, qDim, n, a.x, 0, c.dim, true);
+    addProduct(rec, m_weights.matrix(layer.wo), a.att, qDim, n);
 
     // feed-forward: h = silu(gate n) * (up n) with n = rmsNorm(x): both products and the gate in one
     // dispatch where it applies (a stacked one-piece [gate; up])
-    if (!fusedNorm)
-        rmsNorm(rec, a.x, 0, layer.ffnNorm, n, a.xn);
-    const NormArgs ffnNorm{m_weights.matrix(layer.ffnNorm), c.normEps};
+    prepareNorm(rec, norm, layer.ffnNorm, n);
     const bool swigluFused =
-        layer.gateUp.size() == 1 &&
-        (fusedNorm ? recordNormedSwigluProduct(rec, m_products, m_weights.matrix(layer.gateUp[0]), ffnNorm,
-                                               {a.x, 0, c.dim}, n, {a.h, 0, c.ffnDim})
-                   : recordSwigluProduct(rec, m_products, m_weights.matrix(layer.gateUp[0]), {a.xn, 0, c.dim}, n,
-                                         {a.h, 0, c.ffnDim}));
+        layer.gateUp.size() == 1 && normedSwigluProduct(rec, m_weights.matrix(layer.gateUp[0]), layer.ffnNorm, norm, n);
     if (!swigluFused) {
         // gu = [gate; up] n
         offset = 0;
         for (size_t id : layer.gateUp) {
-            normedProduct(rec, m_weights.matrix(id), layer.ffnNorm, fusedNorm, n, a.gateUp, offset, 2 * c.ffnDim);
+            normedProduct(rec, m_weights.matrix(id), layer.ffnNorm, norm, n, a.gateUp, offset, 2 * c.ffnDim);
             offset += m_weights.matrix(id).rows;
         }
         // h = silu(gate) * up
@@ -91,7 +125,7 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
         rec.dispatch(ShaderId::swiglu, {whole(a.gateUp), whole(a.h)}, push, ceilDiv(n * c.ffnDim, kElementwiseGroup));
     }
     // x += down h
-    matmul(rec, m_weights.matrix(layer.down), a.h, 0, c.ffnDim, n, a.x, 0, c.dim, true);
+    addProduct(rec, m_weights.matrix(layer.down), a.h, c.ffnDim, n);
 }
 
 void VulkanBackend::recordBatch(Recorder& rec, uint32_t n, bool wantLogits, bool allLogits)
@@ -110,14 +144,10 @@ void VulkanBackend::recordBatch(Recorder& rec, uint32_t n, bool wantLogits, bool
     if (wantLogits) {
         // logits = output rmsNorm(x), for every token or only the last
         const uint32_t rows = allLogits ? n : 1;
-        const GpuMatrix& output = m_weights.matrix(m_output);
-        if (fusesNorm(m_products, rows)) {
-            recordNormedProduct(rec, m_products, output, {m_weights.matrix(m_outputNorm), c.normEps},
-                                {m_act.x, (n - rows) * c.dim, c.dim}, rows, {m_act.logits, 0, c.vocabSize});
-        } else {
-            rmsNorm(rec, m_act.x, (n - rows) * c.dim, m_outputNorm, rows, m_act.xn);
-            matmul(rec, output, m_act.xn, 0, c.dim, rows, m_act.logits, 0, c.vocabSize, false);
-        }
+        const NormPath outputNorm = normPath(rows);
+        prepareNorm(rec, outputNorm, m_outputNorm, rows, (n - rows) * c.dim);
+        normedProduct(rec, m_weights.matrix(m_output), m_outputNorm, outputNorm, rows, m_act.logits, 0, c.vocabSize,
+                      (n - rows) * c.dim);
         // read back through the small host-visible buffer
         rec.copy(BufferRef{m_act.logits.buffer, 0, uint64_t(rows) * c.vocabSize * sizeof(float)}, whole(m_act.readback));
     }

@@ -3,6 +3,7 @@
 
 #include "vulkan/vulkan_model.h"
 #include "vulkan/attention.h"
+#include "vulkan/products_q8.h"
 
 #include <algorithm>
 #include <chrono>
@@ -80,7 +81,7 @@ VulkanBackend::~VulkanBackend()
         m_allocator.destroy(layer.v);
     }
     for (Buffer* b : {&m_act.x, &m_act.xn, &m_act.qkv, &m_act.q, &m_act.att, &m_act.attPartials, &m_act.gateUp,
-                      &m_act.h, &m_act.logits, &m_act.tokens, &m_act.readback, &m_act.noFactors, &m_act.step})
+                      &m_act.h, &m_act.q8, &m_act.logits, &m_act.tokens, &m_act.readback, &m_act.noFactors, &m_act.step})
         m_allocator.destroy(*b);
 }
 
@@ -114,6 +115,8 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
         m_products.cpuDevice = false;
         m_attention = {vk::kAttentionMaxSplits, false};
     }
+    if (m_intDotProducts)
+        m_products.intDot = m_device->features().intDot;
     // The attention shader reads keys 8 halves at a time and keeps a query in shared memory.
     if (c.headDim % 8 != 0 || c.headDim > 256)
         return makeError(ErrorCode::Unsupported, "the head dimension " + std::to_string(c.headDim) +
@@ -184,6 +187,10 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
     const uint64_t bufferLimit = std::min<uint64_t>(m_device->maxStorageBufferRange(), m_device->maxAllocationSize());
     m_logitRows = uint32_t(std::clamp<uint64_t>(std::min<uint64_t>(bufferLimit, 256 * kMiB) / vocabBytes, 1, m_batch));
     const uint64_t b = m_batch;
+    // The quantized input of the integer products: decode batches only, the widest product input.
+    const uint64_t q8Tokens = std::clamp<uint64_t>(m_products.tiledMinTokens, 1, b);
+    const uint64_t q8Bytes =
+        m_products.intDot ? q8Tokens * q8Stride(std::max({c.dim, uint32_t(q), c.ffnDim})) * 16 : 16;
     struct Need {
         Buffer* buffer;
         uint64_t bytes;
@@ -200,6 +207,7 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
          "activations"},
         {&m_act.gateUp, b * 2 * c.ffnDim * 4, MemoryKind::DeviceLocal, "activations"},
         {&m_act.h, b * c.ffnDim * 4, MemoryKind::DeviceLocal, "activations"},
+        {&m_act.q8, q8Bytes, MemoryKind::DeviceLocal, "activations"},
         {&m_act.logits, m_logitRows * vocabBytes, MemoryKind::DeviceLocal, "logits"},
         {&m_act.tokens, b * 4, MemoryKind::Upload, "tokens"},
         {&m_act.readback, m_logitRows * vocabBytes, MemoryKind::Readback, "logits readback"},
@@ -288,6 +296,8 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const
                                                        options.pipelineCachePath);
     if (options.gpuShaderChoices)
         backend->useGpuShaderChoices();
+    if (options.intDotProducts)
+        backend->useIntDotProducts();
     if (Status s = backend->load(weights, options.progress); !s.ok())
         return s.error();
     return std::unique_ptr<Backend>(std::move(backend));

@@ -30,6 +30,9 @@ struct VulkanOptions {
     // Tests only: on a CPU device (lavapipe), take the shaders and attention splits a GPU would (fused
     // norms, 32 splits), so CI checks the GPU's decode path too.
     bool gpuShaderChoices = false;
+    // Tests only: with gpuShaderChoices, also take the integer-dot-product decode path (products_q8.h)
+    // where the device has integer dot products, whatever HEARTH_VK_INT_DOT says.
+    bool intDotProducts = false;
 };
 
 // Every Vulkan device, best first (discrete, integrated, virtual, CPU). Empty when there is no loader

@@ -19,6 +19,10 @@
 
 namespace hearth::vk {
 
+// Where a product's RMSNorm is taken: written to xn first, fused into the product
+// (products_norm.h), or fused into the quantization of the product's input (products_q8.h).
+enum class NormPath { Separate, Fused, Quantized };
+
 struct LayerMatrices {
     size_t attnNorm;               // (dim) F32
     std::vector<size_t> qkv;       // one stacked (q + 2kv, dim) matrix, or wq, wk, wv
@@ -40,6 +44,7 @@ struct Activations {
     Buffer step;    // StepParams, host-visible: the batch's first position
     Buffer gateUp;  // (batch, 2 ffn) gate | up
     Buffer h;       // (batch, ffn) swiglu output
+    Buffer q8;      // (decode tokens, q8Stride(max(dim, q, ffn)) words) quantized product input (products_q8.h)
     Buffer logits;  // (logitRows, vocab)
     Buffer tokens;  // (batch) int32, host-visible
     Buffer readback;  // (logitRows, vocab), host-visible
@@ -52,8 +57,9 @@ public:
                   uint32_t batch, uint64_t pieceLimit, const std::string& cachePath);
     ~VulkanBackend() override;
 
-    // Tests only (VulkanOptions::gpuShaderChoices); before load().
+    // Tests only (VulkanOptions::gpuShaderChoices, intDotProducts); before load().
     void useGpuShaderChoices() { m_gpuShaderChoices = true; }
+    void useIntDotProducts() { m_intDotProducts = true; }
     // Plans and uploads the weights, allocates activations and the KV cache.
     Status load(const LlamaWeights& weights, const std::function<void(float)>& progress);
 
@@ -79,9 +85,21 @@ private:
     // mat-mat for more.
     void matmul(Recorder& rec, const GpuMatrix& w, const Buffer& x, uint32_t xOffset, uint32_t xStride,
                 uint32_t tokens, const Buffer& y, uint32_t yOffset, uint32_t yStride, bool accumulate);
-    // y = W n, n = rmsNorm(x) * weight `norm`: read from xn, or (fused) computed by the product itself.
-    void normedProduct(Recorder& rec, const GpuMatrix& w, size_t norm, bool fused, uint32_t n, const Buffer& y,
-                       uint32_t yOffset, uint32_t yStride);
+    // The norm path of products of `tokens` tokens on this device.
+    NormPath normPath(uint32_t tokens) const;
+    // What a normed product needs before it: xn = rmsNorm(x) (Separate) or q8 = quantize(rmsNorm(x))
+    // (Quantized), from x's tokens at xOffset floats; nothing when the norm is fused.
+    void prepareNorm(Recorder& rec, NormPath path, size_t norm, uint32_t n, uint32_t xOffset = 0);
+    // y = W n, n = rmsNorm(x) * weight `norm`: read from xn or q8 (prepareNorm), or computed by the
+    // product itself (fused; also for a matrix without an integer-dot-product shader).
+    void normedProduct(Recorder& rec, const GpuMatrix& w, size_t norm, NormPath path, uint32_t n, const Buffer& y,
+                       uint32_t yOffset, uint32_t yStride, uint32_t xOffset = 0);
+    // h = silu(gate n) * (up n) from a stacked one-piece [gate; up] and n as normedProduct takes it; false
+    // (nothing recorded) where no one-dispatch form applies.
+    bool normedSwigluProduct(Recorder& rec, const GpuMatrix& gateUp, size_t norm, NormPath path, uint32_t n);
+    // x += W v for v of `cols` floats per token: quantized first and an integer product in decode with
+    // integer dot products (products_q8.h), else matmul.
+    void addProduct(Recorder& rec, const GpuMatrix& w, const Buffer& v, uint32_t cols, uint32_t n);
     void rmsNorm(Recorder& rec, const Buffer& x, uint32_t xOffset, size_t weight, uint32_t tokens, const Buffer& y);
 
     std::unique_ptr<Device> m_device;
@@ -97,6 +115,7 @@ private:
     Recorder m_decodeRecorder;  // the one-token step, recorded once and submitted again
     AttentionPolicy m_attention;
     bool m_gpuShaderChoices = false;
+    bool m_intDotProducts = false;
     WeightStore m_weights;
     std::vector<LayerMatrices> m_layers;
     size_t m_tokenEmbedding = 0;

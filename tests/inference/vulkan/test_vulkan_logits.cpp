@@ -48,7 +48,7 @@ struct Loaded {
 
 // Opens a model and creates the Vulkan backend; sets *why and returns false on failure.
 bool load(const QString& path, uint32_t context, uint64_t splitLimit, Loaded* out, QString* why, bool* noDevice,
-          uint32_t maxBatch = 512, bool gpuShaderChoices = false)
+          uint32_t maxBatch = 512, bool gpuShaderChoices = false, bool intDot = false)
 {
     auto file = GgufFile::open(path.toStdString());
     if (!file) {
@@ -70,6 +70,7 @@ bool load(const QString& path, uint32_t context, uint64_t splitLimit, Loaded* ou
     options.storageBufferLimitOverride = splitLimit;
     options.maxBatch = maxBatch;
     options.gpuShaderChoices = gpuShaderChoices;
+    options.intDotProducts = intDot;
     auto backend = createVulkanBackend(**file, *weights, *config, options);
     if (!backend) {
         *noDevice = backend.error().code == ErrorCode::NoDevice;
@@ -133,6 +134,8 @@ private slots:
     void logits();
     void splitPieces();
     void gpuDecodePath();
+    void intDotDecodePath_data();
+    void intDotDecodePath();
     void pipelineCache();
     void contextTooLarge();
     void cleanupTestCase();
@@ -233,13 +236,11 @@ void TestVulkanLogits::splitPieces()
     QVERIFY(c.maxDiff <= toleranceFor(TensorType::Q4_K).maxDiff);
 }
 
-void TestVulkanLogits::gpuDecodePath()
+// The prompt fed one token at a time through the decode path a GPU takes, run here on whatever device
+// there is (lavapipe in CI, which would otherwise take its CPU shaders); the logits at every position
+// against llama.cpp's.
+void checkGpuDecodePath(const QString& model, bool intDot)
 {
-    // The decode path a GPU takes — RMSNorm fused into the products, attention split 32 ways over the
-    // context and joined, the step recorded once and submitted again — run here on whatever device
-    // there is (lavapipe in CI, which would otherwise take its CPU shaders): the prompt fed one token
-    // at a time, the logits at every position against llama.cpp's.
-    const QString model = "small-llama31-q4_k_m";
     const Reference ref = readReference(model);
     const std::vector<int32_t>& prompt = ref.prompt;
     const std::vector<float>& refLogits = ref.logits;
@@ -247,25 +248,52 @@ void TestVulkanLogits::gpuDecodePath()
     QString why;
     bool noDevice = false;
     if (!load(test::testdata("models/" + model + ".gguf"), uint32_t(prompt.size()), 0, &m, &why, &noDevice, 512,
-              true)) {
+              true, intDot)) {
         if (noDevice && !test::vulkanRequired())
             QSKIP(qPrintable("no Vulkan device: " + why));
         QFAIL(qPrintable(why));
     }
     const uint32_t vocab = m.backend->vocabSize();
     std::vector<float> logits(prompt.size() * vocab);
+    const bool profiled = startVulkanProfile(*m.backend);  // to see which shaders ran
     for (size_t i = 0; i < prompt.size(); ++i) {
         const Status s = m.backend->forward(std::span(&prompt[i], 1), uint32_t(i),
                                             std::span(logits).subspan(i * vocab, vocab));
         QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
     }
+    if (profiled) {
+        const std::string shaders = vulkanProfileTable(*m.backend);
+        QVERIFY2((shaders.find("mul_mat_vec_q8_") != std::string::npos) == intDot, shaders.c_str());
+    }
     const Comparison c = compareLogits(logits.data(), refLogits.data(), prompt.size(), vocab);
     const Tolerance tol = toleranceFor(m.matrixType);
-    qInfo("%s, one token at a time: max diff %.2e, mean KL %.2e, max KL %.2e", qPrintable(model), c.maxDiff, c.meanKl,
-          c.maxKl);
+    qInfo("%s, one token at a time%s: max diff %.2e, mean KL %.2e, max KL %.2e", qPrintable(model),
+          intDot ? ", integer dot products" : "", c.maxDiff, c.meanKl, c.maxKl);
     QVERIFY2(c.maxDiff <= tol.maxDiff, qPrintable(QString("normalized max diff %1 > %2").arg(c.maxDiff).arg(tol.maxDiff)));
     QVERIFY2(c.meanKl <= tol.meanKl, qPrintable(QString("mean KL %1 > %2").arg(c.meanKl).arg(tol.meanKl)));
     QVERIFY2(c.maxKl <= tol.maxKl, qPrintable(QString("max KL %1 > %2").arg(c.maxKl).arg(tol.maxKl)));
+}
+
+void TestVulkanLogits::gpuDecodePath()
+{
+    // RMSNorm fused into the products, attention split 32 ways over the context and joined, the step
+    // recorded once and submitted again.
+    checkGpuDecodePath("small-llama31-q4_k_m", false);
+}
+
+void TestVulkanLogits::intDotDecodePath_data()
+{
+    QTest::addColumn<QString>("model");
+    for (const char* model : {"small-llama31-q4_k_m", "tiny-llama31-q4_0", "tiny-llama31-q8_0", "tiny-llama31-q5_k_m"})
+        QTest::newRow(model) << QString(model);
+}
+
+void TestVulkanLogits::intDotDecodePath()
+{
+    // The same with integer dot products (products_q8.h): each product's input quantized to int8
+    // units (the RMSNorm fused into that), as llama.cpp's CPU reference quantizes it for these types.
+    QFETCH(QString, model);
+    checkGpuDecodePath(model, true);
 }
 
 void TestVulkanLogits::pipelineCache()
