@@ -34,6 +34,7 @@ public:
     uint32_t matVecRows() const { return m_matVecRows; }
     // Rows per workgroup of mul_mat_vec_q8 (its specialization constant, as the workgroup size is).
     uint32_t q8Rows() const { return m_q8Rows; }
+    uint32_t q8Workgroup() const { return m_q8Workgroup; }
     // Writes the cache file (when a path was given and something new was compiled).
     void saveCache();
 

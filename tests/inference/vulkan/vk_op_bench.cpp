@@ -4,6 +4,10 @@
 //   hearth-vk-opbench matmul TYPE ROWS COLS TOKENS [REPEAT]   batched product, GFLOP/s
 //   hearth-vk-opbench suite [8b]                              the decode products of Llama 3.2 1B (or 3.1 8B)
 // TYPE: f32 f16 bf16 q4_0 q8_0 q4_k q5_k q6_k. The weights are random bytes: timing only.
+// Where the device has integer dot products, `suite` also times the int8 path (products_q8.h) of each
+// product beside today's: the quantize dispatch and the integer product apart, and the weight GB/s of
+// the two together (HEARTH_VK_INT_DOT=0 leaves it out); `matvec` times the int8 path instead with
+// HEARTH_VK_INT_DOT=1. HEARTH_VK_Q8_ROWS and HEARTH_VK_Q8_WG set its shader's constants, for sweeps.
 #include "quant/dequant.h"
 #include "quant/types.h"
 #include "vulkan/commands.h"
@@ -11,6 +15,8 @@
 #include "vulkan/memory.h"
 #include "vulkan/pipeline.h"
 #include "vulkan/products.h"
+#include "vulkan/products_q8.h"
+#include "vulkan/vulkan_model.h"
 #include "vulkan/weights.h"
 
 #include <algorithm>
@@ -160,22 +166,87 @@ ProductTime timeProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols,
     return {seconds / double(std::max<uint64_t>(dispatches, 1)), cpu / double(repeat)};
 }
 
-void printHeader()
+struct Q8Time {
+    double quantize = 0;  // seconds per quantize_q8 dispatch
+    double product = 0;   // seconds per mul_mat_vec_q8 dispatch
+};
+
+// The int8 path of a one-token (rows, cols) product: quantize x, then the integer product, REPEAT
+// times in one submit.
+Q8Time timeQ8Product(Bench& b, TensorType type, uint32_t rows, uint32_t cols, int repeat)
 {
-    std::printf("| op | type | rows x cols | tokens | us per dispatch | weight GB/s | GFLOP/s | CPU ms | GFLOP per CPU-s |\n");
-    std::printf("|---|---|---|---|---|---|---|---|---|\n");
+    GpuMatrix w;
+    w.type = type;
+    w.rows = rows;
+    w.cols = cols;
+    w.rowBytes = rowBytes(type, cols);
+    const Buffer wb = b.randomBuffer(w.rowBytes * rows + 16, 1);
+    w.pieces.push_back({whole(wb), 0, rows});
+    const Buffer x = b.randomBuffer(uint64_t(cols) * 4, 2);
+    const Buffer q8 = b.randomBuffer(uint64_t(q8Stride(cols)) * 16, 4);
+    const Buffer y = b.randomBuffer(uint64_t(rows) * 4, 3);
+    const ProductPolicy policy = productPolicy(*b.device, *b.pipelines);
+    for (int pass = 0; pass < 2; ++pass) {
+        b.recorder->profiler()->reset();
+        (void)b.recorder->begin();
+        for (int i = 0; i < (pass ? repeat : 1); ++i) {
+            recordQuantize(*b.recorder, {x, 0, cols}, cols, 1, q8);
+            recordQ8Product(*b.recorder, policy, w, q8, 1, {y, 0, rows}, false);
+        }
+        if (Status s = b.recorder->submitAndWait(); !s.ok()) {
+            std::fprintf(stderr, "%s\n", s.error().message.c_str());
+            std::exit(1);
+        }
+    }
+    Q8Time t;
+    for (const auto& [name, e] : b.recorder->profiler()->totals())
+        (name.starts_with("quantize_q8") ? t.quantize : t.product) += e.seconds / double(std::max<uint64_t>(e.dispatches, 1));
+    return t;
 }
 
-void printProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols, uint32_t tokens, int repeat)
+// Which products the table shows: today's, the int8 path, or both side by side.
+struct Columns {
+    bool current = true;
+    bool int8 = false;
+};
+
+void printHeader(Columns c)
 {
-    const ProductTime t = timeProduct(b, type, rows, cols, tokens, repeat);
-    const double s = t.gpu;
+    std::printf("| op | type | rows x cols | tokens |");
+    if (c.current)
+        std::printf(" us per dispatch | weight GB/s | GFLOP/s | CPU ms | GFLOP per CPU-s |");
+    if (c.int8)
+        std::printf(" int8: quantize us | product us | product GB/s | GB/s with quantize |");
+    std::printf("\n|---|---|---|---|%s%s\n", c.current ? "---|---|---|---|---|" : "", c.int8 ? "---|---|---|---|" : "");
+}
+
+void printProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols, uint32_t tokens, int repeat, Columns c)
+{
     const double bytes = double(rowBytes(type, cols)) * rows;
     const double flop = 2.0 * rows * cols * tokens;
-    std::printf("| %s | %s | %u x %u | %u | %.1f | %.1f | %.1f | %.1f | %.1f |\n", tokens == 1 ? "matvec" : "matmul",
-                std::string(typeName(type)).c_str(), rows, cols, tokens, s * 1e6, bytes / s / 1e9, flop / s / 1e9,
-                t.cpu * 1e3, flop / t.cpu / 1e9);
+    std::printf("| %s | %s | %u x %u | %u |", tokens == 1 ? "matvec" : "matmul", std::string(typeName(type)).c_str(),
+                rows, cols, tokens);
+    if (c.current) {
+        const ProductTime t = timeProduct(b, type, rows, cols, tokens, repeat);
+        std::printf(" %.1f | %.1f | %.1f | %.1f | %.1f |", t.gpu * 1e6, bytes / t.gpu / 1e9, flop / t.gpu / 1e9,
+                    t.cpu * 1e3, flop / t.cpu / 1e9);
+    }
+    if (c.int8 && tokens == 1 && shaderFor("mul_mat_vec_q8", type)) {
+        const Q8Time t = timeQ8Product(b, type, rows, cols, repeat);
+        std::printf(" %.1f | %.1f | %.1f | %.1f |", t.quantize * 1e6, t.product * 1e6, bytes / t.product / 1e9,
+                    bytes / (t.quantize + t.product) / 1e9);
+    } else if (c.int8) {
+        std::printf(" - | - | - | - |");
+    }
+    std::printf("\n");
     std::fflush(stdout);
+}
+
+// HEARTH_VK_INT_DOT as the bench reads it: "1", "0" or unset.
+std::string intDotEnv()
+{
+    const char* env = std::getenv("HEARTH_VK_INT_DOT");
+    return env ? env : "";
 }
 
 int usage()
@@ -196,29 +267,37 @@ int main(int argc, char** argv)
     auto bench = openBench();
     if (!bench)
         return 1;
-    std::printf("device: %s\n\n", bench->device->name().c_str());
+    std::printf("device: %s\n", bench->device->name().c_str());
+    const bool intDot = bench->device->features().intDot;
+    if (intDot)
+        std::printf("int8 path: mul_mat_vec_q8 with %u rows and %u threads per workgroup\n",
+                    bench->pipelines->q8Rows(), bench->pipelines->q8Workgroup());
+    std::printf("\n");
     auto num = [&](size_t i, int fallback) { return i < a.size() ? std::atoi(a[i].c_str()) : fallback; };
     if ((a[0] == "matvec" && a.size() >= 4) || (a[0] == "matmul" && a.size() >= 5)) {
         const auto type = parseType(a[1]);
         if (!type)
             return usage();
         const bool vec = a[0] == "matvec";
-        printHeader();
+        const bool int8 = vec && intDot && intDotEnv() == "1";
+        const Columns columns{!int8, int8};
+        printHeader(columns);
         printProduct(*bench, *type, uint32_t(num(2, 0)), uint32_t(num(3, 0)), vec ? 1u : uint32_t(num(4, 1)),
-                     num(vec ? 4 : 5, 10));
+                     num(vec ? 4 : 5, 10), columns);
         return 0;
     }
     if (a[0] == "suite") {
         const bool big = a.size() > 1 && a[1] == "8b";
         const uint32_t dim = big ? 4096 : 2048, ffn = big ? 14336 : 8192, kv = big ? 1024 : 512;
         const int repeat = std::getenv("HEARTH_OPBENCH_REPEAT") ? std::atoi(std::getenv("HEARTH_OPBENCH_REPEAT")) : 20;
-        printHeader();
+        const Columns columns{true, intDot && intDotEnv() != "0"};
+        printHeader(columns);
         for (TensorType type : {TensorType::Q4_0, TensorType::Q4_K, TensorType::Q6_K, TensorType::Q8_0}) {
-            printProduct(*bench, type, dim + 2 * kv, dim, 1, repeat);  // q|k|v
-            printProduct(*bench, type, dim, ffn, 1, repeat);           // down
-            printProduct(*bench, type, 2 * ffn, dim, 1, repeat);       // gate|up
+            printProduct(*bench, type, dim + 2 * kv, dim, 1, repeat, columns);  // q|k|v
+            printProduct(*bench, type, dim, ffn, 1, repeat, columns);           // down
+            printProduct(*bench, type, 2 * ffn, dim, 1, repeat, columns);       // gate|up
         }
-        printProduct(*bench, TensorType::Q6_K, 128256, dim, 1, std::max(1, repeat / 10));  // output
+        printProduct(*bench, TensorType::Q6_K, 128256, dim, 1, std::max(1, repeat / 10), columns);  // output
         return 0;
     }
     return usage();
