@@ -23,33 +23,28 @@ int dot4(uint a, uint b) { return dotPacked4x8(int(a), int(b), 0); }
 // Word i (0-7) of a unit held in two uvec4.
 #define XWORD(xq, first, i) xq[(first) + ((i) >> 2)][(i) & 3u]
 
-#if defined(TYPE_Q8_0)
+#if defined(TYPE_Q8_0) || defined(TYPE_Q4_0)
+// Chunk c: block c, one unit: d, then Q8_0's 32 signed bytes or Q4_0's 32 nibbles (weight = d (q - 8),
+// the -8 applied through the unit's d * sum(q)).
 #define CHUNK_UNITS 1
 uint chunkUnit(uint c, uint k) { return c; }
 float chunkDot(uint rowByte, uint c, uvec4 xq[2], vec2 xd[1])
 {
-    const uint bb = rowByte + c * Q8_0_BLOCK_BYTES;
+    const uint bb = rowByte + c * BLOCK_BYTES;
+    int s = 0;
+#if defined(TYPE_Q8_0)
     uint w[8];
     LOAD_FUNNEL(w, bb + Q8_0_OFF_QS, 8u);
-    int s = 0;
     for (uint i = 0u; i < 8u; ++i)
         s += dot4(w[i], XWORD(xq, 0u, i));
     return loadF16(bb + Q8_0_OFF_D) * xd[0].x * float(s);
-}
-
-#elif defined(TYPE_Q4_0)
-// Weight = d (nibble - 8): the -8 is applied through the unit's d * sum(q).
-#define CHUNK_UNITS 1
-uint chunkUnit(uint c, uint k) { return c; }
-float chunkDot(uint rowByte, uint c, uvec4 xq[2], vec2 xd[1])
-{
-    const uint bb = rowByte + c * Q4_0_BLOCK_BYTES;
+#else
     uint w[4];
     LOAD_FUNNEL(w, bb + Q4_0_OFF_QS, 4u);
-    int s = 0;
     for (uint i = 0u; i < 4u; ++i)
         s += dot4(w[i] & 0x0F0F0F0Fu, xq[0][i]) + dot4((w[i] >> 4) & 0x0F0F0F0Fu, xq[1][i]);
     return loadF16(bb + Q4_0_OFF_D) * (xd[0].x * float(s) - 8.0 * xd[0].y);
+#endif
 }
 
 #elif defined(TYPE_Q4_K) || defined(TYPE_Q5_K)
@@ -60,11 +55,10 @@ float chunkDot(uint rowByte, uint c, uvec4 xq[2], vec2 xd[1])
 uint chunkUnit(uint c, uint k) { return 2u * c + k; }
 float chunkDot(uint rowByte, uint c, uvec4 xq[4], vec2 xd[2])
 {
+    const uint bb = rowByte + (c >> 2) * BLOCK_BYTES;
 #if defined(TYPE_Q4_K)
-    const uint bb = rowByte + (c >> 2) * Q4_K_BLOCK_BYTES;
     const uint qsOff = Q4_K_OFF_QS;
 #else
-    const uint bb = rowByte + (c >> 2) * Q5_K_BLOCK_BYTES;
     const uint qsOff = Q5_K_OFF_QS;
 #endif
     const uint j = c & 3u;

@@ -75,6 +75,19 @@ struct Bench {
         buffers.push_back(*target);
         return *target;
     }
+
+    // A one-piece (rows, cols) matrix of `type` holding random bytes.
+    GpuMatrix randomMatrix(TensorType type, uint32_t rows, uint32_t cols)
+    {
+        GpuMatrix w;
+        w.type = type;
+        w.rows = rows;
+        w.cols = cols;
+        w.rowBytes = rowBytes(type, cols);
+        const Buffer wb = randomBuffer(w.rowBytes * rows + 16, 1);
+        w.pieces.push_back({whole(wb), 0, rows});
+        return w;
+    }
 };
 
 std::unique_ptr<Bench> openBench()
@@ -132,13 +145,7 @@ struct ProductTime {
 // Time per dispatch of a (rows, cols) product over `tokens` tokens, REPEAT dispatches in one submit.
 ProductTime timeProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols, uint32_t tokens, int repeat)
 {
-    GpuMatrix w;
-    w.type = type;
-    w.rows = rows;
-    w.cols = cols;
-    w.rowBytes = rowBytes(type, cols);
-    const Buffer wb = b.randomBuffer(w.rowBytes * rows + 16, 1);
-    w.pieces.push_back({whole(wb), 0, rows});
+    const GpuMatrix w = b.randomMatrix(type, rows, cols);
     const Buffer x = b.randomBuffer(uint64_t(tokens) * cols * 4, 2);
     const Buffer y = b.randomBuffer(uint64_t(tokens) * rows * 4, 3);
     const ProductPolicy policy = productPolicy(*b.device, *b.pipelines);
@@ -175,13 +182,7 @@ struct Q8Time {
 // times in one submit.
 Q8Time timeQ8Product(Bench& b, TensorType type, uint32_t rows, uint32_t cols, int repeat)
 {
-    GpuMatrix w;
-    w.type = type;
-    w.rows = rows;
-    w.cols = cols;
-    w.rowBytes = rowBytes(type, cols);
-    const Buffer wb = b.randomBuffer(w.rowBytes * rows + 16, 1);
-    w.pieces.push_back({whole(wb), 0, rows});
+    const GpuMatrix w = b.randomMatrix(type, rows, cols);
     const Buffer x = b.randomBuffer(uint64_t(cols) * 4, 2);
     const Buffer q8 = b.randomBuffer(uint64_t(q8Stride(cols)) * 16, 4);
     const Buffer y = b.randomBuffer(uint64_t(rows) * 4, 3);
