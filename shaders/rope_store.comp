@@ -21,6 +21,8 @@ layout(push_constant) uniform Push {
     uint hasFactors;
 } p;
 
+#include "rope.glsl"
+
 void main()
 {
     const uint pairsPerToken = (p.qDim + 2u * p.kvDim) / 2u;
@@ -38,15 +40,7 @@ void main()
         vc[pos * kvPairs + pair - qPairs - kvPairs] = packHalf2x16(v);
         return;
     }
-    // theta_i = pos * base^(-2i/headDim) / factor_i, i the pair within the head.
-    const uint i = pair % (p.headDim / 2u);
-    float freq = pow(p.freqBase, -2.0 * float(i) / float(p.headDim));
-    if (p.hasFactors != 0u)
-        freq /= factors[i];
-    const float theta = float(pos) * freq;
-    const float c = cos(theta);
-    const float s = sin(theta);
-    const vec2 r = vec2(v.x * c - v.y * s, v.x * s + v.y * c);
+    const vec2 r = ropeRotate(v, pair % (p.headDim / 2u), pos, p.headDim, p.freqBase, p.hasFactors != 0u);
     if (pair < qPairs)
         q[t * qPairs + pair] = r;
     else

@@ -90,18 +90,29 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
     // xn = rmsNorm(x) is written first.
     const NormPath norm = normPath(n);
 
-    // attention: qkv = [wq; wk; wv] rmsNorm(x) (one dispatch when the three share a type)
+    // attention: qkv = [wq; wk; wv] rmsNorm(x) (one dispatch when the three share a type), then
+    // q, k = rope(q, k); k and v stored into the cache at startPos.. In decode on a GPU the rope and
+    // the store are part of the product (products_norm.h).
     prepareNorm(rec, norm, layer.attnNorm, n);
+    const bool ropeFused = norm == NormPath::Fused && fusesRope(m_products, n);
+    const RopeStoreArgs ropeStore{a.q,    layer.k,         layer.v,         factors, a.step, qDim,
+                                  kvDim,  c.headDim,       c.ropeFreqBase,  m_ropeFactors.has_value()};
     uint32_t offset = 0;
     for (size_t id : layer.qkv) {
-        normedProduct(rec, m_weights.matrix(id), layer.attnNorm, norm, n, a.qkv, offset, qkvDim);
-        offset += m_weights.matrix(id).rows;
+        const GpuMatrix& w = m_weights.matrix(id);
+        if (ropeFused)
+            recordNormedRopeProduct(rec, m_products, w, {m_weights.matrix(layer.attnNorm), c.normEps},
+                                    {a.x, 0, c.dim}, n, offset, ropeStore);
+        else
+            normedProduct(rec, w, layer.attnNorm, norm, n, a.qkv, offset, qkvDim);
+        offset += w.rows;
     }
-    // q, k = rope(q, k); k and v stored into the cache at startPos..
-    const RopeStorePush rope{n, qDim, kvDim, c.headDim, c.ropeFreqBase, m_ropeFactors ? 1u : 0u};
-    rec.dispatch(ShaderId::rope_store,
-                 {whole(a.qkv), whole(a.q), whole(layer.k), whole(layer.v), factors, whole(a.step)}, rope,
-                 ceilDiv(n * qkvDim / 2, kRopeGroup));
+    if (!ropeFused) {
+        const RopeStorePush rope{n, qDim, kvDim, c.headDim, c.ropeFreqBase, m_ropeFactors ? 1u : 0u};
+        rec.dispatch(ShaderId::rope_store,
+                     {whole(a.qkv), whole(a.q), whole(layer.k), whole(layer.v), factors, whole(a.step)}, rope,
+                     ceilDiv(n * qkvDim / 2, kRopeGroup));
+    }
     // att = softmax(q k^T / sqrt(headDim), causal) v, per head with grouped kv heads
     recordAttention(rec, {c.headCount, c.kvHeadCount, c.headDim}, n, m_attention,
                     {a.q, layer.k, layer.v, a.att, a.attPartials, a.step});

@@ -18,6 +18,14 @@ struct MatVecNormPush {
     uint32_t rows, cols, xOffset, xStride, yOffset, yStride, accumulate, pairOffset;
     float eps;
 };
+// mul_mat_vec_norm_rope.comp: bindings weights, x, q, norm weight, k cache, v cache, rope factors, step;
+// yOffset is the first row's index in q|k|v.
+struct MatVecNormRopePush {
+    MatVecNormPush product;
+    uint32_t qDim, kvDim, headDim;
+    float freqBase;
+    uint32_t hasFactors;
+};
 // mul_mat_vec_q8.comp (bindings weights, q8 activations, y) takes MatVecPush with xOffset and xStride in
 // 16-byte words of the quantized activations (products_q8.h).
 // quantize_q8.comp: bindings x, q8; quantize_q8_norm.comp: bindings x, q8, norm weight.

@@ -134,7 +134,8 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
     const VkSpecializationMapEntry entries[3] = {
         {0, 0, sizeof(uint32_t)}, {1, sizeof(uint32_t), sizeof(uint32_t)}, {2, 2 * sizeof(uint32_t), sizeof(uint32_t)}};
     const VkSpecializationInfo spec{3, entries, sizeof(matVecConstants), matVecConstants};
-    if (shaderFamily(id) == "mul_mat_vec" || shaderFamily(id) == "mul_mat_vec_norm")
+    if (shaderFamily(id) == "mul_mat_vec" || shaderFamily(id) == "mul_mat_vec_norm" ||
+        shaderFamily(id) == "mul_mat_vec_norm_rope")
         info.stage.pSpecializationInfo = &spec;
     const uint32_t q8Constants[2] = {m_q8Rows, m_q8Workgroup};
     const VkSpecializationInfo q8Spec{2, entries, sizeof(q8Constants), q8Constants};

@@ -46,6 +46,8 @@ private slots:
     void rmsNorm_data();
     void rmsNorm();
     void ropeStore();
+    void normedRopeProduct_data();
+    void normedRopeProduct();
     void attention_data();
     void attention();
     void swiglu();
@@ -243,31 +245,20 @@ void TestVulkanOps::rmsNorm()
     QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
 }
 
-void TestVulkanOps::ropeStore()
+namespace {
+
+// The RoPE + KV-cache store's twin: the largest errors of q (rotated), the k cache (rotated, f16) and
+// the v cache (f16) against qkv, (tokens, qDim + 2 kvDim) at positions startPos.., computed in double.
+struct RopeErrors {
+    double q = 0, k = 0, v = 0;
+};
+
+RopeErrors ropeStoreErrors(const std::vector<float>& qkv, uint32_t tokens, uint32_t startPos, uint32_t qDim,
+                           uint32_t kvDim, uint32_t headDim, float base, const std::vector<float>& factors,
+                           const std::vector<float>& q, const std::vector<uint16_t>& k, const std::vector<uint16_t>& v)
 {
-    // 3 tokens at positions 1000.., 4 q heads / 2 kv heads of 64, Llama 3.1-style factors.
-    HEARTH_VK_HARNESS(h);
-    const uint32_t tokens = 3, startPos = 1000, headDim = 64, qDim = 4 * headDim, kvDim = 2 * headDim;
-    const uint32_t ctx = 1024, width = qDim + 2 * kvDim;
-    const float base = 500000.0f;
-    const std::vector<float> qkv = randomFloats(size_t(tokens) * width, 3);
-    std::vector<float> factors(headDim / 2);
-    for (uint32_t i = 0; i < headDim / 2; ++i)
-        factors[i] = 1.0f + float(i % 5);
-    const Buffer qkvb = h->upload(qkv), qb = h->zeros(tokens * qDim * 4);
-    const Buffer kb = h->zeros(ctx * kvDim * 2), vb = h->zeros(ctx * kvDim * 2), fb = h->upload(factors);
-    QVERIFY(h->recorder->begin().ok());
-    const StepParams step{startPos};
-    const Buffer sb = h->upload(&step, sizeof(step));
-    const RopeStorePush push{tokens, qDim, kvDim, headDim, base, 1};
-    h->recorder->dispatch(ShaderId::rope_store,
-                          {whole(qkvb), whole(qb), whole(kb), whole(vb), whole(fb), whole(sb)}, push,
-                          ceilDiv(tokens * width / 2, kRopeGroup));
-    QVERIFY(h->recorder->submitAndWait().ok());
-    const auto q = h->read<float>(qb, tokens * qDim);
-    const auto k = h->read<uint16_t>(kb, ctx * kvDim);
-    const auto v = h->read<uint16_t>(vb, ctx * kvDim);
-    double qErr = 0, kErr = 0, vErr = 0;
+    const uint32_t width = qDim + 2 * kvDim;
+    RopeErrors e;
     for (uint32_t t = 0; t < tokens; ++t) {
         const uint32_t pos = startPos + t;
         for (uint32_t j = 0; j < width; j += 2) {
@@ -280,20 +271,125 @@ void TestVulkanOps::ropeStore()
                 rb = a * std::sin(theta) + b * std::cos(theta);
             }
             if (j < qDim) {
-                qErr = std::max({qErr, std::fabs(q[t * qDim + j] - ra), std::fabs(q[t * qDim + j + 1] - rb)});
+                e.q = std::max({e.q, std::fabs(q[t * qDim + j] - ra), std::fabs(q[t * qDim + j + 1] - rb)});
             } else if (j < qDim + kvDim) {
                 const size_t c = size_t(pos) * kvDim + j - qDim;
-                kErr = std::max({kErr, std::fabs(f16ToF32(k[c]) - ra), std::fabs(f16ToF32(k[c + 1]) - rb)});
+                e.k = std::max({e.k, std::fabs(f16ToF32(k[c]) - ra), std::fabs(f16ToF32(k[c + 1]) - rb)});
             } else {
                 const size_t c = size_t(pos) * kvDim + j - qDim - kvDim;
-                vErr = std::max({vErr, std::fabs(f16ToF32(v[c]) - ra), std::fabs(f16ToF32(v[c + 1]) - rb)});
+                e.v = std::max({e.v, std::fabs(f16ToF32(v[c]) - ra), std::fabs(f16ToF32(v[c + 1]) - rb)});
             }
         }
     }
+    return e;
+}
+
+// Llama 3.1-style frequency factors for a test: not all equal.
+std::vector<float> testRopeFactors(uint32_t headDim)
+{
+    std::vector<float> factors(headDim / 2);
+    for (uint32_t i = 0; i < headDim / 2; ++i)
+        factors[i] = 1.0f + float(i % 5);
+    return factors;
+}
+
+}  // namespace
+
+void TestVulkanOps::ropeStore()
+{
+    // 3 tokens at positions 1000.., 4 q heads / 2 kv heads of 64, Llama 3.1-style factors.
+    HEARTH_VK_HARNESS(h);
+    const uint32_t tokens = 3, startPos = 1000, headDim = 64, qDim = 4 * headDim, kvDim = 2 * headDim;
+    const uint32_t ctx = 1024, width = qDim + 2 * kvDim;
+    const float base = 500000.0f;
+    const std::vector<float> qkv = randomFloats(size_t(tokens) * width, 3);
+    const std::vector<float> factors = testRopeFactors(headDim);
+    const Buffer qkvb = h->upload(qkv), qb = h->zeros(tokens * qDim * 4);
+    const Buffer kb = h->zeros(ctx * kvDim * 2), vb = h->zeros(ctx * kvDim * 2), fb = h->upload(factors);
+    QVERIFY(h->recorder->begin().ok());
+    const StepParams step{startPos};
+    const Buffer sb = h->upload(&step, sizeof(step));
+    const RopeStorePush push{tokens, qDim, kvDim, headDim, base, 1};
+    h->recorder->dispatch(ShaderId::rope_store,
+                          {whole(qkvb), whole(qb), whole(kb), whole(vb), whole(fb), whole(sb)}, push,
+                          ceilDiv(tokens * width / 2, kRopeGroup));
+    QVERIFY(h->recorder->submitAndWait().ok());
+    const RopeErrors e = ropeStoreErrors(qkv, tokens, startPos, qDim, kvDim, headDim, base, factors,
+                                         h->read<float>(qb, tokens * qDim), h->read<uint16_t>(kb, ctx * kvDim),
+                                         h->read<uint16_t>(vb, ctx * kvDim));
     // f32 angles at position ~1000 lose ~1e-4 rad; the cache holds f16 (3 decimal digits).
-    QVERIFY2(qErr < 2e-3, qPrintable(QString("q error %1").arg(qErr)));
-    QVERIFY2(kErr < 5e-3, qPrintable(QString("k error %1").arg(kErr)));
-    QVERIFY2(vErr < 5e-3, qPrintable(QString("v error %1").arg(vErr)));
+    QVERIFY2(e.q < 2e-3, qPrintable(QString("q error %1").arg(e.q)));
+    QVERIFY2(e.k < 5e-3, qPrintable(QString("k error %1").arg(e.k)));
+    QVERIFY2(e.v < 5e-3, qPrintable(QString("v error %1").arg(e.v)));
+}
+
+void TestVulkanOps::normedRopeProduct_data()
+{
+    QTest::addColumn<TensorType>("qkType");
+    QTest::addColumn<TensorType>("vType");
+    QTest::newRow("f32") << TensorType::F32 << TensorType::F32;
+    QTest::newRow("q4_k+q6_k") << TensorType::Q4_K << TensorType::Q6_K;
+    QTest::newRow("q4_0+q8_0") << TensorType::Q4_0 << TensorType::Q8_0;
+}
+
+void TestVulkanOps::normedRopeProduct()
+{
+    // mul_mat_vec_norm_rope: q|k|v = W rmsNorm(x), rotated and stored as rope_store does, for 2 tokens
+    // at positions 1000.. (4 q heads / 2 kv heads of 64). W comes as two products, q|k and v, as when
+    // their types differ, so the second starts at a row offset.
+    QFETCH(TensorType, qkType);
+    QFETCH(TensorType, vType);
+    HEARTH_VK_HARNESS(h);
+    const uint32_t tokens = 2, startPos = 1000, headDim = 64, qDim = 4 * headDim, kvDim = 2 * headDim;
+    const uint32_t ctx = 1024, width = qDim + 2 * kvDim, cols = 512;
+    const float base = 500000.0f, eps = 1e-5f;
+    const TestMatrix qk = randomMatrix(qkType, qDim + kvDim, cols, 41), v = randomMatrix(vType, kvDim, cols, 42);
+    const std::vector<float> x = randomFloats(size_t(tokens) * cols, 43, 3.0f), g = randomFloats(cols, 44);
+    const std::vector<float> factors = testRopeFactors(headDim);
+    // Twin: qkv = [qk; v] (rmsNorm(x) * g) in double, then ropeStoreErrors.
+    std::vector<float> normed(x.size());
+    for (uint32_t t = 0; t < tokens; ++t) {
+        double squares = 0;
+        for (uint32_t k = 0; k < cols; ++k)
+            squares += double(x[t * cols + k]) * x[t * cols + k];
+        const double scale = 1.0 / std::sqrt(squares / cols + eps);
+        for (uint32_t k = 0; k < cols; ++k)
+            normed[t * cols + k] = float(x[t * cols + k] * scale * g[k]);
+    }
+    const std::vector<double> qkRef = referenceMatmul(qk.values, normed, qDim + kvDim, cols, tokens);
+    const std::vector<double> vRef = referenceMatmul(v.values, normed, kvDim, cols, tokens);
+    std::vector<float> qkv(size_t(tokens) * width);
+    for (uint32_t t = 0; t < tokens; ++t)
+        for (uint32_t r = 0; r < width; ++r)
+            qkv[t * width + r] = float(r < qDim + kvDim ? qkRef[t * (qDim + kvDim) + r] : vRef[t * kvDim + r - qDim - kvDim]);
+
+    const Buffer qkb = h->upload(qk.bytes), vwb = h->upload(v.bytes), xb = h->upload(x), gb = h->upload(g);
+    const Buffer qb = h->zeros(tokens * qDim * 4), kc = h->zeros(ctx * kvDim * 2), vc = h->zeros(ctx * kvDim * 2);
+    const Buffer fb = h->upload(factors);
+    const StepParams step{startPos};
+    const Buffer sb = h->upload(&step, sizeof(step));
+    const GpuMatrix qkMatrix{qkType, qDim + kvDim, cols, rowBytes(qkType, cols), {{whole(qkb), 0, qDim + kvDim}}};
+    const GpuMatrix vMatrix{vType, kvDim, cols, rowBytes(vType, cols), {{whole(vwb), 0, kvDim}}};
+    const GpuMatrix weight{TensorType::F32, 1, cols, cols * 4, {{whole(gb), 0, 1}}};
+    ProductPolicy policy = productPolicy(*h->device, *h->pipelines);
+    policy.cpuDevice = false;  // the GPU's choice, which is where the fused shader runs
+    QVERIFY(fusesRope(policy, tokens));
+    const RopeStoreArgs rope{qb, kc, vc, whole(fb), sb, qDim, kvDim, headDim, base, true};
+    QVERIFY(h->recorder->begin().ok());
+    recordNormedRopeProduct(*h->recorder, policy, qkMatrix, {weight, eps}, {xb, 0, cols}, tokens, 0, rope);
+    recordNormedRopeProduct(*h->recorder, policy, vMatrix, {weight, eps}, {xb, 0, cols}, tokens, qDim + kvDim, rope);
+    QVERIFY(h->recorder->submitAndWait().ok());
+    const RopeErrors e = ropeStoreErrors(qkv, tokens, startPos, qDim, kvDim, headDim, base, factors,
+                                         h->read<float>(qb, tokens * qDim), h->read<uint16_t>(kc, ctx * kvDim),
+                                         h->read<uint16_t>(vc, ctx * kvDim));
+    // ropeStore's bounds (for values up to 1) relative to the largest value: f32 angles at position
+    // ~1000 lose ~1e-4 rad, and f16 keeps 11 bits.
+    double largest = 0;
+    for (float value : qkv)
+        largest = std::max(largest, double(std::fabs(value)));
+    QVERIFY2(e.q < 2e-3 * largest, qPrintable(QString("q error %1 (values up to %2)").arg(e.q).arg(largest)));
+    QVERIFY2(e.k < 5e-3 * largest, qPrintable(QString("k error %1 (values up to %2)").arg(e.k).arg(largest)));
+    QVERIFY2(e.v < 5e-3 * largest, qPrintable(QString("v error %1 (values up to %2)").arg(e.v).arg(largest)));
 }
 
 void TestVulkanOps::attention_data()
