@@ -74,22 +74,6 @@ Q8 quantizeQ8(const std::vector<float>& x, uint32_t cols, uint32_t tokens)
     return q;
 }
 
-// rmsNorm(x[t]) * weight, in double.
-std::vector<float> rmsNormed(const std::vector<float>& x, const std::vector<float>& weight, uint32_t cols,
-                             uint32_t tokens, float eps)
-{
-    std::vector<float> y(size_t(tokens) * cols);
-    for (uint32_t t = 0; t < tokens; ++t) {
-        double squares = 0;
-        for (uint32_t k = 0; k < cols; ++k)
-            squares += double(x[t * cols + k]) * x[t * cols + k];
-        const double scale = 1.0 / std::sqrt(squares / cols + eps);
-        for (uint32_t k = 0; k < cols; ++k)
-            y[t * cols + k] = float(x[t * cols + k] * scale * weight[k]);
-    }
-    return y;
-}
-
 bool hasIntDot(VkHarness& h) { return h.device->features().intDot; }
 
 const TensorType kTypes[] = {TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K,

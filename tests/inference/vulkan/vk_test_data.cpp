@@ -57,6 +57,21 @@ double relativeError(const std::vector<float>& a, const std::vector<double>& b)
     return diff / scale;
 }
 
+std::vector<float> rmsNormed(const std::vector<float>& x, const std::vector<float>& weight, uint32_t cols,
+                             uint32_t tokens, float eps)
+{
+    std::vector<float> y(size_t(tokens) * cols);
+    for (uint32_t t = 0; t < tokens; ++t) {
+        double squares = 0;
+        for (uint32_t k = 0; k < cols; ++k)
+            squares += double(x[t * cols + k]) * x[t * cols + k];
+        const double scale = 1.0 / std::sqrt(squares / cols + eps);
+        for (uint32_t k = 0; k < cols; ++k)
+            y[t * cols + k] = float(x[t * cols + k] * scale * weight[k]);
+    }
+    return y;
+}
+
 vk::GpuMatrix uploadPieces(VkHarness& h, TensorType type, const TestMatrix& m, uint32_t rows, uint32_t cols,
                            uint32_t pieces)
 {

@@ -24,6 +24,10 @@ TestMatrix randomMatrix(TensorType type, uint32_t rows, uint32_t cols, uint32_t 
 std::vector<double> referenceMatmul(const std::vector<float>& w, const std::vector<float>& x, uint32_t rows,
                                     uint32_t cols, uint32_t tokens);
 
+// The twin of RMSNorm: rmsNorm(x[t]) * weight for `tokens` rows of `cols`, in double.
+std::vector<float> rmsNormed(const std::vector<float>& x, const std::vector<float>& weight, uint32_t cols,
+                             uint32_t tokens, float eps);
+
 // max |a - b| / max |b|
 double relativeError(const std::vector<float>& a, const std::vector<double>& b);
 
