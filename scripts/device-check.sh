@@ -67,10 +67,18 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>
 # ../shared/README.md: normalized max diff / mean KL / max KL).
 echo
 echo "== Vulkan logits vs llama.cpp"
-for m in "${models[@]}"; do
-  [ -f "$data/models/$m.gguf" ] || continue
-  timeout 120 "$tool" logits "$data/models/$m.gguf" "$data/reference/llamacpp/$m.json" \
-    "$data/reference/llamacpp/$m.logits.f32" || { status=1; echo "FAIL $m (exit $?)"; }
+# HEARTH_DEVICE_CHECK_VARIANTS: settings to compare with the default in the same run, separated by
+# spaces; a variant is one environment assignment or several joined by commas. For example
+# "HEARTH_VK_INT_DOT=1 HEARTH_VK_MATVEC_WG=128,HEARTH_VK_MATVEC_ROWS=2" is two variants. Every
+# variant's logits are checked too, and it gets its own rows in the benchmark table.
+variants=(${HEARTH_DEVICE_CHECK_VARIANTS:-})
+for variant in "" "${variants[@]}"; do
+  [ -n "$variant" ] && echo "-- variant $variant"
+  for m in "${models[@]}"; do
+    [ -f "$data/models/$m.gguf" ] || continue
+    env ${variant//,/ } timeout 120 "$tool" logits "$data/models/$m.gguf" "$data/reference/llamacpp/$m.json" \
+      "$data/reference/llamacpp/$m.logits.f32" || { status=1; echo "FAIL $m ${variant:-default} (exit $?)"; }
+  done
 done
 
 # Step 2: synthetic real-shape models, then the benchmark table (HEARTH_DEVICE_CHECK_SKIP_BENCH=1
@@ -112,8 +120,14 @@ bench_one() {  # shape type
     grep "^host" "$logs/profile-$shape-$type.txt" | tail -n 1
   fi
   echo "$json" > "$work/bench-$shape-$type.json"
-  rows+=("$shape $type $json")
+  rows+=("$shape $type default $json")
   echo "$shape $type: $json"
+  for variant in "${variants[@]}"; do
+    json=$(env ${variant//,/ } timeout 240 "$tool" bench "$file" 512 128 2>> "$work/bench-$shape-$type.err") ||
+      { echo "bench $shape $type $variant failed: $(tail -n 2 "$work/bench-$shape-$type.err")"; continue; }
+    rows+=("$shape $type $variant $json")
+    echo "$shape $type $variant: $json"
+  done
 }
 bench_one 1b q4_0
 bench_one 1b q4_k_m
@@ -125,18 +139,20 @@ else
 fi
 
 echo
-printf "| %-6s | %-7s | %-30s | %10s | %10s | %12s | %9s |\n" shape type device "pp512 t/s" "tg128 t/s" "copy GB/s" "tg/copy"
-printf "|--------|---------|--------------------------------|------------|------------|--------------|-----------|\n"
+printf "| %-6s | %-7s | %-30s | %-30s | %10s | %10s | %12s | %9s |\n" shape type variant device "pp512 t/s" "tg128 t/s" \
+  "copy GB/s" "tg/copy"
+printf "|--------|---------|--------------------------------|--------------------------------|------------|------------|--------------|-----------|\n"
 for row in "${rows[@]}"; do
-  read -r shape type json <<< "$row"
+  read -r shape type variant json <<< "$row"
   if command -v python3 > /dev/null; then
     python3 -c '
 import json, sys
-shape, type_, j = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-print("| %-6s | %-7s | %-30.30s | %10.1f | %10.1f | %12.1f | %8.1f%% |" % (shape, type_, j["device"], j["pp_tokens_per_s"],
-      j["tg_tokens_per_s"], j["copy_bandwidth_gb_s"], 100 * j["decode_bandwidth_fraction"]))' "$shape" "$type" "$json"
+shape, type_, variant, j = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+print("| %-6s | %-7s | %-30.30s | %-30.30s | %10.1f | %10.1f | %12.1f | %8.1f%% |" % (shape, type_, variant, j["device"],
+      j["pp_tokens_per_s"], j["tg_tokens_per_s"], j["copy_bandwidth_gb_s"], 100 * j["decode_bandwidth_fraction"]))' \
+      "$shape" "$type" "$variant" "$json"
   else
-    echo "| $shape | $type | $json"
+    echo "| $shape | $type | $variant | $json"
   fi
 done
 echo

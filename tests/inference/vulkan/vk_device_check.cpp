@@ -1,6 +1,7 @@
 // hearth-vk-check: the GPU-machine half of scripts/device-check.sh, with no Qt and no tokenizer library
 // so it runs where only the NVIDIA driver is installed.
-//   hearth-vk-check logits MODEL.gguf REF.json REF.logits.f32   logits vs llama.cpp + teacher-forced greedy
+//   hearth-vk-check logits MODEL.gguf REF.json REF.logits.f32   logits vs llama.cpp (prompt in one batch and one
+//                                                                token at a time) + teacher-forced greedy
 //   hearth-vk-check synth SHAPE MIX OUT.gguf                      a random-weight model at a Llama shape
 //   hearth-vk-check bench MODEL.gguf PROMPT DECODE                one JSON line, as `hearth-cli bench --json`
 #include "gguf/gguf.h"
@@ -17,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -71,6 +73,37 @@ std::vector<double> jsonArray(const std::string& text, const std::string& key)
     return out;
 }
 
+// The README's measures over every prompt position: normalized max difference and KL(ref || ours).
+struct LogitsMeasures {
+    double maxDiff = 0, meanKl = 0, maxKl = 0;
+};
+
+LogitsMeasures compareLogits(const std::vector<float>& logits, const std::vector<float>& ref, size_t positions,
+                             uint32_t vocab)
+{
+    LogitsMeasures m;
+    for (size_t p = 0; p < positions; ++p) {
+        const float* a = &logits[p * vocab];
+        const float* r = &ref[p * vocab];
+        const auto [rMin, rMax] = std::minmax_element(r, r + vocab);
+        const double aMax = *std::max_element(a, a + vocab);
+        double diff = 0, zr = 0, za = 0, kl = 0;
+        for (uint32_t i = 0; i < vocab; ++i) {
+            diff = std::max(diff, std::fabs(double(a[i]) - r[i]));
+            zr += std::exp(double(r[i]) - *rMax);
+            za += std::exp(double(a[i]) - aMax);
+        }
+        for (uint32_t i = 0; i < vocab; ++i) {
+            const double lr = r[i] - *rMax - std::log(zr), la = a[i] - aMax - std::log(za);
+            kl += std::exp(lr) * (lr - la);
+        }
+        m.maxDiff = std::max(m.maxDiff, diff / (double(*rMax) - *rMin));
+        m.maxKl = std::max(m.maxKl, kl);
+        m.meanKl += kl / double(positions);
+    }
+    return m;
+}
+
 int checkLogits(const std::string& modelPath, const std::string& jsonPath, const std::string& logitsPath)
 {
     std::ifstream jf(jsonPath);
@@ -90,30 +123,18 @@ int checkLogits(const std::string& modelPath, const std::string& jsonPath, const
     const uint32_t vocab = m.backend->vocabSize();
     if (ref.size() != prompt.size() * vocab)
         return std::fprintf(stderr, "reference size mismatch\n"), 1;
+    // The prompt one token at a time first: the decode path (mat-vec products with the norm and rope
+    // fused in, split attention) at every position, as the GPU runs it when generating.
     std::vector<float> logits(prompt.size() * vocab);
+    for (size_t p = 0; p < prompt.size(); ++p)
+        if (auto s = m.backend->forward(std::span(&prompt[p], 1), uint32_t(p), std::span(&logits[p * vocab], vocab));
+            !s.ok())
+            return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
+    const LogitsMeasures oneByOne = compareLogits(logits, ref, prompt.size(), vocab);
+    // Then the prompt as one batch (the tiled products), which the greedy steps continue.
     if (auto s = m.backend->forward(prompt, 0, logits); !s.ok())
         return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
-    // Per position: normalized max difference and KL(ref || ours) — the README's measures.
-    double maxDiff = 0, meanKl = 0, maxKl = 0;
-    for (size_t p = 0; p < prompt.size(); ++p) {
-        const float* a = &logits[p * vocab];
-        const float* r = &ref[p * vocab];
-        const auto [rMin, rMax] = std::minmax_element(r, r + vocab);
-        const double aMax = *std::max_element(a, a + vocab);
-        double diff = 0, zr = 0, za = 0, kl = 0;
-        for (uint32_t i = 0; i < vocab; ++i) {
-            diff = std::max(diff, std::fabs(double(a[i]) - r[i]));
-            zr += std::exp(double(r[i]) - *rMax);
-            za += std::exp(double(a[i]) - aMax);
-        }
-        for (uint32_t i = 0; i < vocab; ++i) {
-            const double lr = r[i] - *rMax - std::log(zr), la = a[i] - aMax - std::log(za);
-            kl += std::exp(lr) * (lr - la);
-        }
-        maxDiff = std::max(maxDiff, diff / (double(*rMax) - *rMin));
-        maxKl = std::max(maxKl, kl);
-        meanKl += kl / double(prompt.size());
-    }
+    const LogitsMeasures batch = compareLogits(logits, ref, prompt.size(), vocab);
     const TensorType t = m.weights->layers[0].wq.type;
     const double tol[3] = {t == TensorType::F32 ? 2e-3 : (t == TensorType::F16 || t == TensorType::BF16) ? 1e-2 : 3e-2,
                            t == TensorType::F32 ? 1e-5 : (t == TensorType::F16 || t == TensorType::BF16) ? 1e-3 : 5e-3,
@@ -129,10 +150,13 @@ int checkLogits(const std::string& modelPath, const std::string& jsonPath, const
             if (auto s = m.backend->forward(std::span(&greedy[i], 1), uint32_t(prompt.size() + i), step); !s.ok())
                 return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
     }
-    const bool ok = maxDiff <= tol[0] && meanKl <= tol[1] && maxKl <= tol[2] && bad == 0;
-    std::printf("%s %-40s %.2e / %.2e / %.2e (limits %.0e / %.0e / %.0e), greedy disagreements %d, on %s\n",
-                ok ? "PASS" : "FAIL", modelPath.substr(modelPath.rfind('/') + 1).c_str(), maxDiff, meanKl, maxKl,
-                tol[0], tol[1], tol[2], bad, m.backend->deviceName().c_str());
+    auto within = [&](const LogitsMeasures& e) { return e.maxDiff <= tol[0] && e.meanKl <= tol[1] && e.maxKl <= tol[2]; };
+    const bool ok = within(batch) && within(oneByOne) && bad == 0;
+    std::printf("%s %-32s batch %.2e / %.2e / %.2e, one by one %.2e / %.2e / %.2e (limits %.0e / %.0e / %.0e), "
+                "greedy disagreements %d, on %s\n",
+                ok ? "PASS" : "FAIL", modelPath.substr(modelPath.rfind('/') + 1).c_str(), batch.maxDiff, batch.meanKl,
+                batch.maxKl, oneByOne.maxDiff, oneByOne.meanKl, oneByOne.maxKl, tol[0], tol[1], tol[2], bad,
+                m.backend->deviceName().c_str());
     return ok ? 0 : 1;
 }
 
