@@ -9,6 +9,7 @@
 #include "vulkan/products_norm.h"
 #include "vulkan/products_q8.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -20,9 +21,13 @@ void VulkanBackend::matmul(Recorder& rec, const GpuMatrix& w, const Buffer& x, u
     recordProduct(rec, m_products, w, {x, xOffset, xStride}, tokens, {y, yOffset, yStride}, accumulate);
 }
 
-NormPath VulkanBackend::normPath(uint32_t tokens) const
+NormPath VulkanBackend::normPath(uint32_t tokens, std::span<const size_t> products) const
 {
-    if (usesIntDot(m_products, tokens))
+    // Quantized only when every product reading the norm has an integer-dot-product shader: otherwise
+    // the quantized vector would be written for nothing.
+    const bool allIntDot = std::all_of(products.begin(), products.end(),
+                                       [&](size_t id) { return hasIntDotProduct(m_weights.matrix(id)); });
+    if (usesIntDot(m_products, tokens) && allIntDot)
         return NormPath::Quantized;
     return fusesNorm(m_products, tokens) ? NormPath::Fused : NormPath::Separate;
 }
@@ -88,13 +93,14 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
     // In decode on a GPU each RMSNorm is fused into the products that follow it (products_norm.h), or
     // with integer dot products into the quantization of their input (products_q8.h); otherwise
     // xn = rmsNorm(x) is written first.
-    const NormPath norm = normPath(n);
+    const NormPath attnNorm = normPath(n, layer.qkv);
+    const NormPath ffnNorm = normPath(n, layer.gateUp);
 
     // attention: qkv = [wq; wk; wv] rmsNorm(x) (one dispatch when the three share a type), then
     // q, k = rope(q, k); k and v stored into the cache at startPos.. In decode on a GPU the rope and
     // the store are part of the product (products_norm.h).
-    prepareNorm(rec, norm, layer.attnNorm, n);
-    const bool ropeFused = norm == NormPath::Fused && fusesRope(m_products, n);
+    prepareNorm(rec, attnNorm, layer.attnNorm, n);
+    const bool ropeFused = attnNorm == NormPath::Fused && fusesRope(m_products, n);
     const RopeStoreArgs ropeStore{a.q,    layer.k,         layer.v,         factors, a.step, qDim,
                                   kvDim,  c.headDim,       c.ropeFreqBase,  m_ropeFactors.has_value()};
     uint32_t offset = 0;
@@ -104,7 +110,7 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
             recordNormedRopeProduct(rec, m_products, w, {m_weights.matrix(layer.attnNorm), c.normEps},
                                     {a.x, 0, c.dim}, n, offset, ropeStore);
         else
-            normedProduct(rec, w, layer.attnNorm, norm, n, a.qkv, offset, qkvDim);
+            normedProduct(rec, w, layer.attnNorm, attnNorm, n, a.qkv, offset, qkvDim);
         offset += w.rows;
     }
     if (!ropeFused) {
@@ -121,14 +127,14 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
 
     // feed-forward: h = silu(gate n) * (up n) with n = rmsNorm(x): both products and the gate in one
     // dispatch where it applies (a stacked one-piece [gate; up])
-    prepareNorm(rec, norm, layer.ffnNorm, n);
+    prepareNorm(rec, ffnNorm, layer.ffnNorm, n);
     const bool swigluFused =
-        layer.gateUp.size() == 1 && normedSwigluProduct(rec, m_weights.matrix(layer.gateUp[0]), layer.ffnNorm, norm, n);
+        layer.gateUp.size() == 1 && normedSwigluProduct(rec, m_weights.matrix(layer.gateUp[0]), layer.ffnNorm, ffnNorm, n);
     if (!swigluFused) {
         // gu = [gate; up] n
         offset = 0;
         for (size_t id : layer.gateUp) {
-            normedProduct(rec, m_weights.matrix(id), layer.ffnNorm, norm, n, a.gateUp, offset, 2 * c.ffnDim);
+            normedProduct(rec, m_weights.matrix(id), layer.ffnNorm, ffnNorm, n, a.gateUp, offset, 2 * c.ffnDim);
             offset += m_weights.matrix(id).rows;
         }
         // h = silu(gate) * up
@@ -155,7 +161,7 @@ void VulkanBackend::recordBatch(Recorder& rec, uint32_t n, bool wantLogits, bool
     if (wantLogits) {
         // logits = output rmsNorm(x), for every token or only the last
         const uint32_t rows = allLogits ? n : 1;
-        const NormPath outputNorm = normPath(rows);
+        const NormPath outputNorm = normPath(rows, std::span(&m_output, 1));
         prepareNorm(rec, outputNorm, m_outputNorm, rows, (n - rows) * c.dim);
         normedProduct(rec, m_weights.matrix(m_output), m_outputNorm, outputNorm, rows, m_act.logits, 0, c.vocabSize,
                       (n - rows) * c.dim);

@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace hearth::vk {
@@ -85,8 +86,9 @@ private:
     // mat-mat for more.
     void matmul(Recorder& rec, const GpuMatrix& w, const Buffer& x, uint32_t xOffset, uint32_t xStride,
                 uint32_t tokens, const Buffer& y, uint32_t yOffset, uint32_t yStride, bool accumulate);
-    // The norm path of products of `tokens` tokens on this device.
-    NormPath normPath(uint32_t tokens) const;
+    // The norm path of products of `tokens` tokens on this device, for the products (weight ids) that
+    // read the norm.
+    NormPath normPath(uint32_t tokens, std::span<const size_t> products) const;
     // What a normed product needs before it: xn = rmsNorm(x) (Separate) or q8 = quantize(rmsNorm(x))
     // (Quantized), from x's tokens at xOffset floats; nothing when the norm is fused.
     void prepareNorm(Recorder& rec, NormPath path, size_t norm, uint32_t n, uint32_t xOffset = 0);

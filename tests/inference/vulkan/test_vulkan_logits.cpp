@@ -262,8 +262,13 @@ void checkGpuDecodePath(const QString& model, bool intDot)
         QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
     }
     if (profiled) {
+        // Float matrices have no integer-dot-product shader: they keep the float path, and nothing is
+        // quantized for them.
+        const bool quantized = m.matrixType != TensorType::F32 && m.matrixType != TensorType::F16 &&
+                               m.matrixType != TensorType::BF16;
         const std::string shaders = vulkanProfileTable(*m.backend);
-        QVERIFY2((shaders.find("mul_mat_vec_q8_") != std::string::npos) == intDot, shaders.c_str());
+        QVERIFY2((shaders.find("mul_mat_vec_q8_") != std::string::npos) == (intDot && quantized), shaders.c_str());
+        QVERIFY2((shaders.find("quantize_q8") != std::string::npos) == (intDot && quantized), shaders.c_str());
     }
     const Comparison c = compareLogits(logits.data(), refLogits.data(), prompt.size(), vocab);
     const Tolerance tol = toleranceFor(m.matrixType);
@@ -284,7 +289,8 @@ void TestVulkanLogits::gpuDecodePath()
 void TestVulkanLogits::intDotDecodePath_data()
 {
     QTest::addColumn<QString>("model");
-    for (const char* model : {"small-llama31-q4_k_m", "tiny-llama31-q4_0", "tiny-llama31-q8_0", "tiny-llama31-q5_k_m"})
+    for (const char* model :
+         {"small-llama31-q4_k_m", "tiny-llama31-q4_0", "tiny-llama31-q8_0", "tiny-llama31-q5_k_m", "tiny-llama31-f16"})
         QTest::newRow(model) << QString(model);
 }
 

@@ -228,15 +228,8 @@ void TestVulkanOps::rmsNorm()
     const float eps = 1e-5f;
     const std::vector<float> x = randomFloats(size_t(n) * tokens, 1, 3.0f);
     const std::vector<float> w = randomFloats(n, 2);
-    std::vector<double> ref(x.size());
-    for (uint32_t t = 0; t < tokens; ++t) {
-        double ss = 0;
-        for (uint32_t i = 0; i < n; ++i)
-            ss += double(x[t * n + i]) * x[t * n + i];
-        const double scale = 1.0 / std::sqrt(ss / n + eps);
-        for (uint32_t i = 0; i < n; ++i)
-            ref[t * n + i] = x[t * n + i] * scale * w[i];
-    }
+    const std::vector<float> normed = rmsNormed(x, w, n, tokens, eps);
+    const std::vector<double> ref(normed.begin(), normed.end());
     const Buffer xb = h->upload(x), wb = h->upload(w), yb = h->zeros(x.size() * 4);
     QVERIFY(h->recorder->begin().ok());
     h->recorder->dispatch(ShaderId::rms_norm, {whole(xb), whole(wb), whole(yb)}, RmsNormPush{n, 0, n, n, eps}, tokens);
@@ -347,15 +340,7 @@ void TestVulkanOps::normedRopeProduct()
     const std::vector<float> x = randomFloats(size_t(tokens) * cols, 43, 3.0f), g = randomFloats(cols, 44);
     const std::vector<float> factors = testRopeFactors(headDim);
     // Twin: qkv = [qk; v] (rmsNorm(x) * g) in double, then ropeStoreErrors.
-    std::vector<float> normed(x.size());
-    for (uint32_t t = 0; t < tokens; ++t) {
-        double squares = 0;
-        for (uint32_t k = 0; k < cols; ++k)
-            squares += double(x[t * cols + k]) * x[t * cols + k];
-        const double scale = 1.0 / std::sqrt(squares / cols + eps);
-        for (uint32_t k = 0; k < cols; ++k)
-            normed[t * cols + k] = float(x[t * cols + k] * scale * g[k]);
-    }
+    const std::vector<float> normed = rmsNormed(x, g, cols, tokens, eps);
     const std::vector<double> qkRef = referenceMatmul(qk.values, normed, qDim + kvDim, cols, tokens);
     const std::vector<double> vRef = referenceMatmul(v.values, normed, kvDim, cols, tokens);
     std::vector<float> qkv(size_t(tokens) * width);
