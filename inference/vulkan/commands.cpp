@@ -262,6 +262,8 @@ Status Recorder::submitAgain()
 
 Status Recorder::submitRecorded()
 {
+    if (const VkResult fault = m_device.takeInjectedFault(); fault != VK_SUCCESS)
+        return vulkanError(fault, "vkQueueSubmit");
     vkResetFences(m_device.handle(), 1, &m_fence);
     VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     submit.commandBufferCount = 1;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hearth::vk {
@@ -53,6 +54,11 @@ public:
     // Size of the largest device-local heap (what the model must fit in).
     uint64_t deviceLocalBytes() const;
 
+    // Tests only: the next queue submit on this device fails with `result` without reaching the GPU,
+    // as a driver reports a lost device or exhausted memory (Recorder takes it).
+    void failNextSubmit(VkResult result) const { m_injectedFault = result; }
+    VkResult takeInjectedFault() const { return std::exchange(m_injectedFault, VK_SUCCESS); }
+
 private:
     Device() = default;
 
@@ -67,6 +73,7 @@ private:
     VkPhysicalDeviceMemoryProperties m_memory{};
     uint64_t m_maxAllocation = 1ull << 30;
     DeviceFeatures m_features;
+    mutable VkResult m_injectedFault = VK_SUCCESS;
 };
 
 // Warnings and errors reported by the validation layers since the process started (tests assert 0).

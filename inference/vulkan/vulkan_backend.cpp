@@ -303,6 +303,16 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const
     return std::unique_ptr<Backend>(std::move(backend));
 }
 
+bool failNextVulkanSubmit(Backend& backend, VulkanFault fault)
+{
+    auto* vulkan = dynamic_cast<vk::VulkanBackend*>(&backend);
+    if (!vulkan)
+        return false;
+    vulkan->device().failNextSubmit(fault == VulkanFault::DeviceLost ? VK_ERROR_DEVICE_LOST
+                                                                     : VK_ERROR_OUT_OF_DEVICE_MEMORY);
+    return true;
+}
+
 bool startVulkanProfile(Backend& backend)
 {
     auto* vulkan = dynamic_cast<vk::VulkanBackend*>(&backend);

@@ -54,6 +54,11 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const
 bool startVulkanProfile(Backend& backend);
 std::string vulkanProfileTable(Backend& backend);
 
+// Tests only: the next submit of `backend` (a Vulkan one: false otherwise) fails as the driver would
+// report a lost device or exhausted device memory, so the handling of both can be tested.
+enum class VulkanFault { DeviceLost, OutOfDeviceMemory };
+bool failNextVulkanSubmit(Backend& backend, VulkanFault fault);
+
 // Copy bandwidth of the device in GB/s (read + write bytes / time) measured with the copy shader over
 // a buffer of `bytes`; used by `hearth-cli bench`.
 Result<double> measureVulkanCopyBandwidth(int deviceIndex, uint64_t bytes);

@@ -73,6 +73,7 @@ public:
     uint32_t lastDispatchCount() const { return m_lastDispatches; }
     // Benchmark tools: GPU time per shader on both recorders (profiler.h).
     bool startProfile();
+    const Device& device() const { return *m_device; }
     std::string profileTable();
 
 private:

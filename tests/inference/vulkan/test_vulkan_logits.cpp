@@ -137,6 +137,7 @@ private slots:
     void intDotDecodePath_data();
     void intDotDecodePath();
     void pipelineCache();
+    void submitFailures();
     void contextTooLarge();
     void cleanupTestCase();
 };
@@ -340,6 +341,56 @@ void TestVulkanLogits::pipelineCache()
     }
     QVERIFY2(run(&third).isEmpty(), "a corrupt cache file stopped the model from loading");
     QCOMPARE(third, first);
+}
+
+void TestVulkanLogits::submitFailures()
+{
+    // What the driver reports mid-generation reaches the caller as the right error (the engine turns
+    // DeviceLost into a restart, OutOfMemory into a failed reply), and the backend stays usable after
+    // running out of memory: the same step then gives the logits it gives without the failure. A lost
+    // device fails every later step until the model is loaded again, which then works.
+    BoundModel m;
+    QVERIFY(bindModel("stories260K", &m));
+    VulkanOptions options;
+    options.contextLength = 16;
+    const std::vector<int32_t> prompt = {1, 400, 30, 200};
+    const int32_t next = 50;
+    auto load = [&]() -> std::unique_ptr<Backend> {
+        auto backend = createVulkanBackend(*m.file, *m.weights, m.config, options);
+        return backend ? std::move(*backend) : nullptr;
+    };
+    std::unique_ptr<Backend> backend = load();
+    if (!backend && !test::vulkanRequired() && listVulkanDevices().empty())
+        QSKIP("no Vulkan device");
+    QVERIFY(backend);
+    const uint32_t vocab = backend->vocabSize();
+    std::vector<float> promptLogits(vocab), stepLogits(vocab), retried(vocab);
+    QVERIFY(backend->forward(prompt, 0, promptLogits).ok());
+    QVERIFY(backend->forward(std::span(&next, 1), uint32_t(prompt.size()), stepLogits).ok());
+
+    // Out of device memory in a decode step: an OutOfMemory error, then the step works.
+    QVERIFY(failNextVulkanSubmit(*backend, VulkanFault::OutOfDeviceMemory));
+    Status s = backend->forward(std::span(&next, 1), uint32_t(prompt.size()), retried);
+    QVERIFY(!s.ok());
+    QCOMPARE(int(s.error().code), int(ErrorCode::OutOfMemory));
+    QVERIFY2(backend->forward(std::span(&next, 1), uint32_t(prompt.size()), retried).ok(), "no step after OOM");
+    QCOMPARE(retried, stepLogits);
+
+    // A lost device: DeviceLost now and for every later step, with what to do.
+    QVERIFY(failNextVulkanSubmit(*backend, VulkanFault::DeviceLost));
+    s = backend->forward(prompt, 0, retried);
+    QVERIFY(!s.ok());
+    QCOMPARE(int(s.error().code), int(ErrorCode::DeviceLost));
+    s = backend->forward(std::span(&next, 1), uint32_t(prompt.size()), retried);
+    QVERIFY(!s.ok());
+    QCOMPARE(int(s.error().code), int(ErrorCode::DeviceLost));
+    QVERIFY2(s.error().message.find("reload") != std::string::npos, s.error().message.c_str());
+
+    // Loading again gives a working backend with the same logits.
+    backend = load();
+    QVERIFY(backend);
+    QVERIFY(backend->forward(prompt, 0, retried).ok());
+    QCOMPARE(retried, promptLogits);
 }
 
 void TestVulkanLogits::contextTooLarge()
