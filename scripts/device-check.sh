@@ -70,8 +70,10 @@ echo "== Vulkan logits vs llama.cpp"
 # HEARTH_DEVICE_CHECK_VARIANTS: settings to compare with the default in the same run, separated by
 # spaces; a variant is one environment assignment or several joined by commas. For example
 # "HEARTH_VK_INT_DOT=1 HEARTH_VK_MATVEC_WG=128,HEARTH_VK_MATVEC_ROWS=2" is two variants. Every
-# variant's logits are checked too, and it gets its own rows in the benchmark table.
-variants=(${HEARTH_DEVICE_CHECK_VARIANTS:-})
+# variant's logits are checked too, and it gets its own rows in the benchmark table. By default the
+# settings not yet measured on a GPU: integer dot products in decode, 128 x 128 prefill tiles
+# (HEARTH_DEVICE_CHECK_VARIANTS="" for none).
+variants=(${HEARTH_DEVICE_CHECK_VARIANTS-HEARTH_VK_INT_DOT=1 HEARTH_VK_MATMUL_TILE=128})
 for variant in "" "${variants[@]}"; do
   [ -n "$variant" ] && echo "-- variant $variant"
   for m in "${models[@]}"; do
@@ -98,6 +100,11 @@ if [ "$profile" = 1 ] && [ -x "$kit/bin/hearth-vk-opbench" ]; then
       HEARTH_VK_MATVEC_ROWS=$rows_per_group HEARTH_VK_MATVEC_WG=$threads timeout 120 \
         "$kit/bin/hearth-vk-opbench" suite 8b | grep "^| matvec"
     done
+  done
+  echo "-- prefill product, 64 x 64 and 128 x 128 tiles (8B q|k|v and down shapes, 512 tokens)"
+  for tile in 64 128; do
+    HEARTH_VK_MATMUL_TILE=$tile timeout 120 "$kit/bin/hearth-vk-opbench" matmul q4_k 6144 4096 512 5 | grep "^| matmul"
+    HEARTH_VK_MATMUL_TILE=$tile timeout 120 "$kit/bin/hearth-vk-opbench" matmul q6_k 4096 14336 512 5 | grep "^| matmul"
   done
 fi
 echo
@@ -130,13 +137,13 @@ bench_one() {  # shape type
   done
 }
 bench_one 1b q4_0
-bench_one 1b q4_k_m
-bench_one 1b q8_0
-if [ $((SECONDS - start)) -lt 200 ]; then
+if [ $((SECONDS - start)) -lt 240 ]; then
   bench_one 8b q4_k_m
 else
   echo "(8B Q4_K_M skipped: $((SECONDS - start)) s used)"
 fi
+bench_one 1b q4_k_m
+bench_one 1b q8_0
 
 echo
 printf "| %-6s | %-7s | %-30s | %-30s | %10s | %10s | %12s | %9s |\n" shape type variant device "pp512 t/s" "tg128 t/s" \

@@ -1,10 +1,21 @@
 #version 450
-// Tiled matrix-matrix product (prefill): y[t][yOffset + r] (+)= dot(W[r], x[t]) for a tile of
-// 64 rows x 64 tokens per workgroup. Each step dequantizes a 64 x 32 tile of W and loads a 32 x 64
-// tile of x into shared memory; each thread then accumulates a 4 x 4 block of outputs.
-#define BM 64
-#define BN 64
+// Tiled matrix-matrix product (prefill): y[t][yOffset + r] (+)= dot(W[r], x[t]) for a tile of BM rows x
+// BN tokens per workgroup of 256 threads. Each step dequantizes a BM x BK tile of W and loads a BK x BN
+// tile of x into shared memory; each thread then accumulates TM x TM outputs: rows 4 ty .. 4 ty + 3
+// (+ 64, + 128, ... for each further 4) and the same pattern of tokens with tx.
+// The 64 x 64 tile (TM 4) reads two shared vec4 per 16 multiply-adds; WIDE_TILE's 128 x 128 (TM 8)
+// reads four per 64, which a GPU's shared memory bandwidth allows to keep its ALUs busy, at the cost
+// of registers and of work wasted on partial tiles of small batches.
+#ifdef WIDE_TILE
+#define TM 8
+#define BK 16
+#else
+#define TM 4
 #define BK 32
+#endif
+#define BM (16 * TM)
+#define BN (16 * TM)
+#define BLOCKS (TM / 4)  // 4-wide blocks of rows (and of tokens) per thread, 64 apart
 layout(local_size_x = 256) in;
 
 layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };
@@ -39,16 +50,18 @@ void main()
     const uint quads = p.cols / 4u;
     const uint rowBytes = (p.cols / BLOCK_ELEMS) * BLOCK_BYTES;
 
-    vec4 acc[4];
-    for (uint i = 0u; i < 4u; ++i)
-        acc[i] = vec4(0.0);
+    // acc[4 tb + j][rb]: token 64 tb + 4 tx + j, rows 64 rb + 4 ty .. + 3.
+    vec4 acc[TM][BLOCKS];
+    for (uint j = 0u; j < TM; ++j)
+        for (uint rb = 0u; rb < BLOCKS; ++rb)
+            acc[j][rb] = vec4(0.0);
 
     for (uint k0 = 0u; k0 < quads; k0 += BK / 4u) {
-        // Load: 64 rows x 8 quads of W and 64 tokens x 8 quads of x, two of each per thread.
+        // Load: BM rows x BK/4 quads of W and BN tokens x BK/4 quads of x, two of each per thread.
         for (uint i = 0u; i < 2u; ++i) {
             const uint idx = tid + i * 256u;
-            const uint r = idx / 8u;
-            const uint kq = idx % 8u;
+            const uint r = idx / (BK / 4u);
+            const uint kq = idx % (BK / 4u);
             const uint g = k0 + kq;
             vec4 w = vec4(0.0);
             if (rowBase + r < p.rows && g < quads)
@@ -67,28 +80,34 @@ void main()
             tileX[kq * 4u + 3u][r / 4u][r % 4u] = v.w;
         }
         barrier();
-        // Multiply: acc[j][i] += W[row 4ty+i][k] * x[token 4tx+j][k].
+        // Multiply: acc[4 tb + j][rb] += W[rows of block rb][k] * x[token 4 tb + j][k].
         for (uint k = 0u; k < BK; ++k) {
-            const vec4 a = tileW[k][ty];
-            const vec4 b = tileX[k][tx];
-            acc[0] += a * b.x;
-            acc[1] += a * b.y;
-            acc[2] += a * b.z;
-            acc[3] += a * b.w;
+            vec4 a[BLOCKS];
+            vec4 b[BLOCKS];
+            for (uint q = 0u; q < BLOCKS; ++q) {
+                a[q] = tileW[k][ty + 16u * q];
+                b[q] = tileX[k][tx + 16u * q];
+            }
+            for (uint tb = 0u; tb < BLOCKS; ++tb)
+                for (uint j = 0u; j < 4u; ++j)
+                    for (uint rb = 0u; rb < BLOCKS; ++rb)
+                        acc[4u * tb + j][rb] += a[rb] * b[tb][j];
         }
         barrier();
     }
 
-    for (uint j = 0u; j < 4u; ++j) {
-        const uint token = tokBase + tx * 4u + j;
-        if (token >= p.tokens)
-            continue;
-        for (uint i = 0u; i < 4u; ++i) {
-            const uint row = rowBase + ty * 4u + i;
-            if (row >= p.rows)
+    for (uint tb = 0u; tb < BLOCKS; ++tb)
+        for (uint j = 0u; j < 4u; ++j) {
+            const uint token = tokBase + 64u * tb + 4u * tx + j;
+            if (token >= p.tokens)
                 continue;
-            const uint yi = p.yOffset + token * p.yStride + row;
-            y[yi] = p.accumulate != 0u ? y[yi] + acc[j][i] : acc[j][i];
+            for (uint rb = 0u; rb < BLOCKS; ++rb)
+                for (uint i = 0u; i < 4u; ++i) {
+                    const uint row = rowBase + 64u * rb + 4u * ty + i;
+                    if (row >= p.rows)
+                        continue;
+                    const uint yi = p.yOffset + token * p.yStride + row;
+                    y[yi] = p.accumulate != 0u ? y[yi] + acc[4u * tb + j][rb][i] : acc[4u * tb + j][rb][i];
+                }
         }
-    }
 }

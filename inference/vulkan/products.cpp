@@ -34,6 +34,8 @@ ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines)
     const char* cpuMatMul = std::getenv("HEARTH_VK_CPU_MATMUL");
     policy.cpuTiledMatMul = policy.cpuDevice && !(cpuMatMul && std::string_view(cpuMatMul) == "0");
     policy.int64 = device.features().int64;
+    const char* tile = std::getenv("HEARTH_VK_MATMUL_TILE");
+    policy.wideMatMul = tile && std::string_view(tile) == "128";
     // Off unless HEARTH_VK_INT_DOT=1: nobody has measured it on a GPU yet. The lead measures it against
     // the float mat-vec (hearth-vk-opbench suite 8b) on a GPU and decides the default then; it stays
     // off on CPU devices, whose own mat-vec shaders are shaped for them (products_cpu.h).
@@ -49,7 +51,10 @@ void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& 
     const bool tiled = tokens >= policy.tiledMinTokens;
     if (!tiled && policy.cpuDevice && recordCpuMatVec(rec, policy, w, x, tokens, y, accumulate))
         return;
-    const ShaderId shader = *shaderFor(tiled ? "mul_mat" : "mul_mat_vec", w.type);
+    // Below half a wide tile, most of the wide tile's work would be wasted.
+    const bool wide = tiled && policy.wideMatMul && tokens >= kMatMulWideTile / 2;
+    const uint32_t tile = wide ? kMatMulWideTile : kMatMulTile;
+    const ShaderId shader = *shaderFor(wide ? "mul_mat_wide" : tiled ? "mul_mat" : "mul_mat_vec", w.type);
     const bool cpuTiled = policy.cpuTiledMatMul && w.cols % kMatMulCpuChunk == 0;
     for (const MatrixPiece& piece : w.pieces) {
         if (tiled && cpuTiled) {
@@ -65,7 +70,7 @@ void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& 
             const MatMulPush push{piece.rowCount, w.cols,   tokens,  x.offset, x.stride, y.offset + piece.rowBegin,
                                   y.stride,       accumulate ? 1u : 0u};
             rec.dispatch(shader, {piece.ref, whole(x.buffer), whole(y.buffer)}, push,
-                         ceilDiv(piece.rowCount, kMatMulTile), ceilDiv(tokens, kMatMulTile));
+                         ceilDiv(piece.rowCount, tile), ceilDiv(tokens, tile));
         } else {
             const MatVecPush push{piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin, y.stride,
                                   accumulate ? 1u : 0u, 0};

@@ -16,6 +16,9 @@ struct ProductPolicy {
     bool cpuDevice = false;        // lavapipe & co.: products_cpu.h's shaders where they apply
     bool cpuTiledMatMul = false;   // batches use mul_mat_cpu (rows in SIMD lanes) instead of mul_mat
     bool int64 = false;            // shaderInt64 enabled: products_cpu.h's shaders load 32 bytes at a time
+    // Batches of kMatMulWideTile / 2 tokens or more take mul_mat_wide's 128 x 128 tiles. Off unless
+    // HEARTH_VK_MATMUL_TILE=128 until it is measured on GPUs (scripts/device-check.sh compares both).
+    bool wideMatMul = false;
     // Decode batches quantize their activations to int8 and take packed integer dot products
     // (products_q8.h): a GPU with shaderIntegerDotProduct, and only with HEARTH_VK_INT_DOT=1 for now.
     bool intDot = false;

@@ -70,18 +70,24 @@ void TestVulkanOps::matmul_data()
     QTest::addColumn<uint32_t>("rows");
     QTest::addColumn<uint32_t>("cols");
     QTest::addColumn<uint32_t>("tokens");
+    QTest::addColumn<bool>("wide");
     for (TensorType type : kTypes) {
         const std::string name(typeName(type));
         const bool k = type == TensorType::Q4_K || type == TensorType::Q5_K || type == TensorType::Q6_K;
         // mat-vec: one token, odd row counts; tiled: 8, 65 and 512 tokens, partial tiles.
-        QTest::addRow("%s-1tok-67x256", name.c_str()) << type << 67u << 256u << 1u;
-        QTest::addRow("%s-3tok-129x768", name.c_str()) << type << 129u << 768u << 3u;
-        QTest::addRow("%s-8tok-65x512", name.c_str()) << type << 65u << 512u << 8u;
-        QTest::addRow("%s-65tok-130x256", name.c_str()) << type << 130u << 256u << 65u;
+        QTest::addRow("%s-1tok-67x256", name.c_str()) << type << 67u << 256u << 1u << false;
+        QTest::addRow("%s-3tok-129x768", name.c_str()) << type << 129u << 768u << 3u << false;
+        QTest::addRow("%s-8tok-65x512", name.c_str()) << type << 65u << 512u << 8u << false;
+        QTest::addRow("%s-65tok-130x256", name.c_str()) << type << 130u << 256u << 65u << false;
         if (!k && type != TensorType::Q4_0 && type != TensorType::Q8_0)
-            QTest::addRow("%s-5tok-33x172", name.c_str()) << type << 33u << 172u << 5u;
+            QTest::addRow("%s-5tok-33x172", name.c_str()) << type << 33u << 172u << 5u << false;
         if (type == TensorType::Q4_0 || type == TensorType::Q4_K)
-            QTest::addRow("%s-512tok-96x256", name.c_str()) << type << 96u << 256u << 512u;
+            QTest::addRow("%s-512tok-96x256", name.c_str()) << type << 96u << 256u << 512u << false;
+        // The 128 x 128 tile: partial in rows and tokens, one tile, several of each.
+        QTest::addRow("%s-65tok-130x256-wide", name.c_str()) << type << 130u << 256u << 65u << true;
+        QTest::addRow("%s-200tok-300x512-wide", name.c_str()) << type << 300u << 512u << 200u << true;
+        if (!k && type != TensorType::Q4_0 && type != TensorType::Q8_0)
+            QTest::addRow("%s-9tok-33x172-wide", name.c_str()) << type << 33u << 172u << 9u << true;
     }
 }
 
@@ -91,6 +97,7 @@ void TestVulkanOps::matmul()
     QFETCH(uint32_t, rows);
     QFETCH(uint32_t, cols);
     QFETCH(uint32_t, tokens);
+    QFETCH(bool, wide);
     HEARTH_VK_HARNESS(h);
     const TestMatrix w = randomMatrix(type, rows, cols, rows * 7 + cols);
     const std::vector<float> x = randomFloats(size_t(tokens) * cols, 11);
@@ -109,8 +116,9 @@ void TestVulkanOps::matmul()
                               ceilDiv(rows, h->pipelines->matVecRows()), tokens);
     } else {
         const MatMulPush push{rows, cols, tokens, 0, cols, 0, rows, 1};
-        h->recorder->dispatch(*shaderFor("mul_mat", type), {whole(wb), whole(xb), whole(yb)}, push,
-                              ceilDiv(rows, kMatMulTile), ceilDiv(tokens, kMatMulTile));
+        const uint32_t tile = wide ? kMatMulWideTile : kMatMulTile;
+        h->recorder->dispatch(*shaderFor(wide ? "mul_mat_wide" : "mul_mat", type), {whole(wb), whole(xb), whole(yb)},
+                              push, ceilDiv(rows, tile), ceilDiv(tokens, tile));
     }
     QVERIFY(h->recorder->submitAndWait().ok());
     const double err = relativeError(h->read<float>(yb, ref.size()), ref);
