@@ -9,6 +9,7 @@
 #include "shared_data.h"
 #include "vulkan/device.h"
 #include "vulkan/vulkan_backend.h"
+#include "vulkan/vulkan_model.h"
 
 #include <QDir>
 #include <QFile>
@@ -262,6 +263,8 @@ void checkGpuDecodePath(const QString& model, bool intDot)
                                             std::span(logits).subspan(i * vocab, vocab));
         QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
     }
+    if (auto* vulkan = dynamic_cast<vk::VulkanBackend*>(m.backend.get()))
+        qInfo("decode step: %u dispatches", vulkan->lastDispatchCount());
     if (profiled) {
         // Float matrices have no integer-dot-product shader: they keep the float path, and nothing is
         // quantized for them.
@@ -270,6 +273,8 @@ void checkGpuDecodePath(const QString& model, bool intDot)
         const std::string shaders = vulkanProfileTable(*m.backend);
         QVERIFY2((shaders.find("mul_mat_vec_q8_") != std::string::npos) == (intDot && quantized), shaders.c_str());
         QVERIFY2((shaders.find("quantize_q8") != std::string::npos) == (intDot && quantized), shaders.c_str());
+        // The float path takes RoPE and the cache store inside the q|k|v product: no rope_store step.
+        QVERIFY2((shaders.find("rope_store") != std::string::npos) == (intDot && quantized), shaders.c_str());
     }
     const Comparison c = compareLogits(logits.data(), refLogits.data(), prompt.size(), vocab);
     const Tolerance tol = toleranceFor(m.matrixType);
