@@ -7,12 +7,18 @@
 //    repeated), and each unit of 32 weights is loaded once for TOKENS tokens;
 //  - the TOKENS x CHUNK activations are loaded once per chunk into registers (the same for every lane)
 //    and reused for all the rows of the workgroup, which loops over its rows 8 at a time;
+//  - a quantized row's chunk (4 units) is loaded once, as whole aligned words, into registers and each
+//    unit decoded from there (mul_mat_cpu_chunk.glsl): per chunk and 8 rows, 10 64-bit loads for Q4_K
+//    where dequantUnit's word-by-word reads (the block head re-read per unit) took ~48;
 //  - y is accumulated in memory, chunk by chunk, since a running sum per (row, token) cannot stay in
 //    registers across the row loop.
 // Registers hold TOKENS x CHUNK activations (1024 floats). Measured with hearth-vk-opbench on Q4_0
 // 2048 x 2048 x 128 tokens (GFLOP per CPU-second): 8 x 128: 4.3, 16 x 128: 5.3, 16 x 64: 3.6,
 // 8 x 64: 3.9; but lavapipe's LLVM compile time grows faster than the body: ~10 s per type at
-// 8 x 128, ~50 s at 16 x 128. Needs cols % CHUNK == 0 (recordProduct checks).
+// 8 x 128, ~50 s at 16 x 128. Loading whole chunks took 2048 x 2048 x 128 from 2.7 to 5.8 (Q4_K),
+// 2.2 to 4.7-5.3 (Q5_K, Q6_K), 3.1-3.8 to 4.7-5.5 (Q8_0); Q4_0 (6.3, loaded so already) is
+// unchanged, and a Q4_K variant compiles in ~4 s instead of ~6. Needs cols % CHUNK == 0
+// (recordProduct checks).
 #extension GL_EXT_control_flow_attributes : require
 #ifdef LOADS64
 #extension GL_ARB_gpu_shader_int64 : require
@@ -47,39 +53,7 @@ layout(push_constant) uniform Push {
 #include "dequant.glsl"
 #include "dequant_unit.glsl"
 
-#if defined(TYPE_Q4_0)
-// Two Q4_0 blocks (36 bytes, 9 words) starting at a 4-aligned byte. Loading them as whole words takes
-// 9 loads (4.5 with 64-bit loads) instead of dequantUnit's 12, since loads are what costs here.
-// (Rows start 4-aligned, 8-aligned, as cols % 128 == 0.)
-void dequantQ4_0Pair(uint wd[9], out vec4 v0[8], out vec4 v1[8])
-{
-    const float d0 = unpackHalf2x16(wd[0]).x;
-    const float d1 = unpackHalf2x16(wd[4]).y;
-    [[unroll]] for (uint i = 0u; i < 4u; ++i) {
-        const uint q0 = (wd[i] >> 16) | (wd[i + 1u] << 16);
-        const uint q1 = wd[5u + i];
-        v0[i] = (nibbles(q0, 0u) - 8.0) * d0;
-        v0[i + 4u] = (nibbles(q0, 4u) - 8.0) * d0;
-        v1[i] = (nibbles(q1, 0u) - 8.0) * d1;
-        v1[i + 4u] = (nibbles(q1, 4u) - 8.0) * d1;
-    }
-}
-
-// The 4 blocks (72 bytes) of a chunk of a row, as words.
-void loadQ4_0Chunk(uint byteOff, out uint wd[18])
-{
-#ifdef LOADS64
-    [[unroll]] for (uint i = 0u; i < 9u; ++i) {
-        const uvec2 v = unpackUint2x32(weights64[(byteOff >> 3) + i]);
-        wd[2u * i] = v.x;
-        wd[2u * i + 1u] = v.y;
-    }
-#else
-    [[unroll]] for (uint i = 0u; i < 18u; ++i)
-        wd[i] = weights[(byteOff >> 2) + i];
-#endif
-}
-#endif
+#include "mul_mat_cpu_chunk.glsl"
 
 void main()
 {
@@ -115,25 +89,16 @@ void main()
         for (uint group = rowBegin; group < rowEnd; group += 8u) {
             const uint row = min(group + lane, p.rows - 1u);
             float part[TOKENS];
-#if defined(TYPE_Q4_0)
-            uint wd[18];
-            vec4 wNext[8];
-#endif
             [[unroll]] for (uint t = 0u; t < TOKENS; ++t)
                 part[t] = 0.0;
+#ifdef CHUNK_LOADS
+            Chunk k;
+            loadChunk(row * rowBytes, c, k);
+#endif
             [[unroll]] for (uint u = 0u; u < CHUNK_UNITS; ++u) {
                 vec4 w[8];
-#if defined(TYPE_Q4_0)
-                if (u == 0u)
-                    loadQ4_0Chunk(row * rowBytes + CHUNK_UNITS * c * Q4_0_BLOCK_BYTES, wd);
-                if ((u & 1u) == 0u) {
-                    uint pair[9];
-                    [[unroll]] for (uint i = 0u; i < 9u; ++i)
-                        pair[i] = wd[9u * (u >> 1) + i];
-                    dequantQ4_0Pair(pair, w, wNext);
-                } else {
-                    w = wNext;
-                }
+#ifdef CHUNK_LOADS
+                chunkUnit(k, u, w);
 #else
                 dequantUnit(row * rowBytes, CHUNK_UNITS * c + u, w);
 #endif
