@@ -81,8 +81,10 @@ void TestVulkanOps::matmul_data()
         QTest::addRow("%s-65tok-130x256", name.c_str()) << type << 130u << 256u << 65u << false;
         if (!k && type != TensorType::Q4_0 && type != TensorType::Q8_0)
             QTest::addRow("%s-5tok-33x172", name.c_str()) << type << 33u << 172u << 5u << false;
-        if (type == TensorType::Q4_0 || type == TensorType::Q4_K)
+        if (type == TensorType::Q4_0 || type == TensorType::Q4_K) {
             QTest::addRow("%s-512tok-96x256", name.c_str()) << type << 96u << 256u << 512u << false;
+            QTest::addRow("%s-512tok-96x256-wide", name.c_str()) << type << 96u << 256u << 512u << true;
+        }
         // The 128 x 128 tile: partial in rows and tokens, one tile, several of each.
         QTest::addRow("%s-65tok-130x256-wide", name.c_str()) << type << 130u << 256u << 65u << true;
         QTest::addRow("%s-200tok-300x512-wide", name.c_str()) << type << 300u << 512u << 200u << true;
