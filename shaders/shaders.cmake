@@ -71,6 +71,7 @@ foreach(type q4_0 q8_0 q4_k q5_k q6_k)
   string(TOUPPER "${type}" upper)
   hearth_shader(mul_mat_vec_q8_${type} mul_mat_vec_q8.comp TYPE_${upper})
   hearth_shader(mul_mat_vec_q8_swiglu_${type} mul_mat_vec_q8.comp TYPE_${upper} SWIGLU)
+  hearth_shader(mul_mat_vec_q8_rope_${type} mul_mat_vec_q8_rope.comp TYPE_${upper})
 endforeach()
 
 # The enum is known at configure time; the SPIR-V table is written at build time.

@@ -74,6 +74,27 @@ void VulkanBackend::addProduct(Recorder& rec, const GpuMatrix& w, const Buffer& 
     }
 }
 
+bool VulkanBackend::qkvProducts(Recorder& rec, const LayerMatrices& layer, NormPath path, uint32_t n,
+                                const RopeStoreArgs& rope)
+{
+    const bool quantized = path == NormPath::Quantized;
+    const bool ropeFused = quantized ? q8FusesRope(m_products, n) : path == NormPath::Fused && fusesRope(m_products, n);
+    const uint32_t qkvDim = rope.qDim + 2 * rope.kvDim;
+    uint32_t offset = 0;
+    for (size_t id : layer.qkv) {
+        const GpuMatrix& w = m_weights.matrix(id);
+        if (ropeFused && quantized)
+            recordQ8RopeProduct(rec, m_products, w, m_act.q8, n, offset, rope);
+        else if (ropeFused)
+            recordNormedRopeProduct(rec, m_products, w, {m_weights.matrix(layer.attnNorm), m_config.normEps},
+                                    {m_act.x, 0, m_config.dim}, n, offset, rope);
+        else
+            normedProduct(rec, w, layer.attnNorm, path, n, m_act.qkv, offset, qkvDim);
+        offset += w.rows;
+    }
+    return ropeFused;
+}
+
 void VulkanBackend::rmsNorm(Recorder& rec, const Buffer& x, uint32_t xOffset, size_t weight, uint32_t tokens,
                             const Buffer& y)
 {
@@ -98,22 +119,11 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
 
     // attention: qkv = [wq; wk; wv] rmsNorm(x) (one dispatch when the three share a type), then
     // q, k = rope(q, k); k and v stored into the cache at startPos.. In decode on a GPU the rope and
-    // the store are part of the product (products_norm.h).
+    // the store are part of the product.
     prepareNorm(rec, attnNorm, layer.attnNorm, n);
-    const bool ropeFused = attnNorm == NormPath::Fused && fusesRope(m_products, n);
     const RopeStoreArgs ropeStore{a.q,    layer.k,         layer.v,         factors, a.step, qDim,
                                   kvDim,  c.headDim,       c.ropeFreqBase,  m_ropeFactors.has_value()};
-    uint32_t offset = 0;
-    for (size_t id : layer.qkv) {
-        const GpuMatrix& w = m_weights.matrix(id);
-        if (ropeFused)
-            recordNormedRopeProduct(rec, m_products, w, {m_weights.matrix(layer.attnNorm), c.normEps},
-                                    {a.x, 0, c.dim}, n, offset, ropeStore);
-        else
-            normedProduct(rec, w, layer.attnNorm, attnNorm, n, a.qkv, offset, qkvDim);
-        offset += w.rows;
-    }
-    if (!ropeFused) {
+    if (!qkvProducts(rec, layer, attnNorm, n, ropeStore)) {
         const RopeStorePush rope{n, qDim, kvDim, c.headDim, c.ropeFreqBase, m_ropeFactors ? 1u : 0u};
         rec.dispatch(ShaderId::rope_store,
                      {whole(a.qkv), whole(a.q), whole(layer.k), whole(layer.v), factors, whole(a.step)}, rope,
@@ -132,7 +142,7 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
         layer.gateUp.size() == 1 && normedSwigluProduct(rec, m_weights.matrix(layer.gateUp[0]), layer.ffnNorm, ffnNorm, n);
     if (!swigluFused) {
         // gu = [gate; up] n
-        offset = 0;
+        uint32_t offset = 0;
         for (size_t id : layer.gateUp) {
             normedProduct(rec, m_weights.matrix(id), layer.ffnNorm, ffnNorm, n, a.gateUp, offset, 2 * c.ffnDim);
             offset += m_weights.matrix(id).rows;

@@ -14,6 +14,7 @@ PipelineSignature signatureOf(std::string_view family)
         {"mul_mat_vec_norm", {4, sizeof(MatVecNormPush), 1u << 2}},
         {"mul_mat_vec_norm_rope", {8, sizeof(MatVecNormRopePush), (1u << 2) | (1u << 4) | (1u << 5)}},
         {"mul_mat_vec_q8", {3, sizeof(MatVecPush), 1u << 2}},
+        {"mul_mat_vec_q8_rope", {7, sizeof(MatVecRopePush), (1u << 2) | (1u << 3) | (1u << 4)}},
         {"quantize_q8", {2, sizeof(QuantizeQ8Push), 1u << 1}},
         {"quantize_q8_norm", {3, sizeof(QuantizeQ8Push), 1u << 1}},
         {"mul_mat", {3, sizeof(MatMulPush), 1u << 2}},

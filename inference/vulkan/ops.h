@@ -18,13 +18,22 @@ struct MatVecNormPush {
     uint32_t rows, cols, xOffset, xStride, yOffset, yStride, accumulate, pairOffset;
     float eps;
 };
-// mul_mat_vec_norm_rope.comp: bindings weights, x, q, norm weight, k cache, v cache, rope factors, step;
-// yOffset is the first row's index in q|k|v.
-struct MatVecNormRopePush {
-    MatVecNormPush product;
+// What a q|k|v product with the RoPE and cache store fused in adds to its push constants
+// (rope_store_push.glsl); its yOffset is the first row's index in q|k|v.
+struct RopeStoreFields {
     uint32_t qDim, kvDim, headDim;
     float freqBase;
     uint32_t hasFactors;
+};
+// mul_mat_vec_norm_rope.comp: bindings weights, x, q, norm weight, k cache, v cache, rope factors, step.
+struct MatVecNormRopePush {
+    MatVecNormPush product;
+    RopeStoreFields rope;
+};
+// mul_mat_vec_q8_rope.comp: bindings weights, q8 activations, q, k cache, v cache, rope factors, step.
+struct MatVecRopePush {
+    MatVecPush product;
+    RopeStoreFields rope;
 };
 // mul_mat_vec_q8.comp (bindings weights, q8 activations, y) takes MatVecPush with xOffset and xStride in
 // 16-byte words of the quantized activations (products_q8.h).

@@ -139,7 +139,7 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
         info.stage.pSpecializationInfo = &spec;
     const uint32_t q8Constants[2] = {m_q8Rows, m_q8Workgroup};
     const VkSpecializationInfo q8Spec{2, entries, sizeof(q8Constants), q8Constants};
-    if (shaderFamily(id) == "mul_mat_vec_q8")
+    if (shaderFamily(id) == "mul_mat_vec_q8" || shaderFamily(id) == "mul_mat_vec_q8_rope")
         info.stage.pSpecializationInfo = &q8Spec;
     info.layout = p.layout;
     vr = vkCreateComputePipelines(m_device.handle(), m_cache, 1, &info, nullptr, &p.pipeline);

@@ -16,6 +16,11 @@ bool fusesRope(const ProductPolicy& policy, uint32_t tokens)
     return fusesNorm(policy, tokens) && policy.matVecRows % 2 == 0;
 }
 
+RopeStoreFields ropeStoreFields(const RopeStoreArgs& rope)
+{
+    return {rope.qDim, rope.kvDim, rope.headDim, rope.freqBase, rope.hasFactors ? 1u : 0u};
+}
+
 void recordNormedRopeProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, const NormArgs& norm,
                              Activation x, uint32_t tokens, uint32_t firstRow, const RopeStoreArgs& rope)
 {
@@ -23,11 +28,7 @@ void recordNormedRopeProduct(Recorder& rec, const ProductPolicy& policy, const G
     for (const MatrixPiece& piece : w.pieces) {
         const MatVecNormRopePush push{
             {piece.rowCount, w.cols, x.offset, x.stride, firstRow + piece.rowBegin, 0, 0, 0, norm.eps},
-            rope.qDim,
-            rope.kvDim,
-            rope.headDim,
-            rope.freqBase,
-            rope.hasFactors ? 1u : 0u};
+            ropeStoreFields(rope)};
         rec.dispatch(shader,
                      {piece.ref, whole(x.buffer), whole(rope.q), norm.weight.pieces[0].ref, whole(rope.kCache),
                       whole(rope.vCache), rope.factors, whole(rope.step)},

@@ -35,6 +35,9 @@ struct RopeStoreArgs {
     bool hasFactors;
 };
 
+// The push constants these give the shader.
+RopeStoreFields ropeStoreFields(const RopeStoreArgs& rope);
+
 // Rows firstRow.. of q|k|v (W holds them) from n = rmsNorm(x[t]) * weight, rotated where they are q or k
 // rows, stored into q or the cache (only where fusesRope).
 void recordNormedRopeProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, const NormArgs& norm,

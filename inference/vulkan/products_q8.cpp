@@ -47,6 +47,25 @@ void recordQ8Product(Recorder& rec, const ProductPolicy& policy, const GpuMatrix
     }
 }
 
+bool q8FusesRope(const ProductPolicy& policy, uint32_t tokens)
+{
+    return usesIntDot(policy, tokens) && policy.q8Rows % 2 == 0;
+}
+
+void recordQ8RopeProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, const Buffer& q8,
+                         uint32_t tokens, uint32_t firstRow, const RopeStoreArgs& rope)
+{
+    const ShaderId shader = *shaderFor("mul_mat_vec_q8_rope", w.type);
+    for (const MatrixPiece& piece : w.pieces) {
+        const MatVecRopePush push{{piece.rowCount, w.cols, 0, q8Stride(w.cols), firstRow + piece.rowBegin, 0, 0, 0},
+                                  ropeStoreFields(rope)};
+        rec.dispatch(shader,
+                     {piece.ref, whole(q8), whole(rope.q), whole(rope.kCache), whole(rope.vCache), rope.factors,
+                      whole(rope.step)},
+                     push, ceilDiv(piece.rowCount, policy.q8Rows), tokens);
+    }
+}
+
 bool recordQ8SwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp, const Buffer& q8,
                            uint32_t tokens, Activation h)
 {

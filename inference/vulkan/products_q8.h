@@ -30,6 +30,13 @@ void recordNormQuantize(Recorder& rec, const NormArgs& norm, Activation x, uint3
 // y[t][r] (+)= W[r] . x[t] over every piece of W, x as quantized into q8 (by one of the above).
 void recordQ8Product(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, const Buffer& q8,
                      uint32_t tokens, Activation y, bool accumulate);
+// Whether the q|k|v products of `tokens` tokens take the RoPE and cache store in (recordQ8RopeProduct):
+// with rows per workgroup even, so each rotated pair of rows is computed by one workgroup.
+bool q8FusesRope(const ProductPolicy& policy, uint32_t tokens);
+// Rows firstRow.. of q|k|v (W holds them) from x quantized into q8, rotated where they are q or k rows
+// and stored into q or the cache (only where q8FusesRope).
+void recordQ8RopeProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, const Buffer& q8,
+                         uint32_t tokens, uint32_t firstRow, const RopeStoreArgs& rope);
 // h[t][r] = silu(gate[r] . x[t]) * (up[r] . x[t]) for a stacked one-piece [gate; up], x quantized into
 // q8; false (nothing recorded) when the matrix has several pieces.
 bool recordQ8SwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp, const Buffer& q8,

@@ -11,6 +11,7 @@
 #include "vulkan/pipeline.h"
 #include "vulkan/attention.h"
 #include "vulkan/products.h"
+#include "vulkan/products_norm.h"
 #include "vulkan/weights.h"
 
 #include <memory>
@@ -100,6 +101,9 @@ private:
     // h = silu(gate n) * (up n) from a stacked one-piece [gate; up] and n as normedProduct takes it; false
     // (nothing recorded) where no one-dispatch form applies.
     bool normedSwigluProduct(Recorder& rec, const GpuMatrix& gateUp, size_t norm, NormPath path, uint32_t n);
+    // q|k|v = [wq; wk; wv] n, n as normedProduct takes it (the attention norm): into the qkv buffer, or
+    // with the rope and the cache store fused in where they apply (then true).
+    bool qkvProducts(Recorder& rec, const LayerMatrices& layer, NormPath path, uint32_t n, const RopeStoreArgs& rope);
     // x += W v for v of `cols` floats per token: quantized first and an integer product in decode with
     // integer dot products (products_q8.h), else matmul.
     void addProduct(Recorder& rec, const GpuMatrix& w, const Buffer& v, uint32_t cols, uint32_t n);

@@ -5,10 +5,8 @@
 // With SWIGLU the matrix holds gate rows then up rows (pairOffset apart) and y = silu(gate) * up.
 // With RMS_NORM the product is taken with rmsNorm(x[t]) * normWeight: the workgroup sums the squares
 // of the x it loads anyway (every element once), so the normalized vector is never written.
-// With ROPE_STORE (after RMS_NORM, for the q|k|v product) rows are rows of q|k|v from yOffset on: q and
-// k rows are rotated (RoPE, rope.glsl) in their adjacent pairs, which ROWS (even) keeps in one
-// workgroup, and k and v go straight into the f16 KV cache at the step's position, so no rope_store
-// dispatch follows.
+// With ROPE_STORE (after RMS_NORM, for the q|k|v product) rows are rows of q|k|v, rotated and stored
+// as rope_store does (rope_store_rows.glsl).
 #extension GL_KHR_shader_subgroup_arithmetic : require
 
 // Rows per workgroup: a specialization constant, 4 on GPUs, more on CPU devices (lavapipe), where
@@ -41,11 +39,7 @@ layout(push_constant) uniform Push {
     float eps;
 #endif
 #ifdef ROPE_STORE
-    uint qDim;        // headCount * headDim; y is the q buffer, (T, qDim)
-    uint kvDim;       // kvHeadCount * headDim
-    uint headDim;
-    float freqBase;
-    uint hasFactors;
+#include "rope_store_push.glsl"
 #endif
 } p;
 
@@ -53,32 +47,8 @@ layout(push_constant) uniform Push {
 layout(std430, binding = 3) readonly buffer NormWeight { vec4 normWeight[]; };
 #endif
 #ifdef ROPE_STORE
-layout(std430, binding = 4) writeonly buffer KCache { uint kc[]; };       // (ctx, kvDim) f16 pairs
-layout(std430, binding = 5) writeonly buffer VCache { uint vc[]; };
-layout(std430, binding = 6) readonly buffer Freqs { float factors[]; };  // (headDim / 2), or one 1.0
-layout(std430, binding = 7) readonly buffer Step { uint startPos; } step;
-#include "rope.glsl"
-
-shared float rowValues[ROWS];
-
-// Rows r, r + 1 of q|k|v (r even) for token t: q rotated into y, k rotated and v as they are into the
-// cache at position startPos + t.
-void ropeStore(uint r, uint t, vec2 v)
-{
-    const uint pos = step.startPos + t;
-    const uint kvPairs = p.kvDim / 2u;
-    if (r >= p.qDim + p.kvDim) {
-        vc[pos * kvPairs + (r - p.qDim - p.kvDim) / 2u] = packHalf2x16(v);
-        return;
-    }
-    const vec2 rotated = ropeRotate(v, (r % p.headDim) / 2u, pos, p.headDim, p.freqBase, p.hasFactors != 0u);
-    if (r < p.qDim) {
-        y[t * p.qDim + r] = rotated.x;
-        y[t * p.qDim + r + 1u] = rotated.y;
-    } else {
-        kc[pos * kvPairs + (r - p.qDim) / 2u] = packHalf2x16(rotated);
-    }
-}
+#define ROPE_BINDING 4
+#include "rope_store_rows.glsl"
 #endif
 
 #define WEIGHTS weights
@@ -94,6 +64,8 @@ void ropeStore(uint r, uint t, vec2 v)
 
 shared float partial[ROWS * DOTS][WG / 4];
 shared float partialSquares[WG / 4];
+
+#include "mul_mat_vec_store.glsl"
 
 void main()
 {
@@ -191,22 +163,10 @@ void main()
             for (uint k = 0u; k < DOTS; ++k)
                 sums[k] *= scale;
 #endif
-#ifdef SWIGLU
-            const float value = sums[0] / (1.0 + exp(-sums[0])) * sums[1];
-#else
-            const float value = sums[0];
-#endif
-#ifdef ROPE_STORE
-            rowValues[tid] = value;
-#else
-            const uint yi = p.yOffset + token * p.yStride + row;
-            y[yi] = p.accumulate != 0u ? y[yi] + value : value;
-#endif
+            storeRow(tid, row, token, sums);
         }
     }
 #ifdef ROPE_STORE
-    barrier();
-    if (tid < ROWS / 2u && row0 + 2u * tid < p.rows)
-        ropeStore(p.yOffset + row0 + 2u * tid, token, vec2(rowValues[2u * tid], rowValues[2u * tid + 1u]));
+    ropeStoreRows(row0, token);
 #endif
 }

@@ -273,8 +273,9 @@ void checkGpuDecodePath(const QString& model, bool intDot)
         const std::string shaders = vulkanProfileTable(*m.backend);
         QVERIFY2((shaders.find("mul_mat_vec_q8_") != std::string::npos) == (intDot && quantized), shaders.c_str());
         QVERIFY2((shaders.find("quantize_q8") != std::string::npos) == (intDot && quantized), shaders.c_str());
-        // The float path takes RoPE and the cache store inside the q|k|v product: no rope_store step.
-        QVERIFY2((shaders.find("rope_store") != std::string::npos) == (intDot && quantized), shaders.c_str());
+        // Both paths take RoPE and the cache store inside the q|k|v product: no rope_store step.
+        QVERIFY2(shaders.find("rope_store") == std::string::npos, shaders.c_str());
+        QVERIFY2((shaders.find("mul_mat_vec_q8_rope_") != std::string::npos) == (intDot && quantized), shaders.c_str());
     }
     const Comparison c = compareLogits(logits.data(), refLogits.data(), prompt.size(), vocab);
     const Tolerance tol = toleranceFor(m.matrixType);
