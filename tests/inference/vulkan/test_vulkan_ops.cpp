@@ -64,6 +64,17 @@ private slots:
     void cleanupTestCase();
 };
 
+namespace {
+
+// The device's result in y against its twin computed in double: within 1e-5 of the largest value.
+void verifyAgainstTwin(VkHarness& h, const Buffer& y, const std::vector<double>& ref)
+{
+    const double err = relativeError(h.read<float>(y, ref.size()), ref);
+    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
+}
+
+}  // namespace
+
 void TestVulkanOps::matmul_data()
 {
     QTest::addColumn<TensorType>("type");
@@ -123,8 +134,7 @@ void TestVulkanOps::matmul()
                               push, ceilDiv(rows, tile), ceilDiv(tokens, tile));
     }
     QVERIFY(h->recorder->submitAndWait().ok());
-    const double err = relativeError(h->read<float>(yb, ref.size()), ref);
-    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
+    verifyAgainstTwin(*h, yb, ref);
 }
 
 // mul_mat_cpu (the batched product on CPU devices), through recordProduct as the forward pass runs
@@ -183,8 +193,7 @@ void TestVulkanOps::cpuMatmul()
     QVERIFY(h->recorder->begin().ok());
     recordProduct(*h->recorder, policy, gw, {xb, 0, cols}, tokens, {yb, 0, rows}, accumulate);
     QVERIFY(h->recorder->submitAndWait().ok());
-    const double err = relativeError(h->read<float>(yb, ref.size()), ref);
-    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
+    verifyAgainstTwin(*h, yb, ref);
 }
 
 void TestVulkanOps::swigluMatVec_data()
@@ -217,8 +226,7 @@ void TestVulkanOps::swigluMatVec()
     h->recorder->dispatch(*shaderFor("mul_mat_vec_swiglu", type), {whole(wb), whole(xb), whole(yb)}, push,
                           ceilDiv(ffn, h->pipelines->matVecRows()), tokens);
     QVERIFY(h->recorder->submitAndWait().ok());
-    const double err = relativeError(h->read<float>(yb, ref.size()), ref);
-    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
+    verifyAgainstTwin(*h, yb, ref);
 }
 
 void TestVulkanOps::rmsNorm_data()
@@ -244,8 +252,7 @@ void TestVulkanOps::rmsNorm()
     QVERIFY(h->recorder->begin().ok());
     h->recorder->dispatch(ShaderId::rms_norm, {whole(xb), whole(wb), whole(yb)}, RmsNormPush{n, 0, n, n, eps}, tokens);
     QVERIFY(h->recorder->submitAndWait().ok());
-    const double err = relativeError(h->read<float>(yb, ref.size()), ref);
-    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
+    verifyAgainstTwin(*h, yb, ref);
 }
 
 namespace {
@@ -475,10 +482,8 @@ void TestVulkanOps::attention()
     for (const Buffer& ob : outputs)
         recordAttention(*h->recorder, shape, tokens, {splits, narrow}, {qb, kb, vb, ob, partials, sb});
     QVERIFY(h->recorder->submitAndWait().ok());
-    for (const Buffer& ob : outputs) {
-        const double err = relativeError(h->read<float>(ob, ref.size()), ref);
-        QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
-    }
+    for (const Buffer& ob : outputs)
+        verifyAgainstTwin(*h, ob, ref);
 }
 
 void TestVulkanOps::swiglu()
@@ -497,8 +502,7 @@ void TestVulkanOps::swiglu()
     h->recorder->dispatch(ShaderId::swiglu, {whole(gb), whole(yb)}, SwigluPush{n, tokens},
                           ceilDiv(n * tokens, kElementwiseGroup));
     QVERIFY(h->recorder->submitAndWait().ok());
-    const double err = relativeError(h->read<float>(yb, ref.size()), ref);
-    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
+    verifyAgainstTwin(*h, yb, ref);
 }
 
 void TestVulkanOps::embed_data()
@@ -657,8 +661,7 @@ void TestVulkanOps::normedProduct()
         recordNormedProduct(*h->recorder, policy, matrix, {weight, eps}, {xb, xOffset, cols}, tokens,
                             {yb, 0, outRows});
     QVERIFY(h->recorder->submitAndWait().ok());
-    const double err = relativeError(h->read<float>(yb, ref.size()), ref);
-    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
+    verifyAgainstTwin(*h, yb, ref);
 }
 
 namespace {
@@ -719,8 +722,7 @@ void TestVulkanOps::productMatVec()
     h->recorder->setProfiling(false);
     if (policy.cpuDevice)
         QVERIFY(cpuShader);
-    const double err = relativeError(h->read<float>(yb, ref.size()), ref);
-    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
+    verifyAgainstTwin(*h, yb, ref);
 }
 
 void TestVulkanOps::productSwiglu_data()
@@ -764,8 +766,7 @@ void TestVulkanOps::productSwiglu()
     h->recorder->setProfiling(false);
     if (policy.cpuDevice)
         QVERIFY(cpuShader);
-    const double err = relativeError(h->read<float>(yb, ref.size()), ref);
-    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
+    verifyAgainstTwin(*h, yb, ref);
 }
 
 void TestVulkanOps::cleanupTestCase()
