@@ -96,6 +96,7 @@ vec4 dequantQuad(uint bb, uint quad)
 #elif defined(TYPE_Q4_K)
 #define BLOCK_ELEMS Q4_K_BLOCK_ELEMS
 #define BLOCK_BYTES Q4_K_BLOCK_BYTES
+#define K4_OFF_QS Q4_K_OFF_QS  // where the 4-bit parts start, for code shared with Q5_K
 // Four groups of 64 elements; group j's 32 qs bytes hold elements 64j..64j+31 in their low nibbles
 // (scale 2j) and 64j+32..64j+63 in their high nibbles (scale 2j+1).
 vec4 dequantQuad(uint bb, uint quad)
@@ -112,6 +113,7 @@ vec4 dequantQuad(uint bb, uint quad)
 #elif defined(TYPE_Q5_K)
 #define BLOCK_ELEMS Q5_K_BLOCK_ELEMS
 #define BLOCK_BYTES Q5_K_BLOCK_BYTES
+#define K4_OFF_QS Q5_K_OFF_QS
 // As Q4_K, plus a fifth bit per element: bit (2j + hi) of qh[l] for element 64j + 32hi + l.
 vec4 dequantQuad(uint bb, uint quad)
 {

@@ -103,13 +103,7 @@ vec2 scaleMinK4Words(uvec3 scales, uint j)
 
 void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
 {
-#if defined(TYPE_Q4_K)
-    const uint bb = rowByte + (unit >> 3) * Q4_K_BLOCK_BYTES;
-    const uint qsOff = Q4_K_OFF_QS;
-#else
-    const uint bb = rowByte + (unit >> 3) * Q5_K_BLOCK_BYTES;
-    const uint qsOff = Q5_K_OFF_QS;
-#endif
+    const uint bb = rowByte + (unit >> 3) * BLOCK_BYTES;
     const uint s = unit & 7u;
     const uint shift = (s & 1u) * 4u;
     const uvec4 head = WEIGHTS4[bb >> 4];
@@ -117,7 +111,7 @@ void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
     const vec2 sm = scaleMinK4Words(head.yzw, s);
     const float scale = dm.x * sm.x;
     const float minv = dm.y * sm.y;
-    const uint q4 = (bb + qsOff + 32u * (s >> 1)) >> 4;
+    const uint q4 = (bb + K4_OFF_QS + 32u * (s >> 1)) >> 4;
     const uvec4 qa = WEIGHTS4[q4];
     const uvec4 qb = WEIGHTS4[q4 + 1u];
     const uint words[8] = uint[8](qa.x, qa.y, qa.z, qa.w, qb.x, qb.y, qb.z, qb.w);
@@ -140,13 +134,7 @@ void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
 // Unit s of a block: group j = s/2, low (s even) or high nibbles of its 32 qs bytes, scale s.
 void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
 {
-#if defined(TYPE_Q4_K)
-    const uint bb = rowByte + (unit >> 3) * Q4_K_BLOCK_BYTES;
-    const uint qsOff = Q4_K_OFF_QS;
-#else
-    const uint bb = rowByte + (unit >> 3) * Q5_K_BLOCK_BYTES;
-    const uint qsOff = Q5_K_OFF_QS;
-#endif
+    const uint bb = rowByte + (unit >> 3) * BLOCK_BYTES;
     const uint s = unit & 7u;
     const uint j = s >> 1;
     const uint hi = s & 1u;
@@ -154,7 +142,7 @@ void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
     const vec2 sm = scaleMinK4(bb + 4u, s);
     const float scale = dm.x * sm.x;
     const float minv = dm.y * sm.y;
-    const uint qw = (bb + qsOff + 32u * j) >> 2;
+    const uint qw = (bb + K4_OFF_QS + 32u * j) >> 2;
     for (uint i = 0u; i < 8u; ++i) {
         q[i] = nibbles(WEIGHTS[qw + i], hi * 4u);
 #if defined(TYPE_Q5_K)

@@ -118,10 +118,8 @@ void loadChunk(uint rowByte, uint c, out Chunk k)
     const uint h = c & 1u;
     uint head[4];
     LOAD_ALIGNED(head, bb, 4u);
-#if defined(TYPE_Q4_K)
-    LOAD_ALIGNED(k.qs, bb + Q4_K_OFF_QS + 64u * h, 16u);
-#else
-    LOAD_ALIGNED(k.qs, bb + Q5_K_OFF_QS + 64u * h, 16u);
+    LOAD_ALIGNED(k.qs, bb + K4_OFF_QS + 64u * h, 16u);
+#if defined(TYPE_Q5_K)
     LOAD_ALIGNED(k.qh, bb + Q5_K_OFF_QH, 8u);
     [[unroll]] for (uint i = 0u; i < 8u; ++i)
         k.qh[i] >>= 4u * h;

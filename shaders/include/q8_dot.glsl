@@ -56,17 +56,12 @@ uint chunkUnit(uint c, uint k) { return 2u * c + k; }
 float chunkDot(uint rowByte, uint c, uvec4 xq[4], vec2 xd[2])
 {
     const uint bb = rowByte + (c >> 2) * BLOCK_BYTES;
-#if defined(TYPE_Q4_K)
-    const uint qsOff = Q4_K_OFF_QS;
-#else
-    const uint qsOff = Q5_K_OFF_QS;
-#endif
     const uint j = c & 3u;
     const uvec4 head = WEIGHTS4[bb >> 4];
     const vec2 dm = unpackHalf2x16(head.x);
     const vec2 smLo = scaleMinK4Words(head.yzw, 2u * j);
     const vec2 smHi = scaleMinK4Words(head.yzw, 2u * j + 1u);
-    const uint q4 = (bb + qsOff + 32u * j) >> 4;
+    const uint q4 = (bb + K4_OFF_QS + 32u * j) >> 4;
     const uvec4 qs[2] = uvec4[2](WEIGHTS4[q4], WEIGHTS4[q4 + 1u]);
 #if defined(TYPE_Q5_K)
     const uint qh4 = (bb + Q5_K_OFF_QH) >> 4;
