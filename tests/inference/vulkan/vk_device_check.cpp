@@ -5,6 +5,7 @@
 //   hearth-vk-check synth SHAPE MIX OUT.gguf                      a random-weight model at a Llama shape
 //   hearth-vk-check bench MODEL.gguf PROMPT DECODE                one JSON line, as `hearth-cli bench --json`
 #include "gguf/gguf.h"
+#include "logit_compare.h"
 #include "gguf/gguf_synth.h"
 #include "model/llama_config.h"
 #include "model/llama_weights.h"
@@ -73,37 +74,6 @@ std::vector<double> jsonArray(const std::string& text, const std::string& key)
     return out;
 }
 
-// The README's measures over every prompt position: normalized max difference and KL(ref || ours).
-struct LogitsMeasures {
-    double maxDiff = 0, meanKl = 0, maxKl = 0;
-};
-
-LogitsMeasures compareLogits(const std::vector<float>& logits, const std::vector<float>& ref, size_t positions,
-                             uint32_t vocab)
-{
-    LogitsMeasures m;
-    for (size_t p = 0; p < positions; ++p) {
-        const float* a = &logits[p * vocab];
-        const float* r = &ref[p * vocab];
-        const auto [rMin, rMax] = std::minmax_element(r, r + vocab);
-        const double aMax = *std::max_element(a, a + vocab);
-        double diff = 0, zr = 0, za = 0, kl = 0;
-        for (uint32_t i = 0; i < vocab; ++i) {
-            diff = std::max(diff, std::fabs(double(a[i]) - r[i]));
-            zr += std::exp(double(r[i]) - *rMax);
-            za += std::exp(double(a[i]) - aMax);
-        }
-        for (uint32_t i = 0; i < vocab; ++i) {
-            const double lr = r[i] - *rMax - std::log(zr), la = a[i] - aMax - std::log(za);
-            kl += std::exp(lr) * (lr - la);
-        }
-        m.maxDiff = std::max(m.maxDiff, diff / (double(*rMax) - *rMin));
-        m.maxKl = std::max(m.maxKl, kl);
-        m.meanKl += kl / double(positions);
-    }
-    return m;
-}
-
 int checkLogits(const std::string& modelPath, const std::string& jsonPath, const std::string& logitsPath)
 {
     std::ifstream jf(jsonPath);
@@ -130,15 +100,12 @@ int checkLogits(const std::string& modelPath, const std::string& jsonPath, const
         if (auto s = m.backend->forward(std::span(&prompt[p], 1), uint32_t(p), std::span(&logits[p * vocab], vocab));
             !s.ok())
             return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
-    const LogitsMeasures oneByOne = compareLogits(logits, ref, prompt.size(), vocab);
+    const test::Comparison oneByOne = test::compareLogits(logits.data(), ref.data(), prompt.size(), vocab);
     // Then the prompt as one batch (the tiled products), which the greedy steps continue.
     if (auto s = m.backend->forward(prompt, 0, logits); !s.ok())
         return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
-    const LogitsMeasures batch = compareLogits(logits, ref, prompt.size(), vocab);
-    const TensorType t = m.weights->layers[0].wq.type;
-    const double tol[3] = {t == TensorType::F32 ? 2e-3 : (t == TensorType::F16 || t == TensorType::BF16) ? 1e-2 : 3e-2,
-                           t == TensorType::F32 ? 1e-5 : (t == TensorType::F16 || t == TensorType::BF16) ? 1e-3 : 5e-3,
-                           t == TensorType::F32 ? 5e-5 : (t == TensorType::F16 || t == TensorType::BF16) ? 2e-3 : 1e-2};
+    const test::Comparison batch = test::compareLogits(logits.data(), ref.data(), prompt.size(), vocab);
+    const test::Tolerance tol = test::toleranceFor(m.weights->layers[0].wq.type);
     // Teacher-forced greedy through the one-token decode path.
     int bad = 0;
     std::vector<float> step(logits.end() - vocab, logits.end());
@@ -150,12 +117,14 @@ int checkLogits(const std::string& modelPath, const std::string& jsonPath, const
             if (auto s = m.backend->forward(std::span(&greedy[i], 1), uint32_t(prompt.size() + i), step); !s.ok())
                 return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
     }
-    auto within = [&](const LogitsMeasures& e) { return e.maxDiff <= tol[0] && e.meanKl <= tol[1] && e.maxKl <= tol[2]; };
+    auto within = [&](const test::Comparison& e) {
+        return e.maxDiff <= tol.maxDiff && e.meanKl <= tol.meanKl && e.maxKl <= tol.maxKl;
+    };
     const bool ok = within(batch) && within(oneByOne) && bad == 0;
     std::printf("%s %-32s batch %.2e / %.2e / %.2e, one by one %.2e / %.2e / %.2e (limits %.0e / %.0e / %.0e), "
                 "greedy disagreements %d, on %s\n",
                 ok ? "PASS" : "FAIL", modelPath.substr(modelPath.rfind('/') + 1).c_str(), batch.maxDiff, batch.meanKl,
-                batch.maxKl, oneByOne.maxDiff, oneByOne.meanKl, oneByOne.maxKl, tol[0], tol[1], tol[2], bad,
+                batch.maxKl, oneByOne.maxDiff, oneByOne.meanKl, oneByOne.maxKl, tol.maxDiff, tol.meanKl, tol.maxKl, bad,
                 m.backend->deviceName().c_str());
     return ok ? 0 : 1;
 }
