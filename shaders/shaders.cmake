@@ -53,14 +53,12 @@ foreach(type f32 f16 bf16 q4_0 q8_0 q4_k q5_k q6_k)
   hearth_shader(embed_${type} embed.comp TYPE_${upper})
 endforeach()
 
-# Mat-vec for CPU devices (lavapipe): wide loads, one subgroup per workgroup (products_cpu.cpp); the
-# _64 variants load 32 bytes at a time, for devices with shaderInt64.
+# Mat-vec for CPU devices (lavapipe): weights read through a texel buffer, one subgroup per workgroup
+# (products_cpu.cpp).
 foreach(type f32 f16 bf16 q4_0 q8_0 q4_k q5_k q6_k)
   string(TOUPPER "${type}" upper)
   hearth_shader(mul_mat_vec_cpu_${type} mul_mat_vec_cpu.comp TYPE_${upper})
   hearth_shader(mul_mat_vec_cpu_swiglu_${type} mul_mat_vec_cpu.comp TYPE_${upper} SWIGLU)
-  hearth_shader(mul_mat_vec_cpu_64_${type} mul_mat_vec_cpu.comp TYPE_${upper} LOADS64)
-  hearth_shader(mul_mat_vec_cpu_64_swiglu_${type} mul_mat_vec_cpu.comp TYPE_${upper} LOADS64 SWIGLU)
 endforeach()
 
 # The integer-dot-product decode path (products_q8.h): activations quantized to int8 units (with the

@@ -21,12 +21,17 @@ bool DescriptorCache::Key::operator<(const Key& o) const
 
 DescriptorCache::~DescriptorCache()
 {
+    for (VkBufferView view : m_views)
+        vkDestroyBufferView(m_device.handle(), view, nullptr);
     for (VkDescriptorPool pool : m_pools)
         vkDestroyDescriptorPool(m_device.handle(), pool, nullptr);
 }
 
 void DescriptorCache::clear()
 {
+    for (VkBufferView view : m_views)
+        vkDestroyBufferView(m_device.handle(), view, nullptr);
+    m_views.clear();
     for (VkDescriptorPool pool : m_pools)
         vkDestroyDescriptorPool(m_device.handle(), pool, nullptr);
     m_pools.clear();
@@ -34,7 +39,28 @@ void DescriptorCache::clear()
     m_leftInPool = 0;
 }
 
-Result<VkDescriptorSet> DescriptorCache::get(VkDescriptorSetLayout layout, const std::vector<BufferRef>& bindings)
+Result<VkBufferView> DescriptorCache::texelView(const BufferRef& ref)
+{
+    // The caller (the product's recorder) checked the device's texel-buffer limits for this range.
+    HEARTH_CHECK(ref.offset % m_device.properties().limits.minTexelBufferOffsetAlignment == 0);
+    HEARTH_CHECK(ref.range % kTexelBytes == 0);
+    HEARTH_CHECK(ref.range / kTexelBytes <= m_device.properties().limits.maxTexelBufferElements);
+    VkBufferViewCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+    info.buffer = ref.buffer;
+    // 16-byte texels; every device supports this format for uniform texel buffers (the spec's
+    // mandatory format table), so it needs no feature check.
+    info.format = VK_FORMAT_R32G32B32A32_UINT;
+    info.offset = ref.offset;
+    info.range = ref.range;
+    VkBufferView view = VK_NULL_HANDLE;
+    VkResult vr = vkCreateBufferView(m_device.handle(), &info, nullptr, &view);
+    if (vr != VK_SUCCESS)
+        return vulkanError(vr, "vkCreateBufferView");
+    m_views.push_back(view);
+    return view;
+}
+
+Result<VkDescriptorSet> DescriptorCache::get(VkDescriptorSetLayout layout, const std::vector<BufferRef>& bindings, uint32_t texelMask)
 {
     Key key{layout, bindings};
     auto it = m_sets.find(key);
@@ -43,12 +69,23 @@ Result<VkDescriptorSet> DescriptorCache::get(VkDescriptorSetLayout layout, const
 
     constexpr uint32_t kSetsPerPool = 256;
     constexpr uint32_t kMaxBindings = 8;
+    // Texel-buffer bindings need a view of their range, made first so that a failure wastes no set.
+    std::vector<VkBufferView> views(bindings.size(), VK_NULL_HANDLE);
+    for (size_t i = 0; i < bindings.size(); ++i) {
+        if (((texelMask >> i) & 1u) == 0)
+            continue;
+        auto view = texelView(bindings[i]);
+        if (!view)
+            return view.error();
+        views[i] = *view;
+    }
     if (m_leftInPool == 0) {
-        VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kSetsPerPool * kMaxBindings};
+        const VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kSetsPerPool * kMaxBindings},
+            {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, kSetsPerPool * kMaxBindings}};
         VkDescriptorPoolCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
         info.maxSets = kSetsPerPool;
-        info.poolSizeCount = 1;
-        info.pPoolSizes = &size;
+        info.poolSizeCount = 2;
+        info.pPoolSizes = sizes;
         VkDescriptorPool pool = VK_NULL_HANDLE;
         VkResult vr = vkCreateDescriptorPool(m_device.handle(), &info, nullptr, &pool);
         if (vr != VK_SUCCESS)
@@ -74,8 +111,13 @@ Result<VkDescriptorSet> DescriptorCache::get(VkDescriptorSetLayout layout, const
         writes[i].dstSet = set;
         writes[i].dstBinding = uint32_t(i);
         writes[i].descriptorCount = 1;
-        writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-        writes[i].pBufferInfo = &infos[i];
+        if (views[i]) {
+            writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+            writes[i].pTexelBufferView = &views[i];
+        } else {
+            writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+            writes[i].pBufferInfo = &infos[i];
+        }
     }
     vkUpdateDescriptorSets(m_device.handle(), uint32_t(writes.size()), writes.data(), 0, nullptr);
     m_sets.emplace(std::move(key), set);
@@ -190,7 +232,7 @@ void Recorder::dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, 
     const uint32_t maxGroups = m_device.properties().limits.maxComputeWorkGroupCount[0];
     HEARTH_CHECK(x <= maxGroups && y <= m_device.properties().limits.maxComputeWorkGroupCount[1]);
 
-    auto set = m_descriptors.get(p.setLayout, bindings);
+    auto set = m_descriptors.get(p.setLayout, bindings, p.signature.texelMask);
     if (!set) {
         m_error = set.error();
         return;

@@ -28,7 +28,9 @@ public:
     DescriptorCache(const DescriptorCache&) = delete;
     DescriptorCache& operator=(const DescriptorCache&) = delete;
 
-    Result<VkDescriptorSet> get(VkDescriptorSetLayout layout, const std::vector<BufferRef>& bindings);
+    // texelMask: the bindings bound as uniform texel buffers (PipelineSignature::texelMask).
+    Result<VkDescriptorSet> get(VkDescriptorSetLayout layout, const std::vector<BufferRef>& bindings,
+        uint32_t texelMask = 0);
     // Forgets every set: call after destroying buffers that sets refer to, since a new buffer can get a
     // destroyed one's handle and would then be bound through a stale descriptor.
     void clear();
@@ -39,10 +41,13 @@ private:
         std::vector<BufferRef> bindings;
         bool operator<(const Key& o) const;
     };
+    Result<VkBufferView> texelView(const BufferRef& ref);
+
     const Device& m_device;
     std::vector<VkDescriptorPool> m_pools;
     uint32_t m_leftInPool = 0;
     std::map<Key, VkDescriptorSet> m_sets;
+    std::vector<VkBufferView> m_views;  // of the texel-buffer bindings, destroyed with the sets
 };
 
 class Recorder {

@@ -42,7 +42,9 @@ Result<Buffer> Allocator::create(uint64_t size, MemoryKind kind, const char* wha
     b.size = size;
     VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
     info.size = size;
-    info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+    // Any buffer may be bound as a storage buffer or viewed as a texel buffer (weights on CPU devices).
+    info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
+                 VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
     info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     VkResult vr = vkCreateBuffer(m_device.handle(), &info, nullptr, &b.buffer);
     if (vr != VK_SUCCESS)

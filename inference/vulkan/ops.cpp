@@ -10,7 +10,7 @@ PipelineSignature signatureOf(std::string_view family)
     };
     static const Row table[] = {
         {"mul_mat_vec", {3, sizeof(MatVecPush), 1u << 2}},
-        {"mul_mat_vec_cpu", {3, sizeof(MatVecPush), 1u << 2}},
+        {"mul_mat_vec_cpu", {3, sizeof(MatVecPush), 1u << 2, 1u << 0}},
         {"mul_mat_vec_norm", {4, sizeof(MatVecNormPush), 1u << 2}},
         {"mul_mat_vec_norm_rope", {8, sizeof(MatVecNormRopePush), (1u << 2) | (1u << 4) | (1u << 5)}},
         {"mul_mat_vec_q8", {3, sizeof(MatVecPush), 1u << 2}},

@@ -94,7 +94,12 @@ struct PipelineSignature {
     uint32_t bindings = 0;
     uint32_t pushBytes = 0;
     uint32_t writeMask = 0;  // bindings the shader writes (for barrier tracking)
+    // Bindings read as uniform texel buffers of 16-byte texels (uvec4) rather than as storage buffers.
+    uint32_t texelMask = 0;
 };
+
+// Bytes per texel of a texel-buffer binding.
+constexpr uint64_t kTexelBytes = 16;
 
 // By shader family (the .comp file name).
 PipelineSignature signatureOf(std::string_view family);

@@ -92,11 +92,12 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
     p.signature = signatureOf(shaderFamily(id));
     HEARTH_CHECK(p.signature.bindings > 0);
 
-    // Layout: `bindings` storage buffers at 0..n-1, one push-constant range.
+    // Layout: `bindings` storage buffers (or texel buffers, by texelMask) at 0..n-1, one push-constant range.
     std::vector<VkDescriptorSetLayoutBinding> bindings(p.signature.bindings);
     for (uint32_t i = 0; i < p.signature.bindings; ++i) {
         bindings[i].binding = i;
-        bindings[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+        bindings[i].descriptorType = (p.signature.texelMask >> i) & 1u ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
+                                                                       : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
         bindings[i].descriptorCount = 1;
         bindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
     }

@@ -34,6 +34,9 @@ ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines)
     const char* cpuMatMul = std::getenv("HEARTH_VK_CPU_MATMUL");
     policy.cpuTiledMatMul = policy.cpuDevice && !(cpuMatMul && std::string_view(cpuMatMul) == "0");
     policy.int64 = device.features().int64;
+    const VkPhysicalDeviceLimits& limits = device.properties().limits;
+    policy.maxTexelRange = uint64_t(limits.maxTexelBufferElements) * kTexelBytes;
+    policy.texelAlignment = std::max<uint64_t>(1, limits.minTexelBufferOffsetAlignment);
     const char* tile = std::getenv("HEARTH_VK_MATMUL_TILE");
     policy.wideMatMul = tile && std::string_view(tile) == "128";
     // Off unless HEARTH_VK_INT_DOT=1: nobody has measured it on a GPU yet. The lead measures it against

@@ -41,27 +41,34 @@ uint32_t rowsPerGroup(TensorType type, uint32_t dotsPerRow)
     return 8 * (laneDots(type) / dotsPerRow);
 }
 
-// Whether the shader can read this matrix and activation layout: whole runs per row, 16-byte-aligned
-// pieces, activations in whole vec4s. HEARTH_VK_CPU_MATVEC=0 keeps the generic mul_mat_vec (for
-// comparing the two).
-bool applies(const GpuMatrix& w, Activation x)
+// A piece's rows without the padding after them: what the shader's texel view covers.
+BufferRef rowsView(const GpuMatrix& w, const MatrixPiece& piece)
+{
+    return { piece.ref.buffer, piece.ref.offset, uint64_t(piece.rowCount) * w.rowBytes };
+}
+
+// Whether the shader can read this matrix and activation layout: whole runs per row, pieces that the
+// device can view as texel buffers (16-byte texels, aligned offsets, within its largest view),
+// activations in whole vec4s. HEARTH_VK_CPU_MATVEC=0 keeps the generic mul_mat_vec (for comparing
+// the two).
+bool applies(const ProductPolicy& policy, const GpuMatrix& w, Activation x)
 {
     if (const char* env = std::getenv("HEARTH_VK_CPU_MATVEC"); env && std::string_view(env) == "0")
         return false;
     const uint32_t run = runElems(w.type);
     if (run == 0 || w.cols % run != 0 || x.offset % 4 != 0 || x.stride % 4 != 0) return false;
-    for (const MatrixPiece& piece : w.pieces)
-        if (piece.ref.offset % 16 != 0) return false;
+    for (const MatrixPiece& piece : w.pieces) {
+        const uint64_t bytes = rowsView(w, piece).range;
+        const bool viewable = piece.ref.offset % kTexelBytes == 0 && piece.ref.offset % policy.texelAlignment == 0 &&
+                              bytes % kTexelBytes == 0 && bytes <= policy.maxTexelRange;
+        if (!viewable) return false;
+    }
     return true;
 }
 
-// The variant for this device: 32-byte loads where it has 64-bit integers.
-ShaderId variant(const ProductPolicy& policy, bool swiglu, TensorType type)
+ShaderId variant(bool swiglu, TensorType type)
 {
-    std::string family = "mul_mat_vec_cpu";
-    if (policy.int64) family += "_64";
-    if (swiglu) family += "_swiglu";
-    return *shaderFor(family, type);
+    return *shaderFor(swiglu ? "mul_mat_vec_cpu_swiglu" : "mul_mat_vec_cpu", type);
 }
 
 } // namespace
@@ -69,12 +76,12 @@ ShaderId variant(const ProductPolicy& policy, bool swiglu, TensorType type)
 bool recordCpuMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x,
     uint32_t tokens, Activation y, bool accumulate)
 {
-    if (!applies(w, x)) return false;
-    const ShaderId shader = variant(policy, false, w.type);
+    if (!applies(policy, w, x)) return false;
+    const ShaderId shader = variant(false, w.type);
     for (const MatrixPiece& piece : w.pieces) {
         const MatVecPush push { piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin,
             y.stride, accumulate ? 1u : 0u, 0 };
-        rec.dispatch(shader, { piece.ref, whole(x.buffer), whole(y.buffer) }, push,
+        rec.dispatch(shader, { rowsView(w, piece), whole(x.buffer), whole(y.buffer) }, push,
             ceilDiv(piece.rowCount, rowsPerGroup(w.type, 1)), tokens);
     }
     return true;
@@ -83,11 +90,11 @@ bool recordCpuMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix
 bool recordCpuSwigluMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp, Activation x,
     uint32_t tokens, Activation h)
 {
-    if (gateUp.pieces.size() != 1 || !applies(gateUp, x)) return false;
+    if (gateUp.pieces.size() != 1 || !applies(policy, gateUp, x)) return false;
     const uint32_t ffn = gateUp.rows / 2;
     const MatVecPush push { ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn };
-    rec.dispatch(variant(policy, true, gateUp.type),
-        { gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer) }, push,
+    rec.dispatch(variant(true, gateUp.type),
+        { rowsView(gateUp, gateUp.pieces[0]), whole(x.buffer), whole(h.buffer) }, push,
         ceilDiv(ffn, rowsPerGroup(gateUp.type, 2)), tokens);
     return true;
 }

@@ -1,11 +1,11 @@
 // Dot products of weight rows with activations for the CPU-device mat-vec (mul_mat_vec_cpu.comp),
-// reading the weights in 16-byte words (uvec4), or 32-byte ones (u64vec4) with LOADS64: lavapipe pays
-// per load instruction, nearly whatever its width. A row is read in "runs", the fewest whole blocks
-// that fill a multiple of 16 bytes (8 Q4_0 blocks = 144 bytes), and the fields are pulled out of the
-// loaded words with shifts that unrolling makes constant.
+// reading the weights in 16-byte words (uvec4): lavapipe pays per load instruction, nearly whatever
+// its width. A row is read in "runs", the fewest whole blocks that fill a multiple of 16 bytes
+// (8 Q4_0 blocks = 144 bytes), and the fields are pulled out of the loaded words with shifts that
+// unrolling makes constant.
 //
-// The including shader declares `uvec4 WIDE[]` (a macro naming the weight array; with LOADS64 also
-// `u64vec4 WIDE64[]`), includes this file, and fills xs and xsum with a run's activations.
+// The including shader defines `uvec4 weightWord(uint i)` (16-byte word i of the weights), includes
+// this file, and fills xs and xsum with a run's activations.
 // Provides, for the TYPE_* define:
 //   RUN_ELEMS, RUN_VEC4       elements and 16-byte words in a run
 //   float runDot(uint v)      dot(the run starting at word v, xs)
@@ -52,29 +52,11 @@ float xsum[RUN_ELEMS / 16u];
 // The words being decoded; indexed only by constants after unrolling, so they stay in registers.
 uvec4 wv[WV_COUNT];
 
-#ifdef LOADS64
-// Words v .. v + count - 1 read 32 bytes per load (WIDE64 aliases WIDE as u64vec4): count / 2 + 1
-// loads from the 32-byte boundary at or below word v, then moved down one word where v is odd.
-void loadWords(uint v, uint count)
-{
-    uvec4 h[WV_COUNT + 1];
-    [[unroll]] for (uint j = 0u; j <= count / 2u; ++j) {
-        const u64vec4 q = WIDE64[(v >> 1) + j];
-        h[2u * j] = uvec4(unpackUint2x32(q.x), unpackUint2x32(q.y));
-        if (2u * j + 1u <= count)
-            h[2u * j + 1u] = uvec4(unpackUint2x32(q.z), unpackUint2x32(q.w));
-    }
-    const bool odd = (v & 1u) != 0u;
-    [[unroll]] for (uint i = 0u; i < count; ++i)
-        wv[i] = odd ? h[i + 1u] : h[i];
-}
-#else
 void loadWords(uint v, uint count)
 {
     [[unroll]] for (uint i = 0u; i < count; ++i)
-        wv[i] = WIDE[v + i];
+        wv[i] = weightWord(v + i);
 }
-#endif
 
 // The 32-bit word at a constant even byte offset of wv (blocks of 18, 34 and 210 bytes are only
 // 2-byte aligned).
