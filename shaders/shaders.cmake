@@ -33,6 +33,7 @@ endfunction()
 
 # The variants: (name, source, defines).
 hearth_shader(copy copy.comp)
+hearth_shader(copy_texel copy_texel.comp)
 hearth_shader(rms_norm rms_norm.comp)
 hearth_shader(rope_store rope_store.comp)
 hearth_shader(attention attention.comp)

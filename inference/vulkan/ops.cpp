@@ -26,6 +26,7 @@ PipelineSignature signatureOf(std::string_view family)
         {"add", {2, sizeof(AddPush), 1u << 1}},
         {"embed", {3, sizeof(EmbedPush), 1u << 2}},
         {"copy", {2, sizeof(CopyPush), 1u << 1}},
+        {"copy_texel", {2, sizeof(CopyPush), 1u << 1, 1u << 0}},
     };
     for (const Row& row : table)
         if (row.family == family)

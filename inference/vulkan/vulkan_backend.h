@@ -59,8 +59,8 @@ std::string vulkanProfileTable(Backend& backend);
 enum class VulkanFault { DeviceLost, OutOfDeviceMemory };
 bool failNextVulkanSubmit(Backend& backend, VulkanFault fault);
 
-// Copy bandwidth of the device in GB/s (read + write bytes / time) measured with the copy shader over
-// a buffer of `bytes`; used by `hearth-cli bench`.
+// Copy bandwidth of the device in GB/s (read + write bytes / time) over a buffer of `bytes`: the faster
+// of a copy through storage-buffer loads and one through texel fetches; used by `hearth-cli bench`.
 Result<double> measureVulkanCopyBandwidth(int deviceIndex, uint64_t bytes);
 
 }  // namespace hearth
