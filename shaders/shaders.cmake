@@ -50,7 +50,6 @@ foreach(type f32 f16 bf16 q4_0 q8_0 q4_k q5_k q6_k)
   hearth_shader(mul_mat_${type} mul_mat.comp TYPE_${upper})
   hearth_shader(mul_mat_wide_${type} mul_mat.comp TYPE_${upper} WIDE_TILE)
   hearth_shader(mul_mat_cpu_${type} mul_mat_cpu.comp TYPE_${upper})
-  hearth_shader(mul_mat_cpu_64_${type} mul_mat_cpu.comp TYPE_${upper} LOADS64)
   hearth_shader(embed_${type} embed.comp TYPE_${upper})
 endforeach()
 

@@ -317,12 +317,7 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
     queueInfo.queueFamilyIndex = dev->m_queueFamily;
     queueInfo.queueCount = 1;
     queueInfo.pQueuePriorities = &priority;
-    // shaderInt64 lets the CPU-device mat-vec read 32 bytes per load instruction (lavapipe pays per
-    // instruction); enabled only where present.
-    VkPhysicalDeviceFeatures enabled{};
-    enabled.shaderInt64 = dev->m_features.int64 ? VK_TRUE : VK_FALSE;
     VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
-    info.pEnabledFeatures = &enabled;
     // Integer dot products for mul_mat_vec_q8, where present (whether they are used is products.h's
     // choice).
     const char* intDotName = VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME;

@@ -22,7 +22,7 @@ struct DeviceFeatures {
     bool storage8 = false;    // storageBuffer8BitAccess
     bool float16 = false;     // shaderFloat16
     bool int8 = false;        // shaderInt8
-    bool int64 = false;       // shaderInt64, enabled when present: 32-byte loads (mul_mat_vec_cpu)
+    bool int64 = false;       // shaderInt64 (reported only: no shader needs it)
     // shaderIntegerDotProduct (VK_KHR_shader_integer_dot_product), enabled when present: packed 4 x 8-bit
     // dot products (mul_mat_vec_q8, products_q8.h)
     bool intDot = false;

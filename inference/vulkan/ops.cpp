@@ -18,7 +18,7 @@ PipelineSignature signatureOf(std::string_view family)
         {"quantize_q8", {2, sizeof(QuantizeQ8Push), 1u << 1}},
         {"quantize_q8_norm", {3, sizeof(QuantizeQ8Push), 1u << 1}},
         {"mul_mat", {3, sizeof(MatMulPush), 1u << 2}},
-        {"mul_mat_cpu", {3, sizeof(MatMulPush), 1u << 2}},
+        {"mul_mat_cpu", {3, sizeof(MatMulPush), 1u << 2, 1u << 0}},
         {"rms_norm", {3, sizeof(RmsNormPush), 1u << 2}},
         {"rope_store", {6, sizeof(RopeStorePush), (1u << 1) | (1u << 2) | (1u << 3)}},
         {"attention", {6, sizeof(AttentionPush), (1u << 3) | (1u << 4)}},

@@ -7,20 +7,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <string_view>
-#include <thread>
 
 namespace hearth::vk {
-
-namespace {
-
-// mul_mat_cpu.comp's tokens per workgroup and activation chunk (elements).
-constexpr uint32_t kMatMulCpuTokens = 8;
-constexpr uint32_t kMatMulCpuChunk = 128;
-
-// Worker threads of a CPU device: lavapipe starts one per host core.
-uint32_t cpuCores() { return std::max(1u, std::thread::hardware_concurrency()); }
-
-}  // namespace
 
 ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines)
 {
@@ -33,7 +21,6 @@ ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines)
     // HEARTH_VK_CPU_MATMUL=0 keeps the tiled GPU shader on a CPU device (for comparing the two).
     const char* cpuMatMul = std::getenv("HEARTH_VK_CPU_MATMUL");
     policy.cpuTiledMatMul = policy.cpuDevice && !(cpuMatMul && std::string_view(cpuMatMul) == "0");
-    policy.int64 = device.features().int64;
     const VkPhysicalDeviceLimits& limits = device.properties().limits;
     policy.maxTexelRange = uint64_t(limits.maxTexelBufferElements) * kTexelBytes;
     policy.texelAlignment = std::max<uint64_t>(1, limits.minTexelBufferOffsetAlignment);
@@ -54,22 +41,14 @@ void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& 
     const bool tiled = tokens >= policy.tiledMinTokens;
     if (!tiled && policy.cpuDevice && recordCpuMatVec(rec, policy, w, x, tokens, y, accumulate))
         return;
+    if (tiled && policy.cpuTiledMatMul && recordCpuMatMul(rec, policy, w, x, tokens, y, accumulate))
+        return;
     // Below half a wide tile, most of the wide tile's work would be wasted.
     const bool wide = tiled && policy.wideMatMul && tokens >= kMatMulWideTile / 2;
     const uint32_t tile = wide ? kMatMulWideTile : kMatMulTile;
     const ShaderId shader = *shaderFor(wide ? "mul_mat_wide" : tiled ? "mul_mat" : "mul_mat_vec", w.type);
-    const bool cpuTiled = policy.cpuTiledMatMul && w.cols % kMatMulCpuChunk == 0;
     for (const MatrixPiece& piece : w.pieces) {
-        if (tiled && cpuTiled) {
-            // The CPU shader loops over its rows: split them only as far as needed to give every
-            // core (a lavapipe worker thread) a couple of workgroups, since each split reloads x.
-            const uint32_t tokenGroups = ceilDiv(tokens, kMatMulCpuTokens);
-            const uint32_t splits = std::clamp(ceilDiv(2 * cpuCores(), tokenGroups), 1u, ceilDiv(piece.rowCount, 8));
-            const MatMulPush push{piece.rowCount, w.cols,   tokens,  x.offset, x.stride, y.offset + piece.rowBegin,
-                                  y.stride,       accumulate ? 1u : 0u};
-            rec.dispatch(*shaderFor(policy.int64 ? "mul_mat_cpu_64" : "mul_mat_cpu", w.type), {piece.ref, whole(x.buffer), whole(y.buffer)}, push, splits,
-                         tokenGroups);
-        } else if (tiled) {
+        if (tiled) {
             const MatMulPush push{piece.rowCount, w.cols,   tokens,  x.offset, x.stride, y.offset + piece.rowBegin,
                                   y.stride,       accumulate ? 1u : 0u};
             rec.dispatch(shader, {piece.ref, whole(x.buffer), whole(y.buffer)}, push,

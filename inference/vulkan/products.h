@@ -15,9 +15,8 @@ struct ProductPolicy {
     uint32_t tiledMinTokens = 8;   // batches this large use the tiled mat-mat shader
     bool cpuDevice = false;        // lavapipe & co.: products_cpu.h's shaders where they apply
     bool cpuTiledMatMul = false;   // batches use mul_mat_cpu (rows in SIMD lanes) instead of mul_mat
-    bool int64 = false;            // shaderInt64 enabled: mul_mat_cpu loads 32 bytes at a time
-    // Texel-buffer limits (mul_mat_vec_cpu reads its weights through one): the largest view in bytes
-    // and the alignment of its offset.
+    // Texel-buffer limits (products_cpu.h's shaders read their weights through one): the largest view
+    // in bytes and the alignment of its offset.
     uint64_t maxTexelRange = 0;
     uint64_t texelAlignment = 1;
     // Batches of kMatMulWideTile / 2 tokens or more take mul_mat_wide's 128 x 128 tiles. Off unless

@@ -3,13 +3,31 @@
 #include "vulkan/ops.h"
 #include "vulkan/vulkan_model.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 namespace hearth::vk {
 
 namespace {
+
+// mul_mat_cpu.comp's tokens per workgroup and activation chunk (elements).
+constexpr uint32_t kMatMulCpuTokens = 8;
+constexpr uint32_t kMatMulCpuChunk = 128;
+
+// Worker threads of a CPU device: lavapipe starts one per host core.
+uint32_t cpuCores() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// Whether the device can view `bytes` of weights at `ref` as a texel buffer (16-byte texels, aligned
+// offset, within its largest view).
+bool texelViewable(const ProductPolicy& policy, const BufferRef& ref, uint64_t bytes)
+{
+    return ref.offset % kTexelBytes == 0 && ref.offset % policy.texelAlignment == 0 && bytes % kTexelBytes == 0 &&
+           bytes <= policy.maxTexelRange;
+}
 
 // mul_mat_vec_cpu.comp reads rows in runs: the fewest whole blocks that fill a multiple of 16 bytes
 // (dequant_wide.glsl's RUN_ELEMS, e.g. 8 Q4_0 blocks = 144 bytes), or 256 elements of float types.
@@ -57,12 +75,8 @@ bool applies(const ProductPolicy& policy, const GpuMatrix& w, Activation x)
         return false;
     const uint32_t run = runElems(w.type);
     if (run == 0 || w.cols % run != 0 || x.offset % 4 != 0 || x.stride % 4 != 0) return false;
-    for (const MatrixPiece& piece : w.pieces) {
-        const uint64_t bytes = rowsView(w, piece).range;
-        const bool viewable = piece.ref.offset % kTexelBytes == 0 && piece.ref.offset % policy.texelAlignment == 0 &&
-                              bytes % kTexelBytes == 0 && bytes <= policy.maxTexelRange;
-        if (!viewable) return false;
-    }
+    for (const MatrixPiece& piece : w.pieces)
+        if (!texelViewable(policy, piece.ref, rowsView(w, piece).range)) return false;
     return true;
 }
 
@@ -96,6 +110,32 @@ bool recordCpuSwigluMatVec(Recorder& rec, const ProductPolicy& policy, const Gpu
     rec.dispatch(variant(true, gateUp.type),
         { rowsView(gateUp, gateUp.pieces[0]), whole(x.buffer), whole(h.buffer) }, push,
         ceilDiv(ffn, rowsPerGroup(gateUp.type, 2)), tokens);
+    return true;
+}
+
+bool recordCpuMatMul(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x, uint32_t tokens,
+    Activation y, bool accumulate)
+{
+    if (w.cols % kMatMulCpuChunk != 0) return false;
+    // Each piece's texels cover its rows and as much of the padding after them as whole texels do: a
+    // row's last chunk may fetch one texel past its bytes.
+    std::vector<BufferRef> views;
+    for (const MatrixPiece& piece : w.pieces) {
+        const BufferRef view { piece.ref.buffer, piece.ref.offset, piece.ref.range / kTexelBytes * kTexelBytes };
+        if (!texelViewable(policy, view, view.range)) return false;
+        views.push_back(view);
+    }
+    const uint32_t tokenGroups = ceilDiv(tokens, kMatMulCpuTokens);
+    for (size_t i = 0; i < w.pieces.size(); ++i) {
+        const MatrixPiece& piece = w.pieces[i];
+        // The shader loops over its rows: split them only as far as needed to give every core (a
+        // lavapipe worker thread) a couple of workgroups, since each split reloads x.
+        const uint32_t splits = std::clamp(ceilDiv(2 * cpuCores(), tokenGroups), 1u, ceilDiv(piece.rowCount, 8));
+        const MatMulPush push { piece.rowCount, w.cols, tokens, x.offset, x.stride, y.offset + piece.rowBegin,
+            y.stride, accumulate ? 1u : 0u };
+        rec.dispatch(*shaderFor("mul_mat_cpu", w.type), { views[i], whole(x.buffer), whole(y.buffer) }, push, splits,
+            tokenGroups);
+    }
     return true;
 }
 

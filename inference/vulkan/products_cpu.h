@@ -1,6 +1,7 @@
-// Mat-vec products on CPU devices (lavapipe), which run a workgroup's invocations as the SIMD lanes of
-// one core and pay for every buffer load instruction: shaders shaped for that, used where the weight
-// type and the row layout allow. Called by recordProduct / recordSwigluProduct (products.cpp).
+// Products on CPU devices (lavapipe), which run a workgroup's invocations as the SIMD lanes of one core
+// and pay for every storage-buffer load instruction: shaders shaped for that, reading their weights
+// through texel buffers, used where the weight type and the row layout allow. Called by recordProduct /
+// recordSwigluProduct (products.cpp).
 #pragma once
 
 #include "vulkan/products.h"
@@ -10,6 +11,11 @@ namespace hearth::vk {
 // y[t][r] (+)= W x[t]; false (nothing recorded) when the CPU shader does not apply.
 bool recordCpuMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x,
     uint32_t tokens, Activation y, bool accumulate);
+
+// The batched (prefill) product y[t][r] (+)= W x[t] with mul_mat_cpu; false (nothing recorded) when it
+// does not apply.
+bool recordCpuMatMul(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x, uint32_t tokens,
+    Activation y, bool accumulate);
 
 // h[t][r] = silu(gate[r] . x[t]) * (up[r] . x[t]) for a stacked one-piece [gate; up]; false when the CPU
 // shader does not apply.

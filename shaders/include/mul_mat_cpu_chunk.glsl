@@ -1,59 +1,47 @@
 // The weights of one activation chunk (4 units, 128 elements) of one row, for mul_mat_cpu.comp: the
-// chunk's bytes are loaded once, as whole aligned words (64-bit ones with LOADS64), into a Chunk of
-// registers, and each unit is decoded from there. lavapipe pays per load instruction and component, so
-// this replaces dequantUnit's word-by-word loads (funnel pairs for 2-aligned blocks, the K-quant
-// header re-read per unit) with as few loads as the layout allows. Include after dequant_unit.glsl.
-// For Q4_0, Q8_0, Q4_K, Q5_K and Q6_K (CHUNK_LOADS is defined) it provides
+// chunk's bytes are fetched once, as the 16-byte texels of a uniform texel buffer that cover them, into
+// a Chunk of registers, and each unit is decoded from there. lavapipe turns a storage-buffer load into
+// a loop over the lanes with a stalled store-to-load forward per lane, but gathers a texel fetch
+// (mul_mat_vec_cpu.comp), so the weights go through texels and as few fetches as the layout allows.
+// Include after dequant_unit.glsl. For every type it provides
 //   void loadChunk(uint rowByte, uint c, out Chunk k)   // chunk c of the row starting at rowByte
 //   void chunkUnit(Chunk k, uint u, out vec4 w[8])      // unit u (a constant once unrolled) of it
 // Needs rows of whole chunks (cols % 128 == 0), so chunks of Q4_0 (4 blocks, 72 bytes) and Q8_0 (136
-// bytes) start 8-aligned, and K-quant rows 16-aligned; weight pieces are bound 16-aligned and padded
-// by 16 bytes (WeightStore), which the unaligned loads' last word may reach into.
+// bytes) start 8-aligned, and K-quant and float rows 16-aligned; weight pieces are bound 16-aligned
+// and padded by 16 bytes (WeightStore), which the last texel of a row's last chunk may reach into.
 #ifndef MUL_MAT_CPU_CHUNK_GLSL
 #define MUL_MAT_CPU_CHUNK_GLSL
 
-#ifdef LOADS64
-// n (even) words from the 8-aligned byte b: n/2 loads.
-#define LOAD_ALIGNED(dst, b, n)                                            \
-    [[unroll]] for (uint i_ = 0u; i_ < (n) / 2u; ++i_) {                   \
-        const uvec2 v_ = unpackUint2x32(weights64[((b) >> 3) + i_]);       \
-        dst[2u * i_] = v_.x;                                               \
-        dst[2u * i_ + 1u] = v_.y;                                          \
+// The weights are 16-byte texels (`weights`, a usamplerBuffer). n words from the 16-aligned byte b:
+// n / 4 fetches (n a multiple of 4).
+#define LOAD_TEXELS(dst, b, n)                                             \
+    [[unroll]] for (uint j_ = 0u; j_ < (n) / 4u; ++j_) {                   \
+        const uvec4 v_ = texelFetch(weights, int(((b) >> 4) + j_));        \
+        dst[4u * j_] = v_.x;                                               \
+        dst[4u * j_ + 1u] = v_.y;                                          \
+        dst[4u * j_ + 2u] = v_.z;                                          \
+        dst[4u * j_ + 3u] = v_.w;                                          \
     }
-// n (even) words from the 2-aligned byte b: n/2 + 1 aligned loads, shifted together in pairs.
-#define LOAD_UNALIGNED(dst, b, n)                                                          \
-    {                                                                                      \
-        const uint q_ = (b) >> 3;                                                          \
-        const uint s_ = ((b) & 7u) * 8u;                                                   \
-        uint64_t lo_ = weights64[q_];                                                      \
-        [[unroll]] for (uint i_ = 0u; i_ < (n) / 2u; ++i_) {                               \
-            const uint64_t hi_ = weights64[q_ + i_ + 1u];                                  \
-            /* (hi << 1) << (63 - s) is hi << (64 - s), and 0 when s = 0 */                \
-            const uvec2 v_ = unpackUint2x32((lo_ >> s_) | ((hi_ << 1u) << (63u - s_)));    \
-            dst[2u * i_] = v_.x;                                                           \
-            dst[2u * i_ + 1u] = v_.y;                                                      \
-            lo_ = hi_;                                                                     \
-        }                                                                                  \
+// n words from the 4-aligned byte b: the (n + 6) / 4 texels that cover them whatever b's word offset
+// in its texel, then moved down by that offset (selects, the same code for every offset).
+#define LOAD_ALIGNED(dst, b, n)                                                                 \
+    {                                                                                           \
+        const uint o_ = ((b) >> 2) & 3u;                                                        \
+        uint t_[4u * (((n) + 6u) / 4u)];                                                        \
+        LOAD_TEXELS(t_, (b) & ~15u, 4u * (((n) + 6u) / 4u));                                    \
+        [[unroll]] for (uint i_ = 0u; i_ < (n); ++i_)                                           \
+            dst[i_] = o_ < 2u ? (o_ == 0u ? t_[i_] : t_[i_ + 1u]) : (o_ == 2u ? t_[i_ + 2u] : t_[i_ + 3u]); \
     }
-#else
-#define LOAD_ALIGNED(dst, b, n)                            \
-    [[unroll]] for (uint i_ = 0u; i_ < (n); ++i_)          \
-        dst[i_] = weights[((b) >> 2) + i_];
-#define LOAD_UNALIGNED(dst, b, n)                                \
-    {                                                            \
-        const uint w_ = (b) >> 2;                                \
-        const uint s_ = ((b) & 2u) * 8u;                         \
-        uint lo_ = weights[w_];                                  \
-        [[unroll]] for (uint i_ = 0u; i_ < (n); ++i_) {          \
-            const uint hi_ = weights[w_ + i_ + 1u];              \
-            dst[i_] = funnel(lo_, hi_, s_);                      \
-            lo_ = hi_;                                           \
-        }                                                        \
+// n words from the 2-aligned byte b: n + 1 aligned words, shifted together in pairs.
+#define LOAD_UNALIGNED(dst, b, n)                                  \
+    {                                                              \
+        uint a_[(n) + 1u];                                         \
+        LOAD_ALIGNED(a_, (b) & ~3u, (n) + 1u);                     \
+        [[unroll]] for (uint k_ = 0u; k_ < (n); ++k_)              \
+            dst[k_] = funnel(a_[k_], a_[k_ + 1u], ((b) & 2u) * 8u); \
     }
-#endif
 
 #if defined(TYPE_Q4_0) || defined(TYPE_Q8_0)
-#define CHUNK_LOADS
 // Four blocks { f16 d; qs[PAIR_QS words] }, as words: a pair of blocks is 2 * PAIR_QS + 1 words, the
 // even block's qs 2 bytes into its first word, the odd block's qs aligned after its d.
 #if defined(TYPE_Q4_0)
@@ -97,8 +85,41 @@ void chunkUnit(Chunk k, uint u, out vec4 w[8])
 #endif
 }
 
+#elif defined(TYPE_F32) || defined(TYPE_F16) || defined(TYPE_BF16)
+// 128 elements: 128 words of F32, 64 of F16 or BF16 (two elements a word).
+#if defined(TYPE_F32)
+#define CHUNK_WORDS 128u
+#else
+#define CHUNK_WORDS 64u
+#endif
+struct Chunk {
+    uint wd[CHUNK_WORDS];
+};
+
+void loadChunk(uint rowByte, uint c, out Chunk k)
+{
+    LOAD_TEXELS(k.wd, rowByte + 4u * CHUNK_WORDS * c, CHUNK_WORDS);
+}
+
+void chunkUnit(Chunk k, uint u, out vec4 w[8])
+{
+    [[unroll]] for (uint i = 0u; i < 8u; ++i) {
+#if defined(TYPE_F32)
+        const uint e = 32u * u + 4u * i;
+        w[i] = uintBitsToFloat(uvec4(k.wd[e], k.wd[e + 1u], k.wd[e + 2u], k.wd[e + 3u]));
+#else
+        const uint a = k.wd[16u * u + 2u * i];
+        const uint b = k.wd[16u * u + 2u * i + 1u];
+#if defined(TYPE_F16)
+        w[i] = vec4(unpackHalf2x16(a), unpackHalf2x16(b));
+#else
+        w[i] = uintBitsToFloat(uvec4(a << 16, a & 0xFFFF0000u, b << 16, b & 0xFFFF0000u));
+#endif
+#endif
+    }
+}
+
 #elif defined(TYPE_Q4_K) || defined(TYPE_Q5_K)
-#define CHUNK_LOADS
 // Chunk c is half h = c & 1 of super-block c / 2: units 4h..4h+3, groups 2h and 2h+1, whose 64 qs
 // bytes are contiguous; the block's head (d, dmin, 12 scale bytes) is loaded once per chunk. Q5_K
 // adds the block's 32 qh bytes (bit 4h + u of each for unit u).
@@ -117,10 +138,10 @@ void loadChunk(uint rowByte, uint c, out Chunk k)
     const uint bb = rowByte + (c >> 1) * BLOCK_BYTES;
     const uint h = c & 1u;
     uint head[4];
-    LOAD_ALIGNED(head, bb, 4u);
-    LOAD_ALIGNED(k.qs, bb + K4_OFF_QS + 64u * h, 16u);
+    LOAD_TEXELS(head, bb, 4u);
+    LOAD_TEXELS(k.qs, bb + K4_OFF_QS + 64u * h, 16u);
 #if defined(TYPE_Q5_K)
-    LOAD_ALIGNED(k.qh, bb + Q5_K_OFF_QH, 8u);
+    LOAD_TEXELS(k.qh, bb + Q5_K_OFF_QH, 8u);
     [[unroll]] for (uint i = 0u; i < 8u; ++i)
         k.qh[i] >>= 4u * h;
 #endif
@@ -149,7 +170,6 @@ void chunkUnit(Chunk k, uint u, out vec4 w[8])
 }
 
 #elif defined(TYPE_Q6_K)
-#define CHUNK_LOADS
 // Chunk c is half h = c & 1 of a (2-aligned) super-block: its 64 ql bytes, 32 qh bytes and 8 scales,
 // and the block's d; unit u is quarter u of the half (see dequantQuad).
 struct Chunk {
@@ -168,7 +188,9 @@ void loadChunk(uint rowByte, uint c, out Chunk k)
     uint scales[2];
     LOAD_UNALIGNED(scales, bb + Q6_K_OFF_SCALES + 8u * h, 2u);
     k.scales = uvec2(scales[0], scales[1]);
-    k.d = loadF16(bb + Q6_K_OFF_D);
+    uint d[1];
+    LOAD_UNALIGNED(d, bb + Q6_K_OFF_D, 1u);
+    k.d = unpackHalf2x16(d[0]).x;
 }
 
 void chunkUnit(Chunk k, uint u, out vec4 w[8])

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <vector>
 
 namespace hearth::test {
 
@@ -82,7 +83,9 @@ vk::GpuMatrix uploadPieces(VkHarness& h, TensorType type, const TestMatrix& m, u
     g.rowBytes = rowBytes(type, cols);
     for (uint32_t p = 0; p < pieces; ++p) {
         const uint32_t begin = rows * p / pieces, end = rows * (p + 1) / pieces;
-        const vk::Buffer b = h.upload(m.bytes.data() + g.rowBytes * begin, g.rowBytes * (end - begin));
+        std::vector<uint8_t> bytes(m.bytes.begin() + g.rowBytes * begin, m.bytes.begin() + g.rowBytes * end);
+        bytes.resize(bytes.size() + vk::kWeightPadding, 0xA5);
+        const vk::Buffer b = h.upload(bytes);
         g.pieces.push_back({whole(b), begin, end - begin});
     }
     return g;

@@ -32,7 +32,8 @@ std::vector<float> rmsNormed(const std::vector<float>& x, const std::vector<floa
 double relativeError(const std::vector<float>& a, const std::vector<double>& b);
 
 // Uploads a matrix as `pieces` separate buffers split by rows, as the weight store splits a matrix
-// larger than the storage-buffer range.
+// larger than the storage-buffer range, each followed by the store's padding (kWeightPadding bytes,
+// not zeros, so that a shader computing with them fails its test).
 vk::GpuMatrix uploadPieces(VkHarness& h, TensorType type, const TestMatrix& m, uint32_t rows, uint32_t cols,
                            uint32_t pieces);
 
