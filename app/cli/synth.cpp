@@ -30,7 +30,8 @@ int runSynth(const std::vector<std::string>& argv)
         std::fprintf(stderr, "hearth-cli synth: unknown type '%s'\n", args.value("--type")->c_str());
         return 2;
     }
-    hearth::SynthOptions options { *shape };
+    hearth::SynthOptions options;
+    options.shape = *shape;
     options.mix = *mix;
     try {
         options.seed = std::stoull(args.value("--seed", "1"));

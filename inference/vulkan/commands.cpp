@@ -200,8 +200,8 @@ void Recorder::access(const std::vector<VkBuffer>& reads, const std::vector<VkBu
         const bool fromCompute = m_stagesSinceBarrier & VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
         const bool toTransfer = stage == VK_PIPELINE_STAGE_TRANSFER_BIT;
         VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-        barrier.srcAccessMask = (fromCompute ? VK_ACCESS_SHADER_WRITE_BIT : 0u) |
-                                (fromTransfer ? VK_ACCESS_TRANSFER_WRITE_BIT : 0u);
+        barrier.srcAccessMask = (fromCompute ? VkAccessFlags(VK_ACCESS_SHADER_WRITE_BIT) : 0u) |
+                                (fromTransfer ? VkAccessFlags(VK_ACCESS_TRANSFER_WRITE_BIT) : 0u);
         barrier.dstAccessMask = toTransfer ? VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT
                                            : VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
         vkCmdPipelineBarrier(m_cmd, m_stagesSinceBarrier, stage, 0, 1, &barrier, 0, nullptr, 0, nullptr);

@@ -163,7 +163,8 @@ void TestGgufWriter::synthMatchesLlamaLayout()
     // Llama 3.1 rope factors.
     auto reference = GgufFile::open(test::testdata("models/tiny-llama31-q4_k_m.gguf").toStdString());
     QVERIFY(reference.ok());
-    SynthOptions options { *synthShape("tiny") };
+    SynthOptions options;
+    options.shape = *synthShape("tiny");
     options.mix = QuantMix::Q4_K_M;
     options.seed = 7;
     options.vocabulary = reference->get();
@@ -211,7 +212,8 @@ void TestGgufWriter::synthIsDeterministic()
     auto vocabulary = GgufFile::open(test::testdata("models/tiny-llama31-q8_0.gguf").toStdString());
     QVERIFY(vocabulary.ok());
     auto make = [&](uint64_t seed, unsigned threads, const char* name) {
-        SynthOptions options { *synthShape("tiny") };
+        SynthOptions options;
+        options.shape = *synthShape("tiny");
         options.mix = QuantMix::Q8_0;
         options.seed = seed;
         options.vocabulary = vocabulary->get();

@@ -135,7 +135,8 @@ int synth(const std::string& shapeName, const std::string& mixName, const std::s
     const auto mix = parseQuantMix(mixName);
     if (!shape || !mix)
         return std::fprintf(stderr, "unknown shape or type\n"), 2;
-    SynthOptions options{*shape};
+    SynthOptions options;
+    options.shape = *shape;
     options.mix = *mix;
     const Status s = synthesizeModel(options, out);
     if (!s.ok())
