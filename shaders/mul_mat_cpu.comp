@@ -44,12 +44,7 @@ layout(push_constant) uniform Push {
     uint accumulate;  // 1: y += result
 } p;
 
-// dequant.glsl and dequant_unit.glsl give the block layouts and bit helpers; their readers of a word
-// array are not called here (loadChunk fetches texels), and this private stand-in lets them compile.
-uint unusedWords[1];
-#define WEIGHTS unusedWords
-#include "dequant.glsl"
-#include "dequant_unit.glsl"
+#include "weight_type.glsl"
 
 #include "mul_mat_cpu_chunk.glsl"
 

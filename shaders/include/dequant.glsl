@@ -1,13 +1,13 @@
 // Dequantization of one "quad" (4 consecutive elements of a row, which always share one scale) for the
-// weight type chosen by the TYPE_* define. The including shader declares the weight buffer as
-// `uint WEIGHTS[]` (a macro naming the array) before including this file.
+// weight type chosen by the TYPE_* define (weight_type.glsl). The including shader declares the weight
+// buffer as `uint WEIGHTS[]` (a macro naming the array) before including this file.
 //
-// Provides: BLOCK_ELEMS, BLOCK_BYTES, QUADS_PER_BLOCK and
+// Provides weight_type.glsl's definitions and
 //   vec4 dequantQuad(uint blockByte, uint quad)   // elements 4*quad .. 4*quad+3 of the block
 #ifndef DEQUANT_GLSL
 #define DEQUANT_GLSL
 
-#include "gguf_blocks.glsl"
+#include "weight_type.glsl"
 
 // Byte-addressed reads from the word array. Blocks of Q4_0 (18 B), Q8_0 (34 B) and Q6_K (210 B) are
 // only 2-byte aligned, so 32-bit reads at 2-aligned offsets join two words (weight buffers are padded
@@ -23,16 +23,6 @@ uint loadU32(uint byteOff)
 }
 float loadF16(uint byteOff) { return unpackHalf2x16(loadU16(byteOff)).x; }
 
-vec4 nibbles(uint word, uint shift)
-{
-    return vec4((word >> shift) & 0xFu, (word >> (shift + 8u)) & 0xFu, (word >> (shift + 16u)) & 0xFu,
-                (word >> (shift + 24u)) & 0xFu);
-}
-vec4 signedBytes(uint word)
-{
-    return vec4(int(word << 24) >> 24, int(word << 16) >> 24, int(word << 8) >> 24, int(word) >> 24);
-}
-
 // 6-bit scale and min number j of a Q4_K/Q5_K block (ggml's get_scale_min_k4).
 vec2 scaleMinK4(uint scalesByte, uint j)
 {
@@ -45,8 +35,6 @@ vec2 scaleMinK4(uint scalesByte, uint j)
 }
 
 #if defined(TYPE_F32)
-#define BLOCK_ELEMS F32_BLOCK_ELEMS
-#define BLOCK_BYTES F32_BLOCK_BYTES
 vec4 dequantQuad(uint bb, uint quad)
 {
     const uint w = bb >> 2;
@@ -54,8 +42,6 @@ vec4 dequantQuad(uint bb, uint quad)
 }
 
 #elif defined(TYPE_F16)
-#define BLOCK_ELEMS F16_BLOCK_ELEMS
-#define BLOCK_BYTES F16_BLOCK_BYTES
 vec4 dequantQuad(uint bb, uint quad)
 {
     const uint w = bb >> 2;
@@ -63,8 +49,6 @@ vec4 dequantQuad(uint bb, uint quad)
 }
 
 #elif defined(TYPE_BF16)
-#define BLOCK_ELEMS F16_BLOCK_ELEMS
-#define BLOCK_BYTES F16_BLOCK_BYTES
 vec4 dequantQuad(uint bb, uint quad)
 {
     const uint w = bb >> 2;
@@ -74,8 +58,6 @@ vec4 dequantQuad(uint bb, uint quad)
 }
 
 #elif defined(TYPE_Q4_0)
-#define BLOCK_ELEMS Q4_0_BLOCK_ELEMS
-#define BLOCK_BYTES Q4_0_BLOCK_BYTES
 // Quads 0-3: low nibbles of qs word 0-3 (elements 0-15); quads 4-7: high nibbles (elements 16-31).
 vec4 dequantQuad(uint bb, uint quad)
 {
@@ -85,8 +67,6 @@ vec4 dequantQuad(uint bb, uint quad)
 }
 
 #elif defined(TYPE_Q8_0)
-#define BLOCK_ELEMS Q8_0_BLOCK_ELEMS
-#define BLOCK_BYTES Q8_0_BLOCK_BYTES
 vec4 dequantQuad(uint bb, uint quad)
 {
     const float d = loadF16(bb + Q8_0_OFF_D);
@@ -94,9 +74,6 @@ vec4 dequantQuad(uint bb, uint quad)
 }
 
 #elif defined(TYPE_Q4_K)
-#define BLOCK_ELEMS Q4_K_BLOCK_ELEMS
-#define BLOCK_BYTES Q4_K_BLOCK_BYTES
-#define K4_OFF_QS Q4_K_OFF_QS  // where the 4-bit parts start, for code shared with Q5_K
 // Four groups of 64 elements; group j's 32 qs bytes hold elements 64j..64j+31 in their low nibbles
 // (scale 2j) and 64j+32..64j+63 in their high nibbles (scale 2j+1).
 vec4 dequantQuad(uint bb, uint quad)
@@ -111,9 +88,6 @@ vec4 dequantQuad(uint bb, uint quad)
 }
 
 #elif defined(TYPE_Q5_K)
-#define BLOCK_ELEMS Q5_K_BLOCK_ELEMS
-#define BLOCK_BYTES Q5_K_BLOCK_BYTES
-#define K4_OFF_QS Q5_K_OFF_QS
 // As Q4_K, plus a fifth bit per element: bit (2j + hi) of qh[l] for element 64j + 32hi + l.
 vec4 dequantQuad(uint bb, uint quad)
 {
@@ -129,8 +103,6 @@ vec4 dequantQuad(uint bb, uint quad)
 }
 
 #elif defined(TYPE_Q6_K)
-#define BLOCK_ELEMS Q6_K_BLOCK_ELEMS
-#define BLOCK_BYTES Q6_K_BLOCK_BYTES
 // Two halves of 128 elements; in half h, quarter c (32 elements) takes its low 4 bits from
 // ql[64h + l + 32(c&1)] (nibble c>>1) and its high 2 bits from qh[32h + l] bits 2c..2c+1, with scale
 // scales[8h + l/16 + 2c].
@@ -151,11 +123,7 @@ vec4 dequantQuad(uint bb, uint quad)
     return (vec4(q) - 32.0) * (loadF16(bb + Q6_K_OFF_D) * scale);
 }
 
-#else
-#error "define one TYPE_*"
 #endif
-
-#define QUADS_PER_BLOCK (BLOCK_ELEMS / 4)
 
 // Byte offset of the block holding quad `quad` of a row starting at `rowByte`, and the quad within it.
 uint quadBlockByte(uint rowByte, uint quad) { return rowByte + (quad / QUADS_PER_BLOCK) * BLOCK_BYTES; }

@@ -12,9 +12,6 @@
 #ifndef DEQUANT_UNIT_GLSL
 #define DEQUANT_UNIT_GLSL
 
-// Word i of the bytes starting at the 2-aligned byteOff, given the aligned words around it.
-uint funnel(uint lo, uint hi, uint s) { return (lo >> s) | ((hi << 1u) << (31u - s)); }
-
 // n (<= 9) words starting at 2-aligned byte offset b.
 #define LOAD_FUNNEL(dst, b, n)                                          \
     {                                                                   \

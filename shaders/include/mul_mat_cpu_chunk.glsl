@@ -3,7 +3,7 @@
 // a Chunk of registers, and each unit is decoded from there. lavapipe turns a storage-buffer load into
 // a loop over the lanes with a stalled store-to-load forward per lane, but gathers a texel fetch
 // (mul_mat_vec_cpu.comp), so the weights go through texels and as few fetches as the layout allows.
-// Include after dequant_unit.glsl. For every type it provides
+// Include after weight_type.glsl. For every type it provides
 //   void loadChunk(uint rowByte, uint c, out Chunk k)   // chunk c of the row starting at rowByte
 //   void chunkUnit(Chunk k, uint u, out vec4 w[8])      // unit u (a constant once unrolled) of it
 // Needs rows of whole chunks (cols % 128 == 0), so chunks of Q4_0 (4 blocks, 72 bytes) and Q8_0 (136
