@@ -19,15 +19,9 @@ layout(binding = 0) uniform usamplerBuffer weights;
 layout(std430, binding = 1) readonly buffer X { vec4 x[]; };
 layout(std430, binding = 2) buffer Y { float y[]; };
 
+// cols is a multiple of RUN_ELEMS; xOffset and xStride are floats, multiples of 4.
 layout(push_constant) uniform Push {
-    uint rows;        // rows to compute (M)
-    uint cols;        // K, a multiple of RUN_ELEMS
-    uint xOffset;     // floats, a multiple of 4
-    uint xStride;     // floats between tokens, a multiple of 4
-    uint yOffset;     // floats
-    uint yStride;     // floats between tokens
-    uint accumulate;  // 1: y += result (the residual connection)
-    uint pairOffset;  // SWIGLU: rows between a gate row and its up row
+#include "mat_vec_push.glsl"
 } p;
 
 uvec4 weightWord(uint i) { return texelFetch(weights, int(i)); }

@@ -26,15 +26,9 @@ layout(std430, binding = 0) readonly buffer Weights4 { uvec4 weights4[]; };
 layout(std430, binding = 1) readonly buffer X { vec4 x[]; };
 layout(std430, binding = 2) buffer Y { float y[]; };
 
+// cols, xOffset and xStride are floats, multiples of 4.
 layout(push_constant) uniform Push {
-    uint rows;        // rows to compute (M)
-    uint cols;        // K, a multiple of 4
-    uint xOffset;     // floats, a multiple of 4
-    uint xStride;     // floats between tokens, a multiple of 4
-    uint yOffset;     // floats
-    uint yStride;     // floats between tokens
-    uint accumulate;  // 1: y += result (the residual connection)
-    uint pairOffset;  // SWIGLU: rows between a gate row and its up row
+#include "mat_vec_push.glsl"
 #ifdef RMS_NORM
     float eps;
 #endif
@@ -65,6 +59,7 @@ layout(std430, binding = 3) readonly buffer NormWeight { vec4 normWeight[]; };
 shared float partial[ROWS * DOTS][WG / 4];
 shared float partialSquares[WG / 4];
 
+#include "mat_vec_reduce.glsl"
 #include "mul_mat_vec_store.glsl"
 
 void main()
@@ -135,11 +130,8 @@ void main()
     }
 
     // Reduce: within each subgroup, then across subgroups through shared memory.
-    for (uint i = 0u; i < ROWS * DOTS; ++i) {
-        const float s = subgroupAdd(acc[i]);
-        if (subgroupElect())
-            partial[i][gl_SubgroupID] = s;
-    }
+    for (uint i = 0u; i < ROWS * DOTS; ++i)
+        publishSubgroupSum(i, acc[i]);
 #ifdef RMS_NORM
     const float squaresInGroup = subgroupAdd(squares);
     if (subgroupElect())
@@ -150,11 +142,8 @@ void main()
         const uint row = row0 + tid;
         if (row < p.rows) {
             float sums[DOTS];
-            for (uint k = 0u; k < DOTS; ++k) {
-                sums[k] = 0.0;
-                for (uint s = 0u; s < gl_NumSubgroups; ++s)
-                    sums[k] += partial[tid * DOTS + k][s];
-            }
+            for (uint k = 0u; k < DOTS; ++k)
+                sums[k] = workgroupSum(tid * DOTS + k);
 #ifdef RMS_NORM
             float total = 0.0;
             for (uint s = 0u; s < gl_NumSubgroups; ++s)

@@ -21,15 +21,9 @@ layout(std430, binding = 1) readonly buffer Q { uvec4 q[]; };
 layout(std430, binding = 1) readonly buffer QPairs { vec2 qPairs[]; };
 layout(std430, binding = 2) buffer Y { float y[]; };
 
+// xOffset and xStride count 16-byte words of q8 activations; cols is a multiple of the type's block.
 layout(push_constant) uniform Push {
-    uint rows;        // rows to compute (M)
-    uint cols;        // K, a multiple of the type's block
-    uint xOffset;     // 16-byte words: token 0's block of q8 activations
-    uint xStride;     // 16-byte words between tokens
-    uint yOffset;     // floats
-    uint yStride;     // floats between tokens
-    uint accumulate;  // 1: y += result (the residual connection)
-    uint pairOffset;  // SWIGLU: rows between a gate row and its up row
+#include "mat_vec_push.glsl"
 #ifdef ROPE_STORE
 #include "rope_store_push.glsl"
 #endif
@@ -55,6 +49,7 @@ layout(push_constant) uniform Push {
 // Subgroups of 4 invocations or more.
 shared float partial[ROWS * DOTS][WG / 4];
 
+#include "mat_vec_reduce.glsl"
 #include "mul_mat_vec_store.glsl"
 
 void main()
@@ -88,21 +83,15 @@ void main()
     }
 
     // Reduce: within each subgroup, then across subgroups through shared memory.
-    for (uint i = 0u; i < ROWS * DOTS; ++i) {
-        const float s = subgroupAdd(acc[i]);
-        if (subgroupElect())
-            partial[i][gl_SubgroupID] = s;
-    }
+    for (uint i = 0u; i < ROWS * DOTS; ++i)
+        publishSubgroupSum(i, acc[i]);
     barrier();
     if (tid < ROWS) {
         const uint row = row0 + tid;
         if (row < p.rows) {
             float sums[DOTS];
-            for (uint k = 0u; k < DOTS; ++k) {
-                sums[k] = 0.0;
-                for (uint s = 0u; s < gl_NumSubgroups; ++s)
-                    sums[k] += partial[tid * DOTS + k][s];
-            }
+            for (uint k = 0u; k < DOTS; ++k)
+                sums[k] = workgroupSum(tid * DOTS + k);
             storeRow(tid, row, token, sums);
         }
     }
