@@ -87,8 +87,8 @@ else()
 endif()
 
 # Debian: library dependencies from dpkg-shlibdeps, plus what is loaded rather than linked — the QML
-# modules ui/ imports (and those they import), the platform plugins — and a Vulkan driver recommended
-# (the CPU backend works without one).
+# modules ui/ imports (and those they import), the platform plugins — and the Vulkan loader and a
+# driver recommended: the engine opens the loader at run time and runs on the CPU without it.
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # hearth_0.1.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
@@ -100,7 +100,7 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS
 qml6-module-qtquick-layouts, qml6-module-qtquick-window, qml6-module-qtquick-dialogs, \
 qml6-module-qt-labs-folderlistmodel, qml6-module-qtqml, qml6-module-qtqml-models, \
 qml6-module-qtqml-workerscript, qt6-qpa-plugins")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "mesa-vulkan-drivers | vulkan-icd")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libvulkan1, mesa-vulkan-drivers | vulkan-icd")
 
 # RPM (Fedora names): automatic library requirements, plus the QML modules in one package there.
 set(CPACK_RPM_FILE_NAME RPM-DEFAULT)
@@ -109,7 +109,7 @@ set(CPACK_RPM_PACKAGE_GROUP "Applications/Productivity")
 set(CPACK_RPM_PACKAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_RPM_PACKAGE_AUTOREQ ON)
 set(CPACK_RPM_PACKAGE_REQUIRES "qt6-qtdeclarative")
-set(CPACK_RPM_PACKAGE_SUGGESTS "mesa-vulkan-drivers")
+set(CPACK_RPM_PACKAGE_SUGGESTS "vulkan-loader, mesa-vulkan-drivers")
 set(CPACK_RPM_SPEC_MORE_DEFINE "%define _build_id_links none")  # no /usr/lib/.build-id links
 # Directories that belong to the filesystem and icon-theme packages, not to us.
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION

@@ -23,7 +23,8 @@ int runDevices(const std::vector<std::string>& argv)
                     double(d.memoryBytes) / double(1ull << 30), d.name.c_str());
     std::printf("%-7s %-8s %-11s %-10s %u threads\n", "-", "cpu", "cpu", "-", std::thread::hardware_concurrency());
     if (devices.empty())
-        std::printf("\nno Vulkan device found: Hearth runs on the CPU\n");
+        std::printf("\nno Vulkan device: %s\nHearth runs on the CPU\n",
+                    hearth::noVulkanDeviceReason().c_str());
     else
         std::printf("\ndefault: vulkan device %d (%s); choose another with --device N\n", devices[0].index,
                     devices[0].name.c_str());

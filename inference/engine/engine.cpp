@@ -133,7 +133,11 @@ Status Engine::load(const LoadOptions& options)
         useVulkan = std::any_of(list.begin(), list.end(), [&](const DeviceInfo& d) {
             return d.type != "cpu" && (options.deviceIndex < 0 || d.index == options.deviceIndex);
         });
-        if (!useVulkan) notices.push_back("No Vulkan GPU found; running on the CPU (slower).");
+        if (list.empty())
+            notices.push_back(
+                "The GPU cannot be used: " + noVulkanDeviceReason() + ". Running on the CPU (slower).");
+        else if (!useVulkan)
+            notices.push_back("No Vulkan GPU found; running on the CPU (slower).");
     }
     if (useVulkan) {
         VulkanOptions vulkan;

@@ -9,7 +9,7 @@
 #include "vulkan/pipeline.h"
 #include "vulkan/profiler.h"
 
-#include <vulkan/vulkan.h>
+#include "vulkan/loader.h"
 
 #include <initializer_list>
 #include <map>

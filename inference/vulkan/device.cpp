@@ -193,7 +193,7 @@ std::vector<DeviceInfo> enumerateDevices()
     std::vector<DeviceInfo> result;
     VkInstance instance = VK_NULL_HANDLE;
     bool debugUtils = false;
-    if (createInstance(false, &instance, &debugUtils) != VK_SUCCESS)
+    if (!loadVulkan().ok() || createInstance(false, &instance, &debugUtils) != VK_SUCCESS)
         return result;
     const auto devices = physicalDevices(instance);
     std::vector<std::pair<int, DeviceInfo>> ranked;
@@ -217,14 +217,40 @@ std::vector<DeviceInfo> enumerateDevices()
     return result;
 }
 
+std::string noDeviceReason()
+{
+    if (Status loaded = loadVulkan(); !loaded.ok())
+        return loaded.error().message;
+    VkInstance instance = VK_NULL_HANDLE;
+    bool debugUtils = false;
+    if (VkResult vr = createInstance(false, &instance, &debugUtils); vr != VK_SUCCESS)
+        return "no Vulkan driver is installed (vkCreateInstance: " + resultName(vr) +
+               "); install your GPU's Vulkan driver";
+    const auto devices = physicalDevices(instance);
+    std::string reason = devices.empty() ? "the Vulkan driver reports no device" : "";
+    for (VkPhysicalDevice device : devices) {
+        std::string why;
+        if (usable(device, &why))
+            continue;
+        VkPhysicalDeviceProperties props;
+        vkGetPhysicalDeviceProperties(device, &props);
+        reason += (reason.empty() ? "" : "; ") + std::string(props.deviceName) + " cannot run Hearth: " + why;
+    }
+    vkDestroyInstance(instance, nullptr);
+    return reason;
+}
+
 Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
 {
     validation = validation || envFlag("HEARTH_VULKAN_VALIDATION");
+    if (Status loaded = loadVulkan(); !loaded.ok())
+        return loaded.error();
     std::unique_ptr<Device> dev(new Device());
     bool debugUtils = false;
     VkResult vr = createInstance(validation, &dev->m_instance, &debugUtils);
     if (vr != VK_SUCCESS)
-        return makeError(ErrorCode::NoDevice, "no Vulkan loader or driver: vkCreateInstance failed with " + resultName(vr));
+        return makeError(ErrorCode::NoDevice, "no Vulkan driver is installed (vkCreateInstance: " + resultName(vr) +
+                                                  "); install your GPU's Vulkan driver");
 
     // Count validation messages whenever debug utils exist: a layer enabled through
     // VK_INSTANCE_LAYERS reports here too.

@@ -5,7 +5,7 @@
 #include "engine.h"
 #include "util/result.h"
 
-#include <vulkan/vulkan.h>
+#include "vulkan/loader.h"
 
 #include <cstdint>
 #include <memory>
@@ -81,6 +81,9 @@ uint32_t validationMessageCount();
 
 // Every physical device, best first; empty when there is no loader or device.
 std::vector<DeviceInfo> enumerateDevices();
+// Why enumerateDevices() finds nothing: no loader, no driver, no device, or none that can run Hearth
+// (each with its reason); empty when some device is usable.
+std::string noDeviceReason();
 
 // "VK_ERROR_OUT_OF_DEVICE_MEMORY (-2)" and the matching ErrorCode.
 std::string resultName(VkResult result);

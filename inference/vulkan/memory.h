@@ -6,7 +6,7 @@
 #include "util/result.h"
 #include "vulkan/device.h"
 
-#include <vulkan/vulkan.h>
+#include "vulkan/loader.h"
 
 #include <cstdint>
 

@@ -7,7 +7,7 @@
 #include "vulkan/device.h"
 #include "vulkan/ops.h"
 
-#include <vulkan/vulkan.h>
+#include "vulkan/loader.h"
 
 #include <array>
 #include <string>

@@ -4,7 +4,7 @@
 
 #include "vulkan/device.h"
 
-#include <vulkan/vulkan.h>
+#include "vulkan/loader.h"
 
 #include <chrono>
 #include <map>

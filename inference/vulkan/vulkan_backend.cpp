@@ -252,6 +252,8 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
 
 std::vector<DeviceInfo> listVulkanDevices() { return vk::enumerateDevices(); }
 
+std::string noVulkanDeviceReason() { return vk::noDeviceReason(); }
+
 uint64_t estimateVulkanMemory(const GgufFile& file, const LlamaConfig& config, uint32_t contextLength)
 {
     uint64_t weights = 0;

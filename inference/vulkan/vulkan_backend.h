@@ -38,6 +38,9 @@ struct VulkanOptions {
 // Every Vulkan device, best first (discrete, integrated, virtual, CPU). Empty when there is no loader
 // or no device. `index` is the physical device index that VulkanOptions::deviceIndex takes.
 std::vector<DeviceInfo> listVulkanDevices();
+// Why listVulkanDevices() is empty, for the user: Vulkan not installed (no loader), no driver, no
+// device, or no device that can run Hearth. Empty when a device is usable.
+std::string noVulkanDeviceReason();
 
 // Device memory the model and a context of `contextLength` need, in bytes (weights + KV + scratch).
 uint64_t estimateVulkanMemory(const GgufFile& file, const LlamaConfig& config, uint32_t contextLength);

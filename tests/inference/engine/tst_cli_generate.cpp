@@ -10,12 +10,19 @@ using namespace hearth;
 
 namespace {
 
-QByteArray runCli(const QStringList& args, int* exitCode = nullptr)
+// stdout of `hearth-cli args`; its stderr into *errors, with `environment` added to ours.
+QByteArray runCli(const QStringList& args, int* exitCode = nullptr, QByteArray* errors = nullptr,
+    const QStringList& environment = {})
 {
     QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString& setting : environment)
+        env.insert(setting.section('=', 0, 0), setting.section('=', 1));
+    process.setProcessEnvironment(env);
     process.start(HEARTH_CLI_PATH, args);
     if (!process.waitForFinished(120000)) return "timeout";
     if (exitCode) *exitCode = process.exitCode();
+    if (errors) *errors = process.readAllStandardError();
     return process.readAllStandardOutput();
 }
 
@@ -63,6 +70,37 @@ private slots:
         QCOMPARE(code, 0);
         // The prompt is echoed, then the continuation.
         QCOMPARE(QString::fromUtf8(out), ref["prompt"].toString() + ref["greedy_text"].toString() + "\n");
+    }
+
+    // A machine without the Vulkan loader (no GPU driver installed): the CLI starts (the loader is
+    // opened at run time, not linked), says why the GPU is not used and what to install, and runs on
+    // the CPU; asking for Vulkan outright is a clear error.
+    void missingVulkanLoaderRunsOnCpu()
+    {
+        const QStringList noLoader { "HEARTH_VULKAN_LOADER=/nonexistent/libvulkan.so.1" };
+        const QJsonObject ref
+            = QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/stories260K.json")))
+                  .object();
+        const QString model = test::testdata("models/stories260K.gguf");
+        int code = -1;
+        QByteArray errors;
+        const QStringList generate { "generate", "-m", model, "-p", ref["prompt"].toString(), "-n", "64", "--temp",
+            "0", "--backend", "auto", "-t", "1" };
+        const QByteArray out = runCli(generate, &code, &errors, noLoader);
+        QCOMPARE(code, 0);
+        QCOMPARE(QString::fromUtf8(out), ref["prompt"].toString() + ref["greedy_text"].toString() + "\n");
+        QVERIFY2(errors.contains("Vulkan is not installed"), errors.constData());
+        QVERIFY2(errors.contains("libvulkan1"), errors.constData()); // what to install
+        QVERIFY2(errors.contains("[cpu on cpu"), errors.constData());
+
+        const QStringList onVulkan { "generate", "-m", model, "-p", "x", "-n", "1", "--backend", "vulkan" };
+        runCli(onVulkan, &code, &errors, noLoader);
+        QCOMPARE(code, 1);
+        QVERIFY2(errors.contains("Vulkan is not installed"), errors.constData());
+
+        const QByteArray devices = runCli({ "devices" }, &code, &errors, noLoader);
+        QCOMPARE(code, 0);
+        QVERIFY2(devices.contains("no Vulkan device: Vulkan is not installed"), devices.constData());
     }
 
     void badArguments()

@@ -33,7 +33,7 @@ VkHarness* VkHarness::shared(std::string* why)
 
 void VkHarness::releaseBuffers()
 {
-    vkDeviceWaitIdle(device->handle());
+    vk::vkDeviceWaitIdle(device->handle());
     for (vk::Buffer& b : buffers)
         allocator->destroy(b);
     buffers.clear();
