@@ -10,6 +10,7 @@ namespace hearth::vk {
 namespace {
 
 std::atomic<uint32_t> g_validationMessages{0};
+std::atomic<bool> g_validationLayerMissing{false};
 
 VKAPI_ATTR VkBool32 VKAPI_CALL onDebugMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                                               VkDebugUtilsMessageTypeFlagsEXT,
@@ -114,6 +115,8 @@ VkResult createInstance(bool validation, VkInstance* instance, bool* debugUtils)
         extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
     if (validation && hasLayer("VK_LAYER_KHRONOS_validation"))
         layers.push_back("VK_LAYER_KHRONOS_validation");
+    else if (validation)
+        g_validationLayerMissing = true;
     VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
     info.pApplicationInfo = &app;
     info.enabledLayerCount = uint32_t(layers.size());
@@ -157,6 +160,7 @@ bool usable(VkPhysicalDevice device, std::string* why)
 }  // namespace
 
 uint32_t validationMessageCount() { return g_validationMessages.load(); }
+bool validationLayerMissing() { return g_validationLayerMissing.load(); }
 
 std::string resultName(VkResult result)
 {

@@ -78,6 +78,9 @@ private:
 
 // Warnings and errors reported by the validation layers since the process started (tests assert 0).
 uint32_t validationMessageCount();
+// Whether validation was asked for but VK_LAYER_KHRONOS_validation is not installed, so that a count
+// of 0 above means nothing (the validation test runs fail on it).
+bool validationLayerMissing();
 
 // Every physical device, best first; empty when there is no loader or device.
 std::vector<DeviceInfo> enumerateDevices();

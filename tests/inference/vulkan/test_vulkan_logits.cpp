@@ -425,6 +425,8 @@ void TestVulkanLogits::contextTooLarge()
 
 void TestVulkanLogits::cleanupTestCase()
 {
+    QVERIFY2(!vk::validationLayerMissing(),
+             "validation asked for, but its layer is not installed (vulkan-validationlayers)");
     QCOMPARE(vk::validationMessageCount(), 0u);
 }
 

@@ -764,6 +764,8 @@ void TestVulkanOps::productSwiglu()
 void TestVulkanOps::cleanupTestCase()
 {
     // Under HEARTH_VULKAN_VALIDATION=1 the layers ran: they must have reported nothing.
+    QVERIFY2(!validationLayerMissing(),
+             "validation asked for, but its layer is not installed (vulkan-validationlayers)");
     QCOMPARE(validationMessageCount(), 0u);
 }
 

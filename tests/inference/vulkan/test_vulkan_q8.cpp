@@ -239,6 +239,8 @@ void TestVulkanQ8::product()
 void TestVulkanQ8::cleanupTestCase()
 {
     // Under HEARTH_VULKAN_VALIDATION=1 the layers ran: they must have reported nothing.
+    QVERIFY2(!validationLayerMissing(),
+             "validation asked for, but its layer is not installed (vulkan-validationlayers)");
     QCOMPARE(validationMessageCount(), 0u);
 }
 
