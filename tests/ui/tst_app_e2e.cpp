@@ -225,6 +225,22 @@ private slots:
         QCOMPARE(QString::fromStdString(stored->text), partial);
     }
 
+    // On a machine without the Vulkan loader the engine runs on the CPU, and the window says why and
+    // what to install.
+    void gpuFallbackIsShown()
+    {
+        qputenv("HEARTH_VULKAN_LOADER", "/nonexistent/libvulkan.so.1");  // inherited by the engine process
+        App app(args(m_dir.filePath("no-vulkan")));
+        qunsetenv("HEARTH_VULKAN_LOADER");
+        QVERIFY(app.window && app.model);
+        QTRY_COMPARE_WITH_TIMEOUT(app.model->state(), QString("loaded"), 30000);
+        QCOMPARE(app.model->info().value("backend").toString(), QString("cpu"));
+        QQuickItem* notice = app.item("modelNotice");
+        QVERIFY(notice->isVisible());
+        const QString text = notice->property("text").toString();
+        QVERIFY2(text.contains("Vulkan is not installed") && text.contains("libvulkan1"), qPrintable(text));
+    }
+
     void screenshots()
     {
         // A conversation with code and a long reply, written straight into the store (the bundled

@@ -1,5 +1,6 @@
 // The model bar: what is loaded (name, parameters, quantization, context, device), loading progress,
-// open / recent models, settings. The bundled story model is labelled for what it is.
+// open / recent models, settings; the engine's load notices (why the GPU is not used). The bundled
+// story model is labelled for what it is.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -113,6 +114,19 @@ ToolBar {
                 Accessible.name: qsTr("Settings")
                 Layout.rightMargin: Theme.spacing
             }
+        }
+
+        // What the engine said while loading: why the GPU is not used, a missing chat template.
+        Label {
+            objectName: "modelNotice"
+            visible: bar.controller.state === "loaded" && text.length > 0
+            Layout.fillWidth: true
+            Layout.leftMargin: Theme.spacing
+            Layout.bottomMargin: 2
+            wrapMode: Text.WordWrap
+            font.pixelSize: 12
+            color: Theme.mutedText
+            text: bar.controller.info.notice || ""
         }
 
         // Honest label for the bundled model, with a pointer to real chat models.
