@@ -154,6 +154,11 @@ bool usable(VkPhysicalDevice device, std::string* why)
         *why = "no subgroup arithmetic in compute shaders";
         return false;
     }
+    // The products' reductions keep one partial sum per subgroup, for up to a quarter of the workgroup.
+    if (subgroup.subgroupSize < 4) {
+        *why = "subgroups of fewer than 4 invocations";
+        return false;
+    }
     return true;
 }
 
@@ -304,10 +309,13 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
     vkGetPhysicalDeviceProperties(dev->m_physical, &dev->m_properties);
     vkGetPhysicalDeviceMemoryProperties(dev->m_physical, &dev->m_memory);
     VkPhysicalDeviceMaintenance3Properties maint3{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES};
+    VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
     VkPhysicalDeviceProperties2 props2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
     props2.pNext = &maint3;
+    maint3.pNext = &subgroup;
     vkGetPhysicalDeviceProperties2(dev->m_physical, &props2);
     dev->m_maxAllocation = maint3.maxMemoryAllocationSize;
+    dev->m_subgroupSize = subgroup.subgroupSize;
 
     // Optional features: queried and reported, not required.
     VkPhysicalDeviceVulkan11Features f11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};

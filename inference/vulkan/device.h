@@ -50,6 +50,8 @@ public:
     // Largest buffer a shader may bind, and largest single allocation.
     uint64_t maxStorageBufferRange() const { return m_properties.limits.maxStorageBufferRange; }
     uint64_t maxAllocationSize() const { return m_maxAllocation; }
+    // Invocations per subgroup (lavapipe: its SIMD width in 32-bit lanes, 4 to 16).
+    uint32_t subgroupSize() const { return m_subgroupSize; }
     uint64_t storageAlignment() const;
     // Size of the largest device-local heap (what the model must fit in).
     uint64_t deviceLocalBytes() const;
@@ -72,6 +74,7 @@ private:
     VkPhysicalDeviceProperties m_properties{};
     VkPhysicalDeviceMemoryProperties m_memory{};
     uint64_t m_maxAllocation = 1ull << 30;
+    uint32_t m_subgroupSize = 1;
     DeviceFeatures m_features;
     mutable VkResult m_injectedFault = VK_SUCCESS;
 };

@@ -21,6 +21,7 @@ ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines)
     // HEARTH_VK_CPU_MATMUL=0 keeps the tiled GPU shader on a CPU device (for comparing the two).
     const char* cpuMatMul = std::getenv("HEARTH_VK_CPU_MATMUL");
     policy.cpuTiledMatMul = policy.cpuDevice && !(cpuMatMul && std::string_view(cpuMatMul) == "0");
+    policy.cpuMatVec = policy.cpuDevice && device.subgroupSize() >= 8;
     const VkPhysicalDeviceLimits& limits = device.properties().limits;
     policy.maxTexelRange = uint64_t(limits.maxTexelBufferElements) * kTexelBytes;
     policy.texelAlignment = std::max<uint64_t>(1, limits.minTexelBufferOffsetAlignment);
@@ -39,7 +40,7 @@ void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& 
                    Activation y, bool accumulate)
 {
     const bool tiled = tokens >= policy.tiledMinTokens;
-    if (!tiled && policy.cpuDevice && recordCpuMatVec(rec, policy, w, x, tokens, y, accumulate))
+    if (!tiled && policy.cpuMatVec && recordCpuMatVec(rec, policy, w, x, tokens, y, accumulate))
         return;
     if (tiled && policy.cpuTiledMatMul && recordCpuMatMul(rec, policy, w, x, tokens, y, accumulate))
         return;
@@ -67,7 +68,7 @@ bool recordSwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMa
 {
     if (tokens >= policy.tiledMinTokens || gateUp.pieces.size() != 1)
         return false;
-    if (policy.cpuDevice && recordCpuSwigluMatVec(rec, policy, gateUp, x, tokens, h))
+    if (policy.cpuMatVec && recordCpuSwigluMatVec(rec, policy, gateUp, x, tokens, h))
         return true;
     const uint32_t ffn = gateUp.rows / 2;
     const MatVecPush push{ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn};

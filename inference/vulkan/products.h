@@ -15,6 +15,9 @@ struct ProductPolicy {
     uint32_t tiledMinTokens = 8;   // batches this large use the tiled mat-mat shader
     bool cpuDevice = false;        // lavapipe & co.: products_cpu.h's shaders where they apply
     bool cpuTiledMatMul = false;   // batches use mul_mat_cpu (rows in SIMD lanes) instead of mul_mat
+    // mul_mat_vec_cpu shares activations across its 8 invocations with subgroup broadcasts, so they
+    // must be one subgroup: not on a CPU device with narrower subgroups (lavapipe on 128-bit SIMD).
+    bool cpuMatVec = false;
     // Texel-buffer limits (products_cpu.h's shaders read their weights through one): the largest view
     // in bytes and the alignment of its offset.
     uint64_t maxTexelRange = 0;

@@ -113,6 +113,7 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
     m_attention = vk::attentionPolicy(*m_device);
     if (m_gpuShaderChoices) {
         m_products.cpuDevice = false;
+        m_products.cpuMatVec = false;
         m_attention = {vk::kAttentionMaxSplits, false};
     }
     if (m_intDotProducts)
