@@ -32,6 +32,9 @@ struct LoadOptions {
     BackendChoice backend = BackendChoice::Auto;
     int deviceIndex = -1; // Vulkan device; -1 picks the best
     int threads = 0; // CPU threads; 0: hardware concurrency
+    // On a GPU whose memory cannot hold the context: take the largest context that fits (a notice
+    // says so) instead of failing with OutOfMemory.
+    bool fitContext = false;
     std::function<void(float fraction)> progress; // 0..1 while loading
     // Where the Vulkan pipeline cache is kept between runs (compiled shaders: the second start skips
     // the driver's compile); empty: no cache on disk.

@@ -124,6 +124,7 @@ LoadOptions loadOptionsFromJson(const QJsonObject& message)
     options.deviceIndex = message.value("device").toInt(-1);
     options.contextLength = uint32_t(qMax(0, message.value("context").toInt(0)));
     options.threads = qMax(0, message.value("threads").toInt(0));
+    options.fitContext = message.value("fitContext").toBool(false);
     return options;
 }
 

@@ -143,12 +143,17 @@ Status Engine::load(const LoadOptions& options)
         VulkanOptions vulkan;
         vulkan.deviceIndex = options.deviceIndex;
         vulkan.contextLength = context;
+        vulkan.fitContext = options.fitContext;
         if (!options.pipelineCacheDir.empty())
             vulkan.pipelineCachePath = options.pipelineCacheDir + "/vulkan-pipelines.bin";
         vulkan.progress = [&](float f) { report(options, 0.15f + 0.8f * f); };
         auto backend = createVulkanBackend(gguf, impl->weights, impl->config, vulkan);
         if (backend) {
             impl->backend = std::move(backend.value());
+            if (impl->backend->contextLength() < context)
+                notices.push_back("The context is " + std::to_string(impl->backend->contextLength()) + " tokens, not " +
+                                  std::to_string(context) + ", so that the model fits in " +
+                                  impl->backend->deviceName() + "'s memory.");
         } else if (options.backend == BackendChoice::Vulkan) {
             return backend.error();
         } else {

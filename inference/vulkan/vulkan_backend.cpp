@@ -269,31 +269,37 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const
     auto device = vk::Device::create(options.deviceIndex, options.enableValidation);
     if (!device)
         return device.error();
-    const uint32_t context = std::max<uint32_t>(1, options.contextLength);
-
-    // Will it fit? Weights + KV cache + activations against the largest device-local heap.
-    const uint64_t needed = estimateVulkanMemory(file, config, context);
-    const uint64_t available = (*device)->deviceLocalBytes();
-    if (needed > available) {
-        const uint64_t withoutKv = needed - vk::kvBytes(config, context);
-        std::string hint = "use the CPU backend";
-        if (withoutKv < available) {
-            const uint64_t perPosition = vk::kvBytes(config, 1);
-            const uint64_t fits = (available - withoutKv) / std::max<uint64_t>(1, perPosition);
-            hint = "try a context of " + std::to_string(std::min<uint64_t>(fits, context) / 256 * 256) +
-                   " tokens or the CPU backend";
-        }
-        return makeError(ErrorCode::OutOfMemory, "the model needs " + std::to_string(needed / vk::kMiB) +
-                                                     " MiB of device memory with a context of " + std::to_string(context) +
-                                                     ", " + (*device)->name() + " has " +
-                                                     std::to_string(available / vk::kMiB) + " MiB: " + hint);
-    }
-
-    uint64_t pieceLimit = std::min<uint64_t>((*device)->maxStorageBufferRange(), (*device)->maxAllocationSize());
+    const vk::Device& dev = **device;
+    uint64_t pieceLimit = std::min<uint64_t>(dev.maxStorageBufferRange(), dev.maxAllocationSize());
     pieceLimit = std::min<uint64_t>(pieceLimit, 1ull << 30);
     if (options.storageBufferLimitOverride)
         pieceLimit = std::min(pieceLimit, options.storageBufferLimitOverride);
     pieceLimit &= ~uint64_t(255);
+
+    // Will it fit? Weights + KV cache + activations against the largest device-local heap, and each
+    // layer's K or V cache within one storage buffer. With fitContext a context that does not fit
+    // becomes the largest that does, in steps of 256 positions.
+    const uint64_t available = options.deviceMemoryOverride ? options.deviceMemoryOverride : dev.deviceLocalBytes();
+    const uint64_t withoutKv = estimateVulkanMemory(file, config, 0);
+    const uint64_t kvLayerPosition = uint64_t(config.kvHeadCount) * config.headDim * sizeof(uint16_t);
+    const uint64_t fits = withoutKv >= available ? 0
+                          : std::min((available - withoutKv) / std::max<uint64_t>(1, vk::kvBytes(config, 1)),
+                                     std::min(dev.maxStorageBufferRange(), dev.maxAllocationSize()) /
+                                         std::max<uint64_t>(1, kvLayerPosition)) / 256 * 256;
+    uint32_t context = std::max<uint32_t>(1, options.contextLength);
+    if (options.fitContext && fits >= 256 && fits < context)
+        context = uint32_t(fits);
+    const uint64_t needed = estimateVulkanMemory(file, config, context);
+    if (needed > available) {
+        const std::string hint = fits >= 256 ? "try a context of " + std::to_string(std::min<uint64_t>(fits, context)) +
+                                                   " tokens or the CPU backend"
+                                             : "use the CPU backend";
+        return makeError(ErrorCode::OutOfMemory, "the model needs " + std::to_string(needed / vk::kMiB) +
+                                                     " MiB of device memory with a context of " + std::to_string(context) +
+                                                     ", " + dev.name() + " has " +
+                                                     std::to_string(available / vk::kMiB) + " MiB: " + hint);
+    }
+
     const uint32_t batch = std::max<uint32_t>(1, options.maxBatch);
     auto backend = std::make_unique<vk::VulkanBackend>(std::move(*device), config, context, batch, pieceLimit,
                                                        options.pipelineCachePath);

@@ -26,6 +26,11 @@ struct VulkanOptions {
     // Tests only: pretend storage buffers are at most this many bytes (0: the device's limit), to
     // exercise the splitting of large tensors on small models.
     uint64_t storageBufferLimitOverride = 0;
+    // A context whose KV cache does not fit the device's memory becomes the largest that does (in
+    // steps of 256 positions) instead of an OutOfMemory error; contextLength() tells which.
+    bool fitContext = false;
+    // Tests only: pretend the device has this many bytes of memory (0: its largest device-local heap).
+    uint64_t deviceMemoryOverride = 0;
     bool enableValidation = false;   // also set by HEARTH_VULKAN_VALIDATION=1
     // Tests only: on a CPU device (lavapipe), take the shaders and attention splits a GPU would (fused
     // norms, 32 splits), so CI checks the GPU's decode path too.

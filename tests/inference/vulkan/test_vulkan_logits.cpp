@@ -140,6 +140,7 @@ private slots:
     void pipelineCache();
     void submitFailures();
     void contextTooLarge();
+    void contextFittedToMemory();
     void cleanupTestCase();
 };
 
@@ -421,6 +422,43 @@ void TestVulkanLogits::contextTooLarge()
     QVERIFY(options.contextLength > 0);
     auto loaded = createVulkanBackend(*m.file, *m.weights, m.config, options);
     QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
+}
+
+void TestVulkanLogits::contextFittedToMemory()
+{
+    // With fitContext, a context too large for the device's memory (pretended: the model plus 1000
+    // positions of KV cache) becomes the largest multiple of 256 that estimateVulkanMemory says fits,
+    // and the backend runs with it.
+    BoundModel m;
+    QVERIFY(bindModel("stories260K", &m));
+    VulkanOptions options;
+    options.contextLength = 4096;
+    options.deviceMemoryOverride = estimateVulkanMemory(*m.file, m.config, 1000);
+    auto refused = createVulkanBackend(*m.file, *m.weights, m.config, options);
+    if (!refused && refused.error().code == ErrorCode::NoDevice && !test::vulkanRequired())
+        QSKIP("no Vulkan device");
+    QVERIFY(!refused.ok());
+    QCOMPARE(int(refused.error().code), int(ErrorCode::OutOfMemory));
+    QVERIFY2(refused.error().message.find("try a context of 768 tokens") != std::string::npos,
+             refused.error().message.c_str());
+
+    options.fitContext = true;
+    auto fitted = createVulkanBackend(*m.file, *m.weights, m.config, options);
+    QVERIFY2(fitted.ok(), fitted.ok() ? "" : fitted.error().message.c_str());
+    uint32_t largest = 0;
+    for (uint32_t c = 256; estimateVulkanMemory(*m.file, m.config, c) <= options.deviceMemoryOverride; c += 256)
+        largest = c;
+    QCOMPARE((*fitted)->contextLength(), largest);
+    std::vector<float> logits(m.config.vocabSize);
+    const std::vector<int32_t> prompt{1, 403, 407};
+    QVERIFY((*fitted)->forward(prompt, 0, logits).ok());
+    QVERIFY(std::isfinite(logits[0]));
+
+    // Memory that cannot even hold the weights: no context fits, and the error says to use the CPU.
+    options.deviceMemoryOverride = estimateVulkanMemory(*m.file, m.config, 0) / 2;
+    auto none = createVulkanBackend(*m.file, *m.weights, m.config, options);
+    QVERIFY(!none.ok());
+    QVERIFY2(none.error().message.find("use the CPU backend") != std::string::npos, none.error().message.c_str());
 }
 
 void TestVulkanLogits::cleanupTestCase()
