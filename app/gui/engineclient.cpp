@@ -70,10 +70,10 @@ void EngineClient::send(const QJsonObject& message)
     m_process->write(encodeFrame(message));
 }
 
-void EngineClient::loadModel(const QString& path, const QString& backend, int device, int context)
+void EngineClient::loadModel(const QString& path, const QString& backend, int device, int context, bool fitContext)
 {
-    m_lastLoad = QJsonObject{{"type", type::load}, {"path", path}, {"backend", backend},
-                             {"device", device}, {"context", context}};
+    m_lastLoad = QJsonObject{{"type", type::load}, {"path", path},     {"backend", backend},
+                             {"device", device},   {"context", context}, {"fitContext", fitContext}};
     m_loadPending = true;
     send(m_lastLoad);
 }

@@ -32,9 +32,10 @@ public:
     qint64 processId() const { return m_process ? m_process->processId() : 0; }
 
     Q_INVOKABLE void start();
-    // backend: "auto" | "cpu" | "vulkan"; device -1 picks the best; context 0 takes the default.
+    // backend: "auto" | "cpu" | "vulkan"; device -1 picks the best; context 0 takes the default;
+    // fitContext: a context too large for the GPU's memory becomes the largest that fits.
     Q_INVOKABLE void loadModel(const QString& path, const QString& backend = "auto", int device = -1,
-                               int context = 0);
+                               int context = 0, bool fitContext = false);
     Q_INVOKABLE void unload();
     Q_INVOKABLE void requestDevices();
     void generate(const QString& id, const QJsonArray& messages, const QJsonObject& sampler, int maxTokens);

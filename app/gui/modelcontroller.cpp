@@ -42,8 +42,10 @@ void ModelController::setEngine(EngineClient* engine)
         rememberRecent(info.value("path").toString());
         setState("loaded");
     });
-    connect(m_engine, &EngineClient::loadFailed, this, [this](const QString&, const QString& message) {
-        m_error = message;
+    connect(m_engine, &EngineClient::loadFailed, this, [this](const QString& code, const QString& message) {
+        // The engine writes its messages as clauses ("the model needs ..."); here one stands alone.
+        m_error = message.isEmpty() ? message : message.front().toUpper() + message.mid(1);
+        m_errorCode = code;
         m_info.clear();
         setState("error");
     });
@@ -137,6 +139,7 @@ bool ModelController::open(const QVariant& pathOrUrl)
         path = url.toLocalFile();
     if (!path.endsWith(".gguf", Qt::CaseInsensitive)) {
         m_error = tr("Hearth opens GGUF model files (.gguf); %1 is not one.").arg(QFileInfo(path).fileName());
+        m_errorCode.clear();
         setState("error");
         return false;
     }
@@ -159,6 +162,7 @@ void ModelController::loadAtStart(const QString& preferred)
         path = m_bundledModel;
     if (path.isEmpty()) {
         m_error = tr("No model yet. Open a Llama 3.1 GGUF file to start.");
+        m_errorCode.clear();
         setState("error");
         return;
     }
@@ -178,19 +182,52 @@ void ModelController::refreshDevices()
         m_engine->requestDevices();
 }
 
+// Only a load that asked for the GPU fails for want of one: "auto" falls back to the CPU by itself.
+bool ModelController::canFitContext() const
+{
+    return m_state == "error" && m_lastChoice.backend == "vulkan" && m_errorCode == "OutOfMemory"
+        && !m_lastChoice.fitContext;
+}
+
+bool ModelController::canUseCpu() const
+{
+    const bool gpuFailure = m_errorCode == "OutOfMemory" || m_errorCode == "NoDevice" || m_errorCode == "DeviceLost";
+    return m_state == "error" && m_lastChoice.backend == "vulkan" && gpuFailure;
+}
+
+void ModelController::retryWithFittingContext()
+{
+    if (canFitContext())
+        load(m_loadingPath, {m_lastChoice.backend, true});
+}
+
+void ModelController::retryOnCpu()
+{
+    if (canUseCpu())
+        load(m_loadingPath, {QStringLiteral("cpu"), false});
+}
+
 void ModelController::load(const QString& path)
+{
+    load(path, LoadChoice());
+}
+
+void ModelController::load(const QString& path, const LoadChoice& choice)
 {
     if (!m_engine)
         return;
     m_loadingPath = path;
     m_progress = 0;
     m_error.clear();
+    m_errorCode.clear();
+    m_lastChoice = choice;
+    if (m_lastChoice.backend.isEmpty())
+        m_lastChoice.backend = m_settings ? m_settings->backend() : QStringLiteral("auto");
     emit progressChanged();
     setState("loading");
-    const QString backend = m_settings ? m_settings->backend() : QStringLiteral("auto");
     const int device = m_settings ? m_settings->device() : -1;
     const int context = m_settings ? m_settings->contextSize() : 0;
-    m_engine->loadModel(path, backend, device, context);
+    m_engine->loadModel(path, m_lastChoice.backend, device, context, m_lastChoice.fitContext);
 }
 
 void ModelController::setState(const QString& state)

@@ -31,6 +31,10 @@ class ModelController : public QObject {
     Q_PROPERTY(QString summary READ summary NOTIFY stateChanged)
     Q_PROPERTY(bool storyModel READ storyModel NOTIFY stateChanged)
     Q_PROPERTY(QString error READ error NOTIFY stateChanged)
+    // After a failed load on the GPU, what can be offered: a smaller context (the model did not fit
+    // with this one), the CPU (no memory, no device, a lost device).
+    Q_PROPERTY(bool canFitContext READ canFitContext NOTIFY stateChanged)
+    Q_PROPERTY(bool canUseCpu READ canUseCpu NOTIFY stateChanged)
     Q_PROPERTY(QString loadingPath READ loadingPath NOTIFY stateChanged)
     Q_PROPERTY(QStringList recentModels READ recentModels NOTIFY recentModelsChanged)
     Q_PROPERTY(QVariantList devices READ devices NOTIFY devicesChanged)
@@ -54,6 +58,8 @@ public:
     QString summary() const;
     bool storyModel() const;
     QString error() const { return m_error; }
+    bool canFitContext() const;
+    bool canUseCpu() const;
     QString loadingPath() const { return m_loadingPath; }
     QStringList recentModels() const { return m_recent; }
     QVariantList devices() const { return m_devices; }
@@ -64,6 +70,10 @@ public:
     Q_INVOKABLE void loadAtStart(const QString& preferred);
     Q_INVOKABLE void reload();  // same file with the current context/device settings
     Q_INVOKABLE void refreshDevices();
+    // The offers above: load the file that failed again, with the largest context that fits the GPU,
+    // or on the CPU. For this load only; the settings stay as they are.
+    Q_INVOKABLE void retryWithFittingContext();
+    Q_INVOKABLE void retryOnCpu();
 
 signals:
     void engineChanged();
@@ -76,7 +86,12 @@ signals:
     void devicesChanged();
 
 private:
-    void load(const QString& path);
+    struct LoadChoice {
+        QString backend;  // empty: the settings' backend
+        bool fitContext = false;
+    };
+    void load(const QString& path);  // as the settings say
+    void load(const QString& path, const LoadChoice& choice);
     void setState(const QString& state);
     void rememberRecent(const QString& path);
     void readRecent();
@@ -89,6 +104,8 @@ private:
     double m_progress = 0;
     QVariantMap m_info;
     QString m_error;
+    QString m_errorCode;      // hearth::ErrorCode's name for a failed load
+    LoadChoice m_lastChoice;  // how the last load was asked for, with the backend it named
     QString m_loadingPath;
     QStringList m_recent;
     QVariantList m_devices;

@@ -10,6 +10,10 @@
 
 namespace hearth::test {
 
+namespace {
+constexpr uint32_t kFakeGpuPositions = 1024;
+}
+
 std::vector<DeviceInfo> FakeInference::devices()
 {
     return {DeviceInfo{-1, "CPU", "cpu", 0}, DeviceInfo{0, "Fake GPU", "virtual", 1u << 30}};
@@ -24,6 +28,18 @@ Status FakeInference::load(const LoadOptions& options)
     file.read(magic, 4);
     if (std::string(magic, 4) != "GGUF")
         return makeError(ErrorCode::BadFormat, options.modelPath + " is not a GGUF file");
+    const bool gpu = options.backend == BackendChoice::Vulkan;
+    uint32_t context = options.contextLength ? options.contextLength : 512;
+    std::string notice;
+    if (gpu && context > kFakeGpuPositions) {
+        if (!options.fitContext)
+            return makeError(ErrorCode::OutOfMemory,
+                             "the model needs 600 MiB of device memory with a context of " + std::to_string(context) +
+                                 ", Fake GPU has 512 MiB: try a context of 1024 tokens or the CPU backend");
+        notice = "The context is 1024 tokens, not " + std::to_string(context) +
+                 ", so that the model fits in Fake GPU's memory.";
+        context = kFakeGpuPositions;
+    }
     for (float f : {0.0f, 0.5f, 1.0f})
         if (options.progress)
             options.progress(f);
@@ -34,11 +50,12 @@ Status FakeInference::load(const LoadOptions& options)
     m_info.architecture = "llama";
     m_info.parameterCount = 260000;
     m_info.quantization = "F32";
-    m_info.contextLength = options.contextLength ? options.contextLength : 512;
+    m_info.contextLength = context;
     m_info.trainedContext = 512;
     m_info.vocabSize = 512;
-    m_info.backend = options.backend == BackendChoice::Vulkan ? "vulkan" : "cpu";
-    m_info.deviceName = options.backend == BackendChoice::Vulkan ? "Fake GPU" : "CPU";
+    m_info.backend = gpu ? "vulkan" : "cpu";
+    m_info.deviceName = gpu ? "Fake GPU" : "CPU";
+    m_info.notice = notice;
     m_info.chatFormat = "plain";
     m_loaded = true;
     return Ok{};

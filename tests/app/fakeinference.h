@@ -1,7 +1,9 @@
 // A scripted stand-in for hearth::Engine so the engine process, protocol and GUI can be tested
 // without depending on inference speed. It is never shipped: only hearth-engine-fake links it.
 // Behaviour (all deterministic):
-//  - load: the file must exist and start with "GGUF", else FileNotFound / BadFormat.
+//  - load: the file must exist and start with "GGUF", else FileNotFound / BadFormat. On "vulkan" the
+//    fake GPU holds 1024 positions: a larger context is OutOfMemory as the Vulkan backend words it,
+//    or with fitContext becomes 1024 with the engine's notice.
 //  - generate: replies "Echo: <last user text>" and then numbered words, one piece per word,
 //    HEARTH_FAKE_DELAY_MS apart (default 2), until maxTokens; the user text "crash now" aborts the
 //    process (a driver fault) and "device lost" returns a DeviceLost error; a user text starting

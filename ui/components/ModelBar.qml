@@ -62,7 +62,8 @@ ToolBar {
                     elide: Text.ElideRight
                     color: Theme.mutedText
                     font.pixelSize: 12
-                    text: bar.controller.state === "error" ? bar.controller.error : bar.controller.summary
+                    visible: bar.controller.state !== "error"  // the error has its own row below
+                    text: bar.controller.summary
                 }
             }
 
@@ -113,6 +114,40 @@ ToolBar {
                 onClicked: bar.settingsRequested()
                 Accessible.name: qsTr("Settings")
                 Layout.rightMargin: Theme.spacing
+            }
+        }
+
+        // A failed load, read whole (it says what to do), with the ways out it names on the GPU: a
+        // smaller context or the CPU, in one click each.
+        RowLayout {
+            visible: bar.controller.state === "error"
+            Layout.fillWidth: true
+            Layout.leftMargin: Theme.spacing
+            Layout.rightMargin: Theme.spacing
+            Layout.bottomMargin: 2
+            spacing: Theme.spacing
+
+            Label {
+                objectName: "loadError"
+                Layout.fillWidth: true
+                wrapMode: Text.WordWrap
+                font.pixelSize: 12
+                color: Theme.text
+                text: bar.controller.error
+            }
+            Button {
+                objectName: "fitContextButton"
+                visible: bar.controller.canFitContext
+                text: qsTr("Use a smaller context")
+                onClicked: bar.controller.retryWithFittingContext()
+                Accessible.name: qsTr("Load the model again with the largest context that fits the GPU")
+            }
+            Button {
+                objectName: "cpuLoadButton"
+                visible: bar.controller.canUseCpu
+                text: qsTr("Load on the CPU")
+                onClicked: bar.controller.retryOnCpu()
+                Accessible.name: qsTr("Load the model again on the CPU")
             }
         }
 

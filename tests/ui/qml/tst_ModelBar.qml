@@ -1,0 +1,76 @@
+// ModelBar after a load that does not fit the GPU: the error is shown whole with its two ways out,
+// a smaller context (then the engine's notice says which) or the CPU, each in one click. The fake
+// engine's GPU holds 1024 positions (tests/app/fakeinference.h).
+import QtQuick
+import QtTest
+import Hearth
+
+Item {
+    id: root
+    width: 1000
+    height: 200
+
+    Store { id: store; path: AppOptions.databasePath }
+    EngineClient { id: engine; program: AppOptions.enginePath }
+    SettingsController { id: settings; store: store }
+    ModelController { id: model; engine: engine; settings: settings; store: store }
+
+    ModelBar {
+        id: bar
+        width: parent.width
+        controller: model
+    }
+
+    TestCase {
+        name: "ModelBar"
+        when: windowShown
+
+        function failToFit() {
+            tryVerify(() => store.ready)
+            settings.backend = "vulkan"
+            settings.contextSize = 4096
+            model.open(AppOptions.startModel)
+            tryCompare(model, "state", "error", 10000)
+            const error = findChild(bar, "loadError")
+            verify(error.visible)
+            verify(error.text.indexOf("try a context of 1024") >= 0, error.text)
+            verify(findChild(bar, "fitContextButton").visible)
+            verify(findChild(bar, "cpuLoadButton").visible)
+        }
+
+        function test_1_smallerContext() {
+            engine.start()
+            failToFit()
+            mouseClick(findChild(bar, "fitContextButton"))
+            tryCompare(model, "state", "loaded", 10000)
+            compare(model.info.contextLength, 1024)
+            compare(model.info.backend, "vulkan")
+            const notice = findChild(bar, "modelNotice")
+            verify(notice.visible)
+            verify(notice.text.indexOf("The context is 1024 tokens, not 4096") >= 0, notice.text)
+            verify(!findChild(bar, "fitContextButton").visible)
+            verify(!findChild(bar, "cpuLoadButton").visible)
+            // For that load only: the settings still ask for 4096 on the GPU.
+            compare(settings.contextSize, 4096)
+            compare(settings.backend, "vulkan")
+        }
+
+        function test_2_cpu() {
+            failToFit()
+            mouseClick(findChild(bar, "cpuLoadButton"))
+            tryCompare(model, "state", "loaded", 10000)
+            compare(model.info.backend, "cpu")
+            compare(model.info.contextLength, 4096)
+            compare(settings.backend, "vulkan")
+        }
+
+        function test_3_noOfferOnTheCpu() {
+            // A load on the CPU that fails (a file that is not GGUF) offers neither.
+            settings.backend = "cpu"
+            model.open(AppOptions.startModel + ".missing.gguf")
+            tryCompare(model, "state", "error", 10000)
+            verify(!findChild(bar, "fitContextButton").visible)
+            verify(!findChild(bar, "cpuLoadButton").visible)
+        }
+    }
+}
