@@ -23,6 +23,48 @@ bool moreLikely(const Candidate& a, const Candidate& b)
     return a.logit != b.logit ? a.logit > b.logit : a.id < b.id;
 }
 
+// The largest logit, over eight independent running maxima: one running maximum is a chain of
+// dependent comparisons (0.25 ms over 128k logits here); eight vectorise.
+float largest(std::span<const float> logits)
+{
+    constexpr size_t kLanes = 8;
+    float lanes[kLanes];
+    std::fill(std::begin(lanes), std::end(lanes), -std::numeric_limits<float>::infinity());
+    size_t i = 0;
+    for (; i + kLanes <= logits.size(); i += kLanes)
+        for (size_t j = 0; j < kLanes; ++j)
+            lanes[j] = std::max(lanes[j], logits[i + j]);
+    for (; i < logits.size(); ++i)
+        lanes[0] = std::max(lanes[0], logits[i]);
+    return *std::max_element(std::begin(lanes), std::end(lanes));
+}
+
+// The k most likely tokens, most likely first, in one pass over the vocabulary: a heap holds the best
+// k so far with the least likely of them on top, so nearly every token costs one comparison. (A
+// partial sort of all 128k candidates took ~1 ms per token, as long as a GPU's whole decode step.)
+std::vector<Candidate> mostLikely(std::span<const float> logits, int32_t k)
+{
+    std::vector<Candidate> best;
+    best.reserve(static_cast<size_t>(k));
+    const auto vocab = static_cast<int32_t>(logits.size());
+    int32_t id = 0;
+    for (; id < vocab && static_cast<int32_t>(best.size()) < k; ++id)
+        best.push_back({ id, logits[id] });
+    std::make_heap(best.begin(), best.end(), moreLikely);
+    // A later id never beats an equal logit, so only a larger one enters.
+    float threshold = best.front().logit;
+    for (; id < vocab; ++id) {
+        if (!(logits[id] > threshold))
+            continue;
+        std::pop_heap(best.begin(), best.end(), moreLikely);
+        best.back() = { id, logits[id] };
+        std::push_heap(best.begin(), best.end(), moreLikely);
+        threshold = best.front().logit;
+    }
+    std::sort(best.begin(), best.end(), moreLikely);
+    return best;
+}
+
 void softmax(std::vector<Candidate>& candidates, float temperature)
 {
     const float maxLogit = candidates.front().logit; // sorted: the first is the largest
@@ -65,23 +107,18 @@ int32_t sample(std::span<const float> logits, const SamplerSettings& settings,
     }
 
     // 2. Greedy: the argmax (lowest id on ties).
-    if (settings.temperature <= 0.0f) {
-        return static_cast<int32_t>(std::max_element(working.begin(), working.end()) - working.begin());
-    }
+    if (settings.temperature <= 0.0f)
+        return static_cast<int32_t>(std::find(working.begin(), working.end(), largest(working)) - working.begin());
 
     // 3. Top-k: the k most likely, found without sorting the whole vocabulary (128k entries).
     //    Without top-k, min-p's cut (p >= minP * pmax, i.e. logit >= max + ln(minP)) is applied
     //    first for the same reason; the normaliser of the full distribution is kept for top-p.
-    const float maxLogit = *std::max_element(working.begin(), working.end());
     std::vector<Candidate> candidates;
     double normaliser = 0;
-    if (settings.topK > 0 && settings.topK < vocab) {
-        candidates.reserve(vocab);
-        for (int32_t id = 0; id < vocab; ++id)
-            candidates.push_back({ id, working[id] });
-        std::partial_sort(
-            candidates.begin(), candidates.begin() + settings.topK, candidates.end(), moreLikely);
-        candidates.resize(settings.topK);
+    const bool topK = settings.topK > 0 && settings.topK < vocab;
+    if (topK) candidates = mostLikely(working, settings.topK);
+    const float maxLogit = topK ? candidates.front().logit : largest(working);
+    if (topK) {
         for (const auto& c : candidates)
             normaliser += std::exp(c.logit - maxLogit);
     } else {

@@ -2,7 +2,9 @@
 #include "sampler/sampler.h"
 
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <vector>
 
 using namespace hearth;
@@ -73,6 +75,28 @@ private slots:
         QCOMPARE(sample(logits, s, {}, 0.6), 0);
         QCOMPARE(sample(logits, s, {}, 0.64), 1);
         QCOMPARE(sample(logits, s, {}, 0.9999), 1);
+    }
+
+    // Over a vocabulary of Llama 3's size with many equal logits, top-k keeps exactly the k most likely,
+    // equal logits going to the lower id, whatever the order the tokens come in: at a temperature so
+    // high that the k are equally likely, coins at the middle of each k-th draw each of them once, in
+    // order, and those are the first k of a full sort.
+    void topKOverALargeVocabularyWithTies()
+    {
+        std::vector<float> logits(128256);
+        for (size_t i = 0; i < logits.size(); ++i)
+            logits[i] = float((i * 7919) % 1000) / 100.0f;  // 0.00 .. 9.99, each value ~128 times
+        std::vector<int32_t> order(logits.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+            return logits[a] != logits[b] ? logits[a] > logits[b] : a < b;
+        });
+        SamplerSettings s = plain(1e6f);
+        for (int k : { 1, 5, 40, 200 }) {
+            s.topK = k;
+            for (int i = 0; i < k; ++i)
+                QCOMPARE(sample(logits, s, {}, (i + 0.5) / k), order[size_t(i)]);
+        }
     }
 
     void topPKeepsSmallestPrefix()
