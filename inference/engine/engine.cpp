@@ -143,7 +143,11 @@ Status Engine::load(const LoadOptions& options)
         VulkanOptions vulkan;
         vulkan.deviceIndex = options.deviceIndex;
         vulkan.contextLength = context;
-        vulkan.fitContext = options.fitContext;
+        // A context asked for is kept, or refused; the default one gives way on a GPU that holds the
+        // model but not 4096 positions of cache, down to 2048: still far faster than the CPU.
+        const bool defaultContext = options.contextLength == 0 && options.backend == BackendChoice::Auto;
+        vulkan.fitContext = options.fitContext || defaultContext;
+        vulkan.fitContextAtLeast = options.fitContext ? 256 : 2048;
         if (!options.pipelineCacheDir.empty())
             vulkan.pipelineCachePath = options.pipelineCacheDir + "/vulkan-pipelines.bin";
         vulkan.progress = [&](float f) { report(options, 0.15f + 0.8f * f); };

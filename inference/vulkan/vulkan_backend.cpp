@@ -287,7 +287,7 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const
                                      std::min(dev.maxStorageBufferRange(), dev.maxAllocationSize()) /
                                          std::max<uint64_t>(1, kvLayerPosition)) / 256 * 256;
     uint32_t context = std::max<uint32_t>(1, options.contextLength);
-    if (options.fitContext && fits >= 256 && fits < context)
+    if (options.fitContext && fits >= std::max<uint32_t>(256, options.fitContextAtLeast) && fits < context)
         context = uint32_t(fits);
     const uint64_t needed = estimateVulkanMemory(file, config, context);
     if (needed > available) {

@@ -27,8 +27,10 @@ struct VulkanOptions {
     // exercise the splitting of large tensors on small models.
     uint64_t storageBufferLimitOverride = 0;
     // A context whose KV cache does not fit the device's memory becomes the largest that does (in
-    // steps of 256 positions) instead of an OutOfMemory error; contextLength() tells which.
+    // steps of 256 positions, and at least fitContextAtLeast) instead of an OutOfMemory error;
+    // contextLength() tells which.
     bool fitContext = false;
+    uint32_t fitContextAtLeast = 256;
     // Tests only: pretend the device has this many bytes of memory (0: its largest device-local heap).
     uint64_t deviceMemoryOverride = 0;
     bool enableValidation = false;   // also set by HEARTH_VULKAN_VALIDATION=1

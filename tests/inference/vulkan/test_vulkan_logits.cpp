@@ -443,6 +443,11 @@ void TestVulkanLogits::contextFittedToMemory()
              refused.error().message.c_str());
 
     options.fitContext = true;
+    options.fitContextAtLeast = 1024;  // more than fits: refused as without fitContext
+    auto tooSmall = createVulkanBackend(*m.file, *m.weights, m.config, options);
+    QVERIFY(!tooSmall.ok());
+    QCOMPARE(int(tooSmall.error().code), int(ErrorCode::OutOfMemory));
+    options.fitContextAtLeast = 256;
     auto fitted = createVulkanBackend(*m.file, *m.weights, m.config, options);
     QVERIFY2(fitted.ok(), fitted.ok() ? "" : fitted.error().message.c_str());
     uint32_t largest = 0;
