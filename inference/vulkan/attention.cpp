@@ -35,8 +35,8 @@ AttentionPolicy attentionPolicy(const Device& device)
     // On lavapipe one split of a narrow workgroup measured fastest (1B decode at 130 tokens: 4.9 ms
     // per layer, against 8.9 for two wide splits and 22 for eight).
     if (device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU)
-        return {1, true};
-    return {kAttentionMaxSplits, false};
+        return {1, true, uint64_t(device.properties().limits.maxTexelBufferElements) * kTexelBytes};
+    return {kAttentionMaxSplits, false, 0};
 }
 
 void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t tokens, const AttentionPolicy& policy,
@@ -46,9 +46,18 @@ void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t tokens
         tokens > kAttentionMaxSplitTokens ? 1 : std::clamp(policy.splits, 1u, kAttentionMaxSplits);
     const AttentionPush push{shape.headCount, shape.kvHeadCount, shape.headDim, 1.0f / std::sqrt(float(shape.headDim)),
                              splits,          kMinSplitKeys,     splitResultWords(shape)};
-    rec.dispatch(policy.narrow ? ShaderId::attention_narrow : ShaderId::attention,
-                 {whole(b.q), whole(b.k), whole(b.v), whole(b.out), whole(b.partials), whole(b.step)}, push,
-                 shape.headCount, tokens, splits);
+    // The narrow variant views each cache whole, in 16-byte texels (the rows in use are whole texels:
+    // headDim is a multiple of 8 halves).
+    const BufferRef keys{b.k.buffer, 0, b.k.size / kTexelBytes * kTexelBytes};
+    const BufferRef values{b.v.buffer, 0, b.v.size / kTexelBytes * kTexelBytes};
+    const bool narrow = policy.narrow && std::max(keys.range, values.range) <= policy.maxTexelRange;
+    if (narrow)
+        rec.dispatch(ShaderId::attention_narrow, {whole(b.q), keys, values, whole(b.out), whole(b.partials), whole(b.step)},
+                     push, shape.headCount, tokens, splits);
+    else
+        rec.dispatch(ShaderId::attention,
+                     {whole(b.q), whole(b.k), whole(b.v), whole(b.out), whole(b.partials), whole(b.step)}, push,
+                     shape.headCount, tokens, splits);
 }
 
 }  // namespace hearth::vk

@@ -35,10 +35,12 @@ uint64_t attentionPartialsBytes(const AttentionShape& shape);
 
 // How attention runs on this device: splits per (head, token) for a few tokens (a GPU wants many
 // workgroups in flight; a CPU device such as lavapipe has a few cores and pays for every workgroup),
-// and the narrow 32-invocation variant (CPU devices) or the 128-invocation one.
+// and the narrow 32-invocation variant (CPU devices), which reads the cache through texel buffers,
+// or the 128-invocation one.
 struct AttentionPolicy {
     uint32_t splits = kAttentionMaxSplits;
     bool narrow = false;
+    uint64_t maxTexelRange = 0;  // narrow: the largest texel view in bytes; a larger cache takes the wide one
 };
 AttentionPolicy attentionPolicy(const Device& device);
 

@@ -22,6 +22,7 @@ PipelineSignature signatureOf(std::string_view family)
         {"rms_norm", {3, sizeof(RmsNormPush), 1u << 2}},
         {"rope_store", {6, sizeof(RopeStorePush), (1u << 1) | (1u << 2) | (1u << 3)}},
         {"attention", {6, sizeof(AttentionPush), (1u << 3) | (1u << 4)}},
+        {"attention_narrow", {6, sizeof(AttentionPush), (1u << 3) | (1u << 4), (1u << 1) | (1u << 2)}},
         {"swiglu", {2, sizeof(SwigluPush), 1u << 1}},
         {"add", {2, sizeof(AddPush), 1u << 1}},
         {"embed", {3, sizeof(EmbedPush), 1u << 2}},

@@ -114,7 +114,7 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
     if (m_gpuShaderChoices) {
         m_products.cpuDevice = false;
         m_products.cpuMatVec = false;
-        m_attention = {vk::kAttentionMaxSplits, false};
+        m_attention = {vk::kAttentionMaxSplits, false, 0};
     }
     if (m_intDotProducts)
         m_products.intDot = m_device->features().intDot;

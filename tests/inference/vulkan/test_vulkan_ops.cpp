@@ -485,10 +485,16 @@ void TestVulkanOps::attention()
     // Twice, into two outputs, as consecutive layers share the partials: the second dispatch's splits
     // must find their counters reset by the first's joining workgroups (or nothing joins them).
     const Buffer outputs[2] = {h->zeros(ref.size() * 4), h->zeros(ref.size() * 4)};
+    // The narrow variant reads the cache through texel views (the device's limit on their size).
+    const AttentionPolicy policy{splits, narrow, uint64_t(h->device->properties().limits.maxTexelBufferElements) * 16};
+    h->recorder->setProfiling(true);
     QVERIFY(h->recorder->begin().ok());
     for (const Buffer& ob : outputs)
-        recordAttention(*h->recorder, shape, tokens, {splits, narrow}, {qb, kb, vb, ob, partials, sb});
+        recordAttention(*h->recorder, shape, tokens, policy, {qb, kb, vb, ob, partials, sb});
     QVERIFY(h->recorder->submitAndWait().ok());
+    if (h->recorder->profiler())
+        QCOMPARE(ranShader(*h, "attention_narrow"), narrow);
+    h->recorder->setProfiling(false);
     for (const Buffer& ob : outputs)
         verifyAgainstTwin(*h, ob, ref);
 }
