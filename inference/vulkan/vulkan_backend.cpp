@@ -263,6 +263,24 @@ uint64_t estimateVulkanMemory(const GgufFile& file, const LlamaConfig& config, u
     return weights + vk::kvBytes(config, contextLength) + vk::activationBytes(config, 512, 1);
 }
 
+namespace {
+
+// The most positions of KV cache, a multiple of 256, that fit beside the model in `available` bytes
+// with each layer's K or V cache in one buffer of at most `bufferLimit` bytes; 0 when not even the
+// model fits.
+uint64_t positionsThatFit(const GgufFile& file, const LlamaConfig& config, uint64_t available, uint64_t bufferLimit)
+{
+    const uint64_t withoutKv = estimateVulkanMemory(file, config, 0);
+    if (withoutKv >= available)
+        return 0;
+    const uint64_t byMemory = (available - withoutKv) / std::max<uint64_t>(1, vk::kvBytes(config, 1));
+    const uint64_t layerPosition = uint64_t(config.kvHeadCount) * config.headDim * sizeof(uint16_t);
+    const uint64_t byBuffer = bufferLimit / std::max<uint64_t>(1, layerPosition);
+    return std::min(byMemory, byBuffer) / 256 * 256;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const LlamaWeights& weights,
                                                      const LlamaConfig& config, const VulkanOptions& options)
 {
@@ -270,22 +288,12 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const
     if (!device)
         return device.error();
     const vk::Device& dev = **device;
-    uint64_t pieceLimit = std::min<uint64_t>(dev.maxStorageBufferRange(), dev.maxAllocationSize());
-    pieceLimit = std::min<uint64_t>(pieceLimit, 1ull << 30);
-    if (options.storageBufferLimitOverride)
-        pieceLimit = std::min(pieceLimit, options.storageBufferLimitOverride);
-    pieceLimit &= ~uint64_t(255);
 
-    // Will it fit? Weights + KV cache + activations against the largest device-local heap, and each
-    // layer's K or V cache within one storage buffer. With fitContext a context that does not fit
-    // becomes the largest that does, in steps of 256 positions.
+    // Will it fit? Weights + KV cache + activations against the largest device-local heap. With
+    // fitContext a context that does not fit becomes the largest that does.
     const uint64_t available = options.deviceMemoryOverride ? options.deviceMemoryOverride : dev.deviceLocalBytes();
-    const uint64_t withoutKv = estimateVulkanMemory(file, config, 0);
-    const uint64_t kvLayerPosition = uint64_t(config.kvHeadCount) * config.headDim * sizeof(uint16_t);
-    const uint64_t fits = withoutKv >= available ? 0
-                          : std::min((available - withoutKv) / std::max<uint64_t>(1, vk::kvBytes(config, 1)),
-                                     std::min(dev.maxStorageBufferRange(), dev.maxAllocationSize()) /
-                                         std::max<uint64_t>(1, kvLayerPosition)) / 256 * 256;
+    const uint64_t fits = positionsThatFit(file, config, available,
+                                           std::min<uint64_t>(dev.maxStorageBufferRange(), dev.maxAllocationSize()));
     uint32_t context = std::max<uint32_t>(1, options.contextLength);
     if (options.fitContext && fits >= std::max<uint32_t>(256, options.fitContextAtLeast) && fits < context)
         context = uint32_t(fits);
@@ -300,6 +308,11 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const
                                                      std::to_string(available / vk::kMiB) + " MiB: " + hint);
     }
 
+    uint64_t pieceLimit = std::min<uint64_t>(dev.maxStorageBufferRange(), dev.maxAllocationSize());
+    pieceLimit = std::min<uint64_t>(pieceLimit, 1ull << 30);
+    if (options.storageBufferLimitOverride)
+        pieceLimit = std::min(pieceLimit, options.storageBufferLimitOverride);
+    pieceLimit &= ~uint64_t(255);
     const uint32_t batch = std::max<uint32_t>(1, options.maxBatch);
     auto backend = std::make_unique<vk::VulkanBackend>(std::move(*device), config, context, batch, pieceLimit,
                                                        options.pipelineCachePath);
