@@ -47,17 +47,13 @@ void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t tokens
     const AttentionPush push{shape.headCount, shape.kvHeadCount, shape.headDim, 1.0f / std::sqrt(float(shape.headDim)),
                              splits,          kMinSplitKeys,     splitResultWords(shape)};
     // The narrow variant views each cache whole, in 16-byte texels (the rows in use are whole texels:
-    // headDim is a multiple of 8 halves).
+    // headDim is a multiple of 8 halves); a cache too large for a view takes the wide one.
     const BufferRef keys{b.k.buffer, 0, b.k.size / kTexelBytes * kTexelBytes};
     const BufferRef values{b.v.buffer, 0, b.v.size / kTexelBytes * kTexelBytes};
     const bool narrow = policy.narrow && std::max(keys.range, values.range) <= policy.maxTexelRange;
-    if (narrow)
-        rec.dispatch(ShaderId::attention_narrow, {whole(b.q), keys, values, whole(b.out), whole(b.partials), whole(b.step)},
-                     push, shape.headCount, tokens, splits);
-    else
-        rec.dispatch(ShaderId::attention,
-                     {whole(b.q), whole(b.k), whole(b.v), whole(b.out), whole(b.partials), whole(b.step)}, push,
-                     shape.headCount, tokens, splits);
+    rec.dispatch(narrow ? ShaderId::attention_narrow : ShaderId::attention,
+                 {whole(b.q), keys, values, whole(b.out), whole(b.partials), whole(b.step)}, push, shape.headCount,
+                 tokens, splits);
 }
 
 }  // namespace hearth::vk

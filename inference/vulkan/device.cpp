@@ -226,6 +226,17 @@ std::vector<DeviceInfo> enumerateDevices()
     return result;
 }
 
+namespace {
+
+// vkCreateInstance failed: the loader is there, no driver answered.
+std::string noDriver(VkResult result)
+{
+    return "no Vulkan driver is installed (vkCreateInstance: " + resultName(result) +
+           "); install your GPU's Vulkan driver";
+}
+
+}  // namespace
+
 std::string noDeviceReason()
 {
     if (Status loaded = loadVulkan(); !loaded.ok())
@@ -233,8 +244,7 @@ std::string noDeviceReason()
     VkInstance instance = VK_NULL_HANDLE;
     bool debugUtils = false;
     if (VkResult vr = createInstance(false, &instance, &debugUtils); vr != VK_SUCCESS)
-        return "no Vulkan driver is installed (vkCreateInstance: " + resultName(vr) +
-               "); install your GPU's Vulkan driver";
+        return noDriver(vr);
     const auto devices = physicalDevices(instance);
     std::string reason = devices.empty() ? "the Vulkan driver reports no device" : "";
     for (VkPhysicalDevice device : devices) {
@@ -258,8 +268,7 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
     bool debugUtils = false;
     VkResult vr = createInstance(validation, &dev->m_instance, &debugUtils);
     if (vr != VK_SUCCESS)
-        return makeError(ErrorCode::NoDevice, "no Vulkan driver is installed (vkCreateInstance: " + resultName(vr) +
-                                                  "); install your GPU's Vulkan driver");
+        return makeError(ErrorCode::NoDevice, noDriver(vr));
 
     // Count validation messages whenever debug utils exist: a layer enabled through
     // VK_INSTANCE_LAYERS reports here too.
