@@ -106,9 +106,11 @@ int32_t sample(std::span<const float> logits, const SamplerSettings& settings,
         working = adjusted;
     }
 
-    // 2. Greedy: the argmax (lowest id on ties).
-    if (settings.temperature <= 0.0f)
-        return static_cast<int32_t>(std::find(working.begin(), working.end(), largest(working)) - working.begin());
+    // 2. Greedy: the argmax (lowest id on ties; NaN logits never win, and all NaN gives token 0).
+    if (settings.temperature <= 0.0f) {
+        const auto best = std::find(working.begin(), working.end(), largest(working));
+        return best == working.end() ? 0 : static_cast<int32_t>(best - working.begin());
+    }
 
     // 3. Top-k: the k most likely, found without sorting the whole vocabulary (128k entries).
     //    Without top-k, min-p's cut (p >= minP * pmax, i.e. logit >= max + ln(minP)) is applied

@@ -35,8 +35,9 @@ Status FakeInference::load(const LoadOptions& options)
         if (!options.fitContext)
             return makeError(ErrorCode::OutOfMemory,
                              "the model needs 600 MiB of device memory with a context of " + std::to_string(context) +
-                                 ", Fake GPU has 512 MiB: try a context of 1024 tokens or the CPU backend");
-        notice = "The context is 1024 tokens, not " + std::to_string(context) +
+                                 ", Fake GPU has 512 MiB: try a context of " + std::to_string(kFakeGpuPositions) +
+                                 " tokens or the CPU backend");
+        notice = "The context is " + std::to_string(kFakeGpuPositions) + " tokens, not " + std::to_string(context) +
                  ", so that the model fits in Fake GPU's memory.";
         context = kFakeGpuPositions;
     }

@@ -4,6 +4,7 @@
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -44,6 +45,12 @@ private slots:
         // Ties go to the lowest id.
         const std::vector<float> tied { 1.0f, 3.0f, 3.0f };
         QCOMPARE(sample(tied, plain(0.0f), {}, 0.5), 1);
+        // A broken forward pass (NaN logits) still gives a token inside the vocabulary.
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        const std::vector<float> someNan { nan, 0.5f, nan, 2.0f };
+        QCOMPARE(sample(someNan, plain(0.0f), {}, 0.5), 3);
+        const std::vector<float> allNan { nan, nan, nan };
+        QCOMPARE(sample(allNan, plain(0.0f), {}, 0.5), 0);
     }
 
     void topKOneIsArgmax()
