@@ -86,8 +86,8 @@ else()
   set(CPACK_GENERATOR DEB RPM TGZ)
 endif()
 
-# Debian: library dependencies from dpkg-shlibdeps, plus what is loaded rather than linked — the QML
-# modules ui/ imports (and those they import), the platform plugins — and the Vulkan loader and a
+# Debian: library dependencies from dpkg-shlibdeps, plus what is loaded rather than linked
+# (packaging/runtime-packages.txt, the list scripts/install-deps.sh installs too) — and the Vulkan loader and a
 # driver recommended: the engine opens the loader at run time and runs on the CPU without it.
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # hearth_0.1.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
@@ -95,11 +95,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "qml6-module-qtquick, qml6-module-qtquick-controls, qml6-module-qtquick-templates, \
-qml6-module-qtquick-layouts, qml6-module-qtquick-window, qml6-module-qtquick-dialogs, \
-qml6-module-qt-labs-folderlistmodel, qml6-module-qtqml, qml6-module-qtqml-models, \
-qml6-module-qtqml-workerscript, qt6-qpa-plugins")
+file(STRINGS "${CMAKE_CURRENT_LIST_DIR}/runtime-packages.txt" hearth_runtime_packages REGEX "^[a-z0-9]")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${CMAKE_CURRENT_LIST_DIR}/runtime-packages.txt")
+list(JOIN hearth_runtime_packages ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libvulkan1, mesa-vulkan-drivers | vulkan-icd")
 
 # RPM (Fedora names): automatic library requirements, plus the QML modules in one package there.

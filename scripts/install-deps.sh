@@ -8,10 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
   # Qt 6.4: widgets-free Quick app, tests, QML modules loaded at run time
   qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools qt6-tools-dev
-  qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
-  qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
-  qml6-module-qtquick-dialogs qml6-module-qtqml-models qml6-module-qttest qml6-module-qtcore
-  qml6-module-qt-labs-platform qml6-module-qtquick-shapes qt6-qpa-plugins
+  qml6-module-qttest
   libgl-dev
   # Vulkan: loader, headers, lavapipe, validation layers, shader compiler
   libvulkan-dev vulkan-tools mesa-vulkan-drivers vulkan-validationlayers glslc glslang-tools spirv-tools
@@ -24,6 +21,12 @@ packages=(
   # packaging checks
   dpkg-dev rpm file desktop-file-utils appstream lintian
 )
+
+# What the installed app loads at run time (QML modules, platform plugins): the same list the .deb
+# depends on, so the window built here finds every module the package's users get.
+root=$(cd "$(dirname "$0")/.." && pwd)
+mapfile -t runtime_packages < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$root/packaging/runtime-packages.txt")
+packages+=("${runtime_packages[@]}")
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
