@@ -53,7 +53,7 @@ struct ModelInfo {
     std::string backend; // "cpu" | "vulkan"
     std::string deviceName;
     std::string chatFormat; // "llama3" | "plain"
-    std::string notice; // e.g. fallback to CPU, unknown template: shown to the user
+    std::string notice; // e.g. fallback to CPU, unknown template: shown to the user, one per line
 };
 
 struct GenerateRequest {

@@ -9,8 +9,9 @@ import Hearth
 ApplicationWindow {
     id: window
     objectName: "mainWindow"
-    width: 1100
-    height: 720
+    // A sensible first size: most of a laptop screen, no more than a comfortable reading width.
+    width: Math.min(1200, Math.round(Screen.desktopAvailableWidth * 0.8)) || 1100
+    height: Math.min(800, Math.round(Screen.desktopAvailableHeight * 0.85)) || 720
     minimumWidth: 640
     minimumHeight: 420
     visible: true
@@ -86,35 +87,109 @@ ApplicationWindow {
         composer.focusInput()
     }
 
-    // Keyboard: every action also has a button; these are the fast paths.
-    Shortcut {
-        sequence: "Ctrl+N"
-        onActivated: { chat.newConversation(); composer.focusInput() }
+    // Keyboard: every action also has a button or a menu entry that shows its shortcut (Shortcuts.qml);
+    // F1 lists them all.
+    function newChat() {
+        chat.newConversation()
+        composer.focusInput()
+    }
+    function exportChat() {
+        if (chat.currentConversationId <= 0)
+            return
+        exportDialog.selectedFile = transfer.suggestedFile(chat.currentTitle, ChatTransfer.Markdown)
+        exportDialog.open()
+    }
+    // JSON when its filter was chosen or the name ends in .json; Markdown otherwise.
+    function exportTo(file, jsonChosen) {
+        const json = jsonChosen || file.toString().toLowerCase().endsWith(".json")
+        transfer.exportConversation(chat.currentConversationId, file, json ? ChatTransfer.Json : ChatTransfer.Markdown)
+    }
+    function importFrom(file) {
+        transfer.importConversation(file)
     }
     Shortcut {
-        sequence: "Ctrl+F"
+        sequence: Shortcuts.newChat
+        onActivated: window.newChat()
+    }
+    Shortcut {
+        sequence: Shortcuts.search
         onActivated: sidebar.focusSearch()
     }
     Shortcut {
-        sequence: "Ctrl+L"
+        sequence: Shortcuts.focusComposer
         onActivated: composer.focusInput()
     }
     Shortcut {
-        sequence: "Esc"
+        sequence: Shortcuts.stop
         enabled: chat.generating
         onActivated: chat.stop()
     }
     Shortcut {
-        sequence: "Ctrl+O"
+        sequence: Shortcuts.openModel
         onActivated: openDialog.open()
     }
     Shortcut {
-        sequence: "Ctrl+Shift+O"
+        sequence: Shortcuts.summarize
         onActivated: summarizeDialog.open()
     }
     Shortcut {
-        sequence: "Ctrl+,"
+        sequence: Shortcuts.settings
         onActivated: settingsDialog.open()
+    }
+    Shortcut {
+        sequence: Shortcuts.exportChat
+        onActivated: window.exportChat()
+    }
+    Shortcut {
+        sequence: Shortcuts.importChat
+        onActivated: importDialog.open()
+    }
+    Shortcut {
+        sequences: [Shortcuts.help, Shortcuts.helpAlternative, "Ctrl+/"]
+        onActivated: shortcutsSheet.open()
+    }
+
+    // The window opens at its last size (or a sensible one for the screen) and remembers it.
+    Connections {
+        target: settings
+        function onLoadedChanged() {
+            if (!settings.loaded)
+                return
+            if (settings.windowWidth > 0 && settings.windowHeight > 0) {
+                window.width = Math.max(window.minimumWidth, Math.min(settings.windowWidth, Screen.desktopAvailableWidth))
+                window.height = Math.max(window.minimumHeight, Math.min(settings.windowHeight, Screen.desktopAvailableHeight))
+            }
+            if (settings.windowMaximized)
+                window.showMaximized()
+        }
+    }
+    onClosing: {
+        settings.windowMaximized = window.visibility === Window.Maximized
+        if (window.visibility === Window.Windowed) {
+            settings.windowWidth = window.width
+            settings.windowHeight = window.height
+        }
+    }
+
+    ChatTransfer {
+        id: transfer
+        objectName: "transfer"
+        store: store
+        onExported: (path) => window.showNotice(qsTr("Exported to %1").arg(path), "info")
+        onImported: (conversationId, title) => {
+            chat.reloadConversations()
+            chat.openConversation(conversationId)
+            window.showNotice(qsTr("Imported “%1”").arg(title), "info")
+        }
+        onFailed: (message) => window.showNotice(message, "error")
+    }
+
+    // A notice of the window's own (export, import), shown when the chat has none to show.
+    property string windowNotice
+    property string windowNoticeKind: "info"
+    function showNotice(text, kind) {
+        windowNotice = text
+        windowNoticeKind = kind
     }
 
     header: ModelBar {
@@ -123,6 +198,11 @@ ApplicationWindow {
         onOpenRequested: openDialog.open()
         onSettingsRequested: settingsDialog.open()
         onSummarizeRequested: summarizeDialog.open()
+        onNewChatRequested: window.newChat()
+        onExportRequested: window.exportChat()
+        onImportRequested: importDialog.open()
+        onHelpRequested: shortcutsSheet.open()
+        canExport: chat.currentConversationId > 0
     }
 
     RowLayout {
@@ -145,9 +225,16 @@ ApplicationWindow {
 
             NoticeBar {
                 Layout.fillWidth: true
-                text: chat.notice.length > 0 ? chat.notice : store.notice
-                kind: chat.notice.length > 0 ? chat.noticeKind : "warning"
-                onDismissed: chat.dismissNotice()
+                text: chat.notice.length > 0 ? chat.notice
+                    : window.windowNotice.length > 0 ? window.windowNotice : store.notice
+                kind: chat.notice.length > 0 ? chat.noticeKind
+                    : window.windowNotice.length > 0 ? window.windowNoticeKind : "warning"
+                onDismissed: {
+                    if (chat.notice.length > 0)
+                        chat.dismissNotice()
+                    else
+                        window.windowNotice = ""
+                }
             }
             ConversationView {
                 id: conversationView
@@ -186,6 +273,28 @@ ApplicationWindow {
         id: summarizeDialog
         documents: documents
         anchors.centerIn: parent
+    }
+
+    ShortcutsSheet {
+        id: shortcutsSheet
+    }
+
+    FileDialog {
+        id: exportDialog
+        objectName: "exportDialog"
+        title: qsTr("Export this chat")
+        fileMode: FileDialog.SaveFile
+        nameFilters: [qsTr("Markdown, easy to read (*.md)"), qsTr("JSON, complete: every branch, to import again (*.json)")]
+        onAccepted: window.exportTo(selectedFile, selectedNameFilter.index === 1)
+    }
+
+    FileDialog {
+        id: importDialog
+        objectName: "importDialog"
+        title: qsTr("Import a chat exported from Hearth")
+        fileMode: FileDialog.OpenFile
+        nameFilters: [qsTr("Hearth chat exports (*.json)"), qsTr("All files (*)")]
+        onAccepted: window.importFrom(selectedFile)
     }
 
     FileDialog {

@@ -21,8 +21,22 @@ QtObject {
     readonly property color error: dark ? "#5c2626" : "#fde2e1"
     readonly property color info: dark ? "#233a4f" : "#e1eefb"
 
+    // One spacing scale (4, 8, 16) and one type scale (11, 12, 14, 16, 22 px) for the whole window.
+    readonly property int spacingSmall: 4
     readonly property int spacing: 8
+    readonly property int spacingLarge: 16
     readonly property int radius: 8
+    readonly property int captionFontSize: 11
+    readonly property int smallFontSize: 12
     readonly property int fontSize: 14
+    readonly property int titleFontSize: 16
+    readonly property int headlineFontSize: 22
     readonly property string monoFont: "monospace"
+    readonly property int iconSize: 18
+    readonly property int tooltipDelay: 500
+
+    // The bundled icons (ui/icons/NAME.svg), tinted by the controls with the text colour.
+    function icon(name) {
+        return "qrc:/Hearth/icons/" + name + ".svg"
+    }
 }

@@ -13,8 +13,11 @@ list(FILTER gui_sources EXCLUDE REGEX "/app/gui/main\\.cpp$")
 
 set(qml_files
   Main.qml
+  Shortcuts.qml
   Theme.qml
+  components/AppMenu.qml
   components/CodeBlock.qml
+  components/CommandMenuItem.qml
   components/Composer.qml
   components/ConversationDelegate.qml
   components/ConversationView.qml
@@ -23,12 +26,15 @@ set(qml_files
   components/ModelBar.qml
   components/NoticeBar.qml
   components/SettingsDialog.qml
+  components/ShortcutsSheet.qml
   components/SamplingFields.qml
   components/Sidebar.qml
   components/UndoBar.qml
   documents/SummarizeDialog.qml
 )
-set_source_files_properties(Theme.qml PROPERTIES QT_QML_SINGLETON_TYPE TRUE)
+set_source_files_properties(Theme.qml Shortcuts.qml PROPERTIES QT_QML_SINGLETON_TYPE TRUE)
+# The window's icons: line drawings made for Hearth (24 px grid, 2 px strokes), tinted by the controls.
+file(GLOB icon_files RELATIVE ${CMAKE_CURRENT_LIST_DIR} CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/icons/*.svg)
 
 qt_add_library(hearth_ui STATIC)
 set_target_properties(hearth_ui PROPERTIES AUTOMOC ON)
@@ -36,6 +42,7 @@ qt_add_qml_module(hearth_ui
   URI Hearth
   VERSION 1.0
   QML_FILES ${qml_files}
+  RESOURCES ${icon_files}
   SOURCES ${gui_sources}
 )
 target_include_directories(hearth_ui PUBLIC ${gui_dir} ${PROJECT_SOURCE_DIR})

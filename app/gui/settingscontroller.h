@@ -29,6 +29,10 @@ class SettingsController : public QObject {
     Q_PROPERTY(QString backend READ backend WRITE setBackend NOTIFY changed)
     Q_PROPERTY(int device READ device WRITE setDevice NOTIFY changed)
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY changed)
+    // The window's size when it was last closed (0: never saved) and whether it was maximized.
+    Q_PROPERTY(int windowWidth READ windowWidth WRITE setWindowWidth NOTIFY changed)
+    Q_PROPERTY(int windowHeight READ windowHeight WRITE setWindowHeight NOTIFY changed)
+    Q_PROPERTY(bool windowMaximized READ windowMaximized WRITE setWindowMaximized NOTIFY changed)
 
 public:
     explicit SettingsController(QObject* parent = nullptr);
@@ -49,6 +53,9 @@ public:
     QString backend() const { return value("backend").toString(); }
     int device() const { return value("device").toInt(); }
     QString theme() const { return value("theme").toString(); }
+    int windowWidth() const { return value("windowWidth").toInt(); }
+    int windowHeight() const { return value("windowHeight").toInt(); }
+    bool windowMaximized() const { return value("windowMaximized").toBool(); }
 
     void setSystemPrompt(const QString& v) { setValue("systemPrompt", v); }
     void setTemperature(double v) { setValue("temperature", qBound(0.0, v, 5.0)); }
@@ -62,11 +69,15 @@ public:
     void setBackend(const QString& v) { setValue("backend", v); }
     void setDevice(int v) { setValue("device", v); }
     void setTheme(const QString& v) { setValue("theme", v); }
+    void setWindowWidth(int v) { setValue("windowWidth", qMax(0, v)); }
+    void setWindowHeight(int v) { setValue("windowHeight", qMax(0, v)); }
+    void setWindowMaximized(bool v) { setValue("windowMaximized", v); }
 
     // The sampler JSON the engine takes, global values overridden by `overrides` (same keys).
     QJsonObject effectiveSampler(const QVariantMap& overrides) const;
     int effectiveMaxTokens(const QVariantMap& overrides) const;
     Q_INVOKABLE QVariant effective(const QString& key, const QVariantMap& overrides) const;
+    // Back to the defaults, all but the window's remembered size.
     Q_INVOKABLE void resetToDefaults();
     static QVariantMap defaults();
 

@@ -196,7 +196,7 @@ Status Engine::load(const LoadOptions& options)
     info.deviceName = impl->backend->deviceName();
     info.chatFormat = std::string(impl->chatFormat->name());
     for (size_t i = 0; i < notices.size(); ++i)
-        info.notice += (i ? " " : "") + notices[i];
+        info.notice += (i ? "\n" : "") + notices[i];
 
     impl->logits.assign(impl->backend->vocabSize(), 0.0f);
     m_impl = std::move(impl);

@@ -12,6 +12,11 @@ ToolBar {
     signal openRequested()
     signal settingsRequested()
     signal summarizeRequested()
+    signal newChatRequested()
+    signal exportRequested()
+    signal importRequested()
+    signal helpRequested()
+    property bool canExport: false
 
     background: Rectangle {
         color: Theme.sidebar
@@ -76,25 +81,40 @@ ToolBar {
             }
 
             Button {
+                objectName: "openModelButton"
                 text: qsTr("Open model…")
+                icon.source: Theme.icon("open")
+                icon.width: Theme.iconSize
+                icon.height: Theme.iconSize
                 onClicked: bar.openRequested()
-                Accessible.name: qsTr("Open a GGUF model file")
+                Accessible.name: Shortcuts.withKeys(qsTr("Open a GGUF model file"), Shortcuts.openModel)
                 ToolTip.visible: hovered
-                ToolTip.text: qsTr("Open a GGUF model (Ctrl+O), or drop a .gguf file on the window")
+                ToolTip.delay: Theme.tooltipDelay
+                ToolTip.text: Shortcuts.withKeys(qsTr("Open a GGUF model, or drop a .gguf file on the window"), Shortcuts.openModel)
             }
             Button {
+                objectName: "summarizeButton"
                 text: qsTr("Summarize…")
+                icon.source: Theme.icon("summarize")
+                icon.width: Theme.iconSize
+                icon.height: Theme.iconSize
                 onClicked: bar.summarizeRequested()
-                Accessible.name: qsTr("Summarize a document")
+                Accessible.name: Shortcuts.withKeys(qsTr("Summarize a document"), Shortcuts.summarize)
                 ToolTip.visible: hovered
-                ToolTip.text: qsTr("Summarize a text, Markdown, HTML, PDF or DOCX file (Ctrl+Shift+O), or drop it on the window")
+                ToolTip.delay: Theme.tooltipDelay
+                ToolTip.text: Shortcuts.withKeys(qsTr("Summarize a text, Markdown, HTML, PDF or DOCX file, or drop it on the window"), Shortcuts.summarize)
             }
-            Button {
+            ToolButton {
                 id: recentButton
-                text: qsTr("Recent")
+                icon.source: Theme.icon("recent")
+                icon.width: Theme.iconSize
+                icon.height: Theme.iconSize
                 enabled: bar.controller.recentModels.length > 0
                 onClicked: recentMenu.open()
                 Accessible.name: qsTr("Recent models")
+                ToolTip.visible: hovered
+                ToolTip.delay: Theme.tooltipDelay
+                ToolTip.text: qsTr("Recent models")
                 Menu {
                     id: recentMenu
                     y: recentButton.height
@@ -109,11 +129,26 @@ ToolBar {
                     }
                 }
             }
-            Button {
-                text: qsTr("Settings")
+            ToolButton {
+                icon.source: Theme.icon("settings")
+                icon.width: Theme.iconSize
+                icon.height: Theme.iconSize
                 onClicked: bar.settingsRequested()
-                Accessible.name: qsTr("Settings")
+                Accessible.name: Shortcuts.withKeys(qsTr("Settings"), Shortcuts.settings)
+                ToolTip.visible: hovered
+                ToolTip.delay: Theme.tooltipDelay
+                ToolTip.text: Shortcuts.withKeys(qsTr("Settings"), Shortcuts.settings)
+            }
+            AppMenu {
                 Layout.rightMargin: Theme.spacing
+                canExport: bar.canExport
+                onNewChatRequested: bar.newChatRequested()
+                onOpenRequested: bar.openRequested()
+                onSummarizeRequested: bar.summarizeRequested()
+                onExportRequested: bar.exportRequested()
+                onImportRequested: bar.importRequested()
+                onSettingsRequested: bar.settingsRequested()
+                onHelpRequested: bar.helpRequested()
             }
         }
 
@@ -151,33 +186,87 @@ ToolBar {
             }
         }
 
-        // What the engine said while loading: why the GPU is not used, a missing chat template.
-        Label {
-            objectName: "modelNotice"
-            visible: bar.controller.state === "loaded" && text.length > 0
-            Layout.fillWidth: true
-            Layout.leftMargin: Theme.spacing
-            Layout.bottomMargin: 2
-            wrapMode: Text.WordWrap
-            font.pixelSize: 12
-            color: Theme.mutedText
-            text: bar.controller.info.notice || ""
-        }
+        // What the user should know about the loaded model — the engine's load notices (why the GPU
+        // is not used, a missing chat template) and the bundled story model's label — as one calm
+        // line; "Details" shows each in full.
+        RowLayout {
+            id: notices
+            objectName: "modelNotices"
+            readonly property var all: {
+                const list = []
+                if (bar.controller.state !== "loaded")
+                    return list
+                // The engine's notices, one per line.
+                for (const notice of (bar.controller.info.notice || "").split("\n"))
+                    if (notice.trim().length > 0)
+                        list.push(notice.trim())
+                if (bar.controller.storyModel)
+                    list.push(qsTr("stories260K is a tiny story model, not a chat model. It is bundled so you can see Hearth "
+                                   + "work; for real conversations open a Llama 3.1 Instruct GGUF file (for example from "
+                                   + "huggingface.co, search \"Llama-3.1-8B-Instruct GGUF\")."))
+                return list
+            }
+            // The first sentence of each notice, joined: the line elides what does not fit.
+            readonly property string headline: all.map(n => {
+                const end = n.search(/\.(\s|$)/)
+                return end > 0 ? n.slice(0, end) : n
+            }).join(" · ")
 
-        // Honest label for the bundled model, with a pointer to real chat models.
-        Label {
-            objectName: "storyModelNotice"
-            visible: bar.controller.state === "loaded" && bar.controller.storyModel
+            visible: all.length > 0
             Layout.fillWidth: true
             Layout.leftMargin: Theme.spacing
-            Layout.bottomMargin: 2
-            wrapMode: Text.WordWrap
-            font.pixelSize: 12
-            color: Theme.mutedText
-            textFormat: Text.StyledText
-            text: qsTr("This is stories260K, a tiny model that writes children's stories, bundled so you can see "
-                       + "Hearth work — it is not a chat model. For real conversations open a Llama 3.1 "
-                       + "Instruct GGUF file (for example from huggingface.co, search \"Llama-3.1-8B-Instruct GGUF\").")
+            Layout.rightMargin: Theme.spacing
+            spacing: Theme.spacingSmall
+
+            IconImage {
+                source: Theme.icon("info")
+                sourceSize: Qt.size(14, 14)
+                color: Theme.mutedText
+            }
+            Label {
+                objectName: "modelNoticeLine"
+                Layout.fillWidth: true
+                elide: Text.ElideRight
+                font.pixelSize: Theme.smallFontSize
+                color: Theme.mutedText
+                text: notices.headline
+            }
+            ToolButton {
+                objectName: "modelNoticeDetails"
+                text: qsTr("Details")
+                font.pixelSize: Theme.smallFontSize
+                padding: 2
+                onClicked: noticeDetails.open()
+                Accessible.name: qsTr("Show the notices about this model in full")
+            }
+
+            Popup {
+                id: noticeDetails
+                objectName: "modelNoticePopup"
+                y: notices.height
+                x: notices.width - width
+                width: Math.min(520, bar.width - 2 * Theme.spacing)
+                padding: Theme.spacingLarge
+                background: Rectangle {
+                    color: Theme.surface
+                    border.color: Theme.border
+                    radius: Theme.radius
+                }
+                contentItem: ColumnLayout {
+                    spacing: Theme.spacing
+                    Repeater {
+                        model: notices.all
+                        Label {
+                            required property string modelData
+                            objectName: "modelNoticeText"
+                            Layout.fillWidth: true
+                            wrapMode: Text.WordWrap
+                            color: Theme.text
+                            text: modelData
+                        }
+                    }
+                }
+            }
         }
     }
 }

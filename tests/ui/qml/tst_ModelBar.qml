@@ -45,9 +45,14 @@ Item {
             tryCompare(model, "state", "loaded", 10000)
             compare(model.info.contextLength, 1024)
             compare(model.info.backend, "vulkan")
-            const notice = findChild(bar, "modelNotice")
+            const notice = findChild(bar, "modelNoticeLine")
             verify(notice.visible)
             verify(notice.text.indexOf("The context is 1024 tokens, not 4096") >= 0, notice.text)
+            // In full behind "Details".
+            mouseClick(findChild(bar, "modelNoticeDetails"))
+            tryVerify(() => findChild(bar, "modelNoticePopup").opened)
+            verify(findChild(bar, "modelNotices").all.join("\n").indexOf("The context is 1024 tokens, not 4096") >= 0)
+            findChild(bar, "modelNoticePopup").close()
             verify(!findChild(bar, "fitContextButton").visible)
             verify(!findChild(bar, "cpuLoadButton").visible)
             // For that load only: the settings still ask for 4096 on the GPU.
