@@ -5,11 +5,11 @@
 // Any QML warning while loading or opening fails the test too.
 #include "chatcontroller.h"
 #include "chatstore.h"
+#include "conversationlistmodel.h"
 #include "engineclient.h"
+#include "messagemodel.h"
 #include "modelcontroller.h"
 #include "settingscontroller.h"
-#include "conversationlistmodel.h"
-#include "messagemodel.h"
 
 #include <QDirIterator>
 #include <QFile>
@@ -72,7 +72,8 @@ QList<QObject*> dialogsOf(QObject* root)
 {
     QList<QObject*> found;
     for (QObject* object : root->findChildren<QObject*>())
-        if (derivesFrom(object, "QQuickPopup") || derivesFrom(object, "QQuickAbstractDialog")) found << object;
+        if (derivesFrom(object, "QQuickPopup") || derivesFrom(object, "QQuickAbstractDialog"))
+            found << object;
     return found;
 }
 
@@ -217,6 +218,31 @@ private slots:
         QTRY_VERIFY(sheet->property("visible").toBool());
     }
 
+    // The window opens at its last size.
+    void windowSizeIsRemembered()
+    {
+        {
+            auto engine = startWindow("size");
+            QQuickWindow* window = windowOf(*engine);
+            QVERIFY(window);
+            QVERIFY(QTest::qWaitForWindowExposed(window));
+            auto* settings = window->findChild<SettingsController*>("settings");
+            QTRY_VERIFY(settings->loaded());
+            QVERIFY(window->width() >= 640 && window->height() >= 420);
+            window->resize(700, 520); // within the offscreen screen (800×600)
+            QTRY_COMPARE(window->width(), 700);
+            window->close(); // the window's onClosing stores the size
+            QCOMPARE(settings->windowWidth(), 700);
+            QCOMPARE(settings->windowHeight(), 520);
+            window->findChild<ChatStore*>("store")->waitForIdle();
+        }
+        auto engine = startWindow("size");
+        QQuickWindow* window = windowOf(*engine);
+        QVERIFY(window);
+        QTRY_COMPARE(window->width(), 700);
+        QCOMPARE(window->height(), 520);
+    }
+
     // Export the open chat as JSON and Markdown through the window's save dialog, import the JSON
     // through its open dialog: a second conversation with the same messages, opened.
     void exportAndImportFromTheWindow()
@@ -271,7 +297,8 @@ private slots:
         QCOMPARE(QStringList({ chat->messages()->textAt(0), chat->messages()->textAt(1) }), texts);
 
         // A file that is not an export: a clear message, nothing imported.
-        QVERIFY(QMetaObject::invokeMethod(window, "importFrom", Q_ARG(QVariant, QUrl::fromLocalFile(markdown))));
+        QVERIFY(
+            QMetaObject::invokeMethod(window, "importFrom", Q_ARG(QVariant, QUrl::fromLocalFile(markdown))));
         QTRY_VERIFY(window->property("windowNotice").toString().contains("Could not import"));
         QCOMPARE(chat->conversations()->rowCount(), 2);
         WarningLog::instance().take();
