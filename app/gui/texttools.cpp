@@ -21,7 +21,7 @@ QVariantList TextTools::segments(const QString& markdown)
         if (!text.isEmpty())
             out.append(QVariantMap{{"kind", "text"},
                                    {"text", text},
-                                   {"markdown", MarkdownProse::escapeHtmlAndEntities(text)},
+                                   {"markdown", MarkdownProse::escapeForDisplay(text)},
                                    {"language", QString()}});
         prose.clear();
     };

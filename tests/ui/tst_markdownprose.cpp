@@ -1,9 +1,10 @@
 // MarkdownProse: a reply's prose, read as Markdown the way TextEdit.MarkdownText reads it
 // (QTextDocument::setMarkdown with its default, GitHub dialect), shows every character the model
 // wrote when that text is not Markdown — HTML-looking tags, entities, stray backticks — while real
-// Markdown (emphasis, headings, lists, links, tables, code) still renders. The expected visible texts
-// are written by hand from CommonMark's rules (a code span or block shows its content literally; a
-// soft line break shows as a space; a blank line separates paragraphs, one line each in plain text).
+// Markdown (emphasis, headings, lists, links, tables, code) still renders, images as links. The expected
+// visible texts are written by hand from CommonMark's rules (a code span or block shows its content
+// literally; a soft line break shows as a space; a blank line separates paragraphs, one line each in plain
+// text).
 #include "markdownprose.h"
 #include "texttools.h"
 
@@ -21,14 +22,15 @@ namespace {
 // What a reply's prose segment shows: the text of the document TextEdit builds from it.
 QString shown(QTextDocument& doc, const QString& prose)
 {
-    doc.setMarkdown(MarkdownProse::escapeHtmlAndEntities(prose));
+    doc.setMarkdown(MarkdownProse::escapeForDisplay(prose));
     return doc.toPlainText();
 }
 
-// The character format at the first occurrence of `text` in the document.
+// The character format at the first occurrence of `text` in the document (none if it is not there).
 QTextCharFormat formatOf(const QTextDocument& doc, const QString& text)
 {
-    QTextCursor found = doc.find(text);
+    const QTextCursor found = doc.find(text);
+    if (found.isNull()) return {};
     QTextCursor at(found.document());
     at.setPosition(found.selectionStart() + 1);
     return at.charFormat();
@@ -116,7 +118,7 @@ private slots:
     void tableCellsKeepTheirText()
     {
         QTextDocument doc;
-        doc.setMarkdown(MarkdownProse::escapeHtmlAndEntities(
+        doc.setMarkdown(MarkdownProse::escapeForDisplay(
             "| token | meaning |\n|---|---|\n| <s> | start |\n| &amp; | `<b>` |"));
         QTextTable* table = nullptr;
         for (QTextFrame* frame : doc.rootFrame()->childFrames())
@@ -135,6 +137,42 @@ private slots:
         QCOMPARE(cell(2, 1), "<b>");
     }
 
+    // An image would be fetched from its address as the reply is shown, and its words replaced by a
+    // picture: it shows as a link instead, '!' and words visible.
+    void imagesAreShownAsLinks_data()
+    {
+        QTest::addColumn<QString>("reply");
+        QTest::addColumn<QString>("visible");
+        QTest::newRow("image") << "see ![alt words](http://127.0.0.1:9/p.png?leak=1) end"
+                               << "see !alt words end";
+        QTest::newRow("two") << "![a](http://x/a.png) and ![b](http://x/b.png)"
+                             << "!a and !b";
+        QTest::newRow("after emphasis") << "**bold** ![x](http://x/x.png)"
+                                        << "bold !x";
+        // A link holds no link: the outer one shows as written.
+        QTest::newRow("inside a link") << "[![badge](http://x/b.png)](https://example.org)"
+                                       << "[!badge](https://example.org)";
+        QTest::newRow("empty alt") << "before ![](http://x/e.png) after"
+                                   << "before ! after";
+        QTest::newRow("\"![\" in a link address") << "[l](http://x/![y) ![z](http://x/z.png)"
+                                                  << "l !z";
+        QTest::newRow("\"![\" in code first") << "`![no](u)` ![yes](http://x/y.png)"
+                                              << "![no](u) !yes";
+        QTest::newRow("reference") << "![ref][r]\n\n[r]: http://x/r.png"
+                                   << "!ref";
+    }
+
+    void imagesAreShownAsLinks()
+    {
+        QFETCH(QString, reply);
+        QFETCH(QString, visible);
+        QTextDocument doc;
+        QCOMPARE(shown(doc, reply), visible);
+        for (QTextBlock block = doc.begin(); block.isValid(); block = block.next())
+            for (auto it = block.begin(); !it.atEnd(); ++it)
+                QVERIFY2(!it.fragment().charFormat().isImageFormat(), "no image is loaded");
+    }
+
     // Escaping leaves real Markdown rendering as Markdown.
     void markdownStillRenders()
     {
@@ -145,6 +183,8 @@ private slots:
         QVERIFY(formatOf(doc, "slanted").fontItalic());
         QVERIFY(formatOf(doc, "code").fontFixedPitch());
         QCOMPARE(formatOf(doc, "Qt").anchorHref(), "https://www.qt.io");
+        shown(doc, "an ![image](http://example.org/i.png) link");
+        QCOMPARE(formatOf(doc, "image").anchorHref(), "http://example.org/i.png");
 
         QCOMPARE(shown(doc, "# Title\n\n- one\n- two <s>"), "Title\none\ntwo <s>");
         QCOMPARE(doc.begin().blockFormat().headingLevel(), 1);
@@ -156,7 +196,7 @@ private slots:
     void plainProseIsUnchanged()
     {
         const QString prose = "Use **bold**, `a < b`, 5 > 3 and AT&T.\n\n1. one\n2. two";
-        QCOMPARE(MarkdownProse::escapeHtmlAndEntities(prose), prose);
+        QCOMPARE(MarkdownProse::escapeForDisplay(prose), prose);
     }
 
     // The message view gets both: the stored prose and the Markdown it is shown with.

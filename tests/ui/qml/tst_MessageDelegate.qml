@@ -101,6 +101,14 @@ Item {
             verify(findByText(d, "<s> &amp;"), "the code block shows its text as written")
         }
 
+        // An image in a reply is not fetched: it shows as a link, its words visible.
+        function test_imageShowsAsLink() {
+            const d = createTemporaryObject(delegateComponent, root, {
+                text: "see ![the chart](http://127.0.0.1:9/chart.png?leak=1) here" })
+            verify(d)
+            compare(visibleProse(d), "see !the chart here")
+        }
+
         function test_statusLines() {
             const d = createTemporaryObject(delegateComponent, root, { status: "interrupted", error: "The engine stopped unexpectedly." })
             compare(findChild(d, "statusLabel").text, "Interrupted — The engine stopped unexpectedly.")
