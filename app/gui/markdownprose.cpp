@@ -5,20 +5,23 @@
 #include <QTextDocument>
 #include <QUrl>
 #include <algorithm>
+#include <cctype>
 #include <md4c.h>
 #include <vector>
 
 namespace {
 
-// One md4c pass over UTF-8 Markdown: the byte offsets of the '<', '&' and '!' to escape.
+// One md4c pass over UTF-8 Markdown: the byte offsets of the '<', '&', '!' and '|' to escape.
 //
 // Only the characters that start a construct are collected, and only those md4c reports in the
 // document itself: an entity's '&'; an inline raw HTML span's '<' (a span running over several lines
 // comes in pieces, and only the first is a start); the first '<' of an HTML block; an image's '!'
 // (md4c does not report where the "![" is: it is the first one after the last text before the
-// image, as only markup such as "**" or a link's '[' can lie between). Once those are
-// escaped, the rest of a former HTML block is ordinary Markdown again, and may hold code spans in
-// which a backslash would show, so its other tags are left to the next pass to find.
+// image, as only markup such as "**" or a link's '[' can lie between); the pipes of a Llama special
+// token such as <|eot_id|> in a table cell, which would split the cell (md4c reports a cell's text
+// ending in '<'). Once those are escaped, the rest of a former HTML block is ordinary Markdown again,
+// and may hold code spans in which a backslash would show, so its other tags are left to the next
+// pass to find.
 class ConstructStarts {
 public:
     explicit ConstructStarts(const QByteArray& utf8)
@@ -45,6 +48,7 @@ private:
         if (type == MD_BLOCK_CODE) // a fence's info string is no text, but may hold a "!["
             s->passed(static_cast<const MD_BLOCK_CODE_DETAIL*>(detail)->info);
         s->m_inHtmlBlock = type == MD_BLOCK_HTML;
+        s->m_inTableCell = type == MD_BLOCK_TD || type == MD_BLOCK_TH;
         s->m_htmlBlockStartFound = false;
         s->m_afterHtmlLineEnd = false;
         return 0;
@@ -54,6 +58,7 @@ private:
     {
         auto* s = static_cast<ConstructStarts*>(self);
         s->m_inHtmlBlock = false;
+        s->m_inTableCell = false;
         s->m_afterHtmlLineEnd = false;
         return 0;
     }
@@ -118,13 +123,29 @@ private:
             }
         } else if (type == MD_TEXT_HTML && text[0] == '<' && !continuesHtmlSpan) {
             m_offsets.push_back(text - m_begin);
+        } else if (type == MD_TEXT_NORMAL && m_inTableCell && text[size - 1] == '<') {
+            specialTokenPipes(text + size);
         }
+    }
+
+    // At `pipe`, after a cell's '<': if "|name|>" follows, both pipes.
+    void specialTokenPipes(const char* pipe)
+    {
+        if (pipe >= m_end || *pipe != '|') return;
+        const char* name = pipe + 1;
+        const char* close = name;
+        while (close < m_end && (std::isalnum(static_cast<unsigned char>(*close)) || *close == '_'))
+            ++close;
+        if (close == name || close + 1 >= m_end || close[0] != '|' || close[1] != '>') return;
+        m_offsets.push_back(pipe - m_begin);
+        m_offsets.push_back(close - m_begin);
     }
 
     const char* m_begin;
     const char* m_end;
     std::vector<qsizetype> m_offsets;
     bool m_inHtmlBlock = false;
+    bool m_inTableCell = false;
     bool m_htmlBlockStartFound = false;
     bool m_afterHtmlLineEnd = false; // the last text was raw HTML up to a line end
     qsizetype m_textEnd = 0; // where the last text md4c reported in the document ends
@@ -137,7 +158,7 @@ QString MarkdownProse::escapeForDisplay(const QString& markdown)
     QByteArray utf8 = markdown.toUtf8();
     // Each pass escapes at least one character, and an escaped one never starts a construct again,
     // so the passes end; the bound only guards against a parser that disagrees.
-    const qsizetype maxPasses = utf8.count('<') + utf8.count('&') + utf8.count('!') + 1;
+    const qsizetype maxPasses = utf8.count('<') + utf8.count('&') + utf8.count('!') + utf8.count('|') + 1;
     for (qsizetype pass = 0; pass < maxPasses; ++pass) {
         std::vector<qsizetype> offsets = ConstructStarts(utf8).offsets();
         if (offsets.empty()) break;

@@ -36,6 +36,21 @@ QTextCharFormat formatOf(const QTextDocument& doc, const QString& text)
     return at.charFormat();
 }
 
+// The first table in the document, and a cell's text.
+QTextTable* firstTable(const QTextDocument& doc)
+{
+    for (QTextFrame* frame : doc.rootFrame()->childFrames())
+        if (auto* table = qobject_cast<QTextTable*>(frame)) return table;
+    return nullptr;
+}
+
+QString cellText(QTextTable* table, int row, int column)
+{
+    QTextCursor c = table->cellAt(row, column).firstCursorPosition();
+    c.setPosition(table->cellAt(row, column).lastPosition(), QTextCursor::KeepAnchor);
+    return c.selectedText();
+}
+
 } // namespace
 
 class MarkdownProseTest : public QObject {
@@ -120,21 +135,30 @@ private slots:
         QTextDocument doc;
         doc.setMarkdown(MarkdownProse::escapeForDisplay(
             "| token | meaning |\n|---|---|\n| <s> | start |\n| &amp; | `<b>` |"));
-        QTextTable* table = nullptr;
-        for (QTextFrame* frame : doc.rootFrame()->childFrames())
-            table = table ? table : qobject_cast<QTextTable*>(frame);
+        QTextTable* table = firstTable(doc);
         QVERIFY2(table, "the table renders as a table");
-        auto cell = [&](int row, int column) {
-            QTextCursor c = table->cellAt(row, column).firstCursorPosition();
-            c.setPosition(table->cellAt(row, column).lastPosition(), QTextCursor::KeepAnchor);
-            return c.selectedText();
-        };
         QCOMPARE(table->rows(), 3);
-        QCOMPARE(cell(0, 0), "token");
-        QCOMPARE(cell(1, 0), "<s>");
-        QCOMPARE(cell(1, 1), "start");
-        QCOMPARE(cell(2, 0), "&amp;");
-        QCOMPARE(cell(2, 1), "<b>");
+        QCOMPARE(cellText(table, 0, 0), "token");
+        QCOMPARE(cellText(table, 1, 0), "<s>");
+        QCOMPARE(cellText(table, 1, 1), "start");
+        QCOMPARE(cellText(table, 2, 0), "&amp;");
+        QCOMPARE(cellText(table, 2, 1), "<b>");
+    }
+
+    // In a table, the pipes of a Llama special token would split its cell and drop the row's end.
+    void specialTokensStayInTheirCell()
+    {
+        QTextDocument doc;
+        doc.setMarkdown(MarkdownProse::escapeForDisplay("| token | meaning |\n|---|---|\n"
+                                                        "| <|eot_id|> | end of turn |\n"
+                                                        "| a <|start_header_id|>b | `<|x|>` |"));
+        QTextTable* table = firstTable(doc);
+        QVERIFY2(table, "the table renders as a table");
+        QCOMPARE(table->columns(), 2);
+        QCOMPARE(cellText(table, 1, 0), "<|eot_id|>");
+        QCOMPARE(cellText(table, 1, 1), "end of turn");
+        QCOMPARE(cellText(table, 2, 0), "a <|start_header_id|>b");
+        QCOMPARE(cellText(table, 2, 1), "<|x|>");
     }
 
     // An image would be fetched from its address as the reply is shown, and its words replaced by a
