@@ -164,8 +164,15 @@ QString MarkdownProse::escapeForDisplay(const QString& markdown)
         if (offsets.empty()) break;
         std::sort(offsets.begin(), offsets.end());
         offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
-        for (auto it = offsets.rbegin(); it != offsets.rend(); ++it)
-            utf8.insert(*it, '\\');
+        QByteArray escaped;
+        escaped.reserve(utf8.size() + qsizetype(offsets.size()));
+        qsizetype from = 0;
+        for (qsizetype at : offsets) {
+            escaped.append(utf8.constData() + from, at - from).append('\\');
+            from = at;
+        }
+        escaped.append(utf8.constData() + from, utf8.size() - from);
+        utf8 = std::move(escaped);
     }
     return QString::fromUtf8(utf8);
 }
