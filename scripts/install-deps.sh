@@ -14,6 +14,8 @@ packages=(
   libvulkan-dev vulkan-tools mesa-vulkan-drivers vulkan-validationlayers glslc glslang-tools spirv-tools
   # tokenizer, storage, documents
   libsentencepiece-dev libsqlite3-dev sqlite3 libpoppler-qt6-dev libzip-dev
+  # replies: md4c, the Markdown parser Qt reads MarkdownText with (escaping what it would take as HTML)
+  libmd4c-dev
   # documents tests: qpdf encrypts a generated PDF (QPdfWriter cannot); icons: rsvg-convert renders the SVG
   qpdf librsvg2-bin
   # screenshots and headless runs

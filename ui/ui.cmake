@@ -6,6 +6,10 @@ if(NOT TARGET hearth_storage OR NOT TARGET hearth_protocol)
   return()
 endif()
 find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Qml Quick QuickControls2)
+# md4c, the Markdown parser Qt itself reads TextEdit.MarkdownText with (app/gui/markdownprose.cpp).
+# Through pkg-config: Debian's md4cConfig.cmake also demands libmd4c-html, which nothing here uses.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HEARTH_MD4C REQUIRED IMPORTED_TARGET md4c)
 
 set(gui_dir ${PROJECT_SOURCE_DIR}/app/gui)
 file(GLOB_RECURSE gui_sources CONFIGURE_DEPENDS ${gui_dir}/*.cpp ${gui_dir}/*.h)
@@ -53,6 +57,7 @@ endif()
 target_compile_definitions(hearth_ui PRIVATE HEARTH_SOURCE_RESOURCES="${PROJECT_SOURCE_DIR}/resources")
 target_link_libraries(hearth_ui PUBLIC hearth_storage hearth_protocol
                       Qt6::Gui Qt6::Qml Qt6::Quick Qt6::QuickControls2)
+target_link_libraries(hearth_ui PRIVATE PkgConfig::HEARTH_MD4C)
 if(TARGET hearth_documents)
   target_link_libraries(hearth_ui PUBLIC hearth_documents)
 endif()

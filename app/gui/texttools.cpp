@@ -1,8 +1,12 @@
-// TextTools: fenced-code splitting and clipboard access.
+// TextTools: fenced-code splitting, link opening and clipboard access.
 #include "texttools.h"
 
+#include "markdownprose.h"
+
 #include <QClipboard>
+#include <QDesktopServices>
 #include <QGuiApplication>
+#include <QUrl>
 #include <QVariantMap>
 
 QVariantList TextTools::segments(const QString& markdown)
@@ -13,8 +17,12 @@ QVariantList TextTools::segments(const QString& markdown)
     QString language;
     bool inCode = false;
     auto flushProse = [&] {
-        if (!prose.trimmed().isEmpty())
-            out.append(QVariantMap{{"kind", "text"}, {"text", prose.trimmed()}, {"language", QString()}});
+        const QString text = prose.trimmed();
+        if (!text.isEmpty())
+            out.append(QVariantMap{{"kind", "text"},
+                                   {"text", text},
+                                   {"markdown", MarkdownProse::escapeForDisplay(text)},
+                                   {"language", QString()}});
         prose.clear();
     };
     // A fence is a line starting with ``` (optionally indented up to three spaces).
@@ -46,6 +54,12 @@ QVariantList TextTools::segments(const QString& markdown)
         flushProse();
     }
     return out;
+}
+
+bool TextTools::openLink(const QString& link)
+{
+    const QUrl url(link);
+    return MarkdownProse::isOpenableLink(url) && QDesktopServices::openUrl(url);
 }
 
 void TextTools::copy(const QString& text)

@@ -73,7 +73,8 @@ Item {
                     Accessible.name: qsTr("Your message")
                 }
 
-                // The reply: prose as Markdown, code blocks on their own.
+                // The reply: prose as Markdown, code blocks on their own. The prose is shown from
+                // its escaped form (TextTools.segments), so text that only looks like HTML stays text.
                 Repeater {
                     model: message.isUser ? [] : TextTools.segments(message.text)
                     delegate: Loader {
@@ -83,7 +84,8 @@ Item {
                         Component {
                             id: proseComponent
                             TextEdit {
-                                text: modelData.text
+                                objectName: "replyProse"
+                                text: modelData.markdown
                                 readOnly: true
                                 selectByMouse: true
                                 wrapMode: TextEdit.Wrap
@@ -91,8 +93,8 @@ Item {
                                 color: Theme.text
                                 font.pixelSize: Theme.fontSize
                                 selectionColor: Theme.accent
-                                onLinkActivated: (link) => Qt.openUrlExternally(link)
-                                Accessible.name: text
+                                onLinkActivated: (link) => TextTools.openLink(link)
+                                Accessible.name: modelData.text
                             }
                         }
                         Component {
