@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <cstring>
 
 namespace hearth::test {
@@ -38,6 +39,19 @@ std::vector<float> readF32(const QString& path)
 bool vulkanRequired()
 {
     return qgetenv("HEARTH_REQUIRE_VULKAN") == "1";
+}
+
+QStringList modelsWithUnsupportedTypes()
+{
+    return {"tiny-llama31-iq3_s",  "tiny-llama31-iq4_nl", "tiny-llama31-iq4_xs", "tiny-llama31-q2_k",
+            "tiny-llama31-q3_k_l", "tiny-llama31-q3_k_m", "tiny-llama31-q3_k_s", "tiny-llama31-q4_1",
+            "tiny-llama31-q5_0",   "tiny-llama31-q5_1"};
+}
+
+bool isUnsupportedTypeRefusal(const QString& message)
+{
+    static const QRegularExpression refusal("tensor '[^']+' has type [A-Z0-9_]+, which Hearth does not support");
+    return refusal.match(message).hasMatch();
 }
 
 }  // namespace hearth::test
