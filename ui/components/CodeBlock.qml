@@ -26,13 +26,13 @@ Rectangle {
             Label {
                 Layout.fillWidth: true
                 text: block.language.length > 0 ? block.language : qsTr("code")
-                font.pixelSize: 11
+                font.pixelSize: Theme.captionFontSize
                 color: Theme.mutedText
             }
             ToolButton {
                 objectName: "copyCodeButton"
                 text: copied.running ? qsTr("Copied") : qsTr("Copy code")
-                font.pixelSize: 11
+                font.pixelSize: Theme.captionFontSize
                 onClicked: { TextTools.copy(block.code); copied.restart() }
                 Accessible.name: qsTr("Copy code")
                 Timer { id: copied; interval: 1500 }

@@ -38,7 +38,7 @@ Item {
         id: column
         width: message.maxBubbleWidth
         x: message.isUser ? message.width - width : 0
-        spacing: 4
+        spacing: Theme.spacingSmall
 
         Rectangle {
             id: bubble

@@ -38,7 +38,7 @@ ToolBar {
             Label {
                 text: qsTr("Hearth")
                 font.bold: true
-                font.pixelSize: 16
+                font.pixelSize: Theme.titleFontSize
                 color: Theme.accent
                 Layout.leftMargin: Theme.spacing
             }
@@ -66,7 +66,7 @@ ToolBar {
                     Layout.fillWidth: true
                     elide: Text.ElideRight
                     color: Theme.mutedText
-                    font.pixelSize: 12
+                    font.pixelSize: Theme.smallFontSize
                     visible: bar.controller.state !== "error"  // the error has its own row below
                     text: bar.controller.summary
                 }
@@ -166,7 +166,7 @@ ToolBar {
                 objectName: "loadError"
                 Layout.fillWidth: true
                 wrapMode: Text.WordWrap
-                font.pixelSize: 12
+                font.pixelSize: Theme.smallFontSize
                 color: Theme.text
                 text: bar.controller.error
             }
