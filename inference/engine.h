@@ -54,7 +54,18 @@ struct ModelInfo {
     std::string deviceName;
     std::string chatFormat; // "llama3" | "plain"
     std::string notice; // e.g. fallback to CPU, unknown template: shown to the user, one per line
+    std::string deviceNotice; // the lines of notice about the backend and context (not the chat
+                              // format), all that matters to a raw prompt
 };
+
+// What a load runs on. Auto takes a real GPU when there is one (deviceIndex >= 0: that device), and
+// never a CPU-emulated Vulkan device such as lavapipe, which is slower than the CPU backend; notice
+// says why Auto chose the CPU. Engine::load and every hearth-cli subcommand decide with it.
+struct BackendDecision {
+    BackendChoice backend = BackendChoice::Cpu; // Cpu or Vulkan, never Auto
+    std::string notice;
+};
+BackendDecision decideBackend(BackendChoice choice, int deviceIndex = -1);
 
 struct GenerateRequest {
     // Either a conversation (formatted with the model's chat format) or a raw prompt.

@@ -41,4 +41,15 @@ std::string Args::value(const std::string& option, const std::string& fallback) 
     return value(option).value_or(fallback);
 }
 
+std::optional<BackendChoice> backendChoice(const std::string& name)
+{
+    if (name == "auto")
+        return BackendChoice::Auto;
+    if (name == "cpu")
+        return BackendChoice::Cpu;
+    if (name == "vulkan")
+        return BackendChoice::Vulkan;
+    return std::nullopt;
+}
+
 }  // namespace hearth::cli

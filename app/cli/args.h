@@ -1,6 +1,8 @@
 // Small option parser shared by the subcommands: `-m MODEL`, `--temp 0.7`, flags, positionals.
 #pragma once
 
+#include "engine.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,5 +27,9 @@ private:
     std::vector<std::string> m_positionals;
     std::string m_error;
 };
+
+// --backend's value: "auto" (hearth::decideBackend chooses, as the app does), "cpu" or "vulkan";
+// nullopt for anything else.
+std::optional<BackendChoice> backendChoice(const std::string& name);
 
 }  // namespace hearth::cli

@@ -1,8 +1,9 @@
-// hearth-cli bench -m MODEL [-p 512] [-n 128] [--backend cpu|vulkan] [--device N] [-t THREADS] [--json]
+// hearth-cli bench -m MODEL [-p 512] [-n 128] [--backend auto|cpu|vulkan] [--device N] [-t THREADS] [--json]
 // Prints, like llama-bench, prompt processing (pp) and decode (tg) tokens/s with the device name, the
 // device's copy bandwidth (the copy shader over a large buffer on Vulkan, memcpy on the CPU; bytes read
 // + written per second) and the fraction of it the decode achieves (weight bytes read per token x
-// tokens/s / copy bandwidth). A program, not a test: numbers depend on the machine.
+// tokens/s / copy bandwidth). A program, not a test: numbers depend on the machine. "auto" (the
+// default) is what the app and `generate` run on: hearth::decideBackend's choice.
 #include "args.h"
 #include "command.h"
 
@@ -97,19 +98,23 @@ int runBench(const std::vector<std::string>& argv)
     // Step 1: options.
     const hearth::cli::Args args(argv, {"-m", "-p", "-n", "--backend", "--device", "-t"});
     const auto model = args.value("-m");
-    const std::string backendName = args.value("--backend", "vulkan");
+    const auto choice = hearth::cli::backendChoice(args.value("--backend", "auto"));
     int prompt = 512, decode = 128, device = -1, threads = 0;
-    if (!args.error().empty() || !model || !args.positionals().empty() ||
-        (backendName != "cpu" && backendName != "vulkan") || !parseInt(args.value("-p", "512"), prompt) ||
-        !parseInt(args.value("-n", "128"), decode) || !parseInt(args.value("--device", "-1"), device) ||
-        !parseInt(args.value("-t", "0"), threads) || prompt < 1 || decode < 1) {
+    if (!args.error().empty() || !model || !args.positionals().empty() || !choice ||
+        !parseInt(args.value("-p", "512"), prompt) || !parseInt(args.value("-n", "128"), decode) ||
+        !parseInt(args.value("--device", "-1"), device) || !parseInt(args.value("-t", "0"), threads) ||
+        prompt < 1 || decode < 1) {
         if (!args.error().empty())
             std::fprintf(stderr, "bench: %s\n", args.error().c_str());
-        std::fprintf(stderr, "usage: hearth-cli bench -m MODEL [-p 512] [-n 128] [--backend cpu|vulkan] "
+        std::fprintf(stderr, "usage: hearth-cli bench -m MODEL [-p 512] [-n 128] [--backend auto|cpu|vulkan] "
                              "[--device N] [-t THREADS] [--json]\n");
         return 2;
     }
     const bool json = args.has("--json");
+    const hearth::BackendDecision decision = hearth::decideBackend(*choice, device);
+    if (!decision.notice.empty())
+        std::fprintf(stderr, "%s\n", decision.notice.c_str());
+    std::string backendName = decision.backend == hearth::BackendChoice::Vulkan ? "vulkan" : "cpu";
 
     // Step 2: model and backend, with a context for the prompt and the decoded tokens.
     auto file = hearth::GgufFile::open(*model);
@@ -123,16 +128,23 @@ int runBench(const std::vector<std::string>& argv)
         return fail(weights.error().message);
     const uint32_t context = uint32_t(prompt + decode);
     hearth::Result<std::unique_ptr<hearth::Backend>> backend = hearth::makeError(hearth::ErrorCode::Internal, "");
+    if (backendName == "vulkan") {
+        hearth::VulkanOptions options;
+        options.deviceIndex = device;
+        options.contextLength = context;
+        backend = hearth::createVulkanBackend(**file, *weights, *config, options);
+        // As the engine: auto falls back to the CPU when the GPU cannot take the model.
+        if (!backend && *choice == hearth::BackendChoice::Auto) {
+            std::fprintf(stderr, "The GPU could not be used (%s); running on the CPU.\n",
+                         backend.error().message.c_str());
+            backendName = "cpu";
+        }
+    }
     if (backendName == "cpu") {
         hearth::CpuOptions options;
         options.contextLength = context;
         options.threads = threads;
         backend = hearth::createCpuBackend(*weights, *config, options);
-    } else {
-        hearth::VulkanOptions options;
-        options.deviceIndex = device;
-        options.contextLength = context;
-        backend = hearth::createVulkanBackend(**file, *weights, *config, options);
     }
     if (!backend)
         return fail(backend.error().message);
@@ -216,5 +228,5 @@ int runBench(const std::vector<std::string>& argv)
 }  // namespace
 
 HEARTH_CLI_COMMAND("bench", "prompt and decode speed, copy bandwidth (-m MODEL [-p 512] [-n 128] "
-                            "[--backend cpu|vulkan] [--device N] [--json])",
+                            "[--backend auto|cpu|vulkan] [--device N] [--json])",
                    runBench);

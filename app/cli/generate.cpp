@@ -87,25 +87,27 @@ int runGenerate(const std::vector<std::string>& argv)
     load.contextLength = static_cast<uint32_t>(context);
     load.deviceIndex = static_cast<int>(device);
     load.threads = static_cast<int>(threads);
-    const std::string backend = args.value("--backend", "auto");
-    if (backend == "cpu")
-        load.backend = hearth::BackendChoice::Cpu;
-    else if (backend == "vulkan")
-        load.backend = hearth::BackendChoice::Vulkan;
-    else if (backend == "auto")
-        load.backend = hearth::BackendChoice::Auto;
-    else {
+    const auto backend = hearth::cli::backendChoice(args.value("--backend", "auto"));
+    if (!backend) {
         std::fprintf(stderr, "generate: --backend must be cpu, vulkan or auto\n");
         return 2;
     }
+    load.backend = *backend;
 
     hearth::Engine engine;
     if (auto status = engine.load(load); !status) {
         std::fprintf(stderr, "generate: %s\n", status.error().message.c_str());
         return 1;
     }
+    // What the load said, on stderr: all of it for a conversation; for a raw prompt, which does not
+    // use the chat format, only the device's part, and a pointer to --chat when the model is a chat model.
     const auto& info = engine.info();
-    if (!info.notice.empty()) std::fprintf(stderr, "%s\n", info.notice.c_str());
+    const bool chat = args.has("--chat");
+    const std::string& notice = chat ? info.notice : info.deviceNotice;
+    if (!notice.empty()) std::fprintf(stderr, "%s\n", notice.c_str());
+    if (!chat && info.chatFormat == "llama3")
+        std::fprintf(stderr,
+            "This is a chat model: the prompt is continued as plain text. Add --chat to talk to it.\n");
 
     request.maxTokens = static_cast<uint32_t>(maxTokens);
     request.sampler.temperature = static_cast<float>(temp);
@@ -114,7 +116,7 @@ int runGenerate(const std::vector<std::string>& argv)
     request.sampler.topP = static_cast<float>(topP);
     request.sampler.minP = static_cast<float>(minP);
     request.sampler.repeatPenalty = static_cast<float>(penalty);
-    request.useChat = args.has("--chat");
+    request.useChat = chat;
     request.parseSpecial = args.has("--special");
     if (request.useChat) {
         if (const auto system = args.value("--system")) request.messages.push_back({ "system", *system });

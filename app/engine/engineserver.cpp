@@ -133,6 +133,7 @@ void EngineServer::workerLoop()
             runGenerate(message);
         } else if (t == type::unload) {
             m_api.unload();
+            m_loadedOptions.reset();
             send({{"type", type::unloaded}});
         } else if (t == type::devices) {
             QJsonArray list;
@@ -164,12 +165,25 @@ void EngineServer::runLoad(const QJsonObject& message)
             send({{"type", type::progress}, {"fraction", double(fraction)}});
         }
     };
+    const bool hadModel = m_api.loaded();
     const Status status = m_api.load(options);
     if (!status.ok()) {
-        send(errorMessage(errorCodeName(status.error().code),
-                          QString::fromStdString(status.error().message), {}, type::load));
+        // A failed load keeps the model that was loaded: the engine checks the new file before it
+        // lets the old model go, and when the failure came later (the GPU's memory, the device), the
+        // old model is loaded again here. The error then says which model is still loaded.
+        if (hadModel && !m_api.loaded() && m_loadedOptions)
+            (void)m_api.load(*m_loadedOptions);
+        QJsonObject reply = errorMessage(errorCodeName(status.error().code),
+                                         QString::fromStdString(status.error().message), {}, type::load);
+        if (m_api.loaded())
+            reply.insert("stillLoaded", toJson(m_api.info()));
+        else
+            m_loadedOptions.reset();
+        send(reply);
         return;
     }
+    options.progress = nullptr;  // it points into this call
+    m_loadedOptions = options;
     send({{"type", type::loaded}, {"info", toJson(m_api.info())}});
 }
 

@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 
 namespace hearth::engineproc {
@@ -33,6 +34,7 @@ private:
     bool send(const QJsonObject& message);
 
     InferenceApi& m_api;
+    std::optional<LoadOptions> m_loadedOptions;  // how the model loaded now was asked for (worker thread)
     int m_inFd;
     int m_outFd;
 

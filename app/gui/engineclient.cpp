@@ -50,7 +50,7 @@ void EngineClient::launch()
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
         if (error == QProcess::FailedToStart) {
             const QString message = tr("The engine program could not be started (%1).").arg(m_program);
-            emit loadFailed("NoEngine", message);
+            emit loadFailed("NoEngine", message, {});
             emit engineCrashed(QString(), message);
             m_process->deleteLater();
             m_process = nullptr;
@@ -81,6 +81,7 @@ void EngineClient::loadModel(const QString& path, const QString& backend, int de
 void EngineClient::unload()
 {
     m_lastLoad = {};
+    m_loadedRequest = {};
     send({{"type", type::unload}});
 }
 
@@ -139,6 +140,7 @@ void EngineClient::handle(const QJsonObject& m)
         emit loadProgress(m.value("fraction").toDouble());
     } else if (t == type::loaded) {
         m_loadPending = false;
+        m_loadedRequest = m_lastLoad;
         const QVariantMap info = m.value("info").toObject().toVariantMap();
         m_loadedBackend = info.value("backend").toString();
         emit modelLoaded(info);
@@ -155,8 +157,12 @@ void EngineClient::handle(const QJsonObject& m)
         const QString message = m.value("message").toString();
         if (m.value("request").toString() == type::load) {
             m_loadPending = false;
-            m_lastLoad = {};
-            emit loadFailed(code, message);
+            // The engine keeps the model it had; a restart reloads that one.
+            const QVariantMap stillLoaded = m.value("stillLoaded").toObject().toVariantMap();
+            if (stillLoaded.isEmpty())
+                m_loadedRequest = {};
+            m_lastLoad = m_loadedRequest;
+            emit loadFailed(code, message, stillLoaded);
         } else if (!id.isEmpty()) {
             if (id == m_activeId)
                 m_activeId.clear();
@@ -192,7 +198,7 @@ void EngineClient::onFinished(int exitCode, QProcess::ExitStatus status)
     // Step 2: restart, a few times in quick succession at most (a model that kills the engine on
     // load would otherwise loop for ever).
     if (m_restarts >= 5 || (!wasReady && m_restarts >= 2)) {
-        emit loadFailed("EngineDied", tr("The engine keeps stopping; it will not be restarted again."));
+        emit loadFailed("EngineDied", tr("The engine keeps stopping; it will not be restarted again."), {});
         return;
     }
     ++m_restarts;

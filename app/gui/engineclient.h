@@ -48,7 +48,8 @@ signals:
     void runningChanged();
     void loadProgress(double fraction);
     void modelLoaded(const QVariantMap& info);
-    void loadFailed(const QString& code, const QString& message);
+    // stillLoaded: the model the engine kept (the one loaded before), empty when none is loaded.
+    void loadFailed(const QString& code, const QString& message, const QVariantMap& stillLoaded);
     void devicesListed(const QVariantList& devices);
     void pieceReceived(const QString& id, const QString& text);
     void generationFinished(const QString& id, const QVariantMap& stats);
@@ -71,6 +72,7 @@ private:
     int m_restarts = 0;
     QList<QJsonObject> m_outbox;  // requests sent before hello
     QJsonObject m_lastLoad;       // replayed after a restart
+    QJsonObject m_loadedRequest;  // the load request of the model the engine holds
     QString m_loadedBackend;      // "cpu" | "vulkan" of the loaded model
     QString m_activeId;           // generation streaming now
     bool m_loadPending = false;

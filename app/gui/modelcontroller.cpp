@@ -37,18 +37,18 @@ void ModelController::setEngine(EngineClient* engine)
     connect(m_engine, &EngineClient::modelLoaded, this, [this](const QVariantMap& info) {
         m_info = info;
         m_error.clear();
+        m_errorCode.clear();
         m_progress = 1;
         emit progressChanged();
         rememberRecent(info.value("path").toString());
         setState("loaded");
     });
-    connect(m_engine, &EngineClient::loadFailed, this, [this](const QString& code, const QString& message) {
-        // The engine writes its messages as clauses ("the model needs ..."); here one stands alone.
-        m_error = message.isEmpty() ? message : message.front().toUpper() + message.mid(1);
-        m_errorCode = code;
-        m_info.clear();
-        setState("error");
-    });
+    connect(m_engine, &EngineClient::loadFailed, this,
+            [this](const QString& code, const QString& message, const QVariantMap& stillLoaded) {
+                m_errorCode = code;
+                m_info = stillLoaded;
+                fail(loadErrorText(message));
+            });
     connect(m_engine, &EngineClient::engineCrashed, this, [this] {
         // The engine restarts and reloads by itself; until then nothing is loaded.
         if (m_state == "loaded") {
@@ -138,9 +138,8 @@ bool ModelController::open(const QVariant& pathOrUrl)
     if (url.isLocalFile())
         path = url.toLocalFile();
     if (!path.endsWith(".gguf", Qt::CaseInsensitive)) {
-        m_error = tr("Hearth opens GGUF model files (.gguf); %1 is not one.").arg(QFileInfo(path).fileName());
         m_errorCode.clear();
-        setState("error");
+        fail(tr("Hearth opens GGUF model files (.gguf); %1 is not one.").arg(QFileInfo(path).fileName()));
         return false;
     }
     load(path);
@@ -161,9 +160,8 @@ void ModelController::loadAtStart(const QString& preferred)
     if (path.isEmpty())
         path = m_bundledModel;
     if (path.isEmpty()) {
-        m_error = tr("No model yet. Open a Llama 3.1 GGUF file to start.");
         m_errorCode.clear();
-        setState("error");
+        fail(tr("No model yet. Open a Llama 3.1 GGUF file to start."));
         return;
     }
     load(path);
@@ -183,16 +181,25 @@ void ModelController::refreshDevices()
 }
 
 // Only a load that asked for the GPU fails for want of one: "auto" falls back to the CPU by itself.
+// (m_errorCode is set by a failed load and cleared when the next one starts or succeeds.)
 bool ModelController::canFitContext() const
 {
-    return m_state == "error" && m_lastChoice.backend == "vulkan" && m_errorCode == "OutOfMemory"
-        && !m_lastChoice.fitContext;
+    return m_lastChoice.backend == "vulkan" && m_errorCode == "OutOfMemory" && !m_lastChoice.fitContext;
 }
 
 bool ModelController::canUseCpu() const
 {
     const bool gpuFailure = m_errorCode == "OutOfMemory" || m_errorCode == "NoDevice" || m_errorCode == "DeviceLost";
-    return m_state == "error" && m_lastChoice.backend == "vulkan" && gpuFailure;
+    return m_lastChoice.backend == "vulkan" && gpuFailure;
+}
+
+void ModelController::dismissError()
+{
+    if (m_error.isEmpty() || m_state != "loaded")
+        return;
+    m_error.clear();
+    m_errorCode.clear();
+    emit stateChanged();
 }
 
 void ModelController::retryWithFittingContext()
@@ -228,6 +235,31 @@ void ModelController::load(const QString& path, const LoadChoice& choice)
     const int device = m_settings ? m_settings->device() : -1;
     const int context = m_settings ? m_settings->contextSize() : 0;
     m_engine->loadModel(path, m_lastChoice.backend, device, context, m_lastChoice.fitContext);
+}
+
+// The engine writes its messages as clauses ("the model needs ...", "/path/x.gguf: the file ends
+// early ..."); here one stands alone, names the file by its name, and says which model is still loaded.
+QString ModelController::loadErrorText(const QString& message) const
+{
+    const QString file = QFileInfo(m_loadingPath).fileName();
+    QString text = message;
+    if (!m_loadingPath.isEmpty() && text.startsWith(m_loadingPath + ": "))
+        text = text.mid(m_loadingPath.size() + 2);
+    if (m_info.isEmpty()) {
+        if (text.size() != message.size())
+            text = file + ": " + text;
+        return text.isEmpty() ? text : text.front().toUpper() + text.mid(1);
+    }
+    if (!text.endsWith('.'))
+        text += '.';
+    return tr("%1 could not be loaded: %2 %3 is still loaded.").arg(file, text, displayName());
+}
+
+// A failure keeps a loaded model loaded (its error is shown beside it); without one it is the state.
+void ModelController::fail(const QString& message)
+{
+    m_error = message;
+    setState(m_info.isEmpty() ? QStringLiteral("error") : QStringLiteral("loaded"));
 }
 
 void ModelController::setState(const QString& state)

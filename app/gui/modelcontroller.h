@@ -24,15 +24,18 @@ class ModelController : public QObject {
     Q_PROPERTY(SettingsController* settings READ settings WRITE setSettings NOTIFY settingsChanged)
     Q_PROPERTY(ChatStore* store READ store WRITE setStore NOTIFY storeChanged)
     Q_PROPERTY(QString bundledModel READ bundledModel WRITE setBundledModel NOTIFY bundledModelChanged)
-    Q_PROPERTY(QString state READ state NOTIFY stateChanged)  // "none" | "loading" | "loaded" | "error"
+    // "none" | "loading" | "loaded" | "error" (nothing loaded: the last load failed). A load that fails
+    // while a model is loaded leaves it "loaded", with the failure in `error`.
+    Q_PROPERTY(QString state READ state NOTIFY stateChanged)
     Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
     Q_PROPERTY(QVariantMap info READ info NOTIFY stateChanged)
     Q_PROPERTY(QString displayName READ displayName NOTIFY stateChanged)
     Q_PROPERTY(QString summary READ summary NOTIFY stateChanged)
     Q_PROPERTY(bool storyModel READ storyModel NOTIFY stateChanged)
-    Q_PROPERTY(QString error READ error NOTIFY stateChanged)
+    Q_PROPERTY(QString error READ error NOTIFY stateChanged)  // the last load's failure, for the user
     // After a failed load on the GPU, what can be offered: a smaller context (the model did not fit
-    // with this one), the CPU (no memory, no device, a lost device).
+    // with this one), the CPU (no memory, no device, a lost device). Also while the previous model
+    // is still loaded.
     Q_PROPERTY(bool canFitContext READ canFitContext NOTIFY stateChanged)
     Q_PROPERTY(bool canUseCpu READ canUseCpu NOTIFY stateChanged)
     Q_PROPERTY(QString loadingPath READ loadingPath NOTIFY stateChanged)
@@ -74,6 +77,8 @@ public:
     // or on the CPU. For this load only; the settings stay as they are.
     Q_INVOKABLE void retryWithFittingContext();
     Q_INVOKABLE void retryOnCpu();
+    // The user has read the failure shown beside a model that is still loaded.
+    Q_INVOKABLE void dismissError();
 
 signals:
     void engineChanged();
@@ -92,6 +97,8 @@ private:
     };
     void load(const QString& path);  // as the settings say
     void load(const QString& path, const LoadChoice& choice);
+    QString loadErrorText(const QString& engineMessage) const;
+    void fail(const QString& message);
     void setState(const QString& state);
     void rememberRecent(const QString& path);
     void readRecent();

@@ -83,9 +83,32 @@ std::vector<DeviceInfo> Engine::devices()
     return list;
 }
 
+BackendDecision decideBackend(BackendChoice choice, int deviceIndex)
+{
+    if (choice != BackendChoice::Auto) return { choice, {} };
+#ifdef HEARTH_HAVE_VULKAN
+    // Auto takes a real GPU when there is one; a software Vulkan device (lavapipe, type "cpu") would
+    // only be slower than the CPU backend.
+    const auto list = listVulkanDevices();
+    const bool gpu = std::any_of(list.begin(), list.end(), [&](const DeviceInfo& d) {
+        return d.type != "cpu" && (deviceIndex < 0 || d.index == deviceIndex);
+    });
+    if (gpu) return { BackendChoice::Vulkan, {} };
+    if (list.empty())
+        return { BackendChoice::Cpu,
+            "The GPU cannot be used: " + noVulkanDeviceReason() + ". Running on the CPU (slower)." };
+    return { BackendChoice::Cpu, "No Vulkan GPU found; running on the CPU (slower)." };
+#else
+    (void)deviceIndex;
+    return { BackendChoice::Cpu, "This build has no Vulkan backend; running on the CPU." };
+#endif
+}
+
 Status Engine::load(const LoadOptions& options)
 {
-    unload();
+    // The model loaded now stays until the new file has been read and checked (a bad or incomplete
+    // file, the usual failure, leaves it working); it is released before the new backend allocates,
+    // since two models may not fit in memory together.
     auto impl = std::make_unique<Impl>();
     report(options, 0.0f);
 
@@ -117,28 +140,20 @@ Status Engine::load(const LoadOptions& options)
     auto detected
         = detectChatFormat(chatTemplate, impl->tokenizer->findToken("<|start_header_id|>").has_value());
     impl->chatFormat = std::move(detected.format);
-    std::vector<std::string> notices;
-    if (!detected.notice.empty()) notices.push_back(detected.notice);
+    const std::string chatNotice = detected.notice;
+    std::vector<std::string> notices; // the device's: backend and context
     report(options, 0.15f);
 
-    // 4. The backend. Auto takes a real GPU when there is one; a software Vulkan device (lavapipe)
-    //    would only be slower than the CPU backend.
+    // 4. The backend, as decideBackend says (Auto: a real GPU when there is one), after the previous
+    //    model has let go of its memory.
+    unload();
     const uint32_t context = options.contextLength
         ? options.contextLength
         : std::min<uint32_t>(impl->config.trainedContext ? impl->config.trainedContext : 4096, 4096);
-    bool useVulkan = options.backend == BackendChoice::Vulkan;
+    const BackendDecision decision = decideBackend(options.backend, options.deviceIndex);
+    if (!decision.notice.empty()) notices.push_back(decision.notice);
+    const bool useVulkan = decision.backend == BackendChoice::Vulkan;
 #ifdef HEARTH_HAVE_VULKAN
-    if (options.backend == BackendChoice::Auto) {
-        const auto list = listVulkanDevices();
-        useVulkan = std::any_of(list.begin(), list.end(), [&](const DeviceInfo& d) {
-            return d.type != "cpu" && (options.deviceIndex < 0 || d.index == options.deviceIndex);
-        });
-        if (list.empty())
-            notices.push_back(
-                "The GPU cannot be used: " + noVulkanDeviceReason() + ". Running on the CPU (slower).");
-        else if (!useVulkan)
-            notices.push_back("No Vulkan GPU found; running on the CPU (slower).");
-    }
     if (useVulkan) {
         VulkanOptions vulkan;
         vulkan.deviceIndex = options.deviceIndex;
@@ -167,8 +182,6 @@ Status Engine::load(const LoadOptions& options)
     }
 #else
     if (useVulkan) return makeError(ErrorCode::NoDevice, "this build of Hearth has no Vulkan backend");
-    if (options.backend == BackendChoice::Auto)
-        notices.push_back("This build has no Vulkan backend; running on the CPU.");
 #endif
     if (!impl->backend) {
         CpuOptions cpu;
@@ -196,7 +209,9 @@ Status Engine::load(const LoadOptions& options)
     info.deviceName = impl->backend->deviceName();
     info.chatFormat = std::string(impl->chatFormat->name());
     for (size_t i = 0; i < notices.size(); ++i)
-        info.notice += (i ? "\n" : "") + notices[i];
+        info.deviceNotice += (i ? "\n" : "") + notices[i];
+    info.notice = chatNotice;
+    if (!info.deviceNotice.empty()) info.notice += (info.notice.empty() ? "" : "\n") + info.deviceNotice;
 
     impl->logits.assign(impl->backend->vocabSize(), 0.0f);
     m_impl = std::move(impl);

@@ -1,5 +1,7 @@
 // GGUF parsing and validation. Every read is bounds-checked against the bytes, every size
 // computation is overflow-checked, and the first problem found is reported with its byte offset.
+// Running out of bytes is said plainly first (most such files are incomplete downloads), with the
+// offset and the numbers after it.
 #include "gguf/gguf_parse.h"
 
 #include <algorithm>
@@ -74,13 +76,22 @@ private:
         return false;
     }
     bool fail(uint64_t at, const std::string& what) { return fail(ErrorCode::BadFormat, at, what); }
+    // The file has fewer bytes than its own header and tables promise.
+    bool truncated(uint64_t at, const std::string& what)
+    {
+        m_error = makeError(ErrorCode::BadFormat,
+            "the file ends early: it is shorter than its header says, probably an incomplete download; "
+            "download it again (byte "
+                + std::to_string(at) + ": " + what + ")");
+        return false;
+    }
 
     uint64_t left() const { return m_bytes.size() - m_pos; }
 
     bool need(uint64_t n, const char* what)
     {
         if (n <= left()) return true;
-        return fail(m_pos,
+        return truncated(m_pos,
             std::string("file ends inside ") + what + " (needs " + std::to_string(n) + " bytes, "
                 + std::to_string(left()) + " left)");
     }
@@ -99,7 +110,7 @@ private:
         uint64_t length = 0;
         if (!read(length, what)) return false;
         if (length > left())
-            return fail(at,
+            return truncated(at,
                 std::string(what) + " length " + std::to_string(length) + " exceeds the "
                     + std::to_string(left()) + " bytes left in the file");
         out = std::string_view(reinterpret_cast<const char*>(m_bytes.data() + m_pos), length);
@@ -126,11 +137,11 @@ private:
         // Each tensor info takes at least 28 bytes (name length, one dim, type, offset); each
         // key-value at least 13 (key length, type, a one-byte value).
         if (m_tensorCount > left() / 28)
-            return fail(8,
+            return truncated(8,
                 "tensor count " + std::to_string(m_tensorCount) + " cannot fit in the "
                     + std::to_string(left()) + " bytes left in the file");
         if (m_kvCount > left() / 13)
-            return fail(16,
+            return truncated(16,
                 "metadata count " + std::to_string(m_kvCount) + " cannot fit in the " + std::to_string(left())
                     + " bytes left in the file");
         return true;
@@ -224,7 +235,7 @@ private:
         if (type == GgufValueType::Array && depth + 1 >= kMaxArrayDepth)
             return fail(at, "arrays nested deeper than " + std::to_string(kMaxArrayDepth) + " levels");
         if (count > left() / minEncodedSize(type))
-            return fail(at + 4,
+            return truncated(at + 4,
                 "array length " + std::to_string(count) + " cannot fit in the " + std::to_string(left())
                     + " bytes left in the file");
         m_arrayElements += count;
@@ -336,7 +347,7 @@ private:
             uint64_t end = 0;
             if (!checkedAdd(m_out.dataOffset, relative, info.fileOffset)
                 || !checkedAdd(info.fileOffset, info.byteSize, end) || end > m_bytes.size())
-                return fail(m_out.dataOffset,
+                return truncated(m_out.dataOffset,
                     "tensor '" + info.name + "' data (offset " + std::to_string(relative) + ", "
                         + std::to_string(info.byteSize) + " bytes) lies outside the "
                         + std::to_string(m_bytes.size()) + "-byte file");

@@ -22,7 +22,9 @@ struct Contents {
 };
 
 // Parses and validates everything: header, metadata, tensor table, tensor placement. Errors name
-// the byte offset and the problem ("byte 24: tensor count 4611686018427387904 cannot fit ...").
+// the byte offset and the problem ("byte 33: unknown metadata value type 13"); a file with fewer
+// bytes than it promises says so first ("the file ends early: ... probably an incomplete download;
+// download it again (byte 24: tensor count 4611686018427387904 cannot fit ...)").
 Result<Contents> parse(std::span<const uint8_t> bytes);
 
 } // namespace hearth::gguf_detail

@@ -32,11 +32,15 @@ Status FakeInference::load(const LoadOptions& options)
     uint32_t context = options.contextLength ? options.contextLength : 512;
     std::string notice;
     if (gpu && context > kFakeGpuPositions) {
-        if (!options.fitContext)
+        // As hearth::Engine: a bad file leaves the loaded model alone, but the GPU's memory is only
+        // asked for once the old model has let go of it, so this failure leaves nothing loaded.
+        if (!options.fitContext) {
+            m_loaded = false;
             return makeError(ErrorCode::OutOfMemory,
                              "the model needs 600 MiB of device memory with a context of " + std::to_string(context) +
                                  ", Fake GPU has 512 MiB: try a context of " + std::to_string(kFakeGpuPositions) +
                                  " tokens or the CPU backend");
+        }
         notice = "The context is " + std::to_string(kFakeGpuPositions) + " tokens, not " + std::to_string(context) +
                  ", so that the model fits in Fake GPU's memory.";
         context = kFakeGpuPositions;

@@ -3,7 +3,8 @@
 // Behaviour (all deterministic):
 //  - load: the file must exist and start with "GGUF", else FileNotFound / BadFormat. On "vulkan" the
 //    fake GPU holds 1024 positions: a larger context is OutOfMemory as the Vulkan backend words it,
-//    or with fitContext becomes 1024 with the engine's notice.
+//    or with fitContext becomes 1024 with the engine's notice. As the real engine, a bad file keeps
+//    the loaded model and the GPU's OutOfMemory leaves nothing loaded (the server reloads the old one).
 //  - generate: replies "Echo: <last user text>" and then numbered words, one piece per word,
 //    HEARTH_FAKE_DELAY_MS apart (default 2), until maxTokens; the user text "crash now" aborts the
 //    process (a driver fault) and "device lost" returns a DeviceLost error; a user text starting

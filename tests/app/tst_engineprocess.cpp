@@ -148,6 +148,48 @@ private slots:
         QCOMPARE(done.value("stats").toObject().value("stopReason").toString(), QString("maxTokens"));
     }
 
+    void failedLoadKeepsTheLoadedModel_data()
+    {
+        QTest::addColumn<QJsonObject>("second");
+        QTest::addColumn<QString>("code");
+        // A bad file is refused before the loaded model is let go; a GPU that cannot hold the new
+        // model fails after it was (the fake drops it, as the real engine does), and the server loads
+        // the old one again.
+        QTest::newRow("missing file") << QJsonObject{{"path", "/nonexistent/other.gguf"}} << "FileNotFound";
+        QTest::newRow("gpu out of memory")
+            << QJsonObject{{"backend", "vulkan"}, {"context", 4096}} << "OutOfMemory";
+    }
+    void failedLoadKeepsTheLoadedModel()
+    {
+        QFETCH(QJsonObject, second);
+        QFETCH(QString, code);
+        Peer peer;
+        peer.send({{"type", "load"}, {"path", m_model}, {"backend", "cpu"}, {"context", 256}});
+        QVERIFY(!peer.waitFor("loaded").isEmpty());
+        QJsonObject load{{"type", "load"}, {"path", m_model}};
+        for (auto it = second.begin(); it != second.end(); ++it)
+            load.insert(it.key(), it.value());
+        peer.send(load);
+        const QJsonObject e = peer.waitFor("error");
+        QCOMPARE(e.value("code").toString(), code);
+        const QJsonObject kept = e.value("stillLoaded").toObject();
+        QCOMPARE(kept.value("path").toString(), m_model);
+        QCOMPARE(kept.value("backend").toString(), QString("cpu"));
+        QCOMPARE(kept.value("contextLength").toInt(), 256);
+        // And it answers.
+        peer.send(userTurn("after", "still here", 3));
+        QCOMPARE(peer.waitFor("done").value("id").toString(), QString("after"));
+    }
+
+    void failedFirstLoadLeavesNothing()
+    {
+        Peer peer;
+        peer.send({{"type", "load"}, {"path", m_dir.filePath("nope.gguf")}});
+        const QJsonObject e = peer.waitFor("error");
+        QCOMPARE(e.value("code").toString(), QString("FileNotFound"));
+        QVERIFY(!e.contains("stillLoaded"));
+    }
+
     void generateWithoutModelIsAnError()
     {
         Peer peer;

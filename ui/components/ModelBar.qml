@@ -153,9 +153,10 @@ ToolBar {
         }
 
         // A failed load, read whole (it says what to do), with the ways out it names on the GPU: a
-        // smaller context or the CPU, in one click each.
+        // smaller context or the CPU, in one click each. When the model loaded before is still loaded
+        // (the line above names it), the failure can be dismissed.
         RowLayout {
-            visible: bar.controller.state === "error"
+            visible: bar.controller.error.length > 0 && bar.controller.state !== "loading"
             Layout.fillWidth: true
             Layout.leftMargin: Theme.spacing
             Layout.rightMargin: Theme.spacing
@@ -183,6 +184,13 @@ ToolBar {
                 text: qsTr("Load on the CPU")
                 onClicked: bar.controller.retryOnCpu()
                 Accessible.name: qsTr("Load the model again on the CPU")
+            }
+            Button {
+                objectName: "dismissLoadError"
+                visible: bar.controller.state === "loaded"
+                text: qsTr("Dismiss")
+                onClicked: bar.controller.dismissError()
+                Accessible.name: qsTr("Dismiss the load error")
             }
         }
 

@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QtTest>
 
 using namespace hearth;
@@ -101,6 +102,71 @@ private slots:
         const QByteArray devices = runCli({ "devices" }, &code, &errors, noLoader);
         QCOMPARE(code, 0);
         QVERIFY2(devices.contains("no Vulkan device: Vulkan is not installed"), devices.constData());
+    }
+
+    // "auto" is one decision (hearth::decideBackend) in every subcommand: bench and generate run on
+    // the same backend and device, and never on a CPU-emulated Vulkan device (lavapipe), which is
+    // slower than the CPU backend.
+    void autoIsTheSameBackendEverywhere()
+    {
+        const QString model = test::testdata("models/stories260K.gguf");
+        int code = -1;
+        QByteArray errors;
+        const QByteArray bench
+            = runCli({ "bench", "-m", model, "-p", "8", "-n", "4", "-t", "1", "--json" }, &code, &errors);
+        QVERIFY2(code == 0, errors.constData());
+        const QJsonObject measured = QJsonDocument::fromJson(bench).object();
+        runCli({ "generate", "-m", model, "-p", "Once", "-n", "4", "--temp", "0", "-t", "1" }, &code, &errors);
+        QVERIFY2(code == 0, errors.constData());
+        const QRegularExpressionMatch stats
+            = QRegularExpression("\\[(\\w+) on ([^\\]]*)\\]").match(QString::fromUtf8(errors));
+        QVERIFY2(stats.hasMatch(), errors.constData());
+        QCOMPARE(measured["backend"].toString(), stats.captured(1));
+        QCOMPARE(measured["device"].toString(), stats.captured(2));
+        QVERIFY2(!stats.captured(2).contains("llvmpipe"), errors.constData());
+    }
+
+    // What generate says besides the text: the chat format's notice only for a conversation (a raw
+    // prompt does not use it); for a chat model given a raw prompt, a pointer to --chat instead.
+    void generateNoticesOnlyWhenTheyHelp()
+    {
+        const QString stories = test::testdata("models/stories260K.gguf");
+        int code = -1;
+        QByteArray errors;
+        const QStringList plain { "generate", "-m", stories, "-p", "Once", "-n", "2", "--backend", "cpu" };
+        const QByteArray out = runCli(plain, &code, &errors);
+        QCOMPARE(code, 0);
+        QVERIFY2(!errors.contains("chat template"), errors.constData());
+        QVERIFY2(!errors.contains("--chat"), errors.constData());
+        QVERIFY(!out.contains("chat template"));
+        runCli(plain + QStringList { "--chat" }, &code, &errors);
+        QCOMPARE(code, 0);
+        QVERIFY2(errors.contains("The model file has no chat template"), errors.constData());
+
+        const QString chatModel = test::testdata("models/tiny-llama31-q8_0.gguf");
+        runCli({ "generate", "-m", chatModel, "-p", "Hi", "-n", "2", "--backend", "cpu" }, &code, &errors);
+        QCOMPARE(code, 0);
+        QVERIFY2(errors.contains("This is a chat model") && errors.contains("Add --chat"), errors.constData());
+        runCli({ "generate", "-m", chatModel, "-p", "Hi", "-n", "2", "--backend", "cpu", "--chat" }, &code, &errors);
+        QCOMPARE(code, 0);
+        QVERIFY2(!errors.contains("--chat"), errors.constData());
+    }
+
+    // On a terminal stdout and stderr are one stream: the text ends its line before the statistics.
+    void generatedTextEndsItsLineBeforeTheStatistics()
+    {
+        QProcess process;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(HEARTH_CLI_PATH,
+            { "generate", "-m", test::testdata("models/stories260K.gguf"), "-p", "Once", "-n", "6", "--temp", "0",
+                "--backend", "cpu", "-t", "1" });
+        QVERIFY(process.waitForFinished(120000));
+        QCOMPARE(process.exitCode(), 0);
+        const QByteArray out = process.readAll();
+        const qsizetype stats = out.indexOf("[cpu on ");
+        QVERIFY2(stats > 0, out.constData());
+        QCOMPARE(out.at(stats - 1), '\n');
+        QVERIFY(out.endsWith('\n'));
     }
 
     void badArguments()

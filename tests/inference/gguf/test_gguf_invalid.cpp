@@ -51,13 +51,18 @@ void TestGgufInvalid::validFileOpens()
 
 void TestGgufInvalid::truncatedAnywhere()
 {
-    // Every prefix of a valid file is rejected (the last tensor's data no longer fits) — never a crash.
+    // Every prefix of a valid file is rejected (the last tensor's data no longer fits) — never a crash —
+    // and the message says first, in words, what most such files are: an incomplete download; the
+    // byte offset and the numbers follow.
     const auto bytes = validFile().bytes;
     for (size_t n = 0; n < bytes.size(); ++n) {
         const std::vector<uint8_t> prefix(bytes.begin(), bytes.begin() + n);
         const QString error = errorOf(prefix);
         QVERIFY2(!error.isEmpty(), qPrintable(QStringLiteral("prefix of %1 bytes accepted").arg(n)));
-        QVERIFY2(error.startsWith(QStringLiteral("byte ")), qPrintable(error));
+        QVERIFY2(error.startsWith(QStringLiteral("the file ends early")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("probably an incomplete download; download it again")),
+            qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("(byte ")), qPrintable(error));
     }
 }
 

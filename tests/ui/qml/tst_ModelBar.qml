@@ -1,6 +1,7 @@
 // ModelBar after a load that does not fit the GPU: the error is shown whole with its two ways out,
 // a smaller context (then the engine's notice says which) or the CPU, each in one click. The fake
-// engine's GPU holds 1024 positions (tests/app/fakeinference.h).
+// engine's GPU holds 1024 positions (tests/app/fakeinference.h). A load that fails while a model is
+// loaded keeps that model, says so beside it, and can be dismissed.
 import QtQuick
 import QtTest
 import Hearth
@@ -25,22 +26,28 @@ Item {
         name: "ModelBar"
         when: windowShown
 
-        function failToFit() {
+        function failToFit(stateAfter) {
             tryVerify(() => store.ready)
             settings.backend = "vulkan"
             settings.contextSize = 4096
             model.open(AppOptions.startModel)
-            tryCompare(model, "state", "error", 10000)
+            tryVerify(() => model.error.length > 0, 10000)
+            compare(model.state, stateAfter)
             const error = findChild(bar, "loadError")
             verify(error.visible)
             verify(error.text.indexOf("try a context of 1024") >= 0, error.text)
-            verify(findChild(bar, "fitContextButton").visible)
-            verify(findChild(bar, "cpuLoadButton").visible)
+            const fit = findChild(bar, "fitContextButton")
+            const cpu = findChild(bar, "cpuLoadButton")
+            verify(fit.visible)
+            verify(cpu.visible)
+            // The row has just appeared: click only once it is laid out, the two buttons side by side.
+            tryVerify(() => fit.width > 0 && fit.x + fit.width <= cpu.x)
         }
 
         function test_1_smallerContext() {
             engine.start()
-            failToFit()
+            failToFit("error")
+            verify(!findChild(bar, "dismissLoadError").visible)
             mouseClick(findChild(bar, "fitContextButton"))
             tryCompare(model, "state", "loaded", 10000)
             compare(model.info.contextLength, 1024)
@@ -61,7 +68,12 @@ Item {
         }
 
         function test_2_cpu() {
-            failToFit()
+            // The model of test 1 (1024 positions on the GPU) stays loaded, named on the line above.
+            failToFit("loaded")
+            compare(model.info.contextLength, 1024)
+            compare(model.info.backend, "vulkan")
+            verify(findChild(bar, "loadError").text.indexOf("is still loaded") >= 0)
+            verify(findChild(bar, "dismissLoadError").visible)
             mouseClick(findChild(bar, "cpuLoadButton"))
             tryCompare(model, "state", "loaded", 10000)
             compare(model.info.backend, "cpu")
@@ -70,12 +82,22 @@ Item {
         }
 
         function test_3_noOfferOnTheCpu() {
-            // A load on the CPU that fails (a file that is not GGUF) offers neither.
+            // A load on the CPU that fails (a file that is not there) offers neither; the model of
+            // test 2 stays loaded, and the failure can be dismissed.
             settings.backend = "cpu"
             model.open(AppOptions.startModel + ".missing.gguf")
-            tryCompare(model, "state", "error", 10000)
+            tryVerify(() => model.error.length > 0, 10000)
+            compare(model.state, "loaded")
+            const error = findChild(bar, "loadError")
+            verify(error.visible)
             verify(!findChild(bar, "fitContextButton").visible)
             verify(!findChild(bar, "cpuLoadButton").visible)
+            const dismiss = findChild(bar, "dismissLoadError")
+            tryVerify(() => dismiss.width > 0 && dismiss.x > error.x + error.width - 1)
+            mouseClick(dismiss)
+            compare(model.error, "")
+            verify(!error.visible)
+            compare(model.state, "loaded")
         }
     }
 }
