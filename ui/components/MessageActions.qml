@@ -42,6 +42,7 @@ RowLayout {
     Label {
         objectName: "statusLabel"
         visible: text.length > 0
+        rightPadding: 6
         font.pixelSize: 12
         color: m.status === "failed" || m.status === "interrupted" ? Theme.accent : Theme.mutedText
         text: {
@@ -68,6 +69,7 @@ RowLayout {
         visible: m.siblingCount > 1
         enabled: m.siblingIndex > 0 && !m.chat.writingHere
         text: "‹"
+        opacity: enabled ? 1 : 0.4
         onClicked: m.chat.switchAlternative(m.messageId, -1)
         Accessible.name: qsTr("Previous version")
     }
@@ -83,6 +85,7 @@ RowLayout {
         visible: m.siblingCount > 1
         enabled: m.siblingIndex < m.siblingCount - 1 && !m.chat.writingHere
         text: "›"
+        opacity: enabled ? 1 : 0.4
         onClicked: m.chat.switchAlternative(m.messageId, 1)
         Accessible.name: qsTr("Next version")
     }
@@ -98,6 +101,7 @@ RowLayout {
         enabled: actions.ready
         text: qsTr("Continue")
         font.pixelSize: 12
+        opacity: enabled ? 1 : 0.4
         onClicked: m.chat.continueReply(m.messageId)
         Accessible.name: qsTr("Continue this reply")
         Accessible.description: actions.ready ? "" : m.chat.sendBlockedReason
@@ -108,6 +112,7 @@ RowLayout {
         enabled: actions.ready && m.status !== "streaming"
         text: qsTr("Regenerate")
         font.pixelSize: 12
+        opacity: enabled ? 1 : 0.4  // the style barely greys a disabled ToolButton
         onClicked: m.chat.regenerate(m.messageId)
         Accessible.name: qsTr("Regenerate reply")
         Accessible.description: actions.ready ? "" : m.chat.sendBlockedReason
@@ -118,6 +123,7 @@ RowLayout {
         enabled: actions.ready
         text: qsTr("Edit")
         font.pixelSize: 12
+        opacity: enabled ? 1 : 0.4
         onClicked: actions.editRequested()
         Accessible.name: qsTr("Edit and resend")
         Accessible.description: actions.ready ? "" : m.chat.sendBlockedReason
