@@ -74,6 +74,9 @@ struct GenerateRequest {
     bool useChat = true;
     bool parseSpecial = false; // raw prompt only: "<|eot_id|>" etc. in the text become special tokens
     std::string chatDate; // the Llama 3 system header's "Today Date"; empty: the template's default
+    // Chat only: the last message is a partial assistant reply to go on writing (the prompt ends inside
+    // it, see ChatFormatOptions::continueLastMessage); the pieces are its continuation.
+    bool continueLast = false;
     SamplerSettings sampler;
     uint32_t maxTokens = 512;
 };

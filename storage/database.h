@@ -32,8 +32,9 @@ struct sqlite3;
 namespace hearth::storage {
 
 // The schema version this build writes. Migrations: v1 conversations/messages/settings,
-// v2 full-text search over messages (FTS5), v3 attached documents and their passages (FTS5).
-constexpr int kSchemaVersion = 3;
+// v2 full-text search over messages (FTS5), v3 attached documents and their passages (FTS5),
+// v4 what interrupted a reply.
+constexpr int kSchemaVersion = 4;
 
 struct OpenOptions {
     bool readOnly = false; // open for reading only (no migrations, no recovery; writes fail)

@@ -12,8 +12,8 @@ namespace {
 
 const char* const kColumns
     = "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.status, m.created_at, m.updated_at, "
-      "m.prompt_tokens, m.completion_tokens, m.tokens_per_second, m.error";
-constexpr int kColumnCount = 12;
+      "m.prompt_tokens, m.completion_tokens, m.tokens_per_second, m.error, m.interrupted_by";
+constexpr int kColumnCount = 13;
 
 Message readMessage(const Statement& st)
 {
@@ -30,6 +30,7 @@ Message readMessage(const Statement& st)
     m.completionTokens = st.i32(9);
     m.tokensPerSecond = st.f64(10);
     m.error = st.text(11);
+    m.interruption = interruptionFromName(st.text(12)).value_or(Interruption::None);
     return m;
 }
 
@@ -112,6 +113,29 @@ std::optional<MessageStatus> statusFromName(const std::string& name)
     if (name == "streaming") return MessageStatus::Streaming;
     if (name == "interrupted") return MessageStatus::Interrupted;
     if (name == "failed") return MessageStatus::Failed;
+    return std::nullopt;
+}
+
+const char* interruptionName(Interruption interruption)
+{
+    switch (interruption) {
+    case Interruption::None:
+        return "";
+    case Interruption::ByUser:
+        return "user";
+    case Interruption::EngineStopped:
+        return "engine";
+    case Interruption::AppClosed:
+        return "appClosed";
+    }
+    return "";
+}
+
+std::optional<Interruption> interruptionFromName(const std::string& name)
+{
+    for (Interruption i : { Interruption::None, Interruption::ByUser, Interruption::EngineStopped,
+             Interruption::AppClosed })
+        if (name == interruptionName(i)) return i;
     return std::nullopt;
 }
 
@@ -245,10 +269,13 @@ Status Messages::finish(std::int64_t messageId, const FinishInfo& info)
         std::int64_t now = nowMs();
         Statement st(m_db.handle(),
             "UPDATE messages SET content = ?, status = ?, prompt_tokens = ?, completion_tokens = ?, "
-            "tokens_per_second = ?, error = ?, updated_at = ? WHERE id = ? AND status = 'streaming'");
+            "tokens_per_second = ?, error = ?, interrupted_by = ?, updated_at = ? "
+            "WHERE id = ? AND status = 'streaming'");
+        const Interruption interruption
+            = info.status == MessageStatus::Interrupted ? info.interruption : Interruption::None;
         st.bind(1, info.text).bind(2, statusName(info.status)).bind(3, info.promptTokens);
         st.bind(4, info.completionTokens).bind(5, info.tokensPerSecond).bind(6, info.error);
-        st.bind(7, now).bind(8, messageId);
+        st.bind(7, interruptionName(interruption)).bind(8, now).bind(9, messageId);
         if (st.step() != SQLITE_DONE) return m_db.lastError("cannot save the reply");
         if (sqlite3_changes(m_db.handle()) == 0)
             return makeError(ErrorCode::InvalidArgument,
@@ -260,6 +287,19 @@ Status Messages::finish(std::int64_t messageId, const FinishInfo& info)
         if (touch.step() != SQLITE_DONE) return m_db.lastError("cannot update the conversation");
         return Ok {};
     });
+}
+
+Status Messages::resume(std::int64_t messageId, const std::string& text)
+{
+    Statement st(m_db.handle(),
+        "UPDATE messages SET content = ?, status = 'streaming', interrupted_by = '', error = '', "
+        "updated_at = ? WHERE id = ? AND role = 'assistant' AND status IN ('interrupted', 'failed')");
+    st.bind(1, text).bind(2, nowMs()).bind(3, messageId);
+    if (st.step() != SQLITE_DONE) return m_db.lastError("cannot continue the reply");
+    if (sqlite3_changes(m_db.handle()) == 0)
+        return makeError(ErrorCode::InvalidArgument,
+            "message " + std::to_string(messageId) + " is not an interrupted or failed reply");
+    return Ok {};
 }
 
 Result<Message> Messages::editResend(std::int64_t userMessageId, const std::string& newText)
@@ -308,7 +348,8 @@ Result<std::int64_t> Messages::selectSibling(std::int64_t messageId, int offset)
 Result<int> Messages::markStreamingInterrupted()
 {
     Statement st(m_db.handle(),
-        "UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'");
+        "UPDATE messages SET status = 'interrupted', interrupted_by = 'appClosed', updated_at = ? "
+        "WHERE status = 'streaming'");
     st.bind(1, nowMs());
     if (st.step() != SQLITE_DONE) return m_db.lastError("cannot recover interrupted replies");
     return sqlite3_changes(m_db.handle());

@@ -11,9 +11,11 @@
 //   beginAssistant()   an empty reply with status Streaming, committed;
 //   checkpoint()       the growing text, each call its own short transaction (call it at most every few
 //                      hundred ms; AsyncStore::checkpointLater() does that throttling for the GUI);
-//   finish()           the final text, status (Complete / Failed / Interrupted), token counts, speed.
-// A reply still Streaming at the next start is marked Interrupted by Database::open (recovery), keeping
-// all the text of its last checkpoint.
+//   finish()           the final text, status (Complete / Failed / Interrupted, with what interrupted it),
+//                      token counts, speed.
+// A reply still Streaming at the next start is marked Interrupted (by AppClosed) by Database::open
+// (recovery), keeping all the text of its last checkpoint. resume() turns an interrupted or failed reply
+// back into a Streaming one, so "Continue" appends to it through the same checkpoints and finish().
 #pragma once
 
 #include "storage/database.h"
@@ -27,11 +29,20 @@ namespace hearth::storage {
 
 enum class Role { System, User, Assistant };
 enum class MessageStatus { Complete, Streaming, Interrupted, Failed };
+// What ended an Interrupted reply before its end of turn.
+enum class Interruption {
+    None, // not interrupted (or an older reply whose cause was not recorded)
+    ByUser, // the user pressed Stop
+    EngineStopped, // the engine process died or lost its device while writing
+    AppClosed, // Hearth closed (or was killed) while writing; found by the start-up recovery
+};
 
 const char* roleName(Role role); // "system", "user", "assistant"
 std::optional<Role> roleFromName(const std::string& name);
 const char* statusName(MessageStatus status); // "complete", "streaming", "interrupted", "failed"
 std::optional<MessageStatus> statusFromName(const std::string& name);
+const char* interruptionName(Interruption interruption); // "", "user", "engine", "appClosed"
+std::optional<Interruption> interruptionFromName(const std::string& name);
 
 struct Message {
     std::int64_t id = 0;
@@ -45,7 +56,8 @@ struct Message {
     int promptTokens = 0;
     int completionTokens = 0;
     double tokensPerSecond = 0.0;
-    std::string error; // why a Failed reply failed
+    std::string error; // why a Failed reply failed; details of an interruption, if any
+    Interruption interruption = Interruption::None; // what interrupted an Interrupted reply
     // Filled by thread(): position among the siblings (alternatives) under the same parent, for ‹1/2›.
     int siblingIndex = 0; // 0-based, oldest first
     int siblingCount = 1;
@@ -58,6 +70,7 @@ struct FinishInfo {
     int completionTokens = 0;
     double tokensPerSecond = 0.0;
     std::string error;
+    Interruption interruption = Interruption::None; // Interrupted only; ignored for other statuses
 };
 
 class Messages {
@@ -86,6 +99,10 @@ public:
     // message accepts checkpoints (InvalidArgument otherwise).
     Status checkpoint(std::int64_t messageId, const std::string& text);
     Status finish(std::int64_t messageId, const FinishInfo& info);
+    // Continue: an Interrupted or Failed assistant reply becomes Streaming again with `text` (its text
+    // so far, possibly trimmed), its interruption and error cleared; checkpoints and finish() follow.
+    // InvalidArgument for any other message.
+    Status resume(std::int64_t messageId, const std::string& text);
     // Edit-and-resend: a new user message with `newText` beside `userMessageId` (same parent); it becomes
     // the leaf. The caller then begins the assistant reply under it.
     Result<Message> editResend(std::int64_t userMessageId, const std::string& newText);
@@ -95,7 +112,7 @@ public:
     // ‹ / ›: move `offset` places among the siblings of `messageId` (clamped). Returns the selected id.
     Result<std::int64_t> selectSibling(std::int64_t messageId, int offset);
 
-    // Start-up recovery: every Streaming message becomes Interrupted. Returns how many.
+    // Start-up recovery: every Streaming message becomes Interrupted by AppClosed. Returns how many.
     // Database::open calls it; exposed for tests and tools.
     Result<int> markStreamingInterrupted();
 

@@ -118,7 +118,20 @@ CREATE TRIGGER passages_fts_update AFTER UPDATE OF content ON passages BEGIN
 END;
 )sql";
 
-const char* const kMigrations[] = { kV1, kV2, kV3 };
+// v4: what interrupted a reply ('user' pressed Stop, the 'engine' stopped, the app closed:
+// 'appClosed'), so the window can say why. Older interrupted replies are back-filled from what v1-v3
+// recorded: the error "Stopped" meant the Stop button, an empty error the start-up recovery, any
+// other error an engine that died.
+const char* const kV4 = R"sql(
+ALTER TABLE messages ADD COLUMN interrupted_by TEXT NOT NULL DEFAULT ''
+    CHECK (interrupted_by IN ('', 'user', 'engine', 'appClosed'));
+UPDATE messages SET
+    interrupted_by = CASE error WHEN 'Stopped' THEN 'user' WHEN '' THEN 'appClosed' ELSE 'engine' END,
+    error = CASE error WHEN 'Stopped' THEN '' ELSE error END
+    WHERE status = 'interrupted';
+)sql";
+
+const char* const kMigrations[] = { kV1, kV2, kV3, kV4 };
 static_assert(
     sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per schema version");
 

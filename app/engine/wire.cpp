@@ -98,6 +98,11 @@ Result<GenerateRequest> generateRequestFromJson(const QJsonObject& message)
             request.messages.push_back(
                 {m.value("role").toString().toStdString(), m.value("content").toString().toStdString()});
         }
+        // "Continue": the last message is the partial reply the pieces extend.
+        request.continueLast = message.value("continueLast").toBool(false);
+        if (request.continueLast && (request.messages.empty() || request.messages.back().role != "assistant"))
+            return makeError(ErrorCode::InvalidArgument,
+                             "\"continueLast\" needs the last message to be the assistant's partial reply");
     }
     // Step 2: sampler settings; absent ones keep the library defaults.
     const QJsonObject s = message.value("sampler").toObject();

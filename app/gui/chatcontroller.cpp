@@ -85,6 +85,7 @@ void ChatController::setEngine(EngineClient* engine)
     connect(m_engine, &EngineClient::generationFailed, this, &ChatController::onFailed);
     connect(m_engine, &EngineClient::engineCrashed, this, &ChatController::onCrashed);
     connect(m_engine, &EngineClient::runningChanged, this, &ChatController::canSendChanged);
+    connect(m_engine, &EngineClient::runningChanged, this, &ChatController::onEngineStateChanged);
 }
 
 void ChatController::setSettings(SettingsController* settings)
@@ -103,8 +104,10 @@ void ChatController::setModel(ModelController* model)
         disconnect(m_model, nullptr, this, nullptr);
     m_model = model;
     emit modelChanged();
-    if (m_model)
+    if (m_model) {
         connect(m_model, &ModelController::stateChanged, this, &ChatController::canSendChanged);
+        connect(m_model, &ModelController::stateChanged, this, &ChatController::onEngineStateChanged);
+    }
     emit canSendChanged();
 }
 
@@ -118,9 +121,57 @@ QString ChatController::sendBlockedReason() const
         return tr("Loading the model… %1%").arg(int(m_model->progress() * 100));
     if (m_model->state() == "error")
         return tr("The model could not be loaded: %1").arg(m_model->error());
+    // One reply at a time: in another conversation, say which one is being written.
+    if (generating() && !writingHere())
+        return tr("Hearth is writing in “%1”. Wait for that reply, or press Esc to stop it.").arg(writingTitle());
     if (generating() || m_starting)
         return tr("Wait for the reply, or press Stop (Esc).");
     return {};
+}
+
+QString ChatController::writingTitle() const
+{
+    if (!generating())
+        return {};
+    const int row = m_conversations.rowForId(m_stream.conversationId);
+    const QString title =
+        row >= 0 ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
+                 : QString();
+    return title.isEmpty() ? tr("another chat") : title;
+}
+
+bool ChatController::refuse(const QString& reason)
+{
+    // Nothing the user asks for is dropped silently.
+    setNotice(reason, "info");
+    return false;
+}
+
+void ChatController::onEngineStateChanged()
+{
+    // After an engine death the notice follows the restart: back (and with the model again), or not.
+    if (!m_restart.pending)
+        return;
+    const QString state = m_model ? m_model->state() : QStringLiteral("none");
+    if (state == "error") {
+        m_restart = {};
+        setNotice(tr("The engine was restarted, but the model could not be loaded again: %1").arg(m_model->error()),
+                  "error");
+        return;
+    }
+    if (!m_engine || !m_engine->running() || state == "loading")
+        return;
+    const Restart restart = std::exchange(m_restart, {});
+    QString text;
+    if (state != "loaded")
+        text = tr("The engine was restarted.");
+    else if (restart.backendBefore == "vulkan" && m_model->info().value("backend").toString() == "cpu")
+        text = tr("The engine was restarted and the model is loaded again, on the CPU.");
+    else
+        text = tr("The engine was restarted and the model is loaded again.");
+    if (restart.replyInterrupted)
+        text += ' ' + tr("The interrupted reply is kept: press Continue under it to resume it.");
+    setNotice(text, "info");
 }
 
 void ChatController::reloadConversations()
@@ -328,6 +379,8 @@ void ChatController::setCurrent(qint64 id, const QString& title, const QVariantM
     m_highlightId = 0;
     emit currentChanged();
     emit highlightChanged();
+    emit writingChanged();
+    emit canSendChanged();
 }
 
 void ChatController::refreshConversation(qint64 id)

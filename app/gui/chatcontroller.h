@@ -2,7 +2,12 @@
 // user's actions into store requests (worker thread) and engine requests (child process), and
 // streams replies into MessageModel at most once per frame while checkpointing them to the store.
 // Split in two files: chatcontroller.cpp (conversations, search, overrides) and chatturns.cpp
-// (send, regenerate, edit, stop, streaming).
+// (send, regenerate, edit, continue, stop, streaming).
+//
+// The engine writes one reply at a time. While it writes in one conversation, the others stay open to
+// read and type in, but sending, regenerating, editing and continuing are refused with a reason that
+// names the conversation being written (sendBlockedReason); Stop belongs to that conversation
+// (writingHere), and the sidebar marks it (writingConversationId).
 #pragma once
 
 #include "conversationlistmodel.h"
@@ -39,7 +44,11 @@ class ChatController : public QObject {
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentChanged)
     Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentChanged)
     Q_PROPERTY(QVariantMap overrides READ overrides NOTIFY currentChanged)
-    Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
+    Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)  // a reply is being written, anywhere
+    // The conversation whose reply is being written (0: none), its title, and whether it is the open one.
+    Q_PROPERTY(qint64 writingConversationId READ writingConversationId NOTIFY writingChanged)
+    Q_PROPERTY(QString writingTitle READ writingTitle NOTIFY writingChanged)
+    Q_PROPERTY(bool writingHere READ writingHere NOTIFY writingChanged)
     Q_PROPERTY(bool canSend READ canSend NOTIFY canSendChanged)
     Q_PROPERTY(QString sendBlockedReason READ sendBlockedReason NOTIFY canSendChanged)
     Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
@@ -68,6 +77,9 @@ public:
     QString currentTitle() const { return m_currentTitle; }
     QVariantMap overrides() const { return m_overrides; }
     bool generating() const { return !m_stream.requestId.isEmpty(); }
+    qint64 writingConversationId() const { return generating() ? m_stream.conversationId : 0; }
+    QString writingTitle() const;
+    bool writingHere() const { return generating() && m_stream.conversationId == m_currentId; }
     bool canSend() const { return sendBlockedReason().isEmpty(); }
     QString sendBlockedReason() const;
     QString notice() const { return m_notice; }
@@ -89,12 +101,16 @@ public:
     Q_INVOKABLE void dismissNotice();
     Q_INVOKABLE void reloadConversations();
 
-    // Turns (chatturns.cpp)
+    // Turns (chatturns.cpp). Each returns false when it was refused; the reason is then the notice
+    // (send's is sendBlockedReason, shown by the composer).
     Q_INVOKABLE bool send(const QString& text);
     Q_INVOKABLE void stop();
-    Q_INVOKABLE void regenerate(qint64 assistantMessageId);
-    Q_INVOKABLE void editAndResend(qint64 userMessageId, const QString& text);
-    Q_INVOKABLE void switchAlternative(qint64 messageId, int offset);
+    Q_INVOKABLE bool regenerate(qint64 assistantMessageId);
+    Q_INVOKABLE bool editAndResend(qint64 userMessageId, const QString& text);
+    // Continue an interrupted (or failed) reply, the last of its thread: the model goes on from its
+    // text and the new words are appended to the same message.
+    Q_INVOKABLE bool continueReply(qint64 assistantMessageId);
+    Q_INVOKABLE bool switchAlternative(qint64 messageId, int offset);
 
 signals:
     void storeChanged();
@@ -103,6 +119,7 @@ signals:
     void modelChanged();
     void currentChanged();
     void generatingChanged();
+    void writingChanged();
     void canSendChanged();
     void noticeChanged();
     void undoChanged();
@@ -118,6 +135,8 @@ private:
     void setCurrent(qint64 id, const QString& title, const QVariantMap& overrides);
     void refreshConversation(qint64 id);
     void saveOverrides();
+    bool refuse(const QString& reason);
+    void onEngineStateChanged();
     // chatturns.cpp
     void beginTurn(const TurnStart& turn);
     void onPiece(const QString& id, const QString& text);
@@ -125,7 +144,7 @@ private:
     void onFailed(const QString& id, const QString& code, const QString& message);
     void onCrashed(const QString& id, const QString& message);
     void flushPending();
-    void closeStream(int status, const QString& error, const QVariantMap& stats);
+    void closeStream(int status, const QString& error, const QVariantMap& stats, int interruption = 0);
     template <typename Work>
     void startTurn(Work work);
 
@@ -147,6 +166,13 @@ private:
     QVariantMap m_lastStats;
     bool m_starting = false;  // a turn is being written to the store, the engine not asked yet
 
+    // The engine died: the notice says so until it is back (or could not come back).
+    struct Restart {
+        bool pending = false;
+        QString backendBefore;  // "cpu" | "vulkan" of the model loaded when it died
+        bool replyInterrupted = false;
+    } m_restart;
+
     struct Undo {
         qint64 id = 0;
         QString title;
@@ -158,11 +184,15 @@ private:
         QString requestId;
         qint64 messageId = 0;
         qint64 conversationId = 0;
-        QString text;     // everything received
+        QString text;     // the reply's whole text: a continued reply's earlier text, then what arrived
         QString pending;  // received but not yet in the model
         bool stopRequested = false;
+        int baseTokens = 0;  // tokens the reply held before (Continue)
+        int pieces = 0;      // pieces received: the engine sends one per token that completes text
         QElapsedTimer sinceRequest;
         double firstPieceMs = -1;
+        double lastPieceMs = -1;
     } m_stream;
     QTimer m_flushTimer;  // one model update per frame
+    int m_requests = 0;   // generations asked of the engine, for unique request ids
 };

@@ -91,11 +91,14 @@ void EngineClient::requestDevices()
 }
 
 void EngineClient::generate(const QString& id, const QJsonArray& messages, const QJsonObject& sampler,
-                            int maxTokens)
+                            int maxTokens, bool continueLast)
 {
     m_activeId = id;
-    send({{"type", type::generate}, {"id", id}, {"messages", messages}, {"sampler", sampler},
-          {"maxTokens", maxTokens}});
+    QJsonObject request{{"type", type::generate}, {"id", id},         {"messages", messages},
+                        {"sampler", sampler},     {"maxTokens", maxTokens}};
+    if (continueLast)
+        request.insert("continueLast", true);
+    send(request);
 }
 
 void EngineClient::cancel(const QString& id)

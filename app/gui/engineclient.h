@@ -38,7 +38,9 @@ public:
                                int context = 0, bool fitContext = false);
     Q_INVOKABLE void unload();
     Q_INVOKABLE void requestDevices();
-    void generate(const QString& id, const QJsonArray& messages, const QJsonObject& sampler, int maxTokens);
+    // continueLast: the last message is a partial reply to go on writing (docs/protocol.md).
+    void generate(const QString& id, const QJsonArray& messages, const QJsonObject& sampler, int maxTokens,
+                  bool continueLast = false);
     Q_INVOKABLE void cancel(const QString& id);
     // Tests and the "engine crashed" drill: kill the process as a driver fault would.
     Q_INVOKABLE void killEngine();

@@ -28,6 +28,7 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const
     case SiblingIndexRole: return m.siblingIndex;
     case SiblingCountRole: return m.siblingCount;
     case CreatedAtRole: return qint64(m.createdAt);
+    case InterruptionRole: return QString::fromLatin1(hearth::storage::interruptionName(m.interruption));
     }
     return {};
 }
@@ -39,7 +40,7 @@ QHash<int, QByteArray> MessageModel::roleNames() const
             {StatusRole, "status"},             {ErrorRole, "error"},
             {TokensPerSecondRole, "tokensPerSecond"}, {CompletionTokensRole, "completionTokens"},
             {SiblingIndexRole, "siblingIndex"}, {SiblingCountRole, "siblingCount"},
-            {CreatedAtRole, "createdAt"}};
+            {CreatedAtRole, "createdAt"},       {InterruptionRole, "interruption"}};
 }
 
 void MessageModel::setThread(const std::vector<Message>& thread)
@@ -137,6 +138,8 @@ QList<int> MessageModel::changedRoles(const Message& a, const Message& b) const
         roles << StatusRole;
     if (a.error != b.error)
         roles << ErrorRole;
+    if (a.interruption != b.interruption)
+        roles << InterruptionRole;
     if (a.tokensPerSecond != b.tokensPerSecond)
         roles << TokensPerSecondRole;
     if (a.completionTokens != b.completionTokens)

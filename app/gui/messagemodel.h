@@ -23,12 +23,13 @@ public:
         RoleRole,           // "user" | "assistant" | "system"
         TextRole,
         StatusRole,         // "complete" | "streaming" | "interrupted" | "failed"
-        ErrorRole,          // why it failed or stopped
+        ErrorRole,          // why it failed; details of an interruption, if any
         TokensPerSecondRole,
         CompletionTokensRole,
         SiblingIndexRole,   // for ‹ i/n ›, 0-based
         SiblingCountRole,
         CreatedAtRole,
+        InterruptionRole,   // what interrupted it: "" | "user" | "engine" | "appClosed"
     };
     Q_ENUM(Roles)
 

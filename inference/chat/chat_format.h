@@ -24,6 +24,11 @@ struct ChatSegment {
 struct ChatFormatOptions {
     std::string date; // "26 Jul 2024" style; empty: the format's default
     bool addGenerationPrompt = true; // end with the assistant header, ready to generate
+    // "Continue": the last message is a partial assistant reply; the prompt ends inside it (no end of
+    // turn, no new header) so the model goes on writing it. Takes the place of addGenerationPrompt.
+    // Like Hugging Face's `continue_final_message`: the partial text is rendered as the template
+    // renders any message (trimmed), and the rendering stops right after it.
+    bool continueLastMessage = false;
 };
 
 class ChatFormat {

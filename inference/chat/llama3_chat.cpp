@@ -3,6 +3,7 @@
 //   Cutting Knowledge Date: December 2023\nToday Date: DATE\n\nSYSTEM<|eot_id|>
 //   <|start_header_id|>ROLE<|end_header_id|>\n\nCONTENT<|eot_id|> ...
 //   <|start_header_id|>assistant<|end_header_id|>\n\n
+// Continuing the last (assistant) message instead ends with its text, without <|eot_id|>.
 #include "chat/chat_format.h"
 #include "chat/trim.h"
 
@@ -28,13 +29,15 @@ public:
         auto text = [&](std::string value) {
             if (!value.empty()) out.push_back({ false, std::move(value) });
         };
-        auto turn = [&](const std::string& role, std::string body) {
+        auto turn = [&](const std::string& role, std::string body, bool open = false) {
             special("<|start_header_id|>");
             text(role);
             special("<|end_header_id|>");
             text("\n\n" + std::move(body));
-            special("<|eot_id|>");
+            if (!open) special("<|eot_id|>");
         };
+        const bool continuing = options.continueLastMessage && !messages.empty()
+            && messages.back().role == "assistant";
 
         special("<|begin_of_text|>");
         size_t first = 0;
@@ -50,8 +53,8 @@ public:
             turn("system", "Cutting Knowledge Date: December 2023\nToday Date: " + date + "\n\n" + system);
         }
         for (size_t i = first; i < messages.size(); ++i)
-            turn(messages[i].role, trimWhitespace(messages[i].content));
-        if (options.addGenerationPrompt) {
+            turn(messages[i].role, trimWhitespace(messages[i].content), continuing && i + 1 == messages.size());
+        if (options.addGenerationPrompt && !continuing) {
             special("<|start_header_id|>");
             text("assistant");
             special("<|end_header_id|>");

@@ -1,6 +1,7 @@
 // The fallback for models whose template we do not recognise: a readable transcript that any
 // instruction-following or base model can continue.
 //   <BOS>SYSTEM\n\nUser: CONTENT\nAssistant: CONTENT\n...User: CONTENT\nAssistant:
+// Continuing the last (assistant) message ends with "Assistant: PARTIAL" instead.
 #include "chat/chat_format.h"
 #include "chat/trim.h"
 
@@ -18,6 +19,8 @@ public:
         std::span<const ChatMessage> messages, const ChatFormatOptions& options) const override
     {
         std::string text;
+        const bool continuing = options.continueLastMessage && !messages.empty()
+            && messages.back().role == "assistant";
         for (const auto& message : messages) {
             const std::string content = trimWhitespace(message.content);
             if (message.role == "system") {
@@ -26,7 +29,10 @@ public:
                 text += (message.role == "assistant" ? "Assistant: " : "User: ") + content + "\n";
             }
         }
-        if (options.addGenerationPrompt) text += "Assistant:";
+        if (continuing)
+            text.pop_back(); // the partial reply's line stays open
+        else if (options.addGenerationPrompt)
+            text += "Assistant:";
         // The BOS token is added by the engine when the tokenizer asks for it.
         return { ChatSegment { false, std::move(text) } };
     }

@@ -34,6 +34,7 @@ Result<PromptTokens> Engine::Impl::buildPrompt(const GenerateRequest& request, u
 
     ChatFormatOptions options;
     options.date = request.chatDate;
+    options.continueLastMessage = request.continueLast;
     // The Llama 3 format writes <|begin_of_text|> itself; the plain one relies on the tokenizer's BOS.
     const bool addBos = chatFormat->name() == "plain" && special.addBos;
 

@@ -112,7 +112,9 @@ Result<GenerateStats> FakeInference::generate(const GenerateRequest& request,
         std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
         // "system? ..." echoes what the model was told as the system message instead.
         const std::string echoed = lastUser.rfind("system?", 0) == 0 ? system : lastUser;
-        const std::string piece = i == 0 ? "Echo: " + echoed : " w" + std::to_string(i);
+        const std::string piece = request.continueLast ? " c" + std::to_string(i + 1)
+                                  : i == 0             ? "Echo: " + echoed
+                                                       : " w" + std::to_string(i);
         if (i == 0)
             stats.timeToFirstTokenMs =
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

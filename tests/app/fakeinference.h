@@ -8,7 +8,8 @@
 //  - generate: replies "Echo: <last user text>" and then numbered words, one piece per word,
 //    HEARTH_FAKE_DELAY_MS apart (default 2), until maxTokens; the user text "crash now" aborts the
 //    process (a driver fault) and "device lost" returns a DeviceLost error; a user text starting
-//    with "system?" echoes the system message the model was given instead.
+//    with "system?" echoes the system message the model was given instead. With continueLast (the
+//    last message is a partial reply) the pieces are " c1", " c2", ... instead.
 //  - context overflow: one token per word; the oldest messages are dropped (and counted) to fit.
 #pragma once
 

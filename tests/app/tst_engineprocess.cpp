@@ -190,6 +190,31 @@ private slots:
         QVERIFY(!e.contains("stillLoaded"));
     }
 
+    // "Continue": continueLast extends the partial reply that ends the messages; without an assistant
+    // message last it is refused with a readable error.
+    void continueLastExtendsThePartialReply()
+    {
+        Peer peer;
+        peer.send({{"type", "load"}, {"path", m_model}});
+        QVERIFY(!peer.waitFor("loaded").isEmpty());
+        const QJsonArray partial{QJsonObject{{"role", "user"}, {"content", "tell me"}},
+                                 QJsonObject{{"role", "assistant"}, {"content", "Echo: tell me w1"}}};
+        peer.send({{"type", "generate"}, {"id", "c1"}, {"maxTokens", 3}, {"messages", partial}, {"continueLast", true}});
+        QString text;
+        for (int i = 0; i < 3; ++i)
+            text += peer.waitFor("piece").value("text").toString();
+        QCOMPARE(text, QString(" c1 c2 c3"));
+        QCOMPARE(peer.waitFor("done").value("id").toString(), QString("c1"));
+
+        QJsonObject wrong = userTurn("c2", "hi", 3);
+        wrong.insert("continueLast", true);
+        peer.send(wrong);
+        const QJsonObject e = peer.waitFor("error");
+        QCOMPARE(e.value("id").toString(), QString("c2"));
+        QCOMPARE(e.value("code").toString(), QString("InvalidArgument"));
+        QVERIFY(e.value("message").toString().contains("continueLast"));
+    }
+
     void generateWithoutModelIsAnError()
     {
         Peer peer;

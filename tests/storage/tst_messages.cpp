@@ -2,6 +2,8 @@
 // tree of alternatives (regenerate, edit-resend, ‹1/2› switching), start-up recovery.
 #include "storage/conversations.h"
 #include "storage/messages.h"
+#include "storage/migrations.h"
+#include "storage/search.h"
 #include "tempdb.h"
 
 using namespace hearth;
@@ -207,7 +209,104 @@ private slots:
         Message m = *Messages(db).get(answer);
         QCOMPARE(m.status, MessageStatus::Interrupted);
         QCOMPARE(m.text, std::string("partial reply"));
+        QCOMPARE(m.interruption, Interruption::AppClosed);
         QCOMPARE(*Messages(db).markStreamingInterrupted(), 0);
+    }
+
+    // What interrupted a reply is kept with it; other statuses record no interruption.
+    void interruptionIsStored_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<int>("given");
+        QTest::addColumn<int>("stored");
+        QTest::addRow("stopped by the user") << int(MessageStatus::Interrupted) << int(Interruption::ByUser)
+                                             << int(Interruption::ByUser);
+        QTest::addRow("engine stopped") << int(MessageStatus::Interrupted) << int(Interruption::EngineStopped)
+                                        << int(Interruption::EngineStopped);
+        QTest::addRow("complete ignores it") << int(MessageStatus::Complete) << int(Interruption::ByUser)
+                                             << int(Interruption::None);
+    }
+    void interruptionIsStored()
+    {
+        QFETCH(int, status);
+        QFETCH(int, given);
+        QFETCH(int, stored);
+        TempDb temp;
+        Database db = temp.open();
+        std::int64_t conversation = Conversations(db).create("why")->id;
+        Messages messages(db);
+        std::int64_t answer = messages.beginAssistant(conversation, messages.appendUser(conversation, "q")->id)->id;
+        FinishInfo info;
+        info.status = MessageStatus(status);
+        info.interruption = Interruption(given);
+        info.text = "part";
+        info.completionTokens = 7;
+        QVERIFY(messages.finish(answer, info).ok());
+        Message m = *messages.get(answer);
+        QCOMPARE(int(m.interruption), stored);
+        QCOMPARE(m.completionTokens, 7);
+    }
+
+    // Continue: an interrupted reply streams again (checkpoints accepted, out of the search index
+    // meanwhile) and is finished once more; complete replies and user messages cannot be resumed.
+    void resumeContinuesAnInterruptedReply()
+    {
+        TempDb temp;
+        Database db = temp.open();
+        std::int64_t conversation = Conversations(db).create("again")->id;
+        Messages messages(db);
+        std::int64_t user = messages.appendUser(conversation, "tell me")->id;
+        std::int64_t answer = messages.beginAssistant(conversation, user)->id;
+        FinishInfo stopped;
+        stopped.status = MessageStatus::Interrupted;
+        stopped.interruption = Interruption::EngineStopped;
+        stopped.text = "Once upon a ";
+        QVERIFY(messages.finish(answer, stopped).ok());
+        QCOMPARE(searchMessages(db, "upon")->size(), size_t(1));
+
+        QVERIFY(messages.resume(answer, "Once upon a").ok());
+        Message resumed = *messages.get(answer);
+        QCOMPARE(resumed.status, MessageStatus::Streaming);
+        QCOMPARE(resumed.interruption, Interruption::None);
+        QCOMPARE(resumed.text, std::string("Once upon a"));
+        QCOMPARE(searchMessages(db, "upon")->size(), size_t(0));
+        QVERIFY(messages.checkpoint(answer, "Once upon a time").ok());
+        FinishInfo done;
+        done.text = "Once upon a time there was";
+        QVERIFY(messages.finish(answer, done).ok());
+        QCOMPARE(messages.get(answer)->status, MessageStatus::Complete);
+        QCOMPARE(searchMessages(db, "upon")->size(), size_t(1));
+
+        QCOMPARE(messages.resume(answer, "x").error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(messages.resume(user, "x").error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(messages.get(answer)->text, done.text);
+    }
+
+    // v4 back-fills the cause of replies interrupted under v3 from what v3 wrote in `error`.
+    void migrationFillsInInterruptions()
+    {
+        TempDb temp;
+        sqlite3* raw = nullptr;
+        QCOMPARE(sqlite3_open(temp.dbPath().c_str(), &raw), SQLITE_OK);
+        QCOMPARE(runMigrations(raw, 0, 3), std::string());
+        const char* rows
+            = "INSERT INTO conversations (id, title, created_at, updated_at, current_leaf_id) VALUES (1, 'o', 1, 1, 4);"
+              "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at, updated_at, error)"
+              " VALUES (1, 1, NULL, 'user', 'q', 'complete', 1, 1, ''),"
+              "        (2, 1, 1, 'assistant', 'a', 'interrupted', 2, 2, 'Stopped'),"
+              "        (3, 1, 1, 'assistant', 'b', 'interrupted', 3, 3, ''),"
+              "        (4, 1, 1, 'assistant', 'c', 'interrupted', 4, 4, 'The engine stopped unexpectedly.'),"
+              "        (5, 1, 1, 'assistant', 'd', 'failed', 5, 5, 'out of memory');";
+        QCOMPARE(sqlite3_exec(raw, rows, nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(raw);
+        Database db = temp.open();
+        Messages messages(db);
+        QCOMPARE(messages.get(2)->interruption, Interruption::ByUser);
+        QCOMPARE(messages.get(2)->error, std::string());
+        QCOMPARE(messages.get(3)->interruption, Interruption::AppClosed);
+        QCOMPARE(messages.get(4)->interruption, Interruption::EngineStopped);
+        QCOMPARE(messages.get(4)->error, std::string("The engine stopped unexpectedly."));
+        QCOMPARE(messages.get(5)->interruption, Interruption::None);
     }
 
     void namesRoundTrip()
@@ -217,6 +316,10 @@ private slots:
         for (MessageStatus s : { MessageStatus::Complete, MessageStatus::Streaming,
                  MessageStatus::Interrupted, MessageStatus::Failed })
             QCOMPARE(*statusFromName(statusName(s)), s);
+        for (Interruption i : { Interruption::None, Interruption::ByUser, Interruption::EngineStopped,
+                 Interruption::AppClosed })
+            QCOMPARE(*interruptionFromName(interruptionName(i)), i);
+        QVERIFY(!interruptionFromName("gremlins"));
         QVERIFY(!roleFromName("robot"));
         QVERIFY(!statusFromName("pending"));
     }

@@ -1,7 +1,8 @@
 // ChatController end to end below the QML: real store (temporary database), the engine process with
 // the scripted FakeInference inside (tests/app/fakeinference.h), real EngineClient. Covers sending,
-// batching, stop, regenerate, edit, alternatives, search, delete/undo, pin, context overflow, an
-// engine that dies mid-reply (killed, and aborting by itself), and reopening the database.
+// batching, stop, regenerate, edit, continue, alternatives, search, delete/undo, pin, context
+// overflow, two chats while one is written, an engine that dies mid-reply (killed, and aborting by
+// itself), and reopening the database.
 #include "chatcontroller.h"
 #include "chatstore.h"
 #include "engineclient.h"
@@ -141,10 +142,118 @@ private slots:
         h.chat.stop();
         QVERIFY(waitReply(h, 3000));
         QCOMPARE(h.role(1, MessageModel::StatusRole), QString("interrupted"));
-        QCOMPARE(h.role(1, MessageModel::ErrorRole), QString("Stopped"));
+        QCOMPARE(h.role(1, MessageModel::InterruptionRole), QString("user"));
         QVERIFY(!h.text(1).contains("w4999"));
         QVERIFY(h.chat.canSend());
         qputenv("HEARTH_FAKE_DELAY_MS", "2");
+    }
+
+    // Continue: the model goes on from the interrupted reply's text (the prompt ends with it) and the
+    // new words join the same message, saved as they stream; its token count adds up.
+    void continueAppendsToTheInterruptedReply()
+    {
+        qputenv("HEARTH_FAKE_DELAY_MS", "20");
+        const QString db = freshDb();
+        Harness h(db, m_model);
+        QTRY_VERIFY(h.chat.canSend());
+        h.settings.setMaxTokens(5000);
+        QVERIFY(h.chat.send("tell me a long story"));
+        QTRY_VERIFY(h.count() == 2 && h.text(1).contains("w3"));
+        h.chat.stop();
+        QVERIFY(waitReply(h, 3000));
+        qputenv("HEARTH_FAKE_DELAY_MS", "2");
+        const qint64 reply = h.chat.messages()->messageAt(1)->id;
+        const QString partial = h.text(1);
+        const int tokensBefore = h.chat.messages()->messageAt(1)->completionTokens;
+        QCOMPARE(tokensBefore, int(partial.count(' ')) - 4);  // "Echo:", "tell me a long story", " w1" ...
+
+        h.settings.setMaxTokens(3);
+        QVERIFY(h.chat.continueReply(reply));
+        QTRY_COMPARE(h.role(1, MessageModel::StatusRole), QString("streaming"));
+        QVERIFY(waitReply(h));
+        QCOMPARE(h.count(), 2);
+        QCOMPARE(h.chat.messages()->messageAt(1)->id, reply);
+        QCOMPARE(h.text(1), partial + " c1 c2 c3");
+        QCOMPARE(h.role(1, MessageModel::StatusRole), QString("complete"));
+        QCOMPARE(h.role(1, MessageModel::InterruptionRole), QString());
+        // The engine saw the user's message and the partial reply (the fake counts a token a word).
+        QCOMPARE(h.chat.lastStats().value("promptTokens").toInt(), 5 + int(partial.count(' ')) + 1);
+        h.store.waitForIdle();
+        auto opened = Database::open(db.toStdString());
+        QVERIFY(opened.ok());
+        auto stored = Messages(opened.value()).get(reply);
+        QCOMPARE(QString::fromStdString(stored->text), partial + " c1 c2 c3");
+        QCOMPARE(stored->status, MessageStatus::Complete);
+        QCOMPARE(stored->completionTokens, tokensBefore + 3);
+        // A complete reply has nothing to continue: refused, and said.
+        QVERIFY(!h.chat.continueReply(reply));
+        QVERIFY(!h.chat.notice().isEmpty());
+    }
+
+    // The engine writes one reply at a time. While it writes in chat A, chat B stays readable and
+    // its composer usable, but sending, regenerating and editing there are refused with a reason
+    // that names A — never dropped silently; Stop belongs to A; the sidebar knows which chat it is.
+    void anotherChatWhileOneIsWriting()
+    {
+        qputenv("HEARTH_FAKE_DELAY_MS", "20");
+        Harness h(freshDb(), m_model);
+        QTRY_VERIFY(h.chat.canSend());
+        h.settings.setMaxTokens(2);
+        QVERIFY(h.chat.send("chat bee"));
+        QVERIFY(waitReply(h));
+        const qint64 b = h.chat.currentConversationId();
+        const qint64 bReply = h.chat.messages()->messageAt(1)->id;
+        const qint64 bUser = h.chat.messages()->messageAt(0)->id;
+        const QString bText = h.text(1);
+        QCOMPARE(h.chat.writingConversationId(), qint64(0));
+
+        h.chat.newConversation();
+        h.settings.setMaxTokens(5000);
+        QSignalSpy writing(&h.chat, &ChatController::writingChanged);
+        QVERIFY(h.chat.send("chat ay tells a long story"));
+        QTRY_VERIFY(h.count() == 2 && h.text(1).contains("w2"));
+        const qint64 a = h.chat.currentConversationId();
+        QCOMPARE(h.chat.writingConversationId(), a);
+        QVERIFY(h.chat.writingHere());
+        QVERIFY(writing.size() >= 1);
+
+        // Over to B while A writes.
+        h.chat.openConversation(b);
+        QTRY_COMPARE(h.chat.currentConversationId(), b);
+        QTRY_COMPARE(h.count(), 2);
+        QVERIFY(h.chat.generating());
+        QVERIFY(!h.chat.writingHere());
+        QCOMPARE(h.chat.writingConversationId(), a);  // the sidebar marks A
+        QVERIFY(!h.chat.canSend());
+        const QString reason = h.chat.sendBlockedReason();
+        QVERIFY2(reason.contains("chat ay tells a long story") && reason.contains("writing"), qPrintable(reason));
+
+        QVERIFY(!h.chat.send("hello bee"));
+        h.chat.dismissNotice();
+        QVERIFY(!h.chat.regenerate(bReply));
+        QCOMPARE(h.chat.notice(), reason);
+        h.chat.dismissNotice();
+        QVERIFY(!h.chat.editAndResend(bUser, "edited"));
+        QCOMPARE(h.chat.notice(), reason);
+        // B is untouched by A's stream and by the refused requests.
+        QTest::qWait(100);
+        QCOMPARE(h.count(), 2);
+        QCOMPARE(h.text(1), bText);
+        QCOMPARE(h.role(1, MessageModel::SiblingCountRole).toInt(), 1);
+
+        // Stopping A (Esc works from any chat) frees B.
+        h.chat.stop();
+        QVERIFY(waitReply(h, 3000));
+        QCOMPARE(h.chat.writingConversationId(), qint64(0));
+        QVERIFY(h.chat.canSend());
+        qputenv("HEARTH_FAKE_DELAY_MS", "2");
+        h.settings.setMaxTokens(2);
+        QVERIFY(h.chat.send("hello bee"));
+        QCOMPARE(h.chat.writingConversationId(), qint64(0));  // the store first, then the engine
+        QTRY_COMPARE(h.chat.writingConversationId(), b);
+        QVERIFY(waitReply(h));
+        QCOMPARE(h.count(), 4);
+        QCOMPARE(h.chat.conversations()->rowCount(), 2);
     }
 
     void regenerateEditAndAlternatives()
@@ -280,11 +389,18 @@ private slots:
         QCOMPARE(h.role(1, MessageModel::StatusRole), QString("interrupted"));
         QVERIFY(h.text(1).contains("w5"));
         QVERIFY(h.chat.notice().contains("interrupted"));
+        QVERIFY(h.chat.notice().contains("Restarting"));
+        QCOMPARE(h.role(1, MessageModel::InterruptionRole), QString("engine"));
         const QString partial = h.text(1);
-        // A fresh engine reloads the model by itself and the next message works.
+        // A fresh engine reloads the model by itself and the next message works; the notice says
+        // the engine is back.
         QTRY_VERIFY_WITH_TIMEOUT(h.chat.canSend(), 10000);
         QVERIFY(h.engine.processId() != pid);
         QCOMPARE(h.engine.restarts(), 1);
+        QTRY_VERIFY2(h.chat.notice().contains("restarted and the model is loaded again"), qPrintable(h.chat.notice()));
+        QVERIFY(!h.chat.notice().contains("Restarting"));
+        QVERIFY(h.chat.notice().contains("Continue"));
+        QCOMPARE(h.chat.noticeKind(), QString("info"));
         qputenv("HEARTH_FAKE_DELAY_MS", "2");
         h.settings.setMaxTokens(3);
         QVERIFY(h.chat.send("are you back?"));
@@ -299,6 +415,14 @@ private slots:
         QVERIFY(stored.ok());
         QCOMPARE(stored->status, MessageStatus::Interrupted);
         QCOMPARE(QString::fromStdString(stored->text), partial);
+        // Why, and how much: the engine stopped, after a token per word received ("Echo:" and
+        // "keep going" came as one piece, then " w1" ... " wN").
+        QCOMPARE(stored->interruption, Interruption::EngineStopped);
+        QCOMPARE(stored->completionTokens, int(partial.count(" w")) + 1);
+        QVERIFY(stored->tokensPerSecond > 0);
+        // The interrupted reply is no longer the last one: Continue is refused, and says why.
+        QVERIFY(!h.chat.continueReply(stored->id));
+        QVERIFY(h.chat.notice().contains("last reply"));
     }
 
     void engineAbortsByItself()
@@ -328,7 +452,7 @@ private slots:
         QTRY_COMPARE(h.model.state(), QString("loading"));
         QTRY_COMPARE_WITH_TIMEOUT(h.model.state(), QString("loaded"), 10000);
         QCOMPARE(h.model.info().value("backend").toString(), QString("cpu"));
-        QVERIFY(h.chat.notice().contains("CPU"));
+        QTRY_VERIFY2(h.chat.notice().contains("loaded again, on the CPU"), qPrintable(h.chat.notice()));
     }
 
     void perConversationOverrides()

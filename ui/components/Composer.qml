@@ -1,5 +1,6 @@
-// The composer: Enter sends, Shift+Enter breaks the line. When sending is not possible it says why;
-// while a reply streams, the button becomes Stop (Esc).
+// The composer: Enter sends, Shift+Enter breaks the line. When sending is not possible it says why
+// (no model, or a reply being written in another chat — with a way to go there); while this chat's
+// reply streams, the button becomes Stop (Esc). The text typed is kept until it is sent.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -27,15 +28,27 @@ Rectangle {
         anchors.rightMargin: Theme.spacing * 2
         spacing: 4
 
-        Label {
-            objectName: "blockedReason"
-            visible: !composer.chat.canSend && !composer.chat.generating
+        RowLayout {
+            visible: !composer.chat.canSend && !composer.chat.writingHere
             Layout.fillWidth: true
-            text: composer.chat.sendBlockedReason
-            wrapMode: Text.WordWrap
-            font.pixelSize: 12
-            color: Theme.mutedText
-            Accessible.name: text
+            Label {
+                objectName: "blockedReason"
+                Layout.fillWidth: true
+                text: composer.chat.sendBlockedReason
+                wrapMode: Text.WordWrap
+                font.pixelSize: 12
+                color: Theme.mutedText
+                Accessible.name: text
+            }
+            Button {
+                objectName: "showWritingButton"
+                visible: composer.chat.writingConversationId !== 0 && !composer.chat.writingHere
+                flat: true
+                font.pixelSize: 12
+                text: qsTr("Show it")
+                onClicked: composer.chat.openConversation(composer.chat.writingConversationId, 0)
+                Accessible.name: qsTr("Open the chat being written")
+            }
         }
 
         RowLayout {
@@ -48,7 +61,7 @@ Rectangle {
                 TextArea {
                     id: input
                     objectName: "composerInput"
-                    placeholderText: composer.chat.canSend || composer.chat.generating
+                    placeholderText: composer.chat.canSend || composer.chat.writingConversationId !== 0
                                      ? qsTr("Write a message… (Enter sends, Shift+Enter for a new line)")
                                      : composer.chat.sendBlockedReason
                     wrapMode: TextArea.Wrap
@@ -73,7 +86,7 @@ Rectangle {
 
             Button {
                 objectName: "sendButton"
-                visible: !composer.chat.generating
+                visible: !composer.chat.writingHere
                 text: qsTr("Send")
                 highlighted: true
                 enabled: composer.chat.canSend && input.text.trim().length > 0
@@ -82,7 +95,7 @@ Rectangle {
             }
             Button {
                 objectName: "stopButton"
-                visible: composer.chat.generating
+                visible: composer.chat.writingHere
                 text: qsTr("Stop")
                 onClicked: composer.chat.stop()
                 Accessible.name: qsTr("Stop generating (Esc)")

@@ -1,4 +1,5 @@
-// One sidebar row: title (renamable in place), pin marker, and a menu with rename, pin and delete.
+// One sidebar row: title (renamable in place), pin marker, a pulsing dot while Hearth writes a reply
+// in it, and a menu with rename, pin and delete.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -14,9 +15,10 @@ ItemDelegate {
 
     property bool editing: false
     readonly property bool current: chat.currentConversationId === conversationId
+    readonly property bool writing: chat.writingConversationId === conversationId
 
     highlighted: current
-    Accessible.name: pinned ? qsTr("%1, pinned").arg(title) : title
+    Accessible.name: (pinned ? qsTr("%1, pinned").arg(title) : title) + (writing ? qsTr(", writing a reply") : "")
     background: Rectangle {
         radius: Theme.radius
         color: row.current ? Theme.selection : row.hovered ? Qt.darker(Theme.sidebar, Theme.dark ? 0.8 : 1.05)
@@ -50,6 +52,26 @@ ItemDelegate {
             text: row.title
             elide: Text.ElideRight
             color: Theme.text
+        }
+        // Hearth is writing here: a dot that breathes, with the reason on hover.
+        Rectangle {
+            id: writingDot
+            objectName: "writingIndicator"
+            visible: row.writing
+            implicitWidth: 8
+            implicitHeight: 8
+            radius: 4
+            color: Theme.accent
+            Accessible.ignored: true
+            HoverHandler { id: dotHover }
+            ToolTip.visible: dotHover.hovered
+            ToolTip.text: qsTr("Hearth is writing a reply here")
+            SequentialAnimation on opacity {
+                running: writingDot.visible
+                loops: Animation.Infinite
+                NumberAnimation { from: 1; to: 0.3; duration: 700; easing.type: Easing.InOutQuad }
+                NumberAnimation { from: 0.3; to: 1; duration: 700; easing.type: Easing.InOutQuad }
+            }
         }
         TextField {
             id: renameField

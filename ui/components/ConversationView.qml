@@ -41,6 +41,9 @@ Item {
         onCountChanged: if (follow) Qt.callLater(toEnd)
 
         delegate: MessageDelegate {
+            // What interrupted a reply, for MessageActions' status line (a role MessageDelegate
+            // itself does not need).
+            required property string interruption
             width: ListView.view.width
             chat: root.chat
             highlightedMessage: root.chat.highlightMessageId === messageId
@@ -76,7 +79,7 @@ Item {
         anchors.right: parent.right
         anchors.bottom: parent.bottom
         anchors.margins: Theme.spacing * 2
-        text: root.chat.generating ? qsTr("↓ Follow the reply") : qsTr("↓ Latest")
+        text: root.chat.writingHere ? qsTr("↓ Follow the reply") : qsTr("↓ Latest")
         onClicked: { view.follow = true; view.toEnd() }
         Accessible.name: qsTr("Scroll to the latest message")
     }

@@ -1,5 +1,7 @@
-// The line under a message: status (streaming, stopped, interrupted, failed), speed, and actions —
-// copy, regenerate (replies), edit (user messages), and ‹ i/n › between alternatives.
+// The line under a message: status (streaming, stopped, interrupted and why, failed), speed, and
+// actions — copy, regenerate and continue (replies), edit (user messages), and ‹ i/n › between
+// alternatives. Actions that cannot run now (a reply is being written, no model) stay visible but
+// disabled, and hovering the line says why.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -12,18 +14,42 @@ RowLayout {
     spacing: 2
 
     readonly property var m: message
-    readonly property bool busy: m.chat.generating
+    readonly property bool ready: m.chat.canSend
+    // The delegate in ConversationView carries the "interruption" role; elsewhere it may be absent.
+    readonly property string interruption: m.interruption !== undefined ? m.interruption : ""
+    readonly property bool unfinished: m.status === "interrupted" || m.status === "failed"
+    readonly property bool isLast: m.index === m.chat.messages.count - 1
+
+    function interruptedText() {
+        if (interruption === "user")
+            return qsTr("Stopped by you")
+        if (interruption === "engine")
+            return m.error.length > 0 ? qsTr("Interrupted — the engine stopped: %1").arg(m.error)
+                                      : qsTr("Interrupted — the engine stopped while writing")
+        if (interruption === "appClosed")
+            return qsTr("Interrupted — Hearth closed while writing")
+        // Replies from before the cause was recorded.
+        if (m.error === "Stopped")
+            return qsTr("Stopped")
+        return m.error.length > 0 ? qsTr("Interrupted — %1").arg(m.error) : qsTr("Interrupted")
+    }
+
+    HoverHandler { id: hover }
+    ToolTip.visible: hover.hovered && !actions.ready
+    ToolTip.text: m.chat.sendBlockedReason
+    ToolTip.delay: 400
 
     Label {
         objectName: "statusLabel"
         visible: text.length > 0
+        rightPadding: 6
         font.pixelSize: 12
         color: m.status === "failed" || m.status === "interrupted" ? Theme.accent : Theme.mutedText
         text: {
             if (m.status === "streaming")
                 return qsTr("Writing…")
             if (m.status === "interrupted")
-                return m.error === "Stopped" ? qsTr("Stopped") : qsTr("Interrupted — %1").arg(m.error)
+                return actions.interruptedText()
             if (m.status === "failed")
                 return qsTr("Failed — %1").arg(m.error)
             return ""
@@ -41,8 +67,9 @@ RowLayout {
 
     ToolButton {
         visible: m.siblingCount > 1
-        enabled: m.siblingIndex > 0 && !actions.busy
+        enabled: m.siblingIndex > 0 && !m.chat.writingHere
         text: "‹"
+        opacity: enabled ? 1 : 0.4
         onClicked: m.chat.switchAlternative(m.messageId, -1)
         Accessible.name: qsTr("Previous version")
     }
@@ -56,8 +83,9 @@ RowLayout {
     }
     ToolButton {
         visible: m.siblingCount > 1
-        enabled: m.siblingIndex < m.siblingCount - 1 && !actions.busy
+        enabled: m.siblingIndex < m.siblingCount - 1 && !m.chat.writingHere
         text: "›"
+        opacity: enabled ? 1 : 0.4
         onClicked: m.chat.switchAlternative(m.messageId, 1)
         Accessible.name: qsTr("Next version")
     }
@@ -68,19 +96,36 @@ RowLayout {
         Accessible.name: qsTr("Copy message")
     }
     ToolButton {
-        visible: !m.isUser
-        enabled: !actions.busy && m.status !== "streaming"
-        text: qsTr("Regenerate")
+        objectName: "continueButton"
+        visible: !m.isUser && actions.unfinished && actions.isLast && m.text.length > 0
+        enabled: actions.ready
+        text: qsTr("Continue")
         font.pixelSize: 12
-        onClicked: m.chat.regenerate(m.messageId)
-        Accessible.name: qsTr("Regenerate reply")
+        opacity: enabled ? 1 : 0.4
+        onClicked: m.chat.continueReply(m.messageId)
+        Accessible.name: qsTr("Continue this reply")
+        Accessible.description: actions.ready ? "" : m.chat.sendBlockedReason
     }
     ToolButton {
+        objectName: "regenerateButton"
+        visible: !m.isUser
+        enabled: actions.ready && m.status !== "streaming"
+        text: qsTr("Regenerate")
+        font.pixelSize: 12
+        opacity: enabled ? 1 : 0.4  // the style barely greys a disabled ToolButton
+        onClicked: m.chat.regenerate(m.messageId)
+        Accessible.name: qsTr("Regenerate reply")
+        Accessible.description: actions.ready ? "" : m.chat.sendBlockedReason
+    }
+    ToolButton {
+        objectName: "editButton"
         visible: m.isUser
-        enabled: !actions.busy
+        enabled: actions.ready
         text: qsTr("Edit")
         font.pixelSize: 12
+        opacity: enabled ? 1 : 0.4
         onClicked: actions.editRequested()
         Accessible.name: qsTr("Edit and resend")
+        Accessible.description: actions.ready ? "" : m.chat.sendBlockedReason
     }
 }

@@ -71,6 +71,40 @@ private slots:
         QCOMPARE(QByteArray::fromStdString(ours), expected);
     }
 
+    // Continue (as Hugging Face's continue_final_message renders it): the prompt is the official
+    // rendering of the conversation before the partial reply, its generation prompt included, then
+    // the partial reply trimmed, with no end of turn.
+    void continueEndsInsideTheReply_data()
+    {
+        QTest::addColumn<QString>("templateName");
+        for (const char* name : { "meta-llama-Llama-3.1-8B-Instruct", "meta-llama-Llama-3.2-3B-Instruct",
+                 "meta-llama-Llama-3.3-70B-Instruct" })
+            QTest::addRow("%s", name) << QString(name);
+    }
+    void continueEndsInsideTheReply()
+    {
+        QFETCH(QString, templateName);
+        const QByteArray jinja = test::readFile(test::testdata("templates/" + templateName + ".jinja"));
+        const auto detected = detectChatFormat(std::string_view(jinja.constData(), jinja.size()), false);
+        const QJsonObject conversations
+            = QJsonDocument::fromJson(test::readFile(test::testdata("templates/rendered/conversations.json")))
+                  .object();
+        auto messages = messagesFrom(conversations["multi-turn"].toArray());
+        messages.push_back({ "assistant", "  Once upon a  " });
+        ChatFormatOptions options;
+        options.date = "26 Jul 2024";
+        options.continueLastMessage = true;
+        const QByteArray before
+            = test::readFile(test::testdata("templates/rendered/" + templateName + ".multi-turn.txt"));
+        QVERIFY(before.endsWith("<|start_header_id|>assistant<|end_header_id|>\n\n"));
+        QCOMPARE(QByteArray::fromStdString(segmentsToText(detected.format->format(messages, options))),
+            before + "Once upon a");
+
+        const auto plain = makePlainChatFormat();
+        const std::vector<ChatMessage> partial { { "user", "Hi" }, { "assistant", "Once upon a " } };
+        QCOMPARE(segmentsToText(plain->format(partial, options)), std::string("User: Hi\nAssistant: Once upon a"));
+    }
+
     // The formatter's segments keep typed special text as text: only the real turn ends are <|eot_id|>.
     void typedSpecialIsNotATurnEnd()
     {

@@ -1,4 +1,5 @@
-// Composer: blocked with a reason until a model is loaded; Enter sends, Shift+Enter breaks the line.
+// Composer: blocked with a reason until a model is loaded; Enter sends, Shift+Enter breaks the line;
+// while another chat is being written, Send is disabled with that chat named and the text kept.
 import QtQuick
 import QtTest
 import Hearth
@@ -60,6 +61,42 @@ Item {
             keyClick(Qt.Key_Return)
             wait(100)
             compare(chat.messages.count, 2)
+        }
+
+        function test_4_anotherChatWritingIsNamed() {
+            settings.maxTokens = 20000
+            chat.newConversation()
+            verify(chat.send("a very long story"))
+            tryVerify(() => chat.writingHere)
+            verify(findChild(composer, "stopButton").visible)
+            verify(!findChild(composer, "sendButton").visible)
+            const written = chat.writingConversationId
+
+            chat.newConversation()
+            const input = findChild(composer, "composerInput")
+            input.text = "kept while waiting"
+            const send = findChild(composer, "sendButton")
+            verify(send.visible, "Send, not Stop, in a chat that is not being written")
+            verify(!send.enabled)
+            verify(!findChild(composer, "stopButton").visible)
+            const reason = findChild(composer, "blockedReason")
+            verify(reason.visible)
+            verify(reason.text.indexOf("a very long story") >= 0, reason.text)
+            verify(findChild(composer, "showWritingButton").visible)
+            composer.submit()
+            compare(input.text, "kept while waiting")
+            compare(chat.messages.count, 0)
+
+            const show = findChild(composer, "showWritingButton")
+            waitForRendering(composer)  // the button has just been laid out
+            mouseClick(show)
+            tryCompare(chat, "currentConversationId", written)
+            verify(chat.writingHere)
+            chat.stop()
+            finished.wait(10000)
+            verify(chat.canSend)
+            verify(findChild(composer, "sendButton").enabled)
+            compare(input.text, "kept while waiting")
         }
     }
 }
