@@ -82,12 +82,14 @@ const char* formatName(Format format)
 
 std::string supportedExtensions()
 {
-    return "txt, text, md, markdown, html, htm, xhtml, pdf, docx";
+    return "txt, text, md, markdown, html, htm, xhtml, pdf, docx, or plain text with no extension";
 }
 
+// A file with no extension (README, Debian's licence texts) is read as plain text; its bytes still
+// have to look like text (decodeText), so a binary without an extension gets a clear error.
 bool isSupportedExtension(const std::string& path)
 {
-    return isOneOf(lowerExtension(path), {"txt", "text", "md", "markdown", "html", "htm", "xhtml", "pdf", "docx"});
+    return isOneOf(lowerExtension(path), {"", "txt", "text", "md", "markdown", "html", "htm", "xhtml", "pdf", "docx"});
 }
 
 Result<Document> extract(const std::string& path, int64_t maxBytes)
@@ -137,8 +139,10 @@ Result<Document> extract(const std::string& path, int64_t maxBytes)
     // Text formats: refuse files that are really PDFs or zips before decoding them as text.
     const std::string magic = sniff(qpath);
     if (magic.starts_with("%PDF") || magic.starts_with("PK\x03\x04"))
-        return makeError(ErrorCode::BadFormat, "this file is not text (it is a PDF or zip archive with a ." + ext +
-                                                   " extension); rename it to its real type");
+        return makeError(ErrorCode::BadFormat, "this file is not text (it is a PDF or zip archive " +
+                                                   (ext.empty() ? std::string("without an extension")
+                                                                : "with a ." + ext + " extension") +
+                                                   "); rename it to its real type");
     auto bytes = readAll(qpath, info.size());
     if (!bytes)
         return bytes.error();

@@ -220,6 +220,22 @@ private slots:
         QVERIFY(failure(path("fake.html")).contains("is not text"));
     }
 
+    // Debian's licence texts, README, COPYING: no extension, read as plain text when the bytes are text.
+    void noExtension()
+    {
+        QVERIFY(hearth::test::writeBytes(path("COPYING"), "GNU GENERAL PUBLIC LICENSE\n\nPreamble text.\n"));
+        auto doc = extract(path("COPYING").toStdString());
+        QVERIFY2(doc.ok(), doc.ok() ? "" : doc.error().message.c_str());
+        QCOMPARE(texts(*doc), QStringList({"GNU GENERAL PUBLIC LICENSE", "Preamble text."}));
+        QCOMPARE(doc->format, Format::PlainText);
+        QByteArray noise(4096, '\0');
+        QVERIFY(hearth::test::writeBytes(path("blob"), noise));
+        QVERIFY(failure(path("blob")).contains("does not contain text"));
+        QFile::copy(path("real.pdf"), path("scan"));
+        const QString message = failure(path("scan"));
+        QVERIFY2(message.contains("is not text (it is a PDF or zip archive without an extension)"), qPrintable(message));
+    }
+
     void oversize()
     {
         // A 200 MB sparse file: refused from its size, before any byte is read.
