@@ -113,6 +113,9 @@ public:
 
     // Token count of a text under the loaded tokenizer (for document chunking).
     Result<uint32_t> countTokens(std::string_view text) const;
+    // Token count of a conversation as generate() would prompt it: the chat format's tokens included,
+    // nothing dropped (for sizing document parts so that every prompt fits).
+    Result<uint32_t> countPromptTokens(const std::vector<ChatMessage>& messages) const;
 
     // Forgets the KV cache contents (the next generate prefills from scratch).
     void resetCache();

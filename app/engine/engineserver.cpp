@@ -131,6 +131,8 @@ void EngineServer::workerLoop()
             runLoad(message);
         } else if (t == type::generate) {
             runGenerate(message);
+        } else if (t == type::count) {
+            runCount(message);
         } else if (t == type::unload) {
             m_api.unload();
             m_loadedOptions.reset();
@@ -248,6 +250,40 @@ void EngineServer::runGenerate(const QJsonObject& message)
                           QString::fromStdString(stats.error().message), id, type::generate));
     }
     finish();
+}
+
+// Token counts for the GUI's document planning: `texts` as plain text, `prompts` (arrays of
+// {role, content}) as generate() would prompt them. One answer per entry, in order.
+void EngineServer::runCount(const QJsonObject& message)
+{
+    const QString id = message.value("id").toString();
+    if (!m_api.loaded()) {
+        send(errorMessage("NotLoaded", QStringLiteral("No model is loaded."), id, type::count));
+        return;
+    }
+    QJsonArray texts;
+    for (const QJsonValue& v : message.value("texts").toArray()) {
+        const Result<uint32_t> n = m_api.countTokens(v.toString().toStdString());
+        if (!n.ok()) {
+            send(errorMessage(errorCodeName(n.error().code), QString::fromStdString(n.error().message), id, type::count));
+            return;
+        }
+        texts.append(double(n.value()));
+    }
+    QJsonArray prompts;
+    for (const QJsonValue& v : message.value("prompts").toArray()) {
+        std::vector<ChatMessage> messages;
+        for (const QJsonValue& m : v.toArray())
+            messages.push_back({m.toObject().value("role").toString().toStdString(),
+                                m.toObject().value("content").toString().toStdString()});
+        const Result<uint32_t> n = m_api.countPromptTokens(messages);
+        if (!n.ok()) {
+            send(errorMessage(errorCodeName(n.error().code), QString::fromStdString(n.error().message), id, type::count));
+            return;
+        }
+        prompts.append(double(n.value()));
+    }
+    send({{"type", type::counted}, {"id", id}, {"texts", texts}, {"prompts", prompts}});
 }
 
 }  // namespace hearth::engineproc

@@ -31,6 +31,7 @@ private:
     void workerLoop();
     void runLoad(const QJsonObject& message);
     void runGenerate(const QJsonObject& message);
+    void runCount(const QJsonObject& message);
     bool send(const QJsonObject& message);
 
     InferenceApi& m_api;

@@ -24,6 +24,18 @@ public:
     virtual Result<GenerateStats> generate(const GenerateRequest& request,
                                            const std::function<bool(std::string_view)>& onPiece,
                                            const std::atomic<bool>* cancel) = 0;
+    // Token counts under the loaded model: plain texts, and conversations as generate() would prompt
+    // them (chat format included). A fake without a tokenizer may leave these unsupported.
+    virtual Result<uint32_t> countTokens(std::string_view text) const
+    {
+        (void)text;
+        return makeError(ErrorCode::Unsupported, "this engine cannot count tokens");
+    }
+    virtual Result<uint32_t> countPromptTokens(const std::vector<ChatMessage>& messages) const
+    {
+        (void)messages;
+        return makeError(ErrorCode::Unsupported, "this engine cannot count tokens");
+    }
 };
 
 }  // namespace hearth::engineproc

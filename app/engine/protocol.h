@@ -31,6 +31,8 @@ inline constexpr const char* piece = "piece";
 inline constexpr const char* done = "done";
 inline constexpr const char* cancel = "cancel";
 inline constexpr const char* devices = "devices";
+inline constexpr const char* count = "count";
+inline constexpr const char* counted = "counted";
 inline constexpr const char* error = "error";
 }  // namespace type
 

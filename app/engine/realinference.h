@@ -18,6 +18,11 @@ public:
     {
         return m_engine.generate(request, onPiece, cancel);
     }
+    Result<uint32_t> countTokens(std::string_view text) const override { return m_engine.countTokens(text); }
+    Result<uint32_t> countPromptTokens(const std::vector<ChatMessage>& messages) const override
+    {
+        return m_engine.countPromptTokens(messages);
+    }
 
 private:
     Engine m_engine;

@@ -106,6 +106,11 @@ void EngineClient::cancel(const QString& id)
     send({{"type", type::cancel}, {"id", id}});
 }
 
+void EngineClient::countTokens(const QString& id, const QStringList& texts, const QJsonArray& prompts)
+{
+    send({{"type", type::count}, {"id", id}, {"texts", QJsonArray::fromStringList(texts)}, {"prompts", prompts}});
+}
+
 void EngineClient::killEngine()
 {
     if (m_process)
@@ -155,6 +160,13 @@ void EngineClient::handle(const QJsonObject& m)
         if (id == m_activeId)
             m_activeId.clear();
         emit generationFinished(id, m.value("stats").toObject().toVariantMap());
+    } else if (t == type::counted) {
+        QList<int> texts, prompts;
+        for (const QJsonValue& v : m.value("texts").toArray())
+            texts.append(v.toInt());
+        for (const QJsonValue& v : m.value("prompts").toArray())
+            prompts.append(v.toInt());
+        emit tokensCounted(id, texts, prompts);
     } else if (t == type::error) {
         const QString code = m.value("code").toString();
         const QString message = m.value("message").toString();

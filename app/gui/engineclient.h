@@ -42,6 +42,9 @@ public:
     void generate(const QString& id, const QJsonArray& messages, const QJsonObject& sampler, int maxTokens,
                   bool continueLast = false);
     Q_INVOKABLE void cancel(const QString& id);
+    // Token counts under the loaded model (answered by tokensCounted, or generationFailed with this id):
+    // plain texts, and prompts (arrays of {role, content}) with the chat format's tokens included.
+    void countTokens(const QString& id, const QStringList& texts, const QJsonArray& prompts);
     // Tests and the "engine crashed" drill: kill the process as a driver fault would.
     Q_INVOKABLE void killEngine();
 
@@ -56,6 +59,7 @@ signals:
     void pieceReceived(const QString& id, const QString& text);
     void generationFinished(const QString& id, const QVariantMap& stats);
     void generationFailed(const QString& id, const QString& code, const QString& message);
+    void tokensCounted(const QString& id, const QList<int>& texts, const QList<int>& prompts);
     // The engine died while `id` was streaming (id empty when none was); the user should read message.
     void engineCrashed(const QString& id, const QString& message);
 

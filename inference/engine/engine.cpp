@@ -3,6 +3,7 @@
 #include "engine.h"
 
 #include "cpu/cpu_backend.h"
+#include "chat/chat_tokens.h"
 #include "engine/engine_impl.h"
 #include "quant/types.h"
 
@@ -238,6 +239,16 @@ Result<uint32_t> Engine::countTokens(std::string_view text) const
 {
     if (!m_impl->tokenizer) return makeError(ErrorCode::InvalidArgument, "no model is loaded");
     return static_cast<uint32_t>(m_impl->tokenizer->encode(text, false, false).size());
+}
+
+Result<uint32_t> Engine::countPromptTokens(const std::vector<ChatMessage>& messages) const
+{
+    if (!m_impl->tokenizer || !m_impl->chatFormat) return makeError(ErrorCode::InvalidArgument, "no model is loaded");
+    // As buildPrompt does: the Llama 3 format writes <|begin_of_text|> itself, the plain one does not.
+    const bool addBos = m_impl->chatFormat->name() == "plain" && m_impl->tokenizer->special().addBos;
+    auto ids = tokenizeChat(*m_impl->tokenizer, m_impl->chatFormat->format(messages), addBos);
+    if (!ids) return ids.error();
+    return static_cast<uint32_t>(ids->size());
 }
 
 void Engine::resetCache()
