@@ -180,15 +180,22 @@ int summarize(const std::vector<std::string>& arguments)
         std::fprintf(stderr, "note: %s\n", info.notice.c_str());
 
     // 3. Summarize, cancellable with Ctrl-C.
-    CountTokens count = [&engine](std::string_view text) -> uint32_t {
+    // The model's own counts: its tokenizer for text, its chat template for whole prompts. The cut is
+    // planSummary's rule, the same as the app's.
+    TokenCounter counter;
+    counter.text = [&engine](std::string_view text) -> uint32_t {
         auto n = engine.countTokens(text);
         return n ? *n : static_cast<uint32_t>(text.size());  // bytes bound the token count from above
+    };
+    counter.prompt = [&engine](const GenerationRequest& request) -> uint32_t {
+        auto n = engine.countPromptTokens({ChatMessage{"system", request.system}, ChatMessage{"user", request.user}});
+        return n ? *n : static_cast<uint32_t>(request.system.size() + request.user.size() + 64);
     };
     SummarizerOptions options;
     options.contextTokens = info.contextLength;
     options.length = *length;
     options.maxAnswerTokens = *maxTokens;  // per model call; 0: the length's allowance
-    Summarizer summarizer(engineGenerate(engine), count, options);
+    Summarizer summarizer(engineGenerate(engine), counter, options);
     std::signal(SIGINT, onInterrupt);
     auto summary = summarizer.summarize(*document, printProgress, &g_cancel);
     std::signal(SIGINT, SIG_DFL);

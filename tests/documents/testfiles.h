@@ -15,5 +15,8 @@ bool writeImageOnlyPdf(const QString& path);
 // A DOCX: a zip with [Content_Types].xml, _rels/.rels and word/document.xml holding `documentXml`'s body.
 bool writeDocx(const QString& path, const QString& bodyXml);
 bool writeBytes(const QString& path, const QByteArray& bytes);
+// Pages of a long technical manual, the kind of text that tokenizes badly (options, paths, numbers,
+// symbols): a dozen paragraphs a page, for writePdf.
+std::vector<QStringList> manualPages(int pages);
 
 }  // namespace hearth::test
