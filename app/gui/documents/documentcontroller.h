@@ -1,9 +1,8 @@
-// DocumentController: "summarize this document" in the app. Extraction and the map-reduce summarizer
-// run on a worker thread; each model call goes to the engine process through EngineClient on the GUI
-// thread (the worker waits for the reply, the GUI thread never waits). Progress comes back as
-// properties; cancel keeps what was done. The result becomes a new conversation — the request, the
-// summary, and the document with its passages attached — so follow-up questions can use them
-// (documentcontext.h).
+// DocumentController: "summarize this document" for QML. The work is a SummaryJob (summaryjob.h) driven
+// by the engine's signals; this controller starts it, shows its progress as properties, and stores the
+// result as a new conversation — the request, the summary, and the document with its passages attached
+// — so follow-up questions can use them (documentcontext.h). Cancel keeps what was done; so does the
+// engine's death, with the reason in `error`.
 #pragma once
 
 #include <QObject>
@@ -11,11 +10,8 @@
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
-#include <atomic>
-#include <memory>
-#include <thread>
-
 class ChatStore;
+class SummaryJob;
 class EngineClient;
 class ChatController;
 
@@ -72,10 +68,10 @@ signals:
     void failed(const QString& message);
 
 private:
-    struct Job;
     void setError(const QString& message);
-    void onWorkerDone(std::shared_ptr<Job> job);
-    void store(std::shared_ptr<Job> job);
+    void onJobFinished();
+    void onJobFailed(const QString& message);
+    void saveSummary();
     void finish();
 
     ChatStore* m_store = nullptr;
@@ -89,6 +85,5 @@ private:
     double m_secondsLeft = -1;
     QString m_error;
     qint64 m_lastConversationId = 0;
-    std::shared_ptr<Job> m_job;
-    std::thread m_worker;
+    SummaryJob* m_job = nullptr;  // the summarization under way (a child), null when idle
 };
