@@ -111,14 +111,14 @@ bool writeBytes(const QString& path, const QByteArray& bytes)
     return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
 }
 
-std::vector<QStringList> manualPages(int pages)
+std::vector<QStringList> manualPages(int pages, int perPage)
 {
     const QStringList names{"history", "globstar", "nullglob", "extglob", "checkwinsize", "lastpipe"};
     std::vector<QStringList> out;
     for (int p = 0; p < pages; ++p) {
         QStringList paragraphs;
-        for (int k = 0; k < 12; ++k) {
-            const int n = p * 12 + k;
+        for (int k = 0; k < perPage; ++k) {
+            const int n = p * perPage + k;
             const QString name = names[n % names.size()];
             paragraphs << QStringLiteral("-o %1 (shopt -s %1, set +o %1=%2): when set, ${PATH:-/usr/local/bin:/usr/bin} "
                                          "is searched %3 times; see BASH_VERSINFO[%4] and $((%2 * 8 + %4)). If the "

@@ -16,7 +16,7 @@ bool writeImageOnlyPdf(const QString& path);
 bool writeDocx(const QString& path, const QString& bodyXml);
 bool writeBytes(const QString& path, const QByteArray& bytes);
 // Pages of a long technical manual, the kind of text that tokenizes badly (options, paths, numbers,
-// symbols): a dozen paragraphs a page, for writePdf.
-std::vector<QStringList> manualPages(int pages);
+// symbols): `perPage` paragraphs a page, for writePdf.
+std::vector<QStringList> manualPages(int pages, int perPage = 12);
 
 }  // namespace hearth::test
