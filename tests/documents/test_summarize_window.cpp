@@ -1,6 +1,6 @@
 // Summaries in the window's path, end to end: DocumentController and its SummaryJob with the real
 // hearth-engine process and the bundled stories260K model at a 2048-token context (what a new user
-// gets). Debian's GPL-3 text and a 48-page PDF must each become a summary conversation in the store.
+// gets). Debian's GPL-3 text and a 40-page PDF must each become a summary conversation in the store.
 // Then the job is stopped mid-summary, by a cancel and by the engine's death: what was done is kept,
 // the reason is said, and the app summarizes again afterwards.
 #include "chatstore.h"
@@ -119,6 +119,7 @@ private slots:
             [&] { statuses << m_documents->status(); });
         const qint64 conversationId = summarizeInWindow(pdf);
         QVERIFY2(conversationId > 0, qPrintable(m_documents->error()));
+        QVERIFY(m_documents->error().isEmpty());
         checkStored(conversationId, QStringLiteral("manual.pdf"));
         QVERIFY(statuses.join('|').contains(QStringLiteral("(pages ")));
         QVERIFY(statuses.join('|').contains(QStringLiteral("Combining 1 of ")));
