@@ -127,7 +127,7 @@ private slots:
             QVERIFY(app.waitReply());
             disconnect(stopAtFirst);
             QCOMPARE(app.role(3, MessageModel::StatusRole).toString(), QString("interrupted"));
-            QCOMPARE(app.role(3, MessageModel::ErrorRole).toString(), QString("Stopped"));
+            QCOMPARE(app.role(3, MessageModel::InterruptionRole).toString(), QString("user"));
 
             // 3. Regenerate the stopped reply: alternative 2 of 2.
             app.settings->setMaxTokens(32);
