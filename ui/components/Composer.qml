@@ -26,7 +26,7 @@ Rectangle {
         anchors.margins: Theme.spacing
         anchors.leftMargin: Theme.spacing * 2
         anchors.rightMargin: Theme.spacing * 2
-        spacing: 4
+        spacing: Theme.spacingSmall
 
         RowLayout {
             visible: !composer.chat.canSend && !composer.chat.writingHere
@@ -36,7 +36,7 @@ Rectangle {
                 Layout.fillWidth: true
                 text: composer.chat.sendBlockedReason
                 wrapMode: Text.WordWrap
-                font.pixelSize: 12
+                font.pixelSize: Theme.smallFontSize
                 color: Theme.mutedText
                 Accessible.name: text
             }
@@ -44,7 +44,7 @@ Rectangle {
                 objectName: "showWritingButton"
                 visible: composer.chat.writingConversationId !== 0 && !composer.chat.writingHere
                 flat: true
-                font.pixelSize: 12
+                font.pixelSize: Theme.smallFontSize
                 text: qsTr("Show it")
                 onClicked: composer.chat.openConversation(composer.chat.writingConversationId, 0)
                 Accessible.name: qsTr("Open the chat being written")
@@ -88,6 +88,9 @@ Rectangle {
                 objectName: "sendButton"
                 visible: !composer.chat.writingHere
                 text: qsTr("Send")
+                icon.source: Theme.icon("send")
+                icon.width: Theme.iconSize
+                icon.height: Theme.iconSize
                 highlighted: true
                 enabled: composer.chat.canSend && input.text.trim().length > 0
                 onClicked: composer.submit()
@@ -97,8 +100,14 @@ Rectangle {
                 objectName: "stopButton"
                 visible: composer.chat.writingHere
                 text: qsTr("Stop")
+                icon.source: Theme.icon("stop")
+                icon.width: Theme.iconSize
+                icon.height: Theme.iconSize
                 onClicked: composer.chat.stop()
-                Accessible.name: qsTr("Stop generating (Esc)")
+                Accessible.name: Shortcuts.withKeys(qsTr("Stop generating"), Shortcuts.stop)
+                ToolTip.visible: hovered
+                ToolTip.delay: Theme.tooltipDelay
+                ToolTip.text: Shortcuts.withKeys(qsTr("Stop the reply"), Shortcuts.stop)
             }
         }
     }

@@ -11,7 +11,7 @@ RowLayout {
     id: actions
     required property Item message
     signal editRequested()
-    spacing: 2
+    spacing: Theme.spacingSmall / 2
 
     readonly property var m: message
     readonly property bool ready: m.chat.canSend
@@ -37,13 +37,13 @@ RowLayout {
     HoverHandler { id: hover }
     ToolTip.visible: hover.hovered && !actions.ready
     ToolTip.text: m.chat.sendBlockedReason
-    ToolTip.delay: 400
+    ToolTip.delay: Theme.tooltipDelay
 
     Label {
         objectName: "statusLabel"
         visible: text.length > 0
-        rightPadding: 6
-        font.pixelSize: 12
+        rightPadding: Theme.spacing
+        font.pixelSize: Theme.smallFontSize
         color: m.status === "failed" || m.status === "interrupted" ? Theme.accent : Theme.mutedText
         text: {
             if (m.status === "streaming")
@@ -59,7 +59,7 @@ RowLayout {
     Label {
         visible: !m.isUser && m.completionTokens > 0
         text: TextTools.speed(m.tokensPerSecond, m.completionTokens)
-        font.pixelSize: 12
+        font.pixelSize: Theme.smallFontSize
         color: Theme.mutedText
     }
 
@@ -77,7 +77,7 @@ RowLayout {
         objectName: "alternativeLabel"
         visible: m.siblingCount > 1
         text: qsTr("%1/%2").arg(m.siblingIndex + 1).arg(m.siblingCount)
-        font.pixelSize: 12
+        font.pixelSize: Theme.smallFontSize
         color: Theme.mutedText
         Accessible.name: qsTr("Version %1 of %2").arg(m.siblingIndex + 1).arg(m.siblingCount)
     }
@@ -91,7 +91,10 @@ RowLayout {
     }
     ToolButton {
         text: qsTr("Copy")
-        font.pixelSize: 12
+        icon.source: Theme.icon("copy")
+        icon.width: Theme.iconSize - 4
+        icon.height: Theme.iconSize - 4
+        font.pixelSize: Theme.smallFontSize
         onClicked: TextTools.copy(m.text)
         Accessible.name: qsTr("Copy message")
     }
@@ -100,7 +103,10 @@ RowLayout {
         visible: !m.isUser && actions.unfinished && actions.isLast && m.text.length > 0
         enabled: actions.ready
         text: qsTr("Continue")
-        font.pixelSize: 12
+        icon.source: Theme.icon("continue")
+        icon.width: Theme.iconSize - 4
+        icon.height: Theme.iconSize - 4
+        font.pixelSize: Theme.smallFontSize
         opacity: enabled ? 1 : 0.4
         onClicked: m.chat.continueReply(m.messageId)
         Accessible.name: qsTr("Continue this reply")
@@ -111,7 +117,10 @@ RowLayout {
         visible: !m.isUser
         enabled: actions.ready && m.status !== "streaming"
         text: qsTr("Regenerate")
-        font.pixelSize: 12
+        icon.source: Theme.icon("regenerate")
+        icon.width: Theme.iconSize - 4
+        icon.height: Theme.iconSize - 4
+        font.pixelSize: Theme.smallFontSize
         opacity: enabled ? 1 : 0.4  // the style barely greys a disabled ToolButton
         onClicked: m.chat.regenerate(m.messageId)
         Accessible.name: qsTr("Regenerate reply")
@@ -122,7 +131,10 @@ RowLayout {
         visible: m.isUser
         enabled: actions.ready
         text: qsTr("Edit")
-        font.pixelSize: 12
+        icon.source: Theme.icon("edit")
+        icon.width: Theme.iconSize - 4
+        icon.height: Theme.iconSize - 4
+        font.pixelSize: Theme.smallFontSize
         opacity: enabled ? 1 : 0.4
         onClicked: actions.editRequested()
         Accessible.name: qsTr("Edit and resend")

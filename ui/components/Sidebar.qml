@@ -26,16 +26,21 @@ Rectangle {
             objectName: "newChatButton"
             Layout.fillWidth: true
             text: qsTr("New chat")
-            icon.name: "document-new"
+            icon.source: Theme.icon("new-chat")
+            icon.width: Theme.iconSize
+            icon.height: Theme.iconSize
             onClicked: { sidebar.chat.newConversation(); sidebar.conversationChosen() }
-            Accessible.name: qsTr("New chat (Ctrl+N)")
+            Accessible.name: Shortcuts.withKeys(qsTr("New chat"), Shortcuts.newChat)
+            ToolTip.visible: hovered
+            ToolTip.delay: Theme.tooltipDelay
+            ToolTip.text: Shortcuts.withKeys(qsTr("Start a new chat"), Shortcuts.newChat)
         }
 
         TextField {
             id: searchField
             objectName: "searchField"
             Layout.fillWidth: true
-            placeholderText: qsTr("Search all messages (Ctrl+F)")
+            placeholderText: Shortcuts.withKeys(qsTr("Search all messages"), Shortcuts.search)
             Accessible.name: qsTr("Search all messages")
             onTextChanged: searchDelay.restart()
             Keys.onEscapePressed: text = ""
@@ -54,7 +59,7 @@ Rectangle {
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
-            spacing: 2
+            spacing: Theme.spacingSmall / 2
             model: sidebar.chat.searchResults
             keyNavigationEnabled: true
             Accessible.name: qsTr("Search results")
@@ -67,7 +72,7 @@ Rectangle {
                 width: ListView.view.width
                 Accessible.name: qsTr("Result in %1").arg(title)
                 contentItem: ColumnLayout {
-                    spacing: 2
+                    spacing: Theme.spacingSmall / 2
                     Label {
                         Layout.fillWidth: true
                         text: hit.title
@@ -82,7 +87,7 @@ Rectangle {
                         wrapMode: Text.WordWrap
                         maximumLineCount: 3
                         elide: Text.ElideRight
-                        font.pixelSize: 12
+                        font.pixelSize: Theme.smallFontSize
                         color: Theme.mutedText
                     }
                 }
@@ -107,7 +112,7 @@ Rectangle {
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
-            spacing: 2
+            spacing: Theme.spacingSmall / 2
             model: sidebar.chat.conversations
             keyNavigationEnabled: true
             Accessible.name: qsTr("Conversations")
