@@ -21,7 +21,7 @@
 // Times everywhere in storage/ are milliseconds since the Unix epoch (UTC), std::int64_t.
 #pragma once
 
-#include "inference/util/result.h"
+#include "util/result.h"
 
 #include <cstdint>
 #include <functional>

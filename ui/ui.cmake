@@ -50,14 +50,10 @@ qt_add_qml_module(hearth_ui
   SOURCES ${gui_sources}
 )
 target_include_directories(hearth_ui PUBLIC ${gui_dir} ${PROJECT_SOURCE_DIR})
-# The document flow (issue 6) lives in app/gui/documents/; its headers are found by file name too.
-if(IS_DIRECTORY ${gui_dir}/documents)
-  target_include_directories(hearth_ui PUBLIC ${gui_dir}/documents)
-endif()
+# The document flow lives in app/gui/documents/; its headers are found by file name too.
+target_include_directories(hearth_ui PUBLIC ${gui_dir}/documents)
 target_compile_definitions(hearth_ui PRIVATE HEARTH_SOURCE_RESOURCES="${PROJECT_SOURCE_DIR}/resources")
 target_link_libraries(hearth_ui PUBLIC hearth_storage hearth_protocol
                       Qt6::Gui Qt6::Qml Qt6::Quick Qt6::QuickControls2)
 target_link_libraries(hearth_ui PRIVATE PkgConfig::HEARTH_MD4C)
-if(TARGET hearth_documents)
-  target_link_libraries(hearth_ui PUBLIC hearth_documents)
-endif()
+target_link_libraries(hearth_ui PUBLIC hearth_documents)

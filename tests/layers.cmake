@@ -1,0 +1,23 @@
+# The layers' boundaries, checked on the sources: storage/ includes nothing from inference/ (they share
+# only util/), and inference/ and util/ include no Qt header (the engine is plain C++).
+# Run as: cmake -DROOT=<source dir> -P layers.cmake
+set(violations "")
+file(GLOB_RECURSE storage_sources "${ROOT}/storage/*.h" "${ROOT}/storage/*.cpp")
+foreach(file ${storage_sources})
+  file(STRINGS "${file}" lines REGEX "^#include \"inference/")
+  if(lines)
+    list(APPEND violations "${file}: ${lines}")
+  endif()
+endforeach()
+file(GLOB_RECURSE engine_sources "${ROOT}/inference/*.h" "${ROOT}/inference/*.cpp" "${ROOT}/util/*.h" "${ROOT}/util/*.cpp")
+foreach(file ${engine_sources})
+  file(STRINGS "${file}" lines REGEX "^#include <Q[A-Za-z]*>")
+  if(lines)
+    list(APPEND violations "${file}: ${lines}")
+  endif()
+endforeach()
+if(violations)
+  list(JOIN violations "\n  " text)
+  message(FATAL_ERROR "includes across layers:\n  ${text}")
+endif()
+message(STATUS "storage/ includes nothing from inference/; inference/ and util/ include no Qt")
