@@ -35,7 +35,9 @@ QtObject {
     readonly property int iconSize: 18
     readonly property int tooltipDelay: 500
 
-    // The bundled icons (ui/icons/NAME.svg), tinted by the controls with the text colour.
+    // The bundled icons (ui/icons/NAME.svg), drawn in black. A control that shows one sets icon.color
+    // (Theme.text, or Theme.mutedText when disabled): Qt leaves the icon black when the colour comes
+    // only from the palette, which is unreadable on the dark theme.
     function icon(name) {
         return "qrc:/Hearth/icons/" + name + ".svg"
     }

@@ -17,6 +17,7 @@ ToolButton {
 
     objectName: "appMenuButton"
     icon.source: Theme.icon("menu")
+    icon.color: enabled ? Theme.text : Theme.mutedText
     icon.width: Theme.iconSize
     icon.height: Theme.iconSize
     onClicked: menu.open()

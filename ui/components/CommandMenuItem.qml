@@ -10,6 +10,7 @@ MenuItem {
     property string iconName
 
     icon.source: iconName.length > 0 ? Theme.icon(iconName) : ""
+    icon.color: enabled ? Theme.text : Theme.mutedText
     icon.width: Theme.iconSize
     icon.height: Theme.iconSize
     Accessible.name: keys.length > 0 ? Shortcuts.withKeys(text, keys) : text

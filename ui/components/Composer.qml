@@ -89,6 +89,7 @@ Rectangle {
                 visible: !composer.chat.writingHere
                 text: qsTr("Send")
                 icon.source: Theme.icon("send")
+                icon.color: enabled ? Theme.accentText : Theme.mutedText
                 icon.width: Theme.iconSize
                 icon.height: Theme.iconSize
                 highlighted: true
@@ -101,6 +102,7 @@ Rectangle {
                 visible: composer.chat.writingHere
                 text: qsTr("Stop")
                 icon.source: Theme.icon("stop")
+                icon.color: enabled ? Theme.text : Theme.mutedText
                 icon.width: Theme.iconSize
                 icon.height: Theme.iconSize
                 onClicked: composer.chat.stop()

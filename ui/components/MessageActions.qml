@@ -92,6 +92,7 @@ RowLayout {
     ToolButton {
         text: qsTr("Copy")
         icon.source: Theme.icon("copy")
+        icon.color: enabled ? Theme.text : Theme.mutedText
         icon.width: Theme.iconSize - 4
         icon.height: Theme.iconSize - 4
         font.pixelSize: Theme.smallFontSize
@@ -104,6 +105,7 @@ RowLayout {
         enabled: actions.ready
         text: qsTr("Continue")
         icon.source: Theme.icon("continue")
+        icon.color: enabled ? Theme.text : Theme.mutedText
         icon.width: Theme.iconSize - 4
         icon.height: Theme.iconSize - 4
         font.pixelSize: Theme.smallFontSize
@@ -118,6 +120,7 @@ RowLayout {
         enabled: actions.ready && m.status !== "streaming"
         text: qsTr("Regenerate")
         icon.source: Theme.icon("regenerate")
+        icon.color: enabled ? Theme.text : Theme.mutedText
         icon.width: Theme.iconSize - 4
         icon.height: Theme.iconSize - 4
         font.pixelSize: Theme.smallFontSize
@@ -132,6 +135,7 @@ RowLayout {
         enabled: actions.ready
         text: qsTr("Edit")
         icon.source: Theme.icon("edit")
+        icon.color: enabled ? Theme.text : Theme.mutedText
         icon.width: Theme.iconSize - 4
         icon.height: Theme.iconSize - 4
         font.pixelSize: Theme.smallFontSize

@@ -84,6 +84,7 @@ ToolBar {
                 objectName: "openModelButton"
                 text: qsTr("Open model…")
                 icon.source: Theme.icon("open")
+                icon.color: enabled ? Theme.text : Theme.mutedText
                 icon.width: Theme.iconSize
                 icon.height: Theme.iconSize
                 onClicked: bar.openRequested()
@@ -96,6 +97,7 @@ ToolBar {
                 objectName: "summarizeButton"
                 text: qsTr("Summarize…")
                 icon.source: Theme.icon("summarize")
+                icon.color: enabled ? Theme.text : Theme.mutedText
                 icon.width: Theme.iconSize
                 icon.height: Theme.iconSize
                 onClicked: bar.summarizeRequested()
@@ -107,6 +109,7 @@ ToolBar {
             ToolButton {
                 id: recentButton
                 icon.source: Theme.icon("recent")
+                icon.color: enabled ? Theme.text : Theme.mutedText
                 icon.width: Theme.iconSize
                 icon.height: Theme.iconSize
                 enabled: bar.controller.recentModels.length > 0
@@ -131,6 +134,7 @@ ToolBar {
             }
             ToolButton {
                 icon.source: Theme.icon("settings")
+                icon.color: enabled ? Theme.text : Theme.mutedText
                 icon.width: Theme.iconSize
                 icon.height: Theme.iconSize
                 onClicked: bar.settingsRequested()

@@ -27,6 +27,7 @@ Rectangle {
             Layout.fillWidth: true
             text: qsTr("New chat")
             icon.source: Theme.icon("new-chat")
+            icon.color: enabled ? Theme.text : Theme.mutedText
             icon.width: Theme.iconSize
             icon.height: Theme.iconSize
             onClicked: { sidebar.chat.newConversation(); sidebar.conversationChosen() }
