@@ -1,9 +1,11 @@
 // Per-block dequantization, inline, for kernels that dequantize inside their dot products.
 // Each function reads one block at `src` (any alignment) and writes its elements to `dst`:
-// Q4_0/Q8_0 32 elements, K-quants 256. The float operations follow ggml's dequantize_row_* exactly.
+// Q4_0/Q8_0 32 elements, K-quants 256 (the other types: dequant_legacy.h, dequant_kiq.h). The float operations follow ggml's dequantize_row_* exactly.
 #pragma once
 
 #include "quant/blocks.h"
+#include "quant/dequant_kiq.h"
+#include "quant/dequant_legacy.h"
 #include "quant/float_convert.h"
 #include "quant/types.h"
 #include "util/result.h"
@@ -108,8 +110,8 @@ inline void dequantizeQ6_K(const uint8_t* src, float* dst)
     }
 }
 
-// One block of any supported block type (Q4_0, Q8_0, Q4_K, Q5_K, Q6_K); F32/F16/BF16 are one
-// element per "block".
+// One block of any supported type (32 or 256 elements, typeTraits' blockElements); F32/F16/BF16
+// are one element per "block".
 inline void dequantizeBlock(TensorType type, const uint8_t* src, float* dst)
 {
     switch (type) {
@@ -137,6 +139,14 @@ inline void dequantizeBlock(TensorType type, const uint8_t* src, float* dst)
     case TensorType::Q6_K:
         dequantizeQ6_K(src, dst);
         return;
+    case TensorType::Q4_1: dequantizeQ4_1(src, dst); return;
+    case TensorType::Q5_0: dequantizeQ5_0(src, dst); return;
+    case TensorType::Q5_1: dequantizeQ5_1(src, dst); return;
+    case TensorType::IQ4_NL: dequantizeIQ4_NL(src, dst); return;
+    case TensorType::Q2_K: dequantizeQ2_K(src, dst); return;
+    case TensorType::Q3_K: dequantizeQ3_K(src, dst); return;
+    case TensorType::IQ4_XS: dequantizeIQ4_XS(src, dst); return;
+    case TensorType::IQ3_S: dequantizeIQ3_S(src, dst); return;
     default:
         HEARTH_CHECK(!"dequantizeBlock: unsupported tensor type");
     }

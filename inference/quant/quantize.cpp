@@ -14,7 +14,24 @@ namespace hearth {
 
 bool canQuantize(TensorType type)
 {
-    return isSupported(type);  // every type we run is also a quantization target
+    switch (type) {
+    case TensorType::F32:
+    case TensorType::F16:
+    case TensorType::BF16:
+    case TensorType::Q4_0:
+    case TensorType::Q8_0:
+    case TensorType::Q4_K:
+    case TensorType::Q5_K:
+    case TensorType::Q6_K:
+    case TensorType::Q4_1:
+    case TensorType::Q5_0:
+    case TensorType::Q5_1:
+    case TensorType::IQ4_NL:
+    case TensorType::IQ4_XS:
+        return true;
+    default:
+        return false;  // we run more types than we write (the IQ and low K-quant searches are long)
+    }
 }
 
 void quantize(TensorType type, const float* src, void* dst, size_t count)
@@ -51,6 +68,11 @@ void quantize(TensorType type, const float* src, void* dst, size_t count)
     case TensorType::Q6_K:
         quantizeQ6_K(src, out, count);
         return;
+    case TensorType::Q4_1: quantizeQ4_1(src, out, count); return;
+    case TensorType::Q5_0: quantizeQ5_0(src, out, count); return;
+    case TensorType::Q5_1: quantizeQ5_1(src, out, count); return;
+    case TensorType::IQ4_NL: quantizeIQ4_NL(src, out, count); return;
+    case TensorType::IQ4_XS: quantizeIQ4_XS(src, out, count); return;
     default:
         HEARTH_CHECK(!"quantize: unsupported target type");
     }

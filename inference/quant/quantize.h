@@ -8,7 +8,8 @@
 
 namespace hearth {
 
-// True for the types quantize() can produce: F32, F16, BF16, Q4_0, Q8_0, Q4_K, Q5_K, Q6_K.
+// True for the types quantize() can produce: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL,
+// Q4_K, Q5_K, Q6_K, IQ4_XS (not Q2_K, Q3_K, IQ3_S, which we only run).
 bool canQuantize(TensorType type);
 
 // Converts `count` f32 values (a multiple of the type's block size) into `dst`, which must hold
@@ -21,6 +22,11 @@ void quantizeQ8_0(const float* src, uint8_t* dst, size_t count);
 void quantizeQ4_K(const float* src, uint8_t* dst, size_t count);
 void quantizeQ5_K(const float* src, uint8_t* dst, size_t count);
 void quantizeQ6_K(const float* src, uint8_t* dst, size_t count);
+void quantizeQ4_1(const float* src, uint8_t* dst, size_t count);
+void quantizeQ5_0(const float* src, uint8_t* dst, size_t count);
+void quantizeQ5_1(const float* src, uint8_t* dst, size_t count);
+void quantizeIQ4_NL(const float* src, uint8_t* dst, size_t count);
+void quantizeIQ4_XS(const float* src, uint8_t* dst, size_t count);
 
 } // namespace hearth
 

@@ -23,6 +23,9 @@ enum class TensorType : uint32_t {
     Q5_K = 13,
     Q6_K = 14,
     Q8_K = 15,
+    IQ4_NL = 20,
+    IQ3_S = 21,
+    IQ4_XS = 23,
     BF16 = 30,
 };
 

@@ -113,8 +113,8 @@ void TestGgufInvalid::rejected_data()
         "tensor 't' offset 4 is not a multiple of the alignment 32");
     add("unknown type 99", GgufBuilder().header(1, 0).tensor("t", { 8 }, 99, 0).data(32),
         "tensor 't' has unknown type 99");
-    add("unsupported Q2_K", GgufBuilder().header(1, 0).tensor("t", { 256 }, 10, 0).data(84),
-        "tensor 't' has type Q2_K, which Hearth does not support");
+    add("unsupported IQ3_XXS", GgufBuilder().header(1, 0).tensor("t", { 256 }, 18, 0).data(98),
+        "tensor 't' has type IQ3_XXS, which Hearth does not support");
     add("unsupported IQ2_XXS", GgufBuilder().header(1, 0).tensor("t", { 256 }, 16, 0).data(66),
         "tensor 't' has type IQ2_XXS, which Hearth does not support");
     add("five dims", GgufBuilder().header(1, 0).tensor("t", { 1, 1, 1, 1, 1 }, 0, 0).data(32),

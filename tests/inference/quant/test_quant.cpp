@@ -66,6 +66,17 @@ void TestQuant::dequantizeMatchesF32_data()
     QTest::newRow("q4_0") << "tiny-llama31-q4_0.gguf" << 0.095;
     QTest::newRow("f16") << "tiny-llama31-f16.gguf" << 1e-3;
     QTest::newRow("bf16") << "tiny-llama31-bf16.gguf" << 5e-3;
+    // The types added later (measured: q5_1 0.038, q5_0 0.043, iq4_nl 0.076, iq4_xs 0.077, q4_1
+    // 0.079, q3_k 0.151, iq3_s 0.167, q2_k 0.298; the mixes' Q4_K/Q5_K tensors stay under these).
+    QTest::newRow("q4_1") << "tiny-llama31-q4_1.gguf" << 0.085;
+    QTest::newRow("q5_0") << "tiny-llama31-q5_0.gguf" << 0.047;
+    QTest::newRow("q5_1") << "tiny-llama31-q5_1.gguf" << 0.042;
+    QTest::newRow("iq4_nl") << "tiny-llama31-iq4_nl.gguf" << 0.085;
+    QTest::newRow("iq4_xs") << "tiny-llama31-iq4_xs.gguf" << 0.085;
+    QTest::newRow("q3_k_s") << "tiny-llama31-q3_k_s.gguf" << 0.165;
+    QTest::newRow("q3_k_l") << "tiny-llama31-q3_k_l.gguf" << 0.165;
+    QTest::newRow("q2_k") << "tiny-llama31-q2_k.gguf" << 0.32;
+    QTest::newRow("iq3_s") << "tiny-llama31-iq3_s.gguf" << 0.18;
 }
 
 void TestQuant::dequantizeMatchesF32()
@@ -108,7 +119,8 @@ void TestQuant::quantizeIsBitExact_data()
     QTest::addColumn<QString>("file");
     for (const char* name : { "tiny-llama31-q8_0.gguf", "tiny-llama31-q4_0.gguf", "tiny-llama31-q6_k.gguf",
              "tiny-llama31-q4_k_m.gguf", "tiny-llama31-q5_k_m.gguf", "tiny-llama31-f16.gguf",
-             "tiny-llama31-bf16.gguf" })
+             "tiny-llama31-bf16.gguf", "tiny-llama31-q4_1.gguf", "tiny-llama31-q5_0.gguf", "tiny-llama31-q5_1.gguf",
+             "tiny-llama31-iq4_nl.gguf", "tiny-llama31-iq4_xs.gguf" })
         QTest::newRow(name) << name;
 }
 
