@@ -22,6 +22,32 @@ namespace {
 
 constexpr uint32_t kChunk = 256;  // float-path decode unit: one K-quant super-block
 
+struct BlockShape {
+    uint32_t elements;
+    uint32_t bytes;
+};
+
+// The block geometry of a quantized type, as a switch (typeTraits searches a table: too slow per chunk).
+BlockShape blockShape(TensorType type)
+{
+    switch (type) {
+    case TensorType::Q4_0: return {32, 18};
+    case TensorType::Q4_1: return {32, 20};
+    case TensorType::Q5_0: return {32, 22};
+    case TensorType::Q5_1: return {32, 24};
+    case TensorType::Q8_0: return {32, 34};
+    case TensorType::IQ4_NL: return {32, 18};
+    case TensorType::Q2_K: return {256, 84};
+    case TensorType::Q3_K: return {256, 110};
+    case TensorType::Q4_K: return {256, 144};
+    case TensorType::Q5_K: return {256, 176};
+    case TensorType::Q6_K: return {256, 210};
+    case TensorType::IQ4_XS: return {256, 136};
+    case TensorType::IQ3_S: return {256, 110};
+    default: HEARTH_CHECK(!"blockShape: not a block type"); return {1, 1};
+    }
+}
+
 // Decodes elements [off, off + len) of a float-path row into buf, or points straight at F32 data.
 const float* decodeChunkPortable(TensorType type, const uint8_t* row, uint32_t off, uint32_t len, float* buf)
 {
@@ -37,8 +63,12 @@ const float* decodeChunkPortable(TensorType type, const uint8_t* row, uint32_t o
             buf[i] = bitsToFloat(uint32_t(loadU16(row + 2 * size_t(off + i))) << 16);
         return buf;
     default: {
-        const size_t blockBytes = type == TensorType::Q4_K ? 144 : type == TensorType::Q5_K ? 176 : 210;
-        dequantizeBlock(type, row + size_t(off / kChunk) * blockBytes, buf);
+        // Whole blocks: 256 / 32 of the small types, one K-quant super-block (off and len are
+        // multiples of the block size: rows are whole blocks and kChunk is a multiple of 256).
+        const BlockShape shape = blockShape(type);
+        const uint8_t* src = row + size_t(off / shape.elements) * shape.bytes;
+        for (uint32_t i = 0; i < len; i += shape.elements, src += shape.bytes)
+            dequantizeBlock(type, src, buf + i);
         return buf;
     }
     }
@@ -258,8 +288,11 @@ void quantizeRowQ8(const float* x, BlockQ8x* out, uint32_t n)
         const float d = halfToFloat(floatToHalf(amax / 127.0f));
         const float id = amax != 0 ? 127.0f / amax : 0.0f;
         out[b].d = d;
-        for (int j = 0; j < 32; ++j)
+        out[b].sum = 0;
+        for (int j = 0; j < 32; ++j) {
             out[b].qs[j] = int8_t(std::nearbyint(v[j] * id));
+            out[b].sum += out[b].qs[j];
+        }
     }
 }
 
@@ -276,6 +309,8 @@ void rowDotFloat(TensorType type, const uint8_t* row, uint32_t cols, const float
 void rowDotQ8(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8x* xq, size_t xqStride,
               uint32_t nTokens, float* out, size_t outStride)
 {
+    if (isLegacyQ8Type(type))
+        return rowDotQ8Legacy(type, row, cols, xq, xqStride, nTokens, out, outStride);
 #ifdef HEARTH_X86
     if (haveAvx2()) {
         if (type == TensorType::Q4_0)

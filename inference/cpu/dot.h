@@ -16,6 +16,7 @@ constexpr uint32_t kTokenGroup = 64;
 // f16-rounded float): what Q4_0 and Q8_0 rows are multiplied with, in integers.
 struct BlockQ8x {
     float d;
+    int32_t sum;  // of qs: the share of Q4_1/Q5_1's offset m in a dot product is m * d * sum
     int8_t qs[32];
 };
 
@@ -37,12 +38,20 @@ void rowDotQ8K(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8
                uint32_t nTokens, float* out, size_t outStride);
 
 // out[t * outStride] = dot(row, x + t * xStride) for t < nTokens (≤ kTokenGroup).
-// Float activations: F32, F16, BF16 rows (any length) and Q4_K, Q5_K, Q6_K rows.
+// Float activations: F32, F16, BF16 rows (any length) and the block types that have no integer path
+// on this CPU (the K-quants without AVX2; Q2_K, Q3_K, IQ4_XS, IQ3_S).
 void rowDotFloat(TensorType type, const uint8_t* row, uint32_t cols, const float* x, size_t xStride,
                  uint32_t nTokens, float* out, size_t outStride);
-// 8-bit activations (xq has cols / 32 blocks per token, tokens xqStride blocks apart): Q4_0, Q8_0 rows.
+// 8-bit activations (xq has cols / 32 blocks per token, tokens xqStride blocks apart): Q4_0, Q8_0 rows
+// and the isLegacyQ8Type ones.
 void rowDotQ8(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8x* xq, size_t xqStride,
               uint32_t nTokens, float* out, size_t outStride);
+
+// The 32-element types beside Q4_0/Q8_0 that meet BlockQ8x activations: Q4_1, Q5_0, Q5_1, IQ4_NL
+// (dot_legacy.cpp); rowDotQ8 hands them on to rowDotQ8Legacy.
+bool isLegacyQ8Type(TensorType type);
+void rowDotQ8Legacy(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8x* xq, size_t xqStride,
+                    uint32_t nTokens, float* out, size_t outStride);
 
 // Dense float dot product (attention scores and values), vectorized where the CPU allows.
 float dotF32(const float* a, const float* b, uint32_t n);

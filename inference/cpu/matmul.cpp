@@ -18,7 +18,10 @@ constexpr uint32_t kRowTile = 16;
 constexpr uint32_t kTokenTile = 4;
 constexpr size_t kMaxJobs = 8;
 
-bool usesQ8Activations(TensorType type) { return type == TensorType::Q4_0 || type == TensorType::Q8_0; }
+bool usesQ8Activations(TensorType type)
+{
+    return type == TensorType::Q4_0 || type == TensorType::Q8_0 || cpu::isLegacyQ8Type(type);
+}
 
 // The input of one call in the forms its weights need (pointers into per-thread scratch).
 struct Activations {

@@ -57,6 +57,14 @@ std::vector<uint8_t> randomMatrix(TensorType type, uint32_t rows, uint32_t cols,
     case TensorType::Q4_K: for (size_t o = 0; o < count; o += 144) { putHalf(o, scale(rng)); putHalf(o + 2, scale(rng)); } break;
     case TensorType::Q5_K: for (size_t o = 0; o < count; o += 176) { putHalf(o, scale(rng)); putHalf(o + 2, scale(rng)); } break;
     case TensorType::Q6_K: for (size_t o = 0; o < count; o += 210) putHalf(o + 208, scale(rng)); break;
+    case TensorType::Q4_1: for (size_t o = 0; o < count; o += 20) { putHalf(o, scale(rng)); putHalf(o + 2, -scale(rng)); } break;
+    case TensorType::Q5_0: for (size_t o = 0; o < count; o += 22) putHalf(o, scale(rng)); break;
+    case TensorType::Q5_1: for (size_t o = 0; o < count; o += 24) { putHalf(o, scale(rng)); putHalf(o + 2, -scale(rng)); } break;
+    case TensorType::IQ4_NL: for (size_t o = 0; o < count; o += 18) putHalf(o, scale(rng) / 16); break;
+    case TensorType::Q2_K: for (size_t o = 0; o < count; o += 84) { putHalf(o + 80, scale(rng)); putHalf(o + 82, scale(rng)); } break;
+    case TensorType::Q3_K: for (size_t o = 0; o < count; o += 110) putHalf(o + 108, scale(rng)); break;
+    case TensorType::IQ4_XS: for (size_t o = 0; o < count; o += 136) putHalf(o, scale(rng) / 64); break;
+    case TensorType::IQ3_S: for (size_t o = 0; o < count; o += 110) putHalf(o, scale(rng)); break;
     default: break;
     }
     return bytes;
@@ -92,6 +100,10 @@ void TestCpuKernels::matmulAllTypes_data()
         {"bf16", TensorType::BF16, 99, 1e-5}, {"q4_0", TensorType::Q4_0, 224, 1e-2},
         {"q8_0", TensorType::Q8_0, 160, 1e-2}, {"q4_k", TensorType::Q4_K, 768, 1e-2},
         {"q5_k", TensorType::Q5_K, 512, 1e-2}, {"q6_k", TensorType::Q6_K, 256, 1e-2},
+        {"q4_1", TensorType::Q4_1, 96, 1e-2},  {"q5_0", TensorType::Q5_0, 288, 1e-2},
+        {"q5_1", TensorType::Q5_1, 160, 1e-2}, {"iq4_nl", TensorType::IQ4_NL, 352, 1e-2},
+        {"q2_k", TensorType::Q2_K, 256, 1e-2}, {"q3_k", TensorType::Q3_K, 768, 1e-2},
+        {"iq4_xs", TensorType::IQ4_XS, 512, 1e-2}, {"iq3_s", TensorType::IQ3_S, 1280, 1e-2},
     };
     for (const auto& c : cases)
         for (int tokens : {1, 5, 70})
