@@ -33,13 +33,17 @@ struct BlockQ8K {
 void quantizeRowQ8K(const float* x, BlockQ8K* out, uint32_t n);  // n a multiple of 256
 // True when `type` rows run against BlockQ8K activations on this CPU (else the float path).
 bool usesQ8KActivations(TensorType type);
-// Q4_K, Q5_K, Q6_K rows against BlockQ8K activations (AVX2 only; see usesQ8KActivations).
+// Q4_K, Q5_K, Q6_K and IQ4_XS rows against BlockQ8K activations (AVX2 only; see usesQ8KActivations).
 void rowDotQ8K(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8K* xq, size_t xqStride,
                uint32_t nTokens, float* out, size_t outStride);
 
+// IQ4_XS (dot_iquants.cpp), which rowDotQ8K hands on to.
+void rowDotIQ4XSQ8K(const uint8_t* row, uint32_t cols, const BlockQ8K* xq, size_t xqStride, uint32_t nTokens,
+                    float* out, size_t outStride);
+
 // out[t * outStride] = dot(row, x + t * xStride) for t < nTokens (≤ kTokenGroup).
 // Float activations: F32, F16, BF16 rows (any length) and the block types that have no integer path
-// on this CPU (the K-quants without AVX2; Q2_K, Q3_K, IQ4_XS, IQ3_S).
+// on this CPU (the K-quants and IQ4_XS without AVX2; Q2_K, Q3_K, IQ3_S).
 void rowDotFloat(TensorType type, const uint8_t* row, uint32_t cols, const float* x, size_t xStride,
                  uint32_t nTokens, float* out, size_t outStride);
 // 8-bit activations (xq has cols / 32 blocks per token, tokens xqStride blocks apart): Q4_0, Q8_0 rows

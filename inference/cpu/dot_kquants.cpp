@@ -208,12 +208,15 @@ HEARTH_AVX2 void dotTile(TensorType type, const uint8_t* row, uint32_t nb, const
 
 bool usesQ8KActivations(TensorType type)
 {
-    return haveAvx2() && (type == TensorType::Q4_K || type == TensorType::Q5_K || type == TensorType::Q6_K);
+    return haveAvx2() && (type == TensorType::Q4_K || type == TensorType::Q5_K || type == TensorType::Q6_K ||
+                          type == TensorType::IQ4_XS);
 }
 
 void rowDotQ8K(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8K* xq, size_t xqStride,
                uint32_t nTokens, float* out, size_t outStride)
 {
+    if (type == TensorType::IQ4_XS)
+        return rowDotIQ4XSQ8K(row, cols, xq, xqStride, nTokens, out, outStride);
 #ifdef HEARTH_X86
     // Four tokens per pass: each super-block is unpacked once for all four.
     const uint32_t nb = cols / 256;

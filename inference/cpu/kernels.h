@@ -17,9 +17,9 @@ void rmsNorm(float* out, const float* x, const float* weight, uint32_t n, uint32
 
 // out[t][r] = dot(w.row(r), x[t]) for t < nTokens, r < w.rows; x is (nTokens, w.cols), out is
 // (nTokens, w.rows). Quantized rows are dequantized block by block inside the dot product. As in
-// llama.cpp, Q4_0/Q8_0 rows meet the activations quantized to 8 bits per 32-block, and on AVX2 CPUs
-// K-quant rows meet them quantized to 8 bits per 256-block (elsewhere: f32 activations). Weights
-// are read once per 64 tokens. `pool` may be null (single thread).
+// llama.cpp, Q4_0/Q4_1/Q5_0/Q5_1/Q8_0/IQ4_NL rows meet the activations quantized to 8 bits per
+// 32-block, and on AVX2 CPUs Q4_K/Q5_K/Q6_K/IQ4_XS rows meet them quantized to 8 bits per 256-block
+// (elsewhere, and for Q2_K, Q3_K, IQ3_S: f32 activations). Weights are read once per 64 tokens. `pool` may be null (single thread).
 void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, ThreadPool* pool);
 
 // Several weights with the same input and cols (q/k/v, gate/up) in one dispatch: the same results as
