@@ -38,6 +38,11 @@ std::string fileTypeName(uint64_t fileType)
         { 16, "Q5_K_S" },
         { 17, "Q5_K_M" },
         { 18, "Q6_K" },
+        { 21, "Q2_K_S" },
+        { 25, "IQ4_NL" },
+        { 26, "IQ3_S" },
+        { 27, "IQ3_M" },
+        { 30, "IQ4_XS" },
         { 32, "BF16" },
     };
     auto it = names.find(fileType);
@@ -151,7 +156,16 @@ Status Engine::load(const LoadOptions& options)
     const uint32_t context = options.contextLength
         ? options.contextLength
         : std::min<uint32_t>(impl->config.trainedContext ? impl->config.trainedContext : 4096, 4096);
-    const BackendDecision decision = decideBackend(options.backend, options.deviceIndex);
+    BackendDecision decision = decideBackend(options.backend, options.deviceIndex);
+#ifdef HEARTH_HAVE_VULKAN
+    // The GPU that Auto found has no shaders for some of these weights' types: the CPU runs them.
+    if (options.backend == BackendChoice::Auto && decision.backend == BackendChoice::Vulkan) {
+        if (const Status types = checkVulkanWeightTypes(impl->weights); !types.ok())
+            decision = { BackendChoice::Cpu,
+                "The GPU backend does not run this model's weights yet (" + types.error().message
+                    + "). Running on the CPU." };
+    }
+#endif
     if (!decision.notice.empty()) notices.push_back(decision.notice);
     const bool useVulkan = decision.backend == BackendChoice::Vulkan;
 #ifdef HEARTH_HAVE_VULKAN

@@ -281,9 +281,37 @@ uint64_t positionsThatFit(const GgufFile& file, const LlamaConfig& config, uint6
 
 }  // namespace
 
+Status checkVulkanWeightTypes(const LlamaWeights& weights)
+{
+    auto check = [](const TensorView& t, const std::string& name) -> Status {
+        if (t.empty() || vk::shaderFor("mul_mat_vec", t.type))
+            return Ok{};
+        return makeError(ErrorCode::Unsupported, "tensor '" + name + "' has type " + std::string(typeName(t.type)) +
+                                                     ", which the Vulkan backend does not run yet; the CPU backend "
+                                                     "runs this model (choose the CPU backend)");
+    };
+    if (Status s = check(weights.tokenEmbedding, "token_embd.weight"); !s.ok())
+        return s;
+    if (Status s = check(weights.output, "output.weight"); !s.ok())
+        return s;
+    static constexpr const char* kNames[] = {"attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up",
+                                             "ffn_down"};
+    for (size_t l = 0; l < weights.layers.size(); ++l) {
+        const LlamaLayerWeights& lw = weights.layers[l];
+        const TensorView* matrices[] = {&lw.wq, &lw.wk, &lw.wv, &lw.wo, &lw.ffnGate, &lw.ffnUp, &lw.ffnDown};
+        for (size_t m = 0; m < std::size(matrices); ++m)
+            if (Status s = check(*matrices[m], "blk." + std::to_string(l) + "." + kNames[m] + ".weight"); !s.ok())
+                return s;
+    }
+    return Ok{};
+}
+
 Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const LlamaWeights& weights,
                                                      const LlamaConfig& config, const VulkanOptions& options)
 {
+    // Before the device: a type without shaders is refused the same way with or without a GPU.
+    if (Status s = checkVulkanWeightTypes(weights); !s.ok())
+        return s.error();
     auto device = vk::Device::create(options.deviceIndex, options.enableValidation);
     if (!device)
         return device.error();

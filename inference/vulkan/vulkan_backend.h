@@ -52,6 +52,11 @@ std::string noVulkanDeviceReason();
 // Device memory the model and a context of `contextLength` need, in bytes (weights + KV + scratch).
 uint64_t estimateVulkanMemory(const GgufFile& file, const LlamaConfig& config, uint32_t contextLength);
 
+// Ok when the Vulkan backend has shaders for every weight matrix's type; otherwise the Unsupported
+// error a user sees, naming the first tensor it cannot run and its type and pointing at the CPU
+// backend (which runs every type GGUF files we open hold). Needs no device: checked before one opens.
+Status checkVulkanWeightTypes(const LlamaWeights& weights);
+
 // Uploads the bound weights to the device and prepares the forward pass. The file must stay open
 // while the backend is created (weights are copied to the device; the mapping is not kept after).
 // Errors: NoDevice, OutOfMemory (with needed/available and a suggestion), Unsupported (tensor type).

@@ -17,11 +17,14 @@ std::vector<float> readF32(const QString& path);
 // True when CI demands a real Vulkan device (HEARTH_REQUIRE_VULKAN=1): tests then fail, not skip.
 bool vulkanRequired();
 
-// The shared models holding a weight type Hearth does not run yet (the models issue adds them). The
-// logit tests check that loading each is refused with the clear message a user sees; a model leaves
-// this list when its types land, and then has to match llama.cpp like every other.
-QStringList modelsWithUnsupportedTypes();
-// True when `message` is that refusal: it names the tensor and its type and says it is not supported.
-bool isUnsupportedTypeRefusal(const QString& message);
+enum class TestBackend { Cpu, Vulkan };
+
+// The shared models holding a weight type that `backend` does not run yet (the models issue adds
+// them). The logit tests check that loading each is refused with the clear message a user sees; a
+// model leaves a backend's list when its types land there, and then has to match llama.cpp.
+QStringList modelsWithUnsupportedTypes(TestBackend backend);
+// True when `message` is that refusal: it names the tensor and its type and says the file's reader
+// (CPU: the GGUF reader) or the Vulkan backend does not run it; the Vulkan one points at the CPU.
+bool isUnsupportedTypeRefusal(TestBackend backend, const QString& message);
 
 }  // namespace hearth::test

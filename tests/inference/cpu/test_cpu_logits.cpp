@@ -70,9 +70,9 @@ void TestCpuLogits::referenceModels()
 
     // Step 1: the model and its llama.cpp reference.
     auto file = GgufFile::open(test::testdata("models/" + model + ".gguf").toStdString());
-    if (test::modelsWithUnsupportedTypes().contains(model)) {
+    if (test::modelsWithUnsupportedTypes(test::TestBackend::Cpu).contains(model)) {
         QVERIFY2(!file.ok(), "a model listed as holding unsupported types opened; take it off the list");
-        QVERIFY2(test::isUnsupportedTypeRefusal(QString::fromStdString(file.error().message)),
+        QVERIFY2(test::isUnsupportedTypeRefusal(test::TestBackend::Cpu, QString::fromStdString(file.error().message)),
                  file.error().message.c_str());
         return;
     }

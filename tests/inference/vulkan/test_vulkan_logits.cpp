@@ -168,9 +168,9 @@ void TestVulkanLogits::logits()
     bool noDevice = false;
     const bool loaded = load(test::testdata("models/" + model + ".gguf"), uint32_t(prompt.size() + greedy.size() + 8), 0,
                              &m, &why, &noDevice);
-    if (test::modelsWithUnsupportedTypes().contains(model)) {
+    if (test::modelsWithUnsupportedTypes(test::TestBackend::Vulkan).contains(model)) {
         QVERIFY2(!loaded, "a model listed as holding unsupported types loaded; take it off the list");
-        QVERIFY2(test::isUnsupportedTypeRefusal(why), qPrintable(why));
+        QVERIFY2(test::isUnsupportedTypeRefusal(test::TestBackend::Vulkan, why), qPrintable(why));
         return;
     }
     if (!loaded) {
