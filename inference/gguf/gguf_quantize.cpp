@@ -23,6 +23,16 @@ int modelLayerCount(const GgufFile& file)
     return layers;
 }
 
+// Query heads per KV head (1 when the file does not say).
+int modelGqa(const GgufFile& file)
+{
+    const auto arch = file.getString("general.architecture");
+    if (!arch) return 1;
+    const auto heads = file.getUint(std::string(*arch) + ".attention.head_count");
+    const auto kvHeads = file.getUint(std::string(*arch) + ".attention.head_count_kv");
+    return heads && kvHeads && *kvHeads > 0 ? static_cast<int>(*heads / *kvHeads) : 1;
+}
+
 namespace {
 
 // Converts one tensor in chunks of rows: dequantize to f32 (unless it is f32), quantize, write.
@@ -52,6 +62,7 @@ Status quantizeModel(const GgufFile& input, const std::string& outPath, QuantMix
 {
     const int layers = modelLayerCount(input);
     const bool hasOutput = input.tensor("output.weight") != nullptr;
+    const int gqa = modelGqa(input);
     GgufWriter writer(static_cast<uint32_t>(input.alignment()));
     // Metadata: everything but what describes the encoding, which is set anew at the end (as llama-quantize).
     for (const auto& [key, value] : input.metadata())
@@ -63,7 +74,7 @@ Status quantizeModel(const GgufFile& input, const std::string& outPath, QuantMix
 
     std::vector<TensorType> types;
     for (const GgufTensorInfo& t : input.tensors()) {
-        const TensorType type = chooseTensorType(mix, t.name, t.shape, layers, hasOutput, t.type);
+        const TensorType type = chooseTensorType(mix, t.name, t.shape, layers, hasOutput, t.type, gqa);
         if (!canQuantize(type))
             return makeError(ErrorCode::Unsupported,
                 "cannot encode tensor '" + t.name + "' as " + std::string(typeName(type)));

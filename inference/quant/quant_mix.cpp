@@ -28,6 +28,11 @@ constexpr std::array kMixes = {
     MixEntry { QuantMix::Q6_K, "q6_k", TensorType::Q6_K, 18 },
     MixEntry { QuantMix::Q4_K_M, "q4_k_m", TensorType::Q4_K, 15 },
     MixEntry { QuantMix::Q5_K_M, "q5_k_m", TensorType::Q5_K, 17 },
+    MixEntry { QuantMix::Q4_1, "q4_1", TensorType::Q4_1, 3 },
+    MixEntry { QuantMix::Q5_0, "q5_0", TensorType::Q5_0, 8 },
+    MixEntry { QuantMix::Q5_1, "q5_1", TensorType::Q5_1, 9 },
+    MixEntry { QuantMix::IQ4_NL, "iq4_nl", TensorType::IQ4_NL, 25 },
+    MixEntry { QuantMix::IQ4_XS, "iq4_xs", TensorType::IQ4_XS, 30 },
 };
 
 const MixEntry& entry(QuantMix mix)
@@ -80,7 +85,7 @@ bool useMoreBits(int layer, int layerCount)
 }
 
 TensorType chooseTensorType(QuantMix mix, std::string_view name, std::span<const uint64_t> shape,
-    int layerCount, bool hasOutput, TensorType original)
+    int layerCount, bool hasOutput, TensorType original, int gqa)
 {
     if (shape.size() < 2) return original;
     const TensorType base = entry(mix).base;
@@ -96,6 +101,9 @@ TensorType chooseTensorType(QuantMix mix, std::string_view name, std::span<const
             && (name.ends_with(".attn_v.weight") || name.ends_with(".ffn_down.weight"))
             && useMoreBits(layer, layerCount))
             type = TensorType::Q6_K;
+        else if ((mix == QuantMix::IQ4_NL || mix == QuantMix::IQ4_XS) && layer >= 0
+            && name.ends_with(".attn_v.weight") && gqa >= 4)
+            type = TensorType::Q5_K;
     }
     // Rows that the type's blocks cannot tile.
     if (!fits(type, shape[0]))

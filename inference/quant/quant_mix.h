@@ -11,7 +11,7 @@
 
 namespace hearth {
 
-enum class QuantMix { F32, F16, BF16, Q4_0, Q8_0, Q4_K, Q5_K, Q6_K, Q4_K_M, Q5_K_M };
+enum class QuantMix { F32, F16, BF16, Q4_0, Q8_0, Q4_K, Q5_K, Q6_K, Q4_K_M, Q5_K_M, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS };
 
 // "q4_k_m", "Q8_0", "f16", ... (case-insensitive); nullopt for anything else.
 std::optional<QuantMix> parseQuantMix(std::string_view name);
@@ -26,8 +26,9 @@ bool useMoreBits(int layer, int layerCount);
 // (norms, rope factors) keep `original`. The output projection (token_embd when the embeddings are
 // tied) gets Q6_K in every quantized mix but Q8_0; the _M mixes give Q6_K to attn_v and ffn_down
 // of the useMoreBits layers. A row length that is no multiple of the chosen type's block falls back
-// to Q8_0, then F16.
+// to Q8_0, then F16. The IQ4 mixes give Q5_K to attn_v when `gqa` (query heads per KV head) is at
+// least 4, as llama-quantize does.
 TensorType chooseTensorType(QuantMix mix, std::string_view name, std::span<const uint64_t> shape,
-    int layerCount, bool hasOutput, TensorType original);
+    int layerCount, bool hasOutput, TensorType original, int gqa = 1);
 
 } // namespace hearth
