@@ -1,6 +1,7 @@
 // Per-block dequantization, inline, for kernels that dequantize inside their dot products.
 // Each function reads one block at `src` (any alignment) and writes its elements to `dst`:
-// Q4_0/Q8_0 32 elements, K-quants 256 (the other types: dequant_legacy.h, dequant_kiq.h). The float operations follow ggml's dequantize_row_* exactly.
+// Q4_0/Q8_0 32 elements, K-quants 256 (the other types: dequant_legacy.h, dequant_kiq.h). The float
+// operations follow ggml's dequantize_row_* exactly.
 #pragma once
 
 #include "quant/blocks.h"
@@ -139,14 +140,30 @@ inline void dequantizeBlock(TensorType type, const uint8_t* src, float* dst)
     case TensorType::Q6_K:
         dequantizeQ6_K(src, dst);
         return;
-    case TensorType::Q4_1: dequantizeQ4_1(src, dst); return;
-    case TensorType::Q5_0: dequantizeQ5_0(src, dst); return;
-    case TensorType::Q5_1: dequantizeQ5_1(src, dst); return;
-    case TensorType::IQ4_NL: dequantizeIQ4_NL(src, dst); return;
-    case TensorType::Q2_K: dequantizeQ2_K(src, dst); return;
-    case TensorType::Q3_K: dequantizeQ3_K(src, dst); return;
-    case TensorType::IQ4_XS: dequantizeIQ4_XS(src, dst); return;
-    case TensorType::IQ3_S: dequantizeIQ3_S(src, dst); return;
+    case TensorType::Q4_1:
+        dequantizeQ4_1(src, dst);
+        return;
+    case TensorType::Q5_0:
+        dequantizeQ5_0(src, dst);
+        return;
+    case TensorType::Q5_1:
+        dequantizeQ5_1(src, dst);
+        return;
+    case TensorType::IQ4_NL:
+        dequantizeIQ4_NL(src, dst);
+        return;
+    case TensorType::Q2_K:
+        dequantizeQ2_K(src, dst);
+        return;
+    case TensorType::Q3_K:
+        dequantizeQ3_K(src, dst);
+        return;
+    case TensorType::IQ4_XS:
+        dequantizeIQ4_XS(src, dst);
+        return;
+    case TensorType::IQ3_S:
+        dequantizeIQ3_S(src, dst);
+        return;
     default:
         HEARTH_CHECK(!"dequantizeBlock: unsupported tensor type");
     }

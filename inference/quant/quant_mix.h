@@ -11,7 +11,23 @@
 
 namespace hearth {
 
-enum class QuantMix { F32, F16, BF16, Q4_0, Q8_0, Q4_K, Q5_K, Q6_K, Q4_K_M, Q5_K_M, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS };
+enum class QuantMix {
+    F32,
+    F16,
+    BF16,
+    Q4_0,
+    Q8_0,
+    Q4_K,
+    Q5_K,
+    Q6_K,
+    Q4_K_M,
+    Q5_K_M,
+    Q4_1,
+    Q5_0,
+    Q5_1,
+    IQ4_NL,
+    IQ4_XS
+};
 
 // "q4_k_m", "Q8_0", "f16", ... (case-insensitive); nullopt for anything else.
 std::optional<QuantMix> parseQuantMix(std::string_view name);

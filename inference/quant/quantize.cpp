@@ -30,7 +30,7 @@ bool canQuantize(TensorType type)
     case TensorType::IQ4_XS:
         return true;
     default:
-        return false;  // we run more types than we write (the IQ and low K-quant searches are long)
+        return false; // we run more types than we write (the IQ and low K-quant searches are long)
     }
 }
 
@@ -68,11 +68,21 @@ void quantize(TensorType type, const float* src, void* dst, size_t count)
     case TensorType::Q6_K:
         quantizeQ6_K(src, out, count);
         return;
-    case TensorType::Q4_1: quantizeQ4_1(src, out, count); return;
-    case TensorType::Q5_0: quantizeQ5_0(src, out, count); return;
-    case TensorType::Q5_1: quantizeQ5_1(src, out, count); return;
-    case TensorType::IQ4_NL: quantizeIQ4_NL(src, out, count); return;
-    case TensorType::IQ4_XS: quantizeIQ4_XS(src, out, count); return;
+    case TensorType::Q4_1:
+        quantizeQ4_1(src, out, count);
+        return;
+    case TensorType::Q5_0:
+        quantizeQ5_0(src, out, count);
+        return;
+    case TensorType::Q5_1:
+        quantizeQ5_1(src, out, count);
+        return;
+    case TensorType::IQ4_NL:
+        quantizeIQ4_NL(src, out, count);
+        return;
+    case TensorType::IQ4_XS:
+        quantizeIQ4_XS(src, out, count);
+        return;
     default:
         HEARTH_CHECK(!"quantize: unsupported target type");
     }

@@ -12,7 +12,7 @@ namespace hearth::test {
 QString sharedDir();
 // Absolute path of a file under ../shared/testdata.
 QString testdata(const QString& relative);
-QByteArray readFile(const QString& path);  // QFAIL-friendly: empty when missing (the test then fails)
+QByteArray readFile(const QString& path); // QFAIL-friendly: empty when missing (the test then fails)
 std::vector<float> readF32(const QString& path);
 // True when CI demands a real Vulkan device (HEARTH_REQUIRE_VULKAN=1): tests then fail, not skip.
 bool vulkanRequired();
@@ -27,4 +27,4 @@ QStringList modelsWithUnsupportedTypes(TestBackend backend);
 // (CPU: the GGUF reader) or the Vulkan backend does not run it; the Vulkan one points at the CPU.
 bool isUnsupportedTypeRefusal(TestBackend backend, const QString& message);
 
-}  // namespace hearth::test
+} // namespace hearth::test

@@ -99,8 +99,8 @@ void TestGgufWriter::quantizeMatchesLlamaQuantize_data()
 {
     QTest::addColumn<QString>("mix");
     QTest::addColumn<QString>("reference");
-    for (const char* mix : { "q8_0", "q4_0", "q6_k", "q4_k_m", "q5_k_m", "f16", "bf16", "q4_1", "q5_0", "q5_1",
-             "iq4_nl", "iq4_xs" })
+    for (const char* mix : { "q8_0", "q4_0", "q6_k", "q4_k_m", "q5_k_m", "f16", "bf16", "q4_1", "q5_0",
+             "q5_1", "iq4_nl", "iq4_xs" })
         QTest::newRow(mix) << mix << QStringLiteral("models/tiny-llama31-%1.gguf").arg(mix);
 }
 
