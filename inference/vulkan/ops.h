@@ -40,7 +40,7 @@ struct MatVecRopePush {
 // quantize_q8.comp: bindings x, q8; quantize_q8_norm.comp: bindings x, q8, norm weight.
 struct QuantizeQ8Push {
     uint32_t cols, xOffset, xStride, qOffset, qStride;
-    float eps;  // quantize_q8_norm
+    float eps; // quantize_q8_norm
 };
 // mul_mat.comp: bindings weights, x, y.
 struct MatMulPush {
@@ -62,7 +62,7 @@ struct AttentionPush {
     uint32_t headCount, kvHeadCount, headDim;
     float scale;
     uint32_t splitCount, minSplitKeys;
-    uint32_t counterOffset;  // words into the partials buffer (attention.h)
+    uint32_t counterOffset; // words into the partials buffer (attention.h)
 };
 // The step buffer of rope_store and attention: what changes from one decode step to the next.
 struct StepParams {
@@ -85,15 +85,15 @@ struct CopyPush {
     uint32_t count;
 };
 
-static_assert(sizeof(MatVecPush) <= 128 && sizeof(MatMulPush) <= 128 && sizeof(RmsNormPush) <= 128 &&
-              sizeof(RopeStorePush) <= 128 && sizeof(AttentionPush) <= 128 && sizeof(SwigluPush) <= 128 &&
-              sizeof(AddPush) <= 128 && sizeof(EmbedPush) <= 128 && sizeof(CopyPush) <= 128 &&
-              sizeof(QuantizeQ8Push) <= 128);
+static_assert(sizeof(MatVecPush) <= 128 && sizeof(MatMulPush) <= 128 && sizeof(RmsNormPush) <= 128
+    && sizeof(RopeStorePush) <= 128 && sizeof(AttentionPush) <= 128 && sizeof(SwigluPush) <= 128
+    && sizeof(AddPush) <= 128 && sizeof(EmbedPush) <= 128 && sizeof(CopyPush) <= 128
+    && sizeof(QuantizeQ8Push) <= 128);
 
 struct PipelineSignature {
     uint32_t bindings = 0;
     uint32_t pushBytes = 0;
-    uint32_t writeMask = 0;  // bindings the shader writes (for barrier tracking)
+    uint32_t writeMask = 0; // bindings the shader writes (for barrier tracking)
     // Bindings read as uniform texel buffers of 16-byte texels (uvec4) rather than as storage buffers.
     uint32_t texelMask = 0;
 };
@@ -105,14 +105,17 @@ constexpr uint64_t kTexelBytes = 16;
 PipelineSignature signatureOf(std::string_view family);
 
 // Workgroups needed to cover `a` items, `b` per workgroup.
-constexpr uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
+constexpr uint32_t ceilDiv(uint32_t a, uint32_t b)
+{
+    return (a + b - 1) / b;
+}
 
 // Tiles of the shaders, for dispatch sizes.
-constexpr uint32_t kMatMulTile = 64;    // rows and tokens per workgroup in mul_mat
-constexpr uint32_t kMatMulWideTile = 128;  // in mul_mat_wide
+constexpr uint32_t kMatMulTile = 64; // rows and tokens per workgroup in mul_mat
+constexpr uint32_t kMatMulWideTile = 128; // in mul_mat_wide
 constexpr uint32_t kRopeGroup = 64;
 constexpr uint32_t kEmbedGroup = 64;
 constexpr uint32_t kElementwiseGroup = 256;
-constexpr uint32_t kQuantizeQ8Group = 64;  // 32-element units per workgroup in quantize_q8
+constexpr uint32_t kQuantizeQ8Group = 64; // 32-element units per workgroup in quantize_q8
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

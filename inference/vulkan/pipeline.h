@@ -5,9 +5,8 @@
 #include "shader_ids.h"
 #include "util/result.h"
 #include "vulkan/device.h"
-#include "vulkan/ops.h"
-
 #include "vulkan/loader.h"
+#include "vulkan/ops.h"
 
 #include <array>
 #include <string>
@@ -48,7 +47,7 @@ private:
     uint32_t m_matVecWorkgroup = 64;
     uint32_t m_q8Rows = 4;
     uint32_t m_q8Workgroup = 64;
-    std::array<Pipeline, kShaderCount> m_pipelines{};
+    std::array<Pipeline, kShaderCount> m_pipelines {};
 };
 
-}  // namespace hearth::vk
+} // namespace hearth::vk
