@@ -251,7 +251,7 @@ void Recorder::dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, 
     vkCmdDispatch(m_cmd, x, y, z);
     ++m_dispatches;
     if (m_profiler)
-        m_profiler->mark(m_cmd, std::string(shaderName(id)));
+        m_profiler->mark(m_cmd, std::string(pipelineName(id)));
 }
 
 void Recorder::copy(const BufferRef& src, const BufferRef& dst)

@@ -88,9 +88,9 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
     Pipeline& p = m_pipelines[uint32_t(id)];
     if (p.pipeline)
         return &p;
-    const std::string name(shaderName(id));
-    p.signature = signatureOf(shaderFamily(id));
-    HEARTH_CHECK(p.signature.bindings > 0);
+    const PipelineInfo& variant = pipelineInfo(id);
+    const std::string name(variant.name);
+    p.signature = variant.signature;
 
     // Layout: `bindings` storage buffers (or texel buffers, by texelMask) at 0..n-1, one push-constant range.
     std::vector<VkDescriptorSetLayoutBinding> bindings(p.signature.bindings);
@@ -135,13 +135,14 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
     const VkSpecializationMapEntry entries[3] = {
         {0, 0, sizeof(uint32_t)}, {1, sizeof(uint32_t), sizeof(uint32_t)}, {2, 2 * sizeof(uint32_t), sizeof(uint32_t)}};
     const VkSpecializationInfo spec{3, entries, sizeof(matVecConstants), matVecConstants};
-    if (shaderFamily(id) == "mul_mat_vec" || shaderFamily(id) == "mul_mat_vec_norm" ||
-        shaderFamily(id) == "mul_mat_vec_norm_rope")
-        info.stage.pSpecializationInfo = &spec;
+    // mul_mat_vec_q8's: rows per workgroup, workgroup size.
     const uint32_t q8Constants[2] = {m_q8Rows, m_q8Workgroup};
     const VkSpecializationInfo q8Spec{2, entries, sizeof(q8Constants), q8Constants};
-    if (shaderFamily(id) == "mul_mat_vec_q8" || shaderFamily(id) == "mul_mat_vec_q8_rope")
-        info.stage.pSpecializationInfo = &q8Spec;
+    switch (variant.spec) {
+    case SpecConstants::None: break;
+    case SpecConstants::MatVec: info.stage.pSpecializationInfo = &spec; break;
+    case SpecConstants::Q8: info.stage.pSpecializationInfo = &q8Spec; break;
+    }
     info.layout = p.layout;
     vr = vkCreateComputePipelines(m_device.handle(), m_cache, 1, &info, nullptr, &p.pipeline);
     vkDestroyShaderModule(m_device.handle(), module, nullptr);

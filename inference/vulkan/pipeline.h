@@ -1,11 +1,10 @@
-// Compute pipelines built from the embedded SPIR-V (shader_ids.h), created on first use and kept for
+// Compute pipelines built from the embedded SPIR-V (registry.h), created on first use and kept for
 // the device's lifetime, through a pipeline cache saved to disk so a second start skips compilation.
 #pragma once
 
-#include "shader_ids.h"
 #include "util/result.h"
 #include "vulkan/device.h"
-#include "vulkan/ops.h"
+#include "vulkan/registry.h"
 
 #include "vulkan/loader.h"
 
