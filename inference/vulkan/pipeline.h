@@ -45,6 +45,7 @@ private:
     uint32_t m_matVecRows = 4;
     uint32_t m_matVecFoldedDot = 1;
     uint32_t m_matVecWorkgroup = 64;
+    uint32_t m_matVecUnrollRows = 1;
     uint32_t m_q8Rows = 4;
     uint32_t m_q8Workgroup = 64;
     std::array<Pipeline, kShaderCount> m_pipelines{};
