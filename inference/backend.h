@@ -16,7 +16,7 @@ public:
 
     // "cpu" or the device's name, for messages and benchmark tables.
     virtual std::string deviceName() const = 0;
-    virtual std::string kind() const = 0;  // "cpu" | "vulkan"
+    virtual std::string kind() const = 0; // "cpu" | "vulkan"
     virtual uint32_t contextLength() const = 0;
     virtual uint32_t vocabSize() const = 0;
 
@@ -27,4 +27,4 @@ public:
     virtual Status forward(std::span<const int32_t> tokens, uint32_t startPos, std::span<float> logits) = 0;
 };
 
-}  // namespace hearth
+} // namespace hearth

@@ -133,8 +133,8 @@ const char* interruptionName(Interruption interruption)
 
 std::optional<Interruption> interruptionFromName(const std::string& name)
 {
-    for (Interruption i : { Interruption::None, Interruption::ByUser, Interruption::EngineStopped,
-             Interruption::AppClosed })
+    for (Interruption i :
+        { Interruption::None, Interruption::ByUser, Interruption::EngineStopped, Interruption::AppClosed })
         if (name == interruptionName(i)) return i;
     return std::nullopt;
 }

@@ -11,4 +11,4 @@ void checkFailed(const char* expr, const char* file, int line)
     std::abort();
 }
 
-}  // namespace hearth::detail
+} // namespace hearth::detail

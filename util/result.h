@@ -13,8 +13,8 @@ enum class ErrorCode {
     InvalidArgument,
     FileNotFound,
     Io,
-    BadFormat,        // malformed input file (GGUF, document, ...)
-    Unsupported,      // well-formed but not something we can run (tensor type, architecture)
+    BadFormat, // malformed input file (GGUF, document, ...)
+    Unsupported, // well-formed but not something we can run (tensor type, architecture)
     NoDevice,
     OutOfMemory,
     DeviceLost,
@@ -27,11 +27,16 @@ struct Error {
     std::string message;
 };
 
-template <typename T>
-class [[nodiscard]] Result {
+template <typename T> class [[nodiscard]] Result {
 public:
-    Result(T value) : m_state(std::move(value)) {}
-    Result(Error error) : m_state(std::move(error)) {}
+    Result(T value)
+        : m_state(std::move(value))
+    {
+    }
+    Result(Error error)
+        : m_state(std::move(error))
+    {
+    }
 
     bool ok() const { return std::holds_alternative<T>(m_state); }
     explicit operator bool() const { return ok(); }
@@ -51,17 +56,20 @@ private:
 };
 
 // Result<void> equivalent.
-struct Ok {};
+struct Ok { };
 using Status = Result<Ok>;
 
-inline Error makeError(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error makeError(ErrorCode code, std::string message)
+{
+    return Error { code, std::move(message) };
+}
 
-}  // namespace hearth
+} // namespace hearth
 
 // Programmer errors (never user input): log file:line and abort.
-#define HEARTH_CHECK(cond)                                                                         \
-    do {                                                                                           \
-        if (!(cond)) ::hearth::detail::checkFailed(#cond, __FILE__, __LINE__);                     \
+#define HEARTH_CHECK(cond)                                                                                   \
+    do {                                                                                                     \
+        if (!(cond)) ::hearth::detail::checkFailed(#cond, __FILE__, __LINE__);                               \
     } while (0)
 
 namespace hearth::detail {

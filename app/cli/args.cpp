@@ -8,14 +8,16 @@ Args::Args(const std::vector<std::string>& args, const std::vector<std::string>&
 {
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
-        const bool takesValue = std::find(valueOptions.begin(), valueOptions.end(), arg) != valueOptions.end();
+        const bool takesValue
+            = std::find(valueOptions.begin(), valueOptions.end(), arg) != valueOptions.end();
         if (takesValue) {
             if (i + 1 >= args.size()) {
                 m_error = "option " + arg + " needs a value";
                 return;
             }
             m_values.emplace_back(arg, args[++i]);
-        } else if (arg.size() > 1 && arg[0] == '-' && !(arg.size() > 1 && (isdigit(arg[1]) || arg[1] == '.'))) {
+        } else if (arg.size() > 1 && arg[0] == '-'
+            && !(arg.size() > 1 && (isdigit(arg[1]) || arg[1] == '.'))) {
             m_flags.push_back(arg);
         } else {
             m_positionals.push_back(arg);
@@ -31,8 +33,7 @@ bool Args::has(const std::string& flag) const
 std::optional<std::string> Args::value(const std::string& option) const
 {
     for (auto it = m_values.rbegin(); it != m_values.rend(); ++it)
-        if (it->first == option)
-            return it->second;
+        if (it->first == option) return it->second;
     return std::nullopt;
 }
 
@@ -43,13 +44,10 @@ std::string Args::value(const std::string& option, const std::string& fallback) 
 
 std::optional<BackendChoice> backendChoice(const std::string& name)
 {
-    if (name == "auto")
-        return BackendChoice::Auto;
-    if (name == "cpu")
-        return BackendChoice::Cpu;
-    if (name == "vulkan")
-        return BackendChoice::Vulkan;
+    if (name == "auto") return BackendChoice::Auto;
+    if (name == "cpu") return BackendChoice::Cpu;
+    if (name == "vulkan") return BackendChoice::Vulkan;
     return std::nullopt;
 }
 
-}  // namespace hearth::cli
+} // namespace hearth::cli

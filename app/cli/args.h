@@ -32,4 +32,4 @@ private:
 // nullopt for anything else.
 std::optional<BackendChoice> backendChoice(const std::string& name);
 
-}  // namespace hearth::cli
+} // namespace hearth::cli

@@ -6,20 +6,18 @@
 // default) is what the app and `generate` run on: hearth::decideBackend's choice.
 #include "args.h"
 #include "command.h"
-
 #include "cpu/cpu_backend.h"
 #include "gguf/gguf.h"
 #include "model/llama_config.h"
 #include "model/llama_weights.h"
 #include "vulkan/vulkan_backend.h"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 namespace {
@@ -41,9 +39,10 @@ bool parseInt(const std::string& text, int& out)
 // tokens per CPU-second say more about the code than wall-clock time.
 double cpuSeconds()
 {
-    rusage usage{};
+    rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + 1e-6 * double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + 1e-6 * double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
 }
 
 int fail(const std::string& message)
@@ -59,8 +58,8 @@ uint64_t weightBytesPerToken(const hearth::LlamaWeights& w)
     auto bytes = [](const hearth::TensorView& t) { return uint64_t(t.rows) * t.rowBytes; };
     uint64_t total = bytes(w.output) + bytes(w.outputNorm);
     for (const auto& l : w.layers)
-        total += bytes(l.attnNorm) + bytes(l.wq) + bytes(l.wk) + bytes(l.wv) + bytes(l.wo) + bytes(l.ffnNorm) +
-                 bytes(l.ffnGate) + bytes(l.ffnUp) + bytes(l.ffnDown);
+        total += bytes(l.attnNorm) + bytes(l.wq) + bytes(l.wk) + bytes(l.wv) + bytes(l.wo) + bytes(l.ffnNorm)
+            + bytes(l.ffnGate) + bytes(l.ffnUp) + bytes(l.ffnDown);
     return total;
 }
 
@@ -74,9 +73,8 @@ double cpuCopyBandwidth()
         const auto start = Clock::now();
         std::memcpy(b.data(), a.data(), bytes);
         const double s = std::chrono::duration<double>(Clock::now() - start).count();
-        if (run > 0)
-            best = std::min(best, s);
-        a[run] = b[bytes - 1 - run];  // keep the copies observable
+        if (run > 0) best = std::min(best, s);
+        a[run] = b[bytes - 1 - run]; // keep the copies observable
     }
     return 2.0 * double(bytes) / best / 1e9;
 }
@@ -85,10 +83,8 @@ std::string jsonEscape(const std::string& s)
 {
     std::string out;
     for (char c : s) {
-        if (c == '"' || c == '\\')
-            out += '\\';
-        if (static_cast<unsigned char>(c) >= 0x20)
-            out += c;
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) >= 0x20) out += c;
     }
     return out;
 }
@@ -96,38 +92,35 @@ std::string jsonEscape(const std::string& s)
 int runBench(const std::vector<std::string>& argv)
 {
     // Step 1: options.
-    const hearth::cli::Args args(argv, {"-m", "-p", "-n", "--backend", "--device", "-t"});
+    const hearth::cli::Args args(argv, { "-m", "-p", "-n", "--backend", "--device", "-t" });
     const auto model = args.value("-m");
     const auto choice = hearth::cli::backendChoice(args.value("--backend", "auto"));
     int prompt = 512, decode = 128, device = -1, threads = 0;
-    if (!args.error().empty() || !model || !args.positionals().empty() || !choice ||
-        !parseInt(args.value("-p", "512"), prompt) || !parseInt(args.value("-n", "128"), decode) ||
-        !parseInt(args.value("--device", "-1"), device) || !parseInt(args.value("-t", "0"), threads) ||
-        prompt < 1 || decode < 1) {
-        if (!args.error().empty())
-            std::fprintf(stderr, "bench: %s\n", args.error().c_str());
-        std::fprintf(stderr, "usage: hearth-cli bench -m MODEL [-p 512] [-n 128] [--backend auto|cpu|vulkan] "
-                             "[--device N] [-t THREADS] [--json]\n");
+    if (!args.error().empty() || !model || !args.positionals().empty() || !choice
+        || !parseInt(args.value("-p", "512"), prompt) || !parseInt(args.value("-n", "128"), decode)
+        || !parseInt(args.value("--device", "-1"), device) || !parseInt(args.value("-t", "0"), threads)
+        || prompt < 1 || decode < 1) {
+        if (!args.error().empty()) std::fprintf(stderr, "bench: %s\n", args.error().c_str());
+        std::fprintf(stderr,
+            "usage: hearth-cli bench -m MODEL [-p 512] [-n 128] [--backend auto|cpu|vulkan] "
+            "[--device N] [-t THREADS] [--json]\n");
         return 2;
     }
     const bool json = args.has("--json");
     const hearth::BackendDecision decision = hearth::decideBackend(*choice, device);
-    if (!decision.notice.empty())
-        std::fprintf(stderr, "%s\n", decision.notice.c_str());
+    if (!decision.notice.empty()) std::fprintf(stderr, "%s\n", decision.notice.c_str());
     std::string backendName = decision.backend == hearth::BackendChoice::Vulkan ? "vulkan" : "cpu";
 
     // Step 2: model and backend, with a context for the prompt and the decoded tokens.
     auto file = hearth::GgufFile::open(*model);
-    if (!file)
-        return fail(file.error().message);
+    if (!file) return fail(file.error().message);
     auto config = hearth::LlamaConfig::fromGguf(**file);
-    if (!config)
-        return fail(config.error().message);
+    if (!config) return fail(config.error().message);
     auto weights = hearth::LlamaWeights::bind(**file, *config);
-    if (!weights)
-        return fail(weights.error().message);
+    if (!weights) return fail(weights.error().message);
     const uint32_t context = uint32_t(prompt + decode);
-    hearth::Result<std::unique_ptr<hearth::Backend>> backend = hearth::makeError(hearth::ErrorCode::Internal, "");
+    hearth::Result<std::unique_ptr<hearth::Backend>> backend
+        = hearth::makeError(hearth::ErrorCode::Internal, "");
     if (backendName == "vulkan") {
         hearth::VulkanOptions options;
         options.deviceIndex = device;
@@ -136,7 +129,7 @@ int runBench(const std::vector<std::string>& argv)
         // As the engine: auto falls back to the CPU when the GPU cannot take the model.
         if (!backend && *choice == hearth::BackendChoice::Auto) {
             std::fprintf(stderr, "The GPU could not be used (%s); running on the CPU.\n",
-                         backend.error().message.c_str());
+                backend.error().message.c_str());
             backendName = "cpu";
         }
     }
@@ -146,8 +139,7 @@ int runBench(const std::vector<std::string>& argv)
         options.threads = threads;
         backend = hearth::createCpuBackend(*weights, *config, options);
     }
-    if (!backend)
-        return fail(backend.error().message);
+    if (!backend) return fail(backend.error().message);
     hearth::Backend& b = **backend;
 
     // Step 3: prompt processing — `prompt` tokens in one call, logits of the last.
@@ -159,14 +151,12 @@ int runBench(const std::vector<std::string>& argv)
     // Warm-up, as llama-bench does: a short batch and one step, so that creating the pipelines (the
     // driver's shader compile, seconds on lavapipe) stays out of the figures.
     const size_t warm = std::min<size_t>(tokens.size(), 16);
-    if (auto s = b.forward(std::span(tokens).first(warm), 0, logits); !s.ok())
-        return fail(s.error().message);
+    if (auto s = b.forward(std::span(tokens).first(warm), 0, logits); !s.ok()) return fail(s.error().message);
     if (auto s = b.forward(std::span(tokens).first(1), uint32_t(warm), logits); !s.ok())
         return fail(s.error().message);
     auto start = Clock::now();
     double cpuStart = cpuSeconds();
-    if (auto s = b.forward(tokens, 0, logits); !s.ok())
-        return fail(s.error().message);
+    if (auto s = b.forward(tokens, 0, logits); !s.ok()) return fail(s.error().message);
     const double ppSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     const double ppCpu = cpuSeconds() - cpuStart;
 
@@ -187,8 +177,7 @@ int runBench(const std::vector<std::string>& argv)
         bandwidth = cpuCopyBandwidth();
     } else {
         auto measured = hearth::measureVulkanCopyBandwidth(device, 256ull << 20);
-        if (!measured)
-            return fail(measured.error().message);
+        if (!measured) return fail(measured.error().message);
         bandwidth = *measured;
     }
     const double pp = prompt / ppSeconds;
@@ -198,35 +187,40 @@ int runBench(const std::vector<std::string>& argv)
 
     // Step 6: print.
     if (json) {
-        std::printf("{\"model\": \"%s\", \"device\": \"%s\", \"backend\": \"%s\", \"pp_tokens\": %d, \"tg_tokens\": %d, "
+        std::printf("{\"model\": \"%s\", \"device\": \"%s\", \"backend\": \"%s\", \"pp_tokens\": %d, "
+                    "\"tg_tokens\": %d, "
                     "\"pp_tokens_per_s\": %.3f, \"tg_tokens_per_s\": %.3f, \"copy_bandwidth_gb_s\": %.3f, "
-                    "\"decode_bandwidth_fraction\": %.4f, \"weight_bytes_per_token\": %llu, \"pp_cpu_seconds\": %.3f, "
+                    "\"decode_bandwidth_fraction\": %.4f, \"weight_bytes_per_token\": %llu, "
+                    "\"pp_cpu_seconds\": %.3f, "
                     "\"tg_cpu_seconds\": %.3f, \"pp_wall_seconds\": %.3f, \"tg_wall_seconds\": %.3f}\n",
-                    jsonEscape(*model).c_str(), jsonEscape(b.deviceName()).c_str(), backendName.c_str(), prompt, decode,
-                    pp, tg, bandwidth, fraction, static_cast<unsigned long long>(weightBytes), ppCpu, tgCpu, ppSeconds,
-                    tgSeconds);
+            jsonEscape(*model).c_str(), jsonEscape(b.deviceName()).c_str(), backendName.c_str(), prompt,
+            decode, pp, tg, bandwidth, fraction, static_cast<unsigned long long>(weightBytes), ppCpu, tgCpu,
+            ppSeconds, tgSeconds);
         return 0;
     }
-    std::printf("| %-28s | %9s | %-7s | %-32s | %-6s | %10s |\n", "model", "size", "backend", "device", "test", "t/s");
-    std::printf("| %.28s | %9s | %.7s | %.32s | %.6s | %10s |\n", "-----------------------------", "---------",
-                "-------", "--------------------------------", "------", "----------");
+    std::printf("| %-28s | %9s | %-7s | %-32s | %-6s | %10s |\n", "model", "size", "backend", "device",
+        "test", "t/s");
+    std::printf("| %.28s | %9s | %.7s | %.32s | %.6s | %10s |\n", "-----------------------------",
+        "---------", "-------", "--------------------------------", "------", "----------");
     const std::string name = config->name.substr(0, 28);
     char size[32];
     std::snprintf(size, sizeof size, "%.2f GiB", double((*file)->fileSize()) / double(1ull << 30));
-    std::printf("| %-28s | %9s | %-7s | %-32.32s | pp%-4d | %10.2f |\n", name.c_str(), size, backendName.c_str(),
-                b.deviceName().c_str(), prompt, pp);
-    std::printf("| %-28s | %9s | %-7s | %-32.32s | tg%-4d | %10.2f |\n", name.c_str(), size, backendName.c_str(),
-                b.deviceName().c_str(), decode, tg);
+    std::printf("| %-28s | %9s | %-7s | %-32.32s | pp%-4d | %10.2f |\n", name.c_str(), size,
+        backendName.c_str(), b.deviceName().c_str(), prompt, pp);
+    std::printf("| %-28s | %9s | %-7s | %-32.32s | tg%-4d | %10.2f |\n", name.c_str(), size,
+        backendName.c_str(), b.deviceName().c_str(), decode, tg);
     std::printf("\ncopy bandwidth: %.2f GB/s (read + write); decode reads %.1f MiB per token = %.2f GB/s, "
                 "%.1f%% of copy bandwidth\n",
-                bandwidth, double(weightBytes) / double(1 << 20), double(weightBytes) * tg / 1e9, 100.0 * fraction);
-    std::printf("process CPU time: pp %.2f s (%.2f tokens per CPU-second), tg %.2f s (%.3f tokens per CPU-second)\n",
-                ppCpu, prompt / ppCpu, tgCpu, decode / tgCpu);
+        bandwidth, double(weightBytes) / double(1 << 20), double(weightBytes) * tg / 1e9, 100.0 * fraction);
+    std::printf(
+        "process CPU time: pp %.2f s (%.2f tokens per CPU-second), tg %.2f s (%.3f tokens per CPU-second)\n",
+        ppCpu, prompt / ppCpu, tgCpu, decode / tgCpu);
     return 0;
 }
 
-}  // namespace
+} // namespace
 
-HEARTH_CLI_COMMAND("bench", "prompt and decode speed, copy bandwidth (-m MODEL [-p 512] [-n 128] "
-                            "[--backend auto|cpu|vulkan] [--device N] [--json])",
-                   runBench);
+HEARTH_CLI_COMMAND("bench",
+    "prompt and decode speed, copy bandwidth (-m MODEL [-p 512] [-n 128] "
+    "[--backend auto|cpu|vulkan] [--device N] [--json])",
+    runBench);

@@ -12,7 +12,7 @@ namespace hearth::cli {
 using CommandFn = std::function<int(const std::vector<std::string>& args)>;
 
 struct Command {
-    std::string summary;  // one line for `hearth-cli help`
+    std::string summary; // one line for `hearth-cli help`
     CommandFn run;
 };
 
@@ -21,11 +21,11 @@ std::map<std::string, Command>& commands();
 struct Registrar {
     Registrar(const char* name, const char* summary, CommandFn run)
     {
-        commands()[name] = Command{summary, std::move(run)};
+        commands()[name] = Command { summary, std::move(run) };
     }
 };
 
-}  // namespace hearth::cli
+} // namespace hearth::cli
 
-#define HEARTH_CLI_COMMAND(name, summary, fn) \
+#define HEARTH_CLI_COMMAND(name, summary, fn)                                                                \
     static ::hearth::cli::Registrar hearthCliRegistrar_##fn(name, summary, fn)

@@ -13,7 +13,7 @@ std::map<std::string, Command>& commands()
     return table;
 }
 
-}  // namespace hearth::cli
+} // namespace hearth::cli
 
 namespace {
 
@@ -25,11 +25,12 @@ void printUsage()
     std::printf("  %-10s %s\n", "version", "print the version");
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv)
 {
-    if (argc < 2 || !std::strcmp(argv[1], "help") || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    if (argc < 2 || !std::strcmp(argv[1], "help") || !std::strcmp(argv[1], "--help")
+        || !std::strcmp(argv[1], "-h")) {
         printUsage();
         return argc < 2 ? 2 : 0;
     }

@@ -34,7 +34,8 @@ int runQuantize(const std::vector<std::string>& argv)
         return 2;
     }
     // Writing over the mapped input (same path, or a link to it) would pull the bytes out from under us.
-    struct stat in {}, out {};
+    struct stat in {
+    }, out {};
     if (pos[0] == pos[1]
         || (stat(pos[0].c_str(), &in) == 0 && stat(pos[1].c_str(), &out) == 0 && in.st_dev == out.st_dev
             && in.st_ino == out.st_ino)) {

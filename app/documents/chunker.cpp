@@ -25,8 +25,7 @@ std::vector<std::string> splitSentences(const std::string& text)
             start = i + 2;
         }
     }
-    if (start < text.size())
-        out.push_back(text.substr(start));
+    if (start < text.size()) out.push_back(text.substr(start));
     return out;
 }
 
@@ -36,10 +35,8 @@ std::vector<std::string> splitWords(const std::string& text)
     size_t start = 0;
     while (start < text.size()) {
         size_t end = text.find(' ', start);
-        if (end == std::string::npos)
-            end = text.size();
-        if (end > start)
-            out.push_back(text.substr(start, end - start));
+        if (end == std::string::npos) end = text.size();
+        if (end > start) out.push_back(text.substr(start, end - start));
         start = end + 1;
     }
     return out;
@@ -63,8 +60,8 @@ std::vector<Part> splitCharacters(const std::string& word, uint32_t budget, cons
         }
         size_t end = low;
         while (end < word.size() && (static_cast<unsigned char>(word[end]) & 0xC0) == 0x80)
-            ++end;  // never cut inside a UTF-8 sequence
-        out.push_back(Part{word.substr(start, end - start), start > 0});
+            ++end; // never cut inside a UTF-8 sequence
+        out.push_back(Part { word.substr(start, end - start), start > 0 });
         start = end;
     }
     return out;
@@ -73,14 +70,13 @@ std::vector<Part> splitCharacters(const std::string& word, uint32_t budget, cons
 // Packs `parts` (joined by spaces) greedily into runs within the budget; parts that alone exceed it
 // are split further by `finer`.
 std::vector<Part> pack(const std::vector<std::string>& parts, uint32_t budget, const CountTokens& count,
-                       const std::function<std::vector<Part>(const std::string&)>& finer)
+    const std::function<std::vector<Part>(const std::string&)>& finer)
 {
     std::vector<Part> out;
     std::string current;
     for (const std::string& part : parts) {
         if (count(part) > budget) {
-            if (!current.empty())
-                out.push_back(Part{std::move(current), false});
+            if (!current.empty()) out.push_back(Part { std::move(current), false });
             current.clear();
             for (Part& small : finer(part))
                 out.push_back(std::move(small));
@@ -90,38 +86,40 @@ std::vector<Part> pack(const std::vector<std::string>& parts, uint32_t budget, c
         if (count(candidate) <= budget) {
             current = candidate;
         } else {
-            if (!current.empty())
-                out.push_back(Part{std::move(current), false});
+            if (!current.empty()) out.push_back(Part { std::move(current), false });
             current = part;
         }
     }
-    if (!current.empty())
-        out.push_back(Part{std::move(current), false});
+    if (!current.empty()) out.push_back(Part { std::move(current), false });
     return out;
 }
 
 // Every paragraph as pieces that each fit the budget alone.
-std::vector<Piece> toPieces(const std::vector<Paragraph>& paragraphs, uint32_t budget, const CountTokens& count)
+std::vector<Piece> toPieces(
+    const std::vector<Paragraph>& paragraphs, uint32_t budget, const CountTokens& count)
 {
     std::vector<Piece> pieces;
     for (size_t i = 0; i < paragraphs.size(); ++i) {
         const Paragraph& paragraph = paragraphs[i];
         const uint32_t tokens = count(paragraph.text);
         if (tokens <= budget) {
-            pieces.push_back(Piece{i, 0, paragraph.text, tokens, paragraph.page});
+            pieces.push_back(Piece { i, 0, paragraph.text, tokens, paragraph.page });
             continue;
         }
         // Too long: sentences, then words, then characters.
         auto byCharacters = [&](const std::string& word) { return splitCharacters(word, budget, count); };
-        auto byWords = [&](const std::string& sentence) { return pack(splitWords(sentence), budget, count, byCharacters); };
+        auto byWords = [&](const std::string& sentence) {
+            return pack(splitWords(sentence), budget, count, byCharacters);
+        };
         const std::vector<Part> parts = pack(splitSentences(paragraph.text), budget, count, byWords);
         for (size_t k = 0; k < parts.size(); ++k)
-            pieces.push_back(Piece{i, k, parts[k].text, count(parts[k].text), paragraph.page, parts[k].glued});
+            pieces.push_back(
+                Piece { i, k, parts[k].text, count(parts[k].text), paragraph.page, parts[k].glued });
     }
     return pieces;
 }
 
-}  // namespace
+} // namespace
 
 std::string joinPieces(const std::vector<Piece>& pieces)
 {
@@ -139,19 +137,19 @@ std::string Chunk::text() const
     return joinPieces(pieces);
 }
 
-Result<std::vector<Chunk>> chunkParagraphs(const std::vector<Paragraph>& paragraphs, const ChunkOptions& options,
-                                           const CountTokens& countTokens)
+Result<std::vector<Chunk>> chunkParagraphs(
+    const std::vector<Paragraph>& paragraphs, const ChunkOptions& options, const CountTokens& countTokens)
 {
     if (options.budget == 0)
         return makeError(ErrorCode::InvalidArgument, "chunk budget must be at least one token");
-    if (!countTokens)
-        return makeError(ErrorCode::InvalidArgument, "no token counter given");
+    if (!countTokens) return makeError(ErrorCode::InvalidArgument, "no token counter given");
     const uint32_t budget = options.budget;
     const std::vector<Piece> pieces = toPieces(paragraphs, budget, countTokens);
 
     std::vector<Chunk> chunks;
     Chunk current;
-    uint32_t estimate = 0;  // sum of piece counts plus one per separator: cheap, checked exactly near the limit
+    uint32_t estimate
+        = 0; // sum of piece counts plus one per separator: cheap, checked exactly near the limit
 
     // Closes `current` and opens the next chunk with the previous chunk's tail as overlap, as long as
     // that tail leaves room for `next`.
@@ -162,7 +160,8 @@ Result<std::vector<Chunk>> chunkParagraphs(const std::vector<Paragraph>& paragra
         const size_t fresh = current.pieces.size() - current.overlapPieces;
         for (size_t k = 0; k < fresh; ++k) {
             const Piece& tail = current.pieces[current.pieces.size() - 1 - k];
-            if (overlapTokens + tail.tokens + 1 > options.overlap || overlapTokens + tail.tokens + next.tokens + 2 > budget)
+            if (overlapTokens + tail.tokens + 1 > options.overlap
+                || overlapTokens + tail.tokens + next.tokens + 2 > budget)
                 break;
             overlapTokens += tail.tokens + 1;
             following.pieces.insert(following.pieces.begin(), tail);
@@ -174,16 +173,16 @@ Result<std::vector<Chunk>> chunkParagraphs(const std::vector<Paragraph>& paragra
     };
 
     for (const Piece& piece : pieces) {
-        if (!current.pieces.empty() && estimate + piece.tokens + 1 > budget)
-            close(piece);
+        if (!current.pieces.empty() && estimate + piece.tokens + 1 > budget) close(piece);
         current.pieces.push_back(piece);
         estimate += piece.tokens + (current.pieces.size() > 1 ? 1 : 0);
         // Near the limit, the sum may be off by merges across separators: count the real text.
-        if (current.pieces.size() > 1 && estimate * 10 >= budget * 8 && countTokens(current.text()) > budget) {
+        if (current.pieces.size() > 1 && estimate * 10 >= budget * 8
+            && countTokens(current.text()) > budget) {
             current.pieces.pop_back();
             if (current.pieces.size() == current.overlapPieces) {
                 // Only overlap left: drop it rather than fail to make progress.
-                current = Chunk{};
+                current = Chunk {};
                 current.pieces.push_back(piece);
                 estimate = piece.tokens;
                 continue;
@@ -192,7 +191,7 @@ Result<std::vector<Chunk>> chunkParagraphs(const std::vector<Paragraph>& paragra
             current.pieces.push_back(piece);
             estimate += piece.tokens + (current.pieces.size() > 1 ? 1 : 0);
             if (current.pieces.size() > 1 && countTokens(current.text()) > budget) {
-                current = Chunk{};
+                current = Chunk {};
                 current.pieces.push_back(piece);
                 estimate = piece.tokens;
             }
@@ -205,4 +204,4 @@ Result<std::vector<Chunk>> chunkParagraphs(const std::vector<Paragraph>& paragra
     return chunks;
 }
 
-}  // namespace hearth::documents
+} // namespace hearth::documents

@@ -1,11 +1,9 @@
 #include "docx.h"
 
-#include <zip.h>
-
 #include <QByteArray>
 #include <QXmlStreamReader>
-
 #include <memory>
+#include <zip.h>
 
 namespace hearth::documents {
 
@@ -26,37 +24,37 @@ Result<std::string> readEntry(zip_t* archive, const char* name)
     zip_stat_t stat;
     zip_stat_init(&stat);
     if (zip_stat(archive, name, 0, &stat) != 0)
-        return makeError(ErrorCode::BadFormat, std::string(kDamaged) + "it has no " + name +
-                                                   " (is it really a Word document?)");
+        return makeError(ErrorCode::BadFormat,
+            std::string(kDamaged) + "it has no " + name + " (is it really a Word document?)");
     if (!(stat.valid & ZIP_STAT_SIZE) || stat.size > kMaxDocumentXmlBytes)
-        return makeError(ErrorCode::Unsupported, std::string("this DOCX file's text is too large (over ") +
-                                                     std::to_string(kMaxDocumentXmlBytes >> 20) + " MB uncompressed)");
+        return makeError(ErrorCode::Unsupported,
+            std::string("this DOCX file's text is too large (over ")
+                + std::to_string(kMaxDocumentXmlBytes >> 20) + " MB uncompressed)");
     std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen(archive, name, 0));
-    if (!file)
-        return makeError(ErrorCode::BadFormat, std::string(kDamaged) + zip_strerror(archive));
+    if (!file) return makeError(ErrorCode::BadFormat, std::string(kDamaged) + zip_strerror(archive));
     std::string bytes(stat.size, '\0');
     uint64_t done = 0;
     while (done < stat.size) {
         const zip_int64_t n = zip_fread(file.get(), bytes.data() + done, stat.size - done);
         if (n < 0)
             return makeError(ErrorCode::BadFormat, std::string(kDamaged) + zip_file_strerror(file.get()));
-        if (n == 0)
-            break;
+        if (n == 0) break;
         done += static_cast<uint64_t>(n);
     }
     if (done != stat.size)
-        return makeError(ErrorCode::BadFormat, std::string(kDamaged) + "an entry is shorter than its header says");
+        return makeError(
+            ErrorCode::BadFormat, std::string(kDamaged) + "an entry is shorter than its header says");
     return bytes;
 }
 
-}  // namespace
+} // namespace
 
 Result<std::vector<Paragraph>> documentXmlParagraphs(std::string_view xml)
 {
     QXmlStreamReader reader(QByteArray::fromRawData(xml.data(), static_cast<qsizetype>(xml.size())));
     std::vector<Paragraph> paragraphs;
     QString pending;
-    int depth = 0;  // nesting of <w:p> (text boxes hold paragraphs inside paragraphs)
+    int depth = 0; // nesting of <w:p> (text boxes hold paragraphs inside paragraphs)
     bool inText = false;
     while (!reader.atEnd()) {
         const auto token = reader.readNext();
@@ -65,7 +63,7 @@ Result<std::vector<Paragraph>> documentXmlParagraphs(std::string_view xml)
             const auto name = reader.name();
             if (name == u"p") {
                 if (depth > 0 && !pending.trimmed().isEmpty()) {
-                    paragraphs.push_back(Paragraph{pending.simplified().toStdString(), 0});
+                    paragraphs.push_back(Paragraph { pending.simplified().toStdString(), 0 });
                     pending.clear();
                 }
                 ++depth;
@@ -84,8 +82,7 @@ Result<std::vector<Paragraph>> documentXmlParagraphs(std::string_view xml)
                 depth = std::max(0, depth - 1);
                 // Tabs and breaks separate words; within a paragraph whitespace collapses like prose.
                 const QString text = pending.simplified();
-                if (!text.isEmpty())
-                    paragraphs.push_back(Paragraph{text.toStdString(), 0});
+                if (!text.isEmpty()) paragraphs.push_back(Paragraph { text.toStdString(), 0 });
                 pending.clear();
             }
         } else if (token == QXmlStreamReader::Characters && inText) {
@@ -93,8 +90,8 @@ Result<std::vector<Paragraph>> documentXmlParagraphs(std::string_view xml)
         }
     }
     if (reader.hasError())
-        return makeError(ErrorCode::BadFormat, std::string(kDamaged) + "its text is not valid XML (" +
-                                                   reader.errorString().toStdString() + ")");
+        return makeError(ErrorCode::BadFormat,
+            std::string(kDamaged) + "its text is not valid XML (" + reader.errorString().toStdString() + ")");
     return paragraphs;
 }
 
@@ -105,14 +102,14 @@ Result<std::vector<Paragraph>> docxParagraphs(const std::string& path)
     if (!archive) {
         zip_error_t error;
         zip_error_init_with_code(&error, errorCode);
-        std::string message = std::string(kDamaged) + "it is not a readable zip archive (" + zip_error_strerror(&error) + ")";
+        std::string message
+            = std::string(kDamaged) + "it is not a readable zip archive (" + zip_error_strerror(&error) + ")";
         zip_error_fini(&error);
         return makeError(ErrorCode::BadFormat, std::move(message));
     }
     auto xml = readEntry(archive.get(), "word/document.xml");
-    if (!xml)
-        return xml.error();
+    if (!xml) return xml.error();
     return documentXmlParagraphs(*xml);
 }
 
-}  // namespace hearth::documents
+} // namespace hearth::documents

@@ -18,4 +18,4 @@ Result<std::vector<Paragraph>> documentXmlParagraphs(std::string_view xml);
 // Uncompressed size above which word/document.xml is refused (a "zip bomb" must not exhaust memory).
 inline constexpr uint64_t kMaxDocumentXmlBytes = 256ull * 1024 * 1024;
 
-}  // namespace hearth::documents
+} // namespace hearth::documents

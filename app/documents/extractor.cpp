@@ -8,7 +8,6 @@
 
 #include <QFile>
 #include <QFileInfo>
-
 #include <algorithm>
 #include <cctype>
 
@@ -39,8 +38,7 @@ Result<std::string> readAll(const QString& path, int64_t size)
         return makeError(ErrorCode::Io, "cannot read this file: " + file.errorString().toStdString());
     std::string bytes(static_cast<size_t>(size), '\0');
     const qint64 n = file.read(bytes.data(), size);
-    if (n < 0)
-        return makeError(ErrorCode::Io, "cannot read this file: " + file.errorString().toStdString());
+    if (n < 0) return makeError(ErrorCode::Io, "cannot read this file: " + file.errorString().toStdString());
     bytes.resize(static_cast<size_t>(n));
     return bytes;
 }
@@ -50,19 +48,17 @@ Result<std::string> readAll(const QString& path, int64_t size)
 std::string sniff(const QString& path)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
+    if (!file.open(QIODevice::ReadOnly)) return {};
     return file.read(5).toStdString();
 }
 
-}  // namespace
+} // namespace
 
 std::string Document::joinedText() const
 {
     std::string out;
     for (const Paragraph& p : paragraphs) {
-        if (!out.empty())
-            out += "\n\n";
+        if (!out.empty()) out += "\n\n";
         out += p.text;
     }
     return out;
@@ -71,11 +67,16 @@ std::string Document::joinedText() const
 const char* formatName(Format format)
 {
     switch (format) {
-    case Format::PlainText: return "text";
-    case Format::Markdown: return "markdown";
-    case Format::Html: return "html";
-    case Format::Pdf: return "pdf";
-    case Format::Docx: return "docx";
+    case Format::PlainText:
+        return "text";
+    case Format::Markdown:
+        return "markdown";
+    case Format::Html:
+        return "html";
+    case Format::Pdf:
+        return "pdf";
+    case Format::Docx:
+        return "docx";
     }
     return "text";
 }
@@ -89,25 +90,25 @@ std::string supportedExtensions()
 // have to look like text (decodeText), so a binary without an extension gets a clear error.
 bool isSupportedExtension(const std::string& path)
 {
-    return isOneOf(lowerExtension(path), {"", "txt", "text", "md", "markdown", "html", "htm", "xhtml", "pdf", "docx"});
+    return isOneOf(
+        lowerExtension(path), { "", "txt", "text", "md", "markdown", "html", "htm", "xhtml", "pdf", "docx" });
 }
 
 Result<Document> extract(const std::string& path, int64_t maxBytes)
 {
     const QString qpath = QString::fromStdString(path);
     const QFileInfo info(qpath);
-    if (!info.exists())
-        return makeError(ErrorCode::FileNotFound, "no such file: " + path);
-    if (!info.isFile())
-        return makeError(ErrorCode::InvalidArgument, "not a regular file: " + path);
+    if (!info.exists()) return makeError(ErrorCode::FileNotFound, "no such file: " + path);
+    if (!info.isFile()) return makeError(ErrorCode::InvalidArgument, "not a regular file: " + path);
     if (!isSupportedExtension(path))
-        return makeError(ErrorCode::Unsupported, "this kind of file cannot be read; supported: " + supportedExtensions());
-    if (info.size() == 0)
-        return makeError(ErrorCode::BadFormat, "the file is empty");
+        return makeError(
+            ErrorCode::Unsupported, "this kind of file cannot be read; supported: " + supportedExtensions());
+    if (info.size() == 0) return makeError(ErrorCode::BadFormat, "the file is empty");
     // Checked before reading anything, so a huge file costs no memory.
     if (info.size() > maxBytes)
-        return makeError(ErrorCode::Unsupported, "the file is too large (" + megabytes(info.size()) +
-                                                     "); documents up to " + megabytes(maxBytes) + " can be read");
+        return makeError(ErrorCode::Unsupported,
+            "the file is too large (" + megabytes(info.size()) + "); documents up to " + megabytes(maxBytes)
+                + " can be read");
 
     Document document;
     document.path = path;
@@ -117,10 +118,8 @@ Result<Document> extract(const std::string& path, int64_t maxBytes)
     if (ext == "pdf") {
         document.format = Format::Pdf;
         auto pdf = pdfParagraphs(path);
-        if (!pdf)
-            return pdf.error();
-        if (!pdf->title.empty())
-            document.title = pdf->title;
+        if (!pdf) return pdf.error();
+        if (!pdf->title.empty()) document.title = pdf->title;
         document.pageCount = pdf->pageCount;
         document.paragraphs = std::move(pdf->paragraphs);
         return document;
@@ -128,10 +127,8 @@ Result<Document> extract(const std::string& path, int64_t maxBytes)
     if (ext == "docx") {
         document.format = Format::Docx;
         auto paragraphs = docxParagraphs(path);
-        if (!paragraphs)
-            return paragraphs.error();
-        if (paragraphs->empty())
-            return makeError(ErrorCode::BadFormat, "this document has no text");
+        if (!paragraphs) return paragraphs.error();
+        if (paragraphs->empty()) return makeError(ErrorCode::BadFormat, "this document has no text");
         document.paragraphs = std::move(*paragraphs);
         return document;
     }
@@ -139,23 +136,20 @@ Result<Document> extract(const std::string& path, int64_t maxBytes)
     // Text formats: refuse files that are really PDFs or zips before decoding them as text.
     const std::string magic = sniff(qpath);
     if (magic.starts_with("%PDF") || magic.starts_with("PK\x03\x04"))
-        return makeError(ErrorCode::BadFormat, "this file is not text (it is a PDF or zip archive " +
-                                                   (ext.empty() ? std::string("without an extension")
-                                                                : "with a ." + ext + " extension") +
-                                                   "); rename it to its real type");
+        return makeError(ErrorCode::BadFormat,
+            "this file is not text (it is a PDF or zip archive "
+                + (ext.empty() ? std::string("without an extension") : "with a ." + ext + " extension")
+                + "); rename it to its real type");
     auto bytes = readAll(qpath, info.size());
-    if (!bytes)
-        return bytes.error();
+    if (!bytes) return bytes.error();
     auto text = decodeText(*bytes);
-    if (!text)
-        return text.error();
-    if (isOneOf(ext, {"html", "htm", "xhtml"})) {
+    if (!text) return text.error();
+    if (isOneOf(ext, { "html", "htm", "xhtml" })) {
         document.format = Format::Html;
         HtmlText html = htmlParagraphs(*text);
-        if (!html.title.empty())
-            document.title = html.title;
+        if (!html.title.empty()) document.title = html.title;
         document.paragraphs = std::move(html.paragraphs);
-    } else if (isOneOf(ext, {"md", "markdown"})) {
+    } else if (isOneOf(ext, { "md", "markdown" })) {
         document.format = Format::Markdown;
         document.paragraphs = markdownParagraphs(*text);
     } else {
@@ -167,4 +161,4 @@ Result<Document> extract(const std::string& path, int64_t maxBytes)
     return document;
 }
 
-}  // namespace hearth::documents
+} // namespace hearth::documents

@@ -11,8 +11,8 @@ namespace hearth::documents {
 
 // Formats we read, by extension; a file with another extension is refused with a message listing these.
 bool isSupportedExtension(const std::string& path);
-std::string supportedExtensions();  // "txt, md, markdown, html, htm, pdf, docx, or ..." for messages
+std::string supportedExtensions(); // "txt, md, markdown, html, htm, pdf, docx, or ..." for messages
 
 Result<Document> extract(const std::string& path, int64_t maxBytes = kMaxDocumentBytes);
 
-}  // namespace hearth::documents
+} // namespace hearth::documents

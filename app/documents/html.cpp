@@ -2,7 +2,6 @@
 
 #include "plaintext.h"
 
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -14,31 +13,105 @@ namespace {
 
 // Elements whose start or end breaks the text into a new paragraph.
 constexpr std::array kBlockTags = {
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "div", "dl", "dt",
-    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
-    "html", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "br",
+    "caption",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tr",
+    "ul",
 };
 
 // Elements whose content is not text for a reader.
-constexpr std::array kSkippedTags = {"script", "style", "noscript", "template", "svg"};
+constexpr std::array kSkippedTags = { "script", "style", "noscript", "template", "svg" };
 
 constexpr std::pair<const char*, char32_t> kEntities[] = {
-    {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}, {"nbsp", 0xA0},
-    {"copy", 0xA9}, {"reg", 0xAE}, {"trade", 0x2122}, {"hellip", 0x2026}, {"mdash", 0x2014},
-    {"ndash", 0x2013}, {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
-    {"laquo", 0xAB}, {"raquo", 0xBB}, {"bull", 0x2022}, {"middot", 0xB7}, {"deg", 0xB0},
-    {"euro", 0x20AC}, {"pound", 0xA3}, {"yen", 0xA5}, {"cent", 0xA2}, {"sect", 0xA7}, {"para", 0xB6},
-    {"times", 0xD7}, {"divide", 0xF7}, {"plusmn", 0xB1}, {"eacute", 0xE9}, {"egrave", 0xE8},
-    {"ecirc", 0xEA}, {"aacute", 0xE1}, {"agrave", 0xE0}, {"acirc", 0xE2}, {"auml", 0xE4},
-    {"ouml", 0xF6}, {"uuml", 0xFC}, {"Auml", 0xC4}, {"Ouml", 0xD6}, {"Uuml", 0xDC}, {"szlig", 0xDF},
-    {"ccedil", 0xE7}, {"ntilde", 0xF1}, {"iacute", 0xED}, {"oacute", 0xF3}, {"uacute", 0xFA},
-    {"shy", 0xAD}, {"zwj", 0x200D}, {"zwnj", 0x200C}, {"ensp", 0x2002}, {"emsp", 0x2003}, {"thinsp", 0x2009},
+    { "amp", '&' },
+    { "lt", '<' },
+    { "gt", '>' },
+    { "quot", '"' },
+    { "apos", '\'' },
+    { "nbsp", 0xA0 },
+    { "copy", 0xA9 },
+    { "reg", 0xAE },
+    { "trade", 0x2122 },
+    { "hellip", 0x2026 },
+    { "mdash", 0x2014 },
+    { "ndash", 0x2013 },
+    { "lsquo", 0x2018 },
+    { "rsquo", 0x2019 },
+    { "ldquo", 0x201C },
+    { "rdquo", 0x201D },
+    { "laquo", 0xAB },
+    { "raquo", 0xBB },
+    { "bull", 0x2022 },
+    { "middot", 0xB7 },
+    { "deg", 0xB0 },
+    { "euro", 0x20AC },
+    { "pound", 0xA3 },
+    { "yen", 0xA5 },
+    { "cent", 0xA2 },
+    { "sect", 0xA7 },
+    { "para", 0xB6 },
+    { "times", 0xD7 },
+    { "divide", 0xF7 },
+    { "plusmn", 0xB1 },
+    { "eacute", 0xE9 },
+    { "egrave", 0xE8 },
+    { "ecirc", 0xEA },
+    { "aacute", 0xE1 },
+    { "agrave", 0xE0 },
+    { "acirc", 0xE2 },
+    { "auml", 0xE4 },
+    { "ouml", 0xF6 },
+    { "uuml", 0xFC },
+    { "Auml", 0xC4 },
+    { "Ouml", 0xD6 },
+    { "Uuml", 0xDC },
+    { "szlig", 0xDF },
+    { "ccedil", 0xE7 },
+    { "ntilde", 0xF1 },
+    { "iacute", 0xED },
+    { "oacute", 0xF3 },
+    { "uacute", 0xFA },
+    { "shy", 0xAD },
+    { "zwj", 0x200D },
+    { "zwnj", 0x200C },
+    { "ensp", 0x2002 },
+    { "emsp", 0x2003 },
+    { "thinsp", 0x2009 },
 };
 
 void appendUtf8(std::string& out, char32_t code)
 {
-    if (code == 0 || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-        code = 0xFFFD;
+    if (code == 0 || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) code = 0xFFFD;
     if (code < 0x80) {
         out.push_back(static_cast<char>(code));
     } else if (code < 0x800) {
@@ -64,8 +137,7 @@ std::string lower(std::string_view s)
     return out;
 }
 
-template <size_t N>
-bool contains(const std::array<const char*, N>& names, const std::string& name)
+template <size_t N> bool contains(const std::array<const char*, N>& names, const std::string& name)
 {
     return std::any_of(names.begin(), names.end(), [&](const char* n) { return name == n; });
 }
@@ -74,8 +146,7 @@ bool contains(const std::array<const char*, N>& names, const std::string& name)
 std::string tagName(std::string_view tag, bool& closing)
 {
     closing = !tag.empty() && tag[0] == '/';
-    if (closing)
-        tag.remove_prefix(1);
+    if (closing) tag.remove_prefix(1);
     size_t end = 0;
     while (end < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[end])) || tag[end] == '-'))
         ++end;
@@ -87,26 +158,23 @@ struct Builder {
     std::string pending;
     bool pre = false;
 
-    void text(std::string_view raw)
-    {
-        pending += decodeEntities(raw);
-    }
+    void text(std::string_view raw) { pending += decodeEntities(raw); }
     void breakParagraph()
     {
         // In <pre>, lines are kept; elsewhere whitespace collapses as a browser would.
         std::string out = pre ? std::string(pending) : collapseWhitespace(pending);
         if (pre) {
             const size_t first = out.find_first_not_of(" \t\r\n");
-            out = first == std::string::npos ? std::string{} : out.substr(first, out.find_last_not_of(" \t\r\n") - first + 1);
+            out = first == std::string::npos ? std::string {}
+                                             : out.substr(first, out.find_last_not_of(" \t\r\n") - first + 1);
         }
         // A no-break space (U+00A0) alone is an empty paragraph.
-        if (!out.empty() && out != "\xC2\xA0")
-            paragraphs.push_back(Paragraph{std::move(out), 0});
+        if (!out.empty() && out != "\xC2\xA0") paragraphs.push_back(Paragraph { std::move(out), 0 });
         pending.clear();
     }
 };
 
-}  // namespace
+} // namespace
 
 std::string decodeEntities(std::string_view text)
 {
@@ -128,7 +196,9 @@ std::string decodeEntities(std::string_view text)
         if (name.size() > 1 && name[0] == '#') {
             const bool hex = name[1] == 'x' || name[1] == 'X';
             const std::string digits(name.substr(hex ? 2 : 1));
-            if (!digits.empty() && digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") == std::string::npos) {
+            if (!digits.empty()
+                && digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789")
+                    == std::string::npos) {
                 code = static_cast<char32_t>(std::stoul(digits, nullptr, hex ? 16 : 10) & 0x1FFFFF);
                 known = true;
             }
@@ -154,18 +224,18 @@ HtmlText htmlParagraphs(std::string_view html)
 {
     HtmlText result;
     Builder builder;
-    std::string skipping;  // the element whose content is being skipped, e.g. "script"
+    std::string skipping; // the element whose content is being skipped, e.g. "script"
     bool inTitle = false;
     size_t i = 0;
     while (i < html.size()) {
         const size_t lt = html.find('<', i);
-        const std::string_view text = html.substr(i, lt == std::string_view::npos ? std::string_view::npos : lt - i);
+        const std::string_view text
+            = html.substr(i, lt == std::string_view::npos ? std::string_view::npos : lt - i);
         if (inTitle)
             result.title += decodeEntities(text);
         else if (skipping.empty())
             builder.text(text);
-        if (lt == std::string_view::npos)
-            break;
+        if (lt == std::string_view::npos) break;
         // Comments and doctype/CDATA declarations carry no text.
         if (html.substr(lt, 4) == "<!--") {
             const size_t end = html.find("-->", lt + 4);
@@ -174,30 +244,26 @@ HtmlText htmlParagraphs(std::string_view html)
         }
         // "a < b": a '<' not followed by a tag name, '/', '!' or '?' is text.
         const char after = lt + 1 < html.size() ? html[lt + 1] : ' ';
-        if (!std::isalpha(static_cast<unsigned char>(after)) && after != '/' && after != '!' && after != '?') {
-            if (skipping.empty() && !inTitle)
-                builder.text("<");
+        if (!std::isalpha(static_cast<unsigned char>(after)) && after != '/' && after != '!'
+            && after != '?') {
+            if (skipping.empty() && !inTitle) builder.text("<");
             i = lt + 1;
             continue;
         }
         const size_t gt = html.find('>', lt + 1);
-        if (gt == std::string_view::npos)
-            break;  // a dangling '<' at the end: nothing more to read
+        if (gt == std::string_view::npos) break; // a dangling '<' at the end: nothing more to read
         const std::string_view tag = html.substr(lt + 1, gt - lt - 1);
         i = gt + 1;
-        if (!tag.empty() && (tag[0] == '!' || tag[0] == '?'))
-            continue;
+        if (!tag.empty() && (tag[0] == '!' || tag[0] == '?')) continue;
         bool closing = false;
         const std::string name = tagName(tag, closing);
         if (name.empty()) {
             // "a < b" in text: not a tag after all.
-            if (skipping.empty() && !inTitle)
-                builder.text(html.substr(lt, gt - lt + 1));
+            if (skipping.empty() && !inTitle) builder.text(html.substr(lt, gt - lt + 1));
             continue;
         }
         if (!skipping.empty()) {
-            if (closing && name == skipping)
-                skipping.clear();
+            if (closing && name == skipping) skipping.clear();
             continue;
         }
         if (name == "title") {
@@ -210,8 +276,7 @@ HtmlText htmlParagraphs(std::string_view html)
         }
         if (contains(kBlockTags, name)) {
             builder.breakParagraph();
-            if (name == "pre")
-                builder.pre = !closing;
+            if (name == "pre") builder.pre = !closing;
         } else if (name == "td" || name == "th") {
             builder.pending.push_back(' ');
         }
@@ -222,4 +287,4 @@ HtmlText htmlParagraphs(std::string_view html)
     return result;
 }
 
-}  // namespace hearth::documents
+} // namespace hearth::documents

@@ -21,4 +21,4 @@ HtmlText htmlParagraphs(std::string_view html);
 // "&amp;" → "&", "&#233;" / "&#xE9;" → "é", the common named entities; unknown ones stay as written.
 std::string decodeEntities(std::string_view text);
 
-}  // namespace hearth::documents
+} // namespace hearth::documents

@@ -14,17 +14,18 @@ namespace hearth::documents {
 
 struct PassageText {
     std::string text;
-    int64_t offset = 0;  // byte offset of its first character in Document::joinedText()
-    int page = 0;        // page it starts on (0: no pages)
+    int64_t offset = 0; // byte offset of its first character in Document::joinedText()
+    int page = 0; // page it starts on (0: no pages)
 };
 
 // Passages of about `budget` tokens at paragraph boundaries (long paragraphs split at sentences), no
 // overlap: each word is indexed once.
-std::vector<PassageText> makePassages(const Document& document, const CountTokens& countTokens, uint32_t budget = 160);
+std::vector<PassageText> makePassages(
+    const Document& document, const CountTokens& countTokens, uint32_t budget = 160);
 
 // A system message that hands the model the passages (best first as given; at most `budget` tokens of
 // them, kept whole, shown in document order) and asks it to answer from them.
 std::string followUpContext(const std::string& title, const std::vector<PassageText>& bestFirst,
-                            const CountTokens& countTokens, uint32_t budget);
+    const CountTokens& countTokens, uint32_t budget);
 
-}  // namespace hearth::documents
+} // namespace hearth::documents

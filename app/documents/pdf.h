@@ -10,11 +10,11 @@
 namespace hearth::documents {
 
 struct PdfText {
-    std::string title;  // the PDF's Title metadata, when set
+    std::string title; // the PDF's Title metadata, when set
     int pageCount = 0;
     std::vector<Paragraph> paragraphs;
 };
 
 Result<PdfText> pdfParagraphs(const std::string& path);
 
-}  // namespace hearth::documents
+} // namespace hearth::documents

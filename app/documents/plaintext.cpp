@@ -31,8 +31,7 @@ std::vector<std::string_view> splitLines(std::string_view text)
 void flush(std::string& pending, std::vector<Paragraph>& out)
 {
     std::string text = collapseWhitespace(pending);
-    if (!text.empty())
-        out.push_back(Paragraph{std::move(text), 0});
+    if (!text.empty()) out.push_back(Paragraph { std::move(text), 0 });
     pending.clear();
 }
 
@@ -45,7 +44,7 @@ std::string stripInlineMarkdown(const std::string& line)
     QString s = QString::fromStdString(line);
     s.replace(image, QStringLiteral("\\1"));
     s.replace(link, QStringLiteral("\\1"));
-    for (int pass = 0; pass < 2; ++pass)  // nested emphasis like ***x***
+    for (int pass = 0; pass < 2; ++pass) // nested emphasis like ***x***
         s.replace(emphasis, QStringLiteral("\\2"));
     return s.toStdString();
 }
@@ -69,7 +68,7 @@ std::string markdownLine(std::string_view raw, bool& standalone, bool& rule)
         }
     } else if (line.starts_with("---") || line.starts_with("***") || line.starts_with("===")) {
         if (line.find_first_not_of("-*=_ \r") == std::string_view::npos) {
-            rule = true;  // thematic break or setext underline: ends the paragraph
+            rule = true; // thematic break or setext underline: ends the paragraph
             return {};
         }
     } else if (line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ")) {
@@ -81,26 +80,24 @@ std::string markdownLine(std::string_view raw, bool& standalone, bool& rule)
     } else {
         // Ordered list item: "12. text"
         const size_t digits = line.find_first_not_of("0123456789");
-        if (digits > 0 && digits != std::string_view::npos && digits + 1 < line.size() &&
-            (line[digits] == '.' || line[digits] == ')') && line[digits + 1] == ' ') {
+        if (digits > 0 && digits != std::string_view::npos && digits + 1 < line.size()
+            && (line[digits] == '.' || line[digits] == ')') && line[digits + 1] == ' ') {
             standalone = true;
             line.remove_prefix(digits + 2);
         } else if (line.starts_with("|")) {
-            standalone = true;  // table row: cells separated by spaces
+            standalone = true; // table row: cells separated by spaces
         }
     }
     std::string text = stripInlineMarkdown(std::string(line));
     if (standalone && !text.empty() && text[0] == '|') {
-        if (text.find_first_not_of("|-: \r") == std::string::npos)
-            return {};  // table separator row
+        if (text.find_first_not_of("|-: \r") == std::string::npos) return {}; // table separator row
         for (char& c : text)
-            if (c == '|')
-                c = ' ';
+            if (c == '|') c = ' ';
     }
     return text;
 }
 
-}  // namespace
+} // namespace
 
 std::string collapseWhitespace(std::string_view text)
 {
@@ -111,8 +108,7 @@ std::string collapseWhitespace(std::string_view text)
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
             space = !out.empty();
         } else {
-            if (space)
-                out.push_back(' ');
+            if (space) out.push_back(' ');
             space = false;
             out.push_back(c);
         }
@@ -142,9 +138,10 @@ std::vector<Paragraph> markdownParagraphs(std::string_view text)
     bool inFence = false;
     for (std::string_view line : splitLines(text)) {
         const size_t indent = line.find_first_not_of(" \t");
-        const std::string_view trimmed = indent == std::string_view::npos ? std::string_view{} : line.substr(indent);
+        const std::string_view trimmed
+            = indent == std::string_view::npos ? std::string_view {} : line.substr(indent);
         if (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
-            flush(pending, out);  // code block: its own paragraph, fences dropped
+            flush(pending, out); // code block: its own paragraph, fences dropped
             inFence = !inFence;
             continue;
         }
@@ -179,4 +176,4 @@ std::vector<Paragraph> markdownParagraphs(std::string_view text)
     return out;
 }
 
-}  // namespace hearth::documents
+} // namespace hearth::documents

@@ -20,4 +20,4 @@ std::vector<Paragraph> markdownParagraphs(std::string_view text);
 // Whitespace runs become one space; leading/trailing whitespace goes.
 std::string collapseWhitespace(std::string_view text);
 
-}  // namespace hearth::documents
+} // namespace hearth::documents

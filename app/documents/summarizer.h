@@ -10,7 +10,8 @@
 
 namespace hearth::documents {
 
-using Generate = std::function<Result<GenerationResult>(const GenerationRequest& request, const std::atomic<bool>* cancel)>;
+using Generate = std::function<Result<GenerationResult>(
+    const GenerationRequest& request, const std::atomic<bool>* cancel)>;
 using ProgressFn = std::function<void(const SummaryProgress&)>;
 
 class Summarizer {
@@ -20,8 +21,8 @@ public:
     Summarizer(Generate generate, CountTokens countTokens, SummarizerOptions options);
 
     // Runs to the end or until `cancel` is set (checked between steps and inside each generation).
-    Result<Summary> summarize(const Document& document, const ProgressFn& progress = {},
-                              const std::atomic<bool>* cancel = nullptr);
+    Result<Summary> summarize(
+        const Document& document, const ProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr);
 
     // Token budget for the text of one step, and the answer allowance (shrunk for small contexts);
     // 0 when the context is too small.
@@ -35,4 +36,4 @@ private:
     Result<SummaryPlan> m_plan;
 };
 
-}  // namespace hearth::documents
+} // namespace hearth::documents

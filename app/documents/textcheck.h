@@ -16,4 +16,4 @@ Result<std::string> decodeText(std::string_view bytes);
 // Number of bytes in `bytes` that are not part of a valid UTF-8 sequence.
 size_t invalidUtf8Bytes(std::string_view bytes);
 
-}  // namespace hearth::documents
+} // namespace hearth::documents

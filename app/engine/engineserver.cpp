@@ -6,7 +6,6 @@
 #include <QDir>
 #include <QJsonArray>
 #include <QStandardPaths>
-
 #include <cerrno>
 #include <cstdio>
 #include <thread>
@@ -16,19 +15,22 @@ namespace hearth::engineproc {
 
 using namespace hearth::protocol;
 
-EngineServer::EngineServer(InferenceApi& api, int inFd, int outFd) : m_api(api), m_inFd(inFd), m_outFd(outFd) {}
+EngineServer::EngineServer(InferenceApi& api, int inFd, int outFd)
+    : m_api(api)
+    , m_inFd(inFd)
+    , m_outFd(outFd)
+{
+}
 
 bool EngineServer::send(const QJsonObject& message)
 {
     const QByteArray frame = encodeFrame(message);
-    if (frame.isEmpty())
-        return false;
+    if (frame.isEmpty()) return false;
     std::lock_guard lock(m_writeMutex);
     qsizetype written = 0;
     while (written < frame.size()) {
         const ssize_t n = ::write(m_outFd, frame.constData() + written, size_t(frame.size() - written));
-        if (n < 0 && errno == EINTR)
-            continue;
+        if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             // The GUI is gone: stop generating for nobody.
             m_outputClosed = true;
@@ -42,7 +44,7 @@ bool EngineServer::send(const QJsonObject& message)
 
 int EngineServer::run()
 {
-    send({{"type", type::hello}, {"version", kVersion}});
+    send({ { "type", type::hello }, { "version", kVersion } });
     std::thread worker([this] { workerLoop(); });
 
     // Step 1: read and decode frames until the input ends.
@@ -51,10 +53,8 @@ int EngineServer::run()
     char buffer[64 * 1024];
     for (;;) {
         const ssize_t n = ::read(m_inFd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
         reader.append(QByteArray(buffer, n));
         bool fatal = false;
         while (auto message = reader.next()) {
@@ -75,7 +75,7 @@ int EngineServer::run()
     }
     if (reader.pendingBytes() > 0)
         std::fprintf(stderr, "hearth-engine: input ended inside a frame (%lld bytes pending)\n",
-                     static_cast<long long>(reader.pendingBytes()));
+            static_cast<long long>(reader.pendingBytes()));
 
     // Step 2: the peer is gone or broken; cancel what runs and let the worker finish.
     {
@@ -121,8 +121,7 @@ void EngineServer::workerLoop()
         {
             std::unique_lock lock(m_queueMutex);
             m_queueReady.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
-            if (m_stopping)
-                return;
+            if (m_stopping) return;
             message = m_queue.front();
             m_queue.pop_front();
         }
@@ -136,12 +135,12 @@ void EngineServer::workerLoop()
         } else if (t == type::unload) {
             m_api.unload();
             m_loadedOptions.reset();
-            send({{"type", type::unloaded}});
+            send({ { "type", type::unloaded } });
         } else if (t == type::devices) {
             QJsonArray list;
             for (const DeviceInfo& d : m_api.devices())
                 list.append(toJson(d));
-            send({{"type", type::devices}, {"devices", list}});
+            send({ { "type", type::devices }, { "devices", list } });
         }
     }
 }
@@ -155,16 +154,16 @@ void EngineServer::runLoad(const QJsonObject& message)
     }
     // Compiled GPU pipelines are kept in the user's cache folder (XDG_CACHE_HOME), so the second start
     // of the same model on the same device skips the driver's shader compile.
-    const QString cacheDir = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + "/hearth";
-    if (QDir().mkpath(cacheDir))
-        options.pipelineCacheDir = cacheDir.toStdString();
+    const QString cacheDir
+        = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + "/hearth";
+    if (QDir().mkpath(cacheDir)) options.pipelineCacheDir = cacheDir.toStdString();
     // Progress frames at most once per whole percent: enough for a smooth bar, few frames.
     int lastPercent = -1;
     options.progress = [this, &lastPercent](float fraction) {
         const int percent = int(fraction * 100.0f);
         if (percent != lastPercent) {
             lastPercent = percent;
-            send({{"type", type::progress}, {"fraction", double(fraction)}});
+            send({ { "type", type::progress }, { "fraction", double(fraction) } });
         }
     };
     const bool hadModel = m_api.loaded();
@@ -173,10 +172,9 @@ void EngineServer::runLoad(const QJsonObject& message)
         // A failed load keeps the model that was loaded: the engine checks the new file before it
         // lets the old model go, and when the failure came later (the GPU's memory, the device), the
         // old model is loaded again here. The error then says which model is still loaded.
-        if (hadModel && !m_api.loaded() && m_loadedOptions)
-            (void)m_api.load(*m_loadedOptions);
+        if (hadModel && !m_api.loaded() && m_loadedOptions) (void)m_api.load(*m_loadedOptions);
         QJsonObject reply = errorMessage(errorCodeName(status.error().code),
-                                         QString::fromStdString(status.error().message), {}, type::load);
+            QString::fromStdString(status.error().message), {}, type::load);
         if (m_api.loaded())
             reply.insert("stillLoaded", toJson(m_api.info()));
         else
@@ -184,9 +182,9 @@ void EngineServer::runLoad(const QJsonObject& message)
         send(reply);
         return;
     }
-    options.progress = nullptr;  // it points into this call
+    options.progress = nullptr; // it points into this call
     m_loadedOptions = options;
-    send({{"type", type::loaded}, {"info", toJson(m_api.info())}});
+    send({ { "type", type::loaded }, { "info", toJson(m_api.info()) } });
 }
 
 void EngineServer::runGenerate(const QJsonObject& message)
@@ -198,7 +196,7 @@ void EngineServer::runGenerate(const QJsonObject& message)
         if (m_cancelledIds.erase(id) > 0) {
             GenerateStats stats;
             stats.stopReason = StopReason::Cancelled;
-            send({{"type", type::done}, {"id", id}, {"stats", toJson(stats)}});
+            send({ { "type", type::done }, { "id", id }, { "stats", toJson(stats) } });
             return;
         }
         m_currentId = id;
@@ -210,7 +208,8 @@ void EngineServer::runGenerate(const QJsonObject& message)
     };
     // Step 2: validate.
     if (id.isEmpty()) {
-        send(errorMessage("InvalidArgument", QStringLiteral("generate needs an \"id\"."), {}, type::generate));
+        send(
+            errorMessage("InvalidArgument", QStringLiteral("generate needs an \"id\"."), {}, type::generate));
         finish();
         return;
     }
@@ -222,7 +221,7 @@ void EngineServer::runGenerate(const QJsonObject& message)
     Result<GenerateRequest> request = generateRequestFromJson(message);
     if (!request.ok()) {
         send(errorMessage(errorCodeName(request.error().code),
-                          QString::fromStdString(request.error().message), id, type::generate));
+            QString::fromStdString(request.error().message), id, type::generate));
         finish();
         return;
     }
@@ -230,24 +229,23 @@ void EngineServer::runGenerate(const QJsonObject& message)
     Result<GenerateStats> stats = m_api.generate(
         request.value(),
         [this, &id](std::string_view piece) {
-            send({{"type", type::piece}, {"id", id},
-                  {"text", QString::fromUtf8(piece.data(), qsizetype(piece.size()))}});
+            send({ { "type", type::piece }, { "id", id },
+                { "text", QString::fromUtf8(piece.data(), qsizetype(piece.size())) } });
             return !m_cancel.load() && !m_outputClosed.load();
         },
         &m_cancel);
     // Step 4: done with the numbers, or the error as the user should read it.
     if (stats.ok()) {
         GenerateStats s = stats.value();
-        if (m_cancel.load())
-            s.stopReason = StopReason::Cancelled;
-        send({{"type", type::done}, {"id", id}, {"stats", toJson(s)}});
+        if (m_cancel.load()) s.stopReason = StopReason::Cancelled;
+        send({ { "type", type::done }, { "id", id }, { "stats", toJson(s) } });
     } else if (stats.error().code == ErrorCode::Cancelled) {
         GenerateStats s;
         s.stopReason = StopReason::Cancelled;
-        send({{"type", type::done}, {"id", id}, {"stats", toJson(s)}});
+        send({ { "type", type::done }, { "id", id }, { "stats", toJson(s) } });
     } else {
-        send(errorMessage(errorCodeName(stats.error().code),
-                          QString::fromStdString(stats.error().message), id, type::generate));
+        send(errorMessage(errorCodeName(stats.error().code), QString::fromStdString(stats.error().message),
+            id, type::generate));
     }
     finish();
 }
@@ -265,7 +263,8 @@ void EngineServer::runCount(const QJsonObject& message)
     for (const QJsonValue& v : message.value("texts").toArray()) {
         const Result<uint32_t> n = m_api.countTokens(v.toString().toStdString());
         if (!n.ok()) {
-            send(errorMessage(errorCodeName(n.error().code), QString::fromStdString(n.error().message), id, type::count));
+            send(errorMessage(
+                errorCodeName(n.error().code), QString::fromStdString(n.error().message), id, type::count));
             return;
         }
         texts.append(double(n.value()));
@@ -274,16 +273,17 @@ void EngineServer::runCount(const QJsonObject& message)
     for (const QJsonValue& v : message.value("prompts").toArray()) {
         std::vector<ChatMessage> messages;
         for (const QJsonValue& m : v.toArray())
-            messages.push_back({m.toObject().value("role").toString().toStdString(),
-                                m.toObject().value("content").toString().toStdString()});
+            messages.push_back({ m.toObject().value("role").toString().toStdString(),
+                m.toObject().value("content").toString().toStdString() });
         const Result<uint32_t> n = m_api.countPromptTokens(messages);
         if (!n.ok()) {
-            send(errorMessage(errorCodeName(n.error().code), QString::fromStdString(n.error().message), id, type::count));
+            send(errorMessage(
+                errorCodeName(n.error().code), QString::fromStdString(n.error().message), id, type::count));
             return;
         }
         prompts.append(double(n.value()));
     }
-    send({{"type", type::counted}, {"id", id}, {"texts", texts}, {"prompts", prompts}});
+    send({ { "type", type::counted }, { "id", id }, { "texts", texts }, { "prompts", prompts } });
 }
 
-}  // namespace hearth::engineproc
+} // namespace hearth::engineproc

@@ -8,7 +8,6 @@
 
 #include <QJsonObject>
 #include <QString>
-
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -35,20 +34,20 @@ private:
     bool send(const QJsonObject& message);
 
     InferenceApi& m_api;
-    std::optional<LoadOptions> m_loadedOptions;  // how the model loaded now was asked for (worker thread)
+    std::optional<LoadOptions> m_loadedOptions; // how the model loaded now was asked for (worker thread)
     int m_inFd;
     int m_outFd;
 
-    std::mutex m_writeMutex;  // one frame at a time on the output
+    std::mutex m_writeMutex; // one frame at a time on the output
 
-    std::mutex m_queueMutex;  // guards the queue, m_stopping, m_currentId, m_cancelledIds
+    std::mutex m_queueMutex; // guards the queue, m_stopping, m_currentId, m_cancelledIds
     std::condition_variable m_queueReady;
     std::deque<QJsonObject> m_queue;
     bool m_stopping = false;
     QString m_currentId;
     std::set<QString> m_cancelledIds;
-    std::atomic<bool> m_cancel{false};
-    std::atomic<bool> m_outputClosed{false};
+    std::atomic<bool> m_cancel { false };
+    std::atomic<bool> m_outputClosed { false };
 };
 
-}  // namespace hearth::engineproc
+} // namespace hearth::engineproc

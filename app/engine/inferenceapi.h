@@ -22,8 +22,8 @@ public:
     virtual bool loaded() const = 0;
     virtual ModelInfo info() const = 0;
     virtual Result<GenerateStats> generate(const GenerateRequest& request,
-                                           const std::function<bool(std::string_view)>& onPiece,
-                                           const std::atomic<bool>* cancel) = 0;
+        const std::function<bool(std::string_view)>& onPiece, const std::atomic<bool>* cancel)
+        = 0;
     // Token counts under the loaded model: plain texts, and conversations as generate() would prompt
     // them (chat format included). A fake without a tokenizer may leave these unsupported.
     virtual Result<uint32_t> countTokens(std::string_view text) const
@@ -38,4 +38,4 @@ public:
     }
 };
 
-}  // namespace hearth::engineproc
+} // namespace hearth::engineproc

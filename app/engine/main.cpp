@@ -1,7 +1,7 @@
 // hearth-engine: the crash boundary between the window and the model. Speaks the framed protocol
 // (docs/protocol.md) on stdin/stdout; owns the model, KV cache and device.
-#include "realinference.h"
 #include "protocol.h"
+#include "realinference.h"
 #include "serve.h"
 
 #include <cstdio>
@@ -15,7 +15,8 @@ int main(int argc, char** argv)
             return 0;
         }
         if (std::strcmp(argv[i], "--help") == 0) {
-            std::printf("hearth-engine: speaks Hearth's framed protocol on stdin/stdout; started by hearth.\n");
+            std::printf(
+                "hearth-engine: speaks Hearth's framed protocol on stdin/stdout; started by hearth.\n");
             return 0;
         }
     }

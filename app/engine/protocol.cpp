@@ -21,13 +21,12 @@ void writeLength(char* p, uint32_t n)
         p[i] = char((n >> (8 * i)) & 0xff);
 }
 
-}  // namespace
+} // namespace
 
 QByteArray encodeFrame(const QJsonObject& message)
 {
     const QByteArray body = QJsonDocument(message).toJson(QJsonDocument::Compact);
-    if (body.size() > qsizetype(kMaxFrameBytes))
-        return {};
+    if (body.size() > qsizetype(kMaxFrameBytes)) return {};
     QByteArray frame(4, '\0');
     writeLength(frame.data(), uint32_t(body.size()));
     frame.append(body);
@@ -36,8 +35,7 @@ QByteArray encodeFrame(const QJsonObject& message)
 
 void FrameReader::append(const QByteArray& bytes)
 {
-    if (m_broken)
-        return;
+    if (m_broken) return;
     // Drop what was consumed before growing the buffer, so a long session does not keep it all.
     if (m_offset > 0 && m_offset >= m_buffer.size() / 2) {
         m_buffer.remove(0, m_offset);
@@ -48,30 +46,27 @@ void FrameReader::append(const QByteArray& bytes)
 
 std::optional<Result<QJsonObject>> FrameReader::next()
 {
-    if (m_broken)
-        return Result<QJsonObject>(m_brokenError);
+    if (m_broken) return Result<QJsonObject>(m_brokenError);
     // Step 1: the length prefix.
-    if (pendingBytes() < 4)
-        return std::nullopt;
+    if (pendingBytes() < 4) return std::nullopt;
     const uint32_t length = readLength(m_buffer.constData() + m_offset);
     if (length > kMaxFrameBytes) {
         // We cannot skip a frame we refuse to buffer: the stream is lost from here on.
         m_broken = true;
         m_brokenError = makeError(ErrorCode::BadFormat,
-                                  "frame of " + std::to_string(length) + " bytes exceeds the limit of " +
-                                      std::to_string(kMaxFrameBytes));
+            "frame of " + std::to_string(length) + " bytes exceeds the limit of "
+                + std::to_string(kMaxFrameBytes));
         m_buffer.clear();
         m_offset = 0;
         return Result<QJsonObject>(m_brokenError);
     }
     // Step 2: the whole body, or wait for more.
-    if (pendingBytes() < 4 + qsizetype(length))
-        return std::nullopt;
+    if (pendingBytes() < 4 + qsizetype(length)) return std::nullopt;
     const QByteArray body = m_buffer.mid(m_offset + 4, length);
     m_offset += 4 + length;
 
     // Step 3: one JSON object with a string "type".
-    QJsonParseError parseError{};
+    QJsonParseError parseError {};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError)
         return Result<QJsonObject>(makeError(
@@ -86,26 +81,24 @@ std::optional<Result<QJsonObject>> FrameReader::next()
 
 bool isRequestType(const QString& t)
 {
-    return t == type::load || t == type::unload || t == type::generate || t == type::cancel ||
-           t == type::devices || t == type::count;
+    return t == type::load || t == type::unload || t == type::generate || t == type::cancel
+        || t == type::devices || t == type::count;
 }
 
 bool isReplyType(const QString& t)
 {
-    return t == type::hello || t == type::progress || t == type::loaded || t == type::unloaded ||
-           t == type::piece || t == type::done || t == type::devices || t == type::error ||
-           t == type::counted;
+    return t == type::hello || t == type::progress || t == type::loaded || t == type::unloaded
+        || t == type::piece || t == type::done || t == type::devices || t == type::error
+        || t == type::counted;
 }
 
-QJsonObject errorMessage(const QString& code, const QString& message, const QString& id,
-                         const QString& request)
+QJsonObject errorMessage(
+    const QString& code, const QString& message, const QString& id, const QString& request)
 {
-    QJsonObject o{{"type", type::error}, {"code", code}, {"message", message}};
-    if (!id.isEmpty())
-        o.insert("id", id);
-    if (!request.isEmpty())
-        o.insert("request", request);
+    QJsonObject o { { "type", type::error }, { "code", code }, { "message", message } };
+    if (!id.isEmpty()) o.insert("id", id);
+    if (!request.isEmpty()) o.insert("request", request);
     return o;
 }
 
-}  // namespace hearth::protocol
+} // namespace hearth::protocol

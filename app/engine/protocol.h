@@ -7,7 +7,6 @@
 
 #include <QByteArray>
 #include <QJsonObject>
-
 #include <cstdint>
 #include <optional>
 
@@ -34,7 +33,7 @@ inline constexpr const char* devices = "devices";
 inline constexpr const char* count = "count";
 inline constexpr const char* counted = "counted";
 inline constexpr const char* error = "error";
-}  // namespace type
+} // namespace type
 
 // Serializes one message as a frame. Returns an empty array (and never a truncated frame) when the
 // body would exceed kMaxFrameBytes.
@@ -65,7 +64,7 @@ bool isRequestType(const QString& type);
 bool isReplyType(const QString& type);
 
 // Helpers for the common replies.
-QJsonObject errorMessage(const QString& code, const QString& message, const QString& id = {},
-                         const QString& request = {});
+QJsonObject errorMessage(
+    const QString& code, const QString& message, const QString& id = {}, const QString& request = {});
 
-}  // namespace hearth::protocol
+} // namespace hearth::protocol

@@ -13,8 +13,7 @@ public:
     bool loaded() const override { return m_engine.loaded(); }
     ModelInfo info() const override { return m_engine.info(); }
     Result<GenerateStats> generate(const GenerateRequest& request,
-                                   const std::function<bool(std::string_view)>& onPiece,
-                                   const std::atomic<bool>* cancel) override
+        const std::function<bool(std::string_view)>& onPiece, const std::atomic<bool>* cancel) override
     {
         return m_engine.generate(request, onPiece, cancel);
     }
@@ -28,4 +27,4 @@ private:
     Engine m_engine;
 };
 
-}  // namespace hearth::engineproc
+} // namespace hearth::engineproc

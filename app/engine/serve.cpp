@@ -13,8 +13,7 @@ int serveStdio(InferenceApi& api)
     // A GUI that vanished must make write() fail with EPIPE, not kill us silently mid-cleanup.
     std::signal(SIGPIPE, SIG_IGN);
     const int frameFd = ::dup(STDOUT_FILENO);
-    if (frameFd < 0)
-        return 1;
+    if (frameFd < 0) return 1;
     ::dup2(STDERR_FILENO, STDOUT_FILENO);
     EngineServer server(api, STDIN_FILENO, frameFd);
     const int code = server.run();
@@ -22,4 +21,4 @@ int serveStdio(InferenceApi& api)
     return code;
 }
 
-}  // namespace hearth::engineproc
+} // namespace hearth::engineproc

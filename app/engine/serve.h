@@ -9,4 +9,4 @@ namespace hearth::engineproc {
 // pointed at stderr, so a stray printf anywhere in the process cannot corrupt a frame.
 int serveStdio(InferenceApi& api);
 
-}  // namespace hearth::engineproc
+} // namespace hearth::engineproc

@@ -8,16 +8,26 @@ namespace hearth::engineproc {
 QString errorCodeName(ErrorCode code)
 {
     switch (code) {
-    case ErrorCode::InvalidArgument: return "InvalidArgument";
-    case ErrorCode::FileNotFound: return "FileNotFound";
-    case ErrorCode::Io: return "Io";
-    case ErrorCode::BadFormat: return "BadFormat";
-    case ErrorCode::Unsupported: return "Unsupported";
-    case ErrorCode::NoDevice: return "NoDevice";
-    case ErrorCode::OutOfMemory: return "OutOfMemory";
-    case ErrorCode::DeviceLost: return "DeviceLost";
-    case ErrorCode::Cancelled: return "Cancelled";
-    case ErrorCode::Internal: return "Internal";
+    case ErrorCode::InvalidArgument:
+        return "InvalidArgument";
+    case ErrorCode::FileNotFound:
+        return "FileNotFound";
+    case ErrorCode::Io:
+        return "Io";
+    case ErrorCode::BadFormat:
+        return "BadFormat";
+    case ErrorCode::Unsupported:
+        return "Unsupported";
+    case ErrorCode::NoDevice:
+        return "NoDevice";
+    case ErrorCode::OutOfMemory:
+        return "OutOfMemory";
+    case ErrorCode::DeviceLost:
+        return "DeviceLost";
+    case ErrorCode::Cancelled:
+        return "Cancelled";
+    case ErrorCode::Internal:
+        return "Internal";
     }
     return "Internal";
 }
@@ -25,57 +35,53 @@ QString errorCodeName(ErrorCode code)
 QString stopReasonName(StopReason reason)
 {
     switch (reason) {
-    case StopReason::EndOfTurn: return "endOfTurn";
-    case StopReason::MaxTokens: return "maxTokens";
-    case StopReason::ContextFull: return "contextFull";
-    case StopReason::Cancelled: return "cancelled";
+    case StopReason::EndOfTurn:
+        return "endOfTurn";
+    case StopReason::MaxTokens:
+        return "maxTokens";
+    case StopReason::ContextFull:
+        return "contextFull";
+    case StopReason::Cancelled:
+        return "cancelled";
     }
     return "endOfTurn";
 }
 
 BackendChoice backendFromName(const QString& name)
 {
-    if (name == "cpu")
-        return BackendChoice::Cpu;
-    if (name == "vulkan")
-        return BackendChoice::Vulkan;
+    if (name == "cpu") return BackendChoice::Cpu;
+    if (name == "vulkan") return BackendChoice::Vulkan;
     return BackendChoice::Auto;
 }
 
 QJsonObject toJson(const ModelInfo& info)
 {
-    return {{"name", QString::fromStdString(info.name)},
-            {"path", QString::fromStdString(info.path)},
-            {"architecture", QString::fromStdString(info.architecture)},
-            {"parameterCount", double(info.parameterCount)},
-            {"quantization", QString::fromStdString(info.quantization)},
-            {"contextLength", double(info.contextLength)},
-            {"trainedContext", double(info.trainedContext)},
-            {"vocabSize", double(info.vocabSize)},
-            {"backend", QString::fromStdString(info.backend)},
-            {"deviceName", QString::fromStdString(info.deviceName)},
-            {"chatFormat", QString::fromStdString(info.chatFormat)},
-            {"notice", QString::fromStdString(info.notice)}};
+    return { { "name", QString::fromStdString(info.name) }, { "path", QString::fromStdString(info.path) },
+        { "architecture", QString::fromStdString(info.architecture) },
+        { "parameterCount", double(info.parameterCount) },
+        { "quantization", QString::fromStdString(info.quantization) },
+        { "contextLength", double(info.contextLength) }, { "trainedContext", double(info.trainedContext) },
+        { "vocabSize", double(info.vocabSize) }, { "backend", QString::fromStdString(info.backend) },
+        { "deviceName", QString::fromStdString(info.deviceName) },
+        { "chatFormat", QString::fromStdString(info.chatFormat) },
+        { "notice", QString::fromStdString(info.notice) } };
 }
 
 QJsonObject toJson(const GenerateStats& stats)
 {
-    return {{"promptTokens", double(stats.promptTokens)},
-            {"reusedTokens", double(stats.reusedTokens)},
-            {"generatedTokens", double(stats.generatedTokens)},
-            {"droppedMessages", double(stats.droppedMessages)},
-            {"timeToFirstTokenMs", stats.timeToFirstTokenMs},
-            {"prefillTokensPerSecond", stats.prefillTokensPerSecond},
-            {"decodeTokensPerSecond", stats.decodeTokensPerSecond},
-            {"stopReason", stopReasonName(stats.stopReason)}};
+    return { { "promptTokens", double(stats.promptTokens) }, { "reusedTokens", double(stats.reusedTokens) },
+        { "generatedTokens", double(stats.generatedTokens) },
+        { "droppedMessages", double(stats.droppedMessages) },
+        { "timeToFirstTokenMs", stats.timeToFirstTokenMs },
+        { "prefillTokensPerSecond", stats.prefillTokensPerSecond },
+        { "decodeTokensPerSecond", stats.decodeTokensPerSecond },
+        { "stopReason", stopReasonName(stats.stopReason) } };
 }
 
 QJsonObject toJson(const DeviceInfo& device)
 {
-    return {{"index", device.index},
-            {"name", QString::fromStdString(device.name)},
-            {"kind", QString::fromStdString(device.type)},
-            {"memoryBytes", double(device.memoryBytes)}};
+    return { { "index", device.index }, { "name", QString::fromStdString(device.name) },
+        { "kind", QString::fromStdString(device.type) }, { "memoryBytes", double(device.memoryBytes) } };
 }
 
 Result<GenerateRequest> generateRequestFromJson(const QJsonObject& message)
@@ -93,16 +99,16 @@ Result<GenerateRequest> generateRequestFromJson(const QJsonObject& message)
         for (const QJsonValue& v : message.value("messages").toArray()) {
             const QJsonObject m = v.toObject();
             if (!m.value("role").isString() || !m.value("content").isString())
-                return makeError(ErrorCode::InvalidArgument,
-                                 "each message needs string \"role\" and \"content\"");
+                return makeError(
+                    ErrorCode::InvalidArgument, "each message needs string \"role\" and \"content\"");
             request.messages.push_back(
-                {m.value("role").toString().toStdString(), m.value("content").toString().toStdString()});
+                { m.value("role").toString().toStdString(), m.value("content").toString().toStdString() });
         }
         // "Continue": the last message is the partial reply the pieces extend.
         request.continueLast = message.value("continueLast").toBool(false);
         if (request.continueLast && (request.messages.empty() || request.messages.back().role != "assistant"))
             return makeError(ErrorCode::InvalidArgument,
-                             "\"continueLast\" needs the last message to be the assistant's partial reply");
+                "\"continueLast\" needs the last message to be the assistant's partial reply");
     }
     // Step 2: sampler settings; absent ones keep the library defaults.
     const QJsonObject s = message.value("sampler").toObject();
@@ -115,8 +121,7 @@ Result<GenerateRequest> generateRequestFromJson(const QJsonObject& message)
     out.repeatWindow = s.value("repeatWindow").toInt(out.repeatWindow);
     out.seed = uint64_t(s.value("seed").toDouble(double(out.seed)));
     const int maxTokens = message.value("maxTokens").toInt(int(request.maxTokens));
-    if (maxTokens <= 0)
-        return makeError(ErrorCode::InvalidArgument, "\"maxTokens\" must be positive");
+    if (maxTokens <= 0) return makeError(ErrorCode::InvalidArgument, "\"maxTokens\" must be positive");
     request.maxTokens = uint32_t(maxTokens);
     return request;
 }
@@ -133,4 +138,4 @@ LoadOptions loadOptionsFromJson(const QJsonObject& message)
     return options;
 }
 
-}  // namespace hearth::engineproc
+} // namespace hearth::engineproc

@@ -20,4 +20,4 @@ QJsonObject toJson(const DeviceInfo& device);
 Result<GenerateRequest> generateRequestFromJson(const QJsonObject& message);
 LoadOptions loadOptionsFromJson(const QJsonObject& message);
 
-}  // namespace hearth::engineproc
+} // namespace hearth::engineproc

@@ -25,12 +25,15 @@ struct Opened {
 
 QVariantMap overridesFrom(const Conversation& c)
 {
-    return QJsonDocument::fromJson(QByteArray::fromStdString(c.settings.samplingJson)).object().toVariantMap();
+    return QJsonDocument::fromJson(QByteArray::fromStdString(c.settings.samplingJson))
+        .object()
+        .toVariantMap();
 }
 
-}  // namespace
+} // namespace
 
-ChatController::ChatController(QObject* parent) : QObject(parent)
+ChatController::ChatController(QObject* parent)
+    : QObject(parent)
 {
     m_flushTimer.setInterval(16);
     m_flushTimer.setSingleShot(true);
@@ -41,8 +44,7 @@ ChatController::ChatController(QObject* parent) : QObject(parent)
         // The undo window closed: the deletion becomes final.
         const qint64 id = std::exchange(m_undo, {}).id;
         emit undoChanged();
-        if (m_store && id)
-            m_store->async().post([id](Database& db) { return Conversations(db).remove(id); });
+        if (m_store && id) m_store->async().post([id](Database& db) { return Conversations(db).remove(id); });
     });
 }
 
@@ -55,31 +57,24 @@ ChatController::~ChatController()
 
 void ChatController::setStore(ChatStore* store)
 {
-    if (store == m_store)
-        return;
+    if (store == m_store) return;
     m_store = store;
     emit storeChanged();
-    if (!m_store)
-        return;
-    if (m_store->ready())
-        reloadConversations();
+    if (!m_store) return;
+    if (m_store->ready()) reloadConversations();
     connect(m_store, &ChatStore::readyChanged, this, [this] {
-        if (m_store && m_store->ready())
-            reloadConversations();
+        if (m_store && m_store->ready()) reloadConversations();
         emit canSendChanged();
     });
 }
 
 void ChatController::setEngine(EngineClient* engine)
 {
-    if (engine == m_engine)
-        return;
-    if (m_engine)
-        disconnect(m_engine, nullptr, this, nullptr);
+    if (engine == m_engine) return;
+    if (m_engine) disconnect(m_engine, nullptr, this, nullptr);
     m_engine = engine;
     emit engineChanged();
-    if (!m_engine)
-        return;
+    if (!m_engine) return;
     connect(m_engine, &EngineClient::pieceReceived, this, &ChatController::onPiece);
     connect(m_engine, &EngineClient::generationFinished, this, &ChatController::onFinished);
     connect(m_engine, &EngineClient::generationFailed, this, &ChatController::onFailed);
@@ -90,18 +85,15 @@ void ChatController::setEngine(EngineClient* engine)
 
 void ChatController::setSettings(SettingsController* settings)
 {
-    if (settings == m_settings)
-        return;
+    if (settings == m_settings) return;
     m_settings = settings;
     emit settingsChanged();
 }
 
 void ChatController::setModel(ModelController* model)
 {
-    if (model == m_model)
-        return;
-    if (m_model)
-        disconnect(m_model, nullptr, this, nullptr);
+    if (model == m_model) return;
+    if (m_model) disconnect(m_model, nullptr, this, nullptr);
     m_model = model;
     emit modelChanged();
     if (m_model) {
@@ -119,24 +111,22 @@ QString ChatController::sendBlockedReason() const
         return tr("No model is loaded. Open a GGUF model file to start.");
     if (m_model->state() == "loading")
         return tr("Loading the model… %1%").arg(int(m_model->progress() * 100));
-    if (m_model->state() == "error")
-        return tr("The model could not be loaded: %1").arg(m_model->error());
+    if (m_model->state() == "error") return tr("The model could not be loaded: %1").arg(m_model->error());
     // One reply at a time: in another conversation, say which one is being written.
     if (generating() && !writingHere())
-        return tr("Hearth is writing in “%1”. Wait for that reply, or press Esc to stop it.").arg(writingTitle());
-    if (generating() || m_starting)
-        return tr("Wait for the reply, or press Stop (Esc).");
+        return tr("Hearth is writing in “%1”. Wait for that reply, or press Esc to stop it.")
+            .arg(writingTitle());
+    if (generating() || m_starting) return tr("Wait for the reply, or press Stop (Esc).");
     return {};
 }
 
 QString ChatController::writingTitle() const
 {
-    if (!generating())
-        return {};
+    if (!generating()) return {};
     const int row = m_conversations.rowForId(m_stream.conversationId);
-    const QString title =
-        row >= 0 ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
-                 : QString();
+    const QString title = row >= 0
+        ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
+        : QString();
     return title.isEmpty() ? tr("another chat") : title;
 }
 
@@ -150,17 +140,16 @@ bool ChatController::refuse(const QString& reason)
 void ChatController::onEngineStateChanged()
 {
     // After an engine death the notice follows the restart: back (and with the model again), or not.
-    if (!m_restart.pending)
-        return;
+    if (!m_restart.pending) return;
     const QString state = m_model ? m_model->state() : QStringLiteral("none");
     if (state == "error") {
         m_restart = {};
-        setNotice(tr("The engine was restarted, but the model could not be loaded again: %1").arg(m_model->error()),
-                  "error");
+        setNotice(
+            tr("The engine was restarted, but the model could not be loaded again: %1").arg(m_model->error()),
+            "error");
         return;
     }
-    if (!m_engine || !m_engine->running() || state == "loading")
-        return;
+    if (!m_engine || !m_engine->running() || state == "loading") return;
     const Restart restart = std::exchange(m_restart, {});
     QString text;
     if (state != "loaded")
@@ -176,8 +165,7 @@ void ChatController::onEngineStateChanged()
 
 void ChatController::reloadConversations()
 {
-    if (!m_store)
-        return;
+    if (!m_store) return;
     m_store->async().post(
         this, [](Database& db) { return Conversations(db).list(); },
         [this](Result<std::vector<Conversation>> list) {
@@ -198,8 +186,7 @@ void ChatController::newConversation()
 
 void ChatController::openConversation(qint64 conversationId, qint64 atMessageId)
 {
-    if (!m_store || conversationId <= 0)
-        return;
+    if (!m_store || conversationId <= 0) return;
     m_store->async().post(
         this,
         [conversationId, atMessageId](Database& db) -> Result<Opened> {
@@ -207,24 +194,20 @@ void ChatController::openConversation(qint64 conversationId, qint64 atMessageId)
             // A search hit on another branch: show that branch.
             if (atMessageId > 0) {
                 auto thread = messages.thread(conversationId);
-                if (!thread.ok())
-                    return thread.error();
+                if (!thread.ok()) return thread.error();
                 bool onThread = false;
                 for (const Message& m : thread.value())
                     onThread = onThread || m.id == atMessageId;
                 if (!onThread) {
                     auto selected = messages.select(atMessageId);
-                    if (!selected.ok())
-                        return selected.error();
+                    if (!selected.ok()) return selected.error();
                 }
             }
             auto conversation = Conversations(db).get(conversationId);
-            if (!conversation.ok())
-                return conversation.error();
+            if (!conversation.ok()) return conversation.error();
             auto thread = messages.thread(conversationId);
-            if (!thread.ok())
-                return thread.error();
-            return Opened{conversation.value(), thread.value()};
+            if (!thread.ok()) return thread.error();
+            return Opened { conversation.value(), thread.value() };
         },
         [this, atMessageId](Result<Opened> opened) {
             if (!opened.ok()) {
@@ -232,8 +215,7 @@ void ChatController::openConversation(qint64 conversationId, qint64 atMessageId)
                 return;
             }
             const Conversation& c = opened->conversation;
-            if (c.id != m_currentId)
-                m_messages.clear();  // another conversation: no rows in common
+            if (c.id != m_currentId) m_messages.clear(); // another conversation: no rows in common
             setCurrent(c.id, QString::fromStdString(c.title), overridesFrom(c));
             m_currentSystemPrompt = QString::fromStdString(c.settings.systemPrompt);
             m_messages.setThread(opened->thread);
@@ -241,22 +223,19 @@ void ChatController::openConversation(qint64 conversationId, qint64 atMessageId)
             if (m_stream.conversationId == c.id) {
                 const int row = m_messages.rowForId(m_stream.messageId);
                 m_stream.pending.clear();
-                if (row >= 0)
-                    m_messages.appendText(row, m_stream.text.mid(m_messages.textAt(row).size()));
+                if (row >= 0) m_messages.appendText(row, m_stream.text.mid(m_messages.textAt(row).size()));
             }
             m_highlightId = atMessageId;
             emit highlightChanged();
             emit conversationOpened(c.id);
-            if (atMessageId > 0)
-                emit scrollToRow(m_messages.rowForId(atMessageId));
+            if (atMessageId > 0) emit scrollToRow(m_messages.rowForId(atMessageId));
         });
 }
 
 void ChatController::rename(qint64 conversationId, const QString& title)
 {
     const std::string text = title.trimmed().toStdString();
-    if (!m_store || text.empty())
-        return;
+    if (!m_store || text.empty()) return;
     m_store->async().post(
         this, [conversationId, text](Database& db) { return Conversations(db).rename(conversationId, text); },
         [this, conversationId](hearth::Status) { refreshConversation(conversationId); });
@@ -264,30 +243,27 @@ void ChatController::rename(qint64 conversationId, const QString& title)
 
 void ChatController::remove(qint64 conversationId)
 {
-    if (!m_store)
-        return;
-    if (m_stream.conversationId == conversationId)
-        stop();
+    if (!m_store) return;
+    if (m_stream.conversationId == conversationId) stop();
     // An earlier deletion still waiting for undo becomes final now.
     if (m_undo.id)
         m_store->async().post([id = m_undo.id](Database& db) { return Conversations(db).remove(id); });
     const int row = m_conversations.rowForId(conversationId);
-    m_undo = {conversationId, row >= 0 ? m_conversations.data(m_conversations.index(row),
-                                                                ConversationListModel::TitleRole)
-                                             .toString()
-                                       : QString()};
+    m_undo = { conversationId,
+        row >= 0
+            ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
+            : QString() };
     m_undoTimer.start();
     emit undoChanged();
     m_conversations.remove(conversationId);
-    if (m_currentId == conversationId)
-        newConversation();
-    m_store->async().post([conversationId](Database& db) { return Conversations(db).softDelete(conversationId); });
+    if (m_currentId == conversationId) newConversation();
+    m_store->async().post(
+        [conversationId](Database& db) { return Conversations(db).softDelete(conversationId); });
 }
 
 void ChatController::undoRemove()
 {
-    if (!m_store || !m_undo.id)
-        return;
+    if (!m_store || !m_undo.id) return;
     const qint64 id = std::exchange(m_undo, {}).id;
     m_undoTimer.stop();
     emit undoChanged();
@@ -298,17 +274,17 @@ void ChatController::undoRemove()
 
 void ChatController::setPinned(qint64 conversationId, bool pinned)
 {
-    if (!m_store)
-        return;
+    if (!m_store) return;
     m_store->async().post(
-        this, [conversationId, pinned](Database& db) { return Conversations(db).setPinned(conversationId, pinned); },
+        this,
+        [conversationId, pinned](
+            Database& db) { return Conversations(db).setPinned(conversationId, pinned); },
         [this, conversationId](hearth::Status) { refreshConversation(conversationId); });
 }
 
 void ChatController::search(const QString& query)
 {
-    if (!m_store)
-        return;
+    if (!m_store) return;
     const std::string text = query.toStdString();
     if (query.trimmed().isEmpty()) {
         m_searchResults.setHits({});
@@ -324,7 +300,7 @@ void ChatController::search(const QString& query)
             return searchMessages(db, text, options);
         },
         [this](Result<std::vector<SearchHit>> hits) {
-            m_searchResults.setHits(hits.ok() ? hits.value() : std::vector<SearchHit>{});
+            m_searchResults.setHits(hits.ok() ? hits.value() : std::vector<SearchHit> {});
         });
 }
 
@@ -344,15 +320,14 @@ void ChatController::clearOverrides()
 
 void ChatController::saveOverrides()
 {
-    if (!m_store || !m_currentId)
-        return;
+    if (!m_store || !m_currentId) return;
     const qint64 id = m_currentId;
-    const std::string json =
-        QJsonDocument(QJsonObject::fromVariantMap(m_overrides)).toJson(QJsonDocument::Compact).toStdString();
+    const std::string json = QJsonDocument(QJsonObject::fromVariantMap(m_overrides))
+                                 .toJson(QJsonDocument::Compact)
+                                 .toStdString();
     m_store->async().post([id, json](Database& db) -> hearth::Status {
         auto c = Conversations(db).get(id);
-        if (!c.ok())
-            return c.error();
+        if (!c.ok()) return c.error();
         ConversationSettings s = c->settings;
         s.samplingJson = json;
         return Conversations(db).setSettings(id, s);
@@ -385,13 +360,11 @@ void ChatController::setCurrent(qint64 id, const QString& title, const QVariantM
 
 void ChatController::refreshConversation(qint64 id)
 {
-    if (!m_store)
-        return;
+    if (!m_store) return;
     m_store->async().post(
         this, [id](Database& db) { return Conversations(db).get(id); },
         [this](Result<Conversation> c) {
-            if (!c.ok())
-                return;
+            if (!c.ok()) return;
             if (c->deletedAt)
                 m_conversations.remove(c->id);
             else

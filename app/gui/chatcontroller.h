@@ -44,7 +44,7 @@ class ChatController : public QObject {
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentChanged)
     Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentChanged)
     Q_PROPERTY(QVariantMap overrides READ overrides NOTIFY currentChanged)
-    Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)  // a reply is being written, anywhere
+    Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged) // a reply is being written, anywhere
     // The conversation whose reply is being written (0: none), its title, and whether it is the open one.
     Q_PROPERTY(qint64 writingConversationId READ writingConversationId NOTIFY writingChanged)
     Q_PROPERTY(QString writingTitle READ writingTitle NOTIFY writingChanged)
@@ -52,7 +52,7 @@ class ChatController : public QObject {
     Q_PROPERTY(bool canSend READ canSend NOTIFY canSendChanged)
     Q_PROPERTY(QString sendBlockedReason READ sendBlockedReason NOTIFY canSendChanged)
     Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
-    Q_PROPERTY(QString noticeKind READ noticeKind NOTIFY noticeChanged)  // "info" | "warning" | "error"
+    Q_PROPERTY(QString noticeKind READ noticeKind NOTIFY noticeChanged) // "info" | "warning" | "error"
     Q_PROPERTY(QString undoTitle READ undoTitle NOTIFY undoChanged)
     Q_PROPERTY(qint64 highlightMessageId READ highlightMessageId NOTIFY highlightChanged)
     Q_PROPERTY(QVariantMap lastStats READ lastStats NOTIFY lastStatsChanged)
@@ -145,8 +145,7 @@ private:
     void onCrashed(const QString& id, const QString& message);
     void flushPending();
     void closeStream(int status, const QString& error, const QVariantMap& stats, int interruption = 0);
-    template <typename Work>
-    void startTurn(Work work);
+    template <typename Work> void startTurn(Work work);
 
     QPointer<ChatStore> m_store;
     QPointer<EngineClient> m_engine;
@@ -164,12 +163,12 @@ private:
     QString m_noticeKind;
     qint64 m_highlightId = 0;
     QVariantMap m_lastStats;
-    bool m_starting = false;  // a turn is being written to the store, the engine not asked yet
+    bool m_starting = false; // a turn is being written to the store, the engine not asked yet
 
     // The engine died: the notice says so until it is back (or could not come back).
     struct Restart {
         bool pending = false;
-        QString backendBefore;  // "cpu" | "vulkan" of the model loaded when it died
+        QString backendBefore; // "cpu" | "vulkan" of the model loaded when it died
         bool replyInterrupted = false;
     } m_restart;
 
@@ -184,15 +183,15 @@ private:
         QString requestId;
         qint64 messageId = 0;
         qint64 conversationId = 0;
-        QString text;     // the reply's whole text: a continued reply's earlier text, then what arrived
-        QString pending;  // received but not yet in the model
+        QString text; // the reply's whole text: a continued reply's earlier text, then what arrived
+        QString pending; // received but not yet in the model
         bool stopRequested = false;
-        int baseTokens = 0;  // tokens the reply held before (Continue)
-        int pieces = 0;      // pieces received: the engine sends one per token that completes text
+        int baseTokens = 0; // tokens the reply held before (Continue)
+        int pieces = 0; // pieces received: the engine sends one per token that completes text
         QElapsedTimer sinceRequest;
         double firstPieceMs = -1;
         double lastPieceMs = -1;
     } m_stream;
-    QTimer m_flushTimer;  // one model update per frame
-    int m_requests = 0;   // generations asked of the engine, for unique request ids
+    QTimer m_flushTimer; // one model update per frame
+    int m_requests = 0; // generations asked of the engine, for unique request ids
 };

@@ -2,18 +2,16 @@
 // committed before the engine hears them), then the engine streams the reply; pieces are batched to
 // one model update per frame and checkpointed to the store as they come.
 #include "chatcontroller.h"
-
 #include "chatstore.h"
+#include "documents/documentcontext.h"
 #include "engineclient.h"
 #include "modelcontroller.h"
 #include "settingscontroller.h"
 #include "storage/conversations.h"
 #include "storage/messages.h"
-#include "documents/documentcontext.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
-
 #include <algorithm>
 
 using namespace hearth::storage;
@@ -24,8 +22,8 @@ using hearth::Result;
 struct TurnStart {
     Conversation conversation;
     std::vector<Message> thread;
-    std::string documentContext;  // passages of an attached document that match the question, or empty
-    bool continuing = false;      // the reply keeps its text and the engine goes on from it
+    std::string documentContext; // passages of an attached document that match the question, or empty
+    bool continuing = false; // the reply keeps its text and the engine goes on from it
 };
 
 namespace {
@@ -35,26 +33,22 @@ Result<TurnStart> turnFor(Database& db, std::int64_t conversationId, std::int64_
 {
     Messages messages(db);
     auto thread = messages.thread(conversationId);
-    if (!thread.ok())
-        return thread.error();
+    if (!thread.ok()) return thread.error();
     auto conversation = Conversations(db).get(conversationId);
-    if (!conversation.ok())
-        return conversation.error();
+    if (!conversation.ok()) return conversation.error();
     // A conversation about a document answers from the passages that best match the question.
     std::string question;
     for (const Message& m : thread.value())
-        if (m.id == userId)
-            question = m.text;
+        if (m.id == userId) question = m.text;
     std::string context = documentContextFor(db, conversationId, question);
-    return TurnStart{conversation.value(), thread.value(), std::move(context)};
+    return TurnStart { conversation.value(), thread.value(), std::move(context) };
 }
 
 // The common tail of every new turn: a streaming reply under `userId`, then the thread and conversation.
 Result<TurnStart> beginReply(Database& db, std::int64_t conversationId, std::int64_t userId)
 {
     auto reply = Messages(db).beginAssistant(conversationId, userId);
-    if (!reply.ok())
-        return reply.error();
+    if (!reply.ok()) return reply.error();
     return turnFor(db, conversationId, userId);
 }
 
@@ -71,15 +65,13 @@ QString withoutTrailingSpace(const QString& text)
 QString titleFrom(const QString& text)
 {
     QString title = text.section('\n', 0, 0).simplified();
-    if (title.size() > 48)
-        title = title.left(47) + QChar(0x2026);
+    if (title.size() > 48) title = title.left(47) + QChar(0x2026);
     return title.isEmpty() ? QObject::tr("New chat") : title;
 }
 
-}  // namespace
+} // namespace
 
-template <typename Work>
-void ChatController::startTurn(Work work)
+template <typename Work> void ChatController::startTurn(Work work)
 {
     m_starting = true;
     emit canSendChanged();
@@ -87,7 +79,7 @@ void ChatController::startTurn(Work work)
         m_starting = false;
         if (!turn.ok()) {
             setNotice(tr("Could not save the message: %1").arg(QString::fromStdString(turn.error().message)),
-                      "error");
+                "error");
             emit canSendChanged();
             return;
         }
@@ -98,25 +90,23 @@ void ChatController::startTurn(Work work)
 bool ChatController::send(const QString& text)
 {
     const QString trimmed = text.trimmed();
-    if (trimmed.isEmpty() || !canSend())
-        return false;
+    if (trimmed.isEmpty() || !canSend()) return false;
     const qint64 conversationId = m_currentId;
     const std::string body = trimmed.toStdString();
     ConversationSettings settings;
-    settings.model = m_model ? QFileInfo(m_model->info().value("path").toString()).fileName().toStdString() : "";
+    settings.model
+        = m_model ? QFileInfo(m_model->info().value("path").toString()).fileName().toStdString() : "";
     const std::string title = titleFrom(trimmed).toStdString();
     startTurn([conversationId, body, settings, title](Database& db) -> Result<TurnStart> {
         std::int64_t id = conversationId;
         // The first message creates the conversation, titled after it.
         if (id == 0) {
             auto created = Conversations(db).create(title, settings);
-            if (!created.ok())
-                return created.error();
+            if (!created.ok()) return created.error();
             id = created->id;
         }
         auto user = Messages(db).appendUser(id, body);
-        if (!user.ok())
-            return user.error();
+        if (!user.ok()) return user.error();
         return beginReply(db, id, user->id);
     });
     return true;
@@ -128,8 +118,7 @@ bool ChatController::regenerate(qint64 assistantMessageId)
     const Message* m = m_messages.messageAt(row);
     if (!m || m->role != Role::Assistant)
         return refuse(tr("Only a reply of the open conversation can be regenerated."));
-    if (!canSend())
-        return refuse(sendBlockedReason());
+    if (!canSend()) return refuse(sendBlockedReason());
     const std::int64_t conversationId = m->conversationId;
     const std::int64_t parentId = m->parentId;
     // A new sibling reply: the old one stays as alternative 1 of 2.
@@ -141,25 +130,23 @@ bool ChatController::continueReply(qint64 assistantMessageId)
 {
     const int row = m_messages.rowForId(assistantMessageId);
     const Message* m = m_messages.messageAt(row);
-    const bool unfinished = m && (m->status == MessageStatus::Interrupted || m->status == MessageStatus::Failed);
+    const bool unfinished
+        = m && (m->status == MessageStatus::Interrupted || m->status == MessageStatus::Failed);
     const QString text = withoutTrailingSpace(m_messages.textAt(row));
     if (!m || m->role != Role::Assistant || !unfinished || text.isEmpty())
         return refuse(tr("Only an interrupted reply with some text can be continued."));
     // Later messages answered the reply as it stands; continuing it under them would rewrite history.
     if (row != m_messages.rowCount() - 1)
         return refuse(tr("Only the last reply of a conversation can be continued."));
-    if (!canSend())
-        return refuse(sendBlockedReason());
+    if (!canSend()) return refuse(sendBlockedReason());
     const std::int64_t conversationId = m->conversationId;
     const std::int64_t parentId = m->parentId;
     const std::int64_t id = m->id;
     const std::string body = text.toStdString();
     startTurn([conversationId, parentId, id, body](Database& db) -> Result<TurnStart> {
-        if (auto resumed = Messages(db).resume(id, body); !resumed.ok())
-            return resumed.error();
+        if (auto resumed = Messages(db).resume(id, body); !resumed.ok()) return resumed.error();
         auto turn = turnFor(db, conversationId, parentId);
-        if (turn.ok())
-            turn->continuing = true;
+        if (turn.ok()) turn->continuing = true;
         return turn;
     });
     return true;
@@ -171,14 +158,12 @@ bool ChatController::editAndResend(qint64 userMessageId, const QString& text)
     const std::string body = text.trimmed().toStdString();
     if (!m || m->role != Role::User || body.empty())
         return refuse(tr("Write the edited message before sending it."));
-    if (!canSend())
-        return refuse(sendBlockedReason());
+    if (!canSend()) return refuse(sendBlockedReason());
     const std::int64_t conversationId = m->conversationId;
     // The edited message sits beside the original, whose branch is kept.
     startTurn([conversationId, userMessageId, body](Database& db) -> Result<TurnStart> {
         auto edited = Messages(db).editResend(userMessageId, body);
-        if (!edited.ok())
-            return edited.error();
+        if (!edited.ok()) return edited.error();
         return beginReply(db, conversationId, edited->id);
     });
     return true;
@@ -186,8 +171,7 @@ bool ChatController::editAndResend(qint64 userMessageId, const QString& text)
 
 bool ChatController::switchAlternative(qint64 messageId, int offset)
 {
-    if (!m_store)
-        return false;
+    if (!m_store) return false;
     // The thread being written keeps its shape until the reply ends; other conversations are free.
     if (writingHere() || m_starting)
         return refuse(tr("Wait for the reply, or press Stop (Esc), before switching versions."));
@@ -197,13 +181,11 @@ bool ChatController::switchAlternative(qint64 messageId, int offset)
         [messageId, offset, conversationId](Database& db) -> Result<std::vector<Message>> {
             Messages messages(db);
             auto selected = messages.selectSibling(messageId, offset);
-            if (!selected.ok())
-                return selected.error();
+            if (!selected.ok()) return selected.error();
             return messages.thread(conversationId);
         },
         [this, conversationId](Result<std::vector<Message>> thread) {
-            if (thread.ok() && conversationId == m_currentId)
-                m_messages.setThread(thread.value());
+            if (thread.ok() && conversationId == m_currentId) m_messages.setThread(thread.value());
         });
     return true;
 }
@@ -215,7 +197,7 @@ void ChatController::beginTurn(const TurnStart& turn)
     if (c.id != m_currentId) {
         setCurrent(c.id, QString::fromStdString(c.title), m_overrides);
         m_currentSystemPrompt = QString::fromStdString(c.settings.systemPrompt);
-        saveOverrides();  // overrides chosen before the first message belong to the new conversation
+        saveOverrides(); // overrides chosen before the first message belong to the new conversation
     }
     m_messages.setThread(turn.thread);
     m_conversations.upsert(c);
@@ -225,20 +207,19 @@ void ChatController::beginTurn(const TurnStart& turn)
     // continue a reply, the thread ending with it).
     QJsonArray prompt;
     const QString system = !m_currentSystemPrompt.isEmpty() ? m_currentSystemPrompt
-                           : m_settings                     ? m_settings->systemPrompt()
+        : m_settings                                        ? m_settings->systemPrompt()
                                                             : QString();
     QString systemText = system.trimmed().isEmpty() ? QString() : system;
     if (!turn.documentContext.empty())
-        systemText += (systemText.isEmpty() ? QString() : QStringLiteral("\n\n")) +
-                      QString::fromStdString(turn.documentContext);
-    if (!systemText.isEmpty())
-        prompt.append(QJsonObject{{"role", "system"}, {"content", systemText}});
+        systemText += (systemText.isEmpty() ? QString() : QStringLiteral("\n\n"))
+            + QString::fromStdString(turn.documentContext);
+    if (!systemText.isEmpty()) prompt.append(QJsonObject { { "role", "system" }, { "content", systemText } });
     const size_t shown = turn.continuing ? turn.thread.size() : turn.thread.size() - 1;
     for (size_t i = 0; i < shown; ++i) {
         const Message& m = turn.thread[i];
-        if (m.text.empty())
-            continue;
-        prompt.append(QJsonObject{{"role", roleName(m.role)}, {"content", QString::fromStdString(m.text)}});
+        if (m.text.empty()) continue;
+        prompt.append(
+            QJsonObject { { "role", roleName(m.role) }, { "content", QString::fromStdString(m.text) } });
     }
 
     // Step 3: ask the engine.
@@ -263,33 +244,27 @@ void ChatController::beginTurn(const TurnStart& turn)
 
 void ChatController::stop()
 {
-    if (!generating() || !m_engine)
-        return;
+    if (!generating() || !m_engine) return;
     m_stream.stopRequested = true;
     m_engine->cancel(m_stream.requestId);
 }
 
 void ChatController::onPiece(const QString& id, const QString& text)
 {
-    if (id != m_stream.requestId)
-        return;
+    if (id != m_stream.requestId) return;
     m_stream.lastPieceMs = double(m_stream.sinceRequest.nsecsElapsed()) / 1e6;
-    if (m_stream.firstPieceMs < 0)
-        m_stream.firstPieceMs = m_stream.lastPieceMs;
+    if (m_stream.firstPieceMs < 0) m_stream.firstPieceMs = m_stream.lastPieceMs;
     ++m_stream.pieces;
     m_stream.text += text;
     m_stream.pending += text;
     // The store throttles checkpoints itself; the model waits for the next frame.
-    if (m_store)
-        m_store->async().checkpointLater(m_stream.messageId, m_stream.text.toStdString());
-    if (!m_flushTimer.isActive())
-        m_flushTimer.start();
+    if (m_store) m_store->async().checkpointLater(m_stream.messageId, m_stream.text.toStdString());
+    if (!m_flushTimer.isActive()) m_flushTimer.start();
 }
 
 void ChatController::flushPending()
 {
-    if (m_stream.pending.isEmpty())
-        return;
+    if (m_stream.pending.isEmpty()) return;
     if (m_stream.conversationId == m_currentId)
         m_messages.appendText(m_messages.rowForId(m_stream.messageId), m_stream.pending);
     m_stream.pending.clear();
@@ -297,28 +272,26 @@ void ChatController::flushPending()
 
 void ChatController::onFinished(const QString& id, const QVariantMap& stats)
 {
-    if (id != m_stream.requestId)
-        return;
+    if (id != m_stream.requestId) return;
     const bool cancelled = stats.value("stopReason").toString() == "cancelled";
     closeStream(int(cancelled ? MessageStatus::Interrupted : MessageStatus::Complete), QString(), stats,
-                int(cancelled ? Interruption::ByUser : Interruption::None));
+        int(cancelled ? Interruption::ByUser : Interruption::None));
     // Context overflow is never silent.
     const int dropped = stats.value("droppedMessages").toInt();
     if (dropped > 0)
         setNotice(tr("This conversation no longer fits the model's context window: the oldest %n "
                      "message(s) were left out of what the model saw (the system prompt was kept).",
-                     nullptr, dropped),
-                  "warning");
+                      nullptr, dropped),
+            "warning");
     else if (stats.value("stopReason").toString() == "contextFull")
         setNotice(tr("The reply stopped because the context window is full. Start a new chat or "
                      "raise the context size in Settings."),
-                  "warning");
+            "warning");
 }
 
 void ChatController::onFailed(const QString& id, const QString& code, const QString& message)
 {
-    if (id != m_stream.requestId)
-        return;
+    if (id != m_stream.requestId) return;
     closeStream(int(MessageStatus::Failed), message, {});
     setNotice(tr("The reply failed: %1").arg(message), "error");
 }
@@ -381,7 +354,7 @@ void ChatController::closeStream(int status, const QString& error, const QVarian
         m_store->async().finishReply(s.messageId, info, this, [this, s, statusText](hearth::Status st) {
             if (!st.ok())
                 setNotice(tr("Could not save the reply: %1").arg(QString::fromStdString(st.error().message)),
-                          "error");
+                    "error");
             refreshConversation(s.conversationId);
             emit replyFinished(s.messageId, statusText);
         });

@@ -5,7 +5,10 @@
 
 using hearth::storage::Conversation;
 
-ConversationListModel::ConversationListModel(QObject* parent) : QAbstractListModel(parent) {}
+ConversationListModel::ConversationListModel(QObject* parent)
+    : QAbstractListModel(parent)
+{
+}
 
 int ConversationListModel::rowCount(const QModelIndex& parent) const
 {
@@ -14,31 +17,32 @@ int ConversationListModel::rowCount(const QModelIndex& parent) const
 
 QVariant ConversationListModel::data(const QModelIndex& index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
     const Conversation& c = m_rows[size_t(index.row())];
     switch (role) {
-    case ConversationIdRole: return qint64(c.id);
+    case ConversationIdRole:
+        return qint64(c.id);
     case Qt::DisplayRole:
-    case TitleRole: return QString::fromStdString(c.title);
-    case UpdatedAtRole: return qint64(c.updatedAt);
-    case PinnedRole: return c.pinned;
+    case TitleRole:
+        return QString::fromStdString(c.title);
+    case UpdatedAtRole:
+        return qint64(c.updatedAt);
+    case PinnedRole:
+        return c.pinned;
     }
     return {};
 }
 
 QHash<int, QByteArray> ConversationListModel::roleNames() const
 {
-    return {{ConversationIdRole, "conversationId"}, {TitleRole, "title"},
-            {UpdatedAtRole, "updatedAt"}, {PinnedRole, "pinned"}};
+    return { { ConversationIdRole, "conversationId" }, { TitleRole, "title" }, { UpdatedAtRole, "updatedAt" },
+        { PinnedRole, "pinned" } };
 }
 
 bool ConversationListModel::before(const Conversation& a, const Conversation& b)
 {
-    if (a.pinned != b.pinned)
-        return a.pinned;
-    if (a.updatedAt != b.updatedAt)
-        return a.updatedAt > b.updatedAt;
+    if (a.pinned != b.pinned) return a.pinned;
+    if (a.updatedAt != b.updatedAt) return a.updatedAt > b.updatedAt;
     return a.id > b.id;
 }
 
@@ -49,8 +53,7 @@ void ConversationListModel::setConversations(const std::vector<Conversation>& li
     m_rows = list;
     std::stable_sort(m_rows.begin(), m_rows.end(), before);
     endResetModel();
-    if (oldCount != rowCount())
-        emit countChanged();
+    if (oldCount != rowCount()) emit countChanged();
 }
 
 void ConversationListModel::upsert(const Conversation& conversation)
@@ -59,10 +62,8 @@ void ConversationListModel::upsert(const Conversation& conversation)
     const int current = rowForId(conversation.id);
     int target = 0;
     for (size_t i = 0; i < m_rows.size(); ++i) {
-        if (int(i) == current)
-            continue;
-        if (before(m_rows[i], conversation))
-            ++target;
+        if (int(i) == current) continue;
+        if (before(m_rows[i], conversation)) ++target;
     }
     // Step 2: new row, same place, or a move.
     if (current < 0) {
@@ -82,22 +83,17 @@ void ConversationListModel::upsert(const Conversation& conversation)
     }
     Conversation& row = m_rows[size_t(target)];
     QList<int> roles;
-    if (row.title != conversation.title)
-        roles << TitleRole;
-    if (row.updatedAt != conversation.updatedAt)
-        roles << UpdatedAtRole;
-    if (row.pinned != conversation.pinned)
-        roles << PinnedRole;
+    if (row.title != conversation.title) roles << TitleRole;
+    if (row.updatedAt != conversation.updatedAt) roles << UpdatedAtRole;
+    if (row.pinned != conversation.pinned) roles << PinnedRole;
     row = conversation;
-    if (!roles.isEmpty())
-        emit dataChanged(index(target), index(target), roles);
+    if (!roles.isEmpty()) emit dataChanged(index(target), index(target), roles);
 }
 
 void ConversationListModel::remove(qint64 conversationId)
 {
     const int row = rowForId(conversationId);
-    if (row < 0)
-        return;
+    if (row < 0) return;
     beginRemoveRows({}, row, row);
     m_rows.erase(m_rows.begin() + row);
     endRemoveRows();
@@ -107,8 +103,7 @@ void ConversationListModel::remove(qint64 conversationId)
 int ConversationListModel::rowForId(qint64 conversationId) const
 {
     for (size_t i = 0; i < m_rows.size(); ++i)
-        if (m_rows[i].id == conversationId)
-            return int(i);
+        if (m_rows[i].id == conversationId) return int(i);
     return -1;
 }
 

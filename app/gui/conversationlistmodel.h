@@ -6,7 +6,6 @@
 
 #include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
-
 #include <vector>
 
 class ConversationListModel : public QAbstractListModel {

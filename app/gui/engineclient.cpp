@@ -6,12 +6,14 @@
 
 using namespace hearth::protocol;
 
-EngineClient::EngineClient(QObject* parent) : QObject(parent) {}
+EngineClient::EngineClient(QObject* parent)
+    : QObject(parent)
+{
+}
 
 EngineClient::~EngineClient()
 {
-    if (!m_process)
-        return;
+    if (!m_process) return;
     // Closing stdin ends the engine cleanly (it cancels and exits); kill it if it lingers. Our
     // slots must not run (and restart it) while it goes.
     m_stopping = true;
@@ -25,16 +27,14 @@ EngineClient::~EngineClient()
 
 void EngineClient::setProgram(const QString& program)
 {
-    if (program == m_program)
-        return;
+    if (program == m_program) return;
     m_program = program;
     emit programChanged();
 }
 
 void EngineClient::start()
 {
-    if (m_process)
-        return;
+    if (m_process) return;
     launch();
 }
 
@@ -61,8 +61,7 @@ void EngineClient::launch()
 
 void EngineClient::send(const QJsonObject& message)
 {
-    if (!m_process)
-        launch();
+    if (!m_process) launch();
     if (!m_ready) {
         m_outbox.append(message);
         return;
@@ -70,10 +69,11 @@ void EngineClient::send(const QJsonObject& message)
     m_process->write(encodeFrame(message));
 }
 
-void EngineClient::loadModel(const QString& path, const QString& backend, int device, int context, bool fitContext)
+void EngineClient::loadModel(
+    const QString& path, const QString& backend, int device, int context, bool fitContext)
 {
-    m_lastLoad = QJsonObject{{"type", type::load}, {"path", path},     {"backend", backend},
-                             {"device", device},   {"context", context}, {"fitContext", fitContext}};
+    m_lastLoad = QJsonObject { { "type", type::load }, { "path", path }, { "backend", backend },
+        { "device", device }, { "context", context }, { "fitContext", fitContext } };
     m_loadPending = true;
     send(m_lastLoad);
 }
@@ -82,39 +82,38 @@ void EngineClient::unload()
 {
     m_lastLoad = {};
     m_loadedRequest = {};
-    send({{"type", type::unload}});
+    send({ { "type", type::unload } });
 }
 
 void EngineClient::requestDevices()
 {
-    send({{"type", type::devices}});
+    send({ { "type", type::devices } });
 }
 
 void EngineClient::generate(const QString& id, const QJsonArray& messages, const QJsonObject& sampler,
-                            int maxTokens, bool continueLast)
+    int maxTokens, bool continueLast)
 {
     m_activeId = id;
-    QJsonObject request{{"type", type::generate}, {"id", id},         {"messages", messages},
-                        {"sampler", sampler},     {"maxTokens", maxTokens}};
-    if (continueLast)
-        request.insert("continueLast", true);
+    QJsonObject request { { "type", type::generate }, { "id", id }, { "messages", messages },
+        { "sampler", sampler }, { "maxTokens", maxTokens } };
+    if (continueLast) request.insert("continueLast", true);
     send(request);
 }
 
 void EngineClient::cancel(const QString& id)
 {
-    send({{"type", type::cancel}, {"id", id}});
+    send({ { "type", type::cancel }, { "id", id } });
 }
 
 void EngineClient::countTokens(const QString& id, const QStringList& texts, const QJsonArray& prompts)
 {
-    send({{"type", type::count}, {"id", id}, {"texts", QJsonArray::fromStringList(texts)}, {"prompts", prompts}});
+    send({ { "type", type::count }, { "id", id }, { "texts", QJsonArray::fromStringList(texts) },
+        { "prompts", prompts } });
 }
 
 void EngineClient::killEngine()
 {
-    if (m_process)
-        m_process->kill();
+    if (m_process) m_process->kill();
 }
 
 void EngineClient::onReadyRead()
@@ -157,8 +156,7 @@ void EngineClient::handle(const QJsonObject& m)
     } else if (t == type::piece) {
         emit pieceReceived(id, m.value("text").toString());
     } else if (t == type::done) {
-        if (id == m_activeId)
-            m_activeId.clear();
+        if (id == m_activeId) m_activeId.clear();
         emit generationFinished(id, m.value("stats").toObject().toVariantMap());
     } else if (t == type::counted) {
         QList<int> texts, prompts;
@@ -174,17 +172,14 @@ void EngineClient::handle(const QJsonObject& m)
             m_loadPending = false;
             // The engine keeps the model it had; a restart reloads that one.
             const QVariantMap stillLoaded = m.value("stillLoaded").toObject().toVariantMap();
-            if (stillLoaded.isEmpty())
-                m_loadedRequest = {};
+            if (stillLoaded.isEmpty()) m_loadedRequest = {};
             m_lastLoad = m_loadedRequest;
             emit loadFailed(code, message, stillLoaded);
         } else if (!id.isEmpty()) {
-            if (id == m_activeId)
-                m_activeId.clear();
+            if (id == m_activeId) m_activeId.clear();
             emit generationFailed(id, code, message);
             // A lost device will not come back in this process: restart it on the CPU.
-            if (code == "DeviceLost" && m_process)
-                m_process->kill();
+            if (code == "DeviceLost" && m_process) m_process->kill();
         } else {
             qWarning("hearth: engine error %s: %s", qPrintable(code), qPrintable(message));
         }
@@ -198,15 +193,14 @@ void EngineClient::onFinished(int exitCode, QProcess::ExitStatus status)
     const bool wasReady = m_ready;
     m_ready = false;
     emit runningChanged();
-    if (m_stopping)
-        return;
+    if (m_stopping) return;
 
     // Step 1: tell what happened and close the reply that was streaming.
-    const QString how = status == QProcess::CrashExit
-                            ? tr("The engine stopped unexpectedly.")
-                            : tr("The engine exited (code %1).").arg(exitCode);
+    const QString how = status == QProcess::CrashExit ? tr("The engine stopped unexpectedly.")
+                                                      : tr("The engine exited (code %1).").arg(exitCode);
     const bool onGpu = m_loadedBackend == "vulkan";
-    const QString message = onGpu ? how + ' ' + tr("Restarting it on the CPU.") : how + ' ' + tr("Restarting it.");
+    const QString message
+        = onGpu ? how + ' ' + tr("Restarting it on the CPU.") : how + ' ' + tr("Restarting it.");
     const QString interrupted = std::exchange(m_activeId, QString());
     emit engineCrashed(interrupted, message);
 
@@ -219,11 +213,9 @@ void EngineClient::onFinished(int exitCode, QProcess::ExitStatus status)
     ++m_restarts;
     m_outbox.clear();
     QJsonObject reload = m_lastLoad;
-    if (!reload.isEmpty() && onGpu)
-        reload.insert("backend", "cpu");
+    if (!reload.isEmpty() && onGpu) reload.insert("backend", "cpu");
     QTimer::singleShot(200, this, [this, reload] {
-        if (m_process)
-            return;
+        if (m_process) return;
         launch();
         if (!reload.isEmpty()) {
             m_lastLoad = reload;

@@ -35,12 +35,12 @@ public:
     // backend: "auto" | "cpu" | "vulkan"; device -1 picks the best; context 0 takes the default;
     // fitContext: a context too large for the GPU's memory becomes the largest that fits.
     Q_INVOKABLE void loadModel(const QString& path, const QString& backend = "auto", int device = -1,
-                               int context = 0, bool fitContext = false);
+        int context = 0, bool fitContext = false);
     Q_INVOKABLE void unload();
     Q_INVOKABLE void requestDevices();
     // continueLast: the last message is a partial reply to go on writing (docs/protocol.md).
     void generate(const QString& id, const QJsonArray& messages, const QJsonObject& sampler, int maxTokens,
-                  bool continueLast = false);
+        bool continueLast = false);
     Q_INVOKABLE void cancel(const QString& id);
     // Token counts under the loaded model (answered by tokensCounted, or generationFailed with this id):
     // plain texts, and prompts (arrays of {role, content}) with the chat format's tokens included.
@@ -73,13 +73,13 @@ private:
     QString m_program;
     QProcess* m_process = nullptr;
     hearth::protocol::FrameReader m_reader;
-    bool m_ready = false;      // hello received
-    bool m_stopping = false;   // we are shutting it down on purpose
+    bool m_ready = false; // hello received
+    bool m_stopping = false; // we are shutting it down on purpose
     int m_restarts = 0;
-    QList<QJsonObject> m_outbox;  // requests sent before hello
-    QJsonObject m_lastLoad;       // replayed after a restart
-    QJsonObject m_loadedRequest;  // the load request of the model the engine holds
-    QString m_loadedBackend;      // "cpu" | "vulkan" of the loaded model
-    QString m_activeId;           // generation streaming now
+    QList<QJsonObject> m_outbox; // requests sent before hello
+    QJsonObject m_lastLoad; // replayed after a restart
+    QJsonObject m_loadedRequest; // the load request of the model the engine holds
+    QString m_loadedBackend; // "cpu" | "vulkan" of the loaded model
+    QString m_activeId; // generation streaming now
     bool m_loadPending = false;
 };

@@ -15,7 +15,6 @@
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTimer>
-
 #include <cstdio>
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
@@ -29,7 +28,7 @@ void nameTheApplication()
     QCoreApplication::setApplicationVersion(HEARTH_VERSION);
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -49,7 +48,8 @@ int main(int argc, char** argv)
         QCoreApplication console(argc, argv);
         nameTheApplication();
         if (!parsed) {
-            std::fprintf(stderr, "hearth: %s\n\n%s", qPrintable(parser.errorText()), qPrintable(parser.helpText()));
+            std::fprintf(
+                stderr, "hearth: %s\n\n%s", qPrintable(parser.errorText()), qPrintable(parser.helpText()));
             return 2;
         }
         if (help)
@@ -69,21 +69,25 @@ int main(int argc, char** argv)
     QQmlApplicationEngine engine;
     engine.addImportPath("qrc:/");
     const bool exitWhenReady = parser.isSet("exit-when-ready");
-    QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
-                     [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreationFailed, &app, [] { QCoreApplication::exit(1); },
+        Qt::QueuedConnection);
     engine.load(QUrl("qrc:/Hearth/Main.qml"));
-    if (engine.rootObjects().isEmpty())
-        return 1;
+    if (engine.rootObjects().isEmpty()) return 1;
 
     if (exitWhenReady) {
         // Interactive = the first frame of the window has been rendered.
         auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
         if (window) {
-            QObject::connect(window, &QQuickWindow::frameSwapped, &app, [&sinceStart] {
-                std::printf("hearth: interactive window after %.1f ms\n", double(sinceStart.nsecsElapsed()) / 1e6);
-                std::fflush(stdout);
-                QTimer::singleShot(0, qApp, &QCoreApplication::quit);
-            }, Qt::SingleShotConnection);
+            QObject::connect(
+                window, &QQuickWindow::frameSwapped, &app,
+                [&sinceStart] {
+                    std::printf("hearth: interactive window after %.1f ms\n",
+                        double(sinceStart.nsecsElapsed()) / 1e6);
+                    std::fflush(stdout);
+                    QTimer::singleShot(0, qApp, &QCoreApplication::quit);
+                },
+                Qt::SingleShotConnection);
         }
     }
     return app.exec();

@@ -7,7 +7,6 @@
 
 #include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
-
 #include <vector>
 
 class MessageModel : public QAbstractListModel {
@@ -20,16 +19,16 @@ public:
     enum Roles {
         MessageIdRole = Qt::UserRole + 1,
         ParentIdRole,
-        RoleRole,           // "user" | "assistant" | "system"
+        RoleRole, // "user" | "assistant" | "system"
         TextRole,
-        StatusRole,         // "complete" | "streaming" | "interrupted" | "failed"
-        ErrorRole,          // why it failed; details of an interruption, if any
+        StatusRole, // "complete" | "streaming" | "interrupted" | "failed"
+        ErrorRole, // why it failed; details of an interruption, if any
         TokensPerSecondRole,
         CompletionTokensRole,
-        SiblingIndexRole,   // for ‹ i/n ›, 0-based
+        SiblingIndexRole, // for ‹ i/n ›, 0-based
         SiblingCountRole,
         CreatedAtRole,
-        InterruptionRole,   // what interrupted it: "" | "user" | "engine" | "appClosed"
+        InterruptionRole, // what interrupted it: "" | "user" | "engine" | "appClosed"
     };
     Q_ENUM(Roles)
 
@@ -58,5 +57,5 @@ private:
     QList<int> changedRoles(const hearth::storage::Message& a, const hearth::storage::Message& b) const;
 
     std::vector<hearth::storage::Message> m_rows;
-    std::vector<QString> m_texts;  // decoded once: the view reads text far more often than it changes
+    std::vector<QString> m_texts; // decoded once: the view reads text far more often than it changes
 };

@@ -16,20 +16,20 @@ using hearth::storage::Database;
 namespace {
 constexpr const char* kRecentKey = "models.recent";
 constexpr int kRecentMax = 8;
-}  // namespace
+} // namespace
 
-ModelController::ModelController(QObject* parent) : QObject(parent) {}
+ModelController::ModelController(QObject* parent)
+    : QObject(parent)
+{
+}
 
 void ModelController::setEngine(EngineClient* engine)
 {
-    if (engine == m_engine)
-        return;
-    if (m_engine)
-        disconnect(m_engine, nullptr, this, nullptr);
+    if (engine == m_engine) return;
+    if (m_engine) disconnect(m_engine, nullptr, this, nullptr);
     m_engine = engine;
     emit engineChanged();
-    if (!m_engine)
-        return;
+    if (!m_engine) return;
     connect(m_engine, &EngineClient::loadProgress, this, [this](double f) {
         m_progress = f;
         emit progressChanged();
@@ -44,11 +44,11 @@ void ModelController::setEngine(EngineClient* engine)
         setState("loaded");
     });
     connect(m_engine, &EngineClient::loadFailed, this,
-            [this](const QString& code, const QString& message, const QVariantMap& stillLoaded) {
-                m_errorCode = code;
-                m_info = stillLoaded;
-                fail(loadErrorText(message));
-            });
+        [this](const QString& code, const QString& message, const QVariantMap& stillLoaded) {
+            m_errorCode = code;
+            m_info = stillLoaded;
+            fail(loadErrorText(message));
+        });
     connect(m_engine, &EngineClient::engineCrashed, this, [this] {
         // The engine restarts and reloads by itself; until then nothing is loaded.
         if (m_state == "loaded") {
@@ -65,41 +65,35 @@ void ModelController::setEngine(EngineClient* engine)
 
 void ModelController::setSettings(SettingsController* settings)
 {
-    if (settings == m_settings)
-        return;
+    if (settings == m_settings) return;
     m_settings = settings;
     emit settingsChanged();
 }
 
 void ModelController::setStore(ChatStore* store)
 {
-    if (store == m_store)
-        return;
+    if (store == m_store) return;
     m_store = store;
     emit storeChanged();
-    if (!m_store)
-        return;
+    if (!m_store) return;
     if (m_store->ready())
         readRecent();
     else
         connect(m_store, &ChatStore::readyChanged, this, [this] {
-            if (m_store && m_store->ready())
-                readRecent();
+            if (m_store && m_store->ready()) readRecent();
         });
 }
 
 void ModelController::setBundledModel(const QString& path)
 {
-    if (path == m_bundledModel)
-        return;
+    if (path == m_bundledModel) return;
     m_bundledModel = path;
     emit bundledModelChanged();
 }
 
 QString ModelController::displayName() const
 {
-    if (m_info.isEmpty())
-        return {};
+    if (m_info.isEmpty()) return {};
     // The file name is what the user chose and recognises; GGUF names are often just "llama".
     const QString file = QFileInfo(m_info.value("path").toString()).fileName();
     return file.isEmpty() ? m_info.value("name").toString() : file;
@@ -107,8 +101,7 @@ QString ModelController::displayName() const
 
 QString ModelController::summary() const
 {
-    if (m_info.isEmpty())
-        return {};
+    if (m_info.isEmpty()) return {};
     // "260K parameters · F32 · context 512 · CPU"
     const double params = m_info.value("parameterCount").toDouble();
     QString count;
@@ -119,11 +112,10 @@ QString ModelController::summary() const
     else
         count = QString::number(params / 1e3, 'f', 0) + "K";
     QString device = m_info.value("deviceName").toString();
-    if (device.isEmpty())
-        device = m_info.value("backend").toString().toUpper();
+    if (device.isEmpty()) device = m_info.value("backend").toString().toUpper();
     return tr("%1 parameters · %2 · context %3 · %4")
         .arg(count, m_info.value("quantization").toString(),
-             QLocale().toString(m_info.value("contextLength").toInt()), device);
+            QLocale().toString(m_info.value("contextLength").toInt()), device);
 }
 
 bool ModelController::storyModel() const
@@ -135,8 +127,7 @@ bool ModelController::open(const QVariant& pathOrUrl)
 {
     QString path = pathOrUrl.toString();
     const QUrl url = pathOrUrl.toUrl();
-    if (url.isLocalFile())
-        path = url.toLocalFile();
+    if (url.isLocalFile()) path = url.toLocalFile();
     if (!path.endsWith(".gguf", Qt::CaseInsensitive)) {
         m_errorCode.clear();
         fail(tr("Hearth opens GGUF model files (.gguf); %1 is not one.").arg(QFileInfo(path).fileName()));
@@ -150,15 +141,13 @@ void ModelController::loadAtStart(const QString& preferred)
 {
     m_pendingStart = preferred;
     if (m_store && !m_store->ready()) {
-        m_startPending = true;  // readRecent() continues once the store is open
+        m_startPending = true; // readRecent() continues once the store is open
         return;
     }
     QString path = preferred;
     for (const QString& r : std::as_const(m_recent))
-        if (path.isEmpty() && QFileInfo::exists(r))
-            path = r;
-    if (path.isEmpty())
-        path = m_bundledModel;
+        if (path.isEmpty() && QFileInfo::exists(r)) path = r;
+    if (path.isEmpty()) path = m_bundledModel;
     if (path.isEmpty()) {
         m_errorCode.clear();
         fail(tr("No model yet. Open a Llama 3.1 GGUF file to start."));
@@ -170,14 +159,12 @@ void ModelController::loadAtStart(const QString& preferred)
 void ModelController::reload()
 {
     const QString path = m_info.value("path").toString();
-    if (!path.isEmpty())
-        load(path);
+    if (!path.isEmpty()) load(path);
 }
 
 void ModelController::refreshDevices()
 {
-    if (m_engine)
-        m_engine->requestDevices();
+    if (m_engine) m_engine->requestDevices();
 }
 
 // Only a load that asked for the GPU fails for want of one: "auto" falls back to the CPU by itself.
@@ -189,14 +176,14 @@ bool ModelController::canFitContext() const
 
 bool ModelController::canUseCpu() const
 {
-    const bool gpuFailure = m_errorCode == "OutOfMemory" || m_errorCode == "NoDevice" || m_errorCode == "DeviceLost";
+    const bool gpuFailure
+        = m_errorCode == "OutOfMemory" || m_errorCode == "NoDevice" || m_errorCode == "DeviceLost";
     return m_lastChoice.backend == "vulkan" && gpuFailure;
 }
 
 void ModelController::dismissError()
 {
-    if (m_error.isEmpty() || m_state != "loaded")
-        return;
+    if (m_error.isEmpty() || m_state != "loaded") return;
     m_error.clear();
     m_errorCode.clear();
     emit stateChanged();
@@ -204,14 +191,12 @@ void ModelController::dismissError()
 
 void ModelController::retryWithFittingContext()
 {
-    if (canFitContext())
-        load(m_loadingPath, {m_lastChoice.backend, true});
+    if (canFitContext()) load(m_loadingPath, { m_lastChoice.backend, true });
 }
 
 void ModelController::retryOnCpu()
 {
-    if (canUseCpu())
-        load(m_loadingPath, {QStringLiteral("cpu"), false});
+    if (canUseCpu()) load(m_loadingPath, { QStringLiteral("cpu"), false });
 }
 
 void ModelController::load(const QString& path)
@@ -221,8 +206,7 @@ void ModelController::load(const QString& path)
 
 void ModelController::load(const QString& path, const LoadChoice& choice)
 {
-    if (!m_engine)
-        return;
+    if (!m_engine) return;
     m_loadingPath = path;
     m_progress = 0;
     m_error.clear();
@@ -246,12 +230,10 @@ QString ModelController::loadErrorText(const QString& message) const
     if (!m_loadingPath.isEmpty() && text.startsWith(m_loadingPath + ": "))
         text = text.mid(m_loadingPath.size() + 2);
     if (m_info.isEmpty()) {
-        if (text.size() != message.size())
-            text = file + ": " + text;
+        if (text.size() != message.size()) text = file + ": " + text;
         return text.isEmpty() ? text : text.front().toUpper() + text.mid(1);
     }
-    if (!text.endsWith('.'))
-        text += '.';
+    if (!text.endsWith('.')) text += '.';
     return tr("%1 could not be loaded: %2 %3 is still loaded.").arg(file, text, displayName());
 }
 
@@ -270,18 +252,17 @@ void ModelController::setState(const QString& state)
 
 void ModelController::rememberRecent(const QString& path)
 {
-    if (path.isEmpty())
-        return;
+    if (path.isEmpty()) return;
     m_recent.removeAll(path);
     m_recent.prepend(path);
     while (m_recent.size() > kRecentMax)
         m_recent.removeLast();
     emit recentModelsChanged();
-    if (!m_store)
-        return;
-    const std::string json =
-        QJsonDocument(QJsonArray::fromStringList(m_recent)).toJson(QJsonDocument::Compact).toStdString();
-    m_store->async().post([json](Database& db) { return hearth::storage::Settings(db).set(kRecentKey, json); });
+    if (!m_store) return;
+    const std::string json
+        = QJsonDocument(QJsonArray::fromStringList(m_recent)).toJson(QJsonDocument::Compact).toStdString();
+    m_store->async().post(
+        [json](Database& db) { return hearth::storage::Settings(db).set(kRecentKey, json); });
 }
 
 void ModelController::readRecent()
@@ -292,8 +273,7 @@ void ModelController::readRecent()
             if (result.ok() && result.value()) {
                 const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(*result.value()));
                 for (const QJsonValue& v : doc.array())
-                    if (!m_recent.contains(v.toString()))
-                        m_recent.append(v.toString());
+                    if (!m_recent.contains(v.toString())) m_recent.append(v.toString());
                 emit recentModelsChanged();
             }
             if (m_startPending) {

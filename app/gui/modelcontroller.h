@@ -32,7 +32,7 @@ class ModelController : public QObject {
     Q_PROPERTY(QString displayName READ displayName NOTIFY stateChanged)
     Q_PROPERTY(QString summary READ summary NOTIFY stateChanged)
     Q_PROPERTY(bool storyModel READ storyModel NOTIFY stateChanged)
-    Q_PROPERTY(QString error READ error NOTIFY stateChanged)  // the last load's failure, for the user
+    Q_PROPERTY(QString error READ error NOTIFY stateChanged) // the last load's failure, for the user
     // After a failed load on the GPU, what can be offered: a smaller context (the model did not fit
     // with this one), the CPU (no memory, no device, a lost device). Also while the previous model
     // is still loaded.
@@ -71,7 +71,7 @@ public:
     Q_INVOKABLE bool open(const QVariant& pathOrUrl);
     // At start: `preferred` if given, else the most recent model that still exists, else the bundled one.
     Q_INVOKABLE void loadAtStart(const QString& preferred);
-    Q_INVOKABLE void reload();  // same file with the current context/device settings
+    Q_INVOKABLE void reload(); // same file with the current context/device settings
     Q_INVOKABLE void refreshDevices();
     // The offers above: load the file that failed again, with the largest context that fits the GPU,
     // or on the CPU. For this load only; the settings stay as they are.
@@ -92,10 +92,10 @@ signals:
 
 private:
     struct LoadChoice {
-        QString backend;  // empty: the settings' backend
+        QString backend; // empty: the settings' backend
         bool fitContext = false;
     };
-    void load(const QString& path);  // as the settings say
+    void load(const QString& path); // as the settings say
     void load(const QString& path, const LoadChoice& choice);
     QString loadErrorText(const QString& engineMessage) const;
     void fail(const QString& message);
@@ -111,11 +111,11 @@ private:
     double m_progress = 0;
     QVariantMap m_info;
     QString m_error;
-    QString m_errorCode;      // hearth::ErrorCode's name for a failed load
-    LoadChoice m_lastChoice;  // how the last load was asked for, with the backend it named
+    QString m_errorCode; // hearth::ErrorCode's name for a failed load
+    LoadChoice m_lastChoice; // how the last load was asked for, with the backend it named
     QString m_loadingPath;
     QStringList m_recent;
     QVariantList m_devices;
-    QString m_pendingStart;  // loadAtStart before recent models were read
+    QString m_pendingStart; // loadAtStart before recent models were read
     bool m_startPending = false;
 };

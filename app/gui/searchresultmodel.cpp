@@ -1,7 +1,10 @@
 // SearchResultModel: search hits with a safe, highlighted snippet (rich text for the list).
 #include "searchresultmodel.h"
 
-SearchResultModel::SearchResultModel(QObject* parent) : QAbstractListModel(parent) {}
+SearchResultModel::SearchResultModel(QObject* parent)
+    : QAbstractListModel(parent)
+{
+}
 
 int SearchResultModel::rowCount(const QModelIndex& parent) const
 {
@@ -10,13 +13,15 @@ int SearchResultModel::rowCount(const QModelIndex& parent) const
 
 QVariant SearchResultModel::data(const QModelIndex& index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
     const auto& h = m_hits[size_t(index.row())];
     switch (role) {
-    case ConversationIdRole: return qint64(h.conversationId);
-    case MessageIdRole: return qint64(h.messageId);
-    case TitleRole: return QString::fromStdString(h.conversationTitle);
+    case ConversationIdRole:
+        return qint64(h.conversationId);
+    case MessageIdRole:
+        return qint64(h.messageId);
+    case TitleRole:
+        return QString::fromStdString(h.conversationTitle);
     case Qt::DisplayRole:
     case SnippetRole: {
         // Message text is user data: escape it, then turn our marks into bold.
@@ -24,15 +29,16 @@ QVariant SearchResultModel::data(const QModelIndex& index, int role) const
         s.replace(QChar(1), "<b>").replace(QChar(2), "</b>");
         return s;
     }
-    case RoleRole: return QString::fromStdString(h.role);
+    case RoleRole:
+        return QString::fromStdString(h.role);
     }
     return {};
 }
 
 QHash<int, QByteArray> SearchResultModel::roleNames() const
 {
-    return {{ConversationIdRole, "conversationId"}, {MessageIdRole, "messageId"},
-            {TitleRole, "title"}, {SnippetRole, "snippet"}, {RoleRole, "role"}};
+    return { { ConversationIdRole, "conversationId" }, { MessageIdRole, "messageId" }, { TitleRole, "title" },
+        { SnippetRole, "snippet" }, { RoleRole, "role" } };
 }
 
 void SearchResultModel::setHits(const std::vector<hearth::storage::SearchHit>& hits)
@@ -41,6 +47,5 @@ void SearchResultModel::setHits(const std::vector<hearth::storage::SearchHit>& h
     beginResetModel();
     m_hits = hits;
     endResetModel();
-    if (oldCount != rowCount())
-        emit countChanged();
+    if (oldCount != rowCount()) emit countChanged();
 }

@@ -5,7 +5,6 @@
 
 #include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
-
 #include <vector>
 
 class SearchResultModel : public QAbstractListModel {

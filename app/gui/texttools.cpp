@@ -19,10 +19,8 @@ QVariantList TextTools::segments(const QString& markdown)
     auto flushProse = [&] {
         const QString text = prose.trimmed();
         if (!text.isEmpty())
-            out.append(QVariantMap{{"kind", "text"},
-                                   {"text", text},
-                                   {"markdown", MarkdownProse::escapeForDisplay(text)},
-                                   {"language", QString()}});
+            out.append(QVariantMap { { "kind", "text" }, { "text", text },
+                { "markdown", MarkdownProse::escapeForDisplay(text) }, { "language", QString() } });
         prose.clear();
     };
     // A fence is a line starting with ``` (optionally indented up to three spaces).
@@ -36,9 +34,8 @@ QVariantList TextTools::segments(const QString& markdown)
             language = trimmed.mid(3).trimmed();
             code.clear();
         } else if (fence && inCode && trimmed == "```") {
-            if (code.endsWith('\n'))
-                code.chop(1);
-            out.append(QVariantMap{{"kind", "code"}, {"text", code}, {"language", language}});
+            if (code.endsWith('\n')) code.chop(1);
+            out.append(QVariantMap { { "kind", "code" }, { "text", code }, { "language", language } });
             inCode = false;
         } else if (inCode) {
             code += line + '\n';
@@ -47,9 +44,8 @@ QVariantList TextTools::segments(const QString& markdown)
         }
     }
     if (inCode) {
-        if (code.endsWith('\n'))
-            code.chop(1);
-        out.append(QVariantMap{{"kind", "code"}, {"text", code}, {"language", language}});
+        if (code.endsWith('\n')) code.chop(1);
+        out.append(QVariantMap { { "kind", "code" }, { "text", code }, { "language", language } });
     } else {
         flushProse();
     }
@@ -64,8 +60,7 @@ bool TextTools::openLink(const QString& link)
 
 void TextTools::copy(const QString& text)
 {
-    if (auto* clipboard = QGuiApplication::clipboard())
-        clipboard->setText(text);
+    if (auto* clipboard = QGuiApplication::clipboard()) clipboard->setText(text);
 }
 
 QString TextTools::clipboardText()
@@ -76,7 +71,6 @@ QString TextTools::clipboardText()
 
 QString TextTools::speed(double tokensPerSecond, int tokens)
 {
-    if (tokens <= 0)
-        return {};
+    if (tokens <= 0) return {};
     return QObject::tr("%1 tok/s · %n token(s)", nullptr, tokens).arg(tokensPerSecond, 0, 'f', 1);
 }

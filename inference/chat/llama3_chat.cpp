@@ -36,8 +36,8 @@ public:
             text("\n\n" + std::move(body));
             if (!open) special("<|eot_id|>");
         };
-        const bool continuing = options.continueLastMessage && !messages.empty()
-            && messages.back().role == "assistant";
+        const bool continuing
+            = options.continueLastMessage && !messages.empty() && messages.back().role == "assistant";
 
         special("<|begin_of_text|>");
         size_t first = 0;
@@ -53,7 +53,8 @@ public:
             turn("system", "Cutting Knowledge Date: December 2023\nToday Date: " + date + "\n\n" + system);
         }
         for (size_t i = first; i < messages.size(); ++i)
-            turn(messages[i].role, trimWhitespace(messages[i].content), continuing && i + 1 == messages.size());
+            turn(messages[i].role, trimWhitespace(messages[i].content),
+                continuing && i + 1 == messages.size());
         if (options.addGenerationPrompt && !continuing) {
             special("<|start_header_id|>");
             text("assistant");

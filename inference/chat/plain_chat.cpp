@@ -19,8 +19,8 @@ public:
         std::span<const ChatMessage> messages, const ChatFormatOptions& options) const override
     {
         std::string text;
-        const bool continuing = options.continueLastMessage && !messages.empty()
-            && messages.back().role == "assistant";
+        const bool continuing
+            = options.continueLastMessage && !messages.empty() && messages.back().role == "assistant";
         for (const auto& message : messages) {
             const std::string content = trimWhitespace(message.content);
             if (message.role == "system") {

@@ -16,18 +16,17 @@ namespace {
 const float* cacheRow(const KvView& cache, uint32_t pos, uint32_t offset, uint32_t n, float* buf)
 {
     const size_t index = size_t(pos) * cache.rowElements + offset;
-    if (!cache.f16)
-        return static_cast<const float*>(cache.data) + index;
+    if (!cache.f16) return static_cast<const float*>(cache.data) + index;
     const uint16_t* bits = static_cast<const uint16_t*>(cache.data) + index;
     for (uint32_t i = 0; i < n; ++i)
         buf[i] = halfToFloat(bits[i]);
     return buf;
 }
 
-}  // namespace
+} // namespace
 
-void attention(const AttentionShape& shape, const float* q, const KvView& k, const KvView& v, uint32_t startPos,
-               uint32_t nTokens, float* out, ThreadPool* pool)
+void attention(const AttentionShape& shape, const float* q, const KvView& k, const KvView& v,
+    uint32_t startPos, uint32_t nTokens, float* out, ThreadPool* pool)
 {
     const uint32_t hd = shape.headDim;
     const uint32_t group = shape.headCount / shape.kvHeadCount;
@@ -38,16 +37,14 @@ void attention(const AttentionShape& shape, const float* q, const KvView& k, con
         // Per-thread scratch, grown to the longest context seen and then reused.
         thread_local std::vector<float> scores;
         thread_local std::vector<float> rowBuf;
-        if (rowBuf.size() < hd)
-            rowBuf.resize(hd);
+        if (rowBuf.size() < hd) rowBuf.resize(hd);
         for (uint32_t task = begin; task < end; ++task) {
             const uint32_t t = task / shape.headCount, h = task % shape.headCount;
-            const uint32_t length = startPos + t + 1;  // causal: positions 0..startPos + t
+            const uint32_t length = startPos + t + 1; // causal: positions 0..startPos + t
             const uint32_t kvOffset = (h / group) * hd;
             const float* qh = q + size_t(t) * qStride + size_t(h) * hd;
             float* oh = out + size_t(t) * qStride + size_t(h) * hd;
-            if (scores.size() < length)
-                scores.resize(std::max<size_t>(length, scores.size() * 2));
+            if (scores.size() < length) scores.resize(std::max<size_t>(length, scores.size() * 2));
 
             // Step 1: scores q·k / sqrt(d), and their maximum.
             float maxScore = -INFINITY;
@@ -75,4 +72,4 @@ void attention(const AttentionShape& shape, const float* q, const KvView& k, con
         task(0, tasks);
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -15,9 +15,14 @@ namespace {
 
 class CpuBackend final : public Backend {
 public:
-    CpuBackend(const LlamaWeights& weights, const LlamaConfig& config, const CpuOptions& options, uint32_t context)
-        : m_w(weights), m_c(config), m_context(context), m_batch(std::max(1u, options.batchSize)),
-          m_kvF16(options.kvF16), m_pool(options.threads)
+    CpuBackend(
+        const LlamaWeights& weights, const LlamaConfig& config, const CpuOptions& options, uint32_t context)
+        : m_w(weights)
+        , m_c(config)
+        , m_context(context)
+        , m_batch(std::max(1u, options.batchSize))
+        , m_kvF16(options.kvF16)
+        , m_pool(options.threads)
     {
         const size_t kvDim = size_t(m_c.kvHeadCount) * m_c.headDim;
         const size_t qDim = size_t(m_c.headCount) * m_c.headDim;
@@ -50,18 +55,19 @@ public:
     {
         // Step 1: check the request against what was allocated.
         const size_t n = tokens.size(), vocab = m_c.vocabSize;
-        if (n == 0)
-            return makeError(ErrorCode::InvalidArgument, "forward: no tokens");
+        if (n == 0) return makeError(ErrorCode::InvalidArgument, "forward: no tokens");
         if (size_t(startPos) + n > m_context)
-            return makeError(ErrorCode::InvalidArgument, "forward: positions up to " + std::to_string(startPos + n) +
-                                                             " exceed the context of " + std::to_string(m_context));
+            return makeError(ErrorCode::InvalidArgument,
+                "forward: positions up to " + std::to_string(startPos + n) + " exceed the context of "
+                    + std::to_string(m_context));
         const bool allPositions = logits.size() == n * vocab;
         if (!allPositions && logits.size() != vocab)
-            return makeError(ErrorCode::InvalidArgument, "forward: logits must hold vocab or tokens × vocab floats");
+            return makeError(
+                ErrorCode::InvalidArgument, "forward: logits must hold vocab or tokens × vocab floats");
         for (int32_t token : tokens)
             if (token < 0 || uint32_t(token) >= m_c.vocabSize)
-                return makeError(ErrorCode::InvalidArgument, "forward: token id " + std::to_string(token) +
-                                                                 " is outside the vocabulary");
+                return makeError(ErrorCode::InvalidArgument,
+                    "forward: token id " + std::to_string(token) + " is outside the vocabulary");
         // Step 2: the batches; logits for every position, or for the very last one.
         for (size_t b = 0; b < n; b += m_batch) {
             const uint32_t count = uint32_t(std::min<size_t>(m_batch, n - b));
@@ -69,7 +75,7 @@ public:
             float* out = allPositions ? logits.data() + b * vocab : (last ? logits.data() : nullptr);
             runBatch(tokens.data() + b, count, startPos + uint32_t(b), out, allPositions);
         }
-        return Ok{};
+        return Ok {};
     }
 
 private:
@@ -106,40 +112,40 @@ private:
         const uint32_t dim = m_c.dim, ffn = m_c.ffnDim, hd = m_c.headDim;
         const uint32_t qDim = m_c.headCount * hd;
         const float* freqs = m_w.ropeFreqs.empty() ? nullptr : m_w.ropeFreqs.f32();
-        const AttentionShape shape{m_c.headCount, m_c.kvHeadCount, hd};
+        const AttentionShape shape { m_c.headCount, m_c.kvHeadCount, hd };
         ThreadPool* pool = &m_pool;
         float *x = m_x.data(), *xb = m_xb.data(), *q = m_q.data(), *k = m_k.data(), *v = m_v.data();
         float *att = m_att.data(), *hb = m_hb.data(), *hb2 = m_hb2.data();
 
         for (uint32_t t = 0; t < n; ++t)
-            embeddingLookup(m_w.tokenEmbedding, tokens[t], x + size_t(t) * dim);       // x = embedding
+            embeddingLookup(m_w.tokenEmbedding, tokens[t], x + size_t(t) * dim); // x = embedding
         for (uint32_t l = 0; l < m_c.layerCount; ++l) {
             const LlamaLayerWeights& L = m_w.layers[l];
-            rmsNorm(xb, x, L.attnNorm.f32(), dim, n, m_c.normEps);                     // attention rmsNorm
-            const MatmulJob qkv[] = {{&L.wq, q}, {&L.wk, k}, {&L.wv, v}};
-            matmulMany(qkv, 3, xb, n, pool);                                           // q, k, v = wq, wk, wv · xb
-            for (uint32_t t = 0; t < n; ++t) {                                         // rope on q and k
+            rmsNorm(xb, x, L.attnNorm.f32(), dim, n, m_c.normEps); // attention rmsNorm
+            const MatmulJob qkv[] = { { &L.wq, q }, { &L.wk, k }, { &L.wv, v } };
+            matmulMany(qkv, 3, xb, n, pool); // q, k, v = wq, wk, wv · xb
+            for (uint32_t t = 0; t < n; ++t) { // rope on q and k
                 rope(q + size_t(t) * qDim, m_c.headCount, hd, pos + t, m_c.ropeFreqBase, freqs);
                 rope(k + size_t(t) * kvDim(), m_c.kvHeadCount, hd, pos + t, m_c.ropeFreqBase, freqs);
             }
-            storeKv(l, pos, n);                                                        // append k, v to the cache
-            attention(shape, q, cacheView(false, l), cacheView(true, l), pos, n, att, pool);  // att = softmax(qk)v
-            matmul(L.wo, att, n, xb, pool);                                            // xb = wo · att
-            add(x, xb, n * dim);                                                       // x += xb (residual)
-            rmsNorm(xb, x, L.ffnNorm.f32(), dim, n, m_c.normEps);                      // ffn rmsNorm
-            const MatmulJob gateUp[] = {{&L.ffnGate, hb}, {&L.ffnUp, hb2}};
-            matmulMany(gateUp, 2, xb, n, pool);                                        // hb, hb2 = gate, up · xb
-            swiglu(hb, hb, hb2, n * ffn);                                              // hb = silu(hb) * hb2
-            matmul(L.ffnDown, hb, n, xb, pool);                                        // xb = down · hb
-            add(x, xb, n * dim);                                                       // x += xb (residual)
+            storeKv(l, pos, n); // append k, v to the cache
+            attention(
+                shape, q, cacheView(false, l), cacheView(true, l), pos, n, att, pool); // att = softmax(qk)v
+            matmul(L.wo, att, n, xb, pool); // xb = wo · att
+            add(x, xb, n * dim); // x += xb (residual)
+            rmsNorm(xb, x, L.ffnNorm.f32(), dim, n, m_c.normEps); // ffn rmsNorm
+            const MatmulJob gateUp[] = { { &L.ffnGate, hb }, { &L.ffnUp, hb2 } };
+            matmulMany(gateUp, 2, xb, n, pool); // hb, hb2 = gate, up · xb
+            swiglu(hb, hb, hb2, n * ffn); // hb = silu(hb) * hb2
+            matmul(L.ffnDown, hb, n, xb, pool); // xb = down · hb
+            add(x, xb, n * dim); // x += xb (residual)
         }
-        if (!logits)
-            return;
+        if (!logits) return;
         // Final rmsNorm and the output projection: every row, or only the last.
         const uint32_t first = allPositions ? 0 : n - 1;
         const uint32_t rows = n - first;
-        rmsNorm(xb, x + size_t(first) * dim, m_w.outputNorm.f32(), dim, rows, m_c.normEps);  // final rmsNorm
-        matmul(m_w.output, xb, rows, logits, pool);                                           // logits = output · xb
+        rmsNorm(xb, x + size_t(first) * dim, m_w.outputNorm.f32(), dim, rows, m_c.normEps); // final rmsNorm
+        matmul(m_w.output, xb, rows, logits, pool); // logits = output · xb
     }
 
     LlamaWeights m_w;
@@ -148,31 +154,33 @@ private:
     uint32_t m_batch;
     bool m_kvF16;
     ThreadPool m_pool;
-    std::vector<float> m_key, m_value;              // (layers, context, kvDim) when f32
-    std::vector<uint16_t> m_keyF16, m_valueF16;     // the same in half precision
-    std::vector<float> m_x, m_xb;                   // (batch, dim): residual stream, scratch
-    std::vector<float> m_q, m_att;                  // (batch, headCount * headDim)
-    std::vector<float> m_k, m_v;                    // (batch, kvHeadCount * headDim)
-    std::vector<float> m_hb, m_hb2;                 // (batch, ffnDim)
+    std::vector<float> m_key, m_value; // (layers, context, kvDim) when f32
+    std::vector<uint16_t> m_keyF16, m_valueF16; // the same in half precision
+    std::vector<float> m_x, m_xb; // (batch, dim): residual stream, scratch
+    std::vector<float> m_q, m_att; // (batch, headCount * headDim)
+    std::vector<float> m_k, m_v; // (batch, kvHeadCount * headDim)
+    std::vector<float> m_hb, m_hb2; // (batch, ffnDim)
 };
 
-}  // namespace
+} // namespace
 
-Result<std::unique_ptr<Backend>> createCpuBackend(const LlamaWeights& weights, const LlamaConfig& config,
-                                                  const CpuOptions& options)
+Result<std::unique_ptr<Backend>> createCpuBackend(
+    const LlamaWeights& weights, const LlamaConfig& config, const CpuOptions& options)
 {
-    if (weights.layers.size() != config.layerCount || weights.tokenEmbedding.empty() || weights.output.empty())
+    if (weights.layers.size() != config.layerCount || weights.tokenEmbedding.empty()
+        || weights.output.empty())
         return makeError(ErrorCode::InvalidArgument, "createCpuBackend: weights do not match the config");
     uint32_t context = options.contextLength ? options.contextLength : std::min(config.trainedContext, 4096u);
     context = std::max(context, 1u);
     try {
         return std::unique_ptr<Backend>(new CpuBackend(weights, config, options, context));
     } catch (const std::bad_alloc&) {
-        return makeError(ErrorCode::OutOfMemory, "not enough memory for a KV cache of " + std::to_string(context) +
-                                                     " positions");
+        return makeError(ErrorCode::OutOfMemory,
+            "not enough memory for a KV cache of " + std::to_string(context) + " positions");
     } catch (const std::length_error&) {
-        return makeError(ErrorCode::OutOfMemory, "KV cache of " + std::to_string(context) + " positions is too large");
+        return makeError(
+            ErrorCode::OutOfMemory, "KV cache of " + std::to_string(context) + " positions is too large");
     }
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -14,14 +14,14 @@
 namespace hearth {
 
 struct CpuOptions {
-    uint32_t contextLength = 0;  // 0: min(trained context, 4096)
-    int threads = 0;             // 0: hardware concurrency
-    bool kvF16 = false;          // half-precision KV cache (half the memory)
-    uint32_t batchSize = 64;     // prefill tokens per pass (weights read once per pass)
+    uint32_t contextLength = 0; // 0: min(trained context, 4096)
+    int threads = 0; // 0: hardware concurrency
+    bool kvF16 = false; // half-precision KV cache (half the memory)
+    uint32_t batchSize = 64; // prefill tokens per pass (weights read once per pass)
 };
 
 // The weights are views into the GgufFile: keep the file alive as long as the backend.
-Result<std::unique_ptr<Backend>> createCpuBackend(const LlamaWeights& weights, const LlamaConfig& config,
-                                                  const CpuOptions& options = {});
+Result<std::unique_ptr<Backend>> createCpuBackend(
+    const LlamaWeights& weights, const LlamaConfig& config, const CpuOptions& options = {});
 
-}  // namespace hearth
+} // namespace hearth

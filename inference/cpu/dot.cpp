@@ -20,7 +20,7 @@ namespace hearth::cpu {
 
 namespace {
 
-constexpr uint32_t kChunk = 256;  // float-path decode unit: one K-quant super-block
+constexpr uint32_t kChunk = 256; // float-path decode unit: one K-quant super-block
 
 // Decodes elements [off, off + len) of a float-path row into buf, or points straight at F32 data.
 const float* decodeChunkPortable(TensorType type, const uint8_t* row, uint32_t off, uint32_t len, float* buf)
@@ -59,7 +59,7 @@ float dotPortable(const float* a, const float* b, uint32_t n)
 }
 
 void rowDotFloatPortable(TensorType type, const uint8_t* row, uint32_t cols, const float* x, size_t xStride,
-                         uint32_t nTokens, float* out, size_t outStride)
+    uint32_t nTokens, float* out, size_t outStride)
 {
     float acc[kTokenGroup] = {};
     float buf[kChunk];
@@ -74,7 +74,7 @@ void rowDotFloatPortable(TensorType type, const uint8_t* row, uint32_t cols, con
 }
 
 void rowDotQ8Portable(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8x* xq, size_t xqStride,
-                      uint32_t nTokens, float* out, size_t outStride)
+    uint32_t nTokens, float* out, size_t outStride)
 {
     const uint32_t nb = cols / 32;
     const bool q4 = type == TensorType::Q4_0;
@@ -112,7 +112,8 @@ HEARTH_AVX2 inline float hsum(__m256 v)
 
 HEARTH_AVX2 float dotAvx2(const float* a, const float* b, uint32_t n)
 {
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(),
+           s3 = _mm256_setzero_ps();
     uint32_t i = 0;
     for (; i + 32 <= n; i += 32) {
         s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
@@ -138,7 +139,8 @@ HEARTH_AVX2 void axpyAvx2(float* y, float a, const float* x, uint32_t n)
         y[i] += a * x[i];
 }
 
-HEARTH_AVX2 const float* decodeChunkAvx2(TensorType type, const uint8_t* row, uint32_t off, uint32_t len, float* buf)
+HEARTH_AVX2 const float* decodeChunkAvx2(
+    TensorType type, const uint8_t* row, uint32_t off, uint32_t len, float* buf)
 {
     if (type == TensorType::F16 || type == TensorType::BF16) {
         const uint8_t* src = row + 2 * size_t(off);
@@ -146,8 +148,8 @@ HEARTH_AVX2 const float* decodeChunkAvx2(TensorType type, const uint8_t* row, ui
         for (; i + 8 <= len; i += 8) {
             const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * i));
             const __m256 f = type == TensorType::F16
-                                 ? _mm256_cvtph_ps(h)
-                                 : _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+                ? _mm256_cvtph_ps(h)
+                : _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
             _mm256_storeu_ps(buf + i, f);
         }
         for (; i < len; ++i) {
@@ -159,8 +161,8 @@ HEARTH_AVX2 const float* decodeChunkAvx2(TensorType type, const uint8_t* row, ui
     return decodeChunkPortable(type, row, off, len, buf);
 }
 
-HEARTH_AVX2 void rowDotFloatAvx2(TensorType type, const uint8_t* row, uint32_t cols, const float* x, size_t xStride,
-                                 uint32_t nTokens, float* out, size_t outStride)
+HEARTH_AVX2 void rowDotFloatAvx2(TensorType type, const uint8_t* row, uint32_t cols, const float* x,
+    size_t xStride, uint32_t nTokens, float* out, size_t outStride)
 {
     float acc[kTokenGroup] = {};
     alignas(32) float buf[kChunk];
@@ -185,8 +187,8 @@ HEARTH_AVX2 inline __m256 mulSumI8(__m256i absX, __m256i signX, __m256i y)
 
 // NT tokens (1..4) against one Q4_0/Q8_0 row: each weight block is unpacked once for all of them.
 template <int NT, bool Q4>
-HEARTH_AVX2 void rowDotQ8Tile(const uint8_t* row, uint32_t nb, const BlockQ8x* xq, size_t xqStride, float* out,
-                              size_t outStride)
+HEARTH_AVX2 void rowDotQ8Tile(
+    const uint8_t* row, uint32_t nb, const BlockQ8x* xq, size_t xqStride, float* out, size_t outStride)
 {
     constexpr size_t kBlockBytes = Q4 ? 18 : 34;
     __m256 acc[NT];
@@ -199,7 +201,8 @@ HEARTH_AVX2 void rowDotQ8Tile(const uint8_t* row, uint32_t nb, const BlockQ8x* x
         if constexpr (Q4) {
             // Low nibbles are elements 0..15, high nibbles 16..31; stored with an offset of 8.
             const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 2));
-            const __m256i both = _mm256_insertf128_si256(_mm256_castsi128_si256(packed), _mm_srli_epi16(packed, 4), 1);
+            const __m256i both
+                = _mm256_insertf128_si256(_mm256_castsi128_si256(packed), _mm_srli_epi16(packed, 4), 1);
             qx = _mm256_sub_epi8(_mm256_and_si256(both, _mm256_set1_epi8(0x0f)), _mm256_set1_epi8(8));
         } else {
             qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 2));
@@ -217,30 +220,37 @@ HEARTH_AVX2 void rowDotQ8Tile(const uint8_t* row, uint32_t nb, const BlockQ8x* x
 
 template <bool Q4>
 HEARTH_AVX2 void rowDotQ8Avx2(const uint8_t* row, uint32_t cols, const BlockQ8x* xq, size_t xqStride,
-                              uint32_t nTokens, float* out, size_t outStride)
+    uint32_t nTokens, float* out, size_t outStride)
 {
     const uint32_t nb = cols / 32;
     uint32_t t = 0;
     for (; t + 4 <= nTokens; t += 4)
         rowDotQ8Tile<4, Q4>(row, nb, xq + t * xqStride, xqStride, out + t * outStride, outStride);
     switch (nTokens - t) {
-    case 3: rowDotQ8Tile<3, Q4>(row, nb, xq + t * xqStride, xqStride, out + t * outStride, outStride); break;
-    case 2: rowDotQ8Tile<2, Q4>(row, nb, xq + t * xqStride, xqStride, out + t * outStride, outStride); break;
-    case 1: rowDotQ8Tile<1, Q4>(row, nb, xq + t * xqStride, xqStride, out + t * outStride, outStride); break;
-    default: break;
+    case 3:
+        rowDotQ8Tile<3, Q4>(row, nb, xq + t * xqStride, xqStride, out + t * outStride, outStride);
+        break;
+    case 2:
+        rowDotQ8Tile<2, Q4>(row, nb, xq + t * xqStride, xqStride, out + t * outStride, outStride);
+        break;
+    case 1:
+        rowDotQ8Tile<1, Q4>(row, nb, xq + t * xqStride, xqStride, out + t * outStride, outStride);
+        break;
+    default:
+        break;
     }
 }
 
-#endif  // HEARTH_X86
+#endif // HEARTH_X86
 
-}  // namespace
+} // namespace
 
 bool haveAvx2()
 {
 #ifdef HEARTH_X86
     // HEARTH_CPU_NO_AVX2=1 forces the portable code (so the tests cover it on AVX2 machines too).
-    static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-                                  __builtin_cpu_supports("f16c") && !std::getenv("HEARTH_CPU_NO_AVX2");
+    static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+        && __builtin_cpu_supports("f16c") && !std::getenv("HEARTH_CPU_NO_AVX2");
     return available;
 #else
     return false;
@@ -264,17 +274,16 @@ void quantizeRowQ8(const float* x, BlockQ8x* out, uint32_t n)
 }
 
 void rowDotFloat(TensorType type, const uint8_t* row, uint32_t cols, const float* x, size_t xStride,
-                 uint32_t nTokens, float* out, size_t outStride)
+    uint32_t nTokens, float* out, size_t outStride)
 {
 #ifdef HEARTH_X86
-    if (haveAvx2())
-        return rowDotFloatAvx2(type, row, cols, x, xStride, nTokens, out, outStride);
+    if (haveAvx2()) return rowDotFloatAvx2(type, row, cols, x, xStride, nTokens, out, outStride);
 #endif
     rowDotFloatPortable(type, row, cols, x, xStride, nTokens, out, outStride);
 }
 
 void rowDotQ8(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8x* xq, size_t xqStride,
-              uint32_t nTokens, float* out, size_t outStride)
+    uint32_t nTokens, float* out, size_t outStride)
 {
 #ifdef HEARTH_X86
     if (haveAvx2()) {
@@ -289,8 +298,7 @@ void rowDotQ8(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8x
 float dotF32(const float* a, const float* b, uint32_t n)
 {
 #ifdef HEARTH_X86
-    if (haveAvx2())
-        return dotAvx2(a, b, n);
+    if (haveAvx2()) return dotAvx2(a, b, n);
 #endif
     return dotPortable(a, b, n);
 }
@@ -298,11 +306,10 @@ float dotF32(const float* a, const float* b, uint32_t n)
 void axpyF32(float* y, float a, const float* x, uint32_t n)
 {
 #ifdef HEARTH_X86
-    if (haveAvx2())
-        return axpyAvx2(y, a, x, n);
+    if (haveAvx2()) return axpyAvx2(y, a, x, n);
 #endif
     for (uint32_t i = 0; i < n; ++i)
         y[i] += a * x[i];
 }
 
-}  // namespace hearth::cpu
+} // namespace hearth::cpu

@@ -19,7 +19,7 @@ struct BlockQ8x {
     int8_t qs[32];
 };
 
-void quantizeRowQ8(const float* x, BlockQ8x* out, uint32_t n);  // n a multiple of 32
+void quantizeRowQ8(const float* x, BlockQ8x* out, uint32_t n); // n a multiple of 32
 
 // Activations quantized to 8 bits per 256-element super-block (ggml's block_q8_K), with the sum of
 // each 32-run (the K-quant mins multiply it): what Q4_K, Q5_K and Q6_K rows meet on AVX2 CPUs.
@@ -29,20 +29,20 @@ struct BlockQ8K {
     int8_t qs[256];
 };
 
-void quantizeRowQ8K(const float* x, BlockQ8K* out, uint32_t n);  // n a multiple of 256
+void quantizeRowQ8K(const float* x, BlockQ8K* out, uint32_t n); // n a multiple of 256
 // True when `type` rows run against BlockQ8K activations on this CPU (else the float path).
 bool usesQ8KActivations(TensorType type);
 // Q4_K, Q5_K, Q6_K rows against BlockQ8K activations (AVX2 only; see usesQ8KActivations).
 void rowDotQ8K(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8K* xq, size_t xqStride,
-               uint32_t nTokens, float* out, size_t outStride);
+    uint32_t nTokens, float* out, size_t outStride);
 
 // out[t * outStride] = dot(row, x + t * xStride) for t < nTokens (≤ kTokenGroup).
 // Float activations: F32, F16, BF16 rows (any length) and Q4_K, Q5_K, Q6_K rows.
 void rowDotFloat(TensorType type, const uint8_t* row, uint32_t cols, const float* x, size_t xStride,
-                 uint32_t nTokens, float* out, size_t outStride);
+    uint32_t nTokens, float* out, size_t outStride);
 // 8-bit activations (xq has cols / 32 blocks per token, tokens xqStride blocks apart): Q4_0, Q8_0 rows.
 void rowDotQ8(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8x* xq, size_t xqStride,
-              uint32_t nTokens, float* out, size_t outStride);
+    uint32_t nTokens, float* out, size_t outStride);
 
 // Dense float dot product (attention scores and values), vectorized where the CPU allows.
 float dotF32(const float* a, const float* b, uint32_t n);
@@ -51,4 +51,4 @@ void axpyF32(float* y, float a, const float* x, uint32_t n);
 
 bool haveAvx2();
 
-}  // namespace hearth::cpu
+} // namespace hearth::cpu

@@ -2,7 +2,6 @@
 // unpacked 32 at a time, multiplied with maddubs, weighted by their 6/8-bit sub-block scales with
 // madd, and converted to float once per 256-element super-block (as ggml's vec_dot_q*_K_q8_K).
 #include "cpu/dot.h"
-
 #include "quant/dequant_block.h"
 #include "quant/float_convert.h"
 
@@ -50,7 +49,10 @@ HEARTH_AVX2 inline float hsumK(__m256 v)
     return _mm_cvtss_f32(s);
 }
 
-HEARTH_AVX2 inline __m256i loadY(const int8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+HEARTH_AVX2 inline __m256i loadY(const int8_t* p)
+{
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
 
 // Q4_K: four chunks of 64; low nibbles are sub-block 2c, high nibbles 2c+1; x = d*sc*q - dmin*m.
 template <int NT>
@@ -72,7 +74,8 @@ HEARTH_AVX2 void dotQ4K(const uint8_t* row, uint32_t nb, const BlockQ8K* y, size
             sumi[t] = _mm256_setzero_si256();
         for (int c = 0; c < 4; ++c) {
             const __m256i bits = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 16 + 32 * c));
-            const __m256i lo = _mm256_and_si256(bits, m4), hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
+            const __m256i lo = _mm256_and_si256(bits, m4),
+                          hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
             const __m256i sLo = _mm256_set1_epi16(sc[2 * c]), sHi = _mm256_set1_epi16(sc[2 * c + 1]);
             for (int t = 0; t < NT; ++t) {
                 const int8_t* q8 = y[t * ys + i].qs + 64 * c;
@@ -116,8 +119,10 @@ HEARTH_AVX2 void dotQ5K(const uint8_t* row, uint32_t nb, const BlockQ8K* y, size
         for (int c = 0; c < 4; ++c) {
             const __m256i bits = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 48 + 32 * c));
             // Bit k of each qh byte moved to bit 4 (16-bit shifts: only bit 0 of each byte is kept).
-            const __m256i hLo = _mm256_slli_epi16(_mm256_and_si256(_mm256_srl_epi16(qh, _mm_cvtsi32_si128(2 * c)), one), 4);
-            const __m256i hHi = _mm256_slli_epi16(_mm256_and_si256(_mm256_srl_epi16(qh, _mm_cvtsi32_si128(2 * c + 1)), one), 4);
+            const __m256i hLo
+                = _mm256_slli_epi16(_mm256_and_si256(_mm256_srl_epi16(qh, _mm_cvtsi32_si128(2 * c)), one), 4);
+            const __m256i hHi = _mm256_slli_epi16(
+                _mm256_and_si256(_mm256_srl_epi16(qh, _mm_cvtsi32_si128(2 * c + 1)), one), 4);
             const __m256i lo = _mm256_or_si256(_mm256_and_si256(bits, m4), hLo);
             const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4), hHi);
             const __m256i sLo = _mm256_set1_epi16(sc[2 * c]), sHi = _mm256_set1_epi16(sc[2 * c + 1]);
@@ -164,11 +169,11 @@ HEARTH_AVX2 void dotQ6K(const uint8_t* row, uint32_t nb, const BlockQ8K* y, size
             const __m256i q[4] = {
                 _mm256_or_si256(_mm256_and_si256(qlA, m4), _mm256_slli_epi16(_mm256_and_si256(qh, m3), 4)),
                 _mm256_or_si256(_mm256_and_si256(qlB, m4),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), m3), 4)),
+                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), m3), 4)),
                 _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(qlA, 4), m4),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), m3), 4)),
+                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), m3), 4)),
                 _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(qlB, 4), m4),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), m3), 4)),
+                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), m3), 4)),
             };
             // Run k uses scales 2k (its first 16 quants) and 2k+1 (the next 16).
             const int8_t* sc = scales + 8 * h;
@@ -179,32 +184,40 @@ HEARTH_AVX2 void dotQ6K(const uint8_t* row, uint32_t nb, const BlockQ8K* y, size
                 const int8_t* q8 = y[t * ys + i].qs + 128 * h;
                 for (int k = 0; k < 4; ++k) {
                     const __m256i yk = loadY(q8 + 32 * k);
-                    const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(q[k], yk), _mm256_maddubs_epi16(m32, yk));
+                    const __m256i p
+                        = _mm256_sub_epi16(_mm256_maddubs_epi16(q[k], yk), _mm256_maddubs_epi16(m32, yk));
                     sumi[t] = _mm256_add_epi32(sumi[t], _mm256_madd_epi16(p, s[k]));
                 }
             }
         }
         for (int t = 0; t < NT; ++t)
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * y[t * ys + i].d), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
+            acc[t]
+                = _mm256_fmadd_ps(_mm256_set1_ps(d * y[t * ys + i].d), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
     }
     for (int t = 0; t < NT; ++t)
         out[t * os] = hsumK(acc[t]);
 }
 
 template <int NT>
-HEARTH_AVX2 void dotTile(TensorType type, const uint8_t* row, uint32_t nb, const BlockQ8K* y, size_t ys, float* out,
-                         size_t os)
+HEARTH_AVX2 void dotTile(
+    TensorType type, const uint8_t* row, uint32_t nb, const BlockQ8K* y, size_t ys, float* out, size_t os)
 {
     switch (type) {
-    case TensorType::Q4_K: dotQ4K<NT>(row, nb, y, ys, out, os); return;
-    case TensorType::Q5_K: dotQ5K<NT>(row, nb, y, ys, out, os); return;
-    default: dotQ6K<NT>(row, nb, y, ys, out, os); return;
+    case TensorType::Q4_K:
+        dotQ4K<NT>(row, nb, y, ys, out, os);
+        return;
+    case TensorType::Q5_K:
+        dotQ5K<NT>(row, nb, y, ys, out, os);
+        return;
+    default:
+        dotQ6K<NT>(row, nb, y, ys, out, os);
+        return;
     }
 }
 
-}  // namespace
+} // namespace
 
-#endif  // HEARTH_X86
+#endif // HEARTH_X86
 
 bool usesQ8KActivations(TensorType type)
 {
@@ -212,7 +225,7 @@ bool usesQ8KActivations(TensorType type)
 }
 
 void rowDotQ8K(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8K* xq, size_t xqStride,
-               uint32_t nTokens, float* out, size_t outStride)
+    uint32_t nTokens, float* out, size_t outStride)
 {
 #ifdef HEARTH_X86
     // Four tokens per pass: each super-block is unpacked once for all four.
@@ -228,4 +241,4 @@ void rowDotQ8K(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8
 #endif
 }
 
-}  // namespace hearth::cpu
+} // namespace hearth::cpu

@@ -33,8 +33,7 @@ void rope(float* x, uint32_t headCount, uint32_t headDim, uint32_t pos, float fr
     HEARTH_CHECK(pairs <= 512);
     for (uint32_t i = 0; i < pairs; ++i) {
         double theta = double(pos) * std::pow(double(freqBase), -2.0 * i / double(headDim));
-        if (factors)
-            theta /= double(factors[i]);
+        if (factors) theta /= double(factors[i]);
         cosTable[i] = float(std::cos(theta));
         sinTable[i] = float(std::sin(theta));
     }
@@ -75,6 +74,9 @@ void toF16(uint16_t* out, const float* x, uint32_t n)
         out[i] = floatToHalf(x[i]);
 }
 
-bool cpuHasAvx2() { return cpu::haveAvx2(); }
+bool cpuHasAvx2()
+{
+    return cpu::haveAvx2();
+}
 
-}  // namespace hearth
+} // namespace hearth

@@ -26,7 +26,7 @@ void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, T
 // one matmul per job, with one quantization of x and one wake-up of the threads. At most 8 jobs.
 struct MatmulJob {
     const TensorView* w;
-    float* out;  // (nTokens, w->rows)
+    float* out; // (nTokens, w->rows)
 };
 void matmulMany(const MatmulJob* jobs, size_t jobCount, const float* x, uint32_t nTokens, ThreadPool* pool);
 
@@ -38,12 +38,12 @@ void rope(float* x, uint32_t headCount, uint32_t headDim, uint32_t pos, float fr
 struct KvView {
     const void* data = nullptr;
     bool f16 = false;
-    uint32_t rowElements = 0;  // kvHeadCount * headDim
+    uint32_t rowElements = 0; // kvHeadCount * headDim
 };
 
 struct AttentionShape {
     uint32_t headCount = 0;
-    uint32_t kvHeadCount = 0;  // divides headCount: head h reads kv head h / (headCount / kvHeadCount)
+    uint32_t kvHeadCount = 0; // divides headCount: head h reads kv head h / (headCount / kvHeadCount)
     uint32_t headDim = 0;
 };
 
@@ -51,7 +51,7 @@ struct AttentionShape {
 // attends to cache rows 0..startPos + t, scores scaled by 1/sqrt(headDim), softmax with the maximum
 // subtracted. q and out are (nTokens, headCount * headDim); the cache must already hold these tokens.
 void attention(const AttentionShape& shape, const float* q, const KvView& k, const KvView& v,
-               uint32_t startPos, uint32_t nTokens, float* out, ThreadPool* pool);
+    uint32_t startPos, uint32_t nTokens, float* out, ThreadPool* pool);
 
 // out[i] = silu(gate[i]) * up[i]; out may alias gate.
 void swiglu(float* out, const float* gate, const float* up, uint32_t n);
@@ -68,4 +68,4 @@ void toF16(uint16_t* out, const float* x, uint32_t n);
 // True when the AVX2/FMA/F16C paths run on this CPU (else portable code).
 bool cpuHasAvx2();
 
-}  // namespace hearth
+} // namespace hearth

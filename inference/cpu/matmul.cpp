@@ -18,20 +18,23 @@ constexpr uint32_t kRowTile = 16;
 constexpr uint32_t kTokenTile = 4;
 constexpr size_t kMaxJobs = 8;
 
-bool usesQ8Activations(TensorType type) { return type == TensorType::Q4_0 || type == TensorType::Q8_0; }
+bool usesQ8Activations(TensorType type)
+{
+    return type == TensorType::Q4_0 || type == TensorType::Q8_0;
+}
 
 // The input of one call in the forms its weights need (pointers into per-thread scratch).
 struct Activations {
     const float* x = nullptr;
-    const cpu::BlockQ8x* q8 = nullptr;   // cols / 32 blocks per token
-    const cpu::BlockQ8K* q8k = nullptr;  // cols / 256 blocks per token
+    const cpu::BlockQ8x* q8 = nullptr; // cols / 32 blocks per token
+    const cpu::BlockQ8K* q8k = nullptr; // cols / 256 blocks per token
     uint32_t cols = 0;
 };
 
 // Rows [r0, r1) of `w` against tokens [t0, t0 + group), tiled 16 rows × 4 tokens: four tokens'
 // activations stay in L1 while the 16 rows go by, and the 16 rows stay in L2 while all tokens go by.
 void rowsTimesTokens(const TensorView& w, const Activations& a, uint32_t t0, uint32_t group, uint32_t begin,
-                     uint32_t end, float* outGroup)
+    uint32_t end, float* outGroup)
 {
     const uint32_t rows = w.rows, cols = a.cols;
     const bool q8 = usesQ8Activations(w.type), q8k = cpu::usesQ8KActivations(w.type);
@@ -42,10 +45,11 @@ void rowsTimesTokens(const TensorView& w, const Activations& a, uint32_t t0, uin
             for (uint32_t r = r0; r < r1; ++r) {
                 float* o = outGroup + size_t(t) * rows + r;
                 if (q8)
-                    cpu::rowDotQ8(w.type, w.row(r), cols, a.q8 + size_t(token) * (cols / 32), cols / 32, nt, o, rows);
+                    cpu::rowDotQ8(
+                        w.type, w.row(r), cols, a.q8 + size_t(token) * (cols / 32), cols / 32, nt, o, rows);
                 else if (q8k)
-                    cpu::rowDotQ8K(w.type, w.row(r), cols, a.q8k + size_t(token) * (cols / 256), cols / 256, nt, o,
-                                   rows);
+                    cpu::rowDotQ8K(w.type, w.row(r), cols, a.q8k + size_t(token) * (cols / 256), cols / 256,
+                        nt, o, rows);
                 else
                     cpu::rowDotFloat(w.type, w.row(r), cols, a.x + size_t(token) * cols, cols, nt, o, rows);
             }
@@ -53,14 +57,14 @@ void rowsTimesTokens(const TensorView& w, const Activations& a, uint32_t t0, uin
     }
 }
 
-}  // namespace
+} // namespace
 
 void matmulMany(const MatmulJob* jobs, size_t jobCount, const float* x, uint32_t nTokens, ThreadPool* pool)
 {
     HEARTH_CHECK(jobCount > 0 && jobCount <= kMaxJobs);
     const uint32_t cols = jobs[0].w->cols;
     bool needQ8 = false, needQ8K = false;
-    uint32_t rowStart[kMaxJobs + 1] = {0};
+    uint32_t rowStart[kMaxJobs + 1] = { 0 };
     for (size_t j = 0; j < jobCount; ++j) {
         const TensorView& w = *jobs[j].w;
         HEARTH_CHECK(w.data != nullptr && w.cols == cols);
@@ -80,8 +84,7 @@ void matmulMany(const MatmulJob* jobs, size_t jobCount, const float* x, uint32_t
     a.cols = cols;
     if (needQ8) {
         HEARTH_CHECK(cols % 32 == 0);
-        if (q8Scratch.size() < size_t(nTokens) * (cols / 32))
-            q8Scratch.resize(size_t(nTokens) * (cols / 32));
+        if (q8Scratch.size() < size_t(nTokens) * (cols / 32)) q8Scratch.resize(size_t(nTokens) * (cols / 32));
         a.q8 = q8Scratch.data();
     }
     if (needQ8K) {
@@ -95,10 +98,8 @@ void matmulMany(const MatmulJob* jobs, size_t jobCount, const float* x, uint32_t
         cpu::BlockQ8K* q8k = needQ8K ? q8kScratch.data() : nullptr;
         auto quantize = [&](uint32_t begin, uint32_t end) {
             for (uint32_t t = begin; t < end; ++t) {
-                if (q8)
-                    cpu::quantizeRowQ8(x + size_t(t) * cols, q8 + size_t(t) * (cols / 32), cols);
-                if (q8k)
-                    cpu::quantizeRowQ8K(x + size_t(t) * cols, q8k + size_t(t) * (cols / 256), cols);
+                if (q8) cpu::quantizeRowQ8(x + size_t(t) * cols, q8 + size_t(t) * (cols / 32), cols);
+                if (q8k) cpu::quantizeRowQ8K(x + size_t(t) * cols, q8k + size_t(t) * (cols / 256), cols);
             }
         };
         if (pool && nTokens > 1)
@@ -116,7 +117,7 @@ void matmulMany(const MatmulJob* jobs, size_t jobCount, const float* x, uint32_t
                 const uint32_t lo = std::max(begin, rowStart[j]), hi = std::min(end, rowStart[j + 1]);
                 if (lo < hi)
                     rowsTimesTokens(*jobs[j].w, a, t0, group, lo - rowStart[j], hi - rowStart[j],
-                                    jobs[j].out + size_t(t0) * jobs[j].w->rows);
+                        jobs[j].out + size_t(t0) * jobs[j].w->rows);
             }
         };
         if (pool)
@@ -128,8 +129,8 @@ void matmulMany(const MatmulJob* jobs, size_t jobCount, const float* x, uint32_t
 
 void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, ThreadPool* pool)
 {
-    const MatmulJob job{&w, out};
+    const MatmulJob job { &w, out };
     matmulMany(&job, 1, x, nTokens, pool);
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -20,10 +20,9 @@
 namespace hearth {
 
 namespace {
-constexpr int kSpinIterations = 20000;  // about 0.1-0.5 ms before sleeping
+constexpr int kSpinIterations = 20000; // about 0.1-0.5 ms before sleeping
 
-template <typename Condition>
-void waitUntil(Condition done)
+template <typename Condition> void waitUntil(Condition done)
 {
     for (int spins = 0; !done(); ++spins) {
         if (spins < kSpinIterations)
@@ -32,12 +31,11 @@ void waitUntil(Condition done)
             std::this_thread::yield();
     }
 }
-}  // namespace
+} // namespace
 
 ThreadPool::ThreadPool(int threads)
 {
-    if (threads <= 0)
-        threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
     m_threadCount = std::min(threads, 256);
     for (int i = 1; i < m_threadCount; ++i)
         m_workers.emplace_back([this] { workerLoop(); });
@@ -57,8 +55,7 @@ void ThreadPool::drain()
 {
     for (;;) {
         const uint32_t begin = m_next.fetch_add(m_chunk);
-        if (begin >= m_count)
-            return;
+        if (begin >= m_count) return;
         const uint32_t end = std::min(m_count, begin + m_chunk);
         m_fn(m_ctx, begin, end);
         m_done.fetch_add(end - begin);
@@ -67,8 +64,7 @@ void ThreadPool::drain()
 
 void ThreadPool::run(uint32_t count, uint32_t grain, RangeFn fn, void* ctx)
 {
-    if (count == 0)
-        return;
+    if (count == 0) return;
     grain = std::max(grain, 1u);
     // Small jobs, or no workers: run inline.
     if (m_workers.empty() || count <= grain) {
@@ -110,14 +106,12 @@ void ThreadPool::workerLoop()
             }
         }
         seen = now;
-        if (m_stop.load())
-            return;
+        if (m_stop.load()) return;
         // Enter the job only while it is open and still the one we were woken for.
         m_active.fetch_add(1);
-        if (!m_closed.load() && m_generation.load() == seen)
-            drain();
+        if (!m_closed.load() && m_generation.load() == seen) drain();
         m_active.fetch_sub(1);
     }
 }
 
-}  // namespace hearth
+} // namespace hearth

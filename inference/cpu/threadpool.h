@@ -23,11 +23,11 @@ public:
 
     // Calls fn(begin, end) over disjoint chunks covering [0, count), chunks being multiples of `grain`
     // (except the last), from the caller and the workers; returns when all are done.
-    template <typename Fn>
-    void parallelFor(uint32_t count, uint32_t grain, Fn&& fn)
+    template <typename Fn> void parallelFor(uint32_t count, uint32_t grain, Fn&& fn)
     {
         using F = std::remove_reference_t<Fn>;
-        run(count, grain, [](void* ctx, uint32_t b, uint32_t e) { (*static_cast<F*>(ctx))(b, e); },
+        run(
+            count, grain, [](void* ctx, uint32_t b, uint32_t e) { (*static_cast<F*>(ctx))(b, e); },
             const_cast<void*>(static_cast<const void*>(&fn)));
     }
 
@@ -44,12 +44,12 @@ private:
     void* m_ctx = nullptr;
     uint32_t m_count = 0;
     uint32_t m_chunk = 1;
-    std::atomic<uint32_t> m_next{0};
-    std::atomic<uint32_t> m_done{0};        // elements finished in the current job
-    std::atomic<uint32_t> m_generation{0};  // bumped to start a job (and to stop)
-    std::atomic<int> m_active{0};           // workers inside the current job right now
-    std::atomic<bool> m_closed{true};       // the current job takes no more workers
-    std::atomic<bool> m_stop{false};
+    std::atomic<uint32_t> m_next { 0 };
+    std::atomic<uint32_t> m_done { 0 }; // elements finished in the current job
+    std::atomic<uint32_t> m_generation { 0 }; // bumped to start a job (and to stop)
+    std::atomic<int> m_active { 0 }; // workers inside the current job right now
+    std::atomic<bool> m_closed { true }; // the current job takes no more workers
+    std::atomic<bool> m_stop { false };
 };
 
-}  // namespace hearth
+} // namespace hearth

@@ -2,8 +2,8 @@
 // about itself. Generation is in engine_generate.cpp, prompt fitting in prompt_fit.cpp.
 #include "engine.h"
 
-#include "cpu/cpu_backend.h"
 #include "chat/chat_tokens.h"
+#include "cpu/cpu_backend.h"
 #include "engine/engine_impl.h"
 #include "quant/types.h"
 
@@ -91,9 +91,8 @@ BackendDecision decideBackend(BackendChoice choice, int deviceIndex)
     // Auto takes a real GPU when there is one; a software Vulkan device (lavapipe, type "cpu") would
     // only be slower than the CPU backend.
     const auto list = listVulkanDevices();
-    const bool gpu = std::any_of(list.begin(), list.end(), [&](const DeviceInfo& d) {
-        return d.type != "cpu" && (deviceIndex < 0 || d.index == deviceIndex);
-    });
+    const bool gpu = std::any_of(list.begin(), list.end(),
+        [&](const DeviceInfo& d) { return d.type != "cpu" && (deviceIndex < 0 || d.index == deviceIndex); });
     if (gpu) return { BackendChoice::Vulkan, {} };
     if (list.empty())
         return { BackendChoice::Cpu,
@@ -171,9 +170,9 @@ Status Engine::load(const LoadOptions& options)
         if (backend) {
             impl->backend = std::move(backend.value());
             if (impl->backend->contextLength() < context)
-                notices.push_back("The context is " + std::to_string(impl->backend->contextLength()) + " tokens, not " +
-                                  std::to_string(context) + ", so that the model fits in " +
-                                  impl->backend->deviceName() + "'s memory.");
+                notices.push_back("The context is " + std::to_string(impl->backend->contextLength())
+                    + " tokens, not " + std::to_string(context) + ", so that the model fits in "
+                    + impl->backend->deviceName() + "'s memory.");
         } else if (options.backend == BackendChoice::Vulkan) {
             return backend.error();
         } else {
@@ -243,7 +242,8 @@ Result<uint32_t> Engine::countTokens(std::string_view text) const
 
 Result<uint32_t> Engine::countPromptTokens(const std::vector<ChatMessage>& messages) const
 {
-    if (!m_impl->tokenizer || !m_impl->chatFormat) return makeError(ErrorCode::InvalidArgument, "no model is loaded");
+    if (!m_impl->tokenizer || !m_impl->chatFormat)
+        return makeError(ErrorCode::InvalidArgument, "no model is loaded");
     // As buildPrompt does: the Llama 3 format writes <|begin_of_text|> itself, the plain one does not.
     const bool addBos = m_impl->chatFormat->name() == "plain" && m_impl->tokenizer->special().addBos;
     auto ids = tokenizeChat(*m_impl->tokenizer, m_impl->chatFormat->format(messages), addBos);

@@ -11,20 +11,20 @@ namespace {
 
 Error missingKey(std::string_view key)
 {
-    return makeError(ErrorCode::BadFormat, "GGUF metadata: missing or non-integer key '" + std::string(key) + "'");
+    return makeError(
+        ErrorCode::BadFormat, "GGUF metadata: missing or non-integer key '" + std::string(key) + "'");
 }
 
-}  // namespace
+} // namespace
 
 Result<LlamaConfig> LlamaConfig::fromGguf(const GgufFile& file)
 {
     // Step 1: only the llama architecture (Llama 2/3.x files all say "llama").
     const auto arch = file.getString("general.architecture");
-    if (!arch)
-        return makeError(ErrorCode::BadFormat, "GGUF metadata: no general.architecture");
+    if (!arch) return makeError(ErrorCode::BadFormat, "GGUF metadata: no general.architecture");
     if (*arch != "llama")
         return makeError(ErrorCode::Unsupported,
-                         "architecture '" + std::string(*arch) + "' is not supported (expected 'llama')");
+            "architecture '" + std::string(*arch) + "' is not supported (expected 'llama')");
 
     LlamaConfig config;
     const auto name = file.getString("general.name");
@@ -35,29 +35,26 @@ Result<LlamaConfig> LlamaConfig::fromGguf(const GgufFile& file)
     const auto dim = file.getUint("llama.embedding_length");
     const auto ffn = file.getUint("llama.feed_forward_length");
     const auto heads = file.getUint("llama.attention.head_count");
-    if (!blocks)
-        return missingKey("llama.block_count");
-    if (!dim)
-        return missingKey("llama.embedding_length");
-    if (!ffn)
-        return missingKey("llama.feed_forward_length");
-    if (!heads)
-        return missingKey("llama.attention.head_count");
-    const uint64_t kLimit = 1u << 20;  // far beyond any llama; keeps every product in 64 bits
-    if (*blocks == 0 || *blocks > 4096 || *dim == 0 || *dim > kLimit || *ffn == 0 || *ffn > kLimit ||
-        *heads == 0 || *heads > *dim)
-        return makeError(ErrorCode::BadFormat, "GGUF metadata: implausible llama sizes (block_count " +
-                                                   std::to_string(*blocks) + ", embedding_length " +
-                                                   std::to_string(*dim) + ", head_count " +
-                                                   std::to_string(*heads) + ")");
+    if (!blocks) return missingKey("llama.block_count");
+    if (!dim) return missingKey("llama.embedding_length");
+    if (!ffn) return missingKey("llama.feed_forward_length");
+    if (!heads) return missingKey("llama.attention.head_count");
+    const uint64_t kLimit = 1u << 20; // far beyond any llama; keeps every product in 64 bits
+    if (*blocks == 0 || *blocks > 4096 || *dim == 0 || *dim > kLimit || *ffn == 0 || *ffn > kLimit
+        || *heads == 0 || *heads > *dim)
+        return makeError(ErrorCode::BadFormat,
+            "GGUF metadata: implausible llama sizes (block_count " + std::to_string(*blocks)
+                + ", embedding_length " + std::to_string(*dim) + ", head_count " + std::to_string(*heads)
+                + ")");
     config.layerCount = uint32_t(*blocks);
     config.dim = uint32_t(*dim);
     config.ffnDim = uint32_t(*ffn);
     config.headCount = uint32_t(*heads);
     config.kvHeadCount = uint32_t(file.getUint("llama.attention.head_count_kv").value_or(*heads));
     if (config.kvHeadCount == 0 || config.headCount % config.kvHeadCount != 0)
-        return makeError(ErrorCode::BadFormat, "GGUF metadata: head_count_kv " + std::to_string(config.kvHeadCount) +
-                                                   " does not divide head_count " + std::to_string(config.headCount));
+        return makeError(ErrorCode::BadFormat,
+            "GGUF metadata: head_count_kv " + std::to_string(config.kvHeadCount)
+                + " does not divide head_count " + std::to_string(config.headCount));
 
     // Step 3: the head size: key_length when given, else dim / heads.
     if (const auto keyLength = file.getUint("llama.attention.key_length")) {
@@ -71,13 +68,17 @@ Result<LlamaConfig> LlamaConfig::fromGguf(const GgufFile& file)
         config.headDim = config.dim / config.headCount;
     }
     if (config.headDim == 0 || config.headDim % 2 != 0 || config.headDim > 1024)
-        return makeError(ErrorCode::Unsupported, "head size " + std::to_string(config.headDim) + " is not supported");
-    if (const auto ropeDims = file.getUint("llama.rope.dimension_count"); ropeDims && *ropeDims != config.headDim)
-        return makeError(ErrorCode::Unsupported, "rope.dimension_count " + std::to_string(*ropeDims) +
-                                                     " differs from the head size " + std::to_string(config.headDim));
+        return makeError(
+            ErrorCode::Unsupported, "head size " + std::to_string(config.headDim) + " is not supported");
+    if (const auto ropeDims = file.getUint("llama.rope.dimension_count");
+        ropeDims && *ropeDims != config.headDim)
+        return makeError(ErrorCode::Unsupported,
+            "rope.dimension_count " + std::to_string(*ropeDims) + " differs from the head size "
+                + std::to_string(config.headDim));
 
     // Step 4: the optional numbers, with llama's defaults.
-    config.trainedContext = uint32_t(std::min<uint64_t>(file.getUint("llama.context_length").value_or(2048), 1u << 30));
+    config.trainedContext
+        = uint32_t(std::min<uint64_t>(file.getUint("llama.context_length").value_or(2048), 1u << 30));
     config.normEps = float(file.getFloat("llama.attention.layer_norm_rms_epsilon").value_or(1e-5));
     config.ropeFreqBase = float(file.getFloat("llama.rope.freq_base").value_or(10000.0));
     if (!(config.normEps > 0) || !(config.ropeFreqBase > 1))
@@ -95,4 +96,4 @@ Result<LlamaConfig> LlamaConfig::fromGguf(const GgufFile& file)
     return config;
 }
 
-}  // namespace hearth
+} // namespace hearth

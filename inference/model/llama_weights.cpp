@@ -25,31 +25,33 @@ std::string shapeText(const std::vector<uint64_t>& shape)
 
 // Binds `name` as a (rows, cols) matrix, or a vector when rows == 0. Shapes are in ggml order in
 // messages ([cols, rows]) because that is what `hearth-cli info` and gguf tools print.
-Result<TensorView> bindTensor(const GgufFile& file, const std::string& name, uint32_t rows, uint32_t cols,
-                              bool optional = false)
+Result<TensorView> bindTensor(
+    const GgufFile& file, const std::string& name, uint32_t rows, uint32_t cols, bool optional = false)
 {
     const GgufTensorInfo* info = file.tensor(name);
     if (!info) {
-        if (optional)
-            return TensorView{};
+        if (optional) return TensorView {};
         return makeError(ErrorCode::BadFormat, "tensor '" + name + "' is missing");
     }
     const bool vector = rows == 0;
-    const std::vector<uint64_t> expected = vector ? std::vector<uint64_t>{cols} : std::vector<uint64_t>{cols, rows};
+    const std::vector<uint64_t> expected
+        = vector ? std::vector<uint64_t> { cols } : std::vector<uint64_t> { cols, rows };
     // A vector may also be stored as [n, 1]; a matrix as [cols, rows, 1, 1].
     std::vector<uint64_t> shape = info->shape;
     while (shape.size() > expected.size() && shape.back() == 1)
         shape.pop_back();
     if (shape != expected)
-        return makeError(ErrorCode::BadFormat, "tensor '" + name + "' has shape " + shapeText(info->shape) +
-                                                   ", expected " + shapeText(expected));
+        return makeError(ErrorCode::BadFormat,
+            "tensor '" + name + "' has shape " + shapeText(info->shape) + ", expected "
+                + shapeText(expected));
     if (!isSupportedWeightType(info->type))
-        return makeError(ErrorCode::Unsupported, "tensor '" + name + "' has type " + std::string(typeName(info->type)) +
-                                                     ", which is not supported");
+        return makeError(ErrorCode::Unsupported,
+            "tensor '" + name + "' has type " + std::string(typeName(info->type))
+                + ", which is not supported");
     // Norms and rope factors are read as plain floats by every backend.
     if (vector && info->type != TensorType::F32)
-        return makeError(ErrorCode::Unsupported, "tensor '" + name + "' is " + std::string(typeName(info->type)) +
-                                                     ", expected F32");
+        return makeError(ErrorCode::Unsupported,
+            "tensor '" + name + "' is " + std::string(typeName(info->type)) + ", expected F32");
     TensorView view;
     view.type = info->type;
     view.data = info->data;
@@ -61,7 +63,7 @@ Result<TensorView> bindTensor(const GgufFile& file, const std::string& name, uin
     return view;
 }
 
-}  // namespace
+} // namespace
 
 Result<LlamaWeights> LlamaWeights::bind(const GgufFile& file, const LlamaConfig& config)
 {
@@ -71,20 +73,18 @@ Result<LlamaWeights> LlamaWeights::bind(const GgufFile& file, const LlamaConfig&
     LlamaWeights weights;
 
     // Bind one tensor into a field, returning early with its error.
-#define HEARTH_BIND(field, ...)                                  \
-    do {                                                         \
-        auto bound = bindTensor(file, __VA_ARGS__);              \
-        if (!bound)                                              \
-            return bound.error();                                \
-        field = *bound;                                          \
+#define HEARTH_BIND(field, ...)                                                                              \
+    do {                                                                                                     \
+        auto bound = bindTensor(file, __VA_ARGS__);                                                          \
+        if (!bound) return bound.error();                                                                    \
+        field = *bound;                                                                                      \
     } while (0)
 
     // Step 1: the model-wide tensors; `output` falls back to the embedding (tied, Llama 3.2 1B/3B).
     HEARTH_BIND(weights.tokenEmbedding, "token_embd.weight", config.vocabSize, dim);
     HEARTH_BIND(weights.outputNorm, "output_norm.weight", 0, dim);
     HEARTH_BIND(weights.output, "output.weight", config.vocabSize, dim, /*optional=*/true);
-    if (weights.output.empty())
-        weights.output = weights.tokenEmbedding;
+    if (weights.output.empty()) weights.output = weights.tokenEmbedding;
     HEARTH_BIND(weights.ropeFreqs, "rope_freqs.weight", 0, config.headDim / 2, /*optional=*/true);
 
     // Step 2: every block.
@@ -106,4 +106,4 @@ Result<LlamaWeights> LlamaWeights::bind(const GgufFile& file, const LlamaConfig&
     return weights;
 }
 
-}  // namespace hearth
+} // namespace hearth

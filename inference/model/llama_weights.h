@@ -13,23 +13,23 @@ namespace hearth {
 
 // Shapes are written (rows, cols) = (output, input); q = headCount * headDim, kv = kvHeadCount * headDim.
 struct LlamaLayerWeights {
-    TensorView attnNorm;    // (dim) F32
-    TensorView wq;          // (q, dim)
-    TensorView wk;          // (kv, dim)
-    TensorView wv;          // (kv, dim)
-    TensorView wo;          // (dim, q)
-    TensorView ffnNorm;     // (dim) F32
-    TensorView ffnGate;     // (ffnDim, dim)
-    TensorView ffnUp;       // (ffnDim, dim)
-    TensorView ffnDown;     // (dim, ffnDim)
+    TensorView attnNorm; // (dim) F32
+    TensorView wq; // (q, dim)
+    TensorView wk; // (kv, dim)
+    TensorView wv; // (kv, dim)
+    TensorView wo; // (dim, q)
+    TensorView ffnNorm; // (dim) F32
+    TensorView ffnGate; // (ffnDim, dim)
+    TensorView ffnUp; // (ffnDim, dim)
+    TensorView ffnDown; // (dim, ffnDim)
 };
 
 struct LlamaWeights {
-    TensorView tokenEmbedding;  // (vocab, dim)
-    TensorView outputNorm;      // (dim) F32
-    TensorView output;          // (vocab, dim); the same view as tokenEmbedding when tied
-    TensorView ropeFreqs;       // (headDim / 2) F32, divides each pair's frequency; empty when absent
-    std::vector<LlamaLayerWeights> layers;  // layerCount
+    TensorView tokenEmbedding; // (vocab, dim)
+    TensorView outputNorm; // (dim) F32
+    TensorView output; // (vocab, dim); the same view as tokenEmbedding when tied
+    TensorView ropeFreqs; // (headDim / 2) F32, divides each pair's frequency; empty when absent
+    std::vector<LlamaLayerWeights> layers; // layerCount
 
     // Binds every tensor by name; a missing tensor, a wrong shape or an unsupported type is an error
     // naming the tensor, what was expected and what was found.
@@ -39,4 +39,4 @@ struct LlamaWeights {
 // The types the CPU kernels (and the Vulkan shaders) run: F32, F16, BF16, Q4_0, Q8_0, Q4_K, Q5_K, Q6_K.
 bool isSupportedWeightType(TensorType type);
 
-}  // namespace hearth
+} // namespace hearth

@@ -11,10 +11,10 @@ namespace hearth {
 
 struct TensorView {
     TensorType type = TensorType::F32;
-    const uint8_t* data = nullptr;  // into the mapping; lives as long as the GgufFile
-    uint32_t rows = 0;              // ggml shape[1] (1 for vectors)
-    uint32_t cols = 0;              // ggml shape[0], contiguous
-    size_t rowBytes = 0;            // bytes of one row in `type`
+    const uint8_t* data = nullptr; // into the mapping; lives as long as the GgufFile
+    uint32_t rows = 0; // ggml shape[1] (1 for vectors)
+    uint32_t cols = 0; // ggml shape[0], contiguous
+    size_t rowBytes = 0; // bytes of one row in `type`
 
     bool empty() const { return data == nullptr; }
     const uint8_t* row(uint32_t r) const { return data + size_t(r) * rowBytes; }
@@ -22,4 +22,4 @@ struct TensorView {
     const float* f32() const { return reinterpret_cast<const float*>(data); }
 };
 
-}  // namespace hearth
+} // namespace hearth

@@ -14,7 +14,7 @@ namespace hearth {
 
 bool canQuantize(TensorType type)
 {
-    return isSupported(type);  // every type we run is also a quantization target
+    return isSupported(type); // every type we run is also a quantization target
 }
 
 void quantize(TensorType type, const float* src, void* dst, size_t count)

@@ -28,9 +28,9 @@ enum class TensorType : uint32_t {
 
 struct TypeTraits {
     std::string_view name;
-    uint32_t blockElements;  // elements per block (1 for plain float types)
-    uint32_t blockBytes;     // bytes per block
-    bool supported;          // we can dequantize and run it
+    uint32_t blockElements; // elements per block (1 for plain float types)
+    uint32_t blockBytes; // bytes per block
+    bool supported; // we can dequantize and run it
 };
 
 // Traits of a type number read from a file; nullopt for numbers GGUF does not define.
@@ -39,4 +39,4 @@ std::string_view typeName(TensorType type);
 // The types we dequantize, quantize to and run (the `supported` column of the type table).
 bool isSupported(TensorType type);
 
-}  // namespace hearth
+} // namespace hearth

@@ -54,8 +54,7 @@ std::vector<Candidate> mostLikely(std::span<const float> logits, int32_t k)
     // A later id never beats an equal logit, so only a larger one enters.
     float threshold = best.front().logit;
     for (; id < vocab; ++id) {
-        if (!(logits[id] > threshold))
-            continue;
+        if (!(logits[id] > threshold)) continue;
         std::pop_heap(best.begin(), best.end(), moreLikely);
         best.back() = { id, logits[id] };
         std::push_heap(best.begin(), best.end(), moreLikely);

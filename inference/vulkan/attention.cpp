@@ -13,7 +13,7 @@ namespace {
 // past the context's keys find nothing to do and cost one empty workgroup each.
 constexpr uint32_t kMinSplitKeys = 64;
 
-}  // namespace
+} // namespace
 
 namespace {
 
@@ -23,7 +23,7 @@ uint32_t splitResultWords(const AttentionShape& shape)
     return kAttentionMaxSplitTokens * shape.headCount * kAttentionMaxSplits * (2 + shape.headDim);
 }
 
-}  // namespace
+} // namespace
 
 uint64_t attentionPartialsBytes(const AttentionShape& shape)
 {
@@ -35,25 +35,25 @@ AttentionPolicy attentionPolicy(const Device& device)
     // On lavapipe one split of a narrow workgroup measured fastest (1B decode at 130 tokens: 4.9 ms
     // per layer, against 8.9 for two wide splits and 22 for eight).
     if (device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU)
-        return {1, true, uint64_t(device.properties().limits.maxTexelBufferElements) * kTexelBytes};
-    return {kAttentionMaxSplits, false, 0};
+        return { 1, true, uint64_t(device.properties().limits.maxTexelBufferElements) * kTexelBytes };
+    return { kAttentionMaxSplits, false, 0 };
 }
 
-void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t tokens, const AttentionPolicy& policy,
-                     const AttentionBuffers& b)
+void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t tokens,
+    const AttentionPolicy& policy, const AttentionBuffers& b)
 {
-    const uint32_t splits =
-        tokens > kAttentionMaxSplitTokens ? 1 : std::clamp(policy.splits, 1u, kAttentionMaxSplits);
-    const AttentionPush push{shape.headCount, shape.kvHeadCount, shape.headDim, 1.0f / std::sqrt(float(shape.headDim)),
-                             splits,          kMinSplitKeys,     splitResultWords(shape)};
+    const uint32_t splits
+        = tokens > kAttentionMaxSplitTokens ? 1 : std::clamp(policy.splits, 1u, kAttentionMaxSplits);
+    const AttentionPush push { shape.headCount, shape.kvHeadCount, shape.headDim,
+        1.0f / std::sqrt(float(shape.headDim)), splits, kMinSplitKeys, splitResultWords(shape) };
     // The narrow variant views each cache whole, in 16-byte texels (the rows in use are whole texels:
     // headDim is a multiple of 8 halves); a cache too large for a view takes the wide one.
-    const BufferRef keys{b.k.buffer, 0, b.k.size / kTexelBytes * kTexelBytes};
-    const BufferRef values{b.v.buffer, 0, b.v.size / kTexelBytes * kTexelBytes};
+    const BufferRef keys { b.k.buffer, 0, b.k.size / kTexelBytes * kTexelBytes };
+    const BufferRef values { b.v.buffer, 0, b.v.size / kTexelBytes * kTexelBytes };
     const bool narrow = policy.narrow && std::max(keys.range, values.range) <= policy.maxTexelRange;
     rec.dispatch(pipelineFor(narrow ? Op::AttentionNarrow : Op::Attention),
-                 {whole(b.q), keys, values, whole(b.out), whole(b.partials), whole(b.step)}, push, shape.headCount,
-                 tokens, splits);
+        { whole(b.q), keys, values, whole(b.out), whole(b.partials), whole(b.step) }, push, shape.headCount,
+        tokens, splits);
 }
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

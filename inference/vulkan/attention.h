@@ -13,16 +13,16 @@ namespace hearth::vk {
 struct AttentionShape {
     uint32_t headCount;
     uint32_t kvHeadCount;
-    uint32_t headDim;  // a multiple of 8, at most 256
+    uint32_t headDim; // a multiple of 8, at most 256
 };
 
 struct AttentionBuffers {
-    const Buffer& q;         // (tokens, heads * headDim) rotated queries
-    const Buffer& k;         // the layer's KV cache, f16
+    const Buffer& q; // (tokens, heads * headDim) rotated queries
+    const Buffer& k; // the layer's KV cache, f16
     const Buffer& v;
-    const Buffer& out;       // (tokens, heads * headDim)
-    const Buffer& partials;  // attentionPartialsBytes(), zeroed once: the splits' results and counters
-    const Buffer& step;      // StepParams (ops.h): the position of the first query
+    const Buffer& out; // (tokens, heads * headDim)
+    const Buffer& partials; // attentionPartialsBytes(), zeroed once: the splits' results and counters
+    const Buffer& step; // StepParams (ops.h): the position of the first query
 };
 
 // Batches up to this many tokens are split over the context.
@@ -40,14 +40,14 @@ uint64_t attentionPartialsBytes(const AttentionShape& shape);
 struct AttentionPolicy {
     uint32_t splits = kAttentionMaxSplits;
     bool narrow = false;
-    uint64_t maxTexelRange = 0;  // narrow: the largest texel view in bytes; a larger cache takes the wide one
+    uint64_t maxTexelRange = 0; // narrow: the largest texel view in bytes; a larger cache takes the wide one
 };
 AttentionPolicy attentionPolicy(const Device& device);
 
 // Queries at positions startPos .. startPos + tokens - 1 (startPos read from the step buffer when the
 // GPU runs, so the recording serves any position) attend to keys 0 .. their position. The policy's
 // splits are used for batches of up to kAttentionMaxSplitTokens tokens.
-void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t tokens, const AttentionPolicy& policy,
-                     const AttentionBuffers& buffers);
+void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t tokens,
+    const AttentionPolicy& policy, const AttentionBuffers& buffers);
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

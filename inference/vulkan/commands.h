@@ -5,11 +5,10 @@
 
 #include "util/result.h"
 #include "vulkan/device.h"
+#include "vulkan/loader.h"
 #include "vulkan/memory.h"
 #include "vulkan/pipeline.h"
 #include "vulkan/profiler.h"
-
-#include "vulkan/loader.h"
 
 #include <initializer_list>
 #include <map>
@@ -23,14 +22,17 @@ namespace hearth::vk {
 // the same buffers every step and passes offsets in push constants.
 class DescriptorCache {
 public:
-    explicit DescriptorCache(const Device& device) : m_device(device) {}
+    explicit DescriptorCache(const Device& device)
+        : m_device(device)
+    {
+    }
     ~DescriptorCache();
     DescriptorCache(const DescriptorCache&) = delete;
     DescriptorCache& operator=(const DescriptorCache&) = delete;
 
     // texelMask: the bindings bound as uniform texel buffers (PipelineSignature::texelMask).
-    Result<VkDescriptorSet> get(VkDescriptorSetLayout layout, const std::vector<BufferRef>& bindings,
-        uint32_t texelMask = 0);
+    Result<VkDescriptorSet> get(
+        VkDescriptorSetLayout layout, const std::vector<BufferRef>& bindings, uint32_t texelMask = 0);
     // Forgets every set: call after destroying buffers that sets refer to, since a new buffer can get a
     // destroyed one's handle and would then be bound through a stale descriptor.
     void clear();
@@ -47,7 +49,7 @@ private:
     std::vector<VkDescriptorPool> m_pools;
     uint32_t m_leftInPool = 0;
     std::map<Key, VkDescriptorSet> m_sets;
-    std::vector<VkBufferView> m_views;  // of the texel-buffer bindings, destroyed with the sets
+    std::vector<VkBufferView> m_views; // of the texel-buffer bindings, destroyed with the sets
 };
 
 class Recorder {
@@ -63,7 +65,7 @@ public:
     // Checks the binding count and push-constant size against the pipeline's signature.
     template <typename Push>
     void dispatch(ShaderId id, std::initializer_list<BufferRef> bindings, const Push& push, uint32_t x,
-                  uint32_t y = 1, uint32_t z = 1)
+        uint32_t y = 1, uint32_t z = 1)
     {
         dispatchRaw(id, std::vector<BufferRef>(bindings), &push, sizeof(Push), x, y, z);
     }
@@ -83,10 +85,11 @@ public:
     GpuProfiler* profiler() { return m_profiler.get(); }
 
 private:
-    void dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, const void* push, uint32_t pushBytes,
-                     uint32_t x, uint32_t y, uint32_t z);
+    void dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, const void* push,
+        uint32_t pushBytes, uint32_t x, uint32_t y, uint32_t z);
     // Inserts a barrier when this access conflicts with one since the last barrier.
-    void access(const std::vector<VkBuffer>& reads, const std::vector<VkBuffer>& writes, VkPipelineStageFlags stage);
+    void access(
+        const std::vector<VkBuffer>& reads, const std::vector<VkBuffer>& writes, VkPipelineStageFlags stage);
     Status submitRecorded();
 
     const Device& m_device;
@@ -95,15 +98,15 @@ private:
     VkCommandPool m_pool = VK_NULL_HANDLE;
     VkCommandBuffer m_cmd = VK_NULL_HANDLE;
     VkFence m_fence = VK_NULL_HANDLE;
-    std::set<VkBuffer> m_written;  // since the last barrier
+    std::set<VkBuffer> m_written; // since the last barrier
     std::set<VkBuffer> m_read;
-    VkPipelineStageFlags m_stagesSinceBarrier = 0;  // of the work recorded since the last barrier
+    VkPipelineStageFlags m_stagesSinceBarrier = 0; // of the work recorded since the last barrier
     bool m_recording = false;
     bool m_reusable = false;
     bool m_hasRecording = false;
     uint32_t m_dispatches = 0;
-    Status m_error = Ok{};
+    Status m_error = Ok {};
     std::unique_ptr<GpuProfiler> m_profiler;
 };
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

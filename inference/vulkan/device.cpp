@@ -9,12 +9,11 @@
 namespace hearth::vk {
 namespace {
 
-std::atomic<uint32_t> g_validationMessages{0};
-std::atomic<bool> g_validationLayerMissing{false};
+std::atomic<uint32_t> g_validationMessages { 0 };
+std::atomic<bool> g_validationLayerMissing { false };
 
 VKAPI_ATTR VkBool32 VKAPI_CALL onDebugMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
-                                              VkDebugUtilsMessageTypeFlagsEXT,
-                                              const VkDebugUtilsMessengerCallbackDataEXT* data, void*)
+    VkDebugUtilsMessageTypeFlagsEXT, const VkDebugUtilsMessengerCallbackDataEXT* data, void*)
 {
     if (severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT) {
         g_validationMessages.fetch_add(1);
@@ -32,8 +31,7 @@ bool envFlag(const char* name)
 bool listed(const std::vector<VkExtensionProperties>& extensions, const char* name)
 {
     for (const auto& e : extensions)
-        if (!std::strcmp(e.extensionName, name))
-            return true;
+        if (!std::strcmp(e.extensionName, name)) return true;
     return false;
 }
 
@@ -62,19 +60,23 @@ bool hasLayer(const char* name)
     std::vector<VkLayerProperties> layers(count);
     vkEnumerateInstanceLayerProperties(&count, layers.data());
     for (const auto& l : layers)
-        if (!std::strcmp(l.layerName, name))
-            return true;
+        if (!std::strcmp(l.layerName, name)) return true;
     return false;
 }
 
 const char* typeName(VkPhysicalDeviceType type)
 {
     switch (type) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete";
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated";
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual";
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return "cpu";
-    default: return "other";
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+        return "discrete";
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+        return "integrated";
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+        return "virtual";
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+        return "cpu";
+    default:
+        return "other";
     }
 }
 
@@ -82,11 +84,16 @@ const char* typeName(VkPhysicalDeviceType type)
 int typeRank(VkPhysicalDeviceType type)
 {
     switch (type) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 3;
-    default: return 4;
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+        return 0;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+        return 1;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+        return 2;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+        return 3;
+    default:
+        return 4;
     }
 }
 
@@ -104,20 +111,19 @@ uint64_t localHeapBytes(VkPhysicalDevice device)
 // A bare instance for enumeration or for a device; validation adds the layer and the messenger.
 VkResult createInstance(bool validation, VkInstance* instance, bool* debugUtils)
 {
-    VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+    VkApplicationInfo app { VK_STRUCTURE_TYPE_APPLICATION_INFO };
     app.pApplicationName = "Hearth";
     app.pEngineName = "Hearth";
     app.apiVersion = VK_API_VERSION_1_2;
     std::vector<const char*> layers;
     std::vector<const char*> extensions;
     *debugUtils = hasInstanceExtension(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
-    if (*debugUtils)
-        extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+    if (*debugUtils) extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
     if (validation && hasLayer("VK_LAYER_KHRONOS_validation"))
         layers.push_back("VK_LAYER_KHRONOS_validation");
     else if (validation)
         g_validationLayerMissing = true;
-    VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+    VkInstanceCreateInfo info { VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO };
     info.pApplicationInfo = &app;
     info.enabledLayerCount = uint32_t(layers.size());
     info.ppEnabledLayerNames = layers.data();
@@ -145,12 +151,12 @@ bool usable(VkPhysicalDevice device, std::string* why)
         *why = "needs Vulkan 1.2";
         return false;
     }
-    VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
-    VkPhysicalDeviceProperties2 props2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+    VkPhysicalDeviceSubgroupProperties subgroup { VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES };
+    VkPhysicalDeviceProperties2 props2 { VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2 };
     props2.pNext = &subgroup;
     vkGetPhysicalDeviceProperties2(device, &props2);
-    if (!(subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) ||
-        !(subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT)) {
+    if (!(subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT)
+        || !(subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT)) {
         *why = "no subgroup arithmetic in compute shaders";
         return false;
     }
@@ -162,25 +168,50 @@ bool usable(VkPhysicalDevice device, std::string* why)
     return true;
 }
 
-}  // namespace
+} // namespace
 
-uint32_t validationMessageCount() { return g_validationMessages.load(); }
-bool validationLayerMissing() { return g_validationLayerMissing.load(); }
+uint32_t validationMessageCount()
+{
+    return g_validationMessages.load();
+}
+bool validationLayerMissing()
+{
+    return g_validationLayerMissing.load();
+}
 
 std::string resultName(VkResult result)
 {
     const char* name = "VK_ERROR";
     switch (result) {
-    case VK_ERROR_OUT_OF_HOST_MEMORY: name = "VK_ERROR_OUT_OF_HOST_MEMORY"; break;
-    case VK_ERROR_OUT_OF_DEVICE_MEMORY: name = "VK_ERROR_OUT_OF_DEVICE_MEMORY"; break;
-    case VK_ERROR_INITIALIZATION_FAILED: name = "VK_ERROR_INITIALIZATION_FAILED"; break;
-    case VK_ERROR_DEVICE_LOST: name = "VK_ERROR_DEVICE_LOST"; break;
-    case VK_ERROR_INCOMPATIBLE_DRIVER: name = "VK_ERROR_INCOMPATIBLE_DRIVER"; break;
-    case VK_ERROR_LAYER_NOT_PRESENT: name = "VK_ERROR_LAYER_NOT_PRESENT"; break;
-    case VK_ERROR_EXTENSION_NOT_PRESENT: name = "VK_ERROR_EXTENSION_NOT_PRESENT"; break;
-    case VK_ERROR_FEATURE_NOT_PRESENT: name = "VK_ERROR_FEATURE_NOT_PRESENT"; break;
-    case VK_TIMEOUT: name = "VK_TIMEOUT"; break;
-    default: break;
+    case VK_ERROR_OUT_OF_HOST_MEMORY:
+        name = "VK_ERROR_OUT_OF_HOST_MEMORY";
+        break;
+    case VK_ERROR_OUT_OF_DEVICE_MEMORY:
+        name = "VK_ERROR_OUT_OF_DEVICE_MEMORY";
+        break;
+    case VK_ERROR_INITIALIZATION_FAILED:
+        name = "VK_ERROR_INITIALIZATION_FAILED";
+        break;
+    case VK_ERROR_DEVICE_LOST:
+        name = "VK_ERROR_DEVICE_LOST";
+        break;
+    case VK_ERROR_INCOMPATIBLE_DRIVER:
+        name = "VK_ERROR_INCOMPATIBLE_DRIVER";
+        break;
+    case VK_ERROR_LAYER_NOT_PRESENT:
+        name = "VK_ERROR_LAYER_NOT_PRESENT";
+        break;
+    case VK_ERROR_EXTENSION_NOT_PRESENT:
+        name = "VK_ERROR_EXTENSION_NOT_PRESENT";
+        break;
+    case VK_ERROR_FEATURE_NOT_PRESENT:
+        name = "VK_ERROR_FEATURE_NOT_PRESENT";
+        break;
+    case VK_TIMEOUT:
+        name = "VK_TIMEOUT";
+        break;
+    default:
+        break;
     }
     return std::string(name) + " (" + std::to_string(int(result)) + ")";
 }
@@ -202,14 +233,12 @@ std::vector<DeviceInfo> enumerateDevices()
     std::vector<DeviceInfo> result;
     VkInstance instance = VK_NULL_HANDLE;
     bool debugUtils = false;
-    if (!loadVulkan().ok() || createInstance(false, &instance, &debugUtils) != VK_SUCCESS)
-        return result;
+    if (!loadVulkan().ok() || createInstance(false, &instance, &debugUtils) != VK_SUCCESS) return result;
     const auto devices = physicalDevices(instance);
     std::vector<std::pair<int, DeviceInfo>> ranked;
     for (size_t i = 0; i < devices.size(); ++i) {
         std::string why;
-        if (!usable(devices[i], &why))
-            continue;
+        if (!usable(devices[i], &why)) continue;
         VkPhysicalDeviceProperties props;
         vkGetPhysicalDeviceProperties(devices[i], &props);
         DeviceInfo info;
@@ -217,9 +246,10 @@ std::vector<DeviceInfo> enumerateDevices()
         info.name = props.deviceName;
         info.type = typeName(props.deviceType);
         info.memoryBytes = localHeapBytes(devices[i]);
-        ranked.push_back({typeRank(props.deviceType), info});
+        ranked.push_back({ typeRank(props.deviceType), info });
     }
-    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(
+        ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [rank, info] : ranked)
         result.push_back(std::move(info));
     vkDestroyInstance(instance, nullptr);
@@ -231,26 +261,23 @@ namespace {
 // vkCreateInstance failed: the loader is there, no driver answered.
 std::string noDriver(VkResult result)
 {
-    return "no Vulkan driver is installed (vkCreateInstance: " + resultName(result) +
-           "); install your GPU's Vulkan driver";
+    return "no Vulkan driver is installed (vkCreateInstance: " + resultName(result)
+        + "); install your GPU's Vulkan driver";
 }
 
-}  // namespace
+} // namespace
 
 std::string noDeviceReason()
 {
-    if (Status loaded = loadVulkan(); !loaded.ok())
-        return loaded.error().message;
+    if (Status loaded = loadVulkan(); !loaded.ok()) return loaded.error().message;
     VkInstance instance = VK_NULL_HANDLE;
     bool debugUtils = false;
-    if (VkResult vr = createInstance(false, &instance, &debugUtils); vr != VK_SUCCESS)
-        return noDriver(vr);
+    if (VkResult vr = createInstance(false, &instance, &debugUtils); vr != VK_SUCCESS) return noDriver(vr);
     const auto devices = physicalDevices(instance);
     std::string reason = devices.empty() ? "the Vulkan driver reports no device" : "";
     for (VkPhysicalDevice device : devices) {
         std::string why;
-        if (usable(device, &why))
-            continue;
+        if (usable(device, &why)) continue;
         VkPhysicalDeviceProperties props;
         vkGetPhysicalDeviceProperties(device, &props);
         reason += (reason.empty() ? "" : "; ") + std::string(props.deviceName) + " cannot run Hearth: " + why;
@@ -262,13 +289,11 @@ std::string noDeviceReason()
 Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
 {
     validation = validation || envFlag("HEARTH_VULKAN_VALIDATION");
-    if (Status loaded = loadVulkan(); !loaded.ok())
-        return loaded.error();
+    if (Status loaded = loadVulkan(); !loaded.ok()) return loaded.error();
     std::unique_ptr<Device> dev(new Device());
     bool debugUtils = false;
     VkResult vr = createInstance(validation, &dev->m_instance, &debugUtils);
-    if (vr != VK_SUCCESS)
-        return makeError(ErrorCode::NoDevice, noDriver(vr));
+    if (vr != VK_SUCCESS) return makeError(ErrorCode::NoDevice, noDriver(vr));
 
     // Count validation messages whenever debug utils exist: a layer enabled through
     // VK_INSTANCE_LAYERS reports here too.
@@ -276,12 +301,14 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
         auto createMessenger = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
             vkGetInstanceProcAddr(dev->m_instance, "vkCreateDebugUtilsMessengerEXT"));
         if (createMessenger) {
-            VkDebugUtilsMessengerCreateInfoEXT info{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
-            info.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
-                                   VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
-            info.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
-                               VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
-                               VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT;
+            VkDebugUtilsMessengerCreateInfoEXT info {
+                VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT
+            };
+            info.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT
+                | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+            info.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT
+                | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT
+                | VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT;
             info.pfnUserCallback = onDebugMessage;
             createMessenger(dev->m_instance, &info, nullptr, &dev->m_messenger);
         }
@@ -289,16 +316,17 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
 
     // Pick: the requested index, or the best-ranked usable device.
     const auto devices = physicalDevices(dev->m_instance);
-    if (devices.empty())
-        return makeError(ErrorCode::NoDevice, "no Vulkan device found");
+    if (devices.empty()) return makeError(ErrorCode::NoDevice, "no Vulkan device found");
     int chosen = -1;
     std::string why;
     if (index >= 0) {
         if (index >= int(devices.size()))
-            return makeError(ErrorCode::NoDevice, "Vulkan device " + std::to_string(index) + " does not exist (" +
-                                                      std::to_string(devices.size()) + " found)");
+            return makeError(ErrorCode::NoDevice,
+                "Vulkan device " + std::to_string(index) + " does not exist ("
+                    + std::to_string(devices.size()) + " found)");
         if (!usable(devices[index], &why))
-            return makeError(ErrorCode::Unsupported, "Vulkan device " + std::to_string(index) + " cannot run Hearth: " + why);
+            return makeError(ErrorCode::Unsupported,
+                "Vulkan device " + std::to_string(index) + " cannot run Hearth: " + why);
         chosen = index;
     } else {
         int bestRank = 100;
@@ -310,16 +338,17 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
                 chosen = int(i);
             }
         }
-        if (chosen < 0)
-            return makeError(ErrorCode::NoDevice, "no Vulkan device can run Hearth: " + why);
+        if (chosen < 0) return makeError(ErrorCode::NoDevice, "no Vulkan device can run Hearth: " + why);
     }
     dev->m_index = chosen;
     dev->m_physical = devices[chosen];
     vkGetPhysicalDeviceProperties(dev->m_physical, &dev->m_properties);
     vkGetPhysicalDeviceMemoryProperties(dev->m_physical, &dev->m_memory);
-    VkPhysicalDeviceMaintenance3Properties maint3{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES};
-    VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
-    VkPhysicalDeviceProperties2 props2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+    VkPhysicalDeviceMaintenance3Properties maint3 {
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES
+    };
+    VkPhysicalDeviceSubgroupProperties subgroup { VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES };
+    VkPhysicalDeviceProperties2 props2 { VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2 };
     props2.pNext = &maint3;
     maint3.pNext = &subgroup;
     vkGetPhysicalDeviceProperties2(dev->m_physical, &props2);
@@ -327,17 +356,18 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
     dev->m_subgroupSize = subgroup.subgroupSize;
 
     // Optional features: queried and reported, not required.
-    VkPhysicalDeviceVulkan11Features f11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
-    VkPhysicalDeviceVulkan12Features f12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+    VkPhysicalDeviceVulkan11Features f11 { VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES };
+    VkPhysicalDeviceVulkan12Features f12 { VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES };
     f11.pNext = &f12;
-    VkPhysicalDeviceFeatures2 features2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+    VkPhysicalDeviceFeatures2 features2 { VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2 };
     features2.pNext = &f11;
     // The instance asks for Vulkan 1.2, so integer dot products come from their extension (core in 1.3).
-    const bool intDotExtension = hasDeviceExtension(dev->m_physical, VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
-    VkPhysicalDeviceShaderIntegerDotProductFeaturesKHR intDot{
-        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES_KHR};
-    if (intDotExtension)
-        f12.pNext = &intDot;
+    const bool intDotExtension
+        = hasDeviceExtension(dev->m_physical, VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
+    VkPhysicalDeviceShaderIntegerDotProductFeaturesKHR intDot {
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES_KHR
+    };
+    if (intDotExtension) f12.pNext = &intDot;
     vkGetPhysicalDeviceFeatures2(dev->m_physical, &features2);
     dev->m_features.storage16 = f11.storageBuffer16BitAccess;
     dev->m_features.storage8 = f12.storageBuffer8BitAccess;
@@ -353,23 +383,22 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
     vkGetPhysicalDeviceQueueFamilyProperties(dev->m_physical, &familyCount, families.data());
     int family = -1;
     for (uint32_t i = 0; i < familyCount && family < 0; ++i)
-        if (families[i].queueFlags & VK_QUEUE_COMPUTE_BIT)
-            family = int(i);
-    if (family < 0)
-        return makeError(ErrorCode::Unsupported, dev->name() + " has no compute queue");
+        if (families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) family = int(i);
+    if (family < 0) return makeError(ErrorCode::Unsupported, dev->name() + " has no compute queue");
     dev->m_queueFamily = uint32_t(family);
 
     const float priority = 1.0f;
-    VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+    VkDeviceQueueCreateInfo queueInfo { VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO };
     queueInfo.queueFamilyIndex = dev->m_queueFamily;
     queueInfo.queueCount = 1;
     queueInfo.pQueuePriorities = &priority;
-    VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+    VkDeviceCreateInfo info { VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO };
     // Integer dot products for mul_mat_vec_q8, where present (whether they are used is products.h's
     // choice).
     const char* intDotName = VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME;
-    VkPhysicalDeviceShaderIntegerDotProductFeaturesKHR enabledIntDot{
-        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES_KHR};
+    VkPhysicalDeviceShaderIntegerDotProductFeaturesKHR enabledIntDot {
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES_KHR
+    };
     if (dev->m_features.intDot) {
         enabledIntDot.shaderIntegerDotProduct = VK_TRUE;
         info.pNext = &enabledIntDot;
@@ -379,24 +408,20 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
     info.queueCreateInfoCount = 1;
     info.pQueueCreateInfos = &queueInfo;
     vr = vkCreateDevice(dev->m_physical, &info, nullptr, &dev->m_device);
-    if (vr != VK_SUCCESS)
-        return vulkanError(vr, "vkCreateDevice on " + dev->name());
+    if (vr != VK_SUCCESS) return vulkanError(vr, "vkCreateDevice on " + dev->name());
     vkGetDeviceQueue(dev->m_device, dev->m_queueFamily, 0, &dev->m_queue);
     return dev;
 }
 
 Device::~Device()
 {
-    if (m_device)
-        vkDestroyDevice(m_device, nullptr);
+    if (m_device) vkDestroyDevice(m_device, nullptr);
     if (m_messenger) {
         auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
             vkGetInstanceProcAddr(m_instance, "vkDestroyDebugUtilsMessengerEXT"));
-        if (destroy)
-            destroy(m_instance, m_messenger, nullptr);
+        if (destroy) destroy(m_instance, m_messenger, nullptr);
     }
-    if (m_instance)
-        vkDestroyInstance(m_instance, nullptr);
+    if (m_instance) vkDestroyInstance(m_instance, nullptr);
 }
 
 uint64_t Device::storageAlignment() const
@@ -404,6 +429,9 @@ uint64_t Device::storageAlignment() const
     return std::max<uint64_t>(m_properties.limits.minStorageBufferOffsetAlignment, 16);
 }
 
-uint64_t Device::deviceLocalBytes() const { return localHeapBytes(m_physical); }
+uint64_t Device::deviceLocalBytes() const
+{
+    return localHeapBytes(m_physical);
+}
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

@@ -4,7 +4,6 @@
 
 #include "engine.h"
 #include "util/result.h"
-
 #include "vulkan/loader.h"
 
 #include <cstdint>
@@ -18,11 +17,11 @@ namespace hearth::vk {
 // Optional device capabilities. The shaders read weights as 32-bit words and compute in f32, so none
 // is required; they are reported by `hearth-cli devices` and left for faster variants.
 struct DeviceFeatures {
-    bool storage16 = false;   // storageBuffer16BitAccess
-    bool storage8 = false;    // storageBuffer8BitAccess
-    bool float16 = false;     // shaderFloat16
-    bool int8 = false;        // shaderInt8
-    bool int64 = false;       // shaderInt64 (reported only: no shader needs it)
+    bool storage16 = false; // storageBuffer16BitAccess
+    bool storage8 = false; // storageBuffer8BitAccess
+    bool float16 = false; // shaderFloat16
+    bool int8 = false; // shaderInt8
+    bool int64 = false; // shaderInt64 (reported only: no shader needs it)
     // shaderIntegerDotProduct (VK_KHR_shader_integer_dot_product), enabled when present: packed 4 x 8-bit
     // dot products (mul_mat_vec_q8, products_q8.h)
     bool intDot = false;
@@ -71,8 +70,8 @@ private:
     VkQueue m_queue = VK_NULL_HANDLE;
     uint32_t m_queueFamily = 0;
     int m_index = -1;
-    VkPhysicalDeviceProperties m_properties{};
-    VkPhysicalDeviceMemoryProperties m_memory{};
+    VkPhysicalDeviceProperties m_properties {};
+    VkPhysicalDeviceMemoryProperties m_memory {};
     uint64_t m_maxAllocation = 1ull << 30;
     uint32_t m_subgroupSize = 1;
     DeviceFeatures m_features;
@@ -95,4 +94,4 @@ std::string noDeviceReason();
 std::string resultName(VkResult result);
 Error vulkanError(VkResult result, const std::string& what);
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

@@ -29,7 +29,7 @@ constexpr const char* kLoaderName = "libvulkan.so.1";
 // The library stays open for the life of the process: Vulkan objects may outlive any one user.
 struct Library {
     void* handle = nullptr;
-    std::string error;  // when it exists but cannot be opened; empty when it is not there
+    std::string error; // when it exists but cannot be opened; empty when it is not there
 };
 
 Library openLibrary(const std::string& path)

@@ -5,7 +5,6 @@
 
 #include "util/result.h"
 #include "vulkan/device.h"
-
 #include "vulkan/loader.h"
 
 #include <cstdint>
@@ -13,16 +12,16 @@
 namespace hearth::vk {
 
 enum class MemoryKind {
-    DeviceLocal,  // weights, activations, KV cache
-    Upload,       // host-visible, coherent: staging and small per-step inputs (tokens)
-    Readback,     // host-visible, cached where possible: logits
+    DeviceLocal, // weights, activations, KV cache
+    Upload, // host-visible, coherent: staging and small per-step inputs (tokens)
+    Readback, // host-visible, cached where possible: logits
 };
 
 struct Buffer {
     VkBuffer buffer = VK_NULL_HANDLE;
     VkDeviceMemory memory = VK_NULL_HANDLE;
     uint64_t size = 0;
-    void* mapped = nullptr;  // for Upload / Readback
+    void* mapped = nullptr; // for Upload / Readback
     bool coherent = true;
 };
 
@@ -35,11 +34,17 @@ struct BufferRef {
     bool operator==(const BufferRef&) const = default;
 };
 
-inline BufferRef whole(const Buffer& b) { return {b.buffer, 0, b.size}; }
+inline BufferRef whole(const Buffer& b)
+{
+    return { b.buffer, 0, b.size };
+}
 
 class Allocator {
 public:
-    explicit Allocator(const Device& device) : m_device(device) {}
+    explicit Allocator(const Device& device)
+        : m_device(device)
+    {
+    }
 
     // Errors: OutOfMemory naming the size and kind.
     Result<Buffer> create(uint64_t size, MemoryKind kind, const char* what);
@@ -54,4 +59,4 @@ private:
     uint64_t m_allocated = 0;
 };
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

@@ -4,9 +4,8 @@
 
 #include "util/result.h"
 #include "vulkan/device.h"
-#include "vulkan/registry.h"
-
 #include "vulkan/loader.h"
+#include "vulkan/registry.h"
 
 #include <array>
 #include <string>
@@ -48,7 +47,7 @@ private:
     uint32_t m_matVecUnrollRows = 1;
     uint32_t m_q8Rows = 4;
     uint32_t m_q8Workgroup = 64;
-    std::array<Pipeline, kShaderCount> m_pipelines{};
+    std::array<Pipeline, kShaderCount> m_pipelines {};
 };
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

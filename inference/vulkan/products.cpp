@@ -30,51 +30,48 @@ ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines)
     // the float mat-vec (hearth-vk-opbench suite 8b) on a GPU and decides the default then; it stays
     // off on CPU devices, whose own mat-vec shaders are shaped for them (products_cpu.h).
     const char* intDot = std::getenv("HEARTH_VK_INT_DOT");
-    policy.intDot = device.features().intDot && !policy.cpuDevice && intDot && std::string_view(intDot) == "1";
+    policy.intDot
+        = device.features().intDot && !policy.cpuDevice && intDot && std::string_view(intDot) == "1";
     policy.q8Rows = pipelines.q8Rows();
     return policy;
 }
 
-void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x, uint32_t tokens,
-                   Activation y, bool accumulate)
+void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x,
+    uint32_t tokens, Activation y, bool accumulate)
 {
     const bool tiled = tokens >= policy.tiledMinTokens;
-    if (!tiled && policy.cpuMatVec && recordCpuMatVec(rec, policy, w, x, tokens, y, accumulate))
-        return;
-    if (tiled && policy.cpuTiledMatMul && recordCpuMatMul(rec, policy, w, x, tokens, y, accumulate))
-        return;
+    if (!tiled && policy.cpuMatVec && recordCpuMatVec(rec, policy, w, x, tokens, y, accumulate)) return;
+    if (tiled && policy.cpuTiledMatMul && recordCpuMatMul(rec, policy, w, x, tokens, y, accumulate)) return;
     // Below half a wide tile, most of the wide tile's work would be wasted.
     const bool wide = tiled && policy.wideMatMul && tokens >= kMatMulWideTile / 2;
     const uint32_t tile = wide ? kMatMulWideTile : kMatMulTile;
     const ShaderId shader = pipelineFor(wide ? Op::MatMulWide : tiled ? Op::MatMul : Op::MatVec, w.type);
     for (const MatrixPiece& piece : w.pieces) {
         if (tiled) {
-            const MatMulPush push{piece.rowCount, w.cols,   tokens,  x.offset, x.stride, y.offset + piece.rowBegin,
-                                  y.stride,       accumulate ? 1u : 0u};
-            rec.dispatch(shader, {piece.ref, whole(x.buffer), whole(y.buffer)}, push,
-                         ceilDiv(piece.rowCount, tile), ceilDiv(tokens, tile));
+            const MatMulPush push { piece.rowCount, w.cols, tokens, x.offset, x.stride,
+                y.offset + piece.rowBegin, y.stride, accumulate ? 1u : 0u };
+            rec.dispatch(shader, { piece.ref, whole(x.buffer), whole(y.buffer) }, push,
+                ceilDiv(piece.rowCount, tile), ceilDiv(tokens, tile));
         } else {
-            const MatVecPush push{piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin, y.stride,
-                                  accumulate ? 1u : 0u, 0};
-            rec.dispatch(shader, {piece.ref, whole(x.buffer), whole(y.buffer)}, push,
-                         ceilDiv(piece.rowCount, policy.matVecRows), tokens);
+            const MatVecPush push { piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin,
+                y.stride, accumulate ? 1u : 0u, 0 };
+            rec.dispatch(shader, { piece.ref, whole(x.buffer), whole(y.buffer) }, push,
+                ceilDiv(piece.rowCount, policy.matVecRows), tokens);
         }
     }
 }
 
 bool recordSwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp, Activation x,
-                         uint32_t tokens, Activation h)
+    uint32_t tokens, Activation h)
 {
-    if (tokens >= policy.tiledMinTokens || gateUp.pieces.size() != 1)
-        return false;
-    if (policy.cpuMatVec && recordCpuSwigluMatVec(rec, policy, gateUp, x, tokens, h))
-        return true;
+    if (tokens >= policy.tiledMinTokens || gateUp.pieces.size() != 1) return false;
+    if (policy.cpuMatVec && recordCpuSwigluMatVec(rec, policy, gateUp, x, tokens, h)) return true;
     const uint32_t ffn = gateUp.rows / 2;
-    const MatVecPush push{ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn};
+    const MatVecPush push { ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn };
     rec.dispatch(pipelineFor(Op::MatVecSwiglu, gateUp.type),
-                 {gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer)}, push, ceilDiv(ffn, policy.matVecRows),
-                 tokens);
+        { gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer) }, push, ceilDiv(ffn, policy.matVecRows),
+        tokens);
     return true;
 }
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

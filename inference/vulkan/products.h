@@ -11,10 +11,10 @@
 namespace hearth::vk {
 
 struct ProductPolicy {
-    uint32_t matVecRows = 4;       // rows per mat-vec workgroup (the shader's specialization constant)
-    uint32_t tiledMinTokens = 8;   // batches this large use the tiled mat-mat shader
-    bool cpuDevice = false;        // lavapipe & co.: products_cpu.h's shaders where they apply
-    bool cpuTiledMatMul = false;   // batches use mul_mat_cpu (rows in SIMD lanes) instead of mul_mat
+    uint32_t matVecRows = 4; // rows per mat-vec workgroup (the shader's specialization constant)
+    uint32_t tiledMinTokens = 8; // batches this large use the tiled mat-mat shader
+    bool cpuDevice = false; // lavapipe & co.: products_cpu.h's shaders where they apply
+    bool cpuTiledMatMul = false; // batches use mul_mat_cpu (rows in SIMD lanes) instead of mul_mat
     // mul_mat_vec_cpu shares activations across its 8 invocations with subgroup broadcasts, so they
     // must be one subgroup: not on a CPU device with narrower subgroups (lavapipe on 128-bit SIMD).
     bool cpuMatVec = false;
@@ -28,7 +28,7 @@ struct ProductPolicy {
     // Decode batches quantize their activations to int8 and take packed integer dot products
     // (products_q8.h): a GPU with shaderIntegerDotProduct, and only with HEARTH_VK_INT_DOT=1 for now.
     bool intDot = false;
-    uint32_t q8Rows = 4;           // rows per mul_mat_vec_q8 workgroup (its specialization constant)
+    uint32_t q8Rows = 4; // rows per mul_mat_vec_q8 workgroup (its specialization constant)
 };
 
 // For this device; HEARTH_VK_MATMUL_MIN_TOKENS overrides the tiled threshold (for measuring),
@@ -43,12 +43,12 @@ struct Activation {
 };
 
 // y[t][r] (+)= W x[t] for every token, over every piece of W.
-void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x, uint32_t tokens,
-                   Activation y, bool accumulate);
+void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x,
+    uint32_t tokens, Activation y, bool accumulate);
 
 // h[t][r] = silu(gate[r] . x[t]) * (up[r] . x[t]) for a stacked [gate; up] matrix of one piece, in one
 // mat-vec dispatch; false (nothing recorded) when that does not apply (tiled batch, several pieces).
 bool recordSwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp, Activation x,
-                         uint32_t tokens, Activation h);
+    uint32_t tokens, Activation h);
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

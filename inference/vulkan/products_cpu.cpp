@@ -18,14 +18,17 @@ constexpr uint32_t kMatMulCpuTokens = 8;
 constexpr uint32_t kMatMulCpuChunk = 128;
 
 // Worker threads of a CPU device: lavapipe starts one per host core.
-uint32_t cpuCores() { return std::max(1u, std::thread::hardware_concurrency()); }
+uint32_t cpuCores()
+{
+    return std::max(1u, std::thread::hardware_concurrency());
+}
 
 // Whether the device can view `bytes` of weights at `ref` as a texel buffer (16-byte texels, aligned
 // offset, within its largest view).
 bool texelViewable(const ProductPolicy& policy, const BufferRef& ref, uint64_t bytes)
 {
-    return ref.offset % kTexelBytes == 0 && ref.offset % policy.texelAlignment == 0 && bytes % kTexelBytes == 0 &&
-           bytes <= policy.maxTexelRange;
+    return ref.offset % kTexelBytes == 0 && ref.offset % policy.texelAlignment == 0
+        && bytes % kTexelBytes == 0 && bytes <= policy.maxTexelRange;
 }
 
 // mul_mat_vec_cpu.comp reads rows in runs: the fewest whole blocks that fill a multiple of 16 bytes
@@ -112,15 +115,16 @@ bool recordCpuSwigluMatVec(Recorder& rec, const ProductPolicy& policy, const Gpu
     return true;
 }
 
-bool recordCpuMatMul(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x, uint32_t tokens,
-    Activation y, bool accumulate)
+bool recordCpuMatMul(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x,
+    uint32_t tokens, Activation y, bool accumulate)
 {
     if (w.cols % kMatMulCpuChunk != 0) return false;
     // Each piece's texels cover its rows and as much of the padding after them as whole texels do: a
     // row's last chunk may fetch one texel past its bytes.
     std::vector<BufferRef> views;
     for (const MatrixPiece& piece : w.pieces) {
-        const BufferRef view { piece.ref.buffer, piece.ref.offset, piece.ref.range / kTexelBytes * kTexelBytes };
+        const BufferRef view { piece.ref.buffer, piece.ref.offset,
+            piece.ref.range / kTexelBytes * kTexelBytes };
         if (!texelViewable(policy, view, view.range)) return false;
         views.push_back(view);
     }
@@ -129,11 +133,12 @@ bool recordCpuMatMul(Recorder& rec, const ProductPolicy& policy, const GpuMatrix
         const MatrixPiece& piece = w.pieces[i];
         // The shader loops over its rows: split them only as far as needed to give every core (a
         // lavapipe worker thread) a couple of workgroups, since each split reloads x.
-        const uint32_t splits = std::clamp(ceilDiv(2 * cpuCores(), tokenGroups), 1u, ceilDiv(piece.rowCount, 8));
+        const uint32_t splits
+            = std::clamp(ceilDiv(2 * cpuCores(), tokenGroups), 1u, ceilDiv(piece.rowCount, 8));
         const MatMulPush push { piece.rowCount, w.cols, tokens, x.offset, x.stride, y.offset + piece.rowBegin,
             y.stride, accumulate ? 1u : 0u };
-        rec.dispatch(pipelineFor(Op::CpuMatMul, w.type), { views[i], whole(x.buffer), whole(y.buffer) }, push, splits,
-            tokenGroups);
+        rec.dispatch(pipelineFor(Op::CpuMatMul, w.type), { views[i], whole(x.buffer), whole(y.buffer) }, push,
+            splits, tokenGroups);
     }
     return true;
 }

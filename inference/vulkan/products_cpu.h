@@ -14,8 +14,8 @@ bool recordCpuMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix
 
 // The batched (prefill) product y[t][r] (+)= W x[t] with mul_mat_cpu; false (nothing recorded) when it
 // does not apply.
-bool recordCpuMatMul(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x, uint32_t tokens,
-    Activation y, bool accumulate);
+bool recordCpuMatMul(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x,
+    uint32_t tokens, Activation y, bool accumulate);
 
 // h[t][r] = silu(gate[r] . x[t]) * (up[r] . x[t]) for a stacked one-piece [gate; up]; false when the CPU
 // shader does not apply.

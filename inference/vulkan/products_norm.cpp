@@ -17,47 +17,46 @@ bool fusesRope(const ProductPolicy& policy, uint32_t tokens)
 
 RopeStoreFields ropeStoreFields(const RopeStoreArgs& rope)
 {
-    return {rope.qDim, rope.kvDim, rope.headDim, rope.freqBase, rope.hasFactors ? 1u : 0u};
+    return { rope.qDim, rope.kvDim, rope.headDim, rope.freqBase, rope.hasFactors ? 1u : 0u };
 }
 
-void recordNormedRopeProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, const NormArgs& norm,
-                             Activation x, uint32_t tokens, uint32_t firstRow, const RopeStoreArgs& rope)
+void recordNormedRopeProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w,
+    const NormArgs& norm, Activation x, uint32_t tokens, uint32_t firstRow, const RopeStoreArgs& rope)
 {
     const ShaderId shader = pipelineFor(Op::MatVecNormRope, w.type);
     for (const MatrixPiece& piece : w.pieces) {
-        const MatVecNormRopePush push{
-            {piece.rowCount, w.cols, x.offset, x.stride, firstRow + piece.rowBegin, 0, 0, 0, norm.eps},
-            ropeStoreFields(rope)};
+        const MatVecNormRopePush push { { piece.rowCount, w.cols, x.offset, x.stride,
+                                            firstRow + piece.rowBegin, 0, 0, 0, norm.eps },
+            ropeStoreFields(rope) };
         rec.dispatch(shader,
-                     {piece.ref, whole(x.buffer), whole(rope.q), norm.weight.pieces[0].ref, whole(rope.kCache),
-                      whole(rope.vCache), rope.factors, whole(rope.step)},
-                     push, ceilDiv(piece.rowCount, policy.matVecRows), tokens);
+            { piece.ref, whole(x.buffer), whole(rope.q), norm.weight.pieces[0].ref, whole(rope.kCache),
+                whole(rope.vCache), rope.factors, whole(rope.step) },
+            push, ceilDiv(piece.rowCount, policy.matVecRows), tokens);
     }
 }
 
 void recordNormedProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, const NormArgs& norm,
-                         Activation x, uint32_t tokens, Activation y)
+    Activation x, uint32_t tokens, Activation y)
 {
     const ShaderId shader = pipelineFor(Op::MatVecNorm, w.type);
     for (const MatrixPiece& piece : w.pieces) {
-        const MatVecNormPush push{piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin, y.stride,
-                                  0, 0, norm.eps};
-        rec.dispatch(shader, {piece.ref, whole(x.buffer), whole(y.buffer), norm.weight.pieces[0].ref}, push,
-                     ceilDiv(piece.rowCount, policy.matVecRows), tokens);
+        const MatVecNormPush push { piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin,
+            y.stride, 0, 0, norm.eps };
+        rec.dispatch(shader, { piece.ref, whole(x.buffer), whole(y.buffer), norm.weight.pieces[0].ref }, push,
+            ceilDiv(piece.rowCount, policy.matVecRows), tokens);
     }
 }
 
 bool recordNormedSwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp,
-                               const NormArgs& norm, Activation x, uint32_t tokens, Activation h)
+    const NormArgs& norm, Activation x, uint32_t tokens, Activation h)
 {
-    if (gateUp.pieces.size() != 1)
-        return false;
+    if (gateUp.pieces.size() != 1) return false;
     const uint32_t ffn = gateUp.rows / 2;
-    const MatVecNormPush push{ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn, norm.eps};
+    const MatVecNormPush push { ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn, norm.eps };
     rec.dispatch(pipelineFor(Op::MatVecNormSwiglu, gateUp.type),
-                 {gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer), norm.weight.pieces[0].ref}, push,
-                 ceilDiv(ffn, policy.matVecRows), tokens);
+        { gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer), norm.weight.pieces[0].ref }, push,
+        ceilDiv(ffn, policy.matVecRows), tokens);
     return true;
 }
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

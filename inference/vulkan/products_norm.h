@@ -8,7 +8,7 @@
 namespace hearth::vk {
 
 struct NormArgs {
-    const GpuMatrix& weight;  // F32, one row of the product's column count
+    const GpuMatrix& weight; // F32, one row of the product's column count
     float eps;
 };
 
@@ -17,7 +17,7 @@ bool fusesNorm(const ProductPolicy& policy, uint32_t tokens);
 
 // y[t] = W (rmsNorm(x[t]) * weight), over every piece of W (only where fusesNorm).
 void recordNormedProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, const NormArgs& norm,
-                         Activation x, uint32_t tokens, Activation y);
+    Activation x, uint32_t tokens, Activation y);
 
 // Where products of `tokens` tokens also take the RoPE and KV-cache store after them
 // (recordNormedRopeProduct): with the norm fused, and rows per workgroup even (a rotated pair of rows
@@ -25,11 +25,11 @@ void recordNormedProduct(Recorder& rec, const ProductPolicy& policy, const GpuMa
 bool fusesRope(const ProductPolicy& policy, uint32_t tokens);
 
 struct RopeStoreArgs {
-    const Buffer& q;        // (tokens, qDim): the rotated queries
-    const Buffer& kCache;   // the layer's f16 KV cache
+    const Buffer& q; // (tokens, qDim): the rotated queries
+    const Buffer& kCache; // the layer's f16 KV cache
     const Buffer& vCache;
-    BufferRef factors;      // Llama 3.1's frequency factors, or one 1.0
-    const Buffer& step;     // StepParams: the position of the first token
+    BufferRef factors; // Llama 3.1's frequency factors, or one 1.0
+    const Buffer& step; // StepParams: the position of the first token
     uint32_t qDim, kvDim, headDim;
     float freqBase;
     bool hasFactors;
@@ -40,12 +40,12 @@ RopeStoreFields ropeStoreFields(const RopeStoreArgs& rope);
 
 // Rows firstRow.. of q|k|v (W holds them) from n = rmsNorm(x[t]) * weight, rotated where they are q or k
 // rows, stored into q or the cache (only where fusesRope).
-void recordNormedRopeProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, const NormArgs& norm,
-                             Activation x, uint32_t tokens, uint32_t firstRow, const RopeStoreArgs& rope);
+void recordNormedRopeProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w,
+    const NormArgs& norm, Activation x, uint32_t tokens, uint32_t firstRow, const RopeStoreArgs& rope);
 
 // h[t] = silu(gate . n) * (up . n) with n = rmsNorm(x[t]) * weight, for a stacked one-piece [gate; up]
 // (only where fusesNorm); false (nothing recorded) when the matrix has several pieces.
 bool recordNormedSwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp,
-                               const NormArgs& norm, Activation x, uint32_t tokens, Activation h);
+    const NormArgs& norm, Activation x, uint32_t tokens, Activation h);
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

@@ -3,7 +3,6 @@
 #pragma once
 
 #include "vulkan/device.h"
-
 #include "vulkan/loader.h"
 
 #include <chrono>
@@ -51,7 +50,7 @@ private:
     const Device& m_device;
     VkQueryPool m_pool = VK_NULL_HANDLE;
     double m_nsPerTick = 1.0;
-    std::vector<std::string> m_names;  // of the dispatch ending at timestamp i + 1
+    std::vector<std::string> m_names; // of the dispatch ending at timestamp i + 1
     std::map<std::string, Entry> m_totals;
     // Host side: time spent recording, and from submit to the fence, over `m_submits` submits.
     std::chrono::steady_clock::time_point m_began, m_submitted;
@@ -60,4 +59,4 @@ private:
     uint64_t m_submits = 0;
 };
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

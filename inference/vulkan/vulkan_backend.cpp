@@ -1,9 +1,9 @@
 // Creating the Vulkan backend: device, memory estimate, weight upload, activation and KV buffers.
 #include "vulkan/vulkan_backend.h"
 
-#include "vulkan/vulkan_model.h"
 #include "vulkan/attention.h"
 #include "vulkan/products_q8.h"
+#include "vulkan/vulkan_model.h"
 
 #include <algorithm>
 #include <chrono>
@@ -21,8 +21,8 @@ uint64_t activationBytes(const LlamaConfig& c, uint32_t batch, uint32_t logitRow
     const uint64_t q = uint64_t(c.headCount) * c.headDim;
     const uint64_t kv = uint64_t(c.kvHeadCount) * c.headDim;
     const uint64_t perToken = 2 * c.dim + (q + 2 * kv) + 2 * q + 3 * uint64_t(c.ffnDim);
-    return (perToken * batch + 2 * uint64_t(logitRows) * c.vocabSize) * sizeof(float) +
-           vk::attentionPartialsBytes({c.headCount, c.kvHeadCount, c.headDim});
+    return (perToken * batch + 2 * uint64_t(logitRows) * c.vocabSize) * sizeof(float)
+        + vk::attentionPartialsBytes({ c.headCount, c.kvHeadCount, c.headDim });
 }
 
 uint64_t kvBytes(const LlamaConfig& c, uint32_t contextLength)
@@ -30,21 +30,21 @@ uint64_t kvBytes(const LlamaConfig& c, uint32_t contextLength)
     return 2ull * c.layerCount * contextLength * c.kvHeadCount * c.headDim * sizeof(uint16_t);
 }
 
-}  // namespace
+} // namespace
 
-VulkanBackend::VulkanBackend(std::unique_ptr<Device> device, const LlamaConfig& config, uint32_t contextLength,
-                             uint32_t batch, uint64_t pieceLimit, const std::string& cachePath)
-    : m_device(std::move(device)),
-      m_config(config),
-      m_contextLength(contextLength),
-      m_batch(batch),
-      m_pieceLimit(pieceLimit),
-      m_allocator(*m_device),
-      m_pipelines(*m_device, cachePath),
-      m_descriptors(*m_device),
-      m_recorder(*m_device, m_pipelines, m_descriptors),
-      m_decodeRecorder(*m_device, m_pipelines, m_descriptors),
-      m_weights(*m_device, m_allocator, pieceLimit)
+VulkanBackend::VulkanBackend(std::unique_ptr<Device> device, const LlamaConfig& config,
+    uint32_t contextLength, uint32_t batch, uint64_t pieceLimit, const std::string& cachePath)
+    : m_device(std::move(device))
+    , m_config(config)
+    , m_contextLength(contextLength)
+    , m_batch(batch)
+    , m_pieceLimit(pieceLimit)
+    , m_allocator(*m_device)
+    , m_pipelines(*m_device, cachePath)
+    , m_descriptors(*m_device)
+    , m_recorder(*m_device, m_pipelines, m_descriptors)
+    , m_decodeRecorder(*m_device, m_pipelines, m_descriptors)
+    , m_weights(*m_device, m_allocator, pieceLimit)
 {
 }
 
@@ -55,8 +55,9 @@ VulkanBackend::~VulkanBackend()
         m_allocator.destroy(layer.k);
         m_allocator.destroy(layer.v);
     }
-    for (Buffer* b : {&m_act.x, &m_act.xn, &m_act.qkv, &m_act.q, &m_act.att, &m_act.attPartials, &m_act.gateUp,
-                      &m_act.h, &m_act.q8, &m_act.logits, &m_act.tokens, &m_act.readback, &m_act.noFactors, &m_act.step})
+    for (Buffer* b :
+        { &m_act.x, &m_act.xn, &m_act.qkv, &m_act.q, &m_act.att, &m_act.attPartials, &m_act.gateUp, &m_act.h,
+            &m_act.q8, &m_act.logits, &m_act.tokens, &m_act.readback, &m_act.noFactors, &m_act.step })
         m_allocator.destroy(*b);
 }
 
@@ -70,7 +71,7 @@ bool VulkanBackend::startProfile()
 std::string VulkanBackend::profileTable()
 {
     std::string out;
-    for (Recorder* rec : {&m_recorder, &m_decodeRecorder}) {
+    for (Recorder* rec : { &m_recorder, &m_decodeRecorder }) {
         GpuProfiler* profiler = rec->profiler();
         if (profiler && !profiler->totals().empty()) {
             out += rec == &m_recorder ? "batches:\n" : "one-token steps (one recording, submitted again):\n";
@@ -89,24 +90,25 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
     if (m_gpuShaderChoices) {
         m_products.cpuDevice = false;
         m_products.cpuMatVec = false;
-        m_attention = {vk::kAttentionMaxSplits, false, 0};
+        m_attention = { vk::kAttentionMaxSplits, false, 0 };
     }
-    if (m_intDotProducts)
-        m_products.intDot = m_device->features().intDot;
+    if (m_intDotProducts) m_products.intDot = m_device->features().intDot;
     // The attention shader reads keys 8 halves at a time and keeps a query in shared memory.
     if (c.headDim % 8 != 0 || c.headDim > 256)
-        return makeError(ErrorCode::Unsupported, "the head dimension " + std::to_string(c.headDim) +
-                                                     " is not one the Vulkan backend runs (a multiple of 8 up to "
-                                                     "256); use the CPU backend");
+        return makeError(ErrorCode::Unsupported,
+            "the head dimension " + std::to_string(c.headDim)
+                + " is not one the Vulkan backend runs (a multiple of 8 up to "
+                  "256); use the CPU backend");
     // Every matrix type must have its shaders.
     auto check = [](const TensorView& t, const char* what) -> Status {
         if (!runsWeightType(t.type))
-            return makeError(ErrorCode::Unsupported, std::string(what) + " has type " + std::string(typeName(t.type)) +
-                                                         ", which the Vulkan backend does not run");
+            return makeError(ErrorCode::Unsupported,
+                std::string(what) + " has type " + std::string(typeName(t.type))
+                    + ", which the Vulkan backend does not run");
         if (t.cols % 4 != 0)
-            return makeError(ErrorCode::Unsupported, std::string(what) + " has " + std::to_string(t.cols) +
-                                                         " columns, not a multiple of 4");
-        return Ok{};
+            return makeError(ErrorCode::Unsupported,
+                std::string(what) + " has " + std::to_string(t.cols) + " columns, not a multiple of 4");
+        return Ok {};
     };
     // Stack matrices that share an input when their types match and the stack fits one piece.
     auto stacked = [&](std::vector<TensorView> parts) {
@@ -121,52 +123,49 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
             ids.push_back(m_weights.add(parts));
         else
             for (const TensorView& p : parts)
-                ids.push_back(m_weights.add({p}));
+                ids.push_back(m_weights.add({ p }));
         return ids;
     };
 
-    if (Status s = check(w.tokenEmbedding, "token_embd.weight"); !s.ok())
-        return s;
-    m_tokenEmbedding = m_weights.add({w.tokenEmbedding});
-    m_outputNorm = m_weights.add({w.outputNorm});
+    if (Status s = check(w.tokenEmbedding, "token_embd.weight"); !s.ok()) return s;
+    m_tokenEmbedding = m_weights.add({ w.tokenEmbedding });
+    m_outputNorm = m_weights.add({ w.outputNorm });
     if (w.output.data == w.tokenEmbedding.data) {
-        m_output = m_tokenEmbedding;  // tied: the same device copy serves both
+        m_output = m_tokenEmbedding; // tied: the same device copy serves both
     } else {
-        if (Status s = check(w.output, "output.weight"); !s.ok())
-            return s;
-        m_output = m_weights.add({w.output});
+        if (Status s = check(w.output, "output.weight"); !s.ok()) return s;
+        m_output = m_weights.add({ w.output });
     }
-    if (!w.ropeFreqs.empty())
-        m_ropeFactors = m_weights.add({w.ropeFreqs});
+    if (!w.ropeFreqs.empty()) m_ropeFactors = m_weights.add({ w.ropeFreqs });
     for (size_t l = 0; l < w.layers.size(); ++l) {
         const LlamaLayerWeights& lw = w.layers[l];
-        for (const TensorView* t : {&lw.wq, &lw.wk, &lw.wv, &lw.wo, &lw.ffnGate, &lw.ffnUp, &lw.ffnDown})
-            if (Status s = check(*t, ("blk." + std::to_string(l) + " matrix").c_str()); !s.ok())
-                return s;
+        for (const TensorView* t : { &lw.wq, &lw.wk, &lw.wv, &lw.wo, &lw.ffnGate, &lw.ffnUp, &lw.ffnDown })
+            if (Status s = check(*t, ("blk." + std::to_string(l) + " matrix").c_str()); !s.ok()) return s;
         LayerMatrices layer;
-        layer.attnNorm = m_weights.add({lw.attnNorm});
-        layer.qkv = stacked({lw.wq, lw.wk, lw.wv});
-        layer.wo = m_weights.add({lw.wo});
-        layer.ffnNorm = m_weights.add({lw.ffnNorm});
-        layer.gateUp = stacked({lw.ffnGate, lw.ffnUp});
-        layer.down = m_weights.add({lw.ffnDown});
+        layer.attnNorm = m_weights.add({ lw.attnNorm });
+        layer.qkv = stacked({ lw.wq, lw.wk, lw.wv });
+        layer.wo = m_weights.add({ lw.wo });
+        layer.ffnNorm = m_weights.add({ lw.ffnNorm });
+        layer.gateUp = stacked({ lw.ffnGate, lw.ffnUp });
+        layer.down = m_weights.add({ lw.ffnDown });
         m_layers.push_back(std::move(layer));
     }
-    if (Status s = m_weights.upload(m_recorder, progress); !s.ok())
-        return s;
+    if (Status s = m_weights.upload(m_recorder, progress); !s.ok()) return s;
 
     // Activations for a batch, the logits rows that fit one buffer, and the KV cache.
     const uint64_t q = uint64_t(c.headCount) * c.headDim;
     const uint64_t kv = uint64_t(c.kvHeadCount) * c.headDim;
     const uint64_t vocabBytes = uint64_t(c.vocabSize) * sizeof(float);
     // Activations are bound whole: they must fit the device's real range (the override only splits weights).
-    const uint64_t bufferLimit = std::min<uint64_t>(m_device->maxStorageBufferRange(), m_device->maxAllocationSize());
-    m_logitRows = uint32_t(std::clamp<uint64_t>(std::min<uint64_t>(bufferLimit, 256 * kMiB) / vocabBytes, 1, m_batch));
+    const uint64_t bufferLimit
+        = std::min<uint64_t>(m_device->maxStorageBufferRange(), m_device->maxAllocationSize());
+    m_logitRows = uint32_t(
+        std::clamp<uint64_t>(std::min<uint64_t>(bufferLimit, 256 * kMiB) / vocabBytes, 1, m_batch));
     const uint64_t b = m_batch;
     // The quantized input of the integer products: decode batches only, the widest product input.
     const uint64_t q8Tokens = std::clamp<uint64_t>(m_products.tiledMinTokens, 1, b);
-    const uint64_t q8Bytes =
-        m_products.intDot ? q8Tokens * q8Stride(std::max({c.dim, uint32_t(q), c.ffnDim})) * 16 : 16;
+    const uint64_t q8Bytes
+        = m_products.intDot ? q8Tokens * q8Stride(std::max({ c.dim, uint32_t(q), c.ffnDim })) * 16 : 16;
     struct Need {
         Buffer* buffer;
         uint64_t bytes;
@@ -174,61 +173,64 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
         const char* what;
     };
     const Need needs[] = {
-        {&m_act.x, b * c.dim * 4, MemoryKind::DeviceLocal, "activations"},
-        {&m_act.xn, b * c.dim * 4, MemoryKind::DeviceLocal, "activations"},
-        {&m_act.qkv, b * (q + 2 * kv) * 4, MemoryKind::DeviceLocal, "activations"},
-        {&m_act.q, b * q * 4, MemoryKind::DeviceLocal, "activations"},
-        {&m_act.att, b * q * 4, MemoryKind::DeviceLocal, "activations"},
-        {&m_act.attPartials, attentionPartialsBytes({c.headCount, c.kvHeadCount, c.headDim}), MemoryKind::DeviceLocal,
-         "activations"},
-        {&m_act.gateUp, b * 2 * c.ffnDim * 4, MemoryKind::DeviceLocal, "activations"},
-        {&m_act.h, b * c.ffnDim * 4, MemoryKind::DeviceLocal, "activations"},
-        {&m_act.q8, q8Bytes, MemoryKind::DeviceLocal, "activations"},
-        {&m_act.logits, m_logitRows * vocabBytes, MemoryKind::DeviceLocal, "logits"},
-        {&m_act.tokens, b * 4, MemoryKind::Upload, "tokens"},
-        {&m_act.readback, m_logitRows * vocabBytes, MemoryKind::Readback, "logits readback"},
-        {&m_act.noFactors, 16, MemoryKind::Upload, "rope factors"},
-        {&m_act.step, 16, MemoryKind::Upload, "step parameters"},
+        { &m_act.x, b * c.dim * 4, MemoryKind::DeviceLocal, "activations" },
+        { &m_act.xn, b * c.dim * 4, MemoryKind::DeviceLocal, "activations" },
+        { &m_act.qkv, b * (q + 2 * kv) * 4, MemoryKind::DeviceLocal, "activations" },
+        { &m_act.q, b * q * 4, MemoryKind::DeviceLocal, "activations" },
+        { &m_act.att, b * q * 4, MemoryKind::DeviceLocal, "activations" },
+        { &m_act.attPartials, attentionPartialsBytes({ c.headCount, c.kvHeadCount, c.headDim }),
+            MemoryKind::DeviceLocal, "activations" },
+        { &m_act.gateUp, b * 2 * c.ffnDim * 4, MemoryKind::DeviceLocal, "activations" },
+        { &m_act.h, b * c.ffnDim * 4, MemoryKind::DeviceLocal, "activations" },
+        { &m_act.q8, q8Bytes, MemoryKind::DeviceLocal, "activations" },
+        { &m_act.logits, m_logitRows * vocabBytes, MemoryKind::DeviceLocal, "logits" },
+        { &m_act.tokens, b * 4, MemoryKind::Upload, "tokens" },
+        { &m_act.readback, m_logitRows * vocabBytes, MemoryKind::Readback, "logits readback" },
+        { &m_act.noFactors, 16, MemoryKind::Upload, "rope factors" },
+        { &m_act.step, 16, MemoryKind::Upload, "step parameters" },
     };
     for (const Need& need : needs) {
         if (need.bytes > bufferLimit)
-            return makeError(ErrorCode::Unsupported, std::string("the ") + need.what + " buffer (" +
-                                                         std::to_string(need.bytes / kMiB) +
-                                                         " MiB) exceeds the device's storage-buffer range; use a smaller batch");
+            return makeError(ErrorCode::Unsupported,
+                std::string("the ") + need.what + " buffer (" + std::to_string(need.bytes / kMiB)
+                    + " MiB) exceeds the device's storage-buffer range; use a smaller batch");
         auto buffer = m_allocator.create(need.bytes, need.kind, need.what);
-        if (!buffer)
-            return buffer.error();
+        if (!buffer) return buffer.error();
         *need.buffer = *buffer;
     }
-    const float one[4] = {1.0f, 1.0f, 1.0f, 1.0f};
+    const float one[4] = { 1.0f, 1.0f, 1.0f, 1.0f };
     std::memcpy(m_act.noFactors.mapped, one, sizeof(one));
     const uint64_t kvLayer = uint64_t(m_contextLength) * kv * sizeof(uint16_t);
     if (kvLayer > bufferLimit)
-        return makeError(ErrorCode::Unsupported, "a layer's KV cache (" + std::to_string(kvLayer / kMiB) +
-                                                     " MiB) exceeds the storage-buffer range; use a smaller context");
+        return makeError(ErrorCode::Unsupported,
+            "a layer's KV cache (" + std::to_string(kvLayer / kMiB)
+                + " MiB) exceeds the storage-buffer range; use a smaller context");
     for (LayerMatrices& layer : m_layers) {
-        for (Buffer* cache : {&layer.k, &layer.v}) {
+        for (Buffer* cache : { &layer.k, &layer.v }) {
             auto buffer = m_allocator.create(kvLayer, MemoryKind::DeviceLocal, "KV cache");
-            if (!buffer)
-                return buffer.error();
+            if (!buffer) return buffer.error();
             *cache = *buffer;
         }
     }
     // Split attention's counters start at zero (attention.h).
-    if (Status s = m_recorder.begin(); !s.ok())
-        return s;
+    if (Status s = m_recorder.begin(); !s.ok()) return s;
     m_recorder.fill(whole(m_act.attPartials), 0);
-    if (Status s = m_recorder.submitAndWait(); !s.ok())
-        return s;
+    if (Status s = m_recorder.submitAndWait(); !s.ok()) return s;
     m_pipelines.saveCache();
-    return Ok{};
+    return Ok {};
 }
 
-}  // namespace vk
+} // namespace vk
 
-std::vector<DeviceInfo> listVulkanDevices() { return vk::enumerateDevices(); }
+std::vector<DeviceInfo> listVulkanDevices()
+{
+    return vk::enumerateDevices();
+}
 
-std::string noVulkanDeviceReason() { return vk::noDeviceReason(); }
+std::string noVulkanDeviceReason()
+{
+    return vk::noDeviceReason();
+}
 
 uint64_t estimateVulkanMemory(const GgufFile& file, const LlamaConfig& config, uint32_t contextLength)
 {
@@ -243,44 +245,44 @@ namespace {
 // The most positions of KV cache, a multiple of 256, that fit beside the model in `available` bytes
 // with each layer's K or V cache in one buffer of at most `bufferLimit` bytes; 0 when not even the
 // model fits.
-uint64_t positionsThatFit(const GgufFile& file, const LlamaConfig& config, uint64_t available, uint64_t bufferLimit)
+uint64_t positionsThatFit(
+    const GgufFile& file, const LlamaConfig& config, uint64_t available, uint64_t bufferLimit)
 {
     const uint64_t withoutKv = estimateVulkanMemory(file, config, 0);
-    if (withoutKv >= available)
-        return 0;
+    if (withoutKv >= available) return 0;
     const uint64_t byMemory = (available - withoutKv) / std::max<uint64_t>(1, vk::kvBytes(config, 1));
     const uint64_t layerPosition = uint64_t(config.kvHeadCount) * config.headDim * sizeof(uint16_t);
     const uint64_t byBuffer = bufferLimit / std::max<uint64_t>(1, layerPosition);
     return std::min(byMemory, byBuffer) / 256 * 256;
 }
 
-}  // namespace
+} // namespace
 
 Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const LlamaWeights& weights,
-                                                     const LlamaConfig& config, const VulkanOptions& options)
+    const LlamaConfig& config, const VulkanOptions& options)
 {
     auto device = vk::Device::create(options.deviceIndex, options.enableValidation);
-    if (!device)
-        return device.error();
+    if (!device) return device.error();
     const vk::Device& dev = **device;
 
     // Will it fit? Weights + KV cache + activations against the largest device-local heap. With
     // fitContext a context that does not fit becomes the largest that does.
-    const uint64_t available = options.deviceMemoryOverride ? options.deviceMemoryOverride : dev.deviceLocalBytes();
-    const uint64_t fits = positionsThatFit(file, config, available,
-                                           std::min<uint64_t>(dev.maxStorageBufferRange(), dev.maxAllocationSize()));
+    const uint64_t available
+        = options.deviceMemoryOverride ? options.deviceMemoryOverride : dev.deviceLocalBytes();
+    const uint64_t fits = positionsThatFit(
+        file, config, available, std::min<uint64_t>(dev.maxStorageBufferRange(), dev.maxAllocationSize()));
     uint32_t context = std::max<uint32_t>(1, options.contextLength);
     if (options.fitContext && fits >= std::max<uint32_t>(256, options.fitContextAtLeast) && fits < context)
         context = uint32_t(fits);
     const uint64_t needed = estimateVulkanMemory(file, config, context);
     if (needed > available) {
-        const std::string hint = fits >= 256 ? "try a context of " + std::to_string(std::min<uint64_t>(fits, context)) +
-                                                   " tokens or the CPU backend"
+        const std::string hint = fits >= 256 ? "try a context of "
+                + std::to_string(std::min<uint64_t>(fits, context)) + " tokens or the CPU backend"
                                              : "use the CPU backend";
-        return makeError(ErrorCode::OutOfMemory, "the model needs " + std::to_string(needed / vk::kMiB) +
-                                                     " MiB of device memory with a context of " + std::to_string(context) +
-                                                     ", " + dev.name() + " has " +
-                                                     std::to_string(available / vk::kMiB) + " MiB: " + hint);
+        return makeError(ErrorCode::OutOfMemory,
+            "the model needs " + std::to_string(needed / vk::kMiB)
+                + " MiB of device memory with a context of " + std::to_string(context) + ", " + dev.name()
+                + " has " + std::to_string(available / vk::kMiB) + " MiB: " + hint);
     }
 
     uint64_t pieceLimit = std::min<uint64_t>(dev.maxStorageBufferRange(), dev.maxAllocationSize());
@@ -289,24 +291,20 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const
         pieceLimit = std::min(pieceLimit, options.storageBufferLimitOverride);
     pieceLimit &= ~uint64_t(255);
     const uint32_t batch = std::max<uint32_t>(1, options.maxBatch);
-    auto backend = std::make_unique<vk::VulkanBackend>(std::move(*device), config, context, batch, pieceLimit,
-                                                       options.pipelineCachePath);
-    if (options.gpuShaderChoices)
-        backend->useGpuShaderChoices();
-    if (options.intDotProducts)
-        backend->useIntDotProducts();
-    if (Status s = backend->load(weights, options.progress); !s.ok())
-        return s.error();
+    auto backend = std::make_unique<vk::VulkanBackend>(
+        std::move(*device), config, context, batch, pieceLimit, options.pipelineCachePath);
+    if (options.gpuShaderChoices) backend->useGpuShaderChoices();
+    if (options.intDotProducts) backend->useIntDotProducts();
+    if (Status s = backend->load(weights, options.progress); !s.ok()) return s.error();
     return std::unique_ptr<Backend>(std::move(backend));
 }
 
 bool failNextVulkanSubmit(Backend& backend, VulkanFault fault)
 {
     auto* vulkan = dynamic_cast<vk::VulkanBackend*>(&backend);
-    if (!vulkan)
-        return false;
-    vulkan->device().failNextSubmit(fault == VulkanFault::DeviceLost ? VK_ERROR_DEVICE_LOST
-                                                                     : VK_ERROR_OUT_OF_DEVICE_MEMORY);
+    if (!vulkan) return false;
+    vulkan->device().failNextSubmit(
+        fault == VulkanFault::DeviceLost ? VK_ERROR_DEVICE_LOST : VK_ERROR_OUT_OF_DEVICE_MEMORY);
     return true;
 }
 
@@ -322,4 +320,4 @@ std::string vulkanProfileTable(Backend& backend)
     return vulkan ? vulkan->profileTable() : std::string();
 }
 
-}  // namespace hearth
+} // namespace hearth

@@ -18,11 +18,11 @@
 namespace hearth {
 
 struct VulkanOptions {
-    int deviceIndex = -1;            // physical device index from listVulkanDevices(); -1 picks the best
-    uint32_t contextLength = 4096;   // KV cache positions to allocate
-    std::string pipelineCachePath;   // empty: no on-disk pipeline cache
-    std::function<void(float fraction)> progress;  // 0..1 while uploading weights
-    uint32_t maxBatch = 512;         // tokens per submitted batch in prefill
+    int deviceIndex = -1; // physical device index from listVulkanDevices(); -1 picks the best
+    uint32_t contextLength = 4096; // KV cache positions to allocate
+    std::string pipelineCachePath; // empty: no on-disk pipeline cache
+    std::function<void(float fraction)> progress; // 0..1 while uploading weights
+    uint32_t maxBatch = 512; // tokens per submitted batch in prefill
     // Tests only: pretend storage buffers are at most this many bytes (0: the device's limit), to
     // exercise the splitting of large tensors on small models.
     uint64_t storageBufferLimitOverride = 0;
@@ -33,7 +33,7 @@ struct VulkanOptions {
     uint32_t fitContextAtLeast = 256;
     // Tests only: pretend the device has this many bytes of memory (0: its largest device-local heap).
     uint64_t deviceMemoryOverride = 0;
-    bool enableValidation = false;   // also set by HEARTH_VULKAN_VALIDATION=1
+    bool enableValidation = false; // also set by HEARTH_VULKAN_VALIDATION=1
     // Tests only: on a CPU device (lavapipe), take the shaders and attention splits a GPU would (fused
     // norms, 32 splits), so CI checks the GPU's decode path too.
     bool gpuShaderChoices = false;
@@ -56,7 +56,7 @@ uint64_t estimateVulkanMemory(const GgufFile& file, const LlamaConfig& config, u
 // while the backend is created (weights are copied to the device; the mapping is not kept after).
 // Errors: NoDevice, OutOfMemory (with needed/available and a suggestion), Unsupported (tensor type).
 Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const LlamaWeights& weights,
-                                                     const LlamaConfig& config, const VulkanOptions& options);
+    const LlamaConfig& config, const VulkanOptions& options);
 
 // Benchmark tools: time every shader of the forward passes that follow on the GPU (timestamps);
 // false when `backend` is not a Vulkan one or its queue has no timestamps. The table lists GPU time
@@ -73,4 +73,4 @@ bool failNextVulkanSubmit(Backend& backend, VulkanFault fault);
 // of a copy through storage-buffer loads and one through texel fetches; used by `hearth-cli bench`.
 Result<double> measureVulkanCopyBandwidth(int deviceIndex, uint64_t bytes);
 
-}  // namespace hearth
+} // namespace hearth

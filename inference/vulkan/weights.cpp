@@ -6,10 +6,14 @@
 namespace hearth::vk {
 namespace {
 
-uint64_t alignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+uint64_t alignUp(uint64_t v, uint64_t a)
+{
+    return (v + a - 1) / a * a;
+}
 
 // Copies rows [begin, begin + count) of the stacked `parts` to dst.
-void copyRows(const std::vector<TensorView>& parts, uint64_t rowBytes, uint32_t begin, uint32_t count, uint8_t* dst)
+void copyRows(
+    const std::vector<TensorView>& parts, uint64_t rowBytes, uint32_t begin, uint32_t count, uint8_t* dst)
 {
     uint32_t base = 0;
     for (const TensorView& part : parts) {
@@ -23,10 +27,12 @@ void copyRows(const std::vector<TensorView>& parts, uint64_t rowBytes, uint32_t 
     }
 }
 
-}  // namespace
+} // namespace
 
 WeightStore::WeightStore(const Device& device, Allocator& allocator, uint64_t pieceLimit)
-    : m_device(device), m_allocator(allocator), m_pieceLimit(pieceLimit)
+    : m_device(device)
+    , m_allocator(allocator)
+    , m_pieceLimit(pieceLimit)
 {
 }
 
@@ -64,8 +70,8 @@ size_t WeightStore::add(const std::vector<TensorView>& parts)
             m_arenaSizes.push_back(0);
         const uint64_t offset = alignUp(m_arenaSizes.back(), align);
         m_arenaSizes.back() = offset + bytes;
-        placements.push_back({m_arenaSizes.size() - 1, offset, bytes});
-        m.pieces.push_back({BufferRef{}, uint32_t(r), count});
+        placements.push_back({ m_arenaSizes.size() - 1, offset, bytes });
+        m.pieces.push_back({ BufferRef {}, uint32_t(r), count });
     }
     m_matrices.push_back(std::move(m));
     m_sources.push_back(parts);
@@ -85,24 +91,22 @@ Status WeightStore::upload(Recorder& recorder, const std::function<void(float)>&
 {
     for (uint64_t size : m_arenaSizes) {
         auto arena = m_allocator.create(size, MemoryKind::DeviceLocal, "weights");
-        if (!arena)
-            return arena.error();
+        if (!arena) return arena.error();
         m_arenas.push_back(*arena);
     }
     for (size_t i = 0; i < m_matrices.size(); ++i)
         for (size_t p = 0; p < m_matrices[i].pieces.size(); ++p) {
             const Placement& pl = m_placements[i][p];
-            m_matrices[i].pieces[p].ref = BufferRef{m_arenas[pl.arena].buffer, pl.offset, pl.bytes};
+            m_matrices[i].pieces[p].ref = BufferRef { m_arenas[pl.arena].buffer, pl.offset, pl.bytes };
         }
 
     // Stage in chunks of whole rows, one submit per chunk.
     constexpr uint64_t kStagingBytes = 32ull << 20;
     auto staging = m_allocator.create(kStagingBytes, MemoryKind::Upload, "staging");
-    if (!staging)
-        return staging.error();
+    if (!staging) return staging.error();
     const uint64_t total = std::max<uint64_t>(1, plannedBytes());
     uint64_t done = 0;
-    Status status = Ok{};
+    Status status = Ok {};
     for (size_t i = 0; i < m_matrices.size() && status.ok(); ++i) {
         const GpuMatrix& m = m_matrices[i];
         const uint32_t rowsPerChunk = uint32_t(std::max<uint64_t>(1, kStagingBytes / m.rowBytes));
@@ -110,22 +114,21 @@ Status WeightStore::upload(Recorder& recorder, const std::function<void(float)>&
         for (const MatrixPiece& piece : m.pieces) {
             for (uint32_t r = 0; r < piece.rowCount && status.ok(); r += rowsPerChunk) {
                 const uint32_t count = std::min(rowsPerChunk, piece.rowCount - r);
-                copyRows(m_sources[i], m.rowBytes, piece.rowBegin + r, count, static_cast<uint8_t*>(staging->mapped));
+                copyRows(m_sources[i], m.rowBytes, piece.rowBegin + r, count,
+                    static_cast<uint8_t*>(staging->mapped));
                 status = recorder.begin();
-                if (!status.ok())
-                    break;
-                recorder.copy(BufferRef{staging->buffer, 0, count * m.rowBytes},
-                              BufferRef{piece.ref.buffer, piece.ref.offset + uint64_t(r) * m.rowBytes, 0});
+                if (!status.ok()) break;
+                recorder.copy(BufferRef { staging->buffer, 0, count * m.rowBytes },
+                    BufferRef { piece.ref.buffer, piece.ref.offset + uint64_t(r) * m.rowBytes, 0 });
                 status = recorder.submitAndWait();
                 done += count * m.rowBytes;
-                if (progress)
-                    progress(float(double(done) / double(total)));
+                if (progress) progress(float(double(done) / double(total)));
             }
         }
     }
     m_allocator.destroy(*staging);
-    m_sources.clear();  // the file's mapping is not needed any more
+    m_sources.clear(); // the file's mapping is not needed any more
     return status;
 }
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

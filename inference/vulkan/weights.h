@@ -16,8 +16,8 @@
 namespace hearth::vk {
 
 struct MatrixPiece {
-    BufferRef ref;          // the rows' bytes (+ padding for the shaders' two-word reads)
-    uint32_t rowBegin = 0;  // first row of the matrix in this piece
+    BufferRef ref; // the rows' bytes (+ padding for the shaders' two-word reads)
+    uint32_t rowBegin = 0; // first row of the matrix in this piece
     uint32_t rowCount = 0;
 };
 
@@ -62,7 +62,7 @@ private:
     uint64_t m_pieceLimit;
     std::vector<GpuMatrix> m_matrices;
     std::vector<std::vector<TensorView>> m_sources;
-    std::vector<std::vector<Placement>> m_placements;  // per matrix, per piece
+    std::vector<std::vector<Placement>> m_placements; // per matrix, per piece
     std::vector<uint64_t> m_arenaSizes;
     std::vector<Buffer> m_arenas;
 };
@@ -70,4 +70,4 @@ private:
 // Bytes the shaders may read past a piece's end (the second word of a two-word read).
 constexpr uint64_t kWeightPadding = 16;
 
-}  // namespace hearth::vk
+} // namespace hearth::vk

@@ -16,14 +16,13 @@ constexpr uint32_t kFakeGpuPositions = 1024;
 
 std::vector<DeviceInfo> FakeInference::devices()
 {
-    return {DeviceInfo{-1, "CPU", "cpu", 0}, DeviceInfo{0, "Fake GPU", "virtual", 1u << 30}};
+    return { DeviceInfo { -1, "CPU", "cpu", 0 }, DeviceInfo { 0, "Fake GPU", "virtual", 1u << 30 } };
 }
 
 Status FakeInference::load(const LoadOptions& options)
 {
     std::ifstream file(options.modelPath, std::ios::binary);
-    if (!file)
-        return makeError(ErrorCode::FileNotFound, "cannot open " + options.modelPath);
+    if (!file) return makeError(ErrorCode::FileNotFound, "cannot open " + options.modelPath);
     char magic[4] = {};
     file.read(magic, 4);
     if (std::string(magic, 4) != "GGUF")
@@ -37,17 +36,16 @@ Status FakeInference::load(const LoadOptions& options)
         if (!options.fitContext) {
             m_loaded = false;
             return makeError(ErrorCode::OutOfMemory,
-                             "the model needs 600 MiB of device memory with a context of " + std::to_string(context) +
-                                 ", Fake GPU has 512 MiB: try a context of " + std::to_string(kFakeGpuPositions) +
-                                 " tokens or the CPU backend");
+                "the model needs 600 MiB of device memory with a context of " + std::to_string(context)
+                    + ", Fake GPU has 512 MiB: try a context of " + std::to_string(kFakeGpuPositions)
+                    + " tokens or the CPU backend");
         }
-        notice = "The context is " + std::to_string(kFakeGpuPositions) + " tokens, not " + std::to_string(context) +
-                 ", so that the model fits in Fake GPU's memory.";
+        notice = "The context is " + std::to_string(kFakeGpuPositions) + " tokens, not "
+            + std::to_string(context) + ", so that the model fits in Fake GPU's memory.";
         context = kFakeGpuPositions;
     }
-    for (float f : {0.0f, 0.5f, 1.0f})
-        if (options.progress)
-            options.progress(f);
+    for (float f : { 0.0f, 0.5f, 1.0f })
+        if (options.progress) options.progress(f);
     m_info = {};
     const auto slash = options.modelPath.find_last_of('/');
     m_info.name = options.modelPath.substr(slash == std::string::npos ? 0 : slash + 1);
@@ -63,22 +61,19 @@ Status FakeInference::load(const LoadOptions& options)
     m_info.notice = notice;
     m_info.chatFormat = "plain";
     m_loaded = true;
-    return Ok{};
+    return Ok {};
 }
 
 Result<GenerateStats> FakeInference::generate(const GenerateRequest& request,
-                                              const std::function<bool(std::string_view)>& onPiece,
-                                              const std::atomic<bool>* cancel)
+    const std::function<bool(std::string_view)>& onPiece, const std::atomic<bool>* cancel)
 {
     std::string lastUser;
     std::string system;
     std::vector<size_t> words;
     size_t promptWords = 0;
     for (const ChatMessage& m : request.messages) {
-        if (m.role == "user")
-            lastUser = m.content;
-        if (m.role == "system")
-            system = m.content;
+        if (m.role == "user") lastUser = m.content;
+        if (m.role == "system") system = m.content;
         words.push_back(1 + size_t(std::count(m.content.begin(), m.content.end(), ' ')));
         promptWords += words.back();
     }
@@ -86,15 +81,12 @@ Result<GenerateStats> FakeInference::generate(const GenerateRequest& request,
     // prompt (one token per word here) fits the context, the last message always kept.
     uint32_t dropped = 0;
     for (size_t i = 0; i + 1 < words.size() && promptWords > m_info.contextLength; ++i) {
-        if (request.messages[i].role == "system")
-            continue;
+        if (request.messages[i].role == "system") continue;
         promptWords -= words[i];
         ++dropped;
     }
-    if (lastUser == "crash now")
-        std::abort();  // the simulated driver fault the GUI must survive
-    if (lastUser == "device lost")
-        return makeError(ErrorCode::DeviceLost, "the fake GPU was lost");
+    if (lastUser == "crash now") std::abort(); // the simulated driver fault the GUI must survive
+    if (lastUser == "device lost") return makeError(ErrorCode::DeviceLost, "the fake GPU was lost");
 
     const char* delayEnv = std::getenv("HEARTH_FAKE_DELAY_MS");
     const int delayMs = delayEnv ? std::atoi(delayEnv) : 2;
@@ -113,22 +105,21 @@ Result<GenerateStats> FakeInference::generate(const GenerateRequest& request,
         // "system? ..." echoes what the model was told as the system message instead.
         const std::string echoed = lastUser.rfind("system?", 0) == 0 ? system : lastUser;
         const std::string piece = request.continueLast ? " c" + std::to_string(i + 1)
-                                  : i == 0             ? "Echo: " + echoed
+            : i == 0                                   ? "Echo: " + echoed
                                                        : " w" + std::to_string(i);
         if (i == 0)
-            stats.timeToFirstTokenMs =
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+            stats.timeToFirstTokenMs
+                = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         ++stats.generatedTokens;
         if (!onPiece(piece)) {
             stats.stopReason = StopReason::Cancelled;
             return stats;
         }
     }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     stats.decodeTokensPerSecond = seconds > 0 ? stats.generatedTokens / seconds : 0;
     stats.stopReason = StopReason::MaxTokens;
     return stats;
 }
 
-}  // namespace hearth::test
+} // namespace hearth::test

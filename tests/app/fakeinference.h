@@ -25,8 +25,7 @@ public:
     bool loaded() const override { return m_loaded; }
     ModelInfo info() const override { return m_info; }
     Result<GenerateStats> generate(const GenerateRequest& request,
-                                   const std::function<bool(std::string_view)>& onPiece,
-                                   const std::atomic<bool>* cancel) override;
+        const std::function<bool(std::string_view)>& onPiece, const std::atomic<bool>* cancel) override;
 
 private:
     bool m_loaded = false;
@@ -34,4 +33,4 @@ private:
     size_t m_lastPromptWords = 0;
 };
 
-}  // namespace hearth::test
+} // namespace hearth::test

@@ -43,13 +43,11 @@ public:
                     return m_seen[i];
                 }
             }
-            if (timer.elapsed() > timeoutMs || m_process.state() == QProcess::NotRunning)
-                return {};
+            if (timer.elapsed() > timeoutMs || m_process.state() == QProcess::NotRunning) return {};
             m_process.waitForReadyRead(50);
             m_reader.append(m_process.readAllStandardOutput());
             while (auto m = m_reader.next())
-                if (m->ok())
-                    m_seen.append(m->value());
+                if (m->ok()) m_seen.append(m->value());
         }
     }
     QList<QJsonObject> seen() const { return m_seen; }
@@ -64,11 +62,11 @@ private:
 
 QJsonObject userTurn(const QString& id, const QString& text, int maxTokens)
 {
-    return {{"type", "generate"}, {"id", id}, {"maxTokens", maxTokens},
-            {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", text}}}}};
+    return { { "type", "generate" }, { "id", id }, { "maxTokens", maxTokens },
+        { "messages", QJsonArray { QJsonObject { { "role", "user" }, { "content", text } } } } };
 }
 
-}  // namespace
+} // namespace
 
 class EngineProcessTest : public QObject {
     Q_OBJECT
@@ -91,7 +89,7 @@ private slots:
     {
         Peer peer;
         QCOMPARE(peer.waitFor("hello").value("version").toInt(), kVersion);
-        peer.send({{"type", "devices"}});
+        peer.send({ { "type", "devices" } });
         const QJsonArray devices = peer.waitFor("devices").value("devices").toArray();
         QCOMPARE(devices.size(), 2);
         QCOMPARE(devices[0].toObject().value("kind").toString(), QString("cpu"));
@@ -101,17 +99,19 @@ private slots:
     {
         QTest::addColumn<QString>("which");
         QTest::addColumn<QString>("code");
-        QTest::newRow("missing") << "missing" << "FileNotFound";
-        QTest::newRow("not gguf") << "text" << "BadFormat";
-        QTest::newRow("no path") << "" << "InvalidArgument";
+        QTest::newRow("missing") << "missing"
+                                 << "FileNotFound";
+        QTest::newRow("not gguf") << "text"
+                                  << "BadFormat";
+        QTest::newRow("no path") << ""
+                                 << "InvalidArgument";
     }
     void loadErrorsAreReadable()
     {
         QFETCH(QString, which);
         QFETCH(QString, code);
         QString path;
-        if (which == "missing")
-            path = m_dir.filePath("nope.gguf");
+        if (which == "missing") path = m_dir.filePath("nope.gguf");
         if (which == "text") {
             path = m_dir.filePath("notes.txt");
             QFile f(path);
@@ -119,7 +119,7 @@ private slots:
             f.write("hello");
         }
         Peer peer;
-        peer.send({{"type", "load"}, {"path", path}});
+        peer.send({ { "type", "load" }, { "path", path } });
         const QJsonObject e = peer.waitFor("error");
         QCOMPARE(e.value("code").toString(), code);
         QCOMPARE(e.value("request").toString(), QString("load"));
@@ -129,7 +129,7 @@ private slots:
     void loadWithProgressThenGenerate()
     {
         Peer peer;
-        peer.send({{"type", "load"}, {"path", m_model}, {"context", 1024}, {"backend", "cpu"}});
+        peer.send({ { "type", "load" }, { "path", m_model }, { "context", 1024 }, { "backend", "cpu" } });
         QVERIFY(!peer.waitFor("progress").isEmpty());
         const QJsonObject info = peer.waitFor("loaded").value("info").toObject();
         QCOMPARE(info.value("contextLength").toInt(), 1024);
@@ -155,18 +155,19 @@ private slots:
         // A bad file is refused before the loaded model is let go; a GPU that cannot hold the new
         // model fails after it was (the fake drops it, as the real engine does), and the server loads
         // the old one again.
-        QTest::newRow("missing file") << QJsonObject{{"path", "/nonexistent/other.gguf"}} << "FileNotFound";
+        QTest::newRow("missing file")
+            << QJsonObject { { "path", "/nonexistent/other.gguf" } } << "FileNotFound";
         QTest::newRow("gpu out of memory")
-            << QJsonObject{{"backend", "vulkan"}, {"context", 4096}} << "OutOfMemory";
+            << QJsonObject { { "backend", "vulkan" }, { "context", 4096 } } << "OutOfMemory";
     }
     void failedLoadKeepsTheLoadedModel()
     {
         QFETCH(QJsonObject, second);
         QFETCH(QString, code);
         Peer peer;
-        peer.send({{"type", "load"}, {"path", m_model}, {"backend", "cpu"}, {"context", 256}});
+        peer.send({ { "type", "load" }, { "path", m_model }, { "backend", "cpu" }, { "context", 256 } });
         QVERIFY(!peer.waitFor("loaded").isEmpty());
-        QJsonObject load{{"type", "load"}, {"path", m_model}};
+        QJsonObject load { { "type", "load" }, { "path", m_model } };
         for (auto it = second.begin(); it != second.end(); ++it)
             load.insert(it.key(), it.value());
         peer.send(load);
@@ -184,7 +185,7 @@ private slots:
     void failedFirstLoadLeavesNothing()
     {
         Peer peer;
-        peer.send({{"type", "load"}, {"path", m_dir.filePath("nope.gguf")}});
+        peer.send({ { "type", "load" }, { "path", m_dir.filePath("nope.gguf") } });
         const QJsonObject e = peer.waitFor("error");
         QCOMPARE(e.value("code").toString(), QString("FileNotFound"));
         QVERIFY(!e.contains("stillLoaded"));
@@ -195,11 +196,12 @@ private slots:
     void continueLastExtendsThePartialReply()
     {
         Peer peer;
-        peer.send({{"type", "load"}, {"path", m_model}});
+        peer.send({ { "type", "load" }, { "path", m_model } });
         QVERIFY(!peer.waitFor("loaded").isEmpty());
-        const QJsonArray partial{QJsonObject{{"role", "user"}, {"content", "tell me"}},
-                                 QJsonObject{{"role", "assistant"}, {"content", "Echo: tell me w1"}}};
-        peer.send({{"type", "generate"}, {"id", "c1"}, {"maxTokens", 3}, {"messages", partial}, {"continueLast", true}});
+        const QJsonArray partial { QJsonObject { { "role", "user" }, { "content", "tell me" } },
+            QJsonObject { { "role", "assistant" }, { "content", "Echo: tell me w1" } } };
+        peer.send({ { "type", "generate" }, { "id", "c1" }, { "maxTokens", 3 }, { "messages", partial },
+            { "continueLast", true } });
         QString text;
         for (int i = 0; i < 3; ++i)
             text += peer.waitFor("piece").value("text").toString();
@@ -228,15 +230,15 @@ private slots:
     {
         // 20 ms per piece, 10,000 pieces: only a cancel read during generation can end it quickly.
         Peer peer(20);
-        peer.send({{"type", "load"}, {"path", m_model}});
+        peer.send({ { "type", "load" }, { "path", m_model } });
         QVERIFY(!peer.waitFor("loaded").isEmpty());
         peer.send(userTurn("long", "go", 10000));
         QVERIFY(!peer.waitFor("piece").isEmpty());
-        peer.send({{"type", "cancel"}, {"id", "long"}});
+        peer.send({ { "type", "cancel" }, { "id", "long" } });
         const QJsonObject done = peer.waitFor("done", 3000);
         QCOMPARE(done.value("stats").toObject().value("stopReason").toString(), QString("cancelled"));
         // A queued request cancelled before it starts ends at once; the next one still works.
-        peer.send({{"type", "cancel"}, {"id", "later"}});
+        peer.send({ { "type", "cancel" }, { "id", "later" } });
         peer.send(userTurn("later", "x", 50));
         QCOMPARE(peer.waitFor("done").value("id").toString(), QString("later"));
         peer.send(userTurn("after", "y", 2));
@@ -246,7 +248,7 @@ private slots:
     void faultBecomesErrorFrame()
     {
         Peer peer;
-        peer.send({{"type", "load"}, {"path", m_model}});
+        peer.send({ { "type", "load" }, { "path", m_model } });
         QVERIFY(!peer.waitFor("loaded").isEmpty());
         peer.send(userTurn("g", "device lost", 5));
         const QJsonObject e = peer.waitFor("error");
@@ -263,9 +265,9 @@ private slots:
         len[0] = char(bad.size());
         peer.sendRaw(len + bad);
         QCOMPARE(peer.waitFor("error").value("code").toString(), QString("Protocol"));
-        peer.send({{"type", "launch-missiles"}});
+        peer.send({ { "type", "launch-missiles" } });
         QVERIFY(peer.waitFor("error").value("message").toString().contains("launch-missiles"));
-        peer.send({{"type", "devices"}});
+        peer.send({ { "type", "devices" } });
         QVERIFY(!peer.waitFor("devices").isEmpty());
     }
 
@@ -283,11 +285,11 @@ private slots:
     {
         // The GUI dies after half a frame while a reply streams: the engine must end by itself.
         Peer peer(20);
-        peer.send({{"type", "load"}, {"path", m_model}});
+        peer.send({ { "type", "load" }, { "path", m_model } });
         QVERIFY(!peer.waitFor("loaded").isEmpty());
         peer.send(userTurn("long", "go", 10000));
         QVERIFY(!peer.waitFor("piece").isEmpty());
-        const QByteArray frame = encodeFrame({{"type", "devices"}});
+        const QByteArray frame = encodeFrame({ { "type", "devices" } });
         peer.sendRaw(frame.left(frame.size() / 2));
         peer.process().waitForBytesWritten(1000);
         peer.process().closeWriteChannel();

@@ -24,11 +24,11 @@ private slots:
     void roundTripByteByByte()
     {
         // Three messages, fed one byte at a time: the reader must reassemble each exactly.
-        const QList<QJsonObject> messages = {
-            {{"type", "load"}, {"path", "/m/ü.gguf"}, {"context", 2048}},
-            {{"type", "piece"}, {"id", "r1"}, {"text", QString::fromUtf8("héllo 🌍\n")}},
-            {{"type", "generate"}, {"id", "r2"},
-             {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "hi"}}}}}};
+        const QList<QJsonObject> messages = { { { "type", "load" }, { "path", "/m/ü.gguf" },
+                                                  { "context", 2048 } },
+            { { "type", "piece" }, { "id", "r1" }, { "text", QString::fromUtf8("héllo 🌍\n") } },
+            { { "type", "generate" }, { "id", "r2" },
+                { "messages", QJsonArray { QJsonObject { { "role", "user" }, { "content", "hi" } } } } } };
         QByteArray stream;
         for (const QJsonObject& m : messages)
             stream += encodeFrame(m);
@@ -47,7 +47,7 @@ private slots:
 
     void lengthIsLittleEndian()
     {
-        const QByteArray f = encodeFrame({{"type", "hello"}});
+        const QByteArray f = encodeFrame({ { "type", "hello" } });
         const uint32_t body = uint32_t(f.size() - 4);
         QCOMPARE(uint8_t(f[0]), uint8_t(body & 0xff));
         QCOMPARE(uint8_t(f[3]), uint8_t(0));
@@ -68,7 +68,7 @@ private slots:
         // A malformed body is reported, and the frame after it still decodes: lengths resync us.
         QFETCH(QByteArray, body);
         FrameReader reader;
-        reader.append(rawFrame(body) + encodeFrame({{"type", "devices"}}));
+        reader.append(rawFrame(body) + encodeFrame({ { "type", "devices" } }));
         auto bad = reader.next();
         QVERIFY(bad.has_value());
         QVERIFY(!bad->ok());
@@ -88,7 +88,7 @@ private slots:
         QVERIFY(reader.broken());
         QVERIFY(QString::fromStdString(m->error().message).contains("exceeds"));
         // Nothing after an unskippable frame is trusted.
-        reader.append(encodeFrame({{"type", "devices"}}));
+        reader.append(encodeFrame({ { "type", "devices" } }));
         auto after = reader.next();
         QVERIFY(after.has_value() && !after->ok());
     }
@@ -104,13 +104,13 @@ private slots:
     void encodeRefusesOversizedMessages()
     {
         const QString big(int(kMaxFrameBytes), QChar('a'));
-        QVERIFY(encodeFrame({{"type", "piece"}, {"text", big}}).isEmpty());
+        QVERIFY(encodeFrame({ { "type", "piece" }, { "text", big } }).isEmpty());
     }
 
     void peerVanishesMidFrame()
     {
         // Half a length prefix, then half a body: no message, bytes reported pending.
-        const QByteArray frame = encodeFrame({{"type", "piece"}, {"id", "a"}, {"text", "partial"}});
+        const QByteArray frame = encodeFrame({ { "type", "piece" }, { "id", "a" }, { "text", "partial" } });
         FrameReader reader;
         reader.append(frame.left(2));
         QVERIFY(!reader.next().has_value());

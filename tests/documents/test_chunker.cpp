@@ -4,7 +4,6 @@
 
 #include <QRandomGenerator>
 #include <QTest>
-
 #include <functional>
 #include <string>
 
@@ -45,8 +44,7 @@ std::string words(std::string_view text)
     std::string out;
     for (char c : text) {
         if (c == ' ' || c == '\n') {
-            if (!out.empty() && out.back() != ' ')
-                out.push_back(' ');
+            if (!out.empty() && out.back() != ' ') out.push_back(' ');
         } else {
             out.push_back(c);
         }
@@ -68,20 +66,18 @@ std::vector<Paragraph> makeDocument(quint32 seed)
         for (int s = 0; s < sentences; ++s) {
             const int length = 3 + int(random.bounded(14));
             for (int w = 0; w < length; ++w) {
-                if (!text.empty())
-                    text.push_back(' ');
+                if (!text.empty()) text.push_back(' ');
                 text += "w" + std::to_string(wordNumber++);
             }
             text.push_back(s % 3 == 2 ? '?' : '.');
         }
-        if (p == 23)
-            text += " " + std::string(900, 'x');  // e.g. a pasted hash: longer than any budget here
-        paragraphs.push_back(Paragraph{text, 1 + p / 10});
+        if (p == 23) text += " " + std::string(900, 'x'); // e.g. a pasted hash: longer than any budget here
+        paragraphs.push_back(Paragraph { text, 1 + p / 10 });
     }
     return paragraphs;
 }
 
-}  // namespace
+} // namespace
 
 class ChunkerTest : public QObject {
     Q_OBJECT
@@ -92,8 +88,8 @@ private slots:
         QTest::addColumn<CountTokens>("count");
         QTest::addColumn<uint>("budget");
         QTest::addColumn<uint>("overlap");
-        for (uint budget : {40u, 100u, 333u})
-            for (uint overlap : {0u, 16u}) {
+        for (uint budget : { 40u, 100u, 333u })
+            for (uint overlap : { 0u, 16u }) {
                 QTest::addRow("words/%u/%u", budget, overlap) << CountTokens(wordTokens) << budget << overlap;
                 QTest::addRow("bytes/%u/%u", budget, overlap) << CountTokens(byteTokens) << budget << overlap;
             }
@@ -105,16 +101,17 @@ private slots:
         QFETCH(uint, budget);
         QFETCH(uint, overlap);
         const std::vector<Paragraph> paragraphs = makeDocument(budget * 7 + overlap);
-        auto result = chunkParagraphs(paragraphs, ChunkOptions{budget, overlap}, count);
+        auto result = chunkParagraphs(paragraphs, ChunkOptions { budget, overlap }, count);
         QVERIFY(result.ok());
         const std::vector<Chunk>& chunks = *result;
         QVERIFY(chunks.size() > 1);
 
-        std::vector<Piece> fresh;  // pieces outside the overlaps, in order
+        std::vector<Piece> fresh; // pieces outside the overlaps, in order
         for (size_t c = 0; c < chunks.size(); ++c) {
             const Chunk& chunk = chunks[c];
             // Every part fits the budget (counted on the real joined text) and reports its count.
-            QVERIFY2(count(chunk.text()) <= budget, qPrintable(QStringLiteral("chunk %1: %2 > %3").arg(c).arg(count(chunk.text())).arg(budget)));
+            QVERIFY2(count(chunk.text()) <= budget,
+                qPrintable(QStringLiteral("chunk %1: %2 > %3").arg(c).arg(count(chunk.text())).arg(budget)));
             QCOMPARE(chunk.tokens, count(chunk.text()));
             QVERIFY(chunk.pieces.size() > chunk.overlapPieces);
             // The overlap is the tail of the previous chunk, and within the overlap allowance.
@@ -160,8 +157,8 @@ private slots:
 
     void smallDocumentIsOneChunk()
     {
-        const std::vector<Paragraph> paragraphs = {{"One short paragraph.", 1}, {"And another.", 2}};
-        auto chunks = chunkParagraphs(paragraphs, ChunkOptions{100, 10}, wordTokens);
+        const std::vector<Paragraph> paragraphs = { { "One short paragraph.", 1 }, { "And another.", 2 } };
+        auto chunks = chunkParagraphs(paragraphs, ChunkOptions { 100, 10 }, wordTokens);
         QVERIFY(chunks.ok());
         QCOMPARE(chunks->size(), size_t(1));
         QCOMPARE((*chunks)[0].text(), std::string("One short paragraph.\n\nAnd another."));
@@ -171,11 +168,11 @@ private slots:
 
     void emptyAndInvalid()
     {
-        auto none = chunkParagraphs({}, ChunkOptions{100, 10}, wordTokens);
+        auto none = chunkParagraphs({}, ChunkOptions { 100, 10 }, wordTokens);
         QVERIFY(none.ok());
         QVERIFY(none->empty());
-        QVERIFY(!chunkParagraphs({{"x", 0}}, ChunkOptions{0, 0}, wordTokens).ok());
-        QVERIFY(!chunkParagraphs({{"x", 0}}, ChunkOptions{10, 0}, CountTokens()).ok());
+        QVERIFY(!chunkParagraphs({ { "x", 0 } }, ChunkOptions { 0, 0 }, wordTokens).ok());
+        QVERIFY(!chunkParagraphs({ { "x", 0 } }, ChunkOptions { 10, 0 }, CountTokens()).ok());
     }
 
     void utf8NeverCut()
@@ -184,7 +181,7 @@ private slots:
         std::string word;
         for (int i = 0; i < 300; ++i)
             word += "\xC3\xA9";
-        auto chunks = chunkParagraphs({{word, 0}}, ChunkOptions{25, 0}, byteTokens);
+        auto chunks = chunkParagraphs({ { word, 0 } }, ChunkOptions { 25, 0 }, byteTokens);
         QVERIFY(chunks.ok());
         std::string rejoined;
         for (const Chunk& chunk : *chunks) {

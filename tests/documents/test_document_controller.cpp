@@ -6,7 +6,6 @@
 #include "documentcontext.h"
 #include "documentcontroller.h"
 #include "engineclient.h"
-
 #include "storage/conversations.h"
 #include "storage/database.h"
 #include "storage/documents.h"
@@ -26,18 +25,19 @@ const QString kModel = QStringLiteral(HEARTH_SOURCE_DIR "/resources/models/stori
 
 QByteArray storyText(int paragraphs)
 {
-    const char* names[] = {"Lily", "Tom", "Sam", "Mia", "Ben"};
-    const char* things[] = {"ball", "lighthouse", "tree", "boat", "cake", "dog", "park"};
+    const char* names[] = { "Lily", "Tom", "Sam", "Mia", "Ben" };
+    const char* things[] = { "ball", "lighthouse", "tree", "boat", "cake", "dog", "park" };
     QByteArray text;
     for (int p = 0; p < paragraphs; ++p) {
         for (int s = 0; s < 4; ++s)
-            text += QByteArray(names[(p + s) % 5]) + " saw a big " + things[(p * 3 + s) % 7] + " and was very happy. ";
+            text += QByteArray(names[(p + s) % 5]) + " saw a big " + things[(p * 3 + s) % 7]
+                + " and was very happy. ";
         text += "\n\n";
     }
     return text;
 }
 
-}  // namespace
+} // namespace
 
 class DocumentControllerTest : public QObject {
     Q_OBJECT
@@ -78,8 +78,9 @@ private slots:
         QSignalSpy finished(m_documents, &DocumentController::finished);
         QSignalSpy progress(m_documents, &DocumentController::progressChanged);
         QStringList statuses;
-        QObject scope;  // the connection ends with this test (it captures locals)
-        connect(m_documents, &DocumentController::progressChanged, &scope, [&] { statuses << m_documents->status(); });
+        QObject scope; // the connection ends with this test (it captures locals)
+        connect(m_documents, &DocumentController::progressChanged, &scope,
+            [&] { statuses << m_documents->status(); });
         QVERIFY(m_documents->summarize(QUrl::fromLocalFile(file).toString(), QStringLiteral("short")));
         QVERIFY(m_documents->busy());
         QVERIFY(finished.wait(120000));

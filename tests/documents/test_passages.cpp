@@ -14,8 +14,7 @@ uint32_t wordTokens(std::string_view text)
     bool inWord = false;
     for (char c : text) {
         const bool space = c == ' ' || c == '\n';
-        if (!space && !inWord)
-            ++count;
+        if (!space && !inWord) ++count;
         inWord = !space;
     }
     return count;
@@ -27,15 +26,16 @@ Document makeDocument()
     document.title = "Field Notes";
     for (int p = 0; p < 40; ++p) {
         std::string text;
-        const int sentences = p == 7 ? 30 : 1 + p % 4;  // paragraph 7 is longer than a passage
+        const int sentences = p == 7 ? 30 : 1 + p % 4; // paragraph 7 is longer than a passage
         for (int s = 0; s < sentences; ++s)
-            text += (s ? " " : "") + std::string("Paragraph ") + std::to_string(p) + " sentence " + std::to_string(s) + " says something.";
-        document.paragraphs.push_back(Paragraph{text, 1 + p / 8});
+            text += (s ? " " : "") + std::string("Paragraph ") + std::to_string(p) + " sentence "
+                + std::to_string(s) + " says something.";
+        document.paragraphs.push_back(Paragraph { text, 1 + p / 8 });
     }
     return document;
 }
 
-}  // namespace
+} // namespace
 
 class PassagesTest : public QObject {
     Q_OBJECT
@@ -62,7 +62,8 @@ private slots:
         // Nothing lost or repeated: the words of all passages are the document's words.
         auto normalize = [](std::string s) {
             std::replace(s.begin(), s.end(), '\n', ' ');
-            s.erase(std::unique(s.begin(), s.end(), [](char a, char b) { return a == ' ' && b == ' '; }), s.end());
+            s.erase(std::unique(s.begin(), s.end(), [](char a, char b) { return a == ' ' && b == ' '; }),
+                s.end());
             return s;
         };
         QCOMPARE(normalize(words), normalize(joined));
@@ -73,8 +74,8 @@ private slots:
         std::string huge = "huge";
         for (int i = 0; i < 100; ++i)
             huge += " word";
-        std::vector<PassageText> best = {
-            {"third passage text here", 300, 3}, {"first passage", 10, 1}, {huge, 100, 2}, {"second one", 200, 2}};
+        std::vector<PassageText> best = { { "third passage text here", 300, 3 }, { "first passage", 10, 1 },
+            { huge, 100, 2 }, { "second one", 200, 2 } };
         const std::string context = followUpContext("Field Notes", best, wordTokens, 40);
         QVERIFY(context.starts_with("The user is asking about the document \"Field Notes\""));
         // The huge passage does not fit; the others appear ordered by offset.

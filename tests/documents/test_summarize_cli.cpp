@@ -4,7 +4,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <csignal>
 
 namespace {
@@ -15,12 +14,13 @@ const QString kModel = QStringLiteral(HEARTH_SOURCE_DIR "/resources/models/stori
 // ~60 short paragraphs: several parts at a 512-token context.
 QByteArray storyText(int paragraphs)
 {
-    const char* names[] = {"Lily", "Tom", "Sam", "Mia", "Ben"};
-    const char* things[] = {"ball", "cat", "tree", "boat", "cake", "dog", "park"};
+    const char* names[] = { "Lily", "Tom", "Sam", "Mia", "Ben" };
+    const char* things[] = { "ball", "cat", "tree", "boat", "cake", "dog", "park" };
     QByteArray text;
     for (int p = 0; p < paragraphs; ++p) {
         for (int s = 0; s < 5; ++s)
-            text += QByteArray(names[(p + s) % 5]) + " saw a big " + things[(p * 3 + s) % 7] + " and was very happy. ";
+            text += QByteArray(names[(p + s) % 5]) + " saw a big " + things[(p * 3 + s) % 7]
+                + " and was very happy. ";
         text += "\n\n";
     }
     return text;
@@ -29,10 +29,11 @@ QByteArray storyText(int paragraphs)
 // Small context, short answers and one thread: a few seconds for the whole map-reduce run.
 QStringList quickArgs(const QString& file)
 {
-    return {"summarize", file, "-m", kModel, "--context", "512", "--max-tokens", "24", "--threads", "1", "--backend", "cpu"};
+    return { "summarize", file, "-m", kModel, "--context", "512", "--max-tokens", "24", "--threads", "1",
+        "--backend", "cpu" };
 }
 
-}  // namespace
+} // namespace
 
 class SummarizeCliTest : public QObject {
     Q_OBJECT
@@ -58,7 +59,8 @@ private slots:
         QVERIFY(err.contains("done part 2 of "));
         QVERIFY(err.contains("combining 1 of 1 (level 1)"));
         QVERIFY(err.contains(" tok/s · ~"));
-        static const QRegularExpression totals(QStringLiteral("(\\d+) part\\(s\\), (\\d+) level\\(s\\), (\\d+) model call\\(s\\)"));
+        static const QRegularExpression totals(
+            QStringLiteral("(\\d+) part\\(s\\), (\\d+) level\\(s\\), (\\d+) model call\\(s\\)"));
         const auto match = totals.match(err);
         QVERIFY2(match.hasMatch(), qPrintable(err));
         QVERIFY(match.captured(1).toInt() >= 2);

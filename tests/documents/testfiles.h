@@ -19,4 +19,4 @@ bool writeBytes(const QString& path, const QByteArray& bytes);
 // symbols): `perPage` paragraphs a page, for writePdf.
 std::vector<QStringList> manualPages(int pages, int perPage = 12);
 
-}  // namespace hearth::test
+} // namespace hearth::test

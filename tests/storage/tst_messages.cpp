@@ -219,12 +219,12 @@ private slots:
         QTest::addColumn<int>("status");
         QTest::addColumn<int>("given");
         QTest::addColumn<int>("stored");
-        QTest::addRow("stopped by the user") << int(MessageStatus::Interrupted) << int(Interruption::ByUser)
-                                             << int(Interruption::ByUser);
+        QTest::addRow("stopped by the user")
+            << int(MessageStatus::Interrupted) << int(Interruption::ByUser) << int(Interruption::ByUser);
         QTest::addRow("engine stopped") << int(MessageStatus::Interrupted) << int(Interruption::EngineStopped)
                                         << int(Interruption::EngineStopped);
-        QTest::addRow("complete ignores it") << int(MessageStatus::Complete) << int(Interruption::ByUser)
-                                             << int(Interruption::None);
+        QTest::addRow("complete ignores it")
+            << int(MessageStatus::Complete) << int(Interruption::ByUser) << int(Interruption::None);
     }
     void interruptionIsStored()
     {
@@ -235,7 +235,8 @@ private slots:
         Database db = temp.open();
         std::int64_t conversation = Conversations(db).create("why")->id;
         Messages messages(db);
-        std::int64_t answer = messages.beginAssistant(conversation, messages.appendUser(conversation, "q")->id)->id;
+        std::int64_t answer
+            = messages.beginAssistant(conversation, messages.appendUser(conversation, "q")->id)->id;
         FinishInfo info;
         info.status = MessageStatus(status);
         info.interruption = Interruption(given);
@@ -290,8 +291,10 @@ private slots:
         QCOMPARE(sqlite3_open(temp.dbPath().c_str(), &raw), SQLITE_OK);
         QCOMPARE(runMigrations(raw, 0, 3), std::string());
         const char* rows
-            = "INSERT INTO conversations (id, title, created_at, updated_at, current_leaf_id) VALUES (1, 'o', 1, 1, 4);"
-              "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at, updated_at, error)"
+            = "INSERT INTO conversations (id, title, created_at, updated_at, current_leaf_id) VALUES (1, "
+              "'o', 1, 1, 4);"
+              "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at, "
+              "updated_at, error)"
               " VALUES (1, 1, NULL, 'user', 'q', 'complete', 1, 1, ''),"
               "        (2, 1, 1, 'assistant', 'a', 'interrupted', 2, 2, 'Stopped'),"
               "        (3, 1, 1, 'assistant', 'b', 'interrupted', 3, 3, ''),"

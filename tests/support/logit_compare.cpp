@@ -8,10 +8,13 @@ namespace hearth::test {
 Tolerance toleranceFor(TensorType type)
 {
     switch (type) {
-    case TensorType::F32: return {2e-3, 1e-5, 5e-5};
+    case TensorType::F32:
+        return { 2e-3, 1e-5, 5e-5 };
     case TensorType::F16:
-    case TensorType::BF16: return {1e-2, 1e-3, 2e-3};
-    default: return {3e-2, 5e-3, 1e-2};
+    case TensorType::BF16:
+        return { 1e-2, 1e-3, 2e-3 };
+    default:
+        return { 3e-2, 5e-3, 1e-2 };
     }
 }
 
@@ -42,4 +45,4 @@ Comparison compareLogits(const float* ours, const float* ref, size_t positions, 
     return c;
 }
 
-}  // namespace hearth::test
+} // namespace hearth::test

@@ -21,4 +21,4 @@ struct Comparison {
 
 Comparison compareLogits(const float* ours, const float* ref, size_t positions, size_t vocab);
 
-}  // namespace hearth::test
+} // namespace hearth::test

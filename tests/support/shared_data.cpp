@@ -10,8 +10,7 @@ namespace hearth::test {
 QString sharedDir()
 {
     const QByteArray env = qgetenv("HEARTH_SHARED");
-    if (!env.isEmpty())
-        return QDir::cleanPath(QString::fromLocal8Bit(env));
+    if (!env.isEmpty()) return QDir::cleanPath(QString::fromLocal8Bit(env));
     return QDir::cleanPath(QStringLiteral(HEARTH_SHARED_DIR));
 }
 
@@ -23,8 +22,7 @@ QString testdata(const QString& relative)
 QByteArray readFile(const QString& path)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
+    if (!file.open(QIODevice::ReadOnly)) return {};
     return file.readAll();
 }
 
@@ -43,15 +41,16 @@ bool vulkanRequired()
 
 QStringList modelsWithUnsupportedTypes()
 {
-    return {"tiny-llama31-iq3_s",  "tiny-llama31-iq4_nl", "tiny-llama31-iq4_xs", "tiny-llama31-q2_k",
-            "tiny-llama31-q3_k_l", "tiny-llama31-q3_k_m", "tiny-llama31-q3_k_s", "tiny-llama31-q4_1",
-            "tiny-llama31-q5_0",   "tiny-llama31-q5_1"};
+    return { "tiny-llama31-iq3_s", "tiny-llama31-iq4_nl", "tiny-llama31-iq4_xs", "tiny-llama31-q2_k",
+        "tiny-llama31-q3_k_l", "tiny-llama31-q3_k_m", "tiny-llama31-q3_k_s", "tiny-llama31-q4_1",
+        "tiny-llama31-q5_0", "tiny-llama31-q5_1" };
 }
 
 bool isUnsupportedTypeRefusal(const QString& message)
 {
-    static const QRegularExpression refusal("tensor '[^']+' has type [A-Z0-9_]+, which Hearth does not support");
+    static const QRegularExpression refusal(
+        "tensor '[^']+' has type [A-Z0-9_]+, which Hearth does not support");
     return refusal.match(message).hasMatch();
 }
 
-}  // namespace hearth::test
+} // namespace hearth::test

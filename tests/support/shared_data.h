@@ -12,7 +12,7 @@ namespace hearth::test {
 QString sharedDir();
 // Absolute path of a file under ../shared/testdata.
 QString testdata(const QString& relative);
-QByteArray readFile(const QString& path);  // QFAIL-friendly: empty when missing (the test then fails)
+QByteArray readFile(const QString& path); // QFAIL-friendly: empty when missing (the test then fails)
 std::vector<float> readF32(const QString& path);
 // True when CI demands a real Vulkan device (HEARTH_REQUIRE_VULKAN=1): tests then fail, not skip.
 bool vulkanRequired();
@@ -24,4 +24,4 @@ QStringList modelsWithUnsupportedTypes();
 // True when `message` is that refusal: it names the tensor and its type and says it is not supported.
 bool isUnsupportedTypeRefusal(const QString& message);
 
-}  // namespace hearth::test
+} // namespace hearth::test

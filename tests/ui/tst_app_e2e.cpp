@@ -21,7 +21,6 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <memory>
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
@@ -42,10 +41,9 @@ struct App {
     explicit App(const QStringList& args)
     {
         engine.addImportPath("qrc:/");
-        engine.setProperty("hearthArguments", QStringList{"hearth"} + args);
+        engine.setProperty("hearthArguments", QStringList { "hearth" } + args);
         engine.load(QUrl("qrc:/Hearth/Main.qml"));
-        if (engine.rootObjects().isEmpty())
-            return;
+        if (engine.rootObjects().isEmpty()) return;
         window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
         chat = window->findChild<ChatController*>("chat");
         model = window->findChild<ModelController*>("modelController");
@@ -68,7 +66,7 @@ QString bundledModel()
     return QStringLiteral(HEARTH_SOURCE_DIR "/resources/models/stories260K.gguf");
 }
 
-}  // namespace
+} // namespace
 
 class AppEndToEndTest : public QObject {
     Q_OBJECT
@@ -77,7 +75,7 @@ private:
     QTemporaryDir m_dir;
     QStringList args(const QString& data) const
     {
-        return {"--data-dir", data, "--engine", HEARTH_ENGINE_PATH, "--model", bundledModel()};
+        return { "--data-dir", data, "--engine", HEARTH_ENGINE_PATH, "--model", bundledModel() };
     }
 
 private slots:
@@ -121,8 +119,9 @@ private slots:
 
             // 2. Stop a generation as soon as its first piece arrives.
             app.settings->setMaxTokens(4000);
-            QMetaObject::Connection stopAtFirst = connect(app.engineClient, &EngineClient::pieceReceived, app.chat,
-                                                          [&] { app.chat->stop(); }, Qt::SingleShotConnection);
+            QMetaObject::Connection stopAtFirst = connect(
+                app.engineClient, &EngineClient::pieceReceived, app.chat, [&] { app.chat->stop(); },
+                Qt::SingleShotConnection);
             QVERIFY(app.chat->send("The little dog"));
             QVERIFY(app.waitReply());
             disconnect(stopAtFirst);
@@ -138,7 +137,8 @@ private slots:
             QCOMPARE(app.role(3, MessageModel::StatusRole).toString(), QString("complete"));
 
             // 4. Edit the first message and resend: a new branch, the old one kept.
-            app.chat->editAndResend(app.role(0, MessageModel::MessageIdRole).toLongLong(), "Lily had a red ball");
+            app.chat->editAndResend(
+                app.role(0, MessageModel::MessageIdRole).toLongLong(), "Lily had a red ball");
             QVERIFY(app.waitReply());
             QCOMPARE(app.shownMessages(), 2);
             QCOMPARE(app.text(0), QString("Lily had a red ball"));
@@ -169,7 +169,7 @@ private slots:
             QVERIFY(db.ok());
             auto all = Messages(db.value()).all(conversationId);
             QVERIFY(all.ok());
-            QCOMPARE(int(all->size()), 7);  // 2 user roots, 2 + 1 replies, 1 follow-up, 1 regenerated
+            QCOMPARE(int(all->size()), 7); // 2 user roots, 2 + 1 replies, 1 follow-up, 1 regenerated
         }
 
         // 7. Start again: the conversation is listed and shows the same thread.
@@ -198,8 +198,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(app.chat->canSend(), 30000);
         app.settings->setMaxTokens(4000);
         const qint64 pid = app.engineClient->processId();
-        QMetaObject::Connection killAtFirst = connect(app.engineClient, &EngineClient::pieceReceived, app.engineClient,
-                                                      [&] { app.engineClient->killEngine(); }, Qt::SingleShotConnection);
+        QMetaObject::Connection killAtFirst = connect(
+            app.engineClient, &EngineClient::pieceReceived, app.engineClient,
+            [&] { app.engineClient->killEngine(); }, Qt::SingleShotConnection);
         QVERIFY(app.chat->send("Once upon a time"));
         QVERIFY(app.waitReply());
         disconnect(killAtFirst);
@@ -230,7 +231,7 @@ private slots:
     // what to install.
     void gpuFallbackIsShown()
     {
-        qputenv("HEARTH_VULKAN_LOADER", "/nonexistent/libvulkan.so.1");  // inherited by the engine process
+        qputenv("HEARTH_VULKAN_LOADER", "/nonexistent/libvulkan.so.1"); // inherited by the engine process
         App app(args(m_dir.filePath("no-vulkan")));
         qunsetenv("HEARTH_VULKAN_LOADER");
         QVERIFY(app.window && app.model);
@@ -262,7 +263,8 @@ private slots:
             auto r = messages.beginAssistant(c->id, u->id);
             FinishInfo done;
             done.text = "There are two common ways.\n\n**In place**, changing the list itself:\n\n"
-                        "```python\nnumbers = [1, 2, 3, 4]\nnumbers.reverse()\nprint(numbers)  # [4, 3, 2, 1]\n```\n\n"
+                        "```python\nnumbers = [1, 2, 3, 4]\nnumbers.reverse()\nprint(numbers)  # [4, 3, 2, "
+                        "1]\n```\n\n"
                         "**As a new list**, leaving the original alone, with slicing:\n\n"
                         "```python\nreversed_numbers = numbers[::-1]\n```\n\n"
                         "Use `reverse()` when you no longer need the original order; use slicing "
@@ -276,9 +278,11 @@ private slots:
             FinishInfo story;
             QString longText;
             for (int p = 0; p < 6; ++p)
-                longText += "Once upon a time, in a small house at the edge of a quiet wood, there lived a girl "
-                            "named Lily who loved to read. Every evening she sat by the fire with a book and a cup "
-                            "of warm milk, and every evening the old cat curled up beside her and listened. ";
+                longText
+                    += "Once upon a time, in a small house at the edge of a quiet wood, there lived a girl "
+                       "named Lily who loved to read. Every evening she sat by the fire with a book and a "
+                       "cup "
+                       "of warm milk, and every evening the old cat curled up beside her and listened. ";
             story.text = longText.trimmed().toStdString();
             story.completionTokens = 240;
             story.tokensPerSecond = 41.0;
@@ -297,7 +301,7 @@ private slots:
         QMetaObject::invokeMethod(app.item("messageList"), "positionViewAtBeginning");
         const QString dir = QStringLiteral(HEARTH_BINARY_DIR "/screenshots");
         QDir().mkpath(dir);
-        for (const QString theme : {"light", "dark"}) {
+        for (const QString theme : { "light", "dark" }) {
             app.settings->setTheme(theme);
             QTest::qWait(300);
             const QImage image = app.window->grabWindow();

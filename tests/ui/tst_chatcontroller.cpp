@@ -15,7 +15,6 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <memory>
 
 using namespace hearth::storage;
@@ -43,18 +42,14 @@ struct Harness {
         chat.setSettings(&settings);
         chat.setModel(&model);
         engine.start();
-        if (!modelPath.isEmpty())
-            model.open(modelPath);
+        if (!modelPath.isEmpty()) model.open(modelPath);
     }
     QString text(int row) { return chat.messages()->textAt(row); }
-    QString role(int row, int r)
-    {
-        return chat.messages()->data(chat.messages()->index(row), r).toString();
-    }
+    QString role(int row, int r) { return chat.messages()->data(chat.messages()->index(row), r).toString(); }
     int count() { return chat.messages()->rowCount(); }
 };
 
-}  // namespace
+} // namespace
 
 class ChatControllerTest : public QObject {
     Q_OBJECT
@@ -106,7 +101,7 @@ private slots:
             h.settings.setMaxTokens(40);
             QSignalSpy changed(h.chat.messages(), &QAbstractItemModel::dataChanged);
             QVERIFY(h.chat.send("hello there"));
-            QVERIFY(!h.chat.send("again"));  // one turn at a time
+            QVERIFY(!h.chat.send("again")); // one turn at a time
             QVERIFY(waitReply(h));
             QCOMPARE(h.count(), 2);
             QCOMPARE(h.role(0, MessageModel::RoleRole), QString("user"));
@@ -116,12 +111,14 @@ private slots:
             // 40 pieces reached the model in fewer updates than pieces: one per frame at most.
             int textUpdates = 0;
             for (const auto& args : changed)
-                if (args[2].value<QList<int>>() == QList<int>{MessageModel::TextRole})
-                    ++textUpdates;
+                if (args[2].value<QList<int>>() == QList<int> { MessageModel::TextRole }) ++textUpdates;
             QVERIFY2(textUpdates < 40, qPrintable(QString::number(textUpdates)));
             QCOMPARE(h.chat.conversations()->rowCount(), 1);
             QCOMPARE(h.chat.currentTitle(), QString("hello there"));
-            QVERIFY(h.chat.messages()->data(h.chat.messages()->index(1), MessageModel::CompletionTokensRole).toInt() == 40);
+            QVERIFY(h.chat.messages()
+                        ->data(h.chat.messages()->index(1), MessageModel::CompletionTokensRole)
+                        .toInt()
+                == 40);
         }
         // A new window on the same database finds it all.
         Harness again(db, m_model);
@@ -165,7 +162,7 @@ private slots:
         const qint64 reply = h.chat.messages()->messageAt(1)->id;
         const QString partial = h.text(1);
         const int tokensBefore = h.chat.messages()->messageAt(1)->completionTokens;
-        QCOMPARE(tokensBefore, int(partial.count(' ')) - 4);  // "Echo:", "tell me a long story", " w1" ...
+        QCOMPARE(tokensBefore, int(partial.count(' ')) - 4); // "Echo:", "tell me a long story", " w1" ...
 
         h.settings.setMaxTokens(3);
         QVERIFY(h.chat.continueReply(reply));
@@ -223,10 +220,11 @@ private slots:
         QTRY_COMPARE(h.count(), 2);
         QVERIFY(h.chat.generating());
         QVERIFY(!h.chat.writingHere());
-        QCOMPARE(h.chat.writingConversationId(), a);  // the sidebar marks A
+        QCOMPARE(h.chat.writingConversationId(), a); // the sidebar marks A
         QVERIFY(!h.chat.canSend());
         const QString reason = h.chat.sendBlockedReason();
-        QVERIFY2(reason.contains("chat ay tells a long story") && reason.contains("writing"), qPrintable(reason));
+        QVERIFY2(
+            reason.contains("chat ay tells a long story") && reason.contains("writing"), qPrintable(reason));
 
         QVERIFY(!h.chat.send("hello bee"));
         h.chat.dismissNotice();
@@ -249,7 +247,7 @@ private slots:
         qputenv("HEARTH_FAKE_DELAY_MS", "2");
         h.settings.setMaxTokens(2);
         QVERIFY(h.chat.send("hello bee"));
-        QCOMPARE(h.chat.writingConversationId(), qint64(0));  // the store first, then the engine
+        QCOMPARE(h.chat.writingConversationId(), qint64(0)); // the store first, then the engine
         QTRY_COMPARE(h.chat.writingConversationId(), b);
         QVERIFY(waitReply(h));
         QCOMPARE(h.count(), 4);
@@ -290,10 +288,14 @@ private slots:
         // Search finds the other branch and opens the conversation on it, at the hit.
         h.chat.search("thoughts");
         QTRY_VERIFY(h.chat.searchResults()->rowCount() >= 1);
-        const qint64 hitMessage =
-            h.chat.searchResults()->data(h.chat.searchResults()->index(0), SearchResultModel::MessageIdRole).toLongLong();
-        const qint64 hitConversation =
-            h.chat.searchResults()->data(h.chat.searchResults()->index(0), SearchResultModel::ConversationIdRole).toLongLong();
+        const qint64 hitMessage
+            = h.chat.searchResults()
+                  ->data(h.chat.searchResults()->index(0), SearchResultModel::MessageIdRole)
+                  .toLongLong();
+        const qint64 hitConversation
+            = h.chat.searchResults()
+                  ->data(h.chat.searchResults()->index(0), SearchResultModel::ConversationIdRole)
+                  .toLongLong();
         QSignalSpy scrolled(&h.chat, &ChatController::scrollToRow);
         h.chat.openConversation(hitConversation, hitMessage);
         QTRY_VERIFY(h.chat.messages()->rowForId(hitMessage) >= 0);
@@ -306,14 +308,16 @@ private slots:
         Harness h(freshDb(), m_model);
         QTRY_VERIFY(h.chat.canSend());
         h.settings.setMaxTokens(2);
-        for (const char* text : {"alpha", "beta", "gamma"}) {
+        for (const char* text : { "alpha", "beta", "gamma" }) {
             h.chat.newConversation();
             QVERIFY(h.chat.send(text));
             QVERIFY(waitReply(h));
         }
         auto* list = h.chat.conversations();
-        auto title = [&](int row) { return list->data(list->index(row), ConversationListModel::TitleRole).toString(); };
-        QTRY_COMPARE(title(0), QString("gamma"));  // newest first
+        auto title = [&](int row) {
+            return list->data(list->index(row), ConversationListModel::TitleRole).toString();
+        };
+        QTRY_COMPARE(title(0), QString("gamma")); // newest first
         const qint64 alpha = list->at(2)->id;
         h.chat.setPinned(alpha, true);
         QTRY_COMPARE(title(0), QString("alpha"));
@@ -333,7 +337,7 @@ private slots:
     {
         Harness h(freshDb(), QString());
         QTRY_VERIFY(h.store.ready());
-        h.settings.setContextSize(12);  // the fake counts one token per word
+        h.settings.setContextSize(12); // the fake counts one token per word
         h.settings.setMaxTokens(2);
         h.model.open(m_model);
         QTRY_VERIFY(h.chat.canSend());
@@ -362,10 +366,13 @@ private slots:
             QVERIFY(opened.ok());
             hearth::storage::Documents documents(opened.value());
             auto doc = documents.addDocument(conversation, "/tmp/report.txt", "c0ffee",
-                                             "The lighthouse keeper logs every ship. Tea is served at four.");
+                "The lighthouse keeper logs every ship. Tea is served at four.");
             QVERIFY(doc.ok());
-            QVERIFY(documents.addPassages(doc->id, {{"The lighthouse keeper logs every ship.", 0},
-                                                    {"Tea is served at four.", 39}}).ok());
+            QVERIFY(
+                documents
+                    .addPassages(doc->id,
+                        { { "The lighthouse keeper logs every ship.", 0 }, { "Tea is served at four.", 39 } })
+                    .ok());
         }
         // The follow-up question is answered with the passage that matches it in the system message.
         QVERIFY(h.chat.send("system? who logs the ships at the lighthouse"));
@@ -397,7 +404,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(h.chat.canSend(), 10000);
         QVERIFY(h.engine.processId() != pid);
         QCOMPARE(h.engine.restarts(), 1);
-        QTRY_VERIFY2(h.chat.notice().contains("restarted and the model is loaded again"), qPrintable(h.chat.notice()));
+        QTRY_VERIFY2(
+            h.chat.notice().contains("restarted and the model is loaded again"), qPrintable(h.chat.notice()));
         QVERIFY(!h.chat.notice().contains("Restarting"));
         QVERIFY(h.chat.notice().contains("Continue"));
         QCOMPARE(h.chat.noticeKind(), QString("info"));
@@ -441,7 +449,8 @@ private slots:
 
     void gpuEngineDeathReloadsOnCpu()
     {
-        // The fake engine reports the backend it was asked for; a death on "vulkan" must come back on the CPU.
+        // The fake engine reports the backend it was asked for; a death on "vulkan" must come back on the
+        // CPU.
         Harness h(freshDb(), QString());
         QTRY_VERIFY(h.store.ready());
         h.settings.setBackend("vulkan");

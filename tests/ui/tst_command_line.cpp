@@ -27,8 +27,8 @@ struct Run {
 Run runHearth(const QStringList& args, const QString& home, bool headless)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char* name : {"XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
-                             "HEARTH_DATA_DIR", "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+    for (const char* name : { "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
+             "HEARTH_DATA_DIR", "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM" })
         env.remove(name);
     env.insert("HOME", home);
     if (!headless) {
@@ -55,7 +55,7 @@ QStringList contents(const QString& dir)
 {
     QStringList found;
     QDirIterator it(dir, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
-                    QDirIterator::Subdirectories);
+        QDirIterator::Subdirectories);
     while (it.hasNext())
         found << QDir(dir).relativeFilePath(it.next());
     found.sort();
@@ -66,8 +66,7 @@ QStringList contents(const QString& dir)
 QString readmeDataDir()
 {
     QFile readme(HEARTH_SOURCE_DIR "/README.md");
-    if (!readme.open(QIODevice::ReadOnly))
-        return {};
+    if (!readme.open(QIODevice::ReadOnly)) return {};
     const QString text = QString::fromUtf8(readme.readAll());
     const QRegularExpression pattern("`--data-dir DIR`[^`]*default `(~/[^`]+)`");
     const QRegularExpressionMatch match = pattern.match(text);
@@ -82,7 +81,7 @@ void writeFile(const QString& path, const QByteArray& bytes)
     f.write(bytes);
 }
 
-}  // namespace
+} // namespace
 
 class CommandLineTest : public QObject {
     Q_OBJECT
@@ -92,9 +91,9 @@ private slots:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("--help") << QStringList{"--help"} << "--data-dir <DIR>";
-        QTest::newRow("-h") << QStringList{"-h"} << "--no-autoload";
-        QTest::newRow("--version") << QStringList{"--version"} << "hearth " HEARTH_VERSION "\n";
+        QTest::newRow("--help") << QStringList { "--help" } << "--data-dir <DIR>";
+        QTest::newRow("-h") << QStringList { "-h" } << "--no-autoload";
+        QTest::newRow("--version") << QStringList { "--version" } << "hearth " HEARTH_VERSION "\n";
     }
     void helpAndVersionTouchNothing()
     {
@@ -114,11 +113,12 @@ private slots:
         QTemporaryDir home;
         QVERIFY(home.isValid());
         const QString meant = home.filePath("elsewhere");
-        const Run run = runHearth({"--data-dri", meant, "--no-autoload", "--exit-when-ready"}, home.path(), false);
+        const Run run
+            = runHearth({ "--data-dri", meant, "--no-autoload", "--exit-when-ready" }, home.path(), false);
         QVERIFY2(run.finished, "still running: it started the app");
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.err.contains("data-dri"), qPrintable(run.err));
-        QVERIFY2(run.err.contains("--data-dir <DIR>"), qPrintable(run.err));  // the usage
+        QVERIFY2(run.err.contains("--data-dir <DIR>"), qPrintable(run.err)); // the usage
         QCOMPARE(contents(home.path()), QStringList());
     }
 
@@ -129,13 +129,13 @@ private slots:
         QTemporaryDir home;
         QVERIFY(home.isValid());
         // The real program, started as a user starts it (no model, so no engine work), then closed.
-        const Run run = runHearth({"--no-autoload", "--exit-when-ready"}, home.path(), false);
+        const Run run = runHearth({ "--no-autoload", "--exit-when-ready" }, home.path(), false);
         QVERIFY2(run.finished, "did not exit when ready");
         QCOMPARE(run.exitCode, 0);
         const QString expected = QString(documented).replace(0, 1, home.path());
         QVERIFY2(QFileInfo(expected).isDir(), qPrintable(contents(home.path()).join(", ")));
         QVERIFY2(!QFileInfo::exists(home.filePath(".local/share/Hearth")),
-                 qPrintable(contents(home.path()).join(", ")));
+            qPrintable(contents(home.path()).join(", ")));
     }
 
     void oldDataFolderMovesWhole()
@@ -147,19 +147,19 @@ private slots:
         qunsetenv("XDG_DATA_HOME");
         const QString before = home.filePath(".local/share/Hearth/hearth");
         writeFile(before + "/hearth.sqlite", "database");
-        writeFile(before + "/hearth.sqlite-wal", "journal");  // committed turns not yet checkpointed
+        writeFile(before + "/hearth.sqlite-wal", "journal"); // committed turns not yet checkpointed
         const QString dir = AppOptions::defaultDataDir();
         const QStringList left = contents(home.path());
         // A folder that already holds a database is never replaced by an old one.
         writeFile(home.filePath(".local/share/Hearth/hearth/hearth.sqlite"), "older");
         const QString again = AppOptions::defaultDataDir();
         qputenv("HOME", oldHome);
-        if (!oldXdg.isEmpty())
-            qputenv("XDG_DATA_HOME", oldXdg);
+        if (!oldXdg.isEmpty()) qputenv("XDG_DATA_HOME", oldXdg);
 
         QCOMPARE(dir, home.filePath(".local/share/hearth"));
-        QCOMPARE(left, (QStringList{".local", ".local/share", ".local/share/hearth", ".local/share/hearth/hearth.sqlite",
-                                    ".local/share/hearth/hearth.sqlite-wal"}));
+        QCOMPARE(left,
+            (QStringList { ".local", ".local/share", ".local/share/hearth",
+                ".local/share/hearth/hearth.sqlite", ".local/share/hearth/hearth.sqlite-wal" }));
         QFile moved(dir + "/hearth.sqlite-wal");
         QVERIFY(moved.open(QIODevice::ReadOnly));
         QCOMPARE(moved.readAll(), QByteArray("journal"));

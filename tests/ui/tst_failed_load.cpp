@@ -33,13 +33,11 @@ QString bundledModel()
 QString truncatedCopy(const QString& dir, double fraction)
 {
     QFile good(bundledModel());
-    if (!good.open(QIODevice::ReadOnly))
-        return {};
+    if (!good.open(QIODevice::ReadOnly)) return {};
     const QByteArray bytes = good.readAll();
     const QString path = QDir(dir).filePath("Llama-3.1-8B-Instruct-Q4_K_M.gguf");
     QFile cut(path);
-    if (!cut.open(QIODevice::WriteOnly))
-        return {};
+    if (!cut.open(QIODevice::WriteOnly)) return {};
     cut.write(bytes.left(qsizetype(double(bytes.size()) * fraction)));
     return path;
 }
@@ -49,10 +47,9 @@ int timesShown(QQuickItem* item, const QString& needle)
 {
     int count = 0;
     if (item->isVisible() && item->opacity() > 0) {
-        for (const char* property : {"text", "placeholderText"}) {
+        for (const char* property : { "text", "placeholderText" }) {
             const QVariant value = item->property(property);
-            if (value.isValid() && value.toString().contains(needle))
-                ++count;
+            if (value.isValid() && value.toString().contains(needle)) ++count;
         }
     }
     for (QQuickItem* child : item->childItems())
@@ -60,7 +57,7 @@ int timesShown(QQuickItem* item, const QString& needle)
     return count;
 }
 
-}  // namespace
+} // namespace
 
 class FailedLoadTest : public QObject {
     Q_OBJECT
@@ -76,8 +73,9 @@ private slots:
         QVERIFY(!broken.isEmpty());
         QQmlApplicationEngine engine;
         engine.addImportPath("qrc:/");
-        engine.setProperty("hearthArguments", QStringList{"hearth", "--data-dir", m_dir.filePath("data"), "--engine",
-                                                          HEARTH_ENGINE_PATH, "--model", bundledModel()});
+        engine.setProperty("hearthArguments",
+            QStringList { "hearth", "--data-dir", m_dir.filePath("data"), "--engine", HEARTH_ENGINE_PATH,
+                "--model", bundledModel() });
         engine.load(QUrl("qrc:/Hearth/Main.qml"));
         QVERIFY(!engine.rootObjects().isEmpty());
         auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
@@ -96,7 +94,8 @@ private slots:
         QVERIFY2(model->error().contains(kHint), qPrintable(model->error()));
         QVERIFY2(model->error().contains("download it again"), qPrintable(model->error()));
         QVERIFY2(model->error().contains("stories260K.gguf is still loaded"), qPrintable(model->error()));
-        QVERIFY2(!model->error().contains(m_dir.path()), qPrintable(model->error()));  // the name, not the path
+        QVERIFY2(
+            !model->error().contains(m_dir.path()), qPrintable(model->error())); // the name, not the path
 
         // 2. Said once on screen.
         QTest::qWait(100);
@@ -109,7 +108,7 @@ private slots:
         QVERIFY(finished.wait(30000));
         QVERIFY(!chat->messages()->textAt(1).isEmpty());
         QCOMPARE(chat->messages()->data(chat->messages()->index(1), MessageModel::StatusRole).toString(),
-                 QString("complete"));
+            QString("complete"));
 
         const QString shots = QStringLiteral(HEARTH_BINARY_DIR "/screenshots");
         QDir().mkpath(shots);

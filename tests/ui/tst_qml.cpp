@@ -19,13 +19,12 @@ public slots:
         engine->addImportPath("qrc:/");
         const QString model = m_dir.filePath("fake.gguf");
         QFile f(model);
-        if (f.open(QIODevice::WriteOnly))
-            f.write("GGUF....");
+        if (f.open(QIODevice::WriteOnly)) f.write("GGUF....");
         // A fresh database per engine (Qt Quick Test makes one engine per test file).
         const QString data = m_dir.filePath(QString("data-%1").arg(++m_engines));
         QDir().mkpath(data);
         engine->setProperty("hearthArguments",
-                            QStringList{"tst_qml", "--data-dir", data, "--engine", HEARTH_FAKE_ENGINE, "--model", model});
+            QStringList { "tst_qml", "--data-dir", data, "--engine", HEARTH_FAKE_ENGINE, "--model", model });
     }
 
 private:

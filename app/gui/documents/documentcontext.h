@@ -17,5 +17,5 @@
 // holds for every tokenizer we load, so budgets computed with it are never exceeded.
 uint32_t estimateTokens(std::string_view text);
 
-std::string documentContextFor(hearth::storage::Database& db, std::int64_t conversationId, const std::string& question,
-                               uint32_t budgetTokens = 1024);
+std::string documentContextFor(hearth::storage::Database& db, std::int64_t conversationId,
+    const std::string& question, uint32_t budgetTokens = 1024);

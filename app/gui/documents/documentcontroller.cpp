@@ -1,26 +1,27 @@
 #include "documentcontroller.h"
 
 #include "chatcontroller.h"
-#include "modelcontroller.h"
-#include "settingscontroller.h"
 #include "chatstore.h"
 #include "documentcontext.h"
 #include "engineclient.h"
-#include "summaryjob.h"
-
+#include "modelcontroller.h"
 #include "passages.h"
-#include "summaryplan.h"
-
+#include "settingscontroller.h"
 #include "storage/conversations.h"
 #include "storage/documents.h"
 #include "storage/messages.h"
+#include "summaryjob.h"
+#include "summaryplan.h"
 
 #include <QFileInfo>
 #include <QUrl>
 
 using namespace hearth;
 
-DocumentController::DocumentController(QObject* parent) : QObject(parent) {}
+DocumentController::DocumentController(QObject* parent)
+    : QObject(parent)
+{
+}
 
 DocumentController::~DocumentController() = default;
 
@@ -98,8 +99,7 @@ bool DocumentController::summarize(const QString& path, const QString& length)
 
 void DocumentController::cancel()
 {
-    if (m_job)
-        m_job->cancel();
+    if (m_job) m_job->cancel();
 }
 
 void DocumentController::onJobFailed(const QString& message)
@@ -115,7 +115,7 @@ void DocumentController::onJobFinished()
     if (!m_job->error().isEmpty())
         setError(tr("%1 The summary stopped before the end; what was done is kept.").arg(m_job->error()));
     if (m_job->summary().text.empty() && m_job->summary().cancelled) {
-        finish();  // cancelled before anything was summarized: nothing to keep
+        finish(); // cancelled before anything was summarized: nothing to keep
         emit finished(0, true);
         return;
     }
@@ -127,12 +127,14 @@ void DocumentController::saveSummary()
 {
     const SummaryJob* job = m_job;
     const std::string fileName = QFileInfo(job->path()).fileName().toStdString();
-    const std::string title = "Summary: " + (job->document().title.empty() ? fileName : job->document().title);
+    const std::string title
+        = "Summary: " + (job->document().title.empty() ? fileName : job->document().title);
     std::string request = "Summarize " + fileName + ".";
     std::string summary = job->summary().text;
     if (job->summary().cancelled)
         summary += "\n\n(Stopped before the end: this covers " + job->summary().coverage + ".)";
-    const std::vector<documents::PassageText> passages = documents::makePassages(job->document(), estimateTokens);
+    const std::vector<documents::PassageText> passages
+        = documents::makePassages(job->document(), estimateTokens);
     const documents::Summary totals = job->summary();
     const std::string path = job->path().toStdString();
     const std::string checksum = job->checksum();
@@ -140,39 +142,37 @@ void DocumentController::saveSummary()
 
     m_store->async().post(
         this,
-        [totals, title, request, summary, passages, path, checksum, documentText](storage::Database& db) -> Result<std::int64_t> {
+        [totals, title, request, summary, passages, path, checksum, documentText](
+            storage::Database& db) -> Result<std::int64_t> {
             auto conversation = storage::Conversations(db).create(title);
-            if (!conversation)
-                return conversation.error();
+            if (!conversation) return conversation.error();
             storage::Messages messages(db);
             auto user = messages.appendUser(conversation->id, request);
-            if (!user)
-                return user.error();
+            if (!user) return user.error();
             auto reply = messages.beginAssistant(conversation->id, user->id);
-            if (!reply)
-                return reply.error();
+            if (!reply) return reply.error();
             storage::FinishInfo info;
-            info.status = totals.cancelled ? storage::MessageStatus::Interrupted : storage::MessageStatus::Complete;
+            info.status
+                = totals.cancelled ? storage::MessageStatus::Interrupted : storage::MessageStatus::Complete;
             info.text = summary;
             info.promptTokens = int(totals.promptTokens);
             info.completionTokens = int(totals.generatedTokens);
-            info.tokensPerSecond = totals.generateSeconds > 0 ? totals.generatedTokens / totals.generateSeconds : 0;
-            if (auto finished = messages.finish(reply->id, info); !finished)
-                return finished.error();
+            info.tokensPerSecond
+                = totals.generateSeconds > 0 ? totals.generatedTokens / totals.generateSeconds : 0;
+            if (auto finished = messages.finish(reply->id, info); !finished) return finished.error();
             storage::Documents documents(db);
             auto document = documents.addDocument(conversation->id, path, checksum, documentText);
-            if (!document)
-                return document.error();
+            if (!document) return document.error();
             std::vector<storage::PassageInput> inputs;
             for (const auto& p : passages)
-                inputs.push_back(storage::PassageInput{p.text, p.offset});
-            if (auto added = documents.addPassages(document->id, inputs); !added)
-                return added.error();
+                inputs.push_back(storage::PassageInput { p.text, p.offset });
+            if (auto added = documents.addPassages(document->id, inputs); !added) return added.error();
             return conversation->id;
         },
         [this, cancelled = totals.cancelled](Result<std::int64_t> result) {
             if (!result) {
-                setError(tr("The summary could not be saved: %1").arg(QString::fromStdString(result.error().message)));
+                setError(tr("The summary could not be saved: %1")
+                             .arg(QString::fromStdString(result.error().message)));
                 emit failed(m_error);
                 finish();
                 return;
@@ -191,8 +191,7 @@ void DocumentController::finish()
 {
     m_busy = false;
     m_fraction = 1;
-    if (m_job)
-        m_job->deleteLater();
+    if (m_job) m_job->deleteLater();
     m_job = nullptr;
     emit busyChanged();
     emit progressChanged();

@@ -26,10 +26,10 @@ class DocumentController : public QObject {
     Q_PROPERTY(ChatController* chat READ chat WRITE setChat NOTIFY dependenciesChanged)
     Q_PROPERTY(int contextLength READ contextLength WRITE setContextLength NOTIFY dependenciesChanged)
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
-    Q_PROPERTY(QString status READ status NOTIFY progressChanged)      // "Part 2 of 5 (pages 6–10)"
-    Q_PROPERTY(double fraction READ fraction NOTIFY progressChanged)   // 0..1
+    Q_PROPERTY(QString status READ status NOTIFY progressChanged) // "Part 2 of 5 (pages 6–10)"
+    Q_PROPERTY(double fraction READ fraction NOTIFY progressChanged) // 0..1
     Q_PROPERTY(double tokensPerSecond READ tokensPerSecond NOTIFY progressChanged)
-    Q_PROPERTY(double secondsLeft READ secondsLeft NOTIFY progressChanged)  // -1: unknown yet
+    Q_PROPERTY(double secondsLeft READ secondsLeft NOTIFY progressChanged) // -1: unknown yet
     Q_PROPERTY(QString error READ error NOTIFY errorChanged)
     Q_PROPERTY(qint64 lastConversationId READ lastConversationId NOTIFY finished)
 
@@ -85,5 +85,5 @@ private:
     double m_secondsLeft = -1;
     QString m_error;
     qint64 m_lastConversationId = 0;
-    SummaryJob* m_job = nullptr;  // the summarization under way (a child), null when idle
+    SummaryJob* m_job = nullptr; // the summarization under way (a child), null when idle
 };

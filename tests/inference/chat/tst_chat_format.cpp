@@ -102,7 +102,8 @@ private slots:
 
         const auto plain = makePlainChatFormat();
         const std::vector<ChatMessage> partial { { "user", "Hi" }, { "assistant", "Once upon a " } };
-        QCOMPARE(segmentsToText(plain->format(partial, options)), std::string("User: Hi\nAssistant: Once upon a"));
+        QCOMPARE(
+            segmentsToText(plain->format(partial, options)), std::string("User: Hi\nAssistant: Once upon a"));
     }
 
     // The formatter's segments keep typed special text as text: only the real turn ends are <|eot_id|>.

@@ -15,7 +15,10 @@ using namespace hearth;
 
 namespace {
 
-double wallNow() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+double wallNow()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 double cpuNow()
 {
@@ -24,7 +27,7 @@ double cpuNow()
     return double(ts.tv_sec) + ts.tv_nsec * 1e-9;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -71,24 +74,21 @@ int main(int argc, char** argv)
     std::vector<float> logits(config->vocabSize);
 
     // Warm-up: touches every weight page once (the mapping is lazy) and grows the scratch buffers.
-    if (!(*backend)->forward(std::span(tokens).first(1), 0, logits))
-        return 1;
+    if (!(*backend)->forward(std::span(tokens).first(1), 0, logits)) return 1;
 
     double w0 = wallNow(), c0 = cpuNow();
-    if (!(*backend)->forward(std::span(tokens).first(prompt), 0, logits))
-        return 1;
+    if (!(*backend)->forward(std::span(tokens).first(prompt), 0, logits)) return 1;
     const double prefillWall = wallNow() - w0, prefillCpu = cpuNow() - c0;
     w0 = wallNow(), c0 = cpuNow();
     for (uint32_t i = 0; i < decode; ++i)
-        if (!(*backend)->forward(std::span(tokens).subspan(prompt + i, 1), prompt + i, logits))
-            return 1;
+        if (!(*backend)->forward(std::span(tokens).subspan(prompt + i, 1), prompt + i, logits)) return 1;
     const double decodeWall = wallNow() - w0, decodeCpu = cpuNow() - c0;
 
     const int t = threads > 0 ? threads : 0;
     std::printf("| model | threads | test | tok/s (wall) | CPU s per token |\n|---|---|---|---|---|\n");
     std::printf("| %s | %d | pp%u | %.2f | %.4f |\n", config->name.c_str(), t, prompt, prompt / prefillWall,
-                prefillCpu / prompt);
+        prefillCpu / prompt);
     std::printf("| %s | %d | tg%u | %.2f | %.4f |\n", config->name.c_str(), t, decode, decode / decodeWall,
-                decodeCpu / decode);
+        decodeCpu / decode);
     return 0;
 }

@@ -8,7 +8,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <algorithm>
 #include <cmath>
 
@@ -24,10 +23,12 @@ void TestCpuEval::evalMatchesReference_data()
 {
     QTest::addColumn<QString>("model");
     QTest::addColumn<QString>("prompt");
-    QTest::addColumn<double>("maxDiff");  // README: F32 2e-3, Q8_0 3e-2
+    QTest::addColumn<double>("maxDiff"); // README: F32 2e-3, Q8_0 3e-2
     QTest::addColumn<double>("meanKl");
-    QTest::newRow("tiny-llama31-q8_0") << "tiny-llama31-q8_0" << "prompt-chat.txt" << 3e-2 << 5e-3;
-    QTest::newRow("stories260K") << "stories260K" << "prompt-story.txt" << 2e-3 << 1e-5;
+    QTest::newRow("tiny-llama31-q8_0") << "tiny-llama31-q8_0"
+                                       << "prompt-chat.txt" << 3e-2 << 5e-3;
+    QTest::newRow("stories260K") << "stories260K"
+                                 << "prompt-story.txt" << 2e-3 << 1e-5;
 }
 
 void TestCpuEval::evalMatchesReference()
@@ -41,14 +42,15 @@ void TestCpuEval::evalMatchesReference()
 
     QProcess cli;
     cli.start(QStringLiteral(HEARTH_CLI_PATH),
-              {"eval", "-m", hearth::test::testdata("models/" + model + ".gguf"), "-f",
-               hearth::test::testdata("reference/" + prompt), "--logits-out", out, "--backend", "cpu"});
+        { "eval", "-m", hearth::test::testdata("models/" + model + ".gguf"), "-f",
+            hearth::test::testdata("reference/" + prompt), "--logits-out", out, "--backend", "cpu" });
     QVERIFY(cli.waitForFinished(120000));
     QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
 
     // The ids line equals the reference's prompt tokens.
     const QJsonObject ref = QJsonDocument::fromJson(
-        hearth::test::readFile(hearth::test::testdata("reference/llamacpp/" + model + ".json"))).object();
+        hearth::test::readFile(hearth::test::testdata("reference/llamacpp/" + model + ".json")))
+                                .object();
     QStringList expected;
     for (const QJsonValue& id : ref["prompt_tokens"].toArray())
         expected << QString::number(id.toInt());
@@ -57,8 +59,8 @@ void TestCpuEval::evalMatchesReference()
     // The logits file: positions × vocab, within tolerance at every position.
     const size_t vocab = size_t(ref["n_vocab"].toInt());
     const std::vector<float> ours = hearth::test::readF32(out);
-    const std::vector<float> theirs =
-        hearth::test::readF32(hearth::test::testdata("reference/llamacpp/" + model + ".logits.f32"));
+    const std::vector<float> theirs
+        = hearth::test::readF32(hearth::test::testdata("reference/llamacpp/" + model + ".logits.f32"));
     QCOMPARE(ours.size(), theirs.size());
     const size_t positions = theirs.size() / vocab;
     double klSum = 0;

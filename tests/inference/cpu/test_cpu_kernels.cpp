@@ -5,7 +5,6 @@
 #include "quant/dequant.h"
 
 #include <QTest>
-
 #include <atomic>
 #include <cmath>
 #include <random>
@@ -52,17 +51,37 @@ std::vector<uint8_t> randomMatrix(TensorType type, uint32_t rows, uint32_t cols,
             std::memcpy(bytes.data() + 2 * i, &h, 2);
         }
         break;
-    case TensorType::Q4_0: for (size_t o = 0; o < count; o += 18) putHalf(o, scale(rng)); break;
-    case TensorType::Q8_0: for (size_t o = 0; o < count; o += 34) putHalf(o, scale(rng)); break;
-    case TensorType::Q4_K: for (size_t o = 0; o < count; o += 144) { putHalf(o, scale(rng)); putHalf(o + 2, scale(rng)); } break;
-    case TensorType::Q5_K: for (size_t o = 0; o < count; o += 176) { putHalf(o, scale(rng)); putHalf(o + 2, scale(rng)); } break;
-    case TensorType::Q6_K: for (size_t o = 0; o < count; o += 210) putHalf(o + 208, scale(rng)); break;
-    default: break;
+    case TensorType::Q4_0:
+        for (size_t o = 0; o < count; o += 18)
+            putHalf(o, scale(rng));
+        break;
+    case TensorType::Q8_0:
+        for (size_t o = 0; o < count; o += 34)
+            putHalf(o, scale(rng));
+        break;
+    case TensorType::Q4_K:
+        for (size_t o = 0; o < count; o += 144) {
+            putHalf(o, scale(rng));
+            putHalf(o + 2, scale(rng));
+        }
+        break;
+    case TensorType::Q5_K:
+        for (size_t o = 0; o < count; o += 176) {
+            putHalf(o, scale(rng));
+            putHalf(o + 2, scale(rng));
+        }
+        break;
+    case TensorType::Q6_K:
+        for (size_t o = 0; o < count; o += 210)
+            putHalf(o + 208, scale(rng));
+        break;
+    default:
+        break;
     }
     return bytes;
 }
 
-}  // namespace
+} // namespace
 
 class TestCpuKernels : public QObject {
     Q_OBJECT
@@ -85,17 +104,27 @@ void TestCpuKernels::matmulAllTypes_data()
     QTest::addColumn<int>("type");
     QTest::addColumn<int>("cols");
     QTest::addColumn<int>("tokens");
-    QTest::addColumn<double>("tolerance");  // relative to sum |w x|
+    QTest::addColumn<double>("tolerance"); // relative to sum |w x|
     // Q4_0/Q8_0 (and K-quants on AVX2) meet 8-bit activations: about 1/254 of each product's magnitude.
-    const struct { const char* name; TensorType type; int cols; double tol; } cases[] = {
-        {"f32", TensorType::F32, 67, 1e-5},   {"f16", TensorType::F16, 291, 1e-5},
-        {"bf16", TensorType::BF16, 99, 1e-5}, {"q4_0", TensorType::Q4_0, 224, 1e-2},
-        {"q8_0", TensorType::Q8_0, 160, 1e-2}, {"q4_k", TensorType::Q4_K, 768, 1e-2},
-        {"q5_k", TensorType::Q5_K, 512, 1e-2}, {"q6_k", TensorType::Q6_K, 256, 1e-2},
+    const struct {
+        const char* name;
+        TensorType type;
+        int cols;
+        double tol;
+    } cases[] = {
+        { "f32", TensorType::F32, 67, 1e-5 },
+        { "f16", TensorType::F16, 291, 1e-5 },
+        { "bf16", TensorType::BF16, 99, 1e-5 },
+        { "q4_0", TensorType::Q4_0, 224, 1e-2 },
+        { "q8_0", TensorType::Q8_0, 160, 1e-2 },
+        { "q4_k", TensorType::Q4_K, 768, 1e-2 },
+        { "q5_k", TensorType::Q5_K, 512, 1e-2 },
+        { "q6_k", TensorType::Q6_K, 256, 1e-2 },
     };
     for (const auto& c : cases)
-        for (int tokens : {1, 5, 70})
-            QTest::newRow(qPrintable(QString("%1 x%2").arg(c.name).arg(tokens))) << int(c.type) << c.cols << tokens << c.tol;
+        for (int tokens : { 1, 5, 70 })
+            QTest::newRow(qPrintable(QString("%1 x%2").arg(c.name).arg(tokens)))
+                << int(c.type) << c.cols << tokens << c.tol;
 }
 
 void TestCpuKernels::matmulAllTypes()
@@ -107,7 +136,8 @@ void TestCpuKernels::matmulAllTypes()
     std::mt19937 rng(uint32_t(type * 1000 + tokens));
     const uint32_t rows = 37;
     const auto bytes = randomMatrix(TensorType(type), rows, uint32_t(cols), rng);
-    TensorView w{TensorType(type), bytes.data(), rows, uint32_t(cols), rowBytes(TensorType(type), uint32_t(cols))};
+    TensorView w { TensorType(type), bytes.data(), rows, uint32_t(cols),
+        rowBytes(TensorType(type), uint32_t(cols)) };
     const auto x = randomFloats(size_t(tokens) * cols, rng);
 
     ThreadPool pool(2);
@@ -126,8 +156,8 @@ void TestCpuKernels::matmulAllTypes()
             }
             const float got = out[size_t(t) * rows + r];
             QVERIFY2(std::fabs(got - ref) <= tolerance * magnitude + 1e-6,
-                     qPrintable(QString("row %1 token %2: %3 vs %4").arg(r).arg(t).arg(got).arg(ref)));
-            QCOMPARE(single[size_t(t) * rows + r], got);  // threads do not change the result
+                qPrintable(QString("row %1 token %2: %3 vs %4").arg(r).arg(t).arg(got).arg(ref)));
+            QCOMPARE(single[size_t(t) * rows + r], got); // threads do not change the result
         }
     }
 }
@@ -137,13 +167,13 @@ void TestCpuKernels::matmulManyEqualsSeparateCalls()
     // Three weights of different types and heights over one input, in one dispatch.
     std::mt19937 rng(6);
     const uint32_t cols = 512, tokens = 9;
-    const TensorType types[] = {TensorType::Q4_0, TensorType::Q6_K, TensorType::F16};
-    const uint32_t heights[] = {37, 5, 70};
+    const TensorType types[] = { TensorType::Q4_0, TensorType::Q6_K, TensorType::F16 };
+    const uint32_t heights[] = { 37, 5, 70 };
     std::vector<std::vector<uint8_t>> bytes;
     std::vector<TensorView> views;
     for (int j = 0; j < 3; ++j) {
         bytes.push_back(randomMatrix(types[j], heights[j], cols, rng));
-        views.push_back({types[j], bytes.back().data(), heights[j], cols, rowBytes(types[j], cols)});
+        views.push_back({ types[j], bytes.back().data(), heights[j], cols, rowBytes(types[j], cols) });
     }
     const auto x = randomFloats(size_t(tokens) * cols, rng);
     std::vector<std::vector<float>> together(3), apart(3);
@@ -151,7 +181,7 @@ void TestCpuKernels::matmulManyEqualsSeparateCalls()
     for (int j = 0; j < 3; ++j) {
         together[j].assign(size_t(tokens) * heights[j], NAN);
         apart[j].assign(size_t(tokens) * heights[j], NAN);
-        jobs.push_back({&views[j], together[j].data()});
+        jobs.push_back({ &views[j], together[j].data() });
     }
     ThreadPool pool(2);
     matmulMany(jobs.data(), jobs.size(), x.data(), tokens, &pool);
@@ -207,7 +237,7 @@ void TestCpuKernels::attentionMatches()
 {
     QFETCH(bool, f16);
     std::mt19937 rng(3);
-    const AttentionShape shape{6, 2, 24};
+    const AttentionShape shape { 6, 2, 24 };
     const uint32_t startPos = 5, nTokens = 3, positions = startPos + nTokens;
     const uint32_t kvDim = shape.kvHeadCount * shape.headDim, qDim = shape.headCount * shape.headDim;
     // Large scores (x4) exercise the max-subtracted softmax.
@@ -216,13 +246,13 @@ void TestCpuKernels::attentionMatches()
     std::vector<uint16_t> k16(k.size()), v16(v.size());
     toF16(k16.data(), k.data(), uint32_t(k.size()));
     toF16(v16.data(), v.data(), uint32_t(v.size()));
-    if (f16)  // the reference sees the values the cache holds
+    if (f16) // the reference sees the values the cache holds
         for (size_t i = 0; i < k.size(); ++i) {
             k[i] = f16ToF32(k16[i]);
             v[i] = f16ToF32(v16[i]);
         }
-    KvView kv{f16 ? static_cast<const void*>(k16.data()) : k.data(), f16, kvDim};
-    KvView vv{f16 ? static_cast<const void*>(v16.data()) : v.data(), f16, kvDim};
+    KvView kv { f16 ? static_cast<const void*>(k16.data()) : k.data(), f16, kvDim };
+    KvView vv { f16 ? static_cast<const void*>(v16.data()) : v.data(), f16, kvDim };
     std::vector<float> out(nTokens * qDim);
     ThreadPool pool(2);
     attention(shape, q.data(), kv, vv, startPos, nTokens, out.data(), &pool);
@@ -236,7 +266,8 @@ void TestCpuKernels::attentionMatches()
             for (uint32_t p = 0; p < length; ++p) {
                 double dot = 0;
                 for (uint32_t i = 0; i < shape.headDim; ++i)
-                    dot += double(q[t * qDim + h * shape.headDim + i]) * k[p * kvDim + kvh * shape.headDim + i];
+                    dot += double(q[t * qDim + h * shape.headDim + i])
+                        * k[p * kvDim + kvh * shape.headDim + i];
                 s[p] = dot / std::sqrt(double(shape.headDim));
                 maxScore = std::max(maxScore, s[p]);
             }
@@ -270,7 +301,7 @@ void TestCpuKernels::embeddingLookupDequantizes()
 {
     std::mt19937 rng(5);
     const auto bytes = randomMatrix(TensorType::Q6_K, 9, 512, rng);
-    TensorView table{TensorType::Q6_K, bytes.data(), 9, 512, rowBytes(TensorType::Q6_K, 512)};
+    TensorView table { TensorType::Q6_K, bytes.data(), 9, 512, rowBytes(TensorType::Q6_K, 512) };
     std::vector<float> out(512), ref(512);
     embeddingLookup(table, 7, out.data());
     dequantize(TensorType::Q6_K, table.row(7), ref.data(), 512);
@@ -280,7 +311,7 @@ void TestCpuKernels::embeddingLookupDequantizes()
 void TestCpuKernels::threadPoolCoversRange()
 {
     ThreadPool pool(3);
-    for (uint32_t count : {1u, 7u, 1000u, 4097u}) {
+    for (uint32_t count : { 1u, 7u, 1000u, 4097u }) {
         std::vector<std::atomic<int>> hits(count);
         pool.parallelFor(count, 4, [&](uint32_t begin, uint32_t end) {
             for (uint32_t i = begin; i < end; ++i)

@@ -3,9 +3,9 @@
 // the tokens go through in one batch, in small batches or one at a time (the decode path).
 #include "cpu/cpu_backend.h"
 #include "gguf/gguf.h"
+#include "logit_compare.h"
 #include "model/llama_config.h"
 #include "model/llama_weights.h"
-#include "logit_compare.h"
 #include "shared_data.h"
 
 #include <QDir>
@@ -13,7 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
-
 #include <algorithm>
 #include <cmath>
 
@@ -21,8 +20,8 @@ using namespace hearth;
 
 namespace {
 
-using test::Comparison;
 using test::compareLogits;
+using test::Comparison;
 using test::Tolerance;
 using test::toleranceFor;
 
@@ -42,7 +41,7 @@ std::vector<int32_t> intArray(const QJsonValue& value)
     return out;
 }
 
-}  // namespace
+} // namespace
 
 class TestCpuLogits : public QObject {
     Q_OBJECT
@@ -56,7 +55,7 @@ private slots:
 void TestCpuLogits::referenceModels_data()
 {
     QTest::addColumn<QString>("model");
-    const QStringList files = QDir(test::testdata("models")).entryList({"*.gguf"}, QDir::Files, QDir::Name);
+    const QStringList files = QDir(test::testdata("models")).entryList({ "*.gguf" }, QDir::Files, QDir::Name);
     QVERIFY2(!files.isEmpty(), "no models in ../shared/testdata/models");
     for (const QString& file : files) {
         const QString name = file.chopped(5);
@@ -73,7 +72,7 @@ void TestCpuLogits::referenceModels()
     if (test::modelsWithUnsupportedTypes().contains(model)) {
         QVERIFY2(!file.ok(), "a model listed as holding unsupported types opened; take it off the list");
         QVERIFY2(test::isUnsupportedTypeRefusal(QString::fromStdString(file.error().message)),
-                 file.error().message.c_str());
+            file.error().message.c_str());
         return;
     }
     QVERIFY2(file.ok(), file.ok() ? "" : file.error().message.c_str());
@@ -82,12 +81,14 @@ void TestCpuLogits::referenceModels()
     auto weights = LlamaWeights::bind(**file, *config);
     QVERIFY2(weights.ok(), weights.ok() ? "" : weights.error().message.c_str());
 
-    const QJsonObject ref =
-        QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/" + model + ".json"))).object();
+    const QJsonObject ref
+        = QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/" + model + ".json")))
+              .object();
     const std::vector<int32_t> prompt = intArray(ref["prompt_tokens"]);
     const std::vector<int32_t> greedy = intArray(ref["greedy_tokens"]);
     const QJsonArray gaps = ref["greedy_top2_gaps"].toArray();
-    const std::vector<float> refLogits = test::readF32(test::testdata("reference/llamacpp/" + model + ".logits.f32"));
+    const std::vector<float> refLogits
+        = test::readF32(test::testdata("reference/llamacpp/" + model + ".logits.f32"));
     const size_t vocab = config->vocabSize;
     QVERIFY(!prompt.empty());
     QCOMPARE(size_t(ref["n_vocab"].toInt()), vocab);
@@ -104,11 +105,9 @@ void TestCpuLogits::referenceModels()
         options.threads = options.threads ? options.threads : 2;
         std::vector<float> logits(n * vocab);
         auto backend = createCpuBackend(*weights, *config, options);
-        if (!backend.ok())
-            qFatal("createCpuBackend: %s", backend.error().message.c_str());
+        if (!backend.ok()) qFatal("createCpuBackend: %s", backend.error().message.c_str());
         auto status = (*backend)->forward(tokens, 0, logits);
-        if (!status.ok())
-            qFatal("forward: %s", status.error().message.c_str());
+        if (!status.ok()) qFatal("forward: %s", status.error().message.c_str());
         return logits;
     };
     const std::vector<float> logits = run({});
@@ -117,7 +116,7 @@ void TestCpuLogits::referenceModels()
     const Tolerance tol = toleranceFor(weights->layers[0].wq.type);
     const Comparison c = compareLogits(logits.data(), refLogits.data(), prompt.size(), vocab);
     qInfo("%s: normalized max diff %.3g, mean KL %.3g, max KL %.3g (tolerance %.0e / %.0e / %.0e)",
-          qPrintable(model), c.maxDiff, c.meanKl, c.maxKl, tol.maxDiff, tol.meanKl, tol.maxKl);
+        qPrintable(model), c.maxDiff, c.meanKl, c.maxKl, tol.maxDiff, tol.meanKl, tol.maxKl);
     QVERIFY2(c.maxDiff <= tol.maxDiff, "normalized max difference above tolerance");
     QVERIFY2(c.meanKl <= tol.meanKl, "mean KL above tolerance");
     QVERIFY2(c.maxKl <= tol.maxKl, "max KL above tolerance");
@@ -126,18 +125,18 @@ void TestCpuLogits::referenceModels()
     QCOMPARE(size_t(gaps.size()), greedy.size());
     int checked = 0;
     for (size_t i = 0; i < greedy.size(); ++i) {
-        if (gaps[int(i)].toDouble() <= 0.5)
-            continue;
+        if (gaps[int(i)].toDouble() <= 0.5) continue;
         const float* row = logits.data() + (prompt.size() - 1 + i) * vocab;
         const int32_t argmax = int32_t(std::max_element(row, row + vocab) - row);
-        QVERIFY2(argmax == greedy[i], qPrintable(QString("greedy step %1: ours %2, reference %3")
-                                                     .arg(i).arg(argmax).arg(greedy[i])));
+        QVERIFY2(argmax == greedy[i],
+            qPrintable(QString("greedy step %1: ours %2, reference %3").arg(i).arg(argmax).arg(greedy[i])));
         ++checked;
     }
     QVERIFY(checked > 0);
 
     // Step 5: small batches and one token at a time give the same numbers as one big batch.
-    const double range = *std::max_element(logits.begin(), logits.end()) - *std::min_element(logits.begin(), logits.end());
+    const double range
+        = *std::max_element(logits.begin(), logits.end()) - *std::min_element(logits.begin(), logits.end());
     CpuOptions small;
     small.batchSize = 7;
     small.threads = 1;
@@ -150,8 +149,8 @@ void TestCpuLogits::referenceModels()
         QVERIFY(backend.ok());
         std::vector<float> decoded(n * vocab);
         for (size_t p = 0; p < n; ++p) {
-            auto status = (*backend)->forward(std::span(tokens).subspan(p, 1), uint32_t(p),
-                                              std::span(decoded).subspan(p * vocab, vocab));
+            auto status = (*backend)->forward(
+                std::span(tokens).subspan(p, 1), uint32_t(p), std::span(decoded).subspan(p * vocab, vocab));
             QVERIFY(status.ok());
         }
         QVERIFY2(maxAbsDiff(decoded, logits) <= 1e-5 * range, "one-token decode differs from one batch");
@@ -164,7 +163,7 @@ void TestCpuLogits::referenceModels()
     const std::vector<float> halfLogits = run(half);
     const Comparison h = compareLogits(halfLogits.data(), refLogits.data(), prompt.size(), vocab);
     QVERIFY2(h.maxDiff <= tol.maxDiff && h.meanKl <= tol.meanKl && h.maxKl <= tol.maxKl,
-             "f16 KV cache out of tolerance");
+        "f16 KV cache out of tolerance");
 }
 
 // The real pretrained model, free-running: greedy decoding from the prompt gives llama.cpp's
@@ -177,8 +176,9 @@ void TestCpuLogits::storiesGreedyContinuation()
     QVERIFY(config.ok());
     auto weights = LlamaWeights::bind(**file, *config);
     QVERIFY(weights.ok());
-    const QJsonObject ref =
-        QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/stories260K.json"))).object();
+    const QJsonObject ref
+        = QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/stories260K.json")))
+              .object();
     const std::vector<int32_t> prompt = intArray(ref["prompt_tokens"]);
     const std::vector<int32_t> expected = intArray(ref["greedy_tokens"]);
     CpuOptions options;
@@ -187,13 +187,13 @@ void TestCpuLogits::storiesGreedyContinuation()
     QVERIFY(backend.ok());
 
     std::vector<float> logits(config->vocabSize);
-    QVERIFY((*backend)->forward(prompt, 0, logits).ok());  // prefill: last position's logits
+    QVERIFY((*backend)->forward(prompt, 0, logits).ok()); // prefill: last position's logits
     std::vector<int32_t> generated;
     for (size_t i = 0; i < expected.size(); ++i) {
         const int32_t next = int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
         generated.push_back(next);
-        const int32_t token[] = {next};
-        QVERIFY((*backend)->forward(token, uint32_t(prompt.size() + i), logits).ok());  // decode one token
+        const int32_t token[] = { next };
+        QVERIFY((*backend)->forward(token, uint32_t(prompt.size() + i), logits).ok()); // decode one token
     }
     QCOMPARE(generated, expected);
 }

@@ -85,8 +85,8 @@ private slots:
         const QString model = test::testdata("models/stories260K.gguf");
         int code = -1;
         QByteArray errors;
-        const QStringList generate { "generate", "-m", model, "-p", ref["prompt"].toString(), "-n", "64", "--temp",
-            "0", "--backend", "auto", "-t", "1" };
+        const QStringList generate { "generate", "-m", model, "-p", ref["prompt"].toString(), "-n", "64",
+            "--temp", "0", "--backend", "auto", "-t", "1" };
         const QByteArray out = runCli(generate, &code, &errors, noLoader);
         QCOMPARE(code, 0);
         QCOMPARE(QString::fromUtf8(out), ref["prompt"].toString() + ref["greedy_text"].toString() + "\n");
@@ -116,7 +116,8 @@ private slots:
             = runCli({ "bench", "-m", model, "-p", "8", "-n", "4", "-t", "1", "--json" }, &code, &errors);
         QVERIFY2(code == 0, errors.constData());
         const QJsonObject measured = QJsonDocument::fromJson(bench).object();
-        runCli({ "generate", "-m", model, "-p", "Once", "-n", "4", "--temp", "0", "-t", "1" }, &code, &errors);
+        runCli(
+            { "generate", "-m", model, "-p", "Once", "-n", "4", "--temp", "0", "-t", "1" }, &code, &errors);
         QVERIFY2(code == 0, errors.constData());
         const QRegularExpressionMatch stats
             = QRegularExpression("\\[(\\w+) on ([^\\]]*)\\]").match(QString::fromUtf8(errors));
@@ -146,8 +147,10 @@ private slots:
         const QString chatModel = test::testdata("models/tiny-llama31-q8_0.gguf");
         runCli({ "generate", "-m", chatModel, "-p", "Hi", "-n", "2", "--backend", "cpu" }, &code, &errors);
         QCOMPARE(code, 0);
-        QVERIFY2(errors.contains("This is a chat model") && errors.contains("Add --chat"), errors.constData());
-        runCli({ "generate", "-m", chatModel, "-p", "Hi", "-n", "2", "--backend", "cpu", "--chat" }, &code, &errors);
+        QVERIFY2(
+            errors.contains("This is a chat model") && errors.contains("Add --chat"), errors.constData());
+        runCli({ "generate", "-m", chatModel, "-p", "Hi", "-n", "2", "--backend", "cpu", "--chat" }, &code,
+            &errors);
         QCOMPARE(code, 0);
         QVERIFY2(!errors.contains("--chat"), errors.constData());
     }
@@ -158,8 +161,8 @@ private slots:
         QProcess process;
         process.setProcessChannelMode(QProcess::MergedChannels);
         process.start(HEARTH_CLI_PATH,
-            { "generate", "-m", test::testdata("models/stories260K.gguf"), "-p", "Once", "-n", "6", "--temp", "0",
-                "--backend", "cpu", "-t", "1" });
+            { "generate", "-m", test::testdata("models/stories260K.gguf"), "-p", "Once", "-n", "6", "--temp",
+                "0", "--backend", "cpu", "-t", "1" });
         QVERIFY(process.waitForFinished(120000));
         QCOMPARE(process.exitCode(), 0);
         const QByteArray out = process.readAll();

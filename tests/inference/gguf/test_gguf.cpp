@@ -87,7 +87,7 @@ void TestGguf::openErrors()
     QVERIFY(!text.ok());
     QCOMPARE(text.error().code, ErrorCode::BadFormat);
     QVERIFY2(text.error().message.find("prompt-chat.txt: byte 0: bad magic") != std::string::npos,
-             text.error().message.c_str());
+        text.error().message.c_str());
 }
 
 void TestGguf::typedGetters()

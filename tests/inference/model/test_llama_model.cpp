@@ -32,7 +32,8 @@ void TestLlamaModel::configFromMetadata_data()
     QTest::addColumn<double>("ropeBase");
     QTest::addColumn<bool>("ropeFactors");
     QTest::newRow("tiny q4_0") << "tiny-llama31-q4_0" << 2 << 256 << 4 << 1 << 64 << 4096 << 500000.0 << true;
-    QTest::newRow("small q4_k_m") << "small-llama31-q4_k_m" << 2 << 512 << 4 << 1 << 128 << 4096 << 500000.0 << true;
+    QTest::newRow("small q4_k_m") << "small-llama31-q4_k_m" << 2 << 512 << 4 << 1 << 128 << 4096 << 500000.0
+                                  << true;
     QTest::newRow("stories260K") << "stories260K" << 5 << 64 << 8 << 4 << 8 << 512 << 10000.0 << false;
 }
 
@@ -82,14 +83,15 @@ void TestLlamaModel::missingTensorIsNamed()
     const qsizetype at = bytes.indexOf(name);
     QVERIFY(at > 0);
     bytes[at + name.size() - 1] = 'X';
-    auto file = GgufFile::fromBytes({reinterpret_cast<const uint8_t*>(bytes.constData()), size_t(bytes.size())});
+    auto file
+        = GgufFile::fromBytes({ reinterpret_cast<const uint8_t*>(bytes.constData()), size_t(bytes.size()) });
     QVERIFY2(file.ok(), file.ok() ? "" : file.error().message.c_str());
     auto config = LlamaConfig::fromGguf(**file);
     QVERIFY(config.ok());
     auto weights = LlamaWeights::bind(**file, *config);
     QVERIFY(!weights.ok());
     QVERIFY2(weights.error().message.find("'blk.1.ffn_up.weight' is missing") != std::string::npos,
-             weights.error().message.c_str());
+        weights.error().message.c_str());
 }
 
 void TestLlamaModel::misshapenTensorIsNamed()
@@ -102,7 +104,8 @@ void TestLlamaModel::misshapenTensorIsNamed()
     config->ffnDim = 700;
     auto weights = LlamaWeights::bind(**file, *config);
     QVERIFY(!weights.ok());
-    QCOMPARE(weights.error().message, std::string("tensor 'blk.0.ffn_gate.weight' has shape [256, 768], expected [256, 700]"));
+    QCOMPARE(weights.error().message,
+        std::string("tensor 'blk.0.ffn_gate.weight' has shape [256, 768], expected [256, 700]"));
 }
 
 QTEST_GUILESS_MAIN(TestLlamaModel)

@@ -17,8 +17,7 @@ int main(int argc, char** argv)
 {
     int draws = 500;
     for (int i = 1; i + 1 < argc; ++i)
-        if (!std::strcmp(argv[i], "--draws"))
-            draws = std::max(1, std::atoi(argv[i + 1]));
+        if (!std::strcmp(argv[i], "--draws")) draws = std::max(1, std::atoi(argv[i + 1]));
 
     // Logits spread like a model's (normal, sd 3) and a recent window for the repetition penalty.
     std::mt19937 rng(1);
@@ -34,17 +33,15 @@ int main(int argc, char** argv)
         const char* name;
         SamplerSettings settings;
     };
-    SamplerSettings chat;  // the app's defaults: temperature 0.8, top-k 40, top-p 0.95, min-p 0.05
+    SamplerSettings chat; // the app's defaults: temperature 0.8, top-k 40, top-p 0.95, min-p 0.05
     SamplerSettings greedy = chat;
     greedy.temperature = 0.0f;
     SamplerSettings noTopK = chat;
     noTopK.topK = 0;
     SamplerSettings noPenalty = chat;
     noPenalty.repeatPenalty = 1.0f;
-    const Case cases[] = { { "defaults (top-k 40)", chat },
-        { "defaults, no repeat penalty", noPenalty },
-        { "top-k off (min-p cut)", noTopK },
-        { "greedy", greedy } };
+    const Case cases[] = { { "defaults (top-k 40)", chat }, { "defaults, no repeat penalty", noPenalty },
+        { "top-k off (min-p cut)", noTopK }, { "greedy", greedy } };
 
     std::printf("| settings | vocab | ms per token |\n|---|---|---|\n");
     for (const Case& c : cases) {
@@ -53,9 +50,10 @@ int main(int argc, char** argv)
         for (int i = 0; i < draws; ++i)
             checksum += sample(logits, c.settings, recent, double(i % 97) / 97.0);
         const double ms
-            = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / draws;
+            = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()
+            / draws;
         std::printf("| %s | %zu | %.3f |\n", c.name, logits.size(), ms);
-        if (checksum == -1) std::puts("");  // keeps the draws from being optimised away
+        if (checksum == -1) std::puts(""); // keeps the draws from being optimised away
     }
     return 0;
 }

@@ -92,12 +92,11 @@ private slots:
     {
         std::vector<float> logits(128256);
         for (size_t i = 0; i < logits.size(); ++i)
-            logits[i] = float((i * 7919) % 1000) / 100.0f;  // 0.00 .. 9.99, each value ~128 times
+            logits[i] = float((i * 7919) % 1000) / 100.0f; // 0.00 .. 9.99, each value ~128 times
         std::vector<int32_t> order(logits.size());
         std::iota(order.begin(), order.end(), 0);
-        std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
-            return logits[a] != logits[b] ? logits[a] > logits[b] : a < b;
-        });
+        std::sort(order.begin(), order.end(),
+            [&](int32_t a, int32_t b) { return logits[a] != logits[b] ? logits[a] > logits[b] : a < b; });
         SamplerSettings s = plain(1e6f);
         for (int k : { 1, 5, 40, 200 }) {
             s.topK = k;

@@ -3,9 +3,9 @@
 // greedy agreement through the one-token decode path, and the same logits when every matrix is split
 // into many small storage-buffer pieces.
 #include "gguf/gguf.h"
+#include "logit_compare.h"
 #include "model/llama_config.h"
 #include "model/llama_weights.h"
-#include "logit_compare.h"
 #include "shared_data.h"
 #include "vulkan/device.h"
 #include "vulkan/vulkan_backend.h"
@@ -19,7 +19,6 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <algorithm>
 #include <cmath>
 
@@ -27,8 +26,8 @@ using namespace hearth;
 
 namespace {
 
-using test::Comparison;
 using test::compareLogits;
+using test::Comparison;
 using test::Tolerance;
 using test::toleranceFor;
 
@@ -48,8 +47,8 @@ struct Loaded {
 };
 
 // Opens a model and creates the Vulkan backend; sets *why and returns false on failure.
-bool load(const QString& path, uint32_t context, uint64_t splitLimit, Loaded* out, QString* why, bool* noDevice,
-          uint32_t maxBatch = 512, bool gpuShaderChoices = false, bool intDot = false)
+bool load(const QString& path, uint32_t context, uint64_t splitLimit, Loaded* out, QString* why,
+    bool* noDevice, uint32_t maxBatch = 512, bool gpuShaderChoices = false, bool intDot = false)
 {
     auto file = GgufFile::open(path.toStdString());
     if (!file) {
@@ -85,7 +84,7 @@ bool load(const QString& path, uint32_t context, uint64_t splitLimit, Loaded* ou
     return true;
 }
 
-}  // namespace
+} // namespace
 
 // A shared model opened and bound, for tests that create backends themselves.
 struct BoundModel {
@@ -97,14 +96,11 @@ struct BoundModel {
 bool bindModel(const QString& model, BoundModel* out)
 {
     auto file = GgufFile::open(test::testdata("models/" + model + ".gguf").toStdString());
-    if (!file)
-        return false;
+    if (!file) return false;
     auto config = LlamaConfig::fromGguf(**file);
-    if (!config)
-        return false;
+    if (!config) return false;
     auto weights = LlamaWeights::bind(**file, *config);
-    if (!weights)
-        return false;
+    if (!weights) return false;
     out->file = std::move(*file);
     out->config = *config;
     out->weights = std::make_unique<LlamaWeights>(std::move(*weights));
@@ -121,7 +117,8 @@ struct Reference {
 Reference readReference(const QString& model)
 {
     Reference r;
-    r.json = QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/" + model + ".json"))).object();
+    r.json = QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/" + model + ".json")))
+                 .object();
     r.prompt = intArray(r.json["prompt_tokens"]);
     r.logits = test::readF32(test::testdata("reference/llamacpp/" + model + ".logits.f32"));
     return r;
@@ -147,7 +144,8 @@ private slots:
 void TestVulkanLogits::logits_data()
 {
     QTest::addColumn<QString>("model");
-    const QStringList models = QDir(test::testdata("models")).entryList({"*.gguf"}, QDir::Files, QDir::Name);
+    const QStringList models
+        = QDir(test::testdata("models")).entryList({ "*.gguf" }, QDir::Files, QDir::Name);
     QVERIFY(!models.isEmpty());
     for (const QString& m : models)
         QTest::newRow(qPrintable(m.chopped(5))) << m.chopped(5);
@@ -166,16 +164,15 @@ void TestVulkanLogits::logits()
     Loaded m;
     QString why;
     bool noDevice = false;
-    const bool loaded = load(test::testdata("models/" + model + ".gguf"), uint32_t(prompt.size() + greedy.size() + 8), 0,
-                             &m, &why, &noDevice);
+    const bool loaded = load(test::testdata("models/" + model + ".gguf"),
+        uint32_t(prompt.size() + greedy.size() + 8), 0, &m, &why, &noDevice);
     if (test::modelsWithUnsupportedTypes().contains(model)) {
         QVERIFY2(!loaded, "a model listed as holding unsupported types loaded; take it off the list");
         QVERIFY2(test::isUnsupportedTypeRefusal(why), qPrintable(why));
         return;
     }
     if (!loaded) {
-        if (noDevice && !test::vulkanRequired())
-            QSKIP(qPrintable("no Vulkan device: " + why));
+        if (noDevice && !test::vulkanRequired()) QSKIP(qPrintable("no Vulkan device: " + why));
         QFAIL(qPrintable(why));
     }
     const uint32_t vocab = m.backend->vocabSize();
@@ -188,7 +185,8 @@ void TestVulkanLogits::logits()
     const Comparison c = compareLogits(logits.data(), refLogits.data(), prompt.size(), vocab);
     const Tolerance tol = toleranceFor(m.matrixType);
     qInfo("%s: max diff %.2e, mean KL %.2e, max KL %.2e", qPrintable(model), c.maxDiff, c.meanKl, c.maxKl);
-    QVERIFY2(c.maxDiff <= tol.maxDiff, qPrintable(QString("normalized max diff %1 > %2").arg(c.maxDiff).arg(tol.maxDiff)));
+    QVERIFY2(c.maxDiff <= tol.maxDiff,
+        qPrintable(QString("normalized max diff %1 > %2").arg(c.maxDiff).arg(tol.maxDiff)));
     QVERIFY2(c.meanKl <= tol.meanKl, qPrintable(QString("mean KL %1 > %2").arg(c.meanKl).arg(tol.meanKl)));
     QVERIFY2(c.maxKl <= tol.maxKl, qPrintable(QString("max KL %1 > %2").arg(c.maxKl).arg(tol.maxKl)));
 
@@ -200,7 +198,8 @@ void TestVulkanLogits::logits()
         const float* l = i == 0 ? last : step.data();
         const int32_t argmax = int32_t(std::max_element(l, l + vocab) - l);
         if (argmax != greedy[i] && gaps[int(i)].toDouble() > 0.5) {
-            qWarning("step %zu: argmax %d, reference %d (gap %.3f)", i, argmax, greedy[i], gaps[int(i)].toDouble());
+            qWarning("step %zu: argmax %d, reference %d (gap %.3f)", i, argmax, greedy[i],
+                gaps[int(i)].toDouble());
             ++disagreements;
         }
         if (i + 1 < greedy.size()) {
@@ -228,8 +227,7 @@ void TestVulkanLogits::splitPieces()
     const QString path = test::testdata("models/" + model + ".gguf");
     const uint32_t context = uint32_t(prompt.size());
     if (!load(path, context, 0, &whole, &why, &noDevice)) {
-        if (noDevice && !test::vulkanRequired())
-            QSKIP(qPrintable("no Vulkan device: " + why));
+        if (noDevice && !test::vulkanRequired()) QSKIP(qPrintable("no Vulkan device: " + why));
         QFAIL(qPrintable(why));
     }
     QVERIFY2(load(path, context, 64 << 10, &split, &why, &noDevice, 5), qPrintable(why));
@@ -256,18 +254,17 @@ void checkGpuDecodePath(const QString& model, bool intDot)
     Loaded m;
     QString why;
     bool noDevice = false;
-    if (!load(test::testdata("models/" + model + ".gguf"), uint32_t(prompt.size()), 0, &m, &why, &noDevice, 512,
-              true, intDot)) {
-        if (noDevice && !test::vulkanRequired())
-            QSKIP(qPrintable("no Vulkan device: " + why));
+    if (!load(test::testdata("models/" + model + ".gguf"), uint32_t(prompt.size()), 0, &m, &why, &noDevice,
+            512, true, intDot)) {
+        if (noDevice && !test::vulkanRequired()) QSKIP(qPrintable("no Vulkan device: " + why));
         QFAIL(qPrintable(why));
     }
     const uint32_t vocab = m.backend->vocabSize();
     std::vector<float> logits(prompt.size() * vocab);
-    const bool profiled = startVulkanProfile(*m.backend);  // to see which shaders ran
+    const bool profiled = startVulkanProfile(*m.backend); // to see which shaders ran
     for (size_t i = 0; i < prompt.size(); ++i) {
-        const Status s = m.backend->forward(std::span(&prompt[i], 1), uint32_t(i),
-                                            std::span(logits).subspan(i * vocab, vocab));
+        const Status s = m.backend->forward(
+            std::span(&prompt[i], 1), uint32_t(i), std::span(logits).subspan(i * vocab, vocab));
         QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
     }
     if (auto* vulkan = dynamic_cast<vk::VulkanBackend*>(m.backend.get()))
@@ -275,20 +272,24 @@ void checkGpuDecodePath(const QString& model, bool intDot)
     if (profiled) {
         // Float matrices have no integer-dot-product shader: they keep the float path, and nothing is
         // quantized for them.
-        const bool quantized = m.matrixType != TensorType::F32 && m.matrixType != TensorType::F16 &&
-                               m.matrixType != TensorType::BF16;
+        const bool quantized = m.matrixType != TensorType::F32 && m.matrixType != TensorType::F16
+            && m.matrixType != TensorType::BF16;
         const std::string shaders = vulkanProfileTable(*m.backend);
-        QVERIFY2((shaders.find("mul_mat_vec_q8_") != std::string::npos) == (intDot && quantized), shaders.c_str());
-        QVERIFY2((shaders.find("quantize_q8") != std::string::npos) == (intDot && quantized), shaders.c_str());
+        QVERIFY2(
+            (shaders.find("mul_mat_vec_q8_") != std::string::npos) == (intDot && quantized), shaders.c_str());
+        QVERIFY2(
+            (shaders.find("quantize_q8") != std::string::npos) == (intDot && quantized), shaders.c_str());
         // Both paths take RoPE and the cache store inside the q|k|v product: no rope_store step.
         QVERIFY2(shaders.find("rope_store") == std::string::npos, shaders.c_str());
-        QVERIFY2((shaders.find("mul_mat_vec_q8_rope_") != std::string::npos) == (intDot && quantized), shaders.c_str());
+        QVERIFY2((shaders.find("mul_mat_vec_q8_rope_") != std::string::npos) == (intDot && quantized),
+            shaders.c_str());
     }
     const Comparison c = compareLogits(logits.data(), refLogits.data(), prompt.size(), vocab);
     const Tolerance tol = toleranceFor(m.matrixType);
     qInfo("%s, one token at a time%s: max diff %.2e, mean KL %.2e, max KL %.2e", qPrintable(model),
-          intDot ? ", integer dot products" : "", c.maxDiff, c.meanKl, c.maxKl);
-    QVERIFY2(c.maxDiff <= tol.maxDiff, qPrintable(QString("normalized max diff %1 > %2").arg(c.maxDiff).arg(tol.maxDiff)));
+        intDot ? ", integer dot products" : "", c.maxDiff, c.meanKl, c.maxKl);
+    QVERIFY2(c.maxDiff <= tol.maxDiff,
+        qPrintable(QString("normalized max diff %1 > %2").arg(c.maxDiff).arg(tol.maxDiff)));
     QVERIFY2(c.meanKl <= tol.meanKl, qPrintable(QString("mean KL %1 > %2").arg(c.meanKl).arg(tol.meanKl)));
     QVERIFY2(c.maxKl <= tol.maxKl, qPrintable(QString("max KL %1 > %2").arg(c.maxKl).arg(tol.maxKl)));
 }
@@ -303,8 +304,8 @@ void TestVulkanLogits::gpuDecodePath()
 void TestVulkanLogits::intDotDecodePath_data()
 {
     QTest::addColumn<QString>("model");
-    for (const char* model :
-         {"small-llama31-q4_k_m", "tiny-llama31-q4_0", "tiny-llama31-q8_0", "tiny-llama31-q5_k_m", "tiny-llama31-f16"})
+    for (const char* model : { "small-llama31-q4_k_m", "tiny-llama31-q4_0", "tiny-llama31-q8_0",
+             "tiny-llama31-q5_k_m", "tiny-llama31-f16" })
         QTest::newRow(model) << QString(model);
 }
 
@@ -329,19 +330,17 @@ void TestVulkanLogits::pipelineCache()
     VulkanOptions options;
     options.contextLength = 16;
     options.pipelineCachePath = cachePath;
-    const std::vector<int32_t> tokens = {1, 400, 30, 200};
+    const std::vector<int32_t> tokens = { 1, 400, 30, 200 };
     auto run = [&](std::vector<float>* logits) -> QString {
         auto backend = createVulkanBackend(*m.file, *m.weights, m.config, options);
-        if (!backend)
-            return QString::fromStdString(backend.error().message);
+        if (!backend) return QString::fromStdString(backend.error().message);
         logits->assign(tokens.size() * (*backend)->vocabSize(), 0.0f);
         const Status s = (*backend)->forward(tokens, 0, *logits);
         return s.ok() ? QString() : QString::fromStdString(s.error().message);
     };
     std::vector<float> first, second, third;
     const QString why = run(&first);
-    if (!why.isEmpty() && !test::vulkanRequired() && listVulkanDevices().empty())
-        QSKIP("no Vulkan device");
+    if (!why.isEmpty() && !test::vulkanRequired() && listVulkanDevices().empty()) QSKIP("no Vulkan device");
     QVERIFY2(why.isEmpty(), qPrintable(why));
     QFileInfo saved(QString::fromStdString(cachePath));
     QVERIFY2(saved.exists() && saved.size() > 0, "no pipeline cache was written");
@@ -366,15 +365,14 @@ void TestVulkanLogits::submitFailures()
     QVERIFY(bindModel("stories260K", &m));
     VulkanOptions options;
     options.contextLength = 16;
-    const std::vector<int32_t> prompt = {1, 400, 30, 200};
+    const std::vector<int32_t> prompt = { 1, 400, 30, 200 };
     const int32_t next = 50;
     auto load = [&]() -> std::unique_ptr<Backend> {
         auto backend = createVulkanBackend(*m.file, *m.weights, m.config, options);
         return backend ? std::move(*backend) : nullptr;
     };
     std::unique_ptr<Backend> backend = load();
-    if (!backend && !test::vulkanRequired() && listVulkanDevices().empty())
-        QSKIP("no Vulkan device");
+    if (!backend && !test::vulkanRequired() && listVulkanDevices().empty()) QSKIP("no Vulkan device");
     QVERIFY(backend);
     const uint32_t vocab = backend->vocabSize();
     std::vector<float> promptLogits(vocab), stepLogits(vocab), retried(vocab);
@@ -386,7 +384,8 @@ void TestVulkanLogits::submitFailures()
     Status s = backend->forward(std::span(&next, 1), uint32_t(prompt.size()), retried);
     QVERIFY(!s.ok());
     QCOMPARE(int(s.error().code), int(ErrorCode::OutOfMemory));
-    QVERIFY2(backend->forward(std::span(&next, 1), uint32_t(prompt.size()), retried).ok(), "no step after OOM");
+    QVERIFY2(
+        backend->forward(std::span(&next, 1), uint32_t(prompt.size()), retried).ok(), "no step after OOM");
     QCOMPARE(retried, stepLogits);
 
     // A lost device: DeviceLost now and for every later step, with what to do.
@@ -420,11 +419,13 @@ void TestVulkanLogits::contextTooLarge()
     QVERIFY2(!refused.ok(), "a 4-billion-token context was accepted");
     QCOMPARE(int(refused.error().code), int(ErrorCode::OutOfMemory));
     const std::string message = refused.error().message;
-    QVERIFY2(message.find("MiB of device memory") != std::string::npos && message.find(" has ") != std::string::npos,
-             message.c_str());
+    QVERIFY2(message.find("MiB of device memory") != std::string::npos
+            && message.find(" has ") != std::string::npos,
+        message.c_str());
     const size_t hint = message.find("try a context of ");
     QVERIFY2(hint != std::string::npos, message.c_str());
-    options.contextLength = uint32_t(std::min<unsigned long long>(std::stoull(message.substr(hint + 17)), 4096));
+    options.contextLength
+        = uint32_t(std::min<unsigned long long>(std::stoull(message.substr(hint + 17)), 4096));
     QVERIFY(options.contextLength > 0);
     auto loaded = createVulkanBackend(*m.file, *m.weights, m.config, options);
     QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
@@ -446,10 +447,10 @@ void TestVulkanLogits::contextFittedToMemory()
     QVERIFY(!refused.ok());
     QCOMPARE(int(refused.error().code), int(ErrorCode::OutOfMemory));
     QVERIFY2(refused.error().message.find("try a context of 768 tokens") != std::string::npos,
-             refused.error().message.c_str());
+        refused.error().message.c_str());
 
     options.fitContext = true;
-    options.fitContextAtLeast = 1024;  // more than fits: refused as without fitContext
+    options.fitContextAtLeast = 1024; // more than fits: refused as without fitContext
     auto tooSmall = createVulkanBackend(*m.file, *m.weights, m.config, options);
     QVERIFY(!tooSmall.ok());
     QCOMPARE(int(tooSmall.error().code), int(ErrorCode::OutOfMemory));
@@ -457,11 +458,12 @@ void TestVulkanLogits::contextFittedToMemory()
     auto fitted = createVulkanBackend(*m.file, *m.weights, m.config, options);
     QVERIFY2(fitted.ok(), fitted.ok() ? "" : fitted.error().message.c_str());
     uint32_t largest = 0;
-    for (uint32_t c = 256; estimateVulkanMemory(*m.file, m.config, c) <= options.deviceMemoryOverride; c += 256)
+    for (uint32_t c = 256; estimateVulkanMemory(*m.file, m.config, c) <= options.deviceMemoryOverride;
+         c += 256)
         largest = c;
     QCOMPARE((*fitted)->contextLength(), largest);
     std::vector<float> logits(m.config.vocabSize);
-    const std::vector<int32_t> prompt{1, 403, 407};
+    const std::vector<int32_t> prompt { 1, 403, 407 };
     QVERIFY((*fitted)->forward(prompt, 0, logits).ok());
     QVERIFY(std::isfinite(logits[0]));
 
@@ -469,13 +471,14 @@ void TestVulkanLogits::contextFittedToMemory()
     options.deviceMemoryOverride = estimateVulkanMemory(*m.file, m.config, 0) / 2;
     auto none = createVulkanBackend(*m.file, *m.weights, m.config, options);
     QVERIFY(!none.ok());
-    QVERIFY2(none.error().message.find("use the CPU backend") != std::string::npos, none.error().message.c_str());
+    QVERIFY2(
+        none.error().message.find("use the CPU backend") != std::string::npos, none.error().message.c_str());
 }
 
 void TestVulkanLogits::cleanupTestCase()
 {
     QVERIFY2(!vk::validationLayerMissing(),
-             "validation asked for, but its layer is not installed (vulkan-validationlayers)");
+        "validation asked for, but its layer is not installed (vulkan-validationlayers)");
     QCOMPARE(vk::validationMessageCount(), 0u);
 }
 

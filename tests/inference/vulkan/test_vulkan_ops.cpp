@@ -10,12 +10,10 @@
 #include "vulkan/ops.h"
 #include "vulkan/products.h"
 #include "vulkan/products_norm.h"
-#include "vulkan/products.h"
 #include "vulkan/vulkan_model.h"
 #include "vulkan/weights.h"
 
 #include <QTest>
-
 #include <cmath>
 #include <random>
 
@@ -28,10 +26,10 @@ Q_DECLARE_METATYPE(hearth::TensorType)
 
 namespace {
 
-const TensorType kTypes[] = {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0,
-                             TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K};
+const TensorType kTypes[] = { TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0,
+    TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K };
 
-}  // namespace
+} // namespace
 
 class TestVulkanOps : public QObject {
     Q_OBJECT
@@ -73,7 +71,7 @@ void verifyAgainstTwin(VkHarness& h, const Buffer& y, const std::vector<double>&
     QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
 }
 
-}  // namespace
+} // namespace
 
 void TestVulkanOps::matmul_data()
 {
@@ -117,21 +115,21 @@ void TestVulkanOps::matmul()
     const std::vector<float> y0 = randomFloats(size_t(tokens) * rows, 13);
     std::vector<double> ref = referenceMatmul(w.values, x, rows, cols, tokens);
     for (size_t i = 0; i < ref.size(); ++i)
-        ref[i] += y0[i];  // accumulate = 1: the fused residual add
+        ref[i] += y0[i]; // accumulate = 1: the fused residual add
 
     const Buffer wb = h->upload(w.bytes);
     const Buffer xb = h->upload(x);
     const Buffer yb = h->upload(y0);
     QVERIFY(h->recorder->begin().ok());
     if (tokens < 8) {
-        const MatVecPush push{rows, cols, 0, cols, 0, rows, 1, 0};
-        h->recorder->dispatch(pipelineFor(Op::MatVec, type), {whole(wb), whole(xb), whole(yb)}, push,
-                              ceilDiv(rows, h->pipelines->matVecRows()), tokens);
+        const MatVecPush push { rows, cols, 0, cols, 0, rows, 1, 0 };
+        h->recorder->dispatch(pipelineFor(Op::MatVec, type), { whole(wb), whole(xb), whole(yb) }, push,
+            ceilDiv(rows, h->pipelines->matVecRows()), tokens);
     } else {
-        const MatMulPush push{rows, cols, tokens, 0, cols, 0, rows, 1};
+        const MatMulPush push { rows, cols, tokens, 0, cols, 0, rows, 1 };
         const uint32_t tile = wide ? kMatMulWideTile : kMatMulTile;
-        h->recorder->dispatch(pipelineFor(wide ? Op::MatMulWide : Op::MatMul, type), {whole(wb), whole(xb), whole(yb)},
-                              push, ceilDiv(rows, tile), ceilDiv(tokens, tile));
+        h->recorder->dispatch(pipelineFor(wide ? Op::MatMulWide : Op::MatMul, type),
+            { whole(wb), whole(xb), whole(yb) }, push, ceilDiv(rows, tile), ceilDiv(tokens, tile));
     }
     QVERIFY(h->recorder->submitAndWait().ok());
     verifyAgainstTwin(*h, yb, ref);
@@ -144,12 +142,11 @@ namespace {
 bool ranShader(VkHarness& h, std::string_view prefix)
 {
     for (const auto& [name, entry] : h.recorder->profiler()->totals())
-        if (name.starts_with(prefix))
-            return true;
+        if (name.starts_with(prefix)) return true;
     return false;
 }
 
-}  // namespace
+} // namespace
 
 // mul_mat_cpu (the batched product on CPU devices), through recordProduct as the forward pass runs
 // it: rows not a multiple of 8, partial token groups, several activation chunks, rows split over
@@ -189,16 +186,15 @@ void TestVulkanOps::cpuMatmul()
     const Buffer xb = h->upload(x);
     const Buffer yb = h->upload(y0);
     ProductPolicy policy = productPolicy(*h->device, *h->pipelines);
-    policy.cpuTiledMatMul = true;  // on any device: the shader is plain Vulkan
-    h->recorder->setProfiling(true);  // to see which shader ran, where the device has timestamps
+    policy.cpuTiledMatMul = true; // on any device: the shader is plain Vulkan
+    h->recorder->setProfiling(true); // to see which shader ran, where the device has timestamps
     const bool profiled = h->recorder->profiler() != nullptr;
     QVERIFY(h->recorder->begin().ok());
-    recordProduct(*h->recorder, policy, gw, {xb, 0, cols}, tokens, {yb, 0, rows}, accumulate);
+    recordProduct(*h->recorder, policy, gw, { xb, 0, cols }, tokens, { yb, 0, rows }, accumulate);
     QVERIFY(h->recorder->submitAndWait().ok());
     const bool cpuShader = profiled && ranShader(*h, "mul_mat_cpu_");
     h->recorder->setProfiling(false);
-    if (profiled)
-        QVERIFY(cpuShader);
+    if (profiled) QVERIFY(cpuShader);
     verifyAgainstTwin(*h, yb, ref);
 }
 
@@ -228,9 +224,9 @@ void TestVulkanOps::swigluMatVec()
     const Buffer xb = h->upload(x);
     const Buffer yb = h->zeros(ref.size() * 4);
     QVERIFY(h->recorder->begin().ok());
-    const MatVecPush push{ffn, cols, 0, cols, 0, ffn, 0, ffn};
-    h->recorder->dispatch(pipelineFor(Op::MatVecSwiglu, type), {whole(wb), whole(xb), whole(yb)}, push,
-                          ceilDiv(ffn, h->pipelines->matVecRows()), tokens);
+    const MatVecPush push { ffn, cols, 0, cols, 0, ffn, 0, ffn };
+    h->recorder->dispatch(pipelineFor(Op::MatVecSwiglu, type), { whole(wb), whole(xb), whole(yb) }, push,
+        ceilDiv(ffn, h->pipelines->matVecRows()), tokens);
     QVERIFY(h->recorder->submitAndWait().ok());
     verifyAgainstTwin(*h, yb, ref);
 }
@@ -256,7 +252,8 @@ void TestVulkanOps::rmsNorm()
     const std::vector<double> ref(normed.begin(), normed.end());
     const Buffer xb = h->upload(x), wb = h->upload(w), yb = h->zeros(x.size() * 4);
     QVERIFY(h->recorder->begin().ok());
-    h->recorder->dispatch(ShaderId::rms_norm, {whole(xb), whole(wb), whole(yb)}, RmsNormPush{n, 0, n, n, eps}, tokens);
+    h->recorder->dispatch(
+        ShaderId::rms_norm, { whole(xb), whole(wb), whole(yb) }, RmsNormPush { n, 0, n, n, eps }, tokens);
     QVERIFY(h->recorder->submitAndWait().ok());
     verifyAgainstTwin(*h, yb, ref);
 }
@@ -270,8 +267,8 @@ struct RopeErrors {
 };
 
 RopeErrors ropeStoreErrors(const std::vector<float>& qkv, uint32_t tokens, uint32_t startPos, uint32_t qDim,
-                           uint32_t kvDim, uint32_t headDim, float base, const std::vector<float>& factors,
-                           const std::vector<float>& q, const std::vector<uint16_t>& k, const std::vector<uint16_t>& v)
+    uint32_t kvDim, uint32_t headDim, float base, const std::vector<float>& factors,
+    const std::vector<float>& q, const std::vector<uint16_t>& k, const std::vector<uint16_t>& v)
 {
     const uint32_t width = qDim + 2 * kvDim;
     RopeErrors e;
@@ -287,13 +284,13 @@ RopeErrors ropeStoreErrors(const std::vector<float>& qkv, uint32_t tokens, uint3
                 rb = a * std::sin(theta) + b * std::cos(theta);
             }
             if (j < qDim) {
-                e.q = std::max({e.q, std::fabs(q[t * qDim + j] - ra), std::fabs(q[t * qDim + j + 1] - rb)});
+                e.q = std::max({ e.q, std::fabs(q[t * qDim + j] - ra), std::fabs(q[t * qDim + j + 1] - rb) });
             } else if (j < qDim + kvDim) {
                 const size_t c = size_t(pos) * kvDim + j - qDim;
-                e.k = std::max({e.k, std::fabs(f16ToF32(k[c]) - ra), std::fabs(f16ToF32(k[c + 1]) - rb)});
+                e.k = std::max({ e.k, std::fabs(f16ToF32(k[c]) - ra), std::fabs(f16ToF32(k[c + 1]) - rb) });
             } else {
                 const size_t c = size_t(pos) * kvDim + j - qDim - kvDim;
-                e.v = std::max({e.v, std::fabs(f16ToF32(v[c]) - ra), std::fabs(f16ToF32(v[c + 1]) - rb)});
+                e.v = std::max({ e.v, std::fabs(f16ToF32(v[c]) - ra), std::fabs(f16ToF32(v[c + 1]) - rb) });
             }
         }
     }
@@ -309,7 +306,7 @@ std::vector<float> testRopeFactors(uint32_t headDim)
     return factors;
 }
 
-}  // namespace
+} // namespace
 
 void TestVulkanOps::ropeStore()
 {
@@ -323,16 +320,16 @@ void TestVulkanOps::ropeStore()
     const Buffer qkvb = h->upload(qkv), qb = h->zeros(tokens * qDim * 4);
     const Buffer kb = h->zeros(ctx * kvDim * 2), vb = h->zeros(ctx * kvDim * 2), fb = h->upload(factors);
     QVERIFY(h->recorder->begin().ok());
-    const StepParams step{startPos};
+    const StepParams step { startPos };
     const Buffer sb = h->upload(&step, sizeof(step));
-    const RopeStorePush push{tokens, qDim, kvDim, headDim, base, 1};
+    const RopeStorePush push { tokens, qDim, kvDim, headDim, base, 1 };
     h->recorder->dispatch(ShaderId::rope_store,
-                          {whole(qkvb), whole(qb), whole(kb), whole(vb), whole(fb), whole(sb)}, push,
-                          ceilDiv(tokens * width / 2, kRopeGroup));
+        { whole(qkvb), whole(qb), whole(kb), whole(vb), whole(fb), whole(sb) }, push,
+        ceilDiv(tokens * width / 2, kRopeGroup));
     QVERIFY(h->recorder->submitAndWait().ok());
     const RopeErrors e = ropeStoreErrors(qkv, tokens, startPos, qDim, kvDim, headDim, base, factors,
-                                         h->read<float>(qb, tokens * qDim), h->read<uint16_t>(kb, ctx * kvDim),
-                                         h->read<uint16_t>(vb, ctx * kvDim));
+        h->read<float>(qb, tokens * qDim), h->read<uint16_t>(kb, ctx * kvDim),
+        h->read<uint16_t>(vb, ctx * kvDim));
     // f32 angles at position ~1000 lose ~1e-4 rad; the cache holds f16 (3 decimal digits).
     QVERIFY2(e.q < 2e-3, qPrintable(QString("q error %1").arg(e.q)));
     QVERIFY2(e.k < 5e-3, qPrintable(QString("k error %1").arg(e.k)));
@@ -359,7 +356,8 @@ void TestVulkanOps::normedRopeProduct()
     const uint32_t tokens = 2, startPos = 1000, headDim = 64, qDim = 4 * headDim, kvDim = 2 * headDim;
     const uint32_t ctx = 1024, width = qDim + 2 * kvDim, cols = 512;
     const float base = 500000.0f, eps = 1e-5f;
-    const TestMatrix qk = randomMatrix(qkType, qDim + kvDim, cols, 41), v = randomMatrix(vType, kvDim, cols, 42);
+    const TestMatrix qk = randomMatrix(qkType, qDim + kvDim, cols, 41),
+                     v = randomMatrix(vType, kvDim, cols, 42);
     const std::vector<float> x = randomFloats(size_t(tokens) * cols, 43, 3.0f), g = randomFloats(cols, 44);
     const std::vector<float> factors = testRopeFactors(headDim);
     // Twin: qkv = [qk; v] (rmsNorm(x) * g) in double, then ropeStoreErrors.
@@ -369,28 +367,33 @@ void TestVulkanOps::normedRopeProduct()
     std::vector<float> qkv(size_t(tokens) * width);
     for (uint32_t t = 0; t < tokens; ++t)
         for (uint32_t r = 0; r < width; ++r)
-            qkv[t * width + r] = float(r < qDim + kvDim ? qkRef[t * (qDim + kvDim) + r] : vRef[t * kvDim + r - qDim - kvDim]);
+            qkv[t * width + r] = float(
+                r < qDim + kvDim ? qkRef[t * (qDim + kvDim) + r] : vRef[t * kvDim + r - qDim - kvDim]);
 
     const Buffer qkb = h->upload(qk.bytes), vwb = h->upload(v.bytes), xb = h->upload(x), gb = h->upload(g);
-    const Buffer qb = h->zeros(tokens * qDim * 4), kc = h->zeros(ctx * kvDim * 2), vc = h->zeros(ctx * kvDim * 2);
+    const Buffer qb = h->zeros(tokens * qDim * 4), kc = h->zeros(ctx * kvDim * 2),
+                 vc = h->zeros(ctx * kvDim * 2);
     const Buffer fb = h->upload(factors);
-    const StepParams step{startPos};
+    const StepParams step { startPos };
     const Buffer sb = h->upload(&step, sizeof(step));
-    const GpuMatrix qkMatrix{qkType, qDim + kvDim, cols, rowBytes(qkType, cols), {{whole(qkb), 0, qDim + kvDim}}};
-    const GpuMatrix vMatrix{vType, kvDim, cols, rowBytes(vType, cols), {{whole(vwb), 0, kvDim}}};
-    const GpuMatrix weight{TensorType::F32, 1, cols, cols * 4, {{whole(gb), 0, 1}}};
+    const GpuMatrix qkMatrix { qkType, qDim + kvDim, cols, rowBytes(qkType, cols),
+        { { whole(qkb), 0, qDim + kvDim } } };
+    const GpuMatrix vMatrix { vType, kvDim, cols, rowBytes(vType, cols), { { whole(vwb), 0, kvDim } } };
+    const GpuMatrix weight { TensorType::F32, 1, cols, cols * 4, { { whole(gb), 0, 1 } } };
     ProductPolicy policy = productPolicy(*h->device, *h->pipelines);
-    policy.cpuDevice = false;  // the GPU's choice, which is where the fused shader runs
+    policy.cpuDevice = false; // the GPU's choice, which is where the fused shader runs
     policy.cpuMatVec = false;
     QVERIFY(fusesRope(policy, tokens));
-    const RopeStoreArgs rope{qb, kc, vc, whole(fb), sb, qDim, kvDim, headDim, base, true};
+    const RopeStoreArgs rope { qb, kc, vc, whole(fb), sb, qDim, kvDim, headDim, base, true };
     QVERIFY(h->recorder->begin().ok());
-    recordNormedRopeProduct(*h->recorder, policy, qkMatrix, {weight, eps}, {xb, 0, cols}, tokens, 0, rope);
-    recordNormedRopeProduct(*h->recorder, policy, vMatrix, {weight, eps}, {xb, 0, cols}, tokens, qDim + kvDim, rope);
+    recordNormedRopeProduct(
+        *h->recorder, policy, qkMatrix, { weight, eps }, { xb, 0, cols }, tokens, 0, rope);
+    recordNormedRopeProduct(
+        *h->recorder, policy, vMatrix, { weight, eps }, { xb, 0, cols }, tokens, qDim + kvDim, rope);
     QVERIFY(h->recorder->submitAndWait().ok());
     const RopeErrors e = ropeStoreErrors(qkv, tokens, startPos, qDim, kvDim, headDim, base, factors,
-                                         h->read<float>(qb, tokens * qDim), h->read<uint16_t>(kc, ctx * kvDim),
-                                         h->read<uint16_t>(vc, ctx * kvDim));
+        h->read<float>(qb, tokens * qDim), h->read<uint16_t>(kc, ctx * kvDim),
+        h->read<uint16_t>(vc, ctx * kvDim));
     // ropeStore's bounds (for values up to 1) relative to the largest value: f32 angles at position
     // ~1000 lose ~1e-4 rad, and f16 keeps 11 bits.
     double largest = 0;
@@ -477,23 +480,23 @@ void TestVulkanOps::attention()
                 ref[t * qDim + hd * headDim + i] = o / sum;
             }
         }
-    const AttentionShape shape{heads, kvHeads, headDim};
+    const AttentionShape shape { heads, kvHeads, headDim };
     const Buffer qb = h->upload(q), kb = h->upload(k), vb = h->upload(v);
     const Buffer partials = h->zeros(attentionPartialsBytes(shape));
-    const StepParams step{startPos};
+    const StepParams step { startPos };
     const Buffer sb = h->upload(&step, sizeof(step));
     // Twice, into two outputs, as consecutive layers share the partials: the second dispatch's splits
     // must find their counters reset by the first's joining workgroups (or nothing joins them).
-    const Buffer outputs[2] = {h->zeros(ref.size() * 4), h->zeros(ref.size() * 4)};
+    const Buffer outputs[2] = { h->zeros(ref.size() * 4), h->zeros(ref.size() * 4) };
     // The narrow variant reads the cache through texel views (the device's limit on their size).
-    const AttentionPolicy policy{splits, narrow, uint64_t(h->device->properties().limits.maxTexelBufferElements) * 16};
+    const AttentionPolicy policy { splits, narrow,
+        uint64_t(h->device->properties().limits.maxTexelBufferElements) * 16 };
     h->recorder->setProfiling(true);
     QVERIFY(h->recorder->begin().ok());
     for (const Buffer& ob : outputs)
-        recordAttention(*h->recorder, shape, tokens, policy, {qb, kb, vb, ob, partials, sb});
+        recordAttention(*h->recorder, shape, tokens, policy, { qb, kb, vb, ob, partials, sb });
     QVERIFY(h->recorder->submitAndWait().ok());
-    if (h->recorder->profiler())
-        QCOMPARE(ranShader(*h, "attention_narrow"), narrow);
+    if (h->recorder->profiler()) QCOMPARE(ranShader(*h, "attention_narrow"), narrow);
     h->recorder->setProfiling(false);
     for (const Buffer& ob : outputs)
         verifyAgainstTwin(*h, ob, ref);
@@ -512,8 +515,8 @@ void TestVulkanOps::swiglu()
         }
     const Buffer gb = h->upload(gu), yb = h->zeros(ref.size() * 4);
     QVERIFY(h->recorder->begin().ok());
-    h->recorder->dispatch(ShaderId::swiglu, {whole(gb), whole(yb)}, SwigluPush{n, tokens},
-                          ceilDiv(n * tokens, kElementwiseGroup));
+    h->recorder->dispatch(ShaderId::swiglu, { whole(gb), whole(yb) }, SwigluPush { n, tokens },
+        ceilDiv(n * tokens, kElementwiseGroup));
     QVERIFY(h->recorder->submitAndWait().ok());
     verifyAgainstTwin(*h, yb, ref);
 }
@@ -532,21 +535,22 @@ void TestVulkanOps::embed()
     HEARTH_VK_HARNESS(h);
     const uint32_t rows = 50, cols = 512, begin = 10;
     const TestMatrix table = randomMatrix(type, rows, cols, 41);
-    const std::vector<int32_t> tokens = {12, 3, 49, 10};
+    const std::vector<int32_t> tokens = { 12, 3, 49, 10 };
     const size_t rb = rowBytes(type, cols);
     const Buffer tb = h->upload(table.bytes.data() + begin * rb, (rows - begin) * rb);
     const Buffer ib = h->upload(tokens);
     std::vector<float> sentinel(tokens.size() * cols, -7.0f);
     const Buffer yb = h->upload(sentinel);
     QVERIFY(h->recorder->begin().ok());
-    h->recorder->dispatch(pipelineFor(Op::Embed, type), {whole(tb), whole(ib), whole(yb)},
-                          EmbedPush{cols, begin, rows - begin, cols}, ceilDiv(cols / 4, kEmbedGroup),
-                          uint32_t(tokens.size()));
+    h->recorder->dispatch(pipelineFor(Op::Embed, type), { whole(tb), whole(ib), whole(yb) },
+        EmbedPush { cols, begin, rows - begin, cols }, ceilDiv(cols / 4, kEmbedGroup),
+        uint32_t(tokens.size()));
     QVERIFY(h->recorder->submitAndWait().ok());
     const auto y = h->read<float>(yb, sentinel.size());
     for (size_t t = 0; t < tokens.size(); ++t)
         for (uint32_t i = 0; i < cols; ++i) {
-            const float want = tokens[t] >= int32_t(begin) ? table.values[size_t(tokens[t]) * cols + i] : -7.0f;
+            const float want
+                = tokens[t] >= int32_t(begin) ? table.values[size_t(tokens[t]) * cols + i] : -7.0f;
             QCOMPARE(y[t * cols + i], want);
         }
 }
@@ -557,7 +561,8 @@ void TestVulkanOps::copy()
     const std::vector<float> src = randomFloats(100003 * 4, 51);
     const Buffer sb = h->upload(src), db = h->zeros(src.size() * 4);
     QVERIFY(h->recorder->begin().ok());
-    h->recorder->dispatch(ShaderId::copy, {whole(sb), whole(db)}, CopyPush{uint32_t(src.size() / 4)}, 64);
+    h->recorder->dispatch(
+        ShaderId::copy, { whole(sb), whole(db) }, CopyPush { uint32_t(src.size() / 4) }, 64);
     QVERIFY(h->recorder->submitAndWait().ok());
     QVERIFY(h->read<float>(db, src.size()) == src);
 }
@@ -582,25 +587,25 @@ void TestVulkanOps::splitLargeMatrix()
     }
     const uint64_t limit = std::min<uint64_t>(h->device->maxStorageBufferRange(), 128ull << 20);
     WeightStore store(*h->device, *h->allocator, limit);
-    const TensorView view{type, bytes.data(), rows, cols, rb};
-    const size_t id = store.add({view});
+    const TensorView view { type, bytes.data(), rows, cols, rb };
+    const size_t id = store.add({ view });
     QVERIFY(store.matrix(id).pieces.size() >= 2);
     QVERIFY(store.upload(*h->recorder, nullptr).ok());
     const GpuMatrix& m = store.matrix(id);
     const uint32_t split = m.pieces[1].rowBegin;
 
-    const std::vector<int32_t> tokens = {0, int32_t(split - 1), int32_t(split), int32_t(rows - 1)};
+    const std::vector<int32_t> tokens = { 0, int32_t(split - 1), int32_t(split), int32_t(rows - 1) };
     const std::vector<float> x = randomFloats(cols, 62);
     const Buffer ib = h->upload(tokens), eb = h->zeros(tokens.size() * cols * 4);
     const Buffer xb = h->upload(x), yb = h->zeros(size_t(rows) * 4);
     QVERIFY(h->recorder->begin().ok());
     for (const MatrixPiece& piece : m.pieces) {
-        h->recorder->dispatch(ShaderId::embed_q4_0, {piece.ref, whole(ib), whole(eb)},
-                              EmbedPush{cols, piece.rowBegin, piece.rowCount, cols}, ceilDiv(cols / 4, kEmbedGroup),
-                              uint32_t(tokens.size()));
-        h->recorder->dispatch(ShaderId::mul_mat_vec_q4_0, {piece.ref, whole(xb), whole(yb)},
-                              MatVecPush{piece.rowCount, cols, 0, cols, piece.rowBegin, rows, 0, 0},
-                              ceilDiv(piece.rowCount, h->pipelines->matVecRows()));
+        h->recorder->dispatch(ShaderId::embed_q4_0, { piece.ref, whole(ib), whole(eb) },
+            EmbedPush { cols, piece.rowBegin, piece.rowCount, cols }, ceilDiv(cols / 4, kEmbedGroup),
+            uint32_t(tokens.size()));
+        h->recorder->dispatch(ShaderId::mul_mat_vec_q4_0, { piece.ref, whole(xb), whole(yb) },
+            MatVecPush { piece.rowCount, cols, 0, cols, piece.rowBegin, rows, 0, 0 },
+            ceilDiv(piece.rowCount, h->pipelines->matVecRows()));
     }
     QVERIFY(h->recorder->submitAndWait().ok());
     const auto e = h->read<float>(eb, tokens.size() * cols);
@@ -663,16 +668,16 @@ void TestVulkanOps::normedProduct()
         }
 
     const Buffer wb = h->upload(w.bytes), xb = h->upload(x), gb = h->upload(g), yb = h->zeros(ref.size() * 4);
-    GpuMatrix matrix{type, rows, cols, rowBytes(type, cols), {{whole(wb), 0, rows}}};
-    GpuMatrix weight{TensorType::F32, 1, cols, cols * 4, {{whole(gb), 0, 1}}};
+    GpuMatrix matrix { type, rows, cols, rowBytes(type, cols), { { whole(wb), 0, rows } } };
+    GpuMatrix weight { TensorType::F32, 1, cols, cols * 4, { { whole(gb), 0, 1 } } };
     ProductPolicy policy = productPolicy(*h->device, *h->pipelines);
     QVERIFY(h->recorder->begin().ok());
     if (swiglu)
-        QVERIFY(recordNormedSwigluProduct(*h->recorder, policy, matrix, {weight, eps}, {xb, xOffset, cols}, tokens,
-                                          {yb, 0, outRows}));
+        QVERIFY(recordNormedSwigluProduct(*h->recorder, policy, matrix, { weight, eps },
+            { xb, xOffset, cols }, tokens, { yb, 0, outRows }));
     else
-        recordNormedProduct(*h->recorder, policy, matrix, {weight, eps}, {xb, xOffset, cols}, tokens,
-                            {yb, 0, outRows});
+        recordNormedProduct(
+            *h->recorder, policy, matrix, { weight, eps }, { xb, xOffset, cols }, tokens, { yb, 0, outRows });
     QVERIFY(h->recorder->submitAndWait().ok());
     verifyAgainstTwin(*h, yb, ref);
 }
@@ -715,11 +720,11 @@ void TestVulkanOps::productMatVec()
     const ProductPolicy policy = productPolicy(*h->device, *h->pipelines);
     h->recorder->setProfiling(true);
     QVERIFY(h->recorder->begin().ok());
-    recordProduct(*h->recorder, policy, g, {xb, 0, cols}, tokens, {yb, 0, rows}, true);
+    recordProduct(*h->recorder, policy, g, { xb, 0, cols }, tokens, { yb, 0, rows }, true);
     QVERIFY(h->recorder->submitAndWait().ok());
     const bool cpuShader = h->recorder->profiler() && ranShader(*h, "mul_mat_vec_cpu");
     h->recorder->setProfiling(false);
-    QCOMPARE(cpuShader, policy.cpuMatVec);  // on CPU devices whose subgroups hold its 8 lanes
+    QCOMPARE(cpuShader, policy.cpuMatVec); // on CPU devices whose subgroups hold its 8 lanes
     verifyAgainstTwin(*h, yb, ref);
 }
 
@@ -731,8 +736,10 @@ void TestVulkanOps::productSwiglu_data()
     QTest::addColumn<uint32_t>("tokens");
     for (TensorType type : kTypes) {
         const uint32_t run = type == TensorType::Q6_K ? 2048 : 256;
-        QTest::addRow("%s-1tok-97x%u", std::string(typeName(type)).c_str(), 2 * run) << type << 97u << 2 * run << 1u;
-        QTest::addRow("%s-3tok-45x%u", std::string(typeName(type)).c_str(), 8 * run) << type << 45u << 8 * run << 3u;
+        QTest::addRow("%s-1tok-97x%u", std::string(typeName(type)).c_str(), 2 * run)
+            << type << 97u << 2 * run << 1u;
+        QTest::addRow("%s-3tok-45x%u", std::string(typeName(type)).c_str(), 8 * run)
+            << type << 45u << 8 * run << 3u;
     }
 }
 
@@ -758,11 +765,11 @@ void TestVulkanOps::productSwiglu()
     const ProductPolicy policy = productPolicy(*h->device, *h->pipelines);
     h->recorder->setProfiling(true);
     QVERIFY(h->recorder->begin().ok());
-    QVERIFY(recordSwigluProduct(*h->recorder, policy, g, {xb, 0, cols}, tokens, {yb, 0, ffn}));
+    QVERIFY(recordSwigluProduct(*h->recorder, policy, g, { xb, 0, cols }, tokens, { yb, 0, ffn }));
     QVERIFY(h->recorder->submitAndWait().ok());
     const bool cpuShader = h->recorder->profiler() && ranShader(*h, "mul_mat_vec_cpu");
     h->recorder->setProfiling(false);
-    QCOMPARE(cpuShader, policy.cpuMatVec);  // on CPU devices whose subgroups hold its 8 lanes
+    QCOMPARE(cpuShader, policy.cpuMatVec); // on CPU devices whose subgroups hold its 8 lanes
     verifyAgainstTwin(*h, yb, ref);
 }
 
@@ -770,7 +777,7 @@ void TestVulkanOps::cleanupTestCase()
 {
     // Under HEARTH_VULKAN_VALIDATION=1 the layers ran: they must have reported nothing.
     QVERIFY2(!validationLayerMissing(),
-             "validation asked for, but its layer is not installed (vulkan-validationlayers)");
+        "validation asked for, but its layer is not installed (vulkan-validationlayers)");
     QCOMPARE(validationMessageCount(), 0u);
 }
 

@@ -11,7 +11,6 @@
 #include "vulkan/vulkan_model.h"
 
 #include <QTest>
-
 #include <cmath>
 #include <cstring>
 
@@ -46,7 +45,7 @@ struct Q8 {
             uint8_t* block = bytes.data() + size_t(t) * stride;
             std::memcpy(block, values.data() + size_t(t) * cols, cols);
             for (uint32_t u = 0; u < units; ++u) {
-                const float pair[2] = {d[t * units + u], dSum[t * units + u]};
+                const float pair[2] = { d[t * units + u], dSum[t * units + u] };
                 std::memcpy(block + 32 * units + 8 * u, pair, 8);
             }
         }
@@ -57,7 +56,7 @@ struct Q8 {
 // The twin of quantize_q8: d = max|x| / 127, q = x / d rounded to nearest (even on ties).
 Q8 quantizeQ8(const std::vector<float>& x, uint32_t cols, uint32_t tokens)
 {
-    Q8 q{cols, tokens, std::vector<int8_t>(x.size()), {}, {}};
+    Q8 q { cols, tokens, std::vector<int8_t>(x.size()), {}, {} };
     for (size_t u = 0; u < x.size() / 32; ++u) {
         float amax = 0;
         for (int k = 0; k < 32; ++k)
@@ -74,12 +73,15 @@ Q8 quantizeQ8(const std::vector<float>& x, uint32_t cols, uint32_t tokens)
     return q;
 }
 
-bool hasIntDot(VkHarness& h) { return h.device->features().intDot; }
+bool hasIntDot(VkHarness& h)
+{
+    return h.device->features().intDot;
+}
 
-const TensorType kTypes[] = {TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K,
-                             TensorType::Q6_K};
+const TensorType kTypes[]
+    = { TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K };
 
-}  // namespace
+} // namespace
 
 class TestVulkanQ8 : public QObject {
     Q_OBJECT
@@ -97,7 +99,7 @@ void TestVulkanQ8::quantize_data()
     QTest::addColumn<uint32_t>("cols");
     QTest::addColumn<uint32_t>("tokens");
     QTest::addColumn<bool>("normed");
-    for (bool normed : {false, true}) {
+    for (bool normed : { false, true }) {
         const char* name = normed ? "normed" : "plain";
         QTest::addRow("%s-1tok-64", name) << 64u << 1u << normed;
         QTest::addRow("%s-1tok-4096", name) << 4096u << 1u << normed;
@@ -126,12 +128,12 @@ void TestVulkanQ8::quantize()
     const Q8 want = quantizeQ8(input, cols, tokens);
 
     const Buffer xb = h->upload(x), gb = h->upload(g), qb = h->zeros(size_t(tokens) * q8Stride(cols) * 16);
-    const GpuMatrix weight{TensorType::F32, 1, cols, cols * 4, {{whole(gb), 0, 1}}};
+    const GpuMatrix weight { TensorType::F32, 1, cols, cols * 4, { { whole(gb), 0, 1 } } };
     QVERIFY(h->recorder->begin().ok());
     if (normed)
-        recordNormQuantize(*h->recorder, {weight, eps}, {xb, xOffset, xStride}, cols, tokens, qb);
+        recordNormQuantize(*h->recorder, { weight, eps }, { xb, xOffset, xStride }, cols, tokens, qb);
     else
-        recordQuantize(*h->recorder, {xb, xOffset, xStride}, cols, tokens, qb);
+        recordQuantize(*h->recorder, { xb, xOffset, xStride }, cols, tokens, qb);
     QVERIFY(h->recorder->submitAndWait().ok());
     const auto bytes = h->read<uint8_t>(qb, size_t(tokens) * q8Stride(cols) * 16);
 
@@ -145,7 +147,8 @@ void TestVulkanQ8::quantize()
             float pair[2];
             std::memcpy(pair, block + 32 * units + 8 * u, 8);
             const float d = want.d[t * units + u];
-            QVERIFY2(std::fabs(pair[0] - d) <= 1e-5f * d, qPrintable(QString("d %1, want %2").arg(pair[0]).arg(d)));
+            QVERIFY2(std::fabs(pair[0] - d) <= 1e-5f * d,
+                qPrintable(QString("d %1, want %2").arg(pair[0]).arg(d)));
             int sum = 0;
             for (uint32_t k = 0; k < 32; ++k) {
                 const size_t i = size_t(t) * cols + 32 * u + k;
@@ -154,30 +157,31 @@ void TestVulkanQ8::quantize()
                 differing += q != want.values[i];
                 const float exact = d > 0 ? input[i] / d : 0.0f;
                 QVERIFY2(std::fabs(exact - float(q)) <= 0.5f + 1e-3f,
-                         qPrintable(QString("token %1 element %2: %3 for %4").arg(t).arg(32 * u + k).arg(q).arg(exact)));
+                    qPrintable(
+                        QString("token %1 element %2: %3 for %4").arg(t).arg(32 * u + k).arg(q).arg(exact)));
             }
             QVERIFY(std::fabs(pair[1] - pair[0] * float(sum)) <= 1e-6f * std::fabs(pair[0]) * 32 * 127);
         }
     QVERIFY2(differing <= int(tokens * cols / 1000), qPrintable(QString("%1 values differ").arg(differing)));
-    if (!normed)
-        QCOMPARE(differing, 0);
+    if (!normed) QCOMPARE(differing, 0);
 }
 
 void TestVulkanQ8::product_data()
 {
     QTest::addColumn<TensorType>("type");
-    QTest::addColumn<uint32_t>("rows");  // output rows (SwiGLU: the stacked matrix has twice as many)
+    QTest::addColumn<uint32_t>("rows"); // output rows (SwiGLU: the stacked matrix has twice as many)
     QTest::addColumn<uint32_t>("cols");
     QTest::addColumn<uint32_t>("tokens");
-    QTest::addColumn<QString>("mode");   // plain, accumulate, swiglu
+    QTest::addColumn<QString>("mode"); // plain, accumulate, swiglu
     QTest::addColumn<uint32_t>("pieces");
     for (TensorType type : kTypes) {
         const std::string name(typeName(type));
         // Row counts that fill no workgroup evenly; 8B's widths (4096, 14336); 1 to 7 tokens.
         QTest::addRow("%s-1tok-67x256", name.c_str()) << type << 67u << 256u << 1u << "plain" << 1u;
-        QTest::addRow("%s-2tok-301x4096-accumulate", name.c_str()) << type << 301u << 4096u << 2u << "accumulate" << 1u;
-        QTest::addRow("%s-7tok-45x14336-accumulate", name.c_str()) << type << 45u << 14336u << 7u << "accumulate"
-                                                                   << 1u;
+        QTest::addRow("%s-2tok-301x4096-accumulate", name.c_str())
+            << type << 301u << 4096u << 2u << "accumulate" << 1u;
+        QTest::addRow("%s-7tok-45x14336-accumulate", name.c_str())
+            << type << 45u << 14336u << 7u << "accumulate" << 1u;
         QTest::addRow("%s-5tok-129x768-3pieces", name.c_str()) << type << 129u << 768u << 5u << "plain" << 3u;
         QTest::addRow("%s-1tok-97x4096-swiglu", name.c_str()) << type << 97u << 4096u << 1u << "swiglu" << 1u;
         QTest::addRow("%s-3tok-33x1536-swiglu", name.c_str()) << type << 33u << 1536u << 3u << "swiglu" << 1u;
@@ -193,8 +197,7 @@ void TestVulkanQ8::product()
     QFETCH(QString, mode);
     QFETCH(uint32_t, pieces);
     HEARTH_VK_HARNESS(h);
-    if (!hasIntDot(*h))
-        QSKIP("the device has no integer dot products");
+    if (!hasIntDot(*h)) QSKIP("the device has no integer dot products");
     const bool swiglu = mode == "swiglu", accumulate = mode == "accumulate";
     const uint32_t matrixRows = swiglu ? 2 * rows : rows;
     const TestMatrix w = randomMatrix(type, matrixRows, cols, matrixRows * 3 + cols);
@@ -208,8 +211,9 @@ void TestVulkanQ8::product()
         for (uint32_t t = 0; t < tokens; ++t)
             for (uint32_t r = 0; r < rows; ++r) {
                 const double a = products[size_t(t) * matrixRows + r];
-                ref[t * rows + r] = swiglu ? a / (1 + std::exp(-a)) * products[size_t(t) * matrixRows + rows + r]
-                                           : a + (accumulate ? y0[t * rows + r] : 0.0);
+                ref[t * rows + r] = swiglu
+                    ? a / (1 + std::exp(-a)) * products[size_t(t) * matrixRows + rows + r]
+                    : a + (accumulate ? y0[t * rows + r] : 0.0);
             }
         return ref;
     };
@@ -220,9 +224,9 @@ void TestVulkanQ8::product()
     ProductPolicy policy = productPolicy(*h->device, *h->pipelines);
     QVERIFY(h->recorder->begin().ok());
     if (swiglu)
-        QVERIFY(recordQ8SwigluProduct(*h->recorder, policy, g, qb, tokens, {yb, 0, rows}));
+        QVERIFY(recordQ8SwigluProduct(*h->recorder, policy, g, qb, tokens, { yb, 0, rows }));
     else
-        recordQ8Product(*h->recorder, policy, g, qb, tokens, {yb, 0, rows}, accumulate);
+        recordQ8Product(*h->recorder, policy, g, qb, tokens, { yb, 0, rows }, accumulate);
     QVERIFY(h->recorder->submitAndWait().ok());
     const std::vector<float> y = h->read<float>(yb, ref.size());
     const double err = relativeError(y, ref);
@@ -240,7 +244,7 @@ void TestVulkanQ8::cleanupTestCase()
 {
     // Under HEARTH_VULKAN_VALIDATION=1 the layers ran: they must have reported nothing.
     QVERIFY2(!validationLayerMissing(),
-             "validation asked for, but its layer is not installed (vulkan-validationlayers)");
+        "validation asked for, but its layer is not installed (vulkan-validationlayers)");
     QCOMPARE(validationMessageCount(), 0u);
 }
 

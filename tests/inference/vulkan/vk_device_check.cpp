@@ -1,12 +1,13 @@
 // hearth-vk-check: the GPU-machine half of scripts/device-check.sh, with no Qt and no tokenizer library
 // so it runs where only the NVIDIA driver is installed.
-//   hearth-vk-check logits MODEL.gguf REF.json REF.logits.f32   logits vs llama.cpp (prompt in one batch and one
+//   hearth-vk-check logits MODEL.gguf REF.json REF.logits.f32   logits vs llama.cpp (prompt in one batch and
+//   one
 //                                                                token at a time) + teacher-forced greedy
 //   hearth-vk-check synth SHAPE MIX OUT.gguf                      a random-weight model at a Llama shape
 //   hearth-vk-check bench MODEL.gguf PROMPT DECODE                one JSON line, as `hearth-cli bench --json`
 #include "gguf/gguf.h"
-#include "logit_compare.h"
 #include "gguf/gguf_synth.h"
+#include "logit_compare.h"
 #include "model/llama_config.h"
 #include "model/llama_weights.h"
 #include "quant/quant_mix.h"
@@ -38,19 +39,15 @@ struct Model {
 bool load(const std::string& path, uint32_t context, Model* m)
 {
     auto file = GgufFile::open(path);
-    if (!file)
-        return std::fprintf(stderr, "%s\n", file.error().message.c_str()), false;
+    if (!file) return std::fprintf(stderr, "%s\n", file.error().message.c_str()), false;
     auto config = LlamaConfig::fromGguf(**file);
-    if (!config)
-        return std::fprintf(stderr, "%s\n", config.error().message.c_str()), false;
+    if (!config) return std::fprintf(stderr, "%s\n", config.error().message.c_str()), false;
     auto weights = LlamaWeights::bind(**file, *config);
-    if (!weights)
-        return std::fprintf(stderr, "%s\n", weights.error().message.c_str()), false;
+    if (!weights) return std::fprintf(stderr, "%s\n", weights.error().message.c_str()), false;
     VulkanOptions options;
     options.contextLength = context;
     auto backend = createVulkanBackend(**file, *weights, *config, options);
-    if (!backend)
-        return std::fprintf(stderr, "%s\n", backend.error().message.c_str()), false;
+    if (!backend) return std::fprintf(stderr, "%s\n", backend.error().message.c_str()), false;
     m->file = std::move(*file);
     m->config = *config;
     m->weights = std::make_unique<LlamaWeights>(std::move(*weights));
@@ -63,8 +60,7 @@ std::vector<double> jsonArray(const std::string& text, const std::string& key)
 {
     std::vector<double> out;
     size_t at = text.find("\"" + key + "\"");
-    if (at == std::string::npos)
-        return out;
+    if (at == std::string::npos) return out;
     at = text.find('[', at);
     const size_t end = text.find(']', at);
     std::stringstream s(text.substr(at + 1, end - at - 1));
@@ -88,16 +84,15 @@ int checkLogits(const std::string& modelPath, const std::string& jsonPath, const
     std::vector<float> ref(bytes.size() / 4);
     std::memcpy(ref.data(), bytes.data(), ref.size() * 4);
     Model m;
-    if (prompt.empty() || !load(modelPath, uint32_t(prompt.size() + greedy.size() + 1), &m))
-        return 1;
+    if (prompt.empty() || !load(modelPath, uint32_t(prompt.size() + greedy.size() + 1), &m)) return 1;
     const uint32_t vocab = m.backend->vocabSize();
-    if (ref.size() != prompt.size() * vocab)
-        return std::fprintf(stderr, "reference size mismatch\n"), 1;
+    if (ref.size() != prompt.size() * vocab) return std::fprintf(stderr, "reference size mismatch\n"), 1;
     // The prompt one token at a time first: the decode path (mat-vec products with the norm and rope
     // fused in, split attention) at every position, as the GPU runs it when generating.
     std::vector<float> logits(prompt.size() * vocab);
     for (size_t p = 0; p < prompt.size(); ++p)
-        if (auto s = m.backend->forward(std::span(&prompt[p], 1), uint32_t(p), std::span(&logits[p * vocab], vocab));
+        if (auto s
+            = m.backend->forward(std::span(&prompt[p], 1), uint32_t(p), std::span(&logits[p * vocab], vocab));
             !s.ok())
             return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
     const test::Comparison oneByOne = test::compareLogits(logits.data(), ref.data(), prompt.size(), vocab);
@@ -111,21 +106,22 @@ int checkLogits(const std::string& modelPath, const std::string& jsonPath, const
     std::vector<float> step(logits.end() - vocab, logits.end());
     for (size_t i = 0; i < greedy.size(); ++i) {
         const int32_t argmax = int32_t(std::max_element(step.begin(), step.end()) - step.begin());
-        if (argmax != greedy[i] && i < gaps.size() && gaps[i] > 0.5)
-            ++bad;
+        if (argmax != greedy[i] && i < gaps.size() && gaps[i] > 0.5) ++bad;
         if (i + 1 < greedy.size())
-            if (auto s = m.backend->forward(std::span(&greedy[i], 1), uint32_t(prompt.size() + i), step); !s.ok())
+            if (auto s = m.backend->forward(std::span(&greedy[i], 1), uint32_t(prompt.size() + i), step);
+                !s.ok())
                 return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
     }
     auto within = [&](const test::Comparison& e) {
         return e.maxDiff <= tol.maxDiff && e.meanKl <= tol.meanKl && e.maxKl <= tol.maxKl;
     };
     const bool ok = within(batch) && within(oneByOne) && bad == 0;
-    std::printf("%s %-32s batch %.2e / %.2e / %.2e, one by one %.2e / %.2e / %.2e (limits %.0e / %.0e / %.0e), "
-                "greedy disagreements %d, on %s\n",
-                ok ? "PASS" : "FAIL", modelPath.substr(modelPath.rfind('/') + 1).c_str(), batch.maxDiff, batch.meanKl,
-                batch.maxKl, oneByOne.maxDiff, oneByOne.meanKl, oneByOne.maxKl, tol.maxDiff, tol.meanKl, tol.maxKl, bad,
-                m.backend->deviceName().c_str());
+    std::printf(
+        "%s %-32s batch %.2e / %.2e / %.2e, one by one %.2e / %.2e / %.2e (limits %.0e / %.0e / %.0e), "
+        "greedy disagreements %d, on %s\n",
+        ok ? "PASS" : "FAIL", modelPath.substr(modelPath.rfind('/') + 1).c_str(), batch.maxDiff, batch.meanKl,
+        batch.maxKl, oneByOne.maxDiff, oneByOne.meanKl, oneByOne.maxKl, tol.maxDiff, tol.meanKl, tol.maxKl,
+        bad, m.backend->deviceName().c_str());
     return ok ? 0 : 1;
 }
 
@@ -133,14 +129,12 @@ int synth(const std::string& shapeName, const std::string& mixName, const std::s
 {
     const auto shape = synthShape(shapeName);
     const auto mix = parseQuantMix(mixName);
-    if (!shape || !mix)
-        return std::fprintf(stderr, "unknown shape or type\n"), 2;
+    if (!shape || !mix) return std::fprintf(stderr, "unknown shape or type\n"), 2;
     SynthOptions options;
     options.shape = *shape;
     options.mix = *mix;
     const Status s = synthesizeModel(options, out);
-    if (!s.ok())
-        return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
+    if (!s.ok()) return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
     return 0;
 }
 
@@ -148,8 +142,7 @@ int bench(const std::string& path, int prompt, int decode)
 {
     using Clock = std::chrono::steady_clock;
     Model m;
-    if (!load(path, uint32_t(prompt + decode), &m))
-        return 1;
+    if (!load(path, uint32_t(prompt + decode), &m)) return 1;
     const uint32_t vocab = m.backend->vocabSize();
     std::vector<int32_t> tokens(prompt);
     for (int i = 0; i < prompt; ++i)
@@ -171,7 +164,7 @@ int bench(const std::string& path, int prompt, int decode)
     const double pp = prompt / std::chrono::duration<double>(Clock::now() - start).count();
     if (profile)
         std::fprintf(stderr, "GPU time per shader, prompt of %d tokens:\n%s\n", prompt,
-                     vulkanProfileTable(*m.backend).c_str());
+            vulkanProfileTable(*m.backend).c_str());
     start = Clock::now();
     for (int i = 0; i < decode; ++i) {
         const int32_t next = int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
@@ -180,38 +173,37 @@ int bench(const std::string& path, int prompt, int decode)
     }
     const double tg = decode / std::chrono::duration<double>(Clock::now() - start).count();
     if (profile)
-        std::fprintf(stderr, "GPU time per shader, %d decode steps after %d tokens (wall %.2f ms per step):\n%s\n",
-                     decode, prompt, 1e3 / tg, vulkanProfileTable(*m.backend).c_str());
+        std::fprintf(stderr,
+            "GPU time per shader, %d decode steps after %d tokens (wall %.2f ms per step):\n%s\n", decode,
+            prompt, 1e3 / tg, vulkanProfileTable(*m.backend).c_str());
     const std::string device = m.backend->deviceName();
     m.backend.reset();
     auto bandwidth = measureVulkanCopyBandwidth(-1, 1ull << 30);
-    if (!bandwidth)
-        return std::fprintf(stderr, "%s\n", bandwidth.error().message.c_str()), 1;
+    if (!bandwidth) return std::fprintf(stderr, "%s\n", bandwidth.error().message.c_str()), 1;
     auto bytes = [](const TensorView& t) { return uint64_t(t.rows) * t.rowBytes; };
     uint64_t weightBytes = bytes(m.weights->output) + bytes(m.weights->outputNorm);
     for (const auto& l : m.weights->layers)
-        weightBytes += bytes(l.attnNorm) + bytes(l.wq) + bytes(l.wk) + bytes(l.wv) + bytes(l.wo) + bytes(l.ffnNorm) +
-                       bytes(l.ffnGate) + bytes(l.ffnUp) + bytes(l.ffnDown);
-    std::printf("{\"model\": \"%s\", \"device\": \"%s\", \"backend\": \"vulkan\", \"pp_tokens\": %d, \"tg_tokens\": %d, "
+        weightBytes += bytes(l.attnNorm) + bytes(l.wq) + bytes(l.wk) + bytes(l.wv) + bytes(l.wo)
+            + bytes(l.ffnNorm) + bytes(l.ffnGate) + bytes(l.ffnUp) + bytes(l.ffnDown);
+    std::printf("{\"model\": \"%s\", \"device\": \"%s\", \"backend\": \"vulkan\", \"pp_tokens\": %d, "
+                "\"tg_tokens\": %d, "
                 "\"pp_tokens_per_s\": %.3f, \"tg_tokens_per_s\": %.3f, \"copy_bandwidth_gb_s\": %.3f, "
                 "\"decode_bandwidth_fraction\": %.4f, \"weight_bytes_per_token\": %llu}\n",
-                path.c_str(), device.c_str(), prompt, decode, pp, tg, *bandwidth,
-                double(weightBytes) * tg / (*bandwidth * 1e9), static_cast<unsigned long long>(weightBytes));
+        path.c_str(), device.c_str(), prompt, decode, pp, tg, *bandwidth,
+        double(weightBytes) * tg / (*bandwidth * 1e9), static_cast<unsigned long long>(weightBytes));
     return 0;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv)
 {
     const std::vector<std::string> a(argv + 1, argv + argc);
-    if (a.size() == 4 && a[0] == "logits")
-        return checkLogits(a[1], a[2], a[3]);
-    if (a.size() == 4 && a[0] == "synth")
-        return synth(a[1], a[2], a[3]);
-    if (a.size() == 4 && a[0] == "bench")
-        return bench(a[1], std::stoi(a[2]), std::stoi(a[3]));
-    std::fprintf(stderr, "usage: hearth-vk-check logits MODEL REF.json REF.logits.f32 | synth SHAPE MIX OUT | "
-                         "bench MODEL PROMPT DECODE\n");
+    if (a.size() == 4 && a[0] == "logits") return checkLogits(a[1], a[2], a[3]);
+    if (a.size() == 4 && a[0] == "synth") return synth(a[1], a[2], a[3]);
+    if (a.size() == 4 && a[0] == "bench") return bench(a[1], std::stoi(a[2]), std::stoi(a[3]));
+    std::fprintf(stderr,
+        "usage: hearth-vk-check logits MODEL REF.json REF.logits.f32 | synth SHAPE MIX OUT | "
+        "bench MODEL PROMPT DECODE\n");
     return 2;
 }

@@ -53,12 +53,14 @@ vk::Buffer VkHarness::upload(const void* data, size_t bytes)
     auto b = allocator->create(bytes + 16, vk::MemoryKind::Upload, "test");
     HEARTH_CHECK(b.ok());
     std::memset(b->mapped, 0, bytes + 16);
-    if (data)
-        std::memcpy(b->mapped, data, bytes);
+    if (data) std::memcpy(b->mapped, data, bytes);
     buffers.push_back(*b);
     return *b;
 }
 
-vk::Buffer VkHarness::zeros(size_t bytes) { return upload(nullptr, bytes); }
+vk::Buffer VkHarness::zeros(size_t bytes)
+{
+    return upload(nullptr, bytes);
+}
 
-}  // namespace hearth::test
+} // namespace hearth::test

@@ -33,10 +33,11 @@ struct VkHarness {
     // A host-visible buffer holding `bytes` (+16 bytes of padding for the two-word weight reads).
     vk::Buffer upload(const void* data, size_t bytes);
     vk::Buffer zeros(size_t bytes);
-    template <typename T>
-    vk::Buffer upload(const std::vector<T>& v) { return upload(v.data(), v.size() * sizeof(T)); }
-    template <typename T>
-    std::vector<T> read(const vk::Buffer& b, size_t count) const
+    template <typename T> vk::Buffer upload(const std::vector<T>& v)
+    {
+        return upload(v.data(), v.size() * sizeof(T));
+    }
+    template <typename T> std::vector<T> read(const vk::Buffer& b, size_t count) const
     {
         std::vector<T> out(count);
         std::memcpy(out.data(), b.mapped, count * sizeof(T));
@@ -44,15 +45,15 @@ struct VkHarness {
     }
 };
 
-}  // namespace hearth::test
+} // namespace hearth::test
 
 // In a Qt Test slot: obtains the harness or fails/skips as CI demands.
-#define HEARTH_VK_HARNESS(name)                                                                    \
-    std::string vkWhy_;                                                                            \
-    auto* name = ::hearth::test::VkHarness::shared(&vkWhy_);                                       \
-    if (!name) {                                                                                   \
-        if (::hearth::test::vulkanRequired())                                                      \
-            QFAIL(("no Vulkan device (HEARTH_REQUIRE_VULKAN=1): " + vkWhy_).c_str());             \
-        QSKIP(("no Vulkan device: " + vkWhy_).c_str());                                           \
-    }                                                                                              \
+#define HEARTH_VK_HARNESS(name)                                                                              \
+    std::string vkWhy_;                                                                                      \
+    auto* name = ::hearth::test::VkHarness::shared(&vkWhy_);                                                 \
+    if (!name) {                                                                                             \
+        if (::hearth::test::vulkanRequired())                                                                \
+            QFAIL(("no Vulkan device (HEARTH_REQUIRE_VULKAN=1): " + vkWhy_).c_str());                        \
+        QSKIP(("no Vulkan device: " + vkWhy_).c_str());                                                      \
+    }                                                                                                        \
     name->releaseBuffers()

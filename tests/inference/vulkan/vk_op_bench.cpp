@@ -27,9 +27,8 @@
 #include <optional>
 #include <random>
 #include <string>
-#include <vector>
-
 #include <sys/resource.h>
+#include <vector>
 
 using namespace hearth;
 using namespace hearth::vk;
@@ -46,8 +45,7 @@ struct Bench {
 
     ~Bench()
     {
-        if (device)
-            vkDeviceWaitIdle(device->handle());
+        if (device) vkDeviceWaitIdle(device->handle());
         for (Buffer& b : buffers)
             allocator->destroy(b);
         recorder.reset();
@@ -67,7 +65,7 @@ struct Bench {
         std::mt19937 rng(seed);
         auto* words = static_cast<uint32_t*>(staging->mapped);
         for (uint64_t i = 0; i < bytes / 4; ++i)
-            words[i] = rng() & 0x3bff3bffu;  // f16 halves below 1.0, so scales stay finite
+            words[i] = rng() & 0x3bff3bffu; // f16 halves below 1.0, so scales stay finite
         (void)recorder->begin();
         recorder->copy(whole(*staging), whole(*target));
         (void)recorder->submitAndWait();
@@ -85,7 +83,7 @@ struct Bench {
         w.cols = cols;
         w.rowBytes = rowBytes(type, cols);
         const Buffer wb = randomBuffer(w.rowBytes * rows + 16, 1);
-        w.pieces.push_back({whole(wb), 0, rows});
+        w.pieces.push_back({ whole(wb), 0, rows });
         return w;
     }
 };
@@ -113,17 +111,15 @@ std::unique_ptr<Bench> openBench()
 
 std::optional<TensorType> parseType(const std::string& name)
 {
-    for (TensorType t : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0, TensorType::Q8_0,
-                         TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K})
-        if (typeName(t) == name || std::string(typeName(t)) == name)
-            return t;
-    for (TensorType t : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0, TensorType::Q8_0,
-                         TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K}) {
+    for (TensorType t : { TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0,
+             TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K })
+        if (typeName(t) == name || std::string(typeName(t)) == name) return t;
+    for (TensorType t : { TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0,
+             TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K }) {
         std::string lower(typeName(t));
         for (char& c : lower)
             c = char(std::tolower(static_cast<unsigned char>(c)));
-        if (lower == name)
-            return t;
+        if (lower == name) return t;
     }
     return std::nullopt;
 }
@@ -132,14 +128,15 @@ std::optional<TensorType> parseType(const std::string& name)
 // cost of a dispatch when the machine is shared.
 double cpuSeconds()
 {
-    rusage u{};
+    rusage u {};
     getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
+        + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 struct ProductTime {
-    double gpu = 0;  // seconds per dispatch, from timestamps
-    double cpu = 0;  // CPU seconds per dispatch
+    double gpu = 0; // seconds per dispatch, from timestamps
+    double cpu = 0; // CPU seconds per dispatch
 };
 
 // Time per dispatch of a (rows, cols) product over `tokens` tokens, REPEAT dispatches in one submit.
@@ -152,12 +149,11 @@ ProductTime timeProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols,
     // Once to create the pipeline, then the timed submit.
     double cpuStart = 0;
     for (int pass = 0; pass < 2; ++pass) {
-        if (pass == 1)
-            cpuStart = cpuSeconds();
+        if (pass == 1) cpuStart = cpuSeconds();
         b.recorder->profiler()->reset();
         (void)b.recorder->begin();
         for (int i = 0; i < (pass ? repeat : 1); ++i)
-            recordProduct(*b.recorder, policy, w, {x, 0, cols}, tokens, {y, 0, rows}, false);
+            recordProduct(*b.recorder, policy, w, { x, 0, cols }, tokens, { y, 0, rows }, false);
         if (Status s = b.recorder->submitAndWait(); !s.ok()) {
             std::fprintf(stderr, "%s\n", s.error().message.c_str());
             std::exit(1);
@@ -170,12 +166,12 @@ ProductTime timeProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols,
         seconds += e.seconds;
         dispatches += e.dispatches;
     }
-    return {seconds / double(std::max<uint64_t>(dispatches, 1)), cpu / double(repeat)};
+    return { seconds / double(std::max<uint64_t>(dispatches, 1)), cpu / double(repeat) };
 }
 
 struct Q8Time {
-    double quantize = 0;  // seconds per quantize_q8 dispatch
-    double product = 0;   // seconds per mul_mat_vec_q8 dispatch
+    double quantize = 0; // seconds per quantize_q8 dispatch
+    double product = 0; // seconds per mul_mat_vec_q8 dispatch
 };
 
 // The int8 path of a one-token (rows, cols) product: quantize x, then the integer product, REPEAT
@@ -191,8 +187,8 @@ Q8Time timeQ8Product(Bench& b, TensorType type, uint32_t rows, uint32_t cols, in
         b.recorder->profiler()->reset();
         (void)b.recorder->begin();
         for (int i = 0; i < (pass ? repeat : 1); ++i) {
-            recordQuantize(*b.recorder, {x, 0, cols}, cols, 1, q8);
-            recordQ8Product(*b.recorder, policy, w, q8, 1, {y, 0, rows}, false);
+            recordQuantize(*b.recorder, { x, 0, cols }, cols, 1, q8);
+            recordQ8Product(*b.recorder, policy, w, q8, 1, { y, 0, rows }, false);
         }
         if (Status s = b.recorder->submitAndWait(); !s.ok()) {
             std::fprintf(stderr, "%s\n", s.error().message.c_str());
@@ -201,7 +197,8 @@ Q8Time timeQ8Product(Bench& b, TensorType type, uint32_t rows, uint32_t cols, in
     }
     Q8Time t;
     for (const auto& [name, e] : b.recorder->profiler()->totals())
-        (name.starts_with("quantize_q8") ? t.quantize : t.product) += e.seconds / double(std::max<uint64_t>(e.dispatches, 1));
+        (name.starts_with("quantize_q8") ? t.quantize : t.product)
+            += e.seconds / double(std::max<uint64_t>(e.dispatches, 1));
     return t;
 }
 
@@ -214,28 +211,28 @@ struct Columns {
 void printHeader(Columns c)
 {
     std::printf("| op | type | rows x cols | tokens |");
-    if (c.current)
-        std::printf(" us per dispatch | weight GB/s | GFLOP/s | CPU ms | GFLOP per CPU-s |");
-    if (c.int8)
-        std::printf(" int8: quantize us | product us | product GB/s | GB/s with quantize |");
-    std::printf("\n|---|---|---|---|%s%s\n", c.current ? "---|---|---|---|---|" : "", c.int8 ? "---|---|---|---|" : "");
+    if (c.current) std::printf(" us per dispatch | weight GB/s | GFLOP/s | CPU ms | GFLOP per CPU-s |");
+    if (c.int8) std::printf(" int8: quantize us | product us | product GB/s | GB/s with quantize |");
+    std::printf("\n|---|---|---|---|%s%s\n", c.current ? "---|---|---|---|---|" : "",
+        c.int8 ? "---|---|---|---|" : "");
 }
 
-void printProduct(Bench& b, TensorType type, uint32_t rows, uint32_t cols, uint32_t tokens, int repeat, Columns c)
+void printProduct(
+    Bench& b, TensorType type, uint32_t rows, uint32_t cols, uint32_t tokens, int repeat, Columns c)
 {
     const double bytes = double(rowBytes(type, cols)) * rows;
     const double flop = 2.0 * rows * cols * tokens;
-    std::printf("| %s | %s | %u x %u | %u |", tokens == 1 ? "matvec" : "matmul", std::string(typeName(type)).c_str(),
-                rows, cols, tokens);
+    std::printf("| %s | %s | %u x %u | %u |", tokens == 1 ? "matvec" : "matmul",
+        std::string(typeName(type)).c_str(), rows, cols, tokens);
     if (c.current) {
         const ProductTime t = timeProduct(b, type, rows, cols, tokens, repeat);
-        std::printf(" %.1f | %.1f | %.1f | %.1f | %.1f |", t.gpu * 1e6, bytes / t.gpu / 1e9, flop / t.gpu / 1e9,
-                    t.cpu * 1e3, flop / t.cpu / 1e9);
+        std::printf(" %.1f | %.1f | %.1f | %.1f | %.1f |", t.gpu * 1e6, bytes / t.gpu / 1e9,
+            flop / t.gpu / 1e9, t.cpu * 1e3, flop / t.cpu / 1e9);
     }
     if (c.int8 && tokens == 1 && findPipeline(vk::Op::Q8MatVec, type)) {
         const Q8Time t = timeQ8Product(b, type, rows, cols, repeat);
-        std::printf(" %.1f | %.1f | %.1f | %.1f |", t.quantize * 1e6, t.product * 1e6, bytes / t.product / 1e9,
-                    bytes / (t.quantize + t.product) / 1e9);
+        std::printf(" %.1f | %.1f | %.1f | %.1f |", t.quantize * 1e6, t.product * 1e6,
+            bytes / t.product / 1e9, bytes / (t.quantize + t.product) / 1e9);
     } else if (c.int8) {
         std::printf(" - | - | - | - |");
     }
@@ -252,53 +249,52 @@ std::string intDotEnv()
 
 int usage()
 {
-    std::fprintf(stderr, "usage: hearth-vk-opbench matvec TYPE ROWS COLS [REPEAT]\n"
-                         "       hearth-vk-opbench matmul TYPE ROWS COLS TOKENS [REPEAT]\n"
-                         "       hearth-vk-opbench suite [8b]\n");
+    std::fprintf(stderr,
+        "usage: hearth-vk-opbench matvec TYPE ROWS COLS [REPEAT]\n"
+        "       hearth-vk-opbench matmul TYPE ROWS COLS TOKENS [REPEAT]\n"
+        "       hearth-vk-opbench suite [8b]\n");
     return 2;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv)
 {
     const std::vector<std::string> a(argv + 1, argv + argc);
-    if (a.empty())
-        return usage();
+    if (a.empty()) return usage();
     auto bench = openBench();
-    if (!bench)
-        return 1;
+    if (!bench) return 1;
     std::printf("device: %s\n", bench->device->name().c_str());
     const bool intDot = bench->device->features().intDot;
     if (intDot)
         std::printf("int8 path: mul_mat_vec_q8 with %u rows and %u threads per workgroup\n",
-                    bench->pipelines->q8Rows(), bench->pipelines->q8Workgroup());
+            bench->pipelines->q8Rows(), bench->pipelines->q8Workgroup());
     std::printf("\n");
     auto num = [&](size_t i, int fallback) { return i < a.size() ? std::atoi(a[i].c_str()) : fallback; };
     if ((a[0] == "matvec" && a.size() >= 4) || (a[0] == "matmul" && a.size() >= 5)) {
         const auto type = parseType(a[1]);
-        if (!type)
-            return usage();
+        if (!type) return usage();
         const bool vec = a[0] == "matvec";
         const bool int8 = vec && intDot && intDotEnv() == "1";
-        const Columns columns{!int8, int8};
+        const Columns columns { !int8, int8 };
         printHeader(columns);
         printProduct(*bench, *type, uint32_t(num(2, 0)), uint32_t(num(3, 0)), vec ? 1u : uint32_t(num(4, 1)),
-                     num(vec ? 4 : 5, 10), columns);
+            num(vec ? 4 : 5, 10), columns);
         return 0;
     }
     if (a[0] == "suite") {
         const bool big = a.size() > 1 && a[1] == "8b";
         const uint32_t dim = big ? 4096 : 2048, ffn = big ? 14336 : 8192, kv = big ? 1024 : 512;
-        const int repeat = std::getenv("HEARTH_OPBENCH_REPEAT") ? std::atoi(std::getenv("HEARTH_OPBENCH_REPEAT")) : 20;
-        const Columns columns{true, intDot && intDotEnv() != "0"};
+        const int repeat
+            = std::getenv("HEARTH_OPBENCH_REPEAT") ? std::atoi(std::getenv("HEARTH_OPBENCH_REPEAT")) : 20;
+        const Columns columns { true, intDot && intDotEnv() != "0" };
         printHeader(columns);
-        for (TensorType type : {TensorType::Q4_0, TensorType::Q4_K, TensorType::Q6_K, TensorType::Q8_0}) {
-            printProduct(*bench, type, dim + 2 * kv, dim, 1, repeat, columns);  // q|k|v
-            printProduct(*bench, type, dim, ffn, 1, repeat, columns);           // down
-            printProduct(*bench, type, 2 * ffn, dim, 1, repeat, columns);       // gate|up
+        for (TensorType type : { TensorType::Q4_0, TensorType::Q4_K, TensorType::Q6_K, TensorType::Q8_0 }) {
+            printProduct(*bench, type, dim + 2 * kv, dim, 1, repeat, columns); // q|k|v
+            printProduct(*bench, type, dim, ffn, 1, repeat, columns); // down
+            printProduct(*bench, type, 2 * ffn, dim, 1, repeat, columns); // gate|up
         }
-        printProduct(*bench, TensorType::Q6_K, 128256, dim, 1, std::max(1, repeat / 10), columns);  // output
+        printProduct(*bench, TensorType::Q6_K, 128256, dim, 1, std::max(1, repeat / 10), columns); // output
         return 0;
     }
     return usage();

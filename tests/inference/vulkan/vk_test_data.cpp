@@ -34,8 +34,8 @@ TestMatrix randomMatrix(TensorType type, uint32_t rows, uint32_t cols, uint32_t 
     return m;
 }
 
-std::vector<double> referenceMatmul(const std::vector<float>& w, const std::vector<float>& x, uint32_t rows,
-                                    uint32_t cols, uint32_t tokens)
+std::vector<double> referenceMatmul(
+    const std::vector<float>& w, const std::vector<float>& x, uint32_t rows, uint32_t cols, uint32_t tokens)
 {
     std::vector<double> y(size_t(tokens) * rows);
     for (uint32_t t = 0; t < tokens; ++t)
@@ -58,8 +58,8 @@ double relativeError(const std::vector<float>& a, const std::vector<double>& b)
     return diff / scale;
 }
 
-std::vector<float> rmsNormed(const std::vector<float>& x, const std::vector<float>& weight, uint32_t cols,
-                             uint32_t tokens, float eps)
+std::vector<float> rmsNormed(
+    const std::vector<float>& x, const std::vector<float>& weight, uint32_t cols, uint32_t tokens, float eps)
 {
     std::vector<float> y(size_t(tokens) * cols);
     for (uint32_t t = 0; t < tokens; ++t) {
@@ -73,8 +73,8 @@ std::vector<float> rmsNormed(const std::vector<float>& x, const std::vector<floa
     return y;
 }
 
-vk::GpuMatrix uploadPieces(VkHarness& h, TensorType type, const TestMatrix& m, uint32_t rows, uint32_t cols,
-                           uint32_t pieces)
+vk::GpuMatrix uploadPieces(
+    VkHarness& h, TensorType type, const TestMatrix& m, uint32_t rows, uint32_t cols, uint32_t pieces)
 {
     vk::GpuMatrix g;
     g.type = type;
@@ -86,9 +86,9 @@ vk::GpuMatrix uploadPieces(VkHarness& h, TensorType type, const TestMatrix& m, u
         std::vector<uint8_t> bytes(m.bytes.begin() + g.rowBytes * begin, m.bytes.begin() + g.rowBytes * end);
         bytes.resize(bytes.size() + vk::kWeightPadding, 0xA5);
         const vk::Buffer b = h.upload(bytes);
-        g.pieces.push_back({whole(b), begin, end - begin});
+        g.pieces.push_back({ whole(b), begin, end - begin });
     }
     return g;
 }
 
-}  // namespace hearth::test
+} // namespace hearth::test
