@@ -15,16 +15,10 @@ echo "== build and test"
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$jobs"
 
-if [ -x scripts/test-sanitizers.sh ]; then
-  echo "== sanitizers"
-  scripts/test-sanitizers.sh
-fi
-if [ -x scripts/test-fuzz.sh ]; then
-  echo "== fuzz"
-  scripts/test-fuzz.sh
-fi
-if [ -x scripts/test-package.sh ]; then
-  echo "== package"
-  scripts/test-package.sh
-fi
+echo "== sanitizers"
+scripts/test-sanitizers.sh
+echo "== fuzz"
+scripts/test-fuzz.sh
+echo "== package"
+scripts/test-package.sh
 echo "== all tests passed"

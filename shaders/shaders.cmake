@@ -1,16 +1,19 @@
-# Compute shaders: glslc compiles each variant to SPIR-V at build time (with -MD depfiles, so editing an
-# include rebuilds what uses it); embed.cmake turns the SPIR-V into a C++ table, and a generated enum
-# (shader_ids.h) names each pipeline. No GLSL compiler at run time.
+# Compute shaders: glslc compiles each variant declared in pipelines.cmake to SPIR-V at build time (with
+# -MD depfiles, so editing an include rebuilds what uses it); embed.cmake turns the SPIR-V into a C++
+# table, and pipeline_ids.h, generated from the same declarations, names each pipeline and carries its
+# signature. No GLSL compiler at run time.
 find_program(HEARTH_GLSLC glslc REQUIRED)
 
 set(HEARTH_SHADER_NAMES "")
-set(HEARTH_SHADER_SOURCES "")
 set(HEARTH_SHADER_SPV "")
+set(HEARTH_OPS "")
+set(HEARTH_OP_PUSH "")
+set(HEARTH_PIPELINE_ROWS "")
 set(shader_out "${CMAKE_CURRENT_BINARY_DIR}/spv")
 file(MAKE_DIRECTORY "${shader_out}")
 
-# hearth_shader(NAME SOURCE DEFINES...): one pipeline variant.
-function(hearth_shader name source)
+# One SPIR-V variant: compiled from `source` with `defines`.
+function(hearth_compile_variant name source)
   set(defines "")
   foreach(d ${ARGN})
     list(APPEND defines "-D${d}")
@@ -25,54 +28,58 @@ function(hearth_shader name source)
     DEPFILE "${spv}.d"
     COMMENT "glslc ${name}"
     VERBATIM)
-  get_filename_component(family "${source}" NAME_WE)
   set(HEARTH_SHADER_NAMES ${HEARTH_SHADER_NAMES} ${name} PARENT_SCOPE)
-  set(HEARTH_SHADER_SOURCES ${HEARTH_SHADER_SOURCES} ${family} PARENT_SCOPE)
   set(HEARTH_SHADER_SPV ${HEARTH_SHADER_SPV} ${spv} PARENT_SCOPE)
 endfunction()
 
-# The variants: (name, source, defines).
-hearth_shader(copy copy.comp)
-hearth_shader(copy_texel copy_texel.comp)
-hearth_shader(rms_norm rms_norm.comp)
-hearth_shader(rope_store rope_store.comp)
-hearth_shader(attention attention.comp)
-hearth_shader(attention_narrow attention_narrow.comp)
-hearth_shader(swiglu swiglu.comp)
-hearth_shader(add add.comp)
-foreach(type f32 f16 bf16 q4_0 q8_0 q4_k q5_k q6_k)
-  string(TOUPPER "${type}" upper)
-  hearth_shader(mul_mat_vec_${type} mul_mat_vec.comp TYPE_${upper})
-  hearth_shader(mul_mat_vec_swiglu_${type} mul_mat_vec.comp TYPE_${upper} SWIGLU)
-  hearth_shader(mul_mat_vec_norm_${type} mul_mat_vec_norm.comp TYPE_${upper})
-  hearth_shader(mul_mat_vec_norm_swiglu_${type} mul_mat_vec_norm.comp TYPE_${upper} SWIGLU)
-  hearth_shader(mul_mat_vec_norm_rope_${type} mul_mat_vec_norm_rope.comp TYPE_${upper})
-  hearth_shader(mul_mat_${type} mul_mat.comp TYPE_${upper})
-  hearth_shader(mul_mat_wide_${type} mul_mat.comp TYPE_${upper} WIDE_TILE)
-  hearth_shader(mul_mat_cpu_${type} mul_mat_cpu.comp TYPE_${upper})
-  hearth_shader(embed_${type} embed.comp TYPE_${upper})
-endforeach()
+# A bit mask of binding indices.
+function(hearth_binding_mask out)
+  set(mask 0)
+  foreach(i ${ARGN})
+    math(EXPR mask "${mask} | (1 << ${i})")
+  endforeach()
+  set(${out} ${mask} PARENT_SCOPE)
+endfunction()
 
-# Mat-vec for CPU devices (lavapipe): weights read through a texel buffer, one subgroup per workgroup
-# (products_cpu.cpp).
-foreach(type f32 f16 bf16 q4_0 q8_0 q4_k q5_k q6_k)
-  string(TOUPPER "${type}" upper)
-  hearth_shader(mul_mat_vec_cpu_${type} mul_mat_vec_cpu.comp TYPE_${upper})
-  hearth_shader(mul_mat_vec_cpu_swiglu_${type} mul_mat_vec_cpu.comp TYPE_${upper} SWIGLU)
-endforeach()
+# hearth_operation(Op NAME name SOURCE file.comp PUSH Struct BINDINGS n [WRITES i...] [TEXELS i...]
+#                  [SPEC MatVec|Q8] [DEFINES D...] [TYPES t...]): see pipelines.cmake.
+function(hearth_operation op)
+  cmake_parse_arguments(OP "" "NAME;SOURCE;PUSH;BINDINGS;SPEC" "WRITES;TEXELS;DEFINES;TYPES" ${ARGN})
+  foreach(required NAME SOURCE PUSH BINDINGS)
+    if(NOT OP_${required})
+      message(FATAL_ERROR "hearth_operation(${op}): ${required} missing")
+    endif()
+  endforeach()
+  if(OP_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "hearth_operation(${op}): unknown arguments ${OP_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT OP_SPEC)
+    set(OP_SPEC None)
+  endif()
+  hearth_binding_mask(writes ${OP_WRITES})
+  hearth_binding_mask(texels ${OP_TEXELS})
+  set(signature "{${OP_BINDINGS}, sizeof(${OP_PUSH}), ${writes}u, ${texels}u}")
+  set(rows "${HEARTH_PIPELINE_ROWS}")
+  if(OP_TYPES)
+    foreach(type ${OP_TYPES})
+      string(TOUPPER "${type}" upper)
+      hearth_compile_variant(${OP_NAME}_${type} ${OP_SOURCE} ${OP_DEFINES} TYPE_${upper})
+      string(APPEND rows "    {\"${OP_NAME}_${type}\", Op::${op}, TensorType::${upper}, ${signature}, SpecConstants::${OP_SPEC}},\n")
+    endforeach()
+  else()
+    hearth_compile_variant(${OP_NAME} ${OP_SOURCE} ${OP_DEFINES})
+    string(APPEND rows "    {\"${OP_NAME}\", Op::${op}, std::nullopt, ${signature}, SpecConstants::${OP_SPEC}},\n")
+  endif()
+  set(HEARTH_SHADER_NAMES ${HEARTH_SHADER_NAMES} PARENT_SCOPE)
+  set(HEARTH_SHADER_SPV ${HEARTH_SHADER_SPV} PARENT_SCOPE)
+  set(HEARTH_PIPELINE_ROWS "${rows}" PARENT_SCOPE)
+  set(HEARTH_OPS ${HEARTH_OPS} ${op} PARENT_SCOPE)
+  set(HEARTH_OP_PUSH ${HEARTH_OP_PUSH} ${OP_PUSH} PARENT_SCOPE)
+endfunction()
 
-# The integer-dot-product decode path (products_q8.h): activations quantized to int8 units (with the
-# RMSNorm before a product fused in, or not), and mat-vec products on packed 4 x 8-bit dot products.
-hearth_shader(quantize_q8 quantize_q8.comp)
-hearth_shader(quantize_q8_norm quantize_q8_norm.comp)
-foreach(type q4_0 q8_0 q4_k q5_k q6_k)
-  string(TOUPPER "${type}" upper)
-  hearth_shader(mul_mat_vec_q8_${type} mul_mat_vec_q8.comp TYPE_${upper})
-  hearth_shader(mul_mat_vec_q8_swiglu_${type} mul_mat_vec_q8.comp TYPE_${upper} SWIGLU)
-  hearth_shader(mul_mat_vec_q8_rope_${type} mul_mat_vec_q8_rope.comp TYPE_${upper})
-endforeach()
+include(pipelines.cmake)
 
-# The enum is known at configure time; the SPIR-V table is written at build time.
+# pipeline_ids.h is known at configure time; the SPIR-V table is written at build time.
 set(gen_dir "${CMAKE_CURRENT_BINARY_DIR}/generated")
 set(enum_body "")
 set(index 0)
@@ -80,31 +87,68 @@ foreach(name ${HEARTH_SHADER_NAMES})
   string(APPEND enum_body "    ${name} = ${index},\n")
   math(EXPR index "${index} + 1")
 endforeach()
-set(header_text "// Generated by shaders/shaders.cmake: one entry per compiled shader variant.
+set(op_body "")
+set(op_push "")
+list(LENGTH HEARTH_OPS op_count)
+math(EXPR op_last "${op_count} - 1")
+foreach(i RANGE ${op_last})
+  list(GET HEARTH_OPS ${i} op)
+  list(GET HEARTH_OP_PUSH ${i} push)
+  string(APPEND op_body "    ${op},\n")
+  string(APPEND op_push "template <>\nstruct OpPush<Op::${op}> {\n    using type = ${push};\n};\n")
+endforeach()
+set(header_text "// Generated by shaders/shaders.cmake from shaders/pipelines.cmake: every compiled pipeline variant
+// with its operation, weight type and signature. Look pipelines up through vulkan/registry.h.
 #pragma once
 
+#include \"quant/types.h\"
+#include \"vulkan/pipeline_signature.h\"
+#include \"vulkan/push_constants.h\"
+
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
 namespace hearth::vk {
 
+// What a pipeline computes; with its weight type, it names one variant.
+enum class Op : uint32_t {
+${op_body}};
+constexpr uint32_t kOpCount = ${op_count};
+
+// One entry per compiled variant.
 enum class ShaderId : uint32_t {
 ${enum_body}};
 constexpr uint32_t kShaderCount = ${index};
 
-std::span<const uint32_t> shaderSpirv(ShaderId id);
-std::string_view shaderName(ShaderId id);
-// The .comp file the variant was compiled from, without extension (its pipeline family).
-std::string_view shaderFamily(ShaderId id);
+struct PipelineInfo {
+    std::string_view name;
+    Op op;
+    std::optional<TensorType> type;  // the weight type it reads; none for untyped operations
+    PipelineSignature signature;
+    SpecConstants spec;
+};
+
+inline constexpr std::array<PipelineInfo, kShaderCount> kPipelineInfo = {{
+${HEARTH_PIPELINE_ROWS}}};
+
+// The push-constant struct of each operation: OpPush<Op::MatVec>::type is MatVecPush.
+template <Op op>
+struct OpPush;
+${op_push}
+// The SPIR-V of variant `index` (shader_table.cpp, written by embed.cmake at build time).
+std::span<const uint32_t> variantSpirv(uint32_t index);
+inline std::span<const uint32_t> shaderSpirv(ShaderId id) { return variantSpirv(uint32_t(id)); }
 
 }  // namespace hearth::vk
 ")
-file(CONFIGURE OUTPUT "${gen_dir}/shader_ids.h" CONTENT "${header_text}" @ONLY)
+file(CONFIGURE OUTPUT "${gen_dir}/pipeline_ids.h" CONTENT "${header_text}" @ONLY)
 
 add_custom_command(
   OUTPUT "${gen_dir}/shader_table.cpp"
-  COMMAND ${CMAKE_COMMAND} "-DNAMES=${HEARTH_SHADER_NAMES}" "-DFAMILIES=${HEARTH_SHADER_SOURCES}"
+  COMMAND ${CMAKE_COMMAND} "-DNAMES=${HEARTH_SHADER_NAMES}"
           "-DSPV_DIR=${shader_out}" "-DOUT=${gen_dir}/shader_table.cpp"
           -P "${CMAKE_CURRENT_SOURCE_DIR}/embed.cmake"
   DEPENDS ${HEARTH_SHADER_SPV} "${CMAKE_CURRENT_SOURCE_DIR}/embed.cmake"

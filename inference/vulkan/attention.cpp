@@ -51,7 +51,7 @@ void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t tokens
     const BufferRef keys { b.k.buffer, 0, b.k.size / kTexelBytes * kTexelBytes };
     const BufferRef values { b.v.buffer, 0, b.v.size / kTexelBytes * kTexelBytes };
     const bool narrow = policy.narrow && std::max(keys.range, values.range) <= policy.maxTexelRange;
-    rec.dispatch(narrow ? ShaderId::attention_narrow : ShaderId::attention,
+    rec.dispatch(pipelineFor(narrow ? Op::AttentionNarrow : Op::Attention),
         { whole(b.q), keys, values, whole(b.out), whole(b.partials), whole(b.step) }, push, shape.headCount,
         tokens, splits);
 }

@@ -56,8 +56,9 @@ Result<double> measureVulkanCopyBandwidth(int deviceIndex, uint64_t bytes)
     }
     // The faster of two ways to read: storage-buffer loads (what GPUs do best) and texel fetches (what
     // CPU devices do best), so the decode's fraction of it is against the best copy the device makes.
-    auto storage = bestCopySeconds(rec, vk::ShaderId::copy, *src, *dst, bytes);
-    auto texel = storage ? bestCopySeconds(rec, vk::ShaderId::copy_texel, *src, *dst, bytes) : storage;
+    auto storage = bestCopySeconds(rec, vk::pipelineFor(vk::Op::Copy), *src, *dst, bytes);
+    auto texel
+        = storage ? bestCopySeconds(rec, vk::pipelineFor(vk::Op::CopyTexel), *src, *dst, bytes) : storage;
     allocator.destroy(*src);
     allocator.destroy(*dst);
     if (!texel) return texel.error();

@@ -237,7 +237,7 @@ void Recorder::dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, 
     vkCmdPushConstants(m_cmd, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, push);
     vkCmdDispatch(m_cmd, x, y, z);
     ++m_dispatches;
-    if (m_profiler) m_profiler->mark(m_cmd, std::string(shaderName(id)));
+    if (m_profiler) m_profiler->mark(m_cmd, std::string(pipelineName(id)));
 }
 
 void Recorder::copy(const BufferRef& src, const BufferRef& dst)

@@ -100,8 +100,8 @@ void VulkanBackend::rmsNorm(
     Recorder& rec, const Buffer& x, uint32_t xOffset, size_t weight, uint32_t tokens, const Buffer& y)
 {
     const RmsNormPush push { m_config.dim, xOffset, m_config.dim, m_config.dim, m_config.normEps };
-    rec.dispatch(
-        ShaderId::rms_norm, { whole(x), m_weights.matrix(weight).pieces[0].ref, whole(y) }, push, tokens);
+    rec.dispatch(pipelineFor(Op::RmsNorm), { whole(x), m_weights.matrix(weight).pieces[0].ref, whole(y) },
+        push, tokens);
 }
 
 void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint32_t n)
@@ -128,7 +128,7 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
         c.ropeFreqBase, m_ropeFactors.has_value() };
     if (!qkvProducts(rec, layer, attnNorm, n, ropeStore)) {
         const RopeStorePush rope { n, qDim, kvDim, c.headDim, c.ropeFreqBase, m_ropeFactors ? 1u : 0u };
-        rec.dispatch(ShaderId::rope_store,
+        rec.dispatch(pipelineFor(Op::RopeStore),
             { whole(a.qkv), whole(a.q), whole(layer.k), whole(layer.v), factors, whole(a.step) }, rope,
             ceilDiv(n * qkvDim / 2, kRopeGroup));
     }
@@ -153,7 +153,7 @@ void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint3
         }
         // h = silu(gate) * up
         const SwigluPush push { c.ffnDim, n };
-        rec.dispatch(ShaderId::swiglu, { whole(a.gateUp), whole(a.h) }, push,
+        rec.dispatch(pipelineFor(Op::Swiglu), { whole(a.gateUp), whole(a.h) }, push,
             ceilDiv(n * c.ffnDim, kElementwiseGroup));
     }
     // x += down h
@@ -167,8 +167,8 @@ void VulkanBackend::recordBatch(Recorder& rec, uint32_t n, bool wantLogits, bool
     const GpuMatrix& embd = m_weights.matrix(m_tokenEmbedding);
     for (const MatrixPiece& piece : embd.pieces) {
         const EmbedPush push { c.dim, piece.rowBegin, piece.rowCount, c.dim };
-        rec.dispatch(*shaderFor("embed", embd.type), { piece.ref, whole(m_act.tokens), whole(m_act.x) }, push,
-            ceilDiv(c.dim / 4, kEmbedGroup), n);
+        rec.dispatch(pipelineFor(Op::Embed, embd.type), { piece.ref, whole(m_act.tokens), whole(m_act.x) },
+            push, ceilDiv(c.dim / 4, kEmbedGroup), n);
     }
     // the layers
     for (const LayerMatrices& layer : m_layers)

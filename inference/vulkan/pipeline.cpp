@@ -14,7 +14,13 @@ Pipelines::Pipelines(const Device& device, std::string cachePath)
     , m_cachePath(std::move(cachePath))
 {
     // A CPU device (lavapipe) pays a fixed cost per workgroup: give each more rows.
-    m_matVecRows = device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU ? 16 : 4;
+    const bool cpuDevice = device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    m_matVecRows = cpuDevice ? 16 : 4;
+    // Unrolled row loops keep a GPU's sums in registers; on a CPU device they cost seconds of compiling
+    // per variant (mul_mat_vec_body.glsl) and no speed to leave rolled.
+    m_matVecUnrollRows = cpuDevice ? 0 : 1;
+    if (const char* env = std::getenv("HEARTH_VK_MATVEC_UNROLL"))
+        m_matVecUnrollRows = std::strtoul(env, nullptr, 10) != 0 ? 1u : 0u;
     if (const char* env = std::getenv("HEARTH_VK_MATVEC_ROWS"))
         m_matVecRows = uint32_t(std::strtoul(env, nullptr, 10));
     // HEARTH_VK_MATVEC_FOLDED=0: dequantize every weight before the dot product (for measuring).
@@ -80,9 +86,9 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
 {
     Pipeline& p = m_pipelines[uint32_t(id)];
     if (p.pipeline) return &p;
-    const std::string name(shaderName(id));
-    p.signature = signatureOf(shaderFamily(id));
-    HEARTH_CHECK(p.signature.bindings > 0);
+    const PipelineInfo& variant = pipelineInfo(id);
+    const std::string name(variant.name);
+    p.signature = variant.signature;
 
     // Layout: `bindings` storage buffers (or texel buffers, by texelMask) at 0..n-1, one push-constant range.
     std::vector<VkDescriptorSetLayoutBinding> bindings(p.signature.bindings);
@@ -120,18 +126,27 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
     info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
     info.stage.module = module;
     info.stage.pName = "main";
-    // mul_mat_vec's specialization constants: rows per workgroup, folded dot products, workgroup size.
-    const uint32_t matVecConstants[3] = { m_matVecRows, m_matVecFoldedDot, m_matVecWorkgroup };
-    const VkSpecializationMapEntry entries[3] = { { 0, 0, sizeof(uint32_t) },
-        { 1, sizeof(uint32_t), sizeof(uint32_t) }, { 2, 2 * sizeof(uint32_t), sizeof(uint32_t) } };
-    const VkSpecializationInfo spec { 3, entries, sizeof(matVecConstants), matVecConstants };
-    if (shaderFamily(id) == "mul_mat_vec" || shaderFamily(id) == "mul_mat_vec_norm"
-        || shaderFamily(id) == "mul_mat_vec_norm_rope")
-        info.stage.pSpecializationInfo = &spec;
+    // mul_mat_vec's specialization constants: rows per workgroup, folded dot products, workgroup size,
+    // unrolled row loops.
+    const uint32_t matVecConstants[4]
+        = { m_matVecRows, m_matVecFoldedDot, m_matVecWorkgroup, m_matVecUnrollRows };
+    const VkSpecializationMapEntry entries[4]
+        = { { 0, 0, sizeof(uint32_t) }, { 1, sizeof(uint32_t), sizeof(uint32_t) },
+              { 2, 2 * sizeof(uint32_t), sizeof(uint32_t) }, { 3, 3 * sizeof(uint32_t), sizeof(uint32_t) } };
+    const VkSpecializationInfo spec { 4, entries, sizeof(matVecConstants), matVecConstants };
+    // mul_mat_vec_q8's: rows per workgroup, workgroup size.
     const uint32_t q8Constants[2] = { m_q8Rows, m_q8Workgroup };
     const VkSpecializationInfo q8Spec { 2, entries, sizeof(q8Constants), q8Constants };
-    if (shaderFamily(id) == "mul_mat_vec_q8" || shaderFamily(id) == "mul_mat_vec_q8_rope")
+    switch (variant.spec) {
+    case SpecConstants::None:
+        break;
+    case SpecConstants::MatVec:
+        info.stage.pSpecializationInfo = &spec;
+        break;
+    case SpecConstants::Q8:
         info.stage.pSpecializationInfo = &q8Spec;
+        break;
+    }
     info.layout = p.layout;
     vr = vkCreateComputePipelines(m_device.handle(), m_cache, 1, &info, nullptr, &p.pipeline);
     vkDestroyShaderModule(m_device.handle(), module, nullptr);

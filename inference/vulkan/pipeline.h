@@ -1,12 +1,11 @@
-// Compute pipelines built from the embedded SPIR-V (shader_ids.h), created on first use and kept for
+// Compute pipelines built from the embedded SPIR-V (registry.h), created on first use and kept for
 // the device's lifetime, through a pipeline cache saved to disk so a second start skips compilation.
 #pragma once
 
-#include "shader_ids.h"
 #include "util/result.h"
 #include "vulkan/device.h"
 #include "vulkan/loader.h"
-#include "vulkan/ops.h"
+#include "vulkan/registry.h"
 
 #include <array>
 #include <string>
@@ -45,6 +44,7 @@ private:
     uint32_t m_matVecRows = 4;
     uint32_t m_matVecFoldedDot = 1;
     uint32_t m_matVecWorkgroup = 64;
+    uint32_t m_matVecUnrollRows = 1;
     uint32_t m_q8Rows = 4;
     uint32_t m_q8Workgroup = 64;
     std::array<Pipeline, kShaderCount> m_pipelines {};

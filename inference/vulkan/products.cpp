@@ -2,7 +2,6 @@
 
 #include "vulkan/ops.h"
 #include "vulkan/products_cpu.h"
-#include "vulkan/vulkan_model.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -46,7 +45,7 @@ void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& 
     // Below half a wide tile, most of the wide tile's work would be wasted.
     const bool wide = tiled && policy.wideMatMul && tokens >= kMatMulWideTile / 2;
     const uint32_t tile = wide ? kMatMulWideTile : kMatMulTile;
-    const ShaderId shader = *shaderFor(wide ? "mul_mat_wide" : tiled ? "mul_mat" : "mul_mat_vec", w.type);
+    const ShaderId shader = pipelineFor(wide ? Op::MatMulWide : tiled ? Op::MatMul : Op::MatVec, w.type);
     for (const MatrixPiece& piece : w.pieces) {
         if (tiled) {
             const MatMulPush push { piece.rowCount, w.cols, tokens, x.offset, x.stride,
@@ -69,7 +68,7 @@ bool recordSwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMa
     if (policy.cpuMatVec && recordCpuSwigluMatVec(rec, policy, gateUp, x, tokens, h)) return true;
     const uint32_t ffn = gateUp.rows / 2;
     const MatVecPush push { ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn };
-    rec.dispatch(*shaderFor("mul_mat_vec_swiglu", gateUp.type),
+    rec.dispatch(pipelineFor(Op::MatVecSwiglu, gateUp.type),
         { gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer) }, push, ceilDiv(ffn, policy.matVecRows),
         tokens);
     return true;

@@ -1,7 +1,6 @@
 #include "vulkan/products_cpu.h"
 
 #include "vulkan/ops.h"
-#include "vulkan/vulkan_model.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -85,7 +84,7 @@ bool applies(const ProductPolicy& policy, const GpuMatrix& w, Activation x)
 
 ShaderId variant(bool swiglu, TensorType type)
 {
-    return *shaderFor(swiglu ? "mul_mat_vec_cpu_swiglu" : "mul_mat_vec_cpu", type);
+    return pipelineFor(swiglu ? Op::CpuMatVecSwiglu : Op::CpuMatVec, type);
 }
 
 } // namespace
@@ -138,7 +137,7 @@ bool recordCpuMatMul(Recorder& rec, const ProductPolicy& policy, const GpuMatrix
             = std::clamp(ceilDiv(2 * cpuCores(), tokenGroups), 1u, ceilDiv(piece.rowCount, 8));
         const MatMulPush push { piece.rowCount, w.cols, tokens, x.offset, x.stride, y.offset + piece.rowBegin,
             y.stride, accumulate ? 1u : 0u };
-        rec.dispatch(*shaderFor("mul_mat_cpu", w.type), { views[i], whole(x.buffer), whole(y.buffer) }, push,
+        rec.dispatch(pipelineFor(Op::CpuMatMul, w.type), { views[i], whole(x.buffer), whole(y.buffer) }, push,
             splits, tokenGroups);
     }
     return true;

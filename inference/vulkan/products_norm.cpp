@@ -1,7 +1,6 @@
 #include "vulkan/products_norm.h"
 
 #include "vulkan/ops.h"
-#include "vulkan/vulkan_model.h"
 
 namespace hearth::vk {
 
@@ -24,7 +23,7 @@ RopeStoreFields ropeStoreFields(const RopeStoreArgs& rope)
 void recordNormedRopeProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w,
     const NormArgs& norm, Activation x, uint32_t tokens, uint32_t firstRow, const RopeStoreArgs& rope)
 {
-    const ShaderId shader = *shaderFor("mul_mat_vec_norm_rope", w.type);
+    const ShaderId shader = pipelineFor(Op::MatVecNormRope, w.type);
     for (const MatrixPiece& piece : w.pieces) {
         const MatVecNormRopePush push { { piece.rowCount, w.cols, x.offset, x.stride,
                                             firstRow + piece.rowBegin, 0, 0, 0, norm.eps },
@@ -39,7 +38,7 @@ void recordNormedRopeProduct(Recorder& rec, const ProductPolicy& policy, const G
 void recordNormedProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, const NormArgs& norm,
     Activation x, uint32_t tokens, Activation y)
 {
-    const ShaderId shader = *shaderFor("mul_mat_vec_norm", w.type);
+    const ShaderId shader = pipelineFor(Op::MatVecNorm, w.type);
     for (const MatrixPiece& piece : w.pieces) {
         const MatVecNormPush push { piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin,
             y.stride, 0, 0, norm.eps };
@@ -54,7 +53,7 @@ bool recordNormedSwigluProduct(Recorder& rec, const ProductPolicy& policy, const
     if (gateUp.pieces.size() != 1) return false;
     const uint32_t ffn = gateUp.rows / 2;
     const MatVecNormPush push { ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn, norm.eps };
-    rec.dispatch(*shaderFor("mul_mat_vec_norm_swiglu", gateUp.type),
+    rec.dispatch(pipelineFor(Op::MatVecNormSwiglu, gateUp.type),
         { gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer), norm.weight.pieces[0].ref }, push,
         ceilDiv(ffn, policy.matVecRows), tokens);
     return true;

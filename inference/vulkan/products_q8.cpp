@@ -1,7 +1,6 @@
 #include "vulkan/products_q8.h"
 
 #include "vulkan/ops.h"
-#include "vulkan/vulkan_model.h"
 
 namespace hearth::vk {
 
@@ -23,25 +22,25 @@ bool usesIntDot(const ProductPolicy& policy, uint32_t tokens)
 
 bool hasIntDotProduct(const GpuMatrix& w)
 {
-    return shaderFor("mul_mat_vec_q8", w.type).has_value();
+    return findPipeline(Op::Q8MatVec, w.type).has_value();
 }
 
 void recordQuantize(Recorder& rec, Activation x, uint32_t cols, uint32_t tokens, const Buffer& q8)
 {
-    dispatchQuantize(rec, ShaderId::quantize_q8, { whole(x.buffer), whole(q8) }, x, cols, tokens, 0.0f);
+    dispatchQuantize(rec, pipelineFor(Op::QuantizeQ8), { whole(x.buffer), whole(q8) }, x, cols, tokens, 0.0f);
 }
 
 void recordNormQuantize(
     Recorder& rec, const NormArgs& norm, Activation x, uint32_t cols, uint32_t tokens, const Buffer& q8)
 {
-    dispatchQuantize(rec, ShaderId::quantize_q8_norm,
+    dispatchQuantize(rec, pipelineFor(Op::QuantizeQ8Norm),
         { whole(x.buffer), whole(q8), norm.weight.pieces[0].ref }, x, cols, tokens, norm.eps);
 }
 
 void recordQ8Product(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, const Buffer& q8,
     uint32_t tokens, Activation y, bool accumulate)
 {
-    const ShaderId shader = *shaderFor("mul_mat_vec_q8", w.type);
+    const ShaderId shader = pipelineFor(Op::Q8MatVec, w.type);
     for (const MatrixPiece& piece : w.pieces) {
         const MatVecPush push { piece.rowCount, w.cols, 0, q8Stride(w.cols), y.offset + piece.rowBegin,
             y.stride, accumulate ? 1u : 0u, 0 };
@@ -58,7 +57,7 @@ bool q8FusesRope(const ProductPolicy& policy, uint32_t tokens)
 void recordQ8RopeProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, const Buffer& q8,
     uint32_t tokens, uint32_t firstRow, const RopeStoreArgs& rope)
 {
-    const ShaderId shader = *shaderFor("mul_mat_vec_q8_rope", w.type);
+    const ShaderId shader = pipelineFor(Op::Q8MatVecRope, w.type);
     for (const MatrixPiece& piece : w.pieces) {
         const MatVecRopePush push { { piece.rowCount, w.cols, 0, q8Stride(w.cols), firstRow + piece.rowBegin,
                                         0, 0, 0 },
@@ -76,7 +75,7 @@ bool recordQ8SwigluProduct(Recorder& rec, const ProductPolicy& policy, const Gpu
     if (gateUp.pieces.size() != 1) return false;
     const uint32_t ffn = gateUp.rows / 2;
     const MatVecPush push { ffn, gateUp.cols, 0, q8Stride(gateUp.cols), h.offset, h.stride, 0, ffn };
-    rec.dispatch(*shaderFor("mul_mat_vec_q8_swiglu", gateUp.type),
+    rec.dispatch(pipelineFor(Op::Q8MatVecSwiglu, gateUp.type),
         { gateUp.pieces[0].ref, whole(q8), whole(h.buffer) }, push, ceilDiv(ffn, policy.q8Rows), tokens);
     return true;
 }

@@ -6,6 +6,7 @@
 // The activations' layout is in shaders/include/q8_activations.glsl.
 #pragma once
 
+#include "vulkan/ops.h"
 #include "vulkan/products.h"
 #include "vulkan/products_norm.h"
 

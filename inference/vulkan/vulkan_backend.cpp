@@ -15,30 +15,6 @@ namespace {
 
 constexpr uint64_t kMiB = 1ull << 20;
 
-std::string typeSuffix(TensorType type)
-{
-    switch (type) {
-    case TensorType::F32:
-        return "f32";
-    case TensorType::F16:
-        return "f16";
-    case TensorType::BF16:
-        return "bf16";
-    case TensorType::Q4_0:
-        return "q4_0";
-    case TensorType::Q8_0:
-        return "q8_0";
-    case TensorType::Q4_K:
-        return "q4_k";
-    case TensorType::Q5_K:
-        return "q5_k";
-    case TensorType::Q6_K:
-        return "q6_k";
-    default:
-        return "";
-    }
-}
-
 // Activation bytes for a batch of `batch` tokens and `logitRows` rows of logits.
 uint64_t activationBytes(const LlamaConfig& c, uint32_t batch, uint32_t logitRows)
 {
@@ -55,14 +31,6 @@ uint64_t kvBytes(const LlamaConfig& c, uint32_t contextLength)
 }
 
 } // namespace
-
-std::optional<ShaderId> shaderFor(std::string_view family, TensorType type)
-{
-    const std::string name = std::string(family) + "_" + typeSuffix(type);
-    for (uint32_t i = 0; i < kShaderCount; ++i)
-        if (shaderName(ShaderId(i)) == name) return ShaderId(i);
-    return std::nullopt;
-}
 
 VulkanBackend::VulkanBackend(std::unique_ptr<Device> device, const LlamaConfig& config,
     uint32_t contextLength, uint32_t batch, uint64_t pieceLimit, const std::string& cachePath)
@@ -133,7 +101,7 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
                   "256); use the CPU backend");
     // Every matrix type must have its shaders.
     auto check = [](const TensorView& t, const char* what) -> Status {
-        if (!shaderFor("mul_mat_vec", t.type))
+        if (!runsWeightType(t.type))
             return makeError(ErrorCode::Unsupported,
                 std::string(what) + " has type " + std::string(typeName(t.type))
                     + ", which the Vulkan backend does not run");

@@ -137,7 +137,4 @@ private:
     ProductPolicy m_products;
 };
 
-// The shader variant of a family for a weight type ("mul_mat_vec" + Q4_K -> mul_mat_vec_q4_k).
-std::optional<ShaderId> shaderFor(std::string_view family, TensorType type);
-
 } // namespace hearth::vk

@@ -8,6 +8,7 @@
 // With ROPE_STORE (after RMS_NORM, for the q|k|v product) rows are rows of q|k|v, rotated and stored
 // as rope_store does (rope_store_rows.glsl).
 #extension GL_KHR_shader_subgroup_arithmetic : require
+#extension GL_EXT_control_flow_attributes : require
 
 // Rows per workgroup: a specialization constant, 4 on GPUs, more on CPU devices (lavapipe), where
 // each workgroup costs a fixed overhead.
@@ -19,6 +20,11 @@ layout(constant_id = 1) const uint FOLDED_DOT = 1;
 // HEARTH_VK_MATVEC_WG says otherwise (for measuring).
 layout(constant_id = 2) const uint WG = 64;
 layout(local_size_x_id = 2) in;
+// 1 (GPUs): the loops over the workgroup's rows are unrolled, so the sums stay in registers. 0 (CPU
+// devices): they stay loops, since LLVM (lavapipe) spends seconds of CPU compiling the unrolled body of
+// 16 rows, most of the time to the first token on a cold shader cache, and a CPU keeps the sums in
+// its cache as well.
+layout(constant_id = 3) const uint UNROLL_ROWS = 1;
 
 layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };
 // The same bytes 16 at a time, for the K-quants' aligned blocks (dequant_unit.glsl).
@@ -62,6 +68,39 @@ shared float partialSquares[WG / 4];
 #include "mat_vec_reduce.glsl"
 #include "mul_mat_vec_store.glsl"
 
+// The per-thread sums of the workgroup's rows (gate and up rows with SWIGLU).
+float acc[ROWS * DOTS];
+
+// Adds row row0 + r's dot products with one 32-element unit u of x (in xv, xHalfSums).
+void addUnit(uint r, uint row0, uint rowBytes, uint u, vec4 xv[8], vec2 xHalfSums)
+{
+    const uint row = min(row0 + r, p.rows - 1u);
+    for (uint k = 0u; k < DOTS; ++k) {
+        const uint rowByte = (row + k * p.pairOffset) * rowBytes;
+        if (FOLDED_DOT != 0u) {
+            acc[r * DOTS + k] += dotUnit(rowByte, u, xv, xHalfSums);
+        } else {
+            vec4 w[8];
+            dequantUnit(rowByte, u, w);
+            float s = 0.0;
+            for (uint i = 0u; i < 8u; ++i)
+                s += dot(w[i], xv[i]);
+            acc[r * DOTS + k] += s;
+        }
+    }
+}
+
+// Adds row row0 + r's dot products with a quad of x (xv, quad q of its block at blockOff), for float
+// rows that are not whole units.
+void addQuad(uint r, uint row0, uint rowBytes, uint blockOff, uint q, vec4 xv)
+{
+    const uint row = min(row0 + r, p.rows - 1u);
+    acc[r * DOTS] += dot(dequantQuad(row * rowBytes + blockOff, q), xv);
+#ifdef SWIGLU
+    acc[r * DOTS + 1u] += dot(dequantQuad((row + p.pairOffset) * rowBytes + blockOff, q), xv);
+#endif
+}
+
 void main()
 {
     const uint tid = gl_LocalInvocationID.x;
@@ -71,7 +110,6 @@ void main()
     const uint rowBytes = (p.cols / BLOCK_ELEMS) * BLOCK_BYTES;
     const uint xBase = (p.xOffset + token * p.xStride) / 4u;
 
-    float acc[ROWS * DOTS];
     for (uint i = 0u; i < ROWS * DOTS; ++i)
         acc[i] = 0.0;
     float squares = 0.0;  // RMS_NORM: of this thread's elements of x
@@ -92,21 +130,12 @@ void main()
 #endif
             const vec2 xHalfSums = vec2(dot(xv[0] + xv[1] + xv[2] + xv[3], vec4(1.0)),
                                         dot(xv[4] + xv[5] + xv[6] + xv[7], vec4(1.0)));
-            for (uint r = 0u; r < ROWS; ++r) {
-                const uint row = min(row0 + r, p.rows - 1u);
-                for (uint k = 0u; k < DOTS; ++k) {
-                    const uint rowByte = (row + k * p.pairOffset) * rowBytes;
-                    if (FOLDED_DOT != 0u) {
-                        acc[r * DOTS + k] += dotUnit(rowByte, u, xv, xHalfSums);
-                    } else {
-                        vec4 w[8];
-                        dequantUnit(rowByte, u, w);
-                        float s = 0.0;
-                        for (uint i = 0u; i < 8u; ++i)
-                            s += dot(w[i], xv[i]);
-                        acc[r * DOTS + k] += s;
-                    }
-                }
+            if (UNROLL_ROWS != 0u) {
+                for (uint r = 0u; r < ROWS; ++r)
+                    addUnit(r, row0, rowBytes, u, xv, xHalfSums);
+            } else {
+                [[dont_unroll]] for (uint r = 0u; r < ROWS; ++r)
+                    addUnit(r, row0, rowBytes, u, xv, xHalfSums);
             }
         }
     } else {
@@ -119,19 +148,24 @@ void main()
 #endif
             const uint blockOff = (g / QUADS_PER_BLOCK) * BLOCK_BYTES;
             const uint q = g % QUADS_PER_BLOCK;
-            for (uint r = 0u; r < ROWS; ++r) {
-                const uint row = min(row0 + r, p.rows - 1u);
-                acc[r * DOTS] += dot(dequantQuad(row * rowBytes + blockOff, q), xv);
-#ifdef SWIGLU
-                acc[r * DOTS + 1u] += dot(dequantQuad((row + p.pairOffset) * rowBytes + blockOff, q), xv);
-#endif
+            if (UNROLL_ROWS != 0u) {
+                for (uint r = 0u; r < ROWS; ++r)
+                    addQuad(r, row0, rowBytes, blockOff, q, xv);
+            } else {
+                [[dont_unroll]] for (uint r = 0u; r < ROWS; ++r)
+                    addQuad(r, row0, rowBytes, blockOff, q, xv);
             }
         }
     }
 
     // Reduce: within each subgroup, then across subgroups through shared memory.
-    for (uint i = 0u; i < ROWS * DOTS; ++i)
-        publishSubgroupSum(i, acc[i]);
+    if (UNROLL_ROWS != 0u) {
+        for (uint i = 0u; i < ROWS * DOTS; ++i)
+            publishSubgroupSum(i, acc[i]);
+    } else {
+        [[dont_unroll]] for (uint i = 0u; i < ROWS * DOTS; ++i)
+            publishSubgroupSum(i, acc[i]);
+    }
 #ifdef RMS_NORM
     const float squaresInGroup = subgroupAdd(squares);
     if (subgroupElect())

@@ -123,12 +123,12 @@ void TestVulkanOps::matmul()
     QVERIFY(h->recorder->begin().ok());
     if (tokens < 8) {
         const MatVecPush push { rows, cols, 0, cols, 0, rows, 1, 0 };
-        h->recorder->dispatch(*shaderFor("mul_mat_vec", type), { whole(wb), whole(xb), whole(yb) }, push,
+        h->recorder->dispatch(pipelineFor(Op::MatVec, type), { whole(wb), whole(xb), whole(yb) }, push,
             ceilDiv(rows, h->pipelines->matVecRows()), tokens);
     } else {
         const MatMulPush push { rows, cols, tokens, 0, cols, 0, rows, 1 };
         const uint32_t tile = wide ? kMatMulWideTile : kMatMulTile;
-        h->recorder->dispatch(*shaderFor(wide ? "mul_mat_wide" : "mul_mat", type),
+        h->recorder->dispatch(pipelineFor(wide ? Op::MatMulWide : Op::MatMul, type),
             { whole(wb), whole(xb), whole(yb) }, push, ceilDiv(rows, tile), ceilDiv(tokens, tile));
     }
     QVERIFY(h->recorder->submitAndWait().ok());
@@ -225,7 +225,7 @@ void TestVulkanOps::swigluMatVec()
     const Buffer yb = h->zeros(ref.size() * 4);
     QVERIFY(h->recorder->begin().ok());
     const MatVecPush push { ffn, cols, 0, cols, 0, ffn, 0, ffn };
-    h->recorder->dispatch(*shaderFor("mul_mat_vec_swiglu", type), { whole(wb), whole(xb), whole(yb) }, push,
+    h->recorder->dispatch(pipelineFor(Op::MatVecSwiglu, type), { whole(wb), whole(xb), whole(yb) }, push,
         ceilDiv(ffn, h->pipelines->matVecRows()), tokens);
     QVERIFY(h->recorder->submitAndWait().ok());
     verifyAgainstTwin(*h, yb, ref);
@@ -542,7 +542,7 @@ void TestVulkanOps::embed()
     std::vector<float> sentinel(tokens.size() * cols, -7.0f);
     const Buffer yb = h->upload(sentinel);
     QVERIFY(h->recorder->begin().ok());
-    h->recorder->dispatch(*shaderFor("embed", type), { whole(tb), whole(ib), whole(yb) },
+    h->recorder->dispatch(pipelineFor(Op::Embed, type), { whole(tb), whole(ib), whole(yb) },
         EmbedPush { cols, begin, rows - begin, cols }, ceilDiv(cols / 4, kEmbedGroup),
         uint32_t(tokens.size()));
     QVERIFY(h->recorder->submitAndWait().ok());

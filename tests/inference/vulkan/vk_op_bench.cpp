@@ -229,7 +229,7 @@ void printProduct(
         std::printf(" %.1f | %.1f | %.1f | %.1f | %.1f |", t.gpu * 1e6, bytes / t.gpu / 1e9,
             flop / t.gpu / 1e9, t.cpu * 1e3, flop / t.cpu / 1e9);
     }
-    if (c.int8 && tokens == 1 && shaderFor("mul_mat_vec_q8", type)) {
+    if (c.int8 && tokens == 1 && findPipeline(vk::Op::Q8MatVec, type)) {
         const Q8Time t = timeQ8Product(b, type, rows, cols, repeat);
         std::printf(" %.1f | %.1f | %.1f | %.1f |", t.quantize * 1e6, t.product * 1e6,
             bytes / t.product / 1e9, bytes / (t.quantize + t.product) / 1e9);
