@@ -261,7 +261,7 @@ uint64_t positionsThatFit(
 Status checkVulkanWeightTypes(const LlamaWeights& weights)
 {
     auto check = [](const TensorView& t, const std::string& name) -> Status {
-        if (t.empty() || vk::shaderFor("mul_mat_vec", t.type)) return Ok {};
+        if (t.empty() || vk::runsWeightType(t.type)) return Ok {};
         return makeError(ErrorCode::Unsupported,
             "tensor '" + name + "' has type " + std::string(typeName(t.type))
                 + ", which the Vulkan backend does not run yet; the CPU backend "
