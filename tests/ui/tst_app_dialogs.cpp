@@ -276,7 +276,9 @@ private slots:
         for (const QString& path : { json, markdown }) {
             QVERIFY(QMetaObject::invokeMethod(
                 window, "exportTo", Q_ARG(QVariant, QUrl::fromLocalFile(path)), Q_ARG(QVariant, false)));
-            QTRY_VERIFY2(QFileInfo(path).size() > 0, qPrintable(window->property("windowNotice").toString()));
+            // The store's worker writes it; on a busy machine that can take more than QTRY's 5 s.
+            QTRY_VERIFY2_WITH_TIMEOUT(
+                QFileInfo(path).size() > 0, qPrintable(window->property("windowNotice").toString()), 30000);
         }
         QVERIFY2(!QFile::exists(proposed), "cancelling the save dialog exported anyway");
         QFile exportedJson(json);
@@ -291,9 +293,10 @@ private slots:
         QTRY_VERIFY(importDialog->property("visible").toBool());
         QVERIFY(QMetaObject::invokeMethod(importDialog, "reject"));
         QVERIFY(QMetaObject::invokeMethod(window, "importFrom", Q_ARG(QVariant, QUrl::fromLocalFile(json))));
-        QTRY_COMPARE(chat->conversations()->rowCount(), 2);
-        QTRY_VERIFY(chat->currentConversationId() != original && chat->currentConversationId() > 0);
-        QTRY_COMPARE(chat->messages()->rowCount(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(chat->conversations()->rowCount(), 2, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            chat->currentConversationId() != original && chat->currentConversationId() > 0, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(chat->messages()->rowCount(), 2, 30000);
         QCOMPARE(QStringList({ chat->messages()->textAt(0), chat->messages()->textAt(1) }), texts);
 
         // A file that is not an export: a clear message, nothing imported.
