@@ -1,10 +1,6 @@
 # The QML module "Hearth" as a static library (hearth_ui + hearth_uiplugin) that the app and the
 # tests both link. It holds the QML files of this folder and the C++ models and controllers of
-# app/gui (everything there but main.cpp, including app/gui/documents/ when it exists).
-if(NOT TARGET hearth_storage OR NOT TARGET hearth_protocol)
-  message(STATUS "hearth_ui: waiting for hearth_storage / hearth_protocol")
-  return()
-endif()
+# app/gui (everything there but main.cpp, including app/gui/documents/).
 find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Qml Quick QuickControls2)
 # md4c, the Markdown parser Qt itself reads TextEdit.MarkdownText with (app/gui/markdownprose.cpp).
 # Through pkg-config: Debian's md4cConfig.cmake also demands libmd4c-html, which nothing here uses.
