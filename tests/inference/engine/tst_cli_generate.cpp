@@ -110,14 +110,20 @@ private slots:
     void autoIsTheSameBackendEverywhere()
     {
         const QString model = test::testdata("models/stories260K.gguf");
+        // "auto" asks the Vulkan driver for its devices. In the sanitizer build lavapipe leaks 128 bytes
+        // in that probe and is unloaded before the leak check, so the leak cannot be attributed to it
+        // and suppressed like its other leaks (scripts/lsan.supp): no leak check for these two runs.
+        const QString asan = qEnvironmentVariable("ASAN_OPTIONS");
+        const QStringList probesDriver { "ASAN_OPTIONS=" + asan + (asan.isEmpty() ? "" : ":")
+            + "detect_leaks=0" };
         int code = -1;
         QByteArray errors;
-        const QByteArray bench
-            = runCli({ "bench", "-m", model, "-p", "8", "-n", "4", "-t", "1", "--json" }, &code, &errors);
+        const QByteArray bench = runCli({ "bench", "-m", model, "-p", "8", "-n", "4", "-t", "1", "--json" },
+            &code, &errors, probesDriver);
         QVERIFY2(code == 0, errors.constData());
         const QJsonObject measured = QJsonDocument::fromJson(bench).object();
-        runCli(
-            { "generate", "-m", model, "-p", "Once", "-n", "4", "--temp", "0", "-t", "1" }, &code, &errors);
+        runCli({ "generate", "-m", model, "-p", "Once", "-n", "4", "--temp", "0", "-t", "1" }, &code, &errors,
+            probesDriver);
         QVERIFY2(code == 0, errors.constData());
         const QRegularExpressionMatch stats
             = QRegularExpression("\\[(\\w+) on ([^\\]]*)\\]").match(QString::fromUtf8(errors));
