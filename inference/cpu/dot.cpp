@@ -2,6 +2,7 @@
 // target attributes so the rest of the library stays portable) and portable C++.
 #include "cpu/dot.h"
 
+#include "cpu/simd.h"
 #include "quant/dequant_block.h"
 #include "quant/float_convert.h"
 
@@ -9,12 +10,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#define HEARTH_X86 1
-#define HEARTH_AVX2 __attribute__((target("avx2,fma,f16c")))
-#endif
 
 namespace hearth::cpu {
 
@@ -146,14 +141,6 @@ void rowDotQ8Portable(TensorType type, const uint8_t* row, uint32_t cols, const 
 }
 
 #ifdef HEARTH_X86
-
-HEARTH_AVX2 inline float hsum(__m256 v)
-{
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
 
 HEARTH_AVX2 float dotAvx2(const float* a, const float* b, uint32_t n)
 {

@@ -3,30 +3,17 @@
 // meets the activation bytes in maddubs, and is weighted by its 6-bit run scale in madd; one float
 // conversion per super-block.
 #include "cpu/dot.h"
+#include "cpu/simd.h"
 #include "quant/dequant_kiq.h"
 #include "quant/float_convert.h"
 #include "quant/iq_tables.h"
 #include "util/result.h"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#define HEARTH_X86 1
-#define HEARTH_AVX2 __attribute__((target("avx2,fma,f16c")))
-#endif
 
 namespace hearth::cpu {
 
 #ifdef HEARTH_X86
 
 namespace {
-
-HEARTH_AVX2 inline float hsumI(__m256 v)
-{
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
 
 template <int NT>
 HEARTH_AVX2 void dotIQ4XS(
@@ -64,7 +51,7 @@ HEARTH_AVX2 void dotIQ4XS(
                 = _mm256_fmadd_ps(_mm256_set1_ps(d * y[t * ys + i].d), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
     }
     for (int t = 0; t < NT; ++t)
-        out[t * os] = hsumI(acc[t]);
+        out[t * os] = hsum(acc[t]);
 }
 
 } // namespace

@@ -2,17 +2,12 @@
 // unpacked 32 at a time, multiplied with maddubs, weighted by their 6/8-bit sub-block scales with
 // madd, and converted to float once per 256-element super-block (as ggml's vec_dot_q*_K_q8_K).
 #include "cpu/dot.h"
+#include "cpu/simd.h"
 #include "quant/dequant_block.h"
 #include "quant/float_convert.h"
 
 #include <algorithm>
 #include <cmath>
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#define HEARTH_X86 1
-#define HEARTH_AVX2 __attribute__((target("avx2,fma,f16c")))
-#endif
 
 namespace hearth::cpu {
 
@@ -40,14 +35,6 @@ void quantizeRowQ8K(const float* x, BlockQ8K* out, uint32_t n)
 #ifdef HEARTH_X86
 
 namespace {
-
-HEARTH_AVX2 inline float hsumK(__m256 v)
-{
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
 
 HEARTH_AVX2 inline __m256i loadY(const int8_t* p)
 {
@@ -94,7 +81,7 @@ HEARTH_AVX2 void dotQ4K(const uint8_t* row, uint32_t nb, const BlockQ8K* y, size
         }
     }
     for (int t = 0; t < NT; ++t)
-        out[t * os] = hsumK(acc[t]) - accMin[t];
+        out[t * os] = hsum(acc[t]) - accMin[t];
 }
 
 // Q5_K: as Q4_K with a fifth bit per quant in qh (bit 2c for the low nibbles of chunk c, 2c+1 high).
@@ -143,7 +130,7 @@ HEARTH_AVX2 void dotQ5K(const uint8_t* row, uint32_t nb, const BlockQ8K* y, size
         }
     }
     for (int t = 0; t < NT; ++t)
-        out[t * os] = hsumK(acc[t]) - accMin[t];
+        out[t * os] = hsum(acc[t]) - accMin[t];
 }
 
 // Q6_K: two halves of 128; in each, four 32-runs share the ql/qh bytes (dequantizeQ6_K's layout);
@@ -195,7 +182,7 @@ HEARTH_AVX2 void dotQ6K(const uint8_t* row, uint32_t nb, const BlockQ8K* y, size
                 = _mm256_fmadd_ps(_mm256_set1_ps(d * y[t * ys + i].d), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
     }
     for (int t = 0; t < NT; ++t)
-        out[t * os] = hsumK(acc[t]);
+        out[t * os] = hsum(acc[t]);
 }
 
 template <int NT>

@@ -3,17 +3,12 @@
 // bytes, and scaled once. Q4_1/Q5_1 hold unsigned quants plus an offset m, whose share of the dot
 // product is m * (the sum of the activation block), so it costs one multiply per block.
 #include "cpu/dot.h"
+#include "cpu/simd.h"
 #include "quant/float_convert.h"
 #include "quant/iq_tables.h"
 #include "util/result.h"
 
 #include <cstring>
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#define HEARTH_X86 1
-#define HEARTH_AVX2 __attribute__((target("avx2,fma,f16c")))
-#endif
 
 namespace hearth::cpu {
 
@@ -87,14 +82,6 @@ void rowDotLegacyPortable(TensorType type, const uint8_t* row, uint32_t cols, co
 
 #ifdef HEARTH_X86
 
-HEARTH_AVX2 inline float hsumL(__m256 v)
-{
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 // 0xff in byte j where bit j of the 32-bit `bits` is set (ggml's bytes_from_bits_32).
 HEARTH_AVX2 inline __m256i bytesFromBits(uint32_t bits)
 {
@@ -164,7 +151,7 @@ HEARTH_AVX2 void rowDotLegacyTile(
         }
     }
     for (int j = 0; j < NT; ++j)
-        out[j * outStride] = hsumL(acc[j]) + accOffset[j];
+        out[j * outStride] = hsum(acc[j]) + accOffset[j];
 }
 
 template <TensorType T>
