@@ -155,16 +155,9 @@ Status Engine::load(const LoadOptions& options)
     const uint32_t context = options.contextLength
         ? options.contextLength
         : std::min<uint32_t>(impl->config.trainedContext ? impl->config.trainedContext : 4096, 4096);
-    BackendDecision decision = decideBackend(options.backend, options.deviceIndex);
-#ifdef HEARTH_HAVE_VULKAN
-    // The GPU that Auto found has no shaders for some of these weights' types: the CPU runs them.
-    if (options.backend == BackendChoice::Auto && decision.backend == BackendChoice::Vulkan) {
-        if (const Status types = checkVulkanWeightTypes(impl->weights); !types.ok())
-            decision = { BackendChoice::Cpu,
-                "The GPU backend does not run this model's weights yet (" + types.error().message
-                    + "). Running on the CPU." };
-    }
-#endif
+    // A GPU that Auto chose but cannot run the model (a weight type without shaders, too little
+    // memory) gives way to the CPU below, with the reason in a notice.
+    const BackendDecision decision = decideBackend(options.backend, options.deviceIndex);
     if (!decision.notice.empty()) notices.push_back(decision.notice);
     const bool useVulkan = decision.backend == BackendChoice::Vulkan;
 #ifdef HEARTH_HAVE_VULKAN

@@ -1,7 +1,7 @@
 // The pipelines by (operation, weight type): a typed lookup in the table generated from
 // shaders/pipelines.cmake (pipeline_ids.h). An operation that must run every weight type the backend
-// loads and lacks one is a build error (the static_assert below), so after load() has checked the
-// model's types (runsWeightType), pipelineFor never fails.
+// loads and lacks one is a build error (the static_assert below), so once createVulkanBackend has
+// checked the model's types (checkVulkanWeightTypes, with runsWeightType), pipelineFor never fails.
 #pragma once
 
 #include "pipeline_ids.h"
