@@ -276,9 +276,11 @@ private slots:
         for (const QString& path : { json, markdown }) {
             QVERIFY(QMetaObject::invokeMethod(
                 window, "exportTo", Q_ARG(QVariant, QUrl::fromLocalFile(path)), Q_ARG(QVariant, false)));
-            // The store's worker writes it; on a busy machine that can take more than QTRY's 5 s.
-            QTRY_VERIFY2_WITH_TIMEOUT(
-                QFileInfo(path).size() > 0, qPrintable(window->property("windowNotice").toString()), 30000);
+            // Done when the window says so: the worker has written the file by then, and the transfer
+            // takes the next export (it refuses one while another is still running).
+            QTRY_VERIFY2_WITH_TIMEOUT(window->property("windowNotice").toString().contains(path),
+                qPrintable(window->property("windowNotice").toString()), 30000);
+            QVERIFY(QFileInfo(path).size() > 0);
         }
         QVERIFY2(!QFile::exists(proposed), "cancelling the save dialog exported anyway");
         QFile exportedJson(json);
