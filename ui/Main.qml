@@ -53,9 +53,15 @@ ApplicationWindow {
         store: store
         bundledModel: AppOptions.bundledModel
     }
+    LibraryController {
+        id: library
+        objectName: "library"
+        store: store
+    }
     ChatController {
         id: chat
         objectName: "chat"
+        library: library
         store: store
         engine: engine
         settings: settings
@@ -177,7 +183,6 @@ ApplicationWindow {
         store: store
         onExported: (path) => window.showNotice(qsTr("Exported to %1").arg(path), "info")
         onImported: (conversationId, title) => {
-            chat.reloadConversations()
             chat.openConversation(conversationId)
             window.showNotice(qsTr("Imported “%1”").arg(title), "info")
         }
@@ -215,6 +220,7 @@ ApplicationWindow {
             Layout.preferredWidth: 270
             Layout.fillHeight: true
             chat: chat
+            library: library
             onConversationChosen: composer.focusInput()
         }
 
@@ -257,8 +263,8 @@ ApplicationWindow {
         anchors.horizontalCenter: parent.horizontalCenter
         anchors.bottom: parent.bottom
         anchors.bottomMargin: 90
-        title: chat.undoTitle
-        onUndo: chat.undoRemove()
+        title: library.undoTitle
+        onUndo: library.undoRemove()
     }
 
     SettingsDialog {

@@ -1,14 +1,13 @@
-// ChatController, part 1: wiring, the sidebar's operations, opening a conversation, search,
-// per-conversation overrides and notices.
+// ChatController, part 1: wiring, opening a conversation, per-conversation overrides and notices.
 #include "chatcontroller.h"
 
 #include "chatstore.h"
 #include "engineclient.h"
+#include "librarycontroller.h"
 #include "modelcontroller.h"
 #include "settingscontroller.h"
 #include "storage/conversations.h"
 #include "storage/messages.h"
-#include "storage/search.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -38,14 +37,6 @@ ChatController::ChatController(QObject* parent)
     m_flushTimer.setInterval(16);
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &ChatController::flushPending);
-    m_undoTimer.setInterval(10000);
-    m_undoTimer.setSingleShot(true);
-    connect(&m_undoTimer, &QTimer::timeout, this, [this] {
-        // The undo window closed: the deletion becomes final.
-        const qint64 id = std::exchange(m_undo, {}).id;
-        emit undoChanged();
-        if (m_store && id) m_store->async().post([id](Database& db) { return Conversations(db).remove(id); });
-    });
 }
 
 ChatController::~ChatController()
@@ -60,12 +51,7 @@ void ChatController::setStore(ChatStore* store)
     if (store == m_store) return;
     m_store = store;
     emit storeChanged();
-    if (!m_store) return;
-    if (m_store->ready()) reloadConversations();
-    connect(m_store, &ChatStore::readyChanged, this, [this] {
-        if (m_store && m_store->ready()) reloadConversations();
-        emit canSendChanged();
-    });
+    if (m_store) connect(m_store, &ChatStore::readyChanged, this, &ChatController::canSendChanged);
 }
 
 void ChatController::setEngine(EngineClient* engine)
@@ -103,6 +89,20 @@ void ChatController::setModel(ModelController* model)
     emit canSendChanged();
 }
 
+void ChatController::setLibrary(LibraryController* library)
+{
+    if (library == m_library) return;
+    if (m_library) disconnect(m_library, nullptr, this, nullptr);
+    m_library = library;
+    emit libraryChanged();
+    if (!m_library) return;
+    connect(m_library, &LibraryController::removing, this, &ChatController::onConversationRemoving);
+    connect(m_library, &LibraryController::refreshed, this, &ChatController::onConversationRefreshed);
+    connect(m_library, &LibraryController::failed, this, [this](const QString& message) {
+        setNotice(tr("Could not read your conversations: %1").arg(message), "error");
+    });
+}
+
 QString ChatController::sendBlockedReason() const
 {
     if (!m_store || !m_store->ready())
@@ -123,10 +123,7 @@ QString ChatController::sendBlockedReason() const
 QString ChatController::writingTitle() const
 {
     if (!generating()) return {};
-    const int row = m_conversations.rowForId(m_stream.conversationId);
-    const QString title = row >= 0
-        ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
-        : QString();
+    const QString title = m_library ? m_library->titleOf(m_stream.conversationId) : QString();
     return title.isEmpty() ? tr("another chat") : title;
 }
 
@@ -161,19 +158,6 @@ void ChatController::onEngineStateChanged()
     if (restart.replyInterrupted)
         text += ' ' + tr("The interrupted reply is kept: press Continue under it to resume it.");
     setNotice(text, "info");
-}
-
-void ChatController::reloadConversations()
-{
-    if (!m_store) return;
-    m_store->async().post(
-        this, [](Database& db) { return Conversations(db).list(); },
-        [this](Result<std::vector<Conversation>> list) {
-            if (list.ok())
-                m_conversations.setConversations(list.value());
-            else
-                setNotice(QString::fromStdString(list.error().message), "error");
-        });
 }
 
 void ChatController::newConversation()
@@ -227,80 +211,9 @@ void ChatController::openConversation(qint64 conversationId, qint64 atMessageId)
             }
             m_highlightId = atMessageId;
             emit highlightChanged();
+            if (m_library) m_library->refresh(c.id);
             emit conversationOpened(c.id);
             if (atMessageId > 0) emit scrollToRow(m_messages.rowForId(atMessageId));
-        });
-}
-
-void ChatController::rename(qint64 conversationId, const QString& title)
-{
-    const std::string text = title.trimmed().toStdString();
-    if (!m_store || text.empty()) return;
-    m_store->async().post(
-        this, [conversationId, text](Database& db) { return Conversations(db).rename(conversationId, text); },
-        [this, conversationId](hearth::Status) { refreshConversation(conversationId); });
-}
-
-void ChatController::remove(qint64 conversationId)
-{
-    if (!m_store) return;
-    if (m_stream.conversationId == conversationId) stop();
-    // An earlier deletion still waiting for undo becomes final now.
-    if (m_undo.id)
-        m_store->async().post([id = m_undo.id](Database& db) { return Conversations(db).remove(id); });
-    const int row = m_conversations.rowForId(conversationId);
-    m_undo = { conversationId,
-        row >= 0
-            ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
-            : QString() };
-    m_undoTimer.start();
-    emit undoChanged();
-    m_conversations.remove(conversationId);
-    if (m_currentId == conversationId) newConversation();
-    m_store->async().post(
-        [conversationId](Database& db) { return Conversations(db).softDelete(conversationId); });
-}
-
-void ChatController::undoRemove()
-{
-    if (!m_store || !m_undo.id) return;
-    const qint64 id = std::exchange(m_undo, {}).id;
-    m_undoTimer.stop();
-    emit undoChanged();
-    m_store->async().post(
-        this, [id](Database& db) { return Conversations(db).restore(id); },
-        [this, id](hearth::Status) { refreshConversation(id); });
-}
-
-void ChatController::setPinned(qint64 conversationId, bool pinned)
-{
-    if (!m_store) return;
-    m_store->async().post(
-        this,
-        [conversationId, pinned](
-            Database& db) { return Conversations(db).setPinned(conversationId, pinned); },
-        [this, conversationId](hearth::Status) { refreshConversation(conversationId); });
-}
-
-void ChatController::search(const QString& query)
-{
-    if (!m_store) return;
-    const std::string text = query.toStdString();
-    if (query.trimmed().isEmpty()) {
-        m_searchResults.setHits({});
-        return;
-    }
-    m_store->async().post(
-        this,
-        [text](Database& db) {
-            SearchOptions options;
-            options.highlightOpen = SearchResultModel::kOpen;
-            options.highlightClose = SearchResultModel::kClose;
-            options.limit = 50;
-            return searchMessages(db, text, options);
-        },
-        [this](Result<std::vector<SearchHit>> hits) {
-            m_searchResults.setHits(hits.ok() ? hits.value() : std::vector<SearchHit> {});
         });
 }
 
@@ -360,18 +273,18 @@ void ChatController::setCurrent(qint64 id, const QString& title, const QVariantM
 
 void ChatController::refreshConversation(qint64 id)
 {
-    if (!m_store) return;
-    m_store->async().post(
-        this, [id](Database& db) { return Conversations(db).get(id); },
-        [this](Result<Conversation> c) {
-            if (!c.ok()) return;
-            if (c->deletedAt)
-                m_conversations.remove(c->id);
-            else
-                m_conversations.upsert(c.value());
-            if (c->id == m_currentId && QString::fromStdString(c->title) != m_currentTitle) {
-                m_currentTitle = QString::fromStdString(c->title);
-                emit currentChanged();
-            }
-        });
+    if (m_library) m_library->refresh(id);
+}
+
+void ChatController::onConversationRemoving(qint64 id)
+{
+    if (m_stream.conversationId == id) stop();
+    if (m_currentId == id) newConversation();
+}
+
+void ChatController::onConversationRefreshed(qint64 id, const QString& title)
+{
+    if (id != m_currentId || title == m_currentTitle) return;
+    m_currentTitle = title;
+    emit currentChanged();
 }

@@ -1,8 +1,9 @@
-// ChatController: one chat window's logic. Owns the sidebar, thread and search models; turns the
-// user's actions into store requests (worker thread) and engine requests (child process), and
-// streams replies into MessageModel at most once per frame while checkpointing them to the store.
-// Split in two files: chatcontroller.cpp (conversations, search, overrides) and chatturns.cpp
-// (send, regenerate, edit, continue, stop, streaming).
+// ChatController: the open conversation. Shows its thread (MessageModel) and per-conversation
+// settings, turns the user's actions into store requests (worker thread) and engine requests (child
+// process), and streams replies into MessageModel at most once per frame while checkpointing them to
+// the store. The sidebar's list, search and deletion are LibraryController's.
+// Split in two files: chatcontroller.cpp (opening a conversation, overrides, notices) and
+// chatturns.cpp (send, regenerate, edit, continue, stop, streaming).
 //
 // The engine writes one reply at a time. While it writes in one conversation, the others stay open to
 // read and type in, but sending, regenerating, editing and continuing are refused with a reason that
@@ -10,9 +11,8 @@
 // (writingHere), and the sidebar marks it (writingConversationId).
 #pragma once
 
-#include "conversationlistmodel.h"
+#include "librarycontroller.h"
 #include "messagemodel.h"
-#include "searchresultmodel.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -38,9 +38,8 @@ class ChatController : public QObject {
     Q_PROPERTY(EngineClient* engine READ engine WRITE setEngine NOTIFY engineChanged)
     Q_PROPERTY(SettingsController* settings READ settings WRITE setSettings NOTIFY settingsChanged)
     Q_PROPERTY(ModelController* model READ model WRITE setModel NOTIFY modelChanged)
-    Q_PROPERTY(ConversationListModel* conversations READ conversations CONSTANT)
+    Q_PROPERTY(LibraryController* library READ library WRITE setLibrary NOTIFY libraryChanged)
     Q_PROPERTY(MessageModel* messages READ messages CONSTANT)
-    Q_PROPERTY(SearchResultModel* searchResults READ searchResults CONSTANT)
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentChanged)
     Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentChanged)
     Q_PROPERTY(QVariantMap overrides READ overrides NOTIFY currentChanged)
@@ -53,7 +52,6 @@ class ChatController : public QObject {
     Q_PROPERTY(QString sendBlockedReason READ sendBlockedReason NOTIFY canSendChanged)
     Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
     Q_PROPERTY(QString noticeKind READ noticeKind NOTIFY noticeChanged) // "info" | "warning" | "error"
-    Q_PROPERTY(QString undoTitle READ undoTitle NOTIFY undoChanged)
     Q_PROPERTY(qint64 highlightMessageId READ highlightMessageId NOTIFY highlightChanged)
     Q_PROPERTY(QVariantMap lastStats READ lastStats NOTIFY lastStatsChanged)
 
@@ -69,10 +67,10 @@ public:
     void setSettings(SettingsController* settings);
     ModelController* model() const { return m_model; }
     void setModel(ModelController* model);
+    LibraryController* library() const { return m_library; }
+    void setLibrary(LibraryController* library);
 
-    ConversationListModel* conversations() { return &m_conversations; }
     MessageModel* messages() { return &m_messages; }
-    SearchResultModel* searchResults() { return &m_searchResults; }
     qint64 currentConversationId() const { return m_currentId; }
     QString currentTitle() const { return m_currentTitle; }
     QVariantMap overrides() const { return m_overrides; }
@@ -84,22 +82,16 @@ public:
     QString sendBlockedReason() const;
     QString notice() const { return m_notice; }
     QString noticeKind() const { return m_noticeKind; }
-    QString undoTitle() const { return m_undo.title; }
     qint64 highlightMessageId() const { return m_highlightId; }
     QVariantMap lastStats() const { return m_lastStats; }
 
-    // Conversations (chatcontroller.cpp)
+    // The open conversation (chatcontroller.cpp). Opening one also puts it in the library's list,
+    // whoever made it (an import, a summary).
     Q_INVOKABLE void newConversation();
     Q_INVOKABLE void openConversation(qint64 conversationId, qint64 atMessageId = 0);
-    Q_INVOKABLE void rename(qint64 conversationId, const QString& title);
-    Q_INVOKABLE void remove(qint64 conversationId);
-    Q_INVOKABLE void undoRemove();
-    Q_INVOKABLE void setPinned(qint64 conversationId, bool pinned);
-    Q_INVOKABLE void search(const QString& query);
     Q_INVOKABLE void setOverride(const QString& key, const QVariant& value);
     Q_INVOKABLE void clearOverrides();
     Q_INVOKABLE void dismissNotice();
-    Q_INVOKABLE void reloadConversations();
 
     // Turns (chatturns.cpp). Each returns false when it was refused; the reason is then the notice
     // (send's is sendBlockedReason, shown by the composer).
@@ -117,12 +109,12 @@ signals:
     void engineChanged();
     void settingsChanged();
     void modelChanged();
+    void libraryChanged();
     void currentChanged();
     void generatingChanged();
     void writingChanged();
     void canSendChanged();
     void noticeChanged();
-    void undoChanged();
     void highlightChanged();
     void lastStatsChanged();
     void scrollToRow(int row);
@@ -134,6 +126,8 @@ private:
     void setNotice(const QString& text, const QString& kind);
     void setCurrent(qint64 id, const QString& title, const QVariantMap& overrides);
     void refreshConversation(qint64 id);
+    void onConversationRemoving(qint64 id);
+    void onConversationRefreshed(qint64 id, const QString& title);
     void saveOverrides();
     bool refuse(const QString& reason);
     void onEngineStateChanged();
@@ -151,9 +145,8 @@ private:
     QPointer<EngineClient> m_engine;
     QPointer<SettingsController> m_settings;
     QPointer<ModelController> m_model;
-    ConversationListModel m_conversations;
+    QPointer<LibraryController> m_library;
     MessageModel m_messages;
-    SearchResultModel m_searchResults;
 
     qint64 m_currentId = 0;
     QString m_currentTitle;
@@ -171,12 +164,6 @@ private:
         QString backendBefore; // "cpu" | "vulkan" of the model loaded when it died
         bool replyInterrupted = false;
     } m_restart;
-
-    struct Undo {
-        qint64 id = 0;
-        QString title;
-    } m_undo;
-    QTimer m_undoTimer;
 
     // The reply streaming now.
     struct Stream {

@@ -5,6 +5,7 @@
 #include "chatstore.h"
 #include "documents/documentcontext.h"
 #include "engineclient.h"
+#include "librarycontroller.h"
 #include "modelcontroller.h"
 #include "settingscontroller.h"
 #include "storage/conversations.h"
@@ -200,7 +201,7 @@ void ChatController::beginTurn(const TurnStart& turn)
         saveOverrides(); // overrides chosen before the first message belong to the new conversation
     }
     m_messages.setThread(turn.thread);
-    m_conversations.upsert(c);
+    if (m_library) m_library->show(c);
     const Message& reply = turn.thread.back();
 
     // Step 2: what the model sees — the system prompt, then the thread before the new reply (or, to

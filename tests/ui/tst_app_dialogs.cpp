@@ -7,6 +7,7 @@
 #include "chatstore.h"
 #include "conversationlistmodel.h"
 #include "engineclient.h"
+#include "librarycontroller.h"
 #include "messagemodel.h"
 #include "modelcontroller.h"
 #include "settingscontroller.h"
@@ -295,7 +296,7 @@ private slots:
         QTRY_VERIFY(importDialog->property("visible").toBool());
         QVERIFY(QMetaObject::invokeMethod(importDialog, "reject"));
         QVERIFY(QMetaObject::invokeMethod(window, "importFrom", Q_ARG(QVariant, QUrl::fromLocalFile(json))));
-        QTRY_COMPARE_WITH_TIMEOUT(chat->conversations()->rowCount(), 2, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(chat->library()->conversations()->rowCount(), 2, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(
             chat->currentConversationId() != original && chat->currentConversationId() > 0, 30000);
         QTRY_COMPARE_WITH_TIMEOUT(chat->messages()->rowCount(), 2, 30000);
@@ -305,7 +306,7 @@ private slots:
         QVERIFY(
             QMetaObject::invokeMethod(window, "importFrom", Q_ARG(QVariant, QUrl::fromLocalFile(markdown))));
         QTRY_VERIFY(window->property("windowNotice").toString().contains("Could not import"));
-        QCOMPARE(chat->conversations()->rowCount(), 2);
+        QCOMPARE(chat->library()->conversations()->rowCount(), 2);
         WarningLog::instance().take();
     }
 };

@@ -7,6 +7,7 @@
 #include "chatcontroller.h"
 #include "chatstore.h"
 #include "engineclient.h"
+#include "librarycontroller.h"
 #include "modelcontroller.h"
 #include "settingscontroller.h"
 #include "storage/conversations.h"
@@ -147,10 +148,10 @@ private slots:
             // 5. Search from the sidebar field finds the original branch.
             QQuickItem* search = app.item("searchField");
             search->setProperty("text", "little dog");
-            QTRY_VERIFY(app.chat->searchResults()->rowCount() >= 1);
+            QTRY_VERIFY(app.chat->library()->searchResults()->rowCount() >= 1);
             // The user's own message among the hits (a story reply may mention a little dog too).
             qint64 hit = 0;
-            auto* results = app.chat->searchResults();
+            auto* results = app.chat->library()->searchResults();
             for (int i = 0; i < results->rowCount() && !hit; ++i)
                 if (results->data(results->index(i), SearchResultModel::RoleRole).toString() == "user")
                     hit = results->data(results->index(i), SearchResultModel::MessageIdRole).toLongLong();
@@ -175,7 +176,7 @@ private slots:
         // 7. Start again: the conversation is listed and shows the same thread.
         App again(args(data));
         QVERIFY(again.window);
-        QTRY_COMPARE(again.chat->conversations()->rowCount(), 1);
+        QTRY_COMPARE(again.chat->library()->conversations()->rowCount(), 1);
         QTRY_COMPARE(again.item("conversationList")->property("count").toInt(), 1);
         again.chat->openConversation(conversationId);
         QTRY_COMPARE(again.shownMessages(), 4);
@@ -291,9 +292,9 @@ private slots:
         App app(args(data));
         QVERIFY(app.window);
         app.window->resize(1200, 800);
-        QTRY_COMPARE(app.chat->conversations()->rowCount(), 2);
+        QTRY_COMPARE(app.chat->library()->conversations()->rowCount(), 2);
         QTRY_COMPARE(app.model->state(), QString("loaded"));
-        app.chat->openConversation(app.chat->conversations()->at(0)->id);
+        app.chat->openConversation(app.chat->library()->conversations()->at(0)->id);
         QTRY_COMPARE(app.shownMessages(), 4);
         // Show the code at the top of the window.
         QTest::qWait(300);

@@ -6,6 +6,7 @@
 #include "chatcontroller.h"
 #include "chatstore.h"
 #include "engineclient.h"
+#include "librarycontroller.h"
 #include "modelcontroller.h"
 #include "settingscontroller.h"
 #include "storage/database.h"
@@ -27,6 +28,7 @@ struct Harness {
     EngineClient engine;
     SettingsController settings;
     ModelController model;
+    LibraryController library;
     ChatController chat;
 
     Harness(const QString& dbPath, const QString& modelPath)
@@ -37,6 +39,8 @@ struct Harness {
         model.setEngine(&engine);
         model.setSettings(&settings);
         model.setStore(&store);
+        library.setStore(&store);
+        chat.setLibrary(&library);
         chat.setStore(&store);
         chat.setEngine(&engine);
         chat.setSettings(&settings);
@@ -113,7 +117,7 @@ private slots:
             for (const auto& args : changed)
                 if (args[2].value<QList<int>>() == QList<int> { MessageModel::TextRole }) ++textUpdates;
             QVERIFY2(textUpdates < 40, qPrintable(QString::number(textUpdates)));
-            QCOMPARE(h.chat.conversations()->rowCount(), 1);
+            QCOMPARE(h.library.conversations()->rowCount(), 1);
             QCOMPARE(h.chat.currentTitle(), QString("hello there"));
             QVERIFY(h.chat.messages()
                         ->data(h.chat.messages()->index(1), MessageModel::CompletionTokensRole)
@@ -122,8 +126,8 @@ private slots:
         }
         // A new window on the same database finds it all.
         Harness again(db, m_model);
-        QTRY_COMPARE(again.chat.conversations()->rowCount(), 1);
-        again.chat.openConversation(again.chat.conversations()->at(0)->id);
+        QTRY_COMPARE(again.library.conversations()->rowCount(), 1);
+        again.chat.openConversation(again.library.conversations()->at(0)->id);
         QTRY_COMPARE(again.count(), 2);
         QVERIFY(again.text(1).endsWith(" w39"));
     }
@@ -251,7 +255,7 @@ private slots:
         QTRY_COMPARE(h.chat.writingConversationId(), b);
         QVERIFY(waitReply(h));
         QCOMPARE(h.count(), 4);
-        QCOMPARE(h.chat.conversations()->rowCount(), 2);
+        QCOMPARE(h.library.conversations()->rowCount(), 2);
     }
 
     void regenerateEditAndAlternatives()
@@ -286,15 +290,15 @@ private slots:
         QCOMPARE(h.role(1, MessageModel::SiblingCountRole).toInt(), 2);
 
         // Search finds the other branch and opens the conversation on it, at the hit.
-        h.chat.search("thoughts");
-        QTRY_VERIFY(h.chat.searchResults()->rowCount() >= 1);
+        h.library.search("thoughts");
+        QTRY_VERIFY(h.library.searchResults()->rowCount() >= 1);
         const qint64 hitMessage
-            = h.chat.searchResults()
-                  ->data(h.chat.searchResults()->index(0), SearchResultModel::MessageIdRole)
+            = h.library.searchResults()
+                  ->data(h.library.searchResults()->index(0), SearchResultModel::MessageIdRole)
                   .toLongLong();
         const qint64 hitConversation
-            = h.chat.searchResults()
-                  ->data(h.chat.searchResults()->index(0), SearchResultModel::ConversationIdRole)
+            = h.library.searchResults()
+                  ->data(h.library.searchResults()->index(0), SearchResultModel::ConversationIdRole)
                   .toLongLong();
         QSignalSpy scrolled(&h.chat, &ChatController::scrollToRow);
         h.chat.openConversation(hitConversation, hitMessage);
@@ -313,24 +317,55 @@ private slots:
             QVERIFY(h.chat.send(text));
             QVERIFY(waitReply(h));
         }
-        auto* list = h.chat.conversations();
+        auto* list = h.library.conversations();
         auto title = [&](int row) {
             return list->data(list->index(row), ConversationListModel::TitleRole).toString();
         };
         QTRY_COMPARE(title(0), QString("gamma")); // newest first
         const qint64 alpha = list->at(2)->id;
-        h.chat.setPinned(alpha, true);
+        h.library.setPinned(alpha, true);
         QTRY_COMPARE(title(0), QString("alpha"));
-        h.chat.rename(alpha, "Alpha, renamed");
+        h.library.rename(alpha, "Alpha, renamed");
         QTRY_COMPARE(title(0), QString("Alpha, renamed"));
-        h.chat.remove(alpha);
+        h.library.remove(alpha);
         QCOMPARE(list->rowCount(), 2);
-        QCOMPARE(h.chat.undoTitle(), QString("Alpha, renamed"));
-        h.chat.undoRemove();
+        QCOMPARE(h.library.undoTitle(), QString("Alpha, renamed"));
+        h.library.undoRemove();
         QTRY_COMPARE(list->rowCount(), 3);
-        QCOMPARE(h.chat.undoTitle(), QString());
-        h.chat.reloadConversations();
+        QCOMPARE(h.library.undoTitle(), QString());
+        h.library.reload();
         QTRY_COMPARE(list->rowCount(), 3);
+    }
+
+    // The library deletes; the chat hears it first: the reply being written there stops, the open
+    // conversation closes, and nothing of it is left on screen.
+    void deletingTheConversationBeingWrittenStopsAndClosesIt()
+    {
+        Harness h(freshDb(), m_model);
+        QTRY_VERIFY(h.chat.canSend());
+        h.settings.setMaxTokens(5000);
+        QVERIFY(h.chat.send("chat ay tells a long story"));
+        QTRY_VERIFY(h.count() == 2 && h.text(1).contains("w2"));
+        const qint64 id = h.chat.currentConversationId();
+        QCOMPARE(h.chat.writingConversationId(), id);
+        QCOMPARE(h.library.conversations()->rowCount(), 1);
+
+        QSignalSpy finished(&h.chat, &ChatController::replyFinished);
+        h.library.remove(id);
+        QCOMPARE(h.chat.currentConversationId(), qint64(0));
+        QCOMPARE(h.count(), 0);
+        QCOMPARE(h.library.conversations()->rowCount(), 0);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.at(0).at(1).toString(), QString("interrupted"));
+        QVERIFY(!h.chat.generating());
+        QVERIFY(h.chat.canSend());
+
+        // Undo brings it back, with the reply as far as it got.
+        h.library.undoRemove();
+        QTRY_COMPARE(h.library.conversations()->rowCount(), 1);
+        h.chat.openConversation(id);
+        QTRY_COMPARE(h.count(), 2);
+        QVERIFY(h.text(1).contains("w2"));
     }
 
     void contextOverflowIsTold()

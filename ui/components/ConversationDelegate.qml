@@ -8,6 +8,7 @@ import Hearth
 ItemDelegate {
     id: row
     required property ChatController chat
+    required property LibraryController library
     required property var conversationId
     required property string title
     required property bool pinned
@@ -35,7 +36,7 @@ ItemDelegate {
     onClicked: { chat.openConversation(conversationId, 0); chosen() }
     Keys.onPressed: (event) => {
         if (event.key === Qt.Key_F2) { startRename(); event.accepted = true }
-        else if (event.key === Qt.Key_Delete) { chat.remove(conversationId); event.accepted = true }
+        else if (event.key === Qt.Key_Delete) { library.remove(conversationId); event.accepted = true }
     }
 
     contentItem: RowLayout {
@@ -79,7 +80,7 @@ ItemDelegate {
             visible: row.editing
             Layout.fillWidth: true
             Accessible.name: qsTr("New title")
-            onAccepted: { row.chat.rename(row.conversationId, text); row.editing = false }
+            onAccepted: { row.library.rename(row.conversationId, text); row.editing = false }
             Keys.onEscapePressed: row.editing = false
             onActiveFocusChanged: if (!activeFocus) row.editing = false
         }
@@ -99,12 +100,12 @@ ItemDelegate {
                 }
                 MenuItem {
                     text: row.pinned ? qsTr("Unpin") : qsTr("Pin")
-                    onTriggered: row.chat.setPinned(row.conversationId, !row.pinned)
+                    onTriggered: row.library.setPinned(row.conversationId, !row.pinned)
                     Accessible.name: row.pinned ? qsTr("Unpin conversation") : qsTr("Pin conversation")
                 }
                 MenuItem {
                     text: qsTr("Delete")
-                    onTriggered: row.chat.remove(row.conversationId)
+                    onTriggered: row.library.remove(row.conversationId)
                     Accessible.name: qsTr("Delete conversation")
                 }
             }

@@ -9,6 +9,7 @@ import Hearth
 Rectangle {
     id: sidebar
     required property ChatController chat
+    required property LibraryController library
     signal conversationChosen()
     color: Theme.sidebar
 
@@ -48,7 +49,7 @@ Rectangle {
             Timer {
                 id: searchDelay
                 interval: 150
-                onTriggered: sidebar.chat.search(searchField.text)
+                onTriggered: sidebar.library.search(searchField.text)
             }
         }
 
@@ -61,7 +62,7 @@ Rectangle {
             Layout.fillHeight: true
             clip: true
             spacing: Theme.spacingSmall / 2
-            model: sidebar.chat.searchResults
+            model: sidebar.library.searchResults
             keyNavigationEnabled: true
             Accessible.name: qsTr("Search results")
             delegate: ItemDelegate {
@@ -114,13 +115,14 @@ Rectangle {
             Layout.fillHeight: true
             clip: true
             spacing: Theme.spacingSmall / 2
-            model: sidebar.chat.conversations
+            model: sidebar.library.conversations
             keyNavigationEnabled: true
             Accessible.name: qsTr("Conversations")
             ScrollBar.vertical: ScrollBar {}
             delegate: ConversationDelegate {
                 width: ListView.view.width
                 chat: sidebar.chat
+                library: sidebar.library
                 onChosen: sidebar.conversationChosen()
             }
             Label {

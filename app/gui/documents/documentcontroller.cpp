@@ -178,10 +178,7 @@ void DocumentController::saveSummary()
                 return;
             }
             m_lastConversationId = *result;
-            if (m_chat) {
-                m_chat->reloadConversations();
-                m_chat->openConversation(*result);
-            }
+            if (m_chat) m_chat->openConversation(*result);
             finish();
             emit finished(*result, cancelled);
         });

@@ -13,7 +13,8 @@ Item {
     EngineClient { id: engine; program: AppOptions.enginePath }
     SettingsController { id: settings; store: store; maxTokens: 3 }
     ModelController { id: model; engine: engine; settings: settings; store: store }
-    ChatController { id: chat; store: store; engine: engine; settings: settings; model: model }
+    LibraryController { id: library; store: store }
+    ChatController { id: chat; library: library; store: store; engine: engine; settings: settings; model: model }
 
     Composer {
         id: composer
