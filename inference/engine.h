@@ -4,6 +4,7 @@
 #pragma once
 
 #include "chat/chat_format.h"
+#include "gguf/type_mix.h"
 #include "sampler/sampler.h"
 #include "util/result.h"
 
@@ -47,6 +48,7 @@ struct ModelInfo {
     std::string architecture;
     uint64_t parameterCount = 0;
     std::string quantization; // e.g. "Q4_K_M", or the dominant tensor type
+    std::vector<TypeShare> typeMix; // every tensor type in the file, heaviest first
     uint32_t contextLength = 0; // what we allocated
     uint32_t trainedContext = 0;
     uint32_t vocabSize = 0;

@@ -24,6 +24,8 @@ set(qml_files
   components/MessageActions.qml
   components/MessageDelegate.qml
   components/ModelBar.qml
+  components/ModelInfoPopup.qml
+  components/ModelNotices.qml
   components/NoticeBar.qml
   components/SettingsDialog.qml
   components/ShortcutsSheet.qml

@@ -3,6 +3,7 @@
 #include "args.h"
 #include "command.h"
 #include "gguf/gguf.h"
+#include "gguf/type_mix.h"
 
 #include <cstdio>
 #include <map>
@@ -56,20 +57,16 @@ void printSummary(const GgufFile& f)
     std::printf("architecture:   %s\n", arch.c_str());
     std::printf("name:           %s\n", std::string(f.getString("general.name").value_or("-")).c_str());
 
-    // Parameters and the type histogram.
+    // Parameters and the type mix, heaviest first.
     uint64_t params = 0;
-    std::map<std::string, std::pair<int, uint64_t>> histogram;
-    for (const hearth::GgufTensorInfo& t : f.tensors()) {
+    for (const hearth::GgufTensorInfo& t : f.tensors())
         params += t.elementCount;
-        auto& entry = histogram[std::string(hearth::typeName(t.type))];
-        entry.first += 1;
-        entry.second += t.byteSize;
-    }
     std::printf("parameters:     %s (%llu) in %zu tensors\n", humanCount(double(params)).c_str(),
         static_cast<unsigned long long>(params), f.tensors().size());
     std::printf("tensor types:  ");
-    for (const auto& [name, entry] : histogram)
-        std::printf(" %s x%d (%s)", name.c_str(), entry.first, humanBytes(double(entry.second)).c_str());
+    for (const hearth::TypeShare& share : hearth::typeMix(f))
+        std::printf(" %s x%u (%s)", std::string(hearth::typeName(share.type)).c_str(), share.tensors,
+            humanBytes(double(share.bytes)).c_str());
     std::printf("\n");
     if (const auto ft = f.getUint("general.file_type"))
         std::printf("file type:      %llu\n", static_cast<unsigned long long>(*ft));

@@ -56,10 +56,15 @@ BackendChoice backendFromName(const QString& name)
 
 QJsonObject toJson(const ModelInfo& info)
 {
+    QJsonArray mix;
+    for (const TypeShare& share : info.typeMix)
+        mix.append(QJsonObject {
+            { "type", QString::fromUtf8(typeName(share.type).data(), typeName(share.type).size()) },
+            { "tensors", double(share.tensors) }, { "bytes", double(share.bytes) } });
     return { { "name", QString::fromStdString(info.name) }, { "path", QString::fromStdString(info.path) },
         { "architecture", QString::fromStdString(info.architecture) },
         { "parameterCount", double(info.parameterCount) },
-        { "quantization", QString::fromStdString(info.quantization) },
+        { "quantization", QString::fromStdString(info.quantization) }, { "typeMix", mix },
         { "contextLength", double(info.contextLength) }, { "trainedContext", double(info.trainedContext) },
         { "vocabSize", double(info.vocabSize) }, { "backend", QString::fromStdString(info.backend) },
         { "deviceName", QString::fromStdString(info.deviceName) },

@@ -38,8 +38,9 @@ void LibraryController::setStore(ChatStore* store)
 QString LibraryController::titleOf(qint64 conversationId) const
 {
     const int row = m_conversations.rowForId(conversationId);
-    return row >= 0 ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
-                    : QString();
+    return row >= 0
+        ? m_conversations.data(m_conversations.index(row), ConversationListModel::TitleRole).toString()
+        : QString();
 }
 
 void LibraryController::reload()
@@ -92,7 +93,8 @@ void LibraryController::undoRemove()
 void LibraryController::removeForGood(qint64 conversationId)
 {
     if (m_store && conversationId)
-        m_store->async().post([conversationId](Database& db) { return Conversations(db).remove(conversationId); });
+        m_store->async().post(
+            [conversationId](Database& db) { return Conversations(db).remove(conversationId); });
 }
 
 void LibraryController::setPinned(qint64 conversationId, bool pinned)

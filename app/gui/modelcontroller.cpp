@@ -3,6 +3,7 @@
 
 #include "chatstore.h"
 #include "engineclient.h"
+#include "modeldetails.h"
 #include "settingscontroller.h"
 #include "storage/settings.h"
 
@@ -116,6 +117,11 @@ QString ModelController::summary() const
     return tr("%1 parameters · %2 · context %3 · %4")
         .arg(count, m_info.value("quantization").toString(),
             QLocale().toString(m_info.value("contextLength").toInt()), device);
+}
+
+QVariantList ModelController::details() const
+{
+    return modelDetails(m_info);
 }
 
 bool ModelController::storyModel() const

@@ -31,6 +31,8 @@ class ModelController : public QObject {
     Q_PROPERTY(QVariantMap info READ info NOTIFY stateChanged)
     Q_PROPERTY(QString displayName READ displayName NOTIFY stateChanged)
     Q_PROPERTY(QString summary READ summary NOTIFY stateChanged)
+    // The model info view's rows: { label, value } (modeldetails.h).
+    Q_PROPERTY(QVariantList details READ details NOTIFY stateChanged)
     Q_PROPERTY(bool storyModel READ storyModel NOTIFY stateChanged)
     Q_PROPERTY(QString error READ error NOTIFY stateChanged) // the last load's failure, for the user
     // After a failed load on the GPU, what can be offered: a smaller context (the model did not fit
@@ -59,6 +61,7 @@ public:
     QVariantMap info() const { return m_info; }
     QString displayName() const;
     QString summary() const;
+    QVariantList details() const;
     bool storyModel() const;
     QString error() const { return m_error; }
     bool canFitContext() const;

@@ -209,6 +209,7 @@ Status Engine::load(const LoadOptions& options)
         info.parameterCount += t.elementCount;
     info.quantization = fileTypeName(gguf.getUint("general.file_type").value_or(~0ull));
     if (info.quantization.empty()) info.quantization = dominantType(gguf);
+    info.typeMix = typeMix(gguf);
     info.contextLength = impl->backend->contextLength();
     info.trainedContext = impl->config.trainedContext;
     info.vocabSize = static_cast<uint32_t>(impl->tokenizer->vocabSize());

@@ -318,7 +318,8 @@ private:
         if (!traits->supported)
             return fail(ErrorCode::Unsupported, at,
                 "tensor '" + info.name + "' has type " + std::string(traits->name)
-                    + ", which Hearth does not support");
+                    + ", which Hearth does not support; download this model as Q4_K_M (the usual choice), "
+                      "IQ4_XS or Q3_K_M (smaller, for little memory), or Q8_0 (closest to the original)");
         info.type = static_cast<TensorType>(type);
         if (info.shape[0] % traits->blockElements != 0)
             return fail(at,

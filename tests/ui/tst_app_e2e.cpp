@@ -315,6 +315,10 @@ private slots:
         QTest::qWait(300);
         QVERIFY(app.window->grabWindow().save(dir + "/hearth-dark-long-reply.png"));
         app.settings->setTheme("light");
+        // The model info view, over the window.
+        QMetaObject::invokeMethod(app.item("modelInfoButton"), "clicked");
+        QTest::qWait(300);
+        QVERIFY(app.window->grabWindow().save(dir + "/hearth-model-info.png"));
     }
 };
 

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
+#include <map>
 
 using namespace hearth;
 
@@ -40,6 +41,32 @@ private slots:
         QCOMPARE(QString::fromStdString(r.text), ref["greedy_text"].toString());
         QVERIFY(r.stats.decodeTokensPerSecond > 0);
         QVERIFY(r.stats.prefillTokensPerSecond > 0);
+    }
+
+    // What a "Q3_K_M" file holds, as llama-quantize made it (the mix table in ../shared/README.md):
+    // Q3_K for 9 matrices, Q4_K for 4, Q5_K for 2, the output in Q6_K; norms and RoPE factors F32.
+    // The model info lists each type once, heaviest first, and its counts add up to the file's.
+    void typeMixOfAQuantizedFile()
+    {
+        auto engine = loadEngine("tiny-llama31-q3_k_m");
+        QVERIFY(engine);
+        const std::vector<TypeShare>& mix = engine->info().typeMix;
+        std::map<TensorType, uint32_t> counts;
+        uint32_t tensors = 0;
+        for (size_t i = 0; i < mix.size(); ++i) {
+            counts[mix[i].type] = mix[i].tensors;
+            tensors += mix[i].tensors;
+            if (i > 0) QVERIFY(mix[i - 1].bytes >= mix[i].bytes);
+        }
+        QCOMPARE(counts.size(), mix.size());
+        QCOMPARE(counts[TensorType::Q3_K], 9u);
+        QCOMPARE(counts[TensorType::Q4_K], 4u);
+        QCOMPARE(counts[TensorType::Q5_K], 2u);
+        QCOMPARE(counts[TensorType::Q6_K], 1u);
+        QVERIFY(counts[TensorType::F32] >= 5u); // 2 layers x 2 norms, the output norm
+        auto file = GgufFile::open(test::testdata("models/tiny-llama31-q3_k_m.gguf").toStdString());
+        QVERIFY(file.ok());
+        QCOMPARE(size_t(tensors), (*file)->tensors().size());
     }
 
     // The synthetic Llama 3.1 model on its chat prompt (special tokens parsed): the greedy tokens

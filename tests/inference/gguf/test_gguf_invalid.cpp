@@ -116,7 +116,7 @@ void TestGgufInvalid::rejected_data()
     add("unsupported IQ3_XXS", GgufBuilder().header(1, 0).tensor("t", { 256 }, 18, 0).data(98),
         "tensor 't' has type IQ3_XXS, which Hearth does not support");
     add("unsupported IQ2_XXS", GgufBuilder().header(1, 0).tensor("t", { 256 }, 16, 0).data(66),
-        "tensor 't' has type IQ2_XXS, which Hearth does not support");
+        "tensor 't' has type IQ2_XXS, which Hearth does not support; download this model as Q4_K_M");
     add("five dims", GgufBuilder().header(1, 0).tensor("t", { 1, 1, 1, 1, 1 }, 0, 0).data(32),
         "tensor 't' has 5 dimensions (1 to 4 allowed)");
     add("zero dims", GgufBuilder().header(1, 0).tensor("t", {}, 0, 0).data(32),
