@@ -16,6 +16,8 @@ packages=(
   libsentencepiece-dev libsqlite3-dev sqlite3 libpoppler-qt6-dev libzip-dev
   # replies: md4c, the Markdown parser Qt reads MarkdownText with (escaping what it would take as HTML)
   libmd4c-dev
+  # the OpenAI API both ways: cpp-httplib (client and server, TLS through OpenSSL)
+  libcpp-httplib-dev libssl-dev
   # documents tests: qpdf encrypts a generated PDF (QPdfWriter cannot); icons: rsvg-convert renders the SVG
   qpdf librsvg2-bin
   # screenshots and headless runs
