@@ -57,7 +57,8 @@ QVariantList modelDetails(const QVariantMap& info)
     rows << row(tr("Architecture"), info.value("architecture").toString());
     rows << row(tr("Parameters"), locale.toString(info.value("parameterCount").toDouble(), 'f', 0));
     rows << row(tr("Weights"),
-        info.value("quantization").toString() + QStringLiteral(": ") + typeMixText(info.value("typeMix").toList()));
+        info.value("quantization").toString() + QStringLiteral(": ")
+            + typeMixText(info.value("typeMix").toList()));
     rows << row(tr("Context"),
         tr("%1 tokens (trained for %2)")
             .arg(locale.toString(info.value("contextLength").toInt()),

@@ -17,7 +17,8 @@ std::vector<TypeShare> typeMix(const GgufFile& file)
     std::vector<TypeShare> mix;
     for (const auto& [type, share] : byType)
         mix.push_back(share);
-    std::stable_sort(mix.begin(), mix.end(), [](const TypeShare& a, const TypeShare& b) { return a.bytes > b.bytes; });
+    std::stable_sort(
+        mix.begin(), mix.end(), [](const TypeShare& a, const TypeShare& b) { return a.bytes > b.bytes; });
     return mix;
 }
 
