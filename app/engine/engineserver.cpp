@@ -147,6 +147,10 @@ void EngineServer::workerLoop()
 
 void EngineServer::runLoad(const QJsonObject& message)
 {
+    if (message.value("remote").isObject()) {
+        runConnect(message.value("remote").toObject());
+        return;
+    }
     LoadOptions options = loadOptionsFromJson(message);
     if (options.modelPath.empty()) {
         send(errorMessage("InvalidArgument", QStringLiteral("No model file was given."), {}, type::load));
@@ -184,6 +188,23 @@ void EngineServer::runLoad(const QJsonObject& message)
     }
     options.progress = nullptr; // it points into this call
     m_loadedOptions = options;
+    send({ { "type", type::loaded }, { "info", toJson(m_api.info()) } });
+}
+
+// A server's model instead of a file. A failure keeps what was loaded, as a failed load does.
+void EngineServer::runConnect(const QJsonObject& remote)
+{
+    const RemoteModel model { remote.value("baseUrl").toString().toStdString(),
+        remote.value("apiKey").toString().toStdString(), remote.value("model").toString().toStdString() };
+    const Status status = m_api.connectRemote(model);
+    if (!status.ok()) {
+        QJsonObject reply = errorMessage(errorCodeName(status.error().code),
+            QString::fromStdString(status.error().message), {}, type::load);
+        if (m_api.loaded()) reply.insert("stillLoaded", toJson(m_api.info()));
+        send(reply);
+        return;
+    }
+    m_loadedOptions.reset(); // a later failed load has no file to go back to; the server stays
     send({ { "type", type::loaded }, { "info", toJson(m_api.info()) } });
 }
 

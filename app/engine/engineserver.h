@@ -29,6 +29,7 @@ private:
     void dispatch(const QJsonObject& message);
     void workerLoop();
     void runLoad(const QJsonObject& message);
+    void runConnect(const QJsonObject& remote);
     void runGenerate(const QJsonObject& message);
     void runCount(const QJsonObject& message);
     bool send(const QJsonObject& message);

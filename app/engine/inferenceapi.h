@@ -8,16 +8,31 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace hearth::engineproc {
+
+// A model served by an OpenAI-compatible server (vLLM, SGLang, llama-server, Ollama, another
+// Hearth), used in place of a file.
+struct RemoteModel {
+    std::string baseUrl; // up to and including "/v1"
+    std::string apiKey;
+    std::string model; // the server's id for it
+};
 
 class InferenceApi {
 public:
     virtual ~InferenceApi() = default;
     virtual std::vector<DeviceInfo> devices() = 0;
     virtual Status load(const LoadOptions& options) = 0;
+    // Chat with a server's model instead of a file; a failure keeps what was loaded.
+    virtual Status connectRemote(const RemoteModel& remote)
+    {
+        (void)remote;
+        return makeError(ErrorCode::Unsupported, "this engine cannot use remote servers");
+    }
     virtual void unload() = 0;
     virtual bool loaded() const = 0;
     virtual ModelInfo info() const = 0;

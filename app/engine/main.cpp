@@ -1,5 +1,6 @@
 // hearth-engine: the crash boundary between the window and the model. Speaks the framed protocol
 // (docs/protocol.md) on stdin/stdout; owns the model, KV cache and device.
+#include "localorremote.h"
 #include "protocol.h"
 #include "realinference.h"
 #include "serve.h"
@@ -20,6 +21,7 @@ int main(int argc, char** argv)
             return 0;
         }
     }
-    hearth::engineproc::RealInference inference;
+    hearth::engineproc::RealInference files;
+    hearth::engineproc::LocalOrRemote inference(files);
     return hearth::engineproc::serveStdio(inference);
 }

@@ -78,6 +78,14 @@ void EngineClient::loadModel(
     send(m_lastLoad);
 }
 
+void EngineClient::connectRemote(const QString& baseUrl, const QString& apiKey, const QString& model)
+{
+    m_lastLoad = QJsonObject { { "type", type::load },
+        { "remote", QJsonObject { { "baseUrl", baseUrl }, { "apiKey", apiKey }, { "model", model } } } };
+    m_loadPending = true;
+    send(m_lastLoad);
+}
+
 void EngineClient::unload()
 {
     m_lastLoad = {};

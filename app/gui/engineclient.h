@@ -36,6 +36,9 @@ public:
     // fitContext: a context too large for the GPU's memory becomes the largest that fits.
     Q_INVOKABLE void loadModel(const QString& path, const QString& backend = "auto", int device = -1,
         int context = 0, bool fitContext = false);
+    // A model on an OpenAI-compatible server instead of a file: answered like a load (modelLoaded,
+    // or loadFailed with the server's reason). baseUrl goes up to and including "/v1".
+    Q_INVOKABLE void connectRemote(const QString& baseUrl, const QString& apiKey, const QString& model);
     Q_INVOKABLE void unload();
     Q_INVOKABLE void requestDevices();
     // continueLast: the last message is a partial reply to go on writing (docs/protocol.md).

@@ -113,6 +113,7 @@ QString ModelController::summary() const
     else
         count = QString::number(params / 1e3, 'f', 0) + "K";
     QString device = m_info.value("deviceName").toString();
+    if (m_info.value("backend").toString() == "remote") return tr("on the server %1").arg(device);
     if (device.isEmpty()) device = m_info.value("backend").toString().toUpper();
     return tr("%1 parameters · %2 · context %3 · %4")
         .arg(count, m_info.value("quantization").toString(),
@@ -203,6 +204,18 @@ void ModelController::retryWithFittingContext()
 void ModelController::retryOnCpu()
 {
     if (canUseCpu()) load(m_loadingPath, { QStringLiteral("cpu"), false });
+}
+
+void ModelController::openRemote(const QString& baseUrl, const QString& apiKey, const QString& model)
+{
+    if (!m_engine) return;
+    m_loadingPath = model;
+    m_progress = 0;
+    m_error.clear();
+    m_errorCode.clear();
+    emit progressChanged();
+    setState("loading");
+    m_engine->connectRemote(baseUrl, apiKey, model);
 }
 
 void ModelController::load(const QString& path)

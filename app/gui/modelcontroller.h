@@ -72,6 +72,8 @@ public:
 
     // A path or a file:// URL (from FileDialog or a drop). Non-GGUF names are refused here.
     Q_INVOKABLE bool open(const QVariant& pathOrUrl);
+    // A model on an OpenAI-compatible server (baseUrl up to and including "/v1") instead of a file.
+    Q_INVOKABLE void openRemote(const QString& baseUrl, const QString& apiKey, const QString& model);
     // At start: `preferred` if given, else the most recent model that still exists, else the bundled one.
     Q_INVOKABLE void loadAtStart(const QString& preferred);
     Q_INVOKABLE void reload(); // same file with the current context/device settings

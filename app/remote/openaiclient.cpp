@@ -31,7 +31,8 @@ Result<ParsedUrl> parseBaseUrl(const std::string& url)
     const size_t pathStart = url.find('/', hostStart);
     ParsedUrl parsed;
     parsed.origin = url.substr(0, pathStart);
-    parsed.host = url.substr(hostStart, pathStart == std::string::npos ? std::string::npos : pathStart - hostStart);
+    parsed.host
+        = url.substr(hostStart, pathStart == std::string::npos ? std::string::npos : pathStart - hostStart);
     parsed.path = pathStart == std::string::npos ? "" : url.substr(pathStart);
     while (!parsed.path.empty() && parsed.path.back() == '/')
         parsed.path.pop_back();
@@ -56,8 +57,8 @@ QByteArray chatBody(const ChatRequest& request)
 {
     QJsonArray messages;
     for (const ChatMessage& m : request.messages)
-        messages.append(QJsonObject { { "role", QString::fromStdString(m.role) },
-            { "content", QString::fromStdString(m.content) } });
+        messages.append(QJsonObject {
+            { "role", QString::fromStdString(m.role) }, { "content", QString::fromStdString(m.content) } });
     QJsonObject body { { "model", QString::fromStdString(request.model) }, { "messages", messages },
         { "stream", true }, { "max_tokens", double(request.maxTokens) },
         { "temperature", double(request.temperature) }, { "top_p", double(request.topP) },
@@ -81,10 +82,8 @@ Result<std::vector<std::string>> OpenAiClient::listModels() const
     const httplib::Result response = client->Get(url->path + "/models");
     if (!response) return transportError(response.error(), url->host, m_endpoint.silenceSeconds);
     if (response->status != 200) return statusError(response->status, response->body, url->host, "");
-    const QJsonArray data = QJsonDocument::fromJson(QByteArray::fromStdString(response->body))
-                                .object()
-                                .value("data")
-                                .toArray();
+    const QJsonArray data
+        = QJsonDocument::fromJson(QByteArray::fromStdString(response->body)).object().value("data").toArray();
     std::vector<std::string> models;
     for (const QJsonValue& model : data)
         models.push_back(model.toObject().value("id").toString().toStdString());
@@ -108,7 +107,8 @@ Result<ChatOutcome> OpenAiClient::streamChat(const ChatRequest& request,
             finished = true;
             return false;
         }
-        const QJsonObject event = QJsonDocument::fromJson(QByteArray(data.data(), qsizetype(data.size()))).object();
+        const QJsonObject event
+            = QJsonDocument::fromJson(QByteArray(data.data(), qsizetype(data.size()))).object();
         if (event.contains("error")) {
             failure = serverMessage(data);
             return false;
@@ -160,12 +160,15 @@ Result<ChatOutcome> OpenAiClient::streamChat(const ChatRequest& request,
         outcome.cancelled = true;
         return outcome;
     }
-    if (!failure.empty()) return Error { ErrorCode::Io, url->host + " ended the reply with an error: " + failure };
+    if (!failure.empty())
+        return Error { ErrorCode::Io, url->host + " ended the reply with an error: " + failure };
     if (status != 0 && status != 200)
         return statusError(status, errorBody.empty() ? response.body : errorBody, url->host, request.model);
     if (finished) return outcome;
-    if (!sent && error != httplib::Error::Canceled) return transportError(error, url->host, m_endpoint.silenceSeconds);
-    if (events.overflowed()) return Error { ErrorCode::BadFormat, url->host + " sent an event larger than 8 MiB." };
+    if (!sent && error != httplib::Error::Canceled)
+        return transportError(error, url->host, m_endpoint.silenceSeconds);
+    if (events.overflowed())
+        return Error { ErrorCode::BadFormat, url->host + " sent an event larger than 8 MiB." };
     return Error { ErrorCode::Io,
         url->host + " closed the connection in the middle of the reply. What arrived is kept." };
 }

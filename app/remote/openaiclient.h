@@ -47,7 +47,8 @@ public:
     Result<std::vector<std::string>> listModels() const;
     // Streams each piece of the reply to onPiece (false from it, or `cancel` set, stops the stream).
     Result<ChatOutcome> streamChat(const ChatRequest& request,
-        const std::function<bool(std::string_view piece)>& onPiece, const std::atomic<bool>* cancel = nullptr) const;
+        const std::function<bool(std::string_view piece)>& onPiece,
+        const std::atomic<bool>* cancel = nullptr) const;
 
 private:
     Endpoint m_endpoint;

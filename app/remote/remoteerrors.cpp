@@ -59,12 +59,13 @@ Error statusError(int status, std::string_view body, std::string_view host, std:
         return { ErrorCode::FileNotFound,
             where + " has no model \"" + std::string(model)
                 + "\" or no OpenAI API at this address (404). Check the address, which usually ends in "
-                  "/v1" + suffix };
+                  "/v1"
+                + suffix };
     if (status == 429)
         return { ErrorCode::Io, where + " is busy (429, too many requests); try again in a moment" + suffix };
-    if (status >= 500)
-        return { ErrorCode::Io, where + " failed (" + std::to_string(status) + ")" + suffix };
-    return { ErrorCode::InvalidArgument, where + " refused the request (" + std::to_string(status) + ")" + suffix };
+    if (status >= 500) return { ErrorCode::Io, where + " failed (" + std::to_string(status) + ")" + suffix };
+    return { ErrorCode::InvalidArgument,
+        where + " refused the request (" + std::to_string(status) + ")" + suffix };
 }
 
 } // namespace hearth::remote

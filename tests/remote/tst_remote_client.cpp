@@ -83,9 +83,12 @@ private slots:
     void eventStreamAsTheStandardReadsIt()
     {
         // Its first example: three data lines make one event, joined by line feeds.
-        QCOMPARE(readEvents({ "data: YHOO\ndata: +2\ndata: 10\n\n" }), std::vector<std::string>({ "YHOO\n+2\n10" }));
+        QCOMPARE(readEvents({ "data: YHOO\ndata: +2\ndata: 10\n\n" }),
+            std::vector<std::string>({ "YHOO\n+2\n10" }));
         // Comments, other fields, and an event without data dispatch nothing.
-        QCOMPARE(readEvents({ ": test stream\n\ndata: first event\nid: 1\n\ndata:second event\nid\n\ndata:  third\n\n" }),
+        QCOMPARE(
+            readEvents(
+                { ": test stream\n\ndata: first event\nid: 1\n\ndata:second event\nid\n\ndata:  third\n\n" }),
             std::vector<std::string>({ "first event", "second event", " third" }));
         // \r\n and \r end lines too, and bytes may arrive split anywhere, a \r\n pair included.
         QCOMPARE(readEvents({ "da", "ta: {\"a\":", "1}\r", "\n\r", "\ndata: [DONE]\r\r" }),
@@ -94,10 +97,7 @@ private slots:
         QCOMPARE(readEvents({ "data: whole\n\ndata: cut" }), std::vector<std::string>({ "whole" }));
     }
 
-    void initTestCase()
-    {
-        QVERIFY2(startServer(), "llama-server from ../shared/baseline did not start");
-    }
+    void initTestCase() { QVERIFY2(startServer(), "llama-server from ../shared/baseline did not start"); }
 
     void cleanupTestCase()
     {
@@ -119,11 +119,12 @@ private slots:
         const ChatRequest request = greedyRequest(24);
         std::string streamed;
         int pieces = 0;
-        const auto outcome = OpenAiClient({ baseUrl(), kKey }).streamChat(request, [&](std::string_view piece) {
-            streamed += piece;
-            ++pieces;
-            return true;
-        });
+        const auto outcome
+            = OpenAiClient({ baseUrl(), kKey }).streamChat(request, [&](std::string_view piece) {
+                  streamed += piece;
+                  ++pieces;
+                  return true;
+              });
         QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().message.c_str());
         QVERIFY(pieces > 1);
         QVERIFY(outcome->completionTokens >= uint32_t(pieces) && outcome->completionTokens <= 24u);
@@ -131,10 +132,12 @@ private slots:
 
         httplib::Client direct("http://127.0.0.1:" + std::to_string(m_port));
         direct.set_bearer_token_auth(kKey);
-        const QJsonObject body { { "messages",
-                                     QJsonArray { QJsonObject { { "role", "user" },
-                                         { "content", QString::fromStdString(request.messages[0].content) } } } },
-            { "temperature", 0.0 }, { "top_p", 1.0 }, { "max_tokens", 24 } };
+        const QJsonObject body {
+            { "messages",
+                QJsonArray { QJsonObject { { "role", "user" },
+                    { "content", QString::fromStdString(request.messages[0].content) } } } },
+            { "temperature", 0.0 }, { "top_p", 1.0 }, { "max_tokens", 24 }
+        };
         const auto whole = direct.Post("/v1/chat/completions",
             QJsonDocument(body).toJson(QJsonDocument::Compact).toStdString(), "application/json");
         QVERIFY(whole && whole->status == 200);
@@ -150,9 +153,10 @@ private slots:
 
     void wrongKeyIsRefusedInWords()
     {
-        const auto outcome = OpenAiClient({ baseUrl(), "wrong" }).streamChat(greedyRequest(4), [](std::string_view) {
-            return true;
-        });
+        const auto outcome
+            = OpenAiClient({ baseUrl(), "wrong" }).streamChat(greedyRequest(4), [](std::string_view) {
+                  return true;
+              });
         QVERIFY(!outcome.ok());
         QVERIFY2(QString::fromStdString(outcome.error().message).contains("refused the API key (401)"),
             outcome.error().message.c_str());
@@ -162,14 +166,15 @@ private slots:
     {
         std::atomic<bool> cancel { false };
         std::string received;
-        const auto outcome = OpenAiClient({ baseUrl(), kKey }).streamChat(
-            greedyRequest(400),
-            [&](std::string_view piece) {
-                received += piece;
-                cancel = true;
-                return true;
-            },
-            &cancel);
+        const auto outcome = OpenAiClient({ baseUrl(), kKey })
+                                 .streamChat(
+                                     greedyRequest(400),
+                                     [&](std::string_view piece) {
+                                         received += piece;
+                                         cancel = true;
+                                         return true;
+                                     },
+                                     &cancel);
         QVERIFY(outcome.ok());
         QVERIFY(outcome->cancelled);
         QVERIFY(!received.empty());
@@ -178,9 +183,10 @@ private slots:
     void nothingListeningIsSaidPlainly()
     {
         const std::string nowhere = "http://127.0.0.1:" + std::to_string(freePort()) + "/v1";
-        const auto outcome = OpenAiClient({ nowhere, kKey }).streamChat(greedyRequest(4), [](std::string_view) {
-            return true;
-        });
+        const auto outcome
+            = OpenAiClient({ nowhere, kKey }).streamChat(greedyRequest(4), [](std::string_view) {
+                  return true;
+              });
         QVERIFY(!outcome.ok());
         QVERIFY2(QString::fromStdString(outcome.error().message).contains("Could not connect"),
             outcome.error().message.c_str());
