@@ -3,7 +3,7 @@
 //   hearth-vk-check logits MODEL.gguf REF.json REF.logits.f32   logits vs llama.cpp (prompt in one batch and
 //   one
 //                                                                token at a time) + teacher-forced greedy
-//   hearth-vk-check synth SHAPE MIX OUT.gguf                      a random-weight model at a Llama shape
+//   hearth-vk-check synth SHAPE[:LAYERS] MIX OUT.gguf             a random-weight model at a Llama shape
 //   hearth-vk-check bench MODEL.gguf PROMPT DECODE                one JSON line, as `hearth-cli bench --json`
 //   hearth-vk-check plan MODEL.gguf [--tokens N] [--gpu] [--int-dot]
 //                                  every dispatch of a batch of N tokens (1: a decode step), with its
@@ -131,11 +131,15 @@ int checkLogits(const std::string& modelPath, const std::string& jsonPath, const
 
 int synth(const std::string& shapeName, const std::string& mixName, const std::string& out)
 {
-    const auto shape = synthShape(shapeName);
+    // SHAPE:LAYERS keeps the shape's widths with fewer layers (an 8B-wide file small enough to plan).
+    const size_t colon = shapeName.find(':');
+    const auto shape = synthShape(shapeName.substr(0, colon));
     const auto mix = parseQuantMix(mixName);
     if (!shape || !mix) return std::fprintf(stderr, "unknown shape or type\n"), 2;
     SynthOptions options;
     options.shape = *shape;
+    if (colon != std::string::npos)
+        options.shape.layers = std::max(1, std::atoi(shapeName.c_str() + colon + 1));
     options.mix = *mix;
     const Status s = synthesizeModel(options, out);
     if (!s.ok()) return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
