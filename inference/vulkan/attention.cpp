@@ -39,19 +39,28 @@ AttentionPolicy attentionPolicy(const Device& device)
     return { kAttentionMaxSplits, false, 0 };
 }
 
+uint32_t attentionSplits(const AttentionPolicy& policy, uint32_t tokens)
+{
+    return tokens > kAttentionMaxSplitTokens ? 1 : std::clamp(policy.splits, 1u, kAttentionMaxSplits);
+}
+
+// The narrow variant views each cache whole, in 16-byte texels (the rows in use are whole texels:
+// headDim is a multiple of 8 halves); a cache too large for a view takes the wide one.
+ShaderId attentionShader(const AttentionPolicy& policy, uint64_t cacheBytes)
+{
+    const bool narrow = policy.narrow && cacheBytes / kTexelBytes * kTexelBytes <= policy.maxTexelRange;
+    return pipelineFor(narrow ? Op::AttentionNarrow : Op::Attention);
+}
+
 void recordAttention(Recorder& rec, const AttentionShape& shape, uint32_t tokens,
     const AttentionPolicy& policy, const AttentionBuffers& b)
 {
-    const uint32_t splits
-        = tokens > kAttentionMaxSplitTokens ? 1 : std::clamp(policy.splits, 1u, kAttentionMaxSplits);
+    const uint32_t splits = attentionSplits(policy, tokens);
     const AttentionPush push { shape.headCount, shape.kvHeadCount, shape.headDim,
         1.0f / std::sqrt(float(shape.headDim)), splits, kMinSplitKeys, splitResultWords(shape) };
-    // The narrow variant views each cache whole, in 16-byte texels (the rows in use are whole texels:
-    // headDim is a multiple of 8 halves); a cache too large for a view takes the wide one.
     const BufferRef keys { b.k.buffer, 0, b.k.size / kTexelBytes * kTexelBytes };
     const BufferRef values { b.v.buffer, 0, b.v.size / kTexelBytes * kTexelBytes };
-    const bool narrow = policy.narrow && std::max(keys.range, values.range) <= policy.maxTexelRange;
-    rec.dispatch(pipelineFor(narrow ? Op::AttentionNarrow : Op::Attention),
+    rec.dispatch(attentionShader(policy, std::max(b.k.size, b.v.size)),
         { whole(b.q), keys, values, whole(b.out), whole(b.partials), whole(b.step) }, push, shape.headCount,
         tokens, splits);
 }

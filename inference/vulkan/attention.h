@@ -44,6 +44,11 @@ struct AttentionPolicy {
 };
 AttentionPolicy attentionPolicy(const Device& device);
 
+// The variant attention takes for a cache of `cacheBytes` (one layer's K or V), and the splits per
+// (head, token) for a batch of `tokens` tokens.
+ShaderId attentionShader(const AttentionPolicy& policy, uint64_t cacheBytes);
+uint32_t attentionSplits(const AttentionPolicy& policy, uint32_t tokens);
+
 // Queries at positions startPos .. startPos + tokens - 1 (startPos read from the step buffer when the
 // GPU runs, so the recording serves any position) attend to keys 0 .. their position. The policy's
 // splits are used for batches of up to kAttentionMaxSplitTokens tokens.

@@ -168,6 +168,7 @@ Status Recorder::begin(bool reusable)
     m_read.clear();
     m_stagesSinceBarrier = 0;
     m_dispatches = 0;
+    m_dispatched.clear();
     m_error = Ok {};
     if (m_profiler) m_profiler->begin(m_cmd);
     return Ok {};
@@ -237,6 +238,7 @@ void Recorder::dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, 
     vkCmdPushConstants(m_cmd, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, push);
     vkCmdDispatch(m_cmd, x, y, z);
     ++m_dispatches;
+    m_dispatched.push_back(id);
     if (m_profiler) m_profiler->mark(m_cmd, std::string(pipelineName(id)));
 }
 

@@ -79,6 +79,8 @@ public:
     bool hasRecording() const { return m_hasRecording; }
 
     uint32_t dispatchCount() const { return m_dispatches; }
+    // The pipelines dispatched since begin(), in order (the forward plan's tests compare them).
+    const std::vector<ShaderId>& dispatched() const { return m_dispatched; }
     // GPU time per shader over the following submits (timestamps around every dispatch); null when
     // off or when the queue has no timestamps.
     void setProfiling(bool on);
@@ -105,6 +107,7 @@ private:
     bool m_reusable = false;
     bool m_hasRecording = false;
     uint32_t m_dispatches = 0;
+    std::vector<ShaderId> m_dispatched;
     Status m_error = Ok {};
     std::unique_ptr<GpuProfiler> m_profiler;
 };

@@ -1,6 +1,8 @@
-// The Vulkan forward pass. It reads like the CPU one: one commented line per step, one dispatch per
-// line. A whole batch (one token in decode) is recorded into one command buffer and submitted once;
-// the GPU runs every layer without the CPU waiting in between.
+// The Vulkan forward pass. It reads like the CPU one: one commented line per step, each one dispatch
+// (one per piece of a split matrix), in the order of the plan made at load (forward_plan.h), which chose
+// the steps of each batch size and how each product reads its input; here each step gets its buffers.
+// A whole batch (one token in decode) is recorded into one command buffer and submitted once; the GPU
+// runs every layer without the CPU waiting in between.
 #include "vulkan/attention.h"
 #include "vulkan/ops.h"
 #include "vulkan/products.h"
@@ -14,176 +16,148 @@
 
 namespace hearth::vk {
 
-void VulkanBackend::matmul(Recorder& rec, const GpuMatrix& w, const Buffer& x, uint32_t xOffset,
-    uint32_t xStride, uint32_t tokens, const Buffer& y, uint32_t yOffset, uint32_t yStride, bool accumulate)
+void VulkanBackend::recordBatch(Recorder& rec, uint32_t n, bool wantLogits, bool allLogits)
 {
-    recordProduct(rec, m_products, w, { x, xOffset, xStride }, tokens, { y, yOffset, yStride }, accumulate);
+    const ForwardPlan& plan = m_plans.forTokens(n);
+    for (const PlanStep& step : plan.embed)
+        recordStep(rec, step, { n });
+    for (size_t l = 0; l < m_layers.size(); ++l)
+        for (const PlanStep& step : plan.layers[l])
+            recordStep(rec, step, { n, 0, l });
+    if (!wantLogits) return;
+    // The logits of every token or of the last only: the head of the plan for that many rows.
+    const uint32_t rows = allLogits ? n : 1;
+    for (const PlanStep& step : m_plans.forTokens(rows).head)
+        recordStep(rec, step, { rows, (n - rows) * m_config.dim });
 }
 
-NormPath VulkanBackend::normPath(uint32_t tokens, std::span<const size_t> products) const
-{
-    // Quantized only when every product reading the norm has an integer-dot-product shader: otherwise
-    // the quantized vector would be written for nothing.
-    const bool allIntDot = std::all_of(
-        products.begin(), products.end(), [&](size_t id) { return hasIntDotProduct(m_weights.matrix(id)); });
-    if (usesIntDot(m_products, tokens) && allIntDot) return NormPath::Quantized;
-    return fusesNorm(m_products, tokens) ? NormPath::Fused : NormPath::Separate;
-}
-
-void VulkanBackend::prepareNorm(Recorder& rec, NormPath path, size_t norm, uint32_t n, uint32_t xOffset)
-{
-    if (path == NormPath::Separate)
-        rmsNorm(rec, m_act.x, xOffset, norm, n, m_act.xn);
-    else if (path == NormPath::Quantized)
-        recordNormQuantize(rec, { m_weights.matrix(norm), m_config.normEps },
-            { m_act.x, xOffset, m_config.dim }, m_config.dim, n, m_act.q8);
-}
-
-void VulkanBackend::normedProduct(Recorder& rec, const GpuMatrix& w, size_t norm, NormPath path, uint32_t n,
-    const Buffer& y, uint32_t yOffset, uint32_t yStride, uint32_t xOffset)
-{
-    if (path == NormPath::Quantized && hasIntDotProduct(w))
-        recordQ8Product(rec, m_products, w, m_act.q8, n, { y, yOffset, yStride }, false);
-    else if (path != NormPath::Separate)
-        recordNormedProduct(rec, m_products, w, { m_weights.matrix(norm), m_config.normEps },
-            { m_act.x, xOffset, m_config.dim }, n, { y, yOffset, yStride });
-    else
-        matmul(rec, w, m_act.xn, 0, m_config.dim, n, y, yOffset, yStride, false);
-}
-
-bool VulkanBackend::normedSwigluProduct(
-    Recorder& rec, const GpuMatrix& gateUp, size_t norm, NormPath path, uint32_t n)
-{
-    const Activation h { m_act.h, 0, m_config.ffnDim };
-    if (path == NormPath::Quantized && hasIntDotProduct(gateUp))
-        return recordQ8SwigluProduct(rec, m_products, gateUp, m_act.q8, n, h);
-    if (path != NormPath::Separate)
-        return recordNormedSwigluProduct(rec, m_products, gateUp,
-            { m_weights.matrix(norm), m_config.normEps }, { m_act.x, 0, m_config.dim }, n, h);
-    return recordSwigluProduct(rec, m_products, gateUp, { m_act.xn, 0, m_config.dim }, n, h);
-}
-
-void VulkanBackend::addProduct(Recorder& rec, const GpuMatrix& w, const Buffer& v, uint32_t cols, uint32_t n)
-{
-    if (usesIntDot(m_products, n) && hasIntDotProduct(w)) {
-        recordQuantize(rec, { v, 0, cols }, cols, n, m_act.q8);
-        recordQ8Product(rec, m_products, w, m_act.q8, n, { m_act.x, 0, m_config.dim }, true);
-    } else {
-        matmul(rec, w, v, 0, cols, n, m_act.x, 0, m_config.dim, true);
-    }
-}
-
-bool VulkanBackend::qkvProducts(
-    Recorder& rec, const LayerMatrices& layer, NormPath path, uint32_t n, const RopeStoreArgs& rope)
-{
-    const bool quantized = path == NormPath::Quantized;
-    const bool ropeFused
-        = quantized ? q8FusesRope(m_products, n) : path == NormPath::Fused && fusesRope(m_products, n);
-    const uint32_t qkvDim = rope.qDim + 2 * rope.kvDim;
-    uint32_t offset = 0;
-    for (size_t id : layer.qkv) {
-        const GpuMatrix& w = m_weights.matrix(id);
-        if (ropeFused && quantized)
-            recordQ8RopeProduct(rec, m_products, w, m_act.q8, n, offset, rope);
-        else if (ropeFused)
-            recordNormedRopeProduct(rec, m_products, w,
-                { m_weights.matrix(layer.attnNorm), m_config.normEps }, { m_act.x, 0, m_config.dim }, n,
-                offset, rope);
-        else
-            normedProduct(rec, w, layer.attnNorm, path, n, m_act.qkv, offset, qkvDim);
-        offset += w.rows;
-    }
-    return ropeFused;
-}
-
-void VulkanBackend::rmsNorm(
-    Recorder& rec, const Buffer& x, uint32_t xOffset, size_t weight, uint32_t tokens, const Buffer& y)
-{
-    const RmsNormPush push { m_config.dim, xOffset, m_config.dim, m_config.dim, m_config.normEps };
-    rec.dispatch(pipelineFor(Op::RmsNorm), { whole(x), m_weights.matrix(weight).pieces[0].ref, whole(y) },
-        push, tokens);
-}
-
-void VulkanBackend::recordLayer(Recorder& rec, const LayerMatrices& layer, uint32_t n)
+void VulkanBackend::recordStep(Recorder& rec, const PlanStep& s, const StepSite& at)
 {
     const LlamaConfig& c = m_config;
+    const Activations& a = m_act;
+    const uint32_t n = at.tokens;
     const uint32_t qDim = c.headCount * c.headDim;
     const uint32_t kvDim = c.kvHeadCount * c.headDim;
     const uint32_t qkvDim = qDim + 2 * kvDim;
-    const Activations& a = m_act;
-    const BufferRef factors
-        = m_ropeFactors ? m_weights.matrix(*m_ropeFactors).pieces[0].ref : whole(a.noFactors);
-
-    // In decode on a GPU each RMSNorm is fused into the products that follow it (products_norm.h), or
-    // with integer dot products into the quantization of their input (products_q8.h); otherwise
-    // xn = rmsNorm(x) is written first.
-    const NormPath attnNorm = normPath(n, layer.qkv);
-    const NormPath ffnNorm = normPath(n, layer.gateUp);
-
-    // attention: qkv = [wq; wk; wv] rmsNorm(x) (one dispatch when the three share a type), then
-    // q, k = rope(q, k); k and v stored into the cache at startPos.. In decode on a GPU the rope and
-    // the store are part of the product.
-    prepareNorm(rec, attnNorm, layer.attnNorm, n);
-    const RopeStoreArgs ropeStore { a.q, layer.k, layer.v, factors, a.step, qDim, kvDim, c.headDim,
-        c.ropeFreqBase, m_ropeFactors.has_value() };
-    if (!qkvProducts(rec, layer, attnNorm, n, ropeStore)) {
-        const RopeStorePush rope { n, qDim, kvDim, c.headDim, c.ropeFreqBase, m_ropeFactors ? 1u : 0u };
-        rec.dispatch(pipelineFor(Op::RopeStore),
-            { whole(a.qkv), whole(a.q), whole(layer.k), whole(layer.v), factors, whole(a.step) }, rope,
-            ceilDiv(n * qkvDim / 2, kRopeGroup));
+    const GpuMatrix& w = m_weights.matrix(s.matrix);
+    switch (s.step) {
+    case Step::Embed: // x = token_embd[tokens]
+        return embed(rec, w, n);
+    case Step::AttnNorm: // xn = rmsNorm(x) * attn_norm
+    case Step::FfnNorm: // xn = rmsNorm(x) * ffn_norm
+    case Step::OutputNorm: // xn = rmsNorm(x) * output_norm
+        return rmsNorm(rec, w, at.xOffset, n);
+    case Step::AttnNormQuantize: // q8 = quantize(rmsNorm(x) * attn_norm)
+    case Step::FfnNormQuantize: // q8 = quantize(rmsNorm(x) * ffn_norm)
+    case Step::OutputNormQuantize: // q8 = quantize(rmsNorm(x) * output_norm)
+        return recordNormQuantize(rec, { w, c.normEps }, { a.x, at.xOffset, c.dim }, c.dim, n, a.q8);
+    case Step::Qkv: // qkv[row..] = W n
+        return product(
+            rec, s, normedInput(s, 0), m_layers[at.layer].attnNorm, n, { a.qkv, s.row, qkvDim }, false);
+    case Step::QkvRope: // q, k, v = rope(W n), k and v into the cache at the position
+        return ropeProduct(rec, s, at.layer, n);
+    case Step::RopeStore: { // q, k = rope(qkv); k, v into the cache at the position
+        const RopeStorePush push { n, qDim, kvDim, c.headDim, c.ropeFreqBase, m_ropeFactors ? 1u : 0u };
+        return rec.dispatch(s.shader.value(),
+            { whole(a.qkv), whole(a.q), whole(m_kv[at.layer].k), whole(m_kv[at.layer].v), ropeFactors(),
+                whole(a.step) },
+            push, ceilDiv(n * qkvDim / 2, kRopeGroup));
     }
-    // att = softmax(q k^T / sqrt(headDim), causal) v, per head with grouped kv heads
-    recordAttention(rec, { c.headCount, c.kvHeadCount, c.headDim }, n, m_attention,
-        { a.q, layer.k, layer.v, a.att, a.attPartials, a.step });
-    // x += wo att (the residual add is fused into the product)
-    addProduct(rec, m_weights.matrix(layer.wo), a.att, qDim, n);
-
-    // feed-forward: h = silu(gate n) * (up n) with n = rmsNorm(x): both products and the gate in one
-    // dispatch where it applies (a stacked one-piece [gate; up])
-    prepareNorm(rec, ffnNorm, layer.ffnNorm, n);
-    const bool swigluFused = layer.gateUp.size() == 1
-        && normedSwigluProduct(rec, m_weights.matrix(layer.gateUp[0]), layer.ffnNorm, ffnNorm, n);
-    if (!swigluFused) {
-        // gu = [gate; up] n
-        uint32_t offset = 0;
-        for (size_t id : layer.gateUp) {
-            normedProduct(
-                rec, m_weights.matrix(id), layer.ffnNorm, ffnNorm, n, a.gateUp, offset, 2 * c.ffnDim);
-            offset += m_weights.matrix(id).rows;
-        }
-        // h = silu(gate) * up
-        const SwigluPush push { c.ffnDim, n };
-        rec.dispatch(pipelineFor(Op::Swiglu), { whole(a.gateUp), whole(a.h) }, push,
+    case Step::Attention: // att = softmax(q k^T / sqrt(headDim), causal) v, per head, kv heads grouped
+        return recordAttention(rec, { c.headCount, c.kvHeadCount, c.headDim }, n, m_attention,
+            { a.q, m_kv[at.layer].k, m_kv[at.layer].v, a.att, a.attPartials, a.step });
+    case Step::AttQuantize: // q8 = quantize(att)
+        return recordQuantize(rec, { a.att, 0, qDim }, qDim, n, a.q8);
+    case Step::OutputAdd: // x += wo att
+        return product(rec, s, { a.att, 0, qDim }, 0, n, { a.x, 0, c.dim }, true);
+    case Step::GateUp: // gu[row..] = W n
+        return product(rec, s, normedInput(s, 0), m_layers[at.layer].ffnNorm, n,
+            { a.gateUp, s.row, 2 * c.ffnDim }, false);
+    case Step::GateUpSwiglu: // h = silu(gate n) * (up n)
+        return swigluProduct(rec, s, m_layers[at.layer].ffnNorm, n);
+    case Step::Swiglu: // h = silu(gate) * up
+        return rec.dispatch(s.shader.value(), { whole(a.gateUp), whole(a.h) }, SwigluPush { c.ffnDim, n },
             ceilDiv(n * c.ffnDim, kElementwiseGroup));
+    case Step::HQuantize: // q8 = quantize(h)
+        return recordQuantize(rec, { a.h, 0, c.ffnDim }, c.ffnDim, n, a.q8);
+    case Step::DownAdd: // x += down h
+        return product(rec, s, { a.h, 0, c.ffnDim }, 0, n, { a.x, 0, c.dim }, true);
+    case Step::Logits: // logits = output n
+        return product(
+            rec, s, normedInput(s, at.xOffset), m_outputNorm, n, { a.logits, 0, c.vocabSize }, false);
+    case Step::ReadBack: // read back through the small host-visible buffer
+        return rec.copy(
+            BufferRef { a.logits.buffer, 0, uint64_t(n) * c.vocabSize * sizeof(float) }, whole(a.readback));
     }
-    // x += down h
-    addProduct(rec, m_weights.matrix(layer.down), a.h, c.ffnDim, n);
 }
 
-void VulkanBackend::recordBatch(Recorder& rec, uint32_t n, bool wantLogits, bool allLogits)
+void VulkanBackend::embed(Recorder& rec, const GpuMatrix& table, uint32_t tokens)
+{
+    // One dispatch per piece of the table, each writing the rows it holds.
+    for (const MatrixPiece& piece : table.pieces) {
+        const EmbedPush push { m_config.dim, piece.rowBegin, piece.rowCount, m_config.dim };
+        rec.dispatch(pipelineFor(Op::Embed, table.type), { piece.ref, whole(m_act.tokens), whole(m_act.x) },
+            push, ceilDiv(m_config.dim / 4, kEmbedGroup), tokens);
+    }
+}
+
+void VulkanBackend::rmsNorm(Recorder& rec, const GpuMatrix& weight, uint32_t xOffset, uint32_t tokens)
+{
+    const RmsNormPush push { m_config.dim, xOffset, m_config.dim, m_config.dim, m_config.normEps };
+    rec.dispatch(
+        pipelineFor(Op::RmsNorm), { whole(m_act.x), weight.pieces[0].ref, whole(m_act.xn) }, push, tokens);
+}
+
+Activation VulkanBackend::normedInput(const PlanStep& step, uint32_t xOffset) const
+{
+    if (step.kernel == ProductKernel::NormMatVec) return { m_act.x, xOffset, m_config.dim };
+    return { m_act.xn, 0, m_config.dim };
+}
+
+void VulkanBackend::product(Recorder& rec, const PlanStep& step, Activation x, size_t norm, uint32_t tokens,
+    Activation y, bool accumulate)
+{
+    const GpuMatrix& w = m_weights.matrix(step.matrix);
+    if (step.kernel == ProductKernel::Q8MatVec)
+        recordQ8Product(rec, m_products, w, m_act.q8, tokens, y, accumulate);
+    else if (step.kernel == ProductKernel::NormMatVec)
+        recordNormedProduct(rec, m_products, w, { m_weights.matrix(norm), m_config.normEps }, x, tokens, y);
+    else
+        recordProduct(rec, m_products, step.kernel, w, x, tokens, y, accumulate);
+}
+
+void VulkanBackend::swigluProduct(Recorder& rec, const PlanStep& step, size_t norm, uint32_t tokens)
+{
+    const GpuMatrix& gateUp = m_weights.matrix(step.matrix);
+    const Activation h { m_act.h, 0, m_config.ffnDim };
+    bool recorded = true;
+    if (step.kernel == ProductKernel::Q8MatVec)
+        recorded = recordQ8SwigluProduct(rec, m_products, gateUp, m_act.q8, tokens, h);
+    else if (step.kernel == ProductKernel::NormMatVec)
+        recorded = recordNormedSwigluProduct(rec, m_products, gateUp,
+            { m_weights.matrix(norm), m_config.normEps }, { m_act.x, 0, m_config.dim }, tokens, h);
+    else
+        recordSwigluProduct(rec, m_products, step.kernel, gateUp, { m_act.xn, 0, m_config.dim }, tokens, h);
+    HEARTH_CHECK(recorded); // the plan chose a form that applies
+}
+
+BufferRef VulkanBackend::ropeFactors() const
+{
+    return m_ropeFactors ? m_weights.matrix(*m_ropeFactors).pieces[0].ref : whole(m_act.noFactors);
+}
+
+void VulkanBackend::ropeProduct(Recorder& rec, const PlanStep& step, size_t layer, uint32_t tokens)
 {
     const LlamaConfig& c = m_config;
-    // x = embedding rows of the tokens (one dispatch per piece of the table)
-    const GpuMatrix& embd = m_weights.matrix(m_tokenEmbedding);
-    for (const MatrixPiece& piece : embd.pieces) {
-        const EmbedPush push { c.dim, piece.rowBegin, piece.rowCount, c.dim };
-        rec.dispatch(pipelineFor(Op::Embed, embd.type), { piece.ref, whole(m_act.tokens), whole(m_act.x) },
-            push, ceilDiv(c.dim / 4, kEmbedGroup), n);
-    }
-    // the layers
-    for (const LayerMatrices& layer : m_layers)
-        recordLayer(rec, layer, n);
-    if (wantLogits) {
-        // logits = output rmsNorm(x), for every token or only the last
-        const uint32_t rows = allLogits ? n : 1;
-        const NormPath outputNorm = normPath(rows, std::span(&m_output, 1));
-        prepareNorm(rec, outputNorm, m_outputNorm, rows, (n - rows) * c.dim);
-        normedProduct(rec, m_weights.matrix(m_output), m_outputNorm, outputNorm, rows, m_act.logits, 0,
-            c.vocabSize, (n - rows) * c.dim);
-        // read back through the small host-visible buffer
-        rec.copy(BufferRef { m_act.logits.buffer, 0, uint64_t(rows) * c.vocabSize * sizeof(float) },
-            whole(m_act.readback));
-    }
+    const KvCache& kv = m_kv[layer];
+    const GpuMatrix& w = m_weights.matrix(step.matrix);
+    const RopeStoreArgs rope { m_act.q, kv.k, kv.v, ropeFactors(), m_act.step, c.headCount * c.headDim,
+        c.kvHeadCount * c.headDim, c.headDim, c.ropeFreqBase, m_ropeFactors.has_value() };
+    if (step.kernel == ProductKernel::Q8MatVec)
+        recordQ8RopeProduct(rec, m_products, w, m_act.q8, tokens, step.row, rope);
+    else
+        recordNormedRopeProduct(rec, m_products, w, { m_weights.matrix(m_layers[layer].attnNorm), c.normEps },
+            { m_act.x, 0, c.dim }, tokens, step.row, rope);
 }
 
 Status VulkanBackend::forwardBatch(
@@ -207,6 +181,7 @@ Status VulkanBackend::forwardBatch(
         if (Status s = rec.begin(decodeStep); !s.ok()) return s;
         recordBatch(rec, n, wantLogits, allLogits);
         m_lastDispatches = rec.dispatchCount();
+        m_lastDispatched = rec.dispatched();
         submitted = rec.submitAndWait();
     }
     if (!submitted.ok()) {

@@ -36,14 +36,37 @@ ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines)
     return policy;
 }
 
+ProductKernel productKernel(
+    const ProductPolicy& policy, const GpuMatrix& w, uint32_t xOffset, uint32_t xStride, uint32_t tokens)
+{
+    const bool tiled = tokens >= policy.tiledMinTokens;
+    if (!tiled)
+        return policy.cpuMatVec && cpuMatVecApplies(policy, w, xOffset, xStride) ? ProductKernel::CpuMatVec
+                                                                                 : ProductKernel::MatVec;
+    if (policy.cpuTiledMatMul && cpuMatMulApplies(policy, w)) return ProductKernel::CpuMatMul;
+    // Below half a wide tile, most of the wide tile's work would be wasted.
+    return policy.wideMatMul && tokens >= kMatMulWideTile / 2 ? ProductKernel::MatMulWide
+                                                              : ProductKernel::MatMul;
+}
+
 void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x,
     uint32_t tokens, Activation y, bool accumulate)
 {
-    const bool tiled = tokens >= policy.tiledMinTokens;
-    if (!tiled && policy.cpuMatVec && recordCpuMatVec(rec, policy, w, x, tokens, y, accumulate)) return;
-    if (tiled && policy.cpuTiledMatMul && recordCpuMatMul(rec, policy, w, x, tokens, y, accumulate)) return;
-    // Below half a wide tile, most of the wide tile's work would be wasted.
-    const bool wide = tiled && policy.wideMatMul && tokens >= kMatMulWideTile / 2;
+    recordProduct(
+        rec, policy, productKernel(policy, w, x.offset, x.stride, tokens), w, x, tokens, y, accumulate);
+}
+
+void recordProduct(Recorder& rec, const ProductPolicy& policy, ProductKernel kernel, const GpuMatrix& w,
+    Activation x, uint32_t tokens, Activation y, bool accumulate)
+{
+    if (kernel == ProductKernel::CpuMatVec && recordCpuMatVec(rec, policy, w, x, tokens, y, accumulate))
+        return;
+    if (kernel == ProductKernel::CpuMatMul && recordCpuMatMul(rec, policy, w, x, tokens, y, accumulate))
+        return;
+    HEARTH_CHECK(kernel == ProductKernel::MatVec || kernel == ProductKernel::MatMul
+        || kernel == ProductKernel::MatMulWide);
+    const bool tiled = kernel != ProductKernel::MatVec;
+    const bool wide = kernel == ProductKernel::MatMulWide;
     const uint32_t tile = wide ? kMatMulWideTile : kMatMulTile;
     const ShaderId shader = pipelineFor(wide ? Op::MatMulWide : tiled ? Op::MatMul : Op::MatVec, w.type);
     for (const MatrixPiece& piece : w.pieces) {
@@ -61,17 +84,34 @@ void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& 
     }
 }
 
+std::optional<ProductKernel> swigluKernel(
+    const ProductPolicy& policy, const GpuMatrix& gateUp, uint32_t xOffset, uint32_t xStride, uint32_t tokens)
+{
+    if (tokens >= policy.tiledMinTokens || gateUp.pieces.size() != 1) return std::nullopt;
+    return policy.cpuMatVec && cpuMatVecApplies(policy, gateUp, xOffset, xStride) ? ProductKernel::CpuMatVec
+                                                                                  : ProductKernel::MatVec;
+}
+
 bool recordSwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp, Activation x,
     uint32_t tokens, Activation h)
 {
-    if (tokens >= policy.tiledMinTokens || gateUp.pieces.size() != 1) return false;
-    if (policy.cpuMatVec && recordCpuSwigluMatVec(rec, policy, gateUp, x, tokens, h)) return true;
+    const std::optional<ProductKernel> kernel = swigluKernel(policy, gateUp, x.offset, x.stride, tokens);
+    if (!kernel) return false;
+    recordSwigluProduct(rec, policy, *kernel, gateUp, x, tokens, h);
+    return true;
+}
+
+void recordSwigluProduct(Recorder& rec, const ProductPolicy& policy, ProductKernel kernel,
+    const GpuMatrix& gateUp, Activation x, uint32_t tokens, Activation h)
+{
+    if (kernel == ProductKernel::CpuMatVec && recordCpuSwigluMatVec(rec, policy, gateUp, x, tokens, h))
+        return;
+    HEARTH_CHECK(kernel == ProductKernel::MatVec && gateUp.pieces.size() == 1);
     const uint32_t ffn = gateUp.rows / 2;
     const MatVecPush push { ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn };
     rec.dispatch(pipelineFor(Op::MatVecSwiglu, gateUp.type),
         { gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer) }, push, ceilDiv(ffn, policy.matVecRows),
         tokens);
-    return true;
 }
 
 } // namespace hearth::vk

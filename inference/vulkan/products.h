@@ -7,6 +7,7 @@
 #include "vulkan/weights.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace hearth::vk {
 
@@ -42,13 +43,40 @@ struct Activation {
     uint32_t stride;
 };
 
-// y[t][r] (+)= W x[t] for every token, over every piece of W.
+// The shader family a product takes (the forward plan names one per product).
+enum class ProductKernel : uint8_t {
+    MatVec, // mul_mat_vec: a few tokens, the weights read once per token
+    CpuMatVec, // mul_mat_vec_cpu: the same shaped for CPU devices (products_cpu.h)
+    MatMul, // mul_mat: a batch in 64 x 64 tiles
+    MatMulWide, // mul_mat_wide: a batch in 128 x 128 tiles
+    CpuMatMul, // mul_mat_cpu: a batch on a CPU device (products_cpu.h)
+    NormMatVec, // mul_mat_vec_norm: a mat-vec taking the RMSNorm before it in (products_norm.h)
+    Q8MatVec, // mul_mat_vec_q8: integer dot products on an input quantized before (products_q8.h)
+};
+
+// Which of the float-input kernels (the first five) a product of `tokens` tokens takes on this device,
+// its input x at xOffset floats with xStride floats per token.
+ProductKernel productKernel(
+    const ProductPolicy& policy, const GpuMatrix& w, uint32_t xOffset, uint32_t xStride, uint32_t tokens);
+
+// y[t][r] (+)= W x[t] for every token, over every piece of W, with the kernel productKernel chooses.
 void recordProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x,
     uint32_t tokens, Activation y, bool accumulate);
+// The same with a kernel chosen before (one of productKernel's).
+void recordProduct(Recorder& rec, const ProductPolicy& policy, ProductKernel kernel, const GpuMatrix& w,
+    Activation x, uint32_t tokens, Activation y, bool accumulate);
+
+// The kernel of the one-dispatch SwiGLU product below (MatVec or CpuMatVec); nullopt where none applies
+// (a tiled batch, a matrix of several pieces).
+std::optional<ProductKernel> swigluKernel(const ProductPolicy& policy, const GpuMatrix& gateUp,
+    uint32_t xOffset, uint32_t xStride, uint32_t tokens);
 
 // h[t][r] = silu(gate[r] . x[t]) * (up[r] . x[t]) for a stacked [gate; up] matrix of one piece, in one
-// mat-vec dispatch; false (nothing recorded) when that does not apply (tiled batch, several pieces).
+// mat-vec dispatch; false (nothing recorded) when that does not apply (swigluKernel).
 bool recordSwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp, Activation x,
     uint32_t tokens, Activation h);
+// The same with the kernel swigluKernel chose.
+void recordSwigluProduct(Recorder& rec, const ProductPolicy& policy, ProductKernel kernel,
+    const GpuMatrix& gateUp, Activation x, uint32_t tokens, Activation h);
 
 } // namespace hearth::vk

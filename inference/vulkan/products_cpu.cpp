@@ -67,21 +67,6 @@ BufferRef rowsView(const GpuMatrix& w, const MatrixPiece& piece)
     return { piece.ref.buffer, piece.ref.offset, uint64_t(piece.rowCount) * w.rowBytes };
 }
 
-// Whether the shader can read this matrix and activation layout: whole runs per row, pieces that the
-// device can view as texel buffers (16-byte texels, aligned offsets, within its largest view),
-// activations in whole vec4s. HEARTH_VK_CPU_MATVEC=0 keeps the generic mul_mat_vec (for comparing
-// the two).
-bool applies(const ProductPolicy& policy, const GpuMatrix& w, Activation x)
-{
-    if (const char* env = std::getenv("HEARTH_VK_CPU_MATVEC"); env && std::string_view(env) == "0")
-        return false;
-    const uint32_t run = runElems(w.type);
-    if (run == 0 || w.cols % run != 0 || x.offset % 4 != 0 || x.stride % 4 != 0) return false;
-    for (const MatrixPiece& piece : w.pieces)
-        if (!texelViewable(policy, piece.ref, rowsView(w, piece).range)) return false;
-    return true;
-}
-
 ShaderId variant(bool swiglu, TensorType type)
 {
     return pipelineFor(swiglu ? Op::CpuMatVecSwiglu : Op::CpuMatVec, type);
@@ -89,10 +74,35 @@ ShaderId variant(bool swiglu, TensorType type)
 
 } // namespace
 
+// Whether the shader can read this matrix and activation layout: whole runs per row, pieces that the
+// device can view as texel buffers (16-byte texels, aligned offsets, within its largest view),
+// activations in whole vec4s. HEARTH_VK_CPU_MATVEC=0 keeps the generic mul_mat_vec (for comparing
+// the two).
+bool cpuMatVecApplies(const ProductPolicy& policy, const GpuMatrix& w, uint32_t xOffset, uint32_t xStride)
+{
+    if (const char* env = std::getenv("HEARTH_VK_CPU_MATVEC"); env && std::string_view(env) == "0")
+        return false;
+    const uint32_t run = runElems(w.type);
+    if (run == 0 || w.cols % run != 0 || xOffset % 4 != 0 || xStride % 4 != 0) return false;
+    for (const MatrixPiece& piece : w.pieces)
+        if (!texelViewable(policy, piece.ref, rowsView(w, piece).range)) return false;
+    return true;
+}
+
+// Each piece's texels cover its rows and as much of the padding after them as whole texels do: a
+// row's last chunk may fetch one texel past its bytes.
+bool cpuMatMulApplies(const ProductPolicy& policy, const GpuMatrix& w)
+{
+    if (w.cols % kMatMulCpuChunk != 0) return false;
+    for (const MatrixPiece& piece : w.pieces)
+        if (!texelViewable(policy, piece.ref, piece.ref.range / kTexelBytes * kTexelBytes)) return false;
+    return true;
+}
+
 bool recordCpuMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x,
     uint32_t tokens, Activation y, bool accumulate)
 {
-    if (!applies(policy, w, x)) return false;
+    if (!cpuMatVecApplies(policy, w, x.offset, x.stride)) return false;
     const ShaderId shader = variant(false, w.type);
     for (const MatrixPiece& piece : w.pieces) {
         const MatVecPush push { piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin,
@@ -106,7 +116,7 @@ bool recordCpuMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix
 bool recordCpuSwigluMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp, Activation x,
     uint32_t tokens, Activation h)
 {
-    if (gateUp.pieces.size() != 1 || !applies(policy, gateUp, x)) return false;
+    if (gateUp.pieces.size() != 1 || !cpuMatVecApplies(policy, gateUp, x.offset, x.stride)) return false;
     const uint32_t ffn = gateUp.rows / 2;
     const MatVecPush push { ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn };
     rec.dispatch(variant(true, gateUp.type),
@@ -118,16 +128,10 @@ bool recordCpuSwigluMatVec(Recorder& rec, const ProductPolicy& policy, const Gpu
 bool recordCpuMatMul(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x,
     uint32_t tokens, Activation y, bool accumulate)
 {
-    if (w.cols % kMatMulCpuChunk != 0) return false;
-    // Each piece's texels cover its rows and as much of the padding after them as whole texels do: a
-    // row's last chunk may fetch one texel past its bytes.
+    if (!cpuMatMulApplies(policy, w)) return false;
     std::vector<BufferRef> views;
-    for (const MatrixPiece& piece : w.pieces) {
-        const BufferRef view { piece.ref.buffer, piece.ref.offset,
-            piece.ref.range / kTexelBytes * kTexelBytes };
-        if (!texelViewable(policy, view, view.range)) return false;
-        views.push_back(view);
-    }
+    for (const MatrixPiece& piece : w.pieces)
+        views.push_back({ piece.ref.buffer, piece.ref.offset, piece.ref.range / kTexelBytes * kTexelBytes });
     const uint32_t tokenGroups = ceilDiv(tokens, kMatMulCpuTokens);
     for (size_t i = 0; i < w.pieces.size(); ++i) {
         const MatrixPiece& piece = w.pieces[i];

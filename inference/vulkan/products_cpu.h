@@ -8,6 +8,12 @@
 
 namespace hearth::vk {
 
+// Whether mul_mat_vec_cpu (and its SwiGLU form) can read W and an input at xOffset with xStride floats
+// per token.
+bool cpuMatVecApplies(const ProductPolicy& policy, const GpuMatrix& w, uint32_t xOffset, uint32_t xStride);
+// Whether mul_mat_cpu can read W.
+bool cpuMatMulApplies(const ProductPolicy& policy, const GpuMatrix& w);
+
 // y[t][r] (+)= W x[t]; false (nothing recorded) when the CPU shader does not apply.
 bool recordCpuMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w, Activation x,
     uint32_t tokens, Activation y, bool accumulate);

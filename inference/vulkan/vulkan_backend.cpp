@@ -51,9 +51,9 @@ VulkanBackend::VulkanBackend(std::unique_ptr<Device> device, const LlamaConfig& 
 VulkanBackend::~VulkanBackend()
 {
     vkDeviceWaitIdle(m_device->handle());
-    for (LayerMatrices& layer : m_layers) {
-        m_allocator.destroy(layer.k);
-        m_allocator.destroy(layer.v);
+    for (KvCache& kv : m_kv) {
+        m_allocator.destroy(kv.k);
+        m_allocator.destroy(kv.v);
     }
     for (Buffer* b :
         { &m_act.x, &m_act.xn, &m_act.qkv, &m_act.q, &m_act.att, &m_act.attPartials, &m_act.gateUp, &m_act.h,
@@ -82,7 +82,21 @@ std::string VulkanBackend::profileTable()
     return out;
 }
 
-Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float)>& progress)
+PlanModel VulkanBackend::planModel() const
+{
+    const uint64_t kvCacheBytes
+        = uint64_t(m_contextLength) * m_config.kvHeadCount * m_config.headDim * sizeof(uint16_t);
+    return { m_config, m_weights.matrices(), m_tokenEmbedding, m_output, m_outputNorm, m_layers,
+        kvCacheBytes };
+}
+
+std::string VulkanBackend::describePlan(uint32_t tokens) const
+{
+    const ForwardPlan plan = planForward(planModel(), m_products, m_attention, tokens);
+    return vk::describePlan(plan, tokens == 1 ? plan : m_plans.forTokens(1), planModel());
+}
+
+Status VulkanBackend::planWeights(const LlamaWeights& w)
 {
     const LlamaConfig& c = m_config;
     m_products = productPolicy(*m_device, m_pipelines);
@@ -138,7 +152,7 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
         const LlamaLayerWeights& lw = w.layers[l];
         for (const TensorView* t : { &lw.wq, &lw.wk, &lw.wv, &lw.wo, &lw.ffnGate, &lw.ffnUp, &lw.ffnDown })
             if (Status s = check(*t, ("blk." + std::to_string(l) + " matrix").c_str()); !s.ok()) return s;
-        LayerMatrices layer;
+        LayerWeightIds layer;
         layer.attnNorm = m_weights.add({ lw.attnNorm });
         layer.qkv = stacked({ lw.wq, lw.wk, lw.wv });
         layer.wo = m_weights.add({ lw.wo });
@@ -147,6 +161,15 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
         layer.down = m_weights.add({ lw.ffnDown });
         m_layers.push_back(std::move(layer));
     }
+    // The dispatches of each class of batch sizes, chosen once (forward_plan.h).
+    m_plans = planForwardBatches(planModel(), m_products, m_attention, m_batch);
+    return Ok {};
+}
+
+Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float)>& progress)
+{
+    const LlamaConfig& c = m_config;
+    if (Status s = planWeights(w); !s.ok()) return s;
     if (Status s = m_weights.upload(m_recorder, progress); !s.ok()) return s;
 
     // Activations for a batch, the logits rows that fit one buffer, and the KV cache.
@@ -202,8 +225,9 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
         return makeError(ErrorCode::Unsupported,
             "a layer's KV cache (" + std::to_string(kvLayer / kMiB)
                 + " MiB) exceeds the storage-buffer range; use a smaller context");
-    for (LayerMatrices& layer : m_layers) {
-        for (Buffer* cache : { &layer.k, &layer.v }) {
+    m_kv.resize(m_layers.size());
+    for (KvCache& kv : m_kv) {
+        for (Buffer* cache : { &kv.k, &kv.v }) {
             auto buffer = m_allocator.create(kvLayer, MemoryKind::DeviceLocal, "KV cache");
             if (!buffer) return buffer.error();
             *cache = *buffer;
@@ -280,6 +304,28 @@ Status checkVulkanWeightTypes(const LlamaWeights& weights)
     return Ok {};
 }
 
+namespace {
+
+// The backend on `device`, its weights not yet placed.
+std::unique_ptr<vk::VulkanBackend> makeBackend(std::unique_ptr<vk::Device> device, const LlamaConfig& config,
+    uint32_t context, const VulkanOptions& options)
+{
+    const vk::Device& dev = *device;
+    uint64_t pieceLimit = std::min<uint64_t>(dev.maxStorageBufferRange(), dev.maxAllocationSize());
+    pieceLimit = std::min<uint64_t>(pieceLimit, 1ull << 30);
+    if (options.storageBufferLimitOverride)
+        pieceLimit = std::min(pieceLimit, options.storageBufferLimitOverride);
+    pieceLimit &= ~uint64_t(255);
+    const uint32_t batch = std::max<uint32_t>(1, options.maxBatch);
+    auto backend = std::make_unique<vk::VulkanBackend>(
+        std::move(device), config, context, batch, pieceLimit, options.pipelineCachePath);
+    if (options.gpuShaderChoices) backend->useGpuShaderChoices();
+    if (options.intDotProducts) backend->useIntDotProducts();
+    return backend;
+}
+
+} // namespace
+
 Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const LlamaWeights& weights,
     const LlamaConfig& config, const VulkanOptions& options)
 {
@@ -309,18 +355,24 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const
                 + " has " + std::to_string(available / vk::kMiB) + " MiB: " + hint);
     }
 
-    uint64_t pieceLimit = std::min<uint64_t>(dev.maxStorageBufferRange(), dev.maxAllocationSize());
-    pieceLimit = std::min<uint64_t>(pieceLimit, 1ull << 30);
-    if (options.storageBufferLimitOverride)
-        pieceLimit = std::min(pieceLimit, options.storageBufferLimitOverride);
-    pieceLimit &= ~uint64_t(255);
-    const uint32_t batch = std::max<uint32_t>(1, options.maxBatch);
-    auto backend = std::make_unique<vk::VulkanBackend>(
-        std::move(*device), config, context, batch, pieceLimit, options.pipelineCachePath);
-    if (options.gpuShaderChoices) backend->useGpuShaderChoices();
-    if (options.intDotProducts) backend->useIntDotProducts();
+    auto backend = makeBackend(std::move(*device), config, context, options);
     if (Status s = backend->load(weights, options.progress); !s.ok()) return s.error();
     return std::unique_ptr<Backend>(std::move(backend));
+}
+
+Result<std::string> describeVulkanPlan(
+    const LlamaWeights& weights, const LlamaConfig& config, const VulkanOptions& options, uint32_t tokens)
+{
+    if (Status s = checkVulkanWeightTypes(weights); !s.ok()) return s.error();
+    auto device = vk::Device::create(options.deviceIndex, options.enableValidation);
+    if (!device) return device.error();
+    const std::string name = (*device)->name();
+    auto backend
+        = makeBackend(std::move(*device), config, std::max<uint32_t>(1, options.contextLength), options);
+    if (Status s = backend->planWeights(weights); !s.ok()) return s.error();
+    return "plan for batches of " + std::to_string(tokens) + (tokens == 1 ? " token" : " tokens") + " on "
+        + name + ", context " + std::to_string(backend->contextLength()) + ":\n"
+        + backend->describePlan(std::max<uint32_t>(1, tokens));
 }
 
 bool failNextVulkanSubmit(Backend& backend, VulkanFault fault)

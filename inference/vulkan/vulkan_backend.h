@@ -63,6 +63,12 @@ Status checkVulkanWeightTypes(const LlamaWeights& weights);
 Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const LlamaWeights& weights,
     const LlamaConfig& config, const VulkanOptions& options);
 
+// The forward pass's plan for batches of `tokens` tokens on the chosen device, printed: every dispatch
+// of the embedding, of each distinct layer and of the head, with its pipeline (hearth-vk-check plan).
+// Only the weights' shapes and types are read: nothing is uploaded, so any model's plan prints.
+Result<std::string> describeVulkanPlan(
+    const LlamaWeights& weights, const LlamaConfig& config, const VulkanOptions& options, uint32_t tokens);
+
 // Benchmark tools: time every shader of the forward passes that follow on the GPU (timestamps);
 // false when `backend` is not a Vulkan one or its queue has no timestamps. The table lists GPU time
 // per shader since the start or the previous table, largest first.

@@ -8,6 +8,7 @@
 #include "vulkan/attention.h"
 #include "vulkan/commands.h"
 #include "vulkan/device.h"
+#include "vulkan/forward_plan.h"
 #include "vulkan/memory.h"
 #include "vulkan/pipeline.h"
 #include "vulkan/products.h"
@@ -21,18 +22,9 @@
 
 namespace hearth::vk {
 
-// Where a product's RMSNorm is taken: written to xn first, fused into the product
-// (products_norm.h), or fused into the quantization of the product's input (products_q8.h).
-enum class NormPath { Separate, Fused, Quantized };
-
-struct LayerMatrices {
-    size_t attnNorm; // (dim) F32
-    std::vector<size_t> qkv; // one stacked (q + 2kv, dim) matrix, or wq, wk, wv
-    size_t wo; // (dim, q)
-    size_t ffnNorm; // (dim) F32
-    std::vector<size_t> gateUp; // one stacked (2 ffn, dim) matrix, or gate, up
-    size_t down; // (dim, ffn)
-    Buffer k, v; // KV cache: (context, kv) f16
+// A layer's KV cache: (context, kv) f16 each.
+struct KvCache {
+    Buffer k, v;
 };
 
 // Activations for a batch of up to `batch` tokens, device-local for the model's lifetime.
@@ -64,6 +56,10 @@ public:
     void useIntDotProducts() { m_intDotProducts = true; }
     // Plans and uploads the weights, allocates activations and the KV cache.
     Status load(const LlamaWeights& weights, const std::function<void(float)>& progress);
+    // The first half of load(): places the weights (nothing uploaded) and makes the forward plans.
+    Status planWeights(const LlamaWeights& weights);
+    // The plan of batches of `tokens` tokens, printed (hearth-vk-check plan); after planWeights().
+    std::string describePlan(uint32_t tokens) const;
 
     std::string deviceName() const override { return m_device->name(); }
     std::string kind() const override { return "vulkan"; }
@@ -72,6 +68,9 @@ public:
     Status forward(std::span<const int32_t> tokens, uint32_t startPos, std::span<float> logits) override;
 
     uint32_t lastDispatchCount() const { return m_lastDispatches; }
+    const ForwardPlans& plans() const { return m_plans; }
+    // The pipelines of the last recorded batch, in order.
+    const std::vector<ShaderId>& lastDispatched() const { return m_lastDispatched; }
     // Benchmark tools: GPU time per shader on both recorders (profiler.h).
     bool startProfile();
     const Device& device() const { return *m_device; }
@@ -81,35 +80,31 @@ private:
     // forward.cpp: one batch of at most m_batch tokens, one submit.
     Status forwardBatch(
         std::span<const int32_t> tokens, uint32_t startPos, bool wantLogits, bool allLogits, float* logits);
-    // Every dispatch of a batch of n tokens; the positions come from the step buffer.
+    // Every dispatch of a batch of n tokens, as its plan lists them; the positions come from the step
+    // buffer.
     void recordBatch(Recorder& rec, uint32_t n, bool wantLogits, bool allLogits);
-    void recordLayer(Recorder& rec, const LayerMatrices& layer, uint32_t tokens);
-    // y[t][yOffset + r] (+)= W x[t] over every piece of a matrix: mat-vec for few tokens, tiled
-    // mat-mat for more.
-    void matmul(Recorder& rec, const GpuMatrix& w, const Buffer& x, uint32_t xOffset, uint32_t xStride,
-        uint32_t tokens, const Buffer& y, uint32_t yOffset, uint32_t yStride, bool accumulate);
-    // The norm path of products of `tokens` tokens on this device, for the products (weight ids) that
-    // read the norm.
-    NormPath normPath(uint32_t tokens, std::span<const size_t> products) const;
-    // What a normed product needs before it: xn = rmsNorm(x) (Separate) or q8 = quantize(rmsNorm(x))
-    // (Quantized), from x's tokens at xOffset floats; nothing when the norm is fused.
-    void prepareNorm(Recorder& rec, NormPath path, size_t norm, uint32_t n, uint32_t xOffset = 0);
-    // y = W n, n = rmsNorm(x) * weight `norm`: read from xn or q8 (prepareNorm), or computed by the
-    // product itself (fused; also for a matrix without an integer-dot-product shader).
-    void normedProduct(Recorder& rec, const GpuMatrix& w, size_t norm, NormPath path, uint32_t n,
-        const Buffer& y, uint32_t yOffset, uint32_t yStride, uint32_t xOffset = 0);
-    // h = silu(gate n) * (up n) from a stacked one-piece [gate; up] and n as normedProduct takes it; false
-    // (nothing recorded) where no one-dispatch form applies.
-    bool normedSwigluProduct(Recorder& rec, const GpuMatrix& gateUp, size_t norm, NormPath path, uint32_t n);
-    // q|k|v = [wq; wk; wv] n, n as normedProduct takes it (the attention norm): into the qkv buffer, or
-    // with the rope and the cache store fused in where they apply (then true).
-    bool qkvProducts(
-        Recorder& rec, const LayerMatrices& layer, NormPath path, uint32_t n, const RopeStoreArgs& rope);
-    // x += W v for v of `cols` floats per token: quantized first and an integer product in decode with
-    // integer dot products (products_q8.h), else matmul.
-    void addProduct(Recorder& rec, const GpuMatrix& w, const Buffer& v, uint32_t cols, uint32_t n);
-    void rmsNorm(
-        Recorder& rec, const Buffer& x, uint32_t xOffset, size_t weight, uint32_t tokens, const Buffer& y);
+    // Where a step runs: its tokens, the first row of x it reads (the head: the rows whose logits are
+    // wanted), its layer.
+    struct StepSite {
+        uint32_t tokens;
+        uint32_t xOffset = 0; // floats
+        size_t layer = 0;
+    };
+    // One step of the plan: its dispatches with their buffers.
+    void recordStep(Recorder& rec, const PlanStep& step, const StepSite& at);
+    // The ops of recordStep, for the steps that take more than one line.
+    void embed(Recorder& rec, const GpuMatrix& table, uint32_t tokens);
+    void rmsNorm(Recorder& rec, const GpuMatrix& weight, uint32_t xOffset, uint32_t tokens);
+    // The input of a product after a norm, as its kernel reads it: xn, or x (the norm taken in).
+    Activation normedInput(const PlanStep& step, uint32_t xOffset) const;
+    // y (+)= W x with the step's kernel; norm: the norm's weight a NormMatVec kernel takes in.
+    void product(Recorder& rec, const PlanStep& step, Activation x, size_t norm, uint32_t tokens,
+        Activation y, bool accumulate);
+    void swigluProduct(Recorder& rec, const PlanStep& step, size_t norm, uint32_t tokens);
+    void ropeProduct(Recorder& rec, const PlanStep& step, size_t layer, uint32_t tokens);
+    // Llama 3.1's rope frequency factors, or one 1.0 when the model has none.
+    BufferRef ropeFactors() const;
+    PlanModel planModel() const;
 
     std::unique_ptr<Device> m_device;
     LlamaConfig m_config;
@@ -126,7 +121,8 @@ private:
     bool m_gpuShaderChoices = false;
     bool m_intDotProducts = false;
     WeightStore m_weights;
-    std::vector<LayerMatrices> m_layers;
+    std::vector<LayerWeightIds> m_layers;
+    std::vector<KvCache> m_kv; // per layer
     size_t m_tokenEmbedding = 0;
     size_t m_output = 0;
     size_t m_outputNorm = 0;
@@ -134,7 +130,9 @@ private:
     Activations m_act;
     bool m_lost = false; // after a device loss every call fails until the model is reloaded
     uint32_t m_lastDispatches = 0;
+    std::vector<ShaderId> m_lastDispatched;
     ProductPolicy m_products;
+    ForwardPlans m_plans; // per class of batch sizes, made at load
 };
 
 } // namespace hearth::vk

@@ -71,7 +71,8 @@ size_t WeightStore::add(const std::vector<TensorView>& parts)
         const uint64_t offset = alignUp(m_arenaSizes.back(), align);
         m_arenaSizes.back() = offset + bytes;
         placements.push_back({ m_arenaSizes.size() - 1, offset, bytes });
-        m.pieces.push_back({ BufferRef {}, uint32_t(r), count });
+        // Where the piece will lie is known now (the forward plan reads it); its buffer once uploaded.
+        m.pieces.push_back({ BufferRef { VK_NULL_HANDLE, offset, bytes }, uint32_t(r), count });
     }
     m_matrices.push_back(std::move(m));
     m_sources.push_back(parts);

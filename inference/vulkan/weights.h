@@ -11,6 +11,7 @@
 #include "vulkan/memory.h"
 
 #include <functional>
+#include <span>
 #include <vector>
 
 namespace hearth::vk {
@@ -49,6 +50,8 @@ public:
     Status upload(Recorder& recorder, const std::function<void(float)>& progress);
 
     const GpuMatrix& matrix(size_t id) const { return m_matrices[id]; }
+    // Every planned matrix by id; their pieces' offsets and ranges are known before upload().
+    std::span<const GpuMatrix> matrices() const { return m_matrices; }
     uint64_t plannedBytes() const;
 
 private:

@@ -3,8 +3,12 @@
 //   hearth-vk-check logits MODEL.gguf REF.json REF.logits.f32   logits vs llama.cpp (prompt in one batch and
 //   one
 //                                                                token at a time) + teacher-forced greedy
-//   hearth-vk-check synth SHAPE MIX OUT.gguf                      a random-weight model at a Llama shape
+//   hearth-vk-check synth SHAPE[:LAYERS] MIX OUT.gguf             a random-weight model at a Llama shape
 //   hearth-vk-check bench MODEL.gguf PROMPT DECODE                one JSON line, as `hearth-cli bench --json`
+//   hearth-vk-check plan MODEL.gguf [--tokens N] [--gpu] [--int-dot]
+//                                  every dispatch of a batch of N tokens (1: a decode step), with its
+//                                  pipeline; --gpu: the choices a GPU makes (on lavapipe too), --int-dot:
+//                                  and its integer-dot-product path. Nothing is uploaded.
 #include "gguf/gguf.h"
 #include "gguf/gguf_synth.h"
 #include "logit_compare.h"
@@ -127,11 +131,15 @@ int checkLogits(const std::string& modelPath, const std::string& jsonPath, const
 
 int synth(const std::string& shapeName, const std::string& mixName, const std::string& out)
 {
-    const auto shape = synthShape(shapeName);
+    // SHAPE:LAYERS keeps the shape's widths with fewer layers (an 8B-wide file small enough to plan).
+    const size_t colon = shapeName.find(':');
+    const auto shape = synthShape(shapeName.substr(0, colon));
     const auto mix = parseQuantMix(mixName);
     if (!shape || !mix) return std::fprintf(stderr, "unknown shape or type\n"), 2;
     SynthOptions options;
     options.shape = *shape;
+    if (colon != std::string::npos)
+        options.shape.layers = std::max(1, std::atoi(shapeName.c_str() + colon + 1));
     options.mix = *mix;
     const Status s = synthesizeModel(options, out);
     if (!s.ok()) return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
@@ -194,6 +202,32 @@ int bench(const std::string& path, int prompt, int decode)
     return 0;
 }
 
+int plan(const std::vector<std::string>& args)
+{
+    VulkanOptions options;
+    uint32_t tokens = 1;
+    for (size_t i = 2; i < args.size(); ++i) {
+        if (args[i] == "--tokens" && i + 1 < args.size())
+            tokens = uint32_t(std::max(1, std::atoi(args[++i].c_str())));
+        else if (args[i] == "--gpu")
+            options.gpuShaderChoices = true;
+        else if (args[i] == "--int-dot")
+            options.gpuShaderChoices = options.intDotProducts = true;
+        else
+            return std::fprintf(stderr, "plan: unknown argument %s\n", args[i].c_str()), 2;
+    }
+    auto file = GgufFile::open(args[1]);
+    if (!file) return std::fprintf(stderr, "%s\n", file.error().message.c_str()), 1;
+    auto config = LlamaConfig::fromGguf(**file);
+    if (!config) return std::fprintf(stderr, "%s\n", config.error().message.c_str()), 1;
+    auto weights = LlamaWeights::bind(**file, *config);
+    if (!weights) return std::fprintf(stderr, "%s\n", weights.error().message.c_str()), 1;
+    auto text = describeVulkanPlan(*weights, *config, options, tokens);
+    if (!text) return std::fprintf(stderr, "%s\n", text.error().message.c_str()), 1;
+    std::printf("%s", text->c_str());
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -202,8 +236,9 @@ int main(int argc, char** argv)
     if (a.size() == 4 && a[0] == "logits") return checkLogits(a[1], a[2], a[3]);
     if (a.size() == 4 && a[0] == "synth") return synth(a[1], a[2], a[3]);
     if (a.size() == 4 && a[0] == "bench") return bench(a[1], std::stoi(a[2]), std::stoi(a[3]));
+    if (a.size() >= 2 && a[0] == "plan") return plan(a);
     std::fprintf(stderr,
         "usage: hearth-vk-check logits MODEL REF.json REF.logits.f32 | synth SHAPE MIX OUT | "
-        "bench MODEL PROMPT DECODE\n");
+        "bench MODEL PROMPT DECODE | plan MODEL [--tokens N] [--gpu] [--int-dot]\n");
     return 2;
 }
