@@ -103,6 +103,14 @@ int runServe(const std::vector<std::string>& argv)
             options.host.c_str());
     }
 
+    // SIGINT and SIGTERM are taken by one thread that stops the server; every other thread (the
+    // engine's and the server's, started later) inherits the blocked mask.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+
     hearth::LoadOptions load;
     load.modelPath = *model;
     load.contextLength = static_cast<uint32_t>(context);
@@ -116,14 +124,6 @@ int runServe(const std::vector<std::string>& argv)
     }
     const auto& info = engine.info();
     if (!info.notice.empty()) std::fprintf(stderr, "%s\n", info.notice.c_str());
-
-    // SIGINT and SIGTERM are taken by one thread that stops the server; every other thread (the
-    // server's pool included) inherits the blocked mask.
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
     hearth::server::EngineGenerator generator(engine);
     hearth::server::OpenAiServer server(generator, options);

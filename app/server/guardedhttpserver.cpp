@@ -74,6 +74,9 @@ public:
         return pollFor(m_fd, POLLIN, timeout, revents) > 0 && (revents & POLLIN);
     }
 
+    // Whether a read failed (timeout, deadline, a limit, an error): the connection is not reused.
+    bool failed() const { return m_failed; }
+
     bool peerGone() const
     {
         short revents = 0;
@@ -101,10 +104,10 @@ public:
     {
         if (size == 0) return 0;
         if (m_end == m_begin) {
-            if (!is_readable()) return -1;
+            if (!is_readable()) return fail();
             const ssize_t n = ::recv(m_fd, m_buffer, sizeof m_buffer, 0);
-            if (n <= 0) return n < 0 ? -1 : 0;
-            if (!account(static_cast<size_t>(n))) return -1;
+            if (n <= 0) return n < 0 ? fail() : 0;
+            if (!account(static_cast<size_t>(n))) return fail();
             m_begin = 0;
             m_end = static_cast<size_t>(n);
         }
@@ -142,6 +145,12 @@ public:
     socket_t socket() const override { return m_fd; }
 
 private:
+    ssize_t fail()
+    {
+        m_failed = true;
+        return -1;
+    }
+
     // Counts newly received bytes against the request's limits: the header part ends at the first
     // empty line; the body may take twice the payload maximum (chunk framing included), so that the
     // library, which counts the decoded body, is the one to refuse an oversized body with 413.
@@ -174,10 +183,12 @@ private:
     size_t m_headerBytes = 0;
     size_t m_lineLength = 0; // characters since the last line feed, carriage returns not counted
     size_t m_bodyBytes = 0;
+    bool m_failed = false;
     Clock::time_point m_deadline;
 };
 
 thread_local const GuardedStream* t_currentStream = nullptr;
+thread_local bool t_closeAfterResponse = false;
 
 } // namespace
 
@@ -196,6 +207,11 @@ bool GuardedHttpServer::clientGone()
     return t_currentStream && t_currentStream->peerGone();
 }
 
+void GuardedHttpServer::closeAfterResponse()
+{
+    t_closeAfterResponse = true;
+}
+
 bool GuardedHttpServer::process_and_close_socket(socket_t sock)
 {
     GuardedStream stream(sock, m_limits);
@@ -204,9 +220,10 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock)
     for (size_t left = m_limits.keepAliveRequests; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
         if (!stream.waitForRequest(m_limits.keepAliveTimeout)) break;
         stream.startRequest();
+        t_closeAfterResponse = false;
         bool closed = false;
         ok = process_request(stream, left == 1, closed, nullptr);
-        if (!ok || closed) break;
+        if (!ok || closed || t_closeAfterResponse || stream.failed()) break;
     }
     t_currentStream = nullptr;
     ::shutdown(sock, SHUT_RDWR);

@@ -33,6 +33,8 @@ public:
     // On a handler's thread: whether the client of the request being handled has closed its side
     // or reset the connection.
     static bool clientGone();
+    // On a handler's thread: close the connection after this response (its body may be unread).
+    static void closeAfterResponse();
 
 protected:
     bool process_and_close_socket(socket_t sock) override;

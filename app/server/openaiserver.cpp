@@ -143,7 +143,10 @@ void OpenAiServer::routes()
 bool OpenAiServer::authorized(const httplib::Request& request, httplib::Response& response) const
 {
     if (bearerMatches(request.get_header_value("Authorization"), m_options.apiKey)) return true;
+    // Refused before its body is read: the connection cannot carry another request.
     sendError(response, ApiError::invalidKey());
+    response.set_header("Connection", "close");
+    GuardedHttpServer::closeAfterResponse();
     return false;
 }
 
