@@ -218,7 +218,14 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock)
     t_currentStream = &stream;
     bool ok = false;
     for (size_t left = m_limits.keepAliveRequests; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
-        if (!stream.waitForRequest(m_limits.keepAliveTimeout)) break;
+        // Waits in short slices, so that stop() does not wait for idle kept-alive connections.
+        bool ready = false;
+        for (auto waited = milliseconds(0);
+             !ready && waited < m_limits.keepAliveTimeout && svr_sock_ != INVALID_SOCKET;
+             waited += milliseconds(100)) {
+            ready = stream.waitForRequest(std::min(milliseconds(100), m_limits.keepAliveTimeout - waited));
+        }
+        if (!ready) break;
         stream.startRequest();
         t_closeAfterResponse = false;
         bool closed = false;
