@@ -4,6 +4,7 @@
 // (testdata/reference/llamacpp/stories260K.json: a raw prompt and its 64-token greedy continuation).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 
 let OpenAI;
 try {
@@ -19,6 +20,11 @@ const apiKey = process.env.HEARTH_API_KEY;
 const model = process.env.HEARTH_MODEL_ID;
 const reference = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const client = new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 60_000 });
+
+// For the tests about arrival order: a new connection per request, so that a request started later
+// cannot overtake an earlier one by reusing a kept-alive connection while the earlier one connects.
+const freshClient = new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 60_000,
+    httpAgent: new http.Agent({ keepAlive: false }) });
 
 const tests = [];
 const test = (name, run) => tests.push({ name, run });
@@ -200,21 +206,38 @@ test('8 concurrent clients are all answered, in order', async () => {
     const finished = [];
     const requests = [];
     for (let i = 0; i < 8; ++i) {
-        // Started 30 ms apart so that they reach the server in this order; each takes longer.
-        await new Promise((resolve) => setTimeout(resolve, 30));
-        requests.push(client.completions.create({
-            model, prompt: reference.prompt, max_tokens: 100 + i, temperature: 0,
+        // Started 100 ms apart so that they reach the server in this order, while the first, long
+        // one generates.
+        requests.push(freshClient.completions.create({
+            model, prompt: reference.prompt, max_tokens: i === 0 ? 600 : 64 + i, temperature: 0,
         }).then((completion) => {
             finished.push(i);
             return completion;
         }));
+        await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const answers = await Promise.all(requests);
     assert.deepEqual(finished, [0, 1, 2, 3, 4, 5, 6, 7]);
     answers.forEach((answer, i) => {
-        assert.equal(answer.usage.completion_tokens, 100 + i);
+        assert.equal(answer.usage.completion_tokens, i === 0 ? 600 : 64 + i);
         assert.ok(answer.choices[0].text.startsWith(reference.greedy_text));
     });
+});
+
+test('a full line is refused with 429', async () => {
+    // One long generation, then 10 more: 8 may wait (hearth-cli serve's default --queue), the rest
+    // are refused at once.
+    const results = [];
+    const requests = [];
+    for (let i = 0; i < 11; ++i) {
+        requests.push(freshClient.completions.create({
+            model, prompt: reference.prompt, max_tokens: i === 0 ? 1500 : 1, temperature: 0,
+        }).then(() => { results[i] = 'ok'; }, (error) => { results[i] = `${error.status} ${error.code}`; }));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await Promise.all(requests);
+    const refused = '429 rate_limit_exceeded';
+    assert.deepEqual(results, [...Array(9).fill('ok'), refused, refused]);
 });
 
 let failed = 0;
