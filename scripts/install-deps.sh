@@ -16,10 +16,12 @@ packages=(
   libsentencepiece-dev libsqlite3-dev sqlite3 libpoppler-qt6-dev libzip-dev
   # replies: md4c, the Markdown parser Qt reads MarkdownText with (escaping what it would take as HTML)
   libmd4c-dev
-  # the OpenAI API both ways: cpp-httplib (client and server, TLS through OpenSSL)
-  libcpp-httplib-dev libssl-dev
   # documents tests: qpdf encrypts a generated PDF (QPdfWriter cannot); icons: rsvg-convert renders the SVG
   qpdf librsvg2-bin
+  # the OpenAI API both ways (hearth-cli serve, remote servers): Debian's cpp-httplib, a maintained
+  # HTTP client and server with keep-alive, chunked streaming, payload limits, timeouts and TLS
+  # through OpenSSL; the server's tests drive it with the official OpenAI client library on Node.js
+  libcpp-httplib-dev libssl-dev nodejs
   # screenshots and headless runs
   xvfb xauth
   # packaging checks
@@ -32,8 +34,16 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 mapfile -t runtime_packages < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$root/packaging/runtime-packages.txt")
 packages+=("${runtime_packages[@]}")
 
+# npm: Debian's package, unless the installed Node.js already brings its own (NodeSource's does, and
+# conflicts with Debian's npm).
+if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}"
+
+# The server's client test (tests/server/openai_client): the `openai` npm package at the version its
+# lock file pins, installed next to the test script.
+npm ci --prefix "$root/tests/server/openai_client" --no-audit --no-fund --loglevel=error
