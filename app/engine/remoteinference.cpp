@@ -39,8 +39,8 @@ Status RemoteInference::connectRemote(const RemoteModel& remote)
         for (const std::string& id : *models)
             listed += (listed.empty() ? "" : ", ") + id;
         return makeError(ErrorCode::FileNotFound,
-            hostOf(remote.baseUrl) + " has no model \"" + remote.model + "\"; it has: "
-                + (listed.empty() ? "none" : listed));
+            hostOf(remote.baseUrl) + " has no model \"" + remote.model
+                + "\"; it has: " + (listed.empty() ? "none" : listed));
     }
     m_connected = Connected { remote, kAssumedContext };
     return Ok {};
@@ -64,7 +64,8 @@ Result<GenerateStats> RemoteInference::generate(const GenerateRequest& request,
 {
     if (!m_connected) return makeError(ErrorCode::InvalidArgument, "no server is connected");
     if (!request.useChat)
-        return makeError(ErrorCode::Unsupported, "a remote model is asked with a conversation, not a raw prompt");
+        return makeError(
+            ErrorCode::Unsupported, "a remote model is asked with a conversation, not a raw prompt");
     if (request.continueLast)
         return makeError(ErrorCode::Unsupported,
             "Continue is not available with a remote server: the OpenAI API cannot go on from part of a "
@@ -81,14 +82,15 @@ Result<GenerateStats> RemoteInference::generate(const GenerateRequest& request,
     const auto start = Clock::now();
     std::optional<Clock::time_point> firstPiece;
     uint32_t pieces = 0;
-    auto outcome = clientFor(m_connected->remote).streamChat(
-        chat,
-        [&](std::string_view piece) {
-            if (!firstPiece) firstPiece = Clock::now();
-            ++pieces;
-            return onPiece(piece);
-        },
-        cancel);
+    auto outcome = clientFor(m_connected->remote)
+                       .streamChat(
+                           chat,
+                           [&](std::string_view piece) {
+                               if (!firstPiece) firstPiece = Clock::now();
+                               ++pieces;
+                               return onPiece(piece);
+                           },
+                           cancel);
     if (!outcome) return outcome.error();
 
     GenerateStats stats;

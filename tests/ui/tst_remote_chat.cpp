@@ -90,7 +90,8 @@ class TestRemoteChat : public QObject {
         for (int attempt = 0; attempt < 100; ++attempt) {
             h.model.openRemote(baseUrl(), key, "stories260K");
             if (!QTest::qWaitFor([&] { return h.model.state() != "loading"; }, 20000)) return false;
-            const bool starting = h.model.error().contains("Could not connect") || h.model.error().contains("(503)");
+            const bool starting
+                = h.model.error().contains("Could not connect") || h.model.error().contains("(503)");
             if (h.model.state() == "loaded" || !starting) break;
             QTest::qWait(200);
         }
