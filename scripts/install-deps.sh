@@ -18,6 +18,8 @@ packages=(
   libmd4c-dev
   # documents tests: qpdf encrypts a generated PDF (QPdfWriter cannot); icons: rsvg-convert renders the SVG
   qpdf librsvg2-bin
+  # chat templates: the differential test renders with Python's jinja2 as transformers does
+  python3-jinja2
   # screenshots and headless runs
   xvfb xauth
   # packaging checks

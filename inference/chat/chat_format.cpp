@@ -46,6 +46,8 @@ DetectedChatFormat detectChatFormat(std::string_view chatTemplate, const ChatVoc
         problem = parsed.error().message;
     }
     DetectedChatFormat fallback = detectChatFormat(chatTemplate, vocabulary.hasHeaderTokens);
+    if (fallback.format->name() == "plain" && vocabulary.hasHeaderTokens)
+        fallback.format = makeLlama3ChatFormat(true, "26 Jul 2024"); // the vocabulary is Llama 3's
     fallback.notice = "The model's chat template cannot be used (" + problem + "); using the "
         + std::string(fallback.format->name() == "llama3" ? "Llama 3" : "plain 'User:/Assistant:'")
         + " chat format instead.";
