@@ -375,11 +375,15 @@ Value Interpreter::evaluateBinary(const Expr& expr)
     }
     if (op == "**") {
         if (!floats && asInt(b) >= 0) {
-            const double r = std::pow(x, y);
-            if (std::fabs(r) > 9.2e18) fail("OverflowError", "integer result too large");
-            int64_t result = 1;
-            for (int64_t k = 0; k < asInt(b); ++k)
-                result *= asInt(a);
+            // Exponentiation by squaring, refusing what leaves 64 bits (Python would go on).
+            int64_t result = 1, base = asInt(a), exponent = asInt(b);
+            bool overflow = false;
+            while (exponent > 0 && !overflow) {
+                if (exponent & 1) overflow = __builtin_mul_overflow(result, base, &result);
+                exponent >>= 1;
+                if (exponent > 0) overflow = overflow || __builtin_mul_overflow(base, base, &base);
+            }
+            if (overflow) fail("OverflowError", "integer result too large");
             return Value(result);
         }
         return Value(std::pow(x, y));

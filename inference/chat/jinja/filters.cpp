@@ -136,12 +136,13 @@ Value indent(Interpreter& interpreter, const Value& input, CallArgs& args)
         const bool indentThis = isFirst ? (first && first->truthy()) : (!empty || (blank && blank->truthy()));
         if (indentThis) out.append(pad, false);
         out.append(text.substr(pos, end - pos));
-        interpreter.checkBytes(out.size());
+        interpreter.checkLength(out.size());
         if (nl == std::string::npos) break;
         out.append(text.substr(nl, 1));
         pos = nl + 1;
         isFirst = false;
     }
+    interpreter.checkBytes(out.size());
     return Value(std::move(out));
 }
 
@@ -234,9 +235,10 @@ Value applyFilter(Interpreter& interpreter, const std::string& name, const Value
             first = false;
             const MarkedText piece
                 = toText(attribute ? attributePath(interpreter, item, toText(*attribute).str()) : item);
-            interpreter.checkBytes(out.size() + piece.size());
+            interpreter.checkLength(out.size() + piece.size());
             out.append(piece);
         }
+        interpreter.checkBytes(out.size());
         return Value(std::move(out));
     }
     if (name == "selectattr" || name == "rejectattr")

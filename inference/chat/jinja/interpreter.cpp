@@ -21,7 +21,22 @@ MarkedText Interpreter::render(const Body& body)
     return out;
 }
 
-void Interpreter::checkBytes(size_t bytes) const
+void Interpreter::checkBytes(size_t bytes)
+{
+    if (bytes > m_limits.maxStringBytes) {
+        throw JinjaError { JinjaErrorKind::Limit, "LimitError",
+            "the template built a string of more than " + std::to_string(m_limits.maxStringBytes >> 20)
+                + " MiB; refused" };
+    }
+    m_builtBytes += bytes;
+    if (m_builtBytes > m_limits.maxTotalBytes) {
+        throw JinjaError { JinjaErrorKind::Limit, "LimitError",
+            "the template built more than " + std::to_string(m_limits.maxTotalBytes >> 20)
+                + " MiB of strings; refused" };
+    }
+}
+
+void Interpreter::checkLength(size_t bytes) const
 {
     if (bytes > m_limits.maxStringBytes) {
         throw JinjaError { JinjaErrorKind::Limit, "LimitError",
@@ -54,9 +69,10 @@ Value Interpreter::lookup(const std::string& name) const
     return Value::undefined("'" + name + "' is undefined");
 }
 
-void Interpreter::append(MarkedText& out, const MarkedText& text) const
+void Interpreter::append(MarkedText& out, const MarkedText& text)
 {
-    checkBytes(out.size() + text.size());
+    checkLength(out.size() + text.size());
+    checkBytes(text.size()); // the output grows by the piece, not by its whole length again
     out.append(text);
 }
 

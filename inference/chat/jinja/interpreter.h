@@ -13,8 +13,9 @@ namespace hearth::jinja {
 
 struct Limits {
     size_t maxStringBytes = size_t(16) << 20; // any string, the output included
+    size_t maxTotalBytes = size_t(512) << 20; // all strings built during a render, together
     size_t maxItems = size_t(1) << 20; // any list (range(), list * n)
-    uint64_t maxSteps = 20'000'000; // expressions evaluated and statements run
+    uint64_t maxSteps = 5'000'000; // expressions evaluated and statements run
     int maxCallDepth = 100; // nested macro calls (jinja2 hits Python's recursion limit)
 };
 
@@ -39,7 +40,11 @@ public:
     Value getItem(const Value& object, const Value& key);
     // The values a for loop (or a filter such as join) walks; throws TypeError for None, numbers.
     List iterate(const Value& value);
-    void checkBytes(size_t bytes) const;
+    // A new string of `bytes`: refused past maxStringBytes, or when all strings built so far pass
+    // maxTotalBytes (a loop keeping many large strings alive).
+    void checkBytes(size_t bytes);
+    // A string still growing to `bytes`: refused past maxStringBytes (charge it once it is built).
+    void checkLength(size_t bytes) const;
     void checkItems(size_t count) const;
     void step();
     const Limits& limits() const { return m_limits; }
@@ -57,6 +62,7 @@ private:
     Scope m_root;
     Scope* m_scope = &m_root;
     uint64_t m_steps = 0;
+    size_t m_builtBytes = 0;
     int m_callDepth = 0;
     std::optional<Value> m_filterInput; // the body text a {% filter %} or {% set %} block applies to
 
@@ -68,7 +74,7 @@ private:
     Flow renderBody(const Body& body, MarkedText& out);
     Flow renderNode(const Node& node, MarkedText& out);
     Flow renderFor(const Node& node, MarkedText& out);
-    void append(MarkedText& out, const MarkedText& text) const;
+    void append(MarkedText& out, const MarkedText& text);
     Value makeMacro(const Node& node);
     Value callMacro(const Node& node, CallArgs& args);
 

@@ -134,8 +134,9 @@ Value replace(Interpreter& interpreter, const MarkedText& text, const std::strin
             }
             if (i + 1 < offsets.size()) out += s.substr(offsets[i], offsets[i + 1] - offsets[i]);
             if (i + 1 >= offsets.size()) break;
-            interpreter.checkBytes(out.size());
+            interpreter.checkLength(out.size());
         }
+        interpreter.checkBytes(out.size());
         if (!s.empty() && (count < 0 || done < count)) out += to;
         return Value(text.derived(std::move(out)));
     }
@@ -144,7 +145,7 @@ Value replace(Interpreter& interpreter, const MarkedText& text, const std::strin
         if (found == std::string::npos) break;
         out.append(s, pos, found - pos);
         out += to;
-        interpreter.checkBytes(out.size());
+        interpreter.checkLength(out.size());
         pos = found + from.size();
         ++done;
     }
@@ -205,9 +206,10 @@ Value stringMethod(Interpreter& interpreter, const Value& self, const std::strin
                 fail("TypeError", "sequence item: expected str instance, " + item.typeName() + " found");
             if (!first) out.append(text);
             first = false;
-            interpreter.checkBytes(out.size() + item.text().size());
+            interpreter.checkLength(out.size() + item.text().size());
             out.append(item.text());
         }
+        interpreter.checkBytes(out.size());
         return Value(std::move(out));
     }
     if (name == "isdigit" || name == "isalpha" || name == "isspace" || name == "isupper"

@@ -168,6 +168,13 @@ private slots:
         const QString output = renderError("{% for i in range(1000000) %}{{ 'y' * 100 }}{% endfor %}");
         QVERIFY2(output.contains("more than 16 MiB"), qPrintable(output));
 
+        // Many large strings kept alive at once: the budget for all strings built.
+        const QString kept
+            = renderError("{% set ns = namespace(xs=[]) %}{% set big = 'x' * 10000000 %}"
+                          "{% for i in range(100) %}{% set ns.xs = ns.xs + [big ~ i] %}{% endfor %}"
+                          "{{ ns.xs | length }}");
+        QVERIFY2(kept.contains("MiB of strings; refused"), qPrintable(kept));
+
         // Endless work without growth: the step budget.
         jinja::Limits small;
         small.maxSteps = 100000;
