@@ -77,8 +77,9 @@ struct ChatVocabulary {
 // gives the family's known format (below) with a notice naming the error.
 DetectedChatFormat detectChatFormat(std::string_view chatTemplate, const ChatVocabulary& vocabulary);
 
-// The family's known format: recognises the Llama 3.x templates from `tokenizer.chat_template` (or, without a template, from a
-// vocabulary that has <|start_header_id|>); anything else gets the plain format and a notice.
+// The family's known format: recognises the Llama 3.x templates from `tokenizer.chat_template`
+// (or, without a template, from a vocabulary that has <|start_header_id|>); anything else gets the
+// plain format and a notice.
 DetectedChatFormat detectChatFormat(std::string_view chatTemplate, bool vocabularyHasHeaderTokens);
 
 // The prompt as one string (special tokens written as their text), e.g. to compare with a rendering.
