@@ -146,11 +146,10 @@ Value Interpreter::getItem(const Value& object, const Value& key)
             if (!isString) return object.items()[static_cast<size_t>(index)];
             return Value(object.text().substr(offsets[index], offsets[index + 1] - offsets[index]));
         }
-        return Value::undefined(
-            "'" + objectRepr(object) + "' has no attribute " + std::to_string(asInt(key)));
+        return Value::undefined(objectRepr(object) + " has no element " + std::to_string(asInt(key)));
     }
     if (key.isString()) return getAttribute(object, key.text().str());
-    return Value::undefined("'" + objectRepr(object) + "' has no attribute " + pythonRepr(key));
+    return Value::undefined(objectRepr(object) + " has no element " + pythonRepr(key));
 }
 
 Value Interpreter::slice(const Value& object, const Expr& expr)
