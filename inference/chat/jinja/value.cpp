@@ -206,7 +206,7 @@ std::string floatRepr(double value)
     for (char c : mantissa)
         if (c != '.') digits += c;
     std::string out;
-    if (exponent >= -5 && exponent < 16) {
+    if (exponent >= -4 && exponent < 16) {
         if (exponent < 0) {
             out = "0." + std::string(-exponent - 1, '0') + digits;
         } else if (static_cast<int>(digits.size()) <= exponent + 1) {

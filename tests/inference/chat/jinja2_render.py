@@ -5,7 +5,8 @@
 usage: jinja2_render.py BATCH.json   where BATCH is
   {"template": PATH, "bos_token": B|null, "eos_token": E|null,
    "cases": [{"messages": [...], "add_generation_prompt": bool}, ...]}
-prints a JSON list, one {"text": ...} or {"error": "Type: message"} per case.
+prints a JSON list, one {"text": ...} or {"error": "Type: message"} per case. "source": TEXT may
+stand for "template": PATH; a JSON list of batches prints a list of such lists.
 """
 import datetime
 import json
@@ -29,15 +30,15 @@ def tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False)
     return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
 
 
-def main():
-    batch = json.load(open(sys.argv[1], encoding='utf-8'))
+def render_batch(batch):
     env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
     env.filters['tojson'] = tojson
     env.globals['raise_exception'] = raise_exception
     env.globals['strftime_now'] = lambda fmt: FIXED_DATE.strftime(fmt)
     results = []
     try:
-        template = env.from_string(open(batch['template'], encoding='utf-8').read())
+        source = batch['source'] if 'source' in batch else open(batch['template'], encoding='utf-8').read()
+        template = env.from_string(source)
     except Exception as e:  # noqa: BLE001 -- the exception is the result
         template, error = None, '%s: %s' % (type(e).__name__, e)
     for case in batch['cases']:
@@ -51,6 +52,12 @@ def main():
             results.append({'text': text})
         except Exception as e:  # noqa: BLE001
             results.append({'error': '%s: %s' % (type(e).__name__, e)})
+    return results
+
+
+def main():
+    batch = json.load(open(sys.argv[1], encoding='utf-8'))
+    results = [render_batch(b) for b in batch] if isinstance(batch, list) else render_batch(batch)
     sys.stdout.write(json.dumps(results, ensure_ascii=False))
 
 

@@ -195,6 +195,62 @@ private slots:
             mismatches);
         QCOMPARE(mismatches, 0);
     }
+
+    // The language itself, beyond what the shipped templates use: printing (None, lists, floats),
+    // filters, tests, methods, slicing, scoping, whitespace control, errors.
+    void snippetsEqualJinja2()
+    {
+        const QString all = QString::fromUtf8(test::readFile(HEARTH_JINJA_SNIPPETS));
+        QStringList snippets = all.split("\n====\n");
+        snippets.removeFirst(); // the header comment
+        QVERIFY(snippets.size() >= 60);
+        snippets.last().chop(1); // the file's final newline
+        const QJsonArray messages { QJsonObject { { "role", "user" }, { "content", " Hi there " } } };
+        QJsonArray batches;
+        for (const QString& snippet : snippets) {
+            batches.append(QJsonObject { { "source", snippet }, { "bos_token", "<s>" },
+                { "eos_token", "</s>" },
+                { "cases",
+                    QJsonArray {
+                        QJsonObject { { "messages", messages }, { "add_generation_prompt", true } } } } });
+        }
+        QTemporaryFile batch;
+        QVERIFY(batch.open());
+        batch.write(QJsonDocument(batches).toJson(QJsonDocument::Compact));
+        batch.flush();
+        QProcess python;
+        python.start("/usr/bin/python3", { HEARTH_JINJA2_RENDER, batch.fileName() });
+        QVERIFY(python.waitForFinished(120000));
+        QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+        const QJsonArray expected = QJsonDocument::fromJson(python.readAllStandardOutput()).array();
+        QCOMPARE(expected.size(), snippets.size());
+
+        auto conversation
+            = jinja::parseJson(QJsonDocument(messages).toJson(QJsonDocument::Compact).toStdString(), true);
+        QVERIFY(conversation.ok());
+        int mismatches = 0;
+        for (qsizetype i = 0; i < snippets.size(); ++i) {
+            ChatTemplateInputs inputs;
+            inputs.messages = conversation.value();
+            inputs.bosToken = "<s>";
+            inputs.eosToken = "</s>";
+            inputs.date = jinja::CivilDate { 2024, 7, 26 };
+            auto parsed = jinja::JinjaTemplate::parse(snippets[i].toStdString());
+            Result<jinja::MarkedText> ours = parsed
+                ? parsed->render(chatTemplateVariables(inputs), {}, chatTemplateDate(inputs))
+                : Result<jinja::MarkedText>(parsed.error());
+            const QJsonObject theirs = expected[i].toArray().first().toObject();
+            const QString want
+                = theirs.contains("text") ? theirs["text"].toString() : theirs["error"].toString();
+            const QString got = QString::fromStdString(ours ? ours->str() : ours.error().message);
+            if (theirs.contains("text") != ours.ok() || want != got) {
+                ++mismatches;
+                qWarning().noquote() << "snippet:" << snippets[i] << "\n jinja2:" << want
+                                     << "\n ours:  " << got;
+            }
+        }
+        QCOMPARE(mismatches, 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestJinjaDifferential)
