@@ -105,7 +105,7 @@ int runGenerate(const std::vector<std::string>& argv)
     const bool chat = args.has("--chat");
     const std::string& notice = chat ? info.notice : info.deviceNotice;
     if (!notice.empty()) std::fprintf(stderr, "%s\n", notice.c_str());
-    if (!chat && info.chatFormat == "llama3")
+    if (!chat && info.chatFormat != "plain")
         std::fprintf(stderr,
             "This is a chat model: the prompt is continued as plain text. Add --chat to talk to it.\n");
 

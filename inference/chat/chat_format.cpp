@@ -1,5 +1,7 @@
 #include "chat/chat_format.h"
 
+#include "chat/jinja_chat.h"
+
 #include <ctime>
 
 namespace hearth {
@@ -24,6 +26,32 @@ DetectedChatFormat detectChatFormat(std::string_view chatTemplate, bool vocabula
             ? "The model file has no chat template; using a plain 'User:/Assistant:' prompt."
             : "The model's chat template is not a Llama 3 template; using a plain 'User:/Assistant:' prompt."
     };
+}
+
+DetectedChatFormat detectChatFormat(std::string_view chatTemplate, const ChatVocabulary& vocabulary)
+{
+    if (chatTemplate.empty()) return detectChatFormat(chatTemplate, vocabulary.hasHeaderTokens);
+    std::string problem;
+    if (auto parsed = jinja::JinjaTemplate::parse(chatTemplate)) {
+        auto format = makeJinjaChatFormat(
+            std::move(parsed.value()), vocabulary.bosToken, vocabulary.eosToken, vocabulary.specialTokens);
+        // A probe: a template that cannot render one user message cannot render a conversation.
+        const ChatMessage probe[] = { { "user", "Hello" } };
+        ChatFormatOptions options;
+        options.date = "26 Jul 2024";
+        auto rendered = format->render(probe, options);
+        if (rendered) return { std::move(format), {} };
+        problem = rendered.error().message;
+    } else {
+        problem = parsed.error().message;
+    }
+    DetectedChatFormat fallback = detectChatFormat(chatTemplate, vocabulary.hasHeaderTokens);
+    if (fallback.format->name() == "plain" && vocabulary.hasHeaderTokens)
+        fallback.format = makeLlama3ChatFormat(true, "26 Jul 2024"); // the vocabulary is Llama 3's
+    fallback.notice = "The model's chat template cannot be used (" + problem + "); using the "
+        + std::string(fallback.format->name() == "llama3" ? "Llama 3" : "plain 'User:/Assistant:'")
+        + " chat format instead.";
+    return fallback;
 }
 
 std::string segmentsToText(std::span<const ChatSegment> segments)

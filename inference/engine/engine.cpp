@@ -142,9 +142,21 @@ Status Engine::load(const LoadOptions& options)
     if (!tokenizer) return tokenizer.error();
     impl->tokenizer = std::move(tokenizer.value());
     const std::string_view chatTemplate = gguf.getString("tokenizer.chat_template").value_or("");
-    auto detected
-        = detectChatFormat(chatTemplate, impl->tokenizer->findToken("<|start_header_id|>").has_value());
+    ChatVocabulary vocabulary;
+    vocabulary.hasHeaderTokens = impl->tokenizer->findToken("<|start_header_id|>").has_value();
+    const SpecialTokens& special = impl->tokenizer->special();
+    if (special.bos >= 0) vocabulary.bosToken = std::string(impl->tokenizer->tokenText(special.bos));
+    if (special.eos >= 0) vocabulary.eosToken = std::string(impl->tokenizer->tokenText(special.eos));
+    for (int32_t id = 0; id < impl->tokenizer->vocabSize(); ++id) {
+        const TokenType type = impl->tokenizer->type(id);
+        if (type == TokenType::Control || type == TokenType::UserDefined)
+            vocabulary.specialTokens.emplace_back(impl->tokenizer->tokenText(id));
+    }
+    auto detected = detectChatFormat(chatTemplate, vocabulary);
     impl->chatFormat = std::move(detected.format);
+    impl->chatStopTokens.clear();
+    for (const auto& text : impl->chatFormat->stopTokens())
+        if (const auto id = impl->tokenizer->findToken(text)) impl->chatStopTokens.push_back(*id);
     const std::string chatNotice = detected.notice;
     std::vector<std::string> notices; // the device's: backend and context
     report(options, 0.15f);

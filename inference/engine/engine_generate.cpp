@@ -82,7 +82,9 @@ Result<GenerateStats> Engine::generate(const GenerateRequest& request,
         }
         const int32_t token = sample(s.logits, request.sampler, recent, rng.nextCoin());
         if (stats.generatedTokens == 0) stats.timeToFirstTokenMs = secondsSince(start) * 1000.0;
-        if (s.tokenizer->isEndOfGeneration(token)) {
+        const bool templateStop = chat
+            && std::find(s.chatStopTokens.begin(), s.chatStopTokens.end(), token) != s.chatStopTokens.end();
+        if (s.tokenizer->isEndOfGeneration(token) || templateStop) {
             stats.stopReason = StopReason::EndOfTurn;
             break;
         }

@@ -25,6 +25,7 @@ struct Engine::Impl {
     LlamaWeights weights;
     std::unique_ptr<Tokenizer> tokenizer;
     std::unique_ptr<ChatFormat> chatFormat;
+    std::vector<int32_t> chatStopTokens; // the template's end-of-turn token(s), beside EOS and EOT
     std::unique_ptr<Backend> backend;
     ModelInfo info;
 

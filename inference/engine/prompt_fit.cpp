@@ -41,8 +41,12 @@ Result<PromptTokens> Engine::Impl::buildPrompt(const GenerateRequest& request, u
     std::vector<ChatMessage> messages = request.messages;
     PromptTokens prompt;
     for (;;) {
-        const auto segments = chatFormat->format(messages, options);
-        auto ids = tokenizeChat(*tokenizer, segments, addBos);
+        const auto segments = chatFormat->render(messages, options);
+        if (!segments) {
+            return makeError(ErrorCode::InvalidArgument,
+                "the model's chat template cannot render this conversation: " + segments.error().message);
+        }
+        auto ids = tokenizeChat(*tokenizer, *segments, addBos);
         if (!ids) return ids.error();
         if (ids->size() <= limit) {
             prompt.ids = std::move(ids.value());
