@@ -20,6 +20,8 @@ bool canQuantize(TensorType type)
     case TensorType::BF16:
     case TensorType::Q4_0:
     case TensorType::Q8_0:
+    case TensorType::Q2_K:
+    case TensorType::Q3_K:
     case TensorType::Q4_K:
     case TensorType::Q5_K:
     case TensorType::Q6_K:
@@ -58,6 +60,12 @@ void quantize(TensorType type, const float* src, void* dst, size_t count)
         return;
     case TensorType::Q8_0:
         quantizeQ8_0(src, out, count);
+        return;
+    case TensorType::Q2_K:
+        quantizeQ2_K(src, out, count);
+        return;
+    case TensorType::Q3_K:
+        quantizeQ3_K(src, out, count);
         return;
     case TensorType::Q4_K:
         quantizeQ4_K(src, out, count);
