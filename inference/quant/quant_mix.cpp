@@ -39,6 +39,7 @@ constexpr std::array kMixes = {
     MixEntry { QuantMix::Q3_K_L, "q3_k_l", TensorType::Q3_K, 13 },
     MixEntry { QuantMix::Q4_K_S, "q4_k_s", TensorType::Q4_K, 14 },
     MixEntry { QuantMix::Q5_K_S, "q5_k_s", TensorType::Q5_K, 16 },
+    MixEntry { QuantMix::IQ3_S, "iq3_s", TensorType::IQ3_S, 26 },
 };
 
 const MixEntry& entry(QuantMix mix)
@@ -79,6 +80,9 @@ std::optional<TensorType> lowBitRule(QuantMix mix, std::string_view name, int la
             return TensorType::Q5_K;
         case QuantMix::Q4_K_S:
             if (layer < 4) return TensorType::Q5_K;
+            return std::nullopt;
+        case QuantMix::IQ3_S:
+            if (gqa >= 4) return TensorType::Q4_K;
             return std::nullopt;
         default:
             return std::nullopt;

@@ -9,7 +9,7 @@
 namespace hearth {
 
 // True for the types quantize() can produce: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL,
-// Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_XS (not IQ3_S, which we only run).
+// Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_XS, IQ3_S.
 bool canQuantize(TensorType type);
 
 // Converts `count` f32 values (a multiple of the type's block size) into `dst`, which must hold
@@ -29,6 +29,7 @@ void quantizeQ5_0(const float* src, uint8_t* dst, size_t count);
 void quantizeQ5_1(const float* src, uint8_t* dst, size_t count);
 void quantizeIQ4_NL(const float* src, uint8_t* dst, size_t count);
 void quantizeIQ4_XS(const float* src, uint8_t* dst, size_t count);
+void quantizeIQ3_S(const float* src, uint8_t* dst, size_t count);
 
 } // namespace hearth
 

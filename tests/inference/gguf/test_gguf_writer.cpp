@@ -100,7 +100,7 @@ void TestGgufWriter::quantizeMatchesLlamaQuantize_data()
     QTest::addColumn<QString>("mix");
     QTest::addColumn<QString>("reference");
     for (const char* mix : { "q8_0", "q4_0", "q6_k", "q4_k_m", "q5_k_m", "f16", "bf16", "q4_1", "q5_0",
-             "q5_1", "iq4_nl", "iq4_xs", "q2_k", "q3_k_s", "q3_k_m", "q3_k_l", "q4_k_s", "q5_k_s" })
+             "q5_1", "iq4_nl", "iq4_xs", "q2_k", "q3_k_s", "q3_k_m", "q3_k_l", "q4_k_s", "q5_k_s", "iq3_s" })
         QTest::newRow(mix) << mix << QStringLiteral("models/tiny-llama31-%1.gguf").arg(mix);
 }
 
