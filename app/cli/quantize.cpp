@@ -1,6 +1,6 @@
 // hearth-cli quantize IN OUT TYPE [--threads N]: re-encode a model (q4_0, q4_1, q5_0, q5_1, q8_0,
-// iq4_nl, iq4_xs, q4_k, q5_k, q6_k, f16, bf16, f32, q4_k_m, q5_k_m), choosing per-tensor types as
-// llama-quantize does.
+// iq4_nl, iq4_xs, iq3_s, q2_k, q3_k_s/m/l, q4_k(_s/_m), q5_k(_s/_m), q6_k, f16, bf16, f32), choosing
+// per-tensor types as llama-quantize does.
 #include "args.h"
 #include "command.h"
 #include "gguf/gguf.h"
@@ -18,7 +18,9 @@ int runQuantize(const std::vector<std::string>& argv)
     if (!args.error().empty() || args.positionals().size() != 3) {
         std::fprintf(stderr,
             "usage: hearth-cli quantize IN.gguf OUT.gguf TYPE [--threads N]\n"
-            "  TYPE: q4_0 q4_1 q5_0 q5_1 q8_0 iq4_nl iq4_xs q4_k q5_k q6_k q4_k_m q5_k_m f16 bf16 f32\n");
+            "  TYPE: q4_0 q4_1 q5_0 q5_1 q8_0 iq4_nl iq4_xs iq3_s q2_k q3_k_s q3_k_m q3_k_l q4_k q4_k_s "
+            "q4_k_m\n"
+            "        q5_k q5_k_s q5_k_m q6_k f16 bf16 f32\n");
         return 2;
     }
     const auto& pos = args.positionals();

@@ -23,19 +23,29 @@ struct BlockQ8x {
 void quantizeRowQ8(const float* x, BlockQ8x* out, uint32_t n); // n a multiple of 32
 
 // Activations quantized to 8 bits per 256-element super-block (ggml's block_q8_K), with the sum of
-// each 32-run (the K-quant mins multiply it): what Q4_K, Q5_K and Q6_K rows meet on AVX2 CPUs.
+// each 32-run and each 16-run (the K-quant mins multiply them: Q4_K/Q5_K per 32, Q2_K per 16): what
+// Q4_K, Q5_K, Q6_K and IQ4_XS rows meet on AVX2 CPUs, and Q2_K, Q3_K, IQ3_S rows everywhere.
 struct BlockQ8K {
     float d;
     int32_t sums[8];
+    int16_t halfSums[16];
     int8_t qs[256];
 };
 
 void quantizeRowQ8K(const float* x, BlockQ8K* out, uint32_t n); // n a multiple of 256
 // True when `type` rows run against BlockQ8K activations on this CPU (else the float path).
 bool usesQ8KActivations(TensorType type);
-// Q4_K, Q5_K, Q6_K and IQ4_XS rows against BlockQ8K activations (AVX2 only; see usesQ8KActivations).
+// Q2_K..Q6_K, IQ3_S and IQ4_XS rows against BlockQ8K activations (see usesQ8KActivations).
 void rowDotQ8K(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8K* xq, size_t xqStride,
     uint32_t nTokens, float* out, size_t outStride);
+
+// Q2_K, Q3_K and IQ3_S (dot_lowbit.cpp), which rowDotQ8K hands on to: AVX2 where the CPU has it,
+// else the portable integer loop, which rowDotLowBitQ8KPortable runs alone (the tests compare them).
+bool isLowBitQ8KType(TensorType type);
+void rowDotLowBitQ8K(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8K* xq, size_t xqStride,
+    uint32_t nTokens, float* out, size_t outStride);
+void rowDotLowBitQ8KPortable(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8K* xq,
+    size_t xqStride, uint32_t nTokens, float* out, size_t outStride);
 
 // IQ4_XS (dot_iquants.cpp), which rowDotQ8K hands on to.
 void rowDotIQ4XSQ8K(const uint8_t* row, uint32_t cols, const BlockQ8K* xq, size_t xqStride, uint32_t nTokens,
@@ -43,7 +53,7 @@ void rowDotIQ4XSQ8K(const uint8_t* row, uint32_t cols, const BlockQ8K* xq, size_
 
 // out[t * outStride] = dot(row, x + t * xStride) for t < nTokens (≤ kTokenGroup).
 // Float activations: F32, F16, BF16 rows (any length) and the block types that have no integer path
-// on this CPU (the K-quants and IQ4_XS without AVX2; Q2_K, Q3_K, IQ3_S).
+// on this CPU (Q4_K, Q5_K, Q6_K and IQ4_XS without AVX2).
 void rowDotFloat(TensorType type, const uint8_t* row, uint32_t cols, const float* x, size_t xStride,
     uint32_t nTokens, float* out, size_t outStride);
 // 8-bit activations (xq has cols / 32 blocks per token, tokens xqStride blocks apart): Q4_0, Q8_0 rows

@@ -13,7 +13,7 @@ namespace hearth::cpu {
 
 void quantizeRowQ8K(const float* x, BlockQ8K* out, uint32_t n)
 {
-    // Symmetric: scale = max|x| / 127, round to nearest; the 32-run sums are kept for the mins.
+    // Symmetric: scale = max|x| / 127, round to nearest; the 16- and 32-run sums are kept for the mins.
     for (uint32_t b = 0; b < n / 256; ++b) {
         const float* v = x + size_t(b) * 256;
         float amax = 0;
@@ -21,14 +21,16 @@ void quantizeRowQ8K(const float* x, BlockQ8K* out, uint32_t n)
             amax = std::max(amax, std::fabs(v[j]));
         const float id = amax != 0 ? 127.0f / amax : 0.0f;
         out[b].d = amax / 127.0f;
-        for (int g = 0; g < 8; ++g) {
+        for (int j = 0; j < 256; ++j)
+            out[b].qs[j] = int8_t(std::nearbyint(v[j] * id));
+        for (int h = 0; h < 16; ++h) {
             int32_t sum = 0;
-            for (int j = 32 * g; j < 32 * g + 32; ++j) {
-                out[b].qs[j] = int8_t(std::nearbyint(v[j] * id));
+            for (int j = 16 * h; j < 16 * h + 16; ++j)
                 sum += out[b].qs[j];
-            }
-            out[b].sums[g] = sum;
+            out[b].halfSums[h] = int16_t(sum); // |sum| <= 16 * 127
         }
+        for (int g = 0; g < 8; ++g)
+            out[b].sums[g] = out[b].halfSums[2 * g] + out[b].halfSums[2 * g + 1];
     }
 }
 
@@ -208,6 +210,7 @@ HEARTH_AVX2 void dotTile(
 
 bool usesQ8KActivations(TensorType type)
 {
+    if (isLowBitQ8KType(type)) return true; // integer loops on every CPU
     return haveAvx2()
         && (type == TensorType::Q4_K || type == TensorType::Q5_K || type == TensorType::Q6_K
             || type == TensorType::IQ4_XS);
@@ -217,6 +220,7 @@ void rowDotQ8K(TensorType type, const uint8_t* row, uint32_t cols, const BlockQ8
     uint32_t nTokens, float* out, size_t outStride)
 {
     if (type == TensorType::IQ4_XS) return rowDotIQ4XSQ8K(row, cols, xq, xqStride, nTokens, out, outStride);
+    if (isLowBitQ8KType(type)) return rowDotLowBitQ8K(type, row, cols, xq, xqStride, nTokens, out, outStride);
 #ifdef HEARTH_X86
     // Four tokens per pass: each super-block is unpacked once for all four.
     const uint32_t nb = cols / 256;

@@ -33,6 +33,13 @@ constexpr std::array kMixes = {
     MixEntry { QuantMix::Q5_1, "q5_1", TensorType::Q5_1, 9 },
     MixEntry { QuantMix::IQ4_NL, "iq4_nl", TensorType::IQ4_NL, 25 },
     MixEntry { QuantMix::IQ4_XS, "iq4_xs", TensorType::IQ4_XS, 30 },
+    MixEntry { QuantMix::Q2_K, "q2_k", TensorType::Q2_K, 10 },
+    MixEntry { QuantMix::Q3_K_S, "q3_k_s", TensorType::Q3_K, 11 },
+    MixEntry { QuantMix::Q3_K_M, "q3_k_m", TensorType::Q3_K, 12 },
+    MixEntry { QuantMix::Q3_K_L, "q3_k_l", TensorType::Q3_K, 13 },
+    MixEntry { QuantMix::Q4_K_S, "q4_k_s", TensorType::Q4_K, 14 },
+    MixEntry { QuantMix::Q5_K_S, "q5_k_s", TensorType::Q5_K, 16 },
+    MixEntry { QuantMix::IQ3_S, "iq3_s", TensorType::IQ3_S, 26 },
 };
 
 const MixEntry& entry(QuantMix mix)
@@ -56,6 +63,57 @@ bool fits(TensorType type, uint64_t rowLength)
 {
     const auto traits = typeTraits(static_cast<uint32_t>(type));
     return traits && rowLength % traits->blockElements == 0;
+}
+
+// The low-bit mixes' choices for attn_v, attn_output and ffn_down of `layer` (nullopt: keep the
+// base type), in llama_tensor_get_type's order. llama.cpp counts attn_v and ffn_down tensors as it
+// meets them, which for a Llama file is the layer number.
+std::optional<TensorType> lowBitRule(QuantMix mix, std::string_view name, int layer, int layerCount, int gqa)
+{
+    if (name.ends_with(".attn_v.weight")) {
+        switch (mix) {
+        case QuantMix::Q2_K:
+            return gqa >= 4 ? TensorType::Q4_K : TensorType::Q3_K;
+        case QuantMix::Q3_K_M:
+            return layer < 2 ? TensorType::Q5_K : TensorType::Q4_K;
+        case QuantMix::Q3_K_L:
+            return TensorType::Q5_K;
+        case QuantMix::Q4_K_S:
+            if (layer < 4) return TensorType::Q5_K;
+            return std::nullopt;
+        case QuantMix::IQ3_S:
+            if (gqa >= 4) return TensorType::Q4_K;
+            return std::nullopt;
+        default:
+            return std::nullopt;
+        }
+    }
+    if (name.ends_with(".ffn_down.weight")) {
+        switch (mix) {
+        case QuantMix::Q2_K:
+            return TensorType::Q3_K;
+        case QuantMix::Q3_K_M:
+            // The Falcon exception of llama.cpp does not apply: every Llama layer gets Q4_K.
+            return layer < layerCount / 16 ? TensorType::Q5_K : TensorType::Q4_K;
+        case QuantMix::Q3_K_L:
+            return TensorType::Q5_K;
+        default:
+            return std::nullopt;
+        }
+    }
+    if (name.ends_with(".attn_output.weight")) {
+        switch (mix) {
+        case QuantMix::Q2_K:
+            return TensorType::Q3_K;
+        case QuantMix::Q3_K_M:
+            return TensorType::Q4_K;
+        case QuantMix::Q3_K_L:
+            return TensorType::Q5_K;
+        default:
+            return std::nullopt;
+        }
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -104,6 +162,8 @@ TensorType chooseTensorType(QuantMix mix, std::string_view name, std::span<const
         else if ((mix == QuantMix::IQ4_NL || mix == QuantMix::IQ4_XS) && layer >= 0
             && name.ends_with(".attn_v.weight") && gqa >= 4)
             type = TensorType::Q5_K;
+        else if (layer >= 0)
+            type = lowBitRule(mix, name, layer, layerCount, gqa).value_or(base);
     }
     // Rows that the type's blocks cannot tile.
     if (!fits(type, shape[0]))

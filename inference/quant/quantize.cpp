@@ -20,6 +20,8 @@ bool canQuantize(TensorType type)
     case TensorType::BF16:
     case TensorType::Q4_0:
     case TensorType::Q8_0:
+    case TensorType::Q2_K:
+    case TensorType::Q3_K:
     case TensorType::Q4_K:
     case TensorType::Q5_K:
     case TensorType::Q6_K:
@@ -28,9 +30,10 @@ bool canQuantize(TensorType type)
     case TensorType::Q5_1:
     case TensorType::IQ4_NL:
     case TensorType::IQ4_XS:
+    case TensorType::IQ3_S:
         return true;
     default:
-        return false; // we run more types than we write (the IQ and low K-quant searches are long)
+        return false; // we run more types than we write (IQ3_XXS and below need an importance matrix)
     }
 }
 
@@ -59,6 +62,12 @@ void quantize(TensorType type, const float* src, void* dst, size_t count)
     case TensorType::Q8_0:
         quantizeQ8_0(src, out, count);
         return;
+    case TensorType::Q2_K:
+        quantizeQ2_K(src, out, count);
+        return;
+    case TensorType::Q3_K:
+        quantizeQ3_K(src, out, count);
+        return;
     case TensorType::Q4_K:
         quantizeQ4_K(src, out, count);
         return;
@@ -79,6 +88,9 @@ void quantize(TensorType type, const float* src, void* dst, size_t count)
         return;
     case TensorType::IQ4_NL:
         quantizeIQ4_NL(src, out, count);
+        return;
+    case TensorType::IQ3_S:
+        quantizeIQ3_S(src, out, count);
         return;
     case TensorType::IQ4_XS:
         quantizeIQ4_XS(src, out, count);

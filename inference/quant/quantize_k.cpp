@@ -1,4 +1,4 @@
-// K-quant reference quantizers (Q4_K, Q5_K, Q6_K): our own code following the algorithm of
+// K-quant reference quantizers (Q2_K, Q3_K, Q4_K, Q5_K, Q6_K): our own code following the algorithm of
 // ggml-quants.c step for step, with the same float operations in the same order, because a
 // different rounding anywhere changes a quant and the file is then no longer llama.cpp's.
 #include "quant/blocks.h"
@@ -31,11 +31,17 @@ uint16_t halfBits(float value)
     return floatToHalf(value);
 }
 
+// The weighted error of one value: absolute (Q2_K) or squared (Q4_K, Q5_K).
+float pointError(float diff, bool useMad)
+{
+    return useMad ? std::fabs(diff) : diff * diff;
+}
+
 // Scale and (negated) min for one sub-block of `n` values quantized to 0..nmax, minimising the
-// weighted absolute error over a small sweep of candidate scales (ggml's make_qkx2_quants with
-// use_mad = false, i.e. squared error).
+// weighted error over a small sweep of candidate scales (ggml's make_qkx2_quants; `useMad` picks
+// absolute instead of squared error).
 float fitScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t* L, float* theMin,
-    uint8_t* Laux, float rmin, float rdelta, int nstep)
+    uint8_t* Laux, float rmin, float rdelta, int nstep, bool useMad = false)
 {
     // Range and weighted sums of the sub-block; the min is never above zero.
     float min = x[0], max = x[0];
@@ -62,8 +68,7 @@ float fitScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t
     for (int i = 0; i < n; ++i) {
         const int l = nearestInt(iscale * (x[i] - min));
         L[i] = static_cast<uint8_t>(std::max(0, std::min(nmax, l)));
-        float diff = scale * L[i] + min - x[i];
-        diff = diff * diff;
+        const float diff = pointError(scale * L[i] + min - x[i], useMad);
         bestError += weights[i] * diff;
     }
     // Sweep: for each candidate scale, re-round and solve the weighted least squares for scale and min.
@@ -89,8 +94,7 @@ float fitScaleMin(int n, int nmax, const float* x, const float* weights, uint8_t
             }
             float error = 0;
             for (int i = 0; i < n; ++i) {
-                float diff = thisScale * Laux[i] + thisMin - x[i];
-                diff = diff * diff;
+                const float diff = pointError(thisScale * Laux[i] + thisMin - x[i], useMad);
                 error += weights[i] * diff;
             }
             if (error < bestError) {
@@ -221,7 +225,193 @@ void quantizeSuperBlockAffine(
     }
 }
 
+// Symmetric scale for `n` values quantized to -nmax..nmax-1, weighted by x²: round against
+// nmax / max, then move single quants while that raises the weighted fit (ggml's make_q3_quants
+// with do_rmse). Leaves the quants stored +nmax in L.
+float fitScaleSymmetricGreedy(int n, int nmax, const float* x, int8_t* L)
+{
+    float max = 0, amax = 0;
+    for (int i = 0; i < n; ++i) {
+        const float ax = std::fabs(x[i]);
+        if (ax > amax) {
+            amax = ax;
+            max = x[i];
+        }
+    }
+    if (amax < kGroupMaxEps) {
+        for (int i = 0; i < n; ++i)
+            L[i] = 0;
+        return 0.f;
+    }
+    const float iscale = -nmax / max;
+    float sumLX = 0, sumL2 = 0;
+    for (int i = 0; i < n; ++i) {
+        int l = nearestInt(iscale * x[i]);
+        l = std::max(-nmax, std::min(nmax - 1, l));
+        L[i] = static_cast<int8_t>(l);
+        const float w = x[i] * x[i];
+        sumLX += w * x[i] * l;
+        sumL2 += w * l * l;
+    }
+    // Up to 5 passes; a quant changes only when the fit sumLX² / sumL2 grows.
+    for (int pass = 0; pass < 5; ++pass) {
+        int changed = 0;
+        for (int i = 0; i < n; ++i) {
+            const float w = x[i] * x[i];
+            float slx = sumLX - w * x[i] * L[i];
+            if (slx <= 0) continue;
+            float sl2 = sumL2 - w * L[i] * L[i];
+            int l = nearestInt(x[i] * sl2 / slx);
+            l = std::max(-nmax, std::min(nmax - 1, l));
+            if (l == L[i]) continue;
+            slx += w * x[i] * l;
+            sl2 += w * l * l;
+            if (sl2 > 0 && slx * slx * sumL2 > sumLX * sumLX * sl2) {
+                L[i] = static_cast<int8_t>(l);
+                sumLX = slx;
+                sumL2 = sl2;
+                ++changed;
+            }
+        }
+        if (changed == 0) break;
+    }
+    for (int i = 0; i < n; ++i)
+        L[i] = static_cast<int8_t>(L[i] + nmax);
+    return sumL2 > 0.0f ? sumLX / sumL2 : 0.0f;
+}
+
+// Packs 256 two-bit quants: byte l of each 32-byte chunk holds values l, l+32, l+64, l+96 of its
+// 128, lowest bits first (the Q2_K and Q3_K layout).
+void packTwoBitQuants(const uint8_t* L, uint8_t* qs)
+{
+    for (int j = 0; j < kSuperBlock; j += 128)
+        for (int l = 0; l < 32; ++l)
+            qs[j / 4 + l] = static_cast<uint8_t>(
+                L[j + l] | (L[j + l + 32] << 2) | (L[j + l + 64] << 4) | (L[j + l + 96] << 6));
+}
+
+// The signed 6-bit scale j of a Q3_K block: low 4 bits in a nibble of scales[0..7], high 2 bits
+// in scales[8..11].
+int q3Scale(const uint8_t* scales, int j)
+{
+    const int low = j < 8 ? scales[j] & 0xf : scales[j - 8] >> 4;
+    return (low | (((scales[8 + j % 4] >> (2 * (j / 4))) & 3) << 4)) - 32;
+}
+
 } // namespace
+
+void quantizeQ2_K(const float* src, uint8_t* dst, size_t count)
+{
+    HEARTH_CHECK(count % kSuperBlock == 0);
+    uint8_t L[kSuperBlock], Laux[16];
+    float weights[16], mins[16], scales[16];
+    constexpr float kFourBitMax = 15.f;
+    for (size_t b = 0; b < count / kSuperBlock; ++b, src += kSuperBlock, dst += sizeof(BlockQ2_K)) {
+        // Scale and min per 16 values, fitted for absolute error weighted by |x|.
+        float maxScale = 0, maxMin = 0;
+        for (int j = 0; j < 16; ++j) {
+            for (int l = 0; l < 16; ++l)
+                weights[l] = std::fabs(src[16 * j + l]);
+            scales[j] = fitScaleMin(
+                16, 3, src + 16 * j, weights, L + 16 * j, &mins[j], Laux, -0.5f, 0.1f, 15, true);
+            if (scales[j] > maxScale) maxScale = scales[j];
+            if (mins[j] > maxMin) maxMin = mins[j];
+        }
+        // Both quantized to 4 bits against the block's largest: scale low nibble, min high nibble.
+        uint8_t* sc = dst;
+        uint16_t d = 0, dmin = 0;
+        if (maxScale > 0) {
+            const float iscale = kFourBitMax / maxScale;
+            for (int j = 0; j < 16; ++j)
+                sc[j] = static_cast<uint8_t>(nearestInt(iscale * scales[j]));
+            d = halfBits(maxScale / kFourBitMax);
+        } else {
+            std::memset(sc, 0, 16);
+            d = halfBits(0.f);
+        }
+        if (maxMin > 0) {
+            const float iscale = kFourBitMax / maxMin;
+            for (int j = 0; j < 16; ++j)
+                sc[j] = static_cast<uint8_t>(sc[j] | (nearestInt(iscale * mins[j]) << 4));
+            dmin = halfBits(maxMin / kFourBitMax);
+        } else {
+            dmin = halfBits(0.f);
+        }
+        std::memcpy(dst + 80, &d, 2);
+        std::memcpy(dst + 82, &dmin, 2);
+        // Re-round every value against its final scale and min.
+        for (int j = 0; j < 16; ++j) {
+            const float dj = halfToFloat(d) * (sc[j] & 0xf);
+            if (dj == 0.0f) continue;
+            const float dm = halfToFloat(dmin) * (sc[j] >> 4);
+            for (int i = 0; i < 16; ++i) {
+                const int l = nearestInt((src[16 * j + i] + dm) / dj);
+                L[16 * j + i] = static_cast<uint8_t>(std::max(0, std::min(3, l)));
+            }
+        }
+        packTwoBitQuants(L, dst + 16);
+    }
+}
+
+void quantizeQ3_K(const float* src, uint8_t* dst, size_t count)
+{
+    HEARTH_CHECK(count % kSuperBlock == 0);
+    int8_t L[kSuperBlock];
+    float scales[16];
+    for (size_t b = 0; b < count / kSuperBlock; ++b, src += kSuperBlock, dst += sizeof(BlockQ3_K)) {
+        uint8_t* hmask = dst;
+        uint8_t* qs = dst + 32;
+        uint8_t* sc = dst + 96;
+        // A signed scale per 16 values; the one of largest magnitude sets the block scale.
+        float maxScale = 0, maxAbsScale = 0;
+        for (int j = 0; j < 16; ++j) {
+            scales[j] = fitScaleSymmetricGreedy(16, 4, src + 16 * j, L + 16 * j);
+            const float absScale = std::fabs(scales[j]);
+            if (absScale > maxAbsScale) {
+                maxAbsScale = absScale;
+                maxScale = scales[j];
+            }
+        }
+        // Scales to 6 bits (-32..31, stored +32): low nibbles in sc[0..7], top 2 bits in sc[8..11].
+        std::memset(sc, 0, 12);
+        uint16_t d = halfBits(0.f);
+        if (maxScale != 0.0f) {
+            const float iscale = -32.f / maxScale;
+            for (int j = 0; j < 16; ++j) {
+                // ggml narrows to int8 before clamping; |iscale * scale| <= 32 keeps that exact.
+                const int8_t rounded = static_cast<int8_t>(nearestInt(iscale * scales[j]));
+                const int l = std::max(-32, std::min(31, int(rounded))) + 32;
+                if (j < 8)
+                    sc[j] = static_cast<uint8_t>(l & 0xf);
+                else
+                    sc[j - 8] = static_cast<uint8_t>(sc[j - 8] | ((l & 0xf) << 4));
+                sc[j % 4 + 8] = static_cast<uint8_t>(sc[j % 4 + 8] | ((l >> 4) << (2 * (j / 4))));
+            }
+            d = halfBits(1 / iscale);
+        }
+        std::memcpy(dst + 108, &d, 2);
+        // Re-round every value against its final scale, to -4..3 stored +4.
+        for (int j = 0; j < 16; ++j) {
+            const float dj = halfToFloat(d) * q3Scale(sc, j);
+            if (dj == 0.0f) continue;
+            for (int i = 0; i < 16; ++i) {
+                const int l = nearestInt(src[16 * j + i] / dj);
+                L[16 * j + i] = static_cast<int8_t>(std::max(-4, std::min(3, l)) + 4);
+            }
+        }
+        // The third bit goes to hmask: value j sets bit j / 32 of hmask[j % 32].
+        std::memset(hmask, 0, 32);
+        uint8_t low[kSuperBlock];
+        for (int j = 0; j < kSuperBlock; ++j) {
+            low[j] = static_cast<uint8_t>(L[j]);
+            if (L[j] > 3) {
+                hmask[j % 32] = static_cast<uint8_t>(hmask[j % 32] | (1 << (j / 32)));
+                low[j] = static_cast<uint8_t>(L[j] - 4);
+            }
+        }
+        packTwoBitQuants(low, qs);
+    }
+}
 
 void quantizeQ4_K(const float* src, uint8_t* dst, size_t count)
 {

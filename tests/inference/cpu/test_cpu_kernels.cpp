@@ -1,5 +1,6 @@
 // Every CPU kernel against a straightforward double-precision loop on random inputs of odd sizes.
 // Quantized weights are random valid blocks; the reference dequantizes them with the quant module.
+#include "cpu/dot.h"
 #include "cpu/kernels.h"
 #include "cpu/threadpool.h"
 #include "quant/dequant.h"
@@ -128,6 +129,8 @@ private slots:
     void matmulAllTypes_data();
     void matmulAllTypes();
     void matmulManyEqualsSeparateCalls();
+    void lowBitSimdMatchesPortable_data();
+    void lowBitSimdMatchesPortable();
     void rmsNormMatches();
     void ropeMatches();
     void attentionMatches_data();
@@ -234,6 +237,48 @@ void TestCpuKernels::matmulManyEqualsSeparateCalls()
     for (int j = 0; j < 3; ++j) {
         matmul(views[j], x.data(), tokens, apart[j].data(), nullptr);
         QCOMPARE(together[j], apart[j]);
+    }
+}
+
+void TestCpuKernels::lowBitSimdMatchesPortable_data()
+{
+    QTest::addColumn<int>("type");
+    QTest::addColumn<int>("cols");
+    QTest::addColumn<int>("tokens");
+    for (const auto& [name, type] : { std::pair { "q2_k", TensorType::Q2_K },
+             std::pair { "q3_k", TensorType::Q3_K }, std::pair { "iq3_s", TensorType::IQ3_S } })
+        for (const auto& [cols, tokens] :
+            { std::pair { 256, 1 }, std::pair { 768, 7 }, std::pair { 1280, 9 } })
+            QTest::newRow(qPrintable(QString("%1 %2x%3").arg(name).arg(cols).arg(tokens)))
+                << int(type) << cols << tokens;
+}
+
+void TestCpuKernels::lowBitSimdMatchesPortable()
+{
+    // The dispatching loop (AVX2 where the CPU has it, in tiles of four tokens and a remainder) and
+    // the portable integer loop compute the same integer sums; only the float accumulation differs.
+    // (Without AVX2 both calls run the portable loop.)
+    QFETCH(int, type);
+    QFETCH(int, cols);
+    QFETCH(int, tokens);
+    std::mt19937 rng(uint32_t(type * 7919 + cols + tokens));
+    const uint32_t rows = 5, nb = uint32_t(cols) / 256;
+    const auto bytes = randomMatrix(TensorType(type), rows, uint32_t(cols), rng);
+    const size_t rowSize = rowBytes(TensorType(type), uint32_t(cols));
+    const auto x = randomFloats(size_t(tokens) * cols, rng, -3, 3);
+    std::vector<cpu::BlockQ8K> xq(size_t(tokens) * nb);
+    for (int t = 0; t < tokens; ++t)
+        cpu::quantizeRowQ8K(x.data() + size_t(t) * cols, xq.data() + size_t(t) * nb, uint32_t(cols));
+    for (uint32_t r = 0; r < rows; ++r) {
+        std::vector<float> simd(tokens, NAN), portable(tokens, NAN);
+        const uint8_t* row = bytes.data() + r * rowSize;
+        cpu::rowDotLowBitQ8K(
+            TensorType(type), row, uint32_t(cols), xq.data(), nb, uint32_t(tokens), simd.data(), 1);
+        cpu::rowDotLowBitQ8KPortable(
+            TensorType(type), row, uint32_t(cols), xq.data(), nb, uint32_t(tokens), portable.data(), 1);
+        for (int t = 0; t < tokens; ++t)
+            QVERIFY2(std::fabs(simd[t] - portable[t]) <= 1e-5f * (std::fabs(portable[t]) + 1.f),
+                qPrintable(QString("row %1 token %2: %3 vs %4").arg(r).arg(t).arg(simd[t]).arg(portable[t])));
     }
 }
 

@@ -100,7 +100,7 @@ void TestGgufWriter::quantizeMatchesLlamaQuantize_data()
     QTest::addColumn<QString>("mix");
     QTest::addColumn<QString>("reference");
     for (const char* mix : { "q8_0", "q4_0", "q6_k", "q4_k_m", "q5_k_m", "f16", "bf16", "q4_1", "q5_0",
-             "q5_1", "iq4_nl", "iq4_xs" })
+             "q5_1", "iq4_nl", "iq4_xs", "q2_k", "q3_k_s", "q3_k_m", "q3_k_l", "q4_k_s", "q5_k_s", "iq3_s" })
         QTest::newRow(mix) << mix << QStringLiteral("models/tiny-llama31-%1.gguf").arg(mix);
 }
 
@@ -152,6 +152,21 @@ void TestGgufWriter::mixRules()
     const uint64_t odd[2] = { 64, 32 }; // stories260K rows: too short for 256-blocks
     QCOMPARE(chooseTensorType(QuantMix::Q4_K, "blk.0.attn_q.weight", odd, 5, true, TensorType::F32),
         TensorType::Q8_0);
+    // The low-bit mixes over 16 layers (llama_tensor_get_type): q3_k_m's attn_v has Q5_K in
+    // layers 0-1 only, its ffn_down Q5_K in the first sixteenth; q4_k_s's attn_v Q5_K in 0-3.
+    const uint64_t square[2] = { 2048, 2048 };
+    QCOMPARE(chooseTensorType(QuantMix::Q3_K_M, "blk.1.attn_v.weight", square, 16, true, TensorType::F32),
+        TensorType::Q5_K);
+    QCOMPARE(chooseTensorType(QuantMix::Q3_K_M, "blk.2.attn_v.weight", square, 16, true, TensorType::F32),
+        TensorType::Q4_K);
+    QCOMPARE(chooseTensorType(QuantMix::Q3_K_M, "blk.0.ffn_down.weight", square, 16, true, TensorType::F32),
+        TensorType::Q5_K);
+    QCOMPARE(chooseTensorType(QuantMix::Q3_K_M, "blk.1.ffn_down.weight", square, 16, true, TensorType::F32),
+        TensorType::Q4_K);
+    QCOMPARE(chooseTensorType(QuantMix::Q4_K_S, "blk.4.attn_v.weight", square, 16, true, TensorType::F32),
+        TensorType::Q4_K);
+    QCOMPARE(chooseTensorType(QuantMix::Q2_K, "blk.3.attn_v.weight", square, 16, true, TensorType::F32, 1),
+        TensorType::Q3_K);
     const uint64_t norm[1] = { 2048 };
     QCOMPARE(chooseTensorType(QuantMix::Q4_0, "blk.0.attn_norm.weight", norm, 16, true, TensorType::F32),
         TensorType::F32);

@@ -120,7 +120,10 @@ void TestQuant::quantizeIsBitExact_data()
     for (const char* name : { "tiny-llama31-q8_0.gguf", "tiny-llama31-q4_0.gguf", "tiny-llama31-q6_k.gguf",
              "tiny-llama31-q4_k_m.gguf", "tiny-llama31-q5_k_m.gguf", "tiny-llama31-f16.gguf",
              "tiny-llama31-bf16.gguf", "tiny-llama31-q4_1.gguf", "tiny-llama31-q5_0.gguf",
-             "tiny-llama31-q5_1.gguf", "tiny-llama31-iq4_nl.gguf", "tiny-llama31-iq4_xs.gguf" })
+             "tiny-llama31-q5_1.gguf", "tiny-llama31-iq4_nl.gguf", "tiny-llama31-iq4_xs.gguf",
+             "tiny-llama31-q2_k.gguf", "tiny-llama31-q3_k_s.gguf", "tiny-llama31-q3_k_m.gguf",
+             "tiny-llama31-q3_k_l.gguf", "tiny-llama31-q4_k_s.gguf", "tiny-llama31-q5_k_s.gguf",
+             "tiny-llama31-iq3_s.gguf" })
         QTest::newRow(name) << name;
 }
 
