@@ -38,7 +38,8 @@ QString chatTemplateText(const QString& format)
 {
     if (format == "llama3") return tr("Llama 3 (Hearth's built-in format)");
     if (format == "plain") return tr("Plain “User:” / “Assistant:” (no usable template in the file)");
-    return tr("From the file (%1)").arg(format);
+    if (format == "server") return tr("The server's own");
+    return tr("The model's own, from the file (rendered as Jinja)");
 }
 
 QVariantMap row(const QString& label, const QString& value)
