@@ -3,12 +3,7 @@
 // batching, stop, regenerate, edit, continue, alternatives, search, delete/undo, pin, context
 // overflow, two chats while one is written, an engine that dies mid-reply (killed, and aborting by
 // itself), and reopening the database.
-#include "chatcontroller.h"
-#include "chatstore.h"
-#include "engineclient.h"
-#include "librarycontroller.h"
-#include "modelcontroller.h"
-#include "settingscontroller.h"
+#include "chat_harness.h"
 #include "storage/database.h"
 #include "storage/documents.h"
 #include "storage/messages.h"
@@ -22,35 +17,13 @@ using namespace hearth::storage;
 
 namespace {
 
-// One window's worth of controllers over a database file and the fake engine.
-struct Harness {
-    ChatStore store;
-    EngineClient engine;
-    SettingsController settings;
-    ModelController model;
-    LibraryController library;
-    ChatController chat;
-
+// The controllers over a database file and the fake engine, with a model opened when one is given.
+struct Harness : ChatHarness {
     Harness(const QString& dbPath, const QString& modelPath)
+        : ChatHarness(dbPath, HEARTH_FAKE_ENGINE)
     {
-        store.setPath(dbPath);
-        engine.setProgram(HEARTH_FAKE_ENGINE);
-        settings.setStore(&store);
-        model.setEngine(&engine);
-        model.setSettings(&settings);
-        model.setStore(&store);
-        library.setStore(&store);
-        chat.setLibrary(&library);
-        chat.setStore(&store);
-        chat.setEngine(&engine);
-        chat.setSettings(&settings);
-        chat.setModel(&model);
-        engine.start();
         if (!modelPath.isEmpty()) model.open(modelPath);
     }
-    QString text(int row) { return chat.messages()->textAt(row); }
-    QString role(int row, int r) { return chat.messages()->data(chat.messages()->index(row), r).toString(); }
-    int count() { return chat.messages()->rowCount(); }
 };
 
 } // namespace

@@ -3,12 +3,7 @@
 // stories260K with an API key. The reply streams into the thread, is stored and found by search,
 // can be stopped and regenerated; a wrong key, a server killed mid-reply and a port where nothing
 // listens each end with a message that says what happened, keeping what arrived.
-#include "chatcontroller.h"
-#include "chatstore.h"
-#include "engineclient.h"
-#include "librarycontroller.h"
-#include "modelcontroller.h"
-#include "settingscontroller.h"
+#include "chat_harness.h"
 #include "shared_data.h"
 
 #include <QProcess>
@@ -29,32 +24,11 @@ int freePort()
     return probe.serverPort();
 }
 
-struct Harness {
-    ChatStore store;
-    EngineClient engine;
-    SettingsController settings;
-    ModelController model;
-    LibraryController library;
-    ChatController chat;
-
+struct Harness : ChatHarness {
     explicit Harness(const QString& dbPath)
+        : ChatHarness(dbPath, HEARTH_ENGINE_PATH)
     {
-        store.setPath(dbPath);
-        engine.setProgram(HEARTH_ENGINE_PATH);
-        settings.setStore(&store);
-        model.setEngine(&engine);
-        model.setSettings(&settings);
-        model.setStore(&store);
-        library.setStore(&store);
-        chat.setLibrary(&library);
-        chat.setStore(&store);
-        chat.setEngine(&engine);
-        chat.setSettings(&settings);
-        chat.setModel(&model);
-        engine.start();
     }
-    QString text(int row) { return chat.messages()->textAt(row); }
-    int count() { return chat.messages()->rowCount(); }
 };
 
 } // namespace
