@@ -73,7 +73,7 @@ set(CPACK_PACKAGE_ICON "${hearth_resources}/icons/hicolor/128x128/apps/${HEARTH_
 set(CPACK_RESOURCE_FILE_LICENSE "${CMAKE_CURRENT_LIST_DIR}/copyright")
 set(CPACK_RESOURCE_FILE_README "${CMAKE_CURRENT_LIST_DIR}/README.md")
 set(CPACK_STRIP_FILES ON)  # debug info stays in the build tree; packages ship stripped programs
-set(CPACK_SOURCE_IGNORE_FILES "/build[^/]*/" "/\\\\.git/")
+set(CPACK_SOURCE_IGNORE_FILES "/build[^/]*/" "/\\\\.git/" "/node_modules/")
 # Per-generator choices (install prefix, file names) are made when CPack runs.
 set(CPACK_PROJECT_CONFIG_FILE "${CMAKE_CURRENT_LIST_DIR}/CPackProjectConfig.cmake")
 set(CPACK_HEARTH_ARCH "${CMAKE_SYSTEM_PROCESSOR}")

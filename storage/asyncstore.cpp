@@ -7,6 +7,7 @@
 #include <QTimer>
 #include <map>
 #include <optional>
+#include <utility>
 
 namespace hearth::storage {
 
@@ -48,8 +49,9 @@ AsyncStore::AsyncStore(QObject* parent)
 AsyncStore::~AsyncStore()
 {
     // Last job: pending checkpoints reach the disk, then the connection closes (on its own thread).
+    // The timer goes on the thread it ran on: Qt cannot stop a timer from another thread.
     enqueue([this](Database*) {
-        m_worker->checkpointTimer->stop();
+        delete std::exchange(m_worker->checkpointTimer, nullptr);
         m_worker->flushCheckpoints([](const Error&) {});
         m_worker->db.reset();
     });
