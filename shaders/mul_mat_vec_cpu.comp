@@ -6,7 +6,7 @@
 // Texel fetches take another road, the sampler's gather, with no loop and no stall, so the weights are
 // read as 16-byte texels of a uniform texel buffer (2-5x faster than 32-byte storage loads, for every
 // type). A workgroup is one subgroup of 8 lanes, each lane computes LANE_DOTS whole rows
-// (dequant_wide.glsl), and each run of activations is loaded once per workgroup, an eighth by each
+// (dequant.glsl's runs), and each run of activations is loaded once per workgroup, an eighth by each
 // lane, and shared by broadcast. Needs rows of whole runs, 16-byte aligned (recordCpuMatVec checks).
 // With SWIGLU the matrix holds gate rows then up rows (pairOffset apart) and y = silu(gate) * up.
 #extension GL_KHR_shader_subgroup_ballot : require
@@ -25,7 +25,8 @@ layout(push_constant) uniform Push {
 } p;
 
 uvec4 weightWord(uint i) { return texelFetch(weights, int(i)); }
-#include "dequant_wide.glsl"
+#define DEQUANT_RUNS
+#include "dequant.glsl"
 
 // Dots per lane (rows, or gate and up rows with SWIGLU), 8 * LANE_DOTS per workgroup: more share each
 // activation run and measured faster up to 32 (Q4_0 2048 x 8192: 8 -> 28 ms, 16 -> 23, 32 -> 16), and

@@ -32,7 +32,8 @@ bool texelViewable(const ProductPolicy& policy, const BufferRef& ref, uint64_t b
 }
 
 // mul_mat_vec_cpu.comp reads rows in runs: the fewest whole blocks that fill a multiple of 16 bytes
-// (dequant_wide.glsl's RUN_ELEMS, e.g. 8 Q4_0 blocks = 144 bytes), or 256 elements of float types.
+// (RUN_ELEMS of each format in shaders/include/dequant/, e.g. 8 Q4_0 blocks = 144 bytes), or 256
+// elements of float types.
 uint32_t runElems(TensorType type)
 {
     switch (type) {
