@@ -46,14 +46,15 @@ uvec4 weightWord(uint i) { return texelFetch(weights, int(i)); }
 #endif
 #define LANE_ROWS (LANE_DOTS / DOTS)
 
-// The run of activations at vec4 `base`, the same for every lane: each lane loads every eighth vec4
-// (an eighth of the load instructions) and the subgroup broadcasts them (a register move on lavapipe).
-void loadRun(uint base)
+// The 256 activations of a chunk at vec4 `base`, the same for every lane: each lane loads every eighth
+// vec4 (an eighth of the load instructions) and the subgroup broadcasts them (a register move on
+// lavapipe).
+void loadChunkX(uint base)
 {
-    vec4 mine[RUN_ELEMS / 32u];
-    [[unroll]] for (uint i = 0u; i < RUN_ELEMS / 32u; ++i)
+    vec4 mine[8];
+    [[unroll]] for (uint i = 0u; i < 8u; ++i)
         mine[i] = x[base + 8u * i + gl_SubgroupInvocationID];
-    [[unroll]] for (uint i = 0u; i < RUN_ELEMS / 16u; ++i) {
+    [[unroll]] for (uint i = 0u; i < 16u; ++i) {
         [[unroll]] for (uint j = 0u; j < 4u; ++j)
             xs[4u * i + j] = subgroupBroadcast(mine[(4u * i + j) / 8u], (4u * i + j) % 8u);
         const vec4 s = xs[4u * i] + xs[4u * i + 1u] + xs[4u * i + 2u] + xs[4u * i + 3u];
@@ -83,10 +84,12 @@ void main()
     [[unroll]] for (uint i = 0u; i < LANE_DOTS; ++i)
         acc[i] = 0.0;
     for (uint u = 0u; u < runs; ++u) {
-        loadRun(xBase + u * (RUN_ELEMS / 4u));
-        // A real loop: unrolled over the dots, the shader grows past what glslc and LLVM handle.
-        [[dont_unroll]] for (uint i = 0u; i < LANE_DOTS; ++i)
-            acc[i] += runDot(rowWord[i] + u * RUN_VEC4);
+        [[dont_unroll]] for (uint c = 0u; c < RUN_CHUNKS; ++c) {
+            loadChunkX(xBase + u * (RUN_ELEMS / 4u) + 64u * c);
+            // A real loop: unrolled over the dots, the shader grows past what glslc and LLVM handle.
+            [[dont_unroll]] for (uint i = 0u; i < LANE_DOTS; ++i)
+                acc[i] += chunkDot(rowWord[i] + u * RUN_VEC4, c);
+        }
     }
 
     [[unroll]] for (uint r = 0u; r < LANE_ROWS; ++r) {

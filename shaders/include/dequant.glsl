@@ -11,7 +11,8 @@
 //   DEQUANT_Q8 (with WEIGHTS4; mul_mat_vec_q8): the weight side of packed int8 dot products, per
 //     "chunk" of a row (q8_dot.glsl): Q8_CHUNK_UNITS, q8ChunkUnit(c, k), q8ChunkDot(rowByte, c, xq, xd)
 //   DEQUANT_RUNS (the shader defines `uvec4 weightWord(uint i)`; mul_mat_vec_cpu): rows read in runs
-//     of 16-byte words (dequant/runs.glsl): RUN_ELEMS, RUN_VEC4, float runDot(uint v)
+//     of 16-byte words (dequant/runs.glsl): RUN_ELEMS, RUN_VEC4, RUN_CHUNKS, xs, xsum,
+//     float chunkDot(uint v, uint c)   chunk c (256 elements) of the run at word v, times xs
 //   DEQUANT_CHUNKS (`weights`, a usamplerBuffer; mul_mat_cpu): 128-element chunks fetched as texels:
 //     struct Chunk, loadChunk(rowByte, c, k), chunkUnit(k, u, w[8])
 // And for every form: BLOCK_ELEMS, BLOCK_BYTES, QUADS_PER_BLOCK.
@@ -76,16 +77,6 @@ float dotUnit(uint rowByte, uint unit, vec4 x[8], vec2 xHalfSums)
         hi += dot(q[i + 4u], x[i + 4u]);
     }
     return f.x * lo + f.y * hi - f.z * xHalfSums.x - f.w * xHalfSums.y;
-}
-#endif
-
-#ifdef DEQUANT_RUNS
-float runDot(uint v)
-{
-    float s = 0.0;
-    [[unroll]] for (uint c = 0u; c < CHUNKS; ++c)
-        s += chunkDot(v, c);
-    return s;
 }
 #endif
 
