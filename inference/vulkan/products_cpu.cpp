@@ -44,6 +44,10 @@ uint32_t runElems(TensorType type)
     case TensorType::Q8_0:
     case TensorType::Q4_K:
     case TensorType::Q5_K:
+    case TensorType::Q4_1:
+    case TensorType::Q5_0:
+    case TensorType::Q5_1:
+    case TensorType::IQ4_NL:
         return 256;
     case TensorType::Q6_K:
         return 2048; // 8 blocks of 210 bytes

@@ -47,6 +47,14 @@
 #include "dequant/q5_k.glsl"
 #elif defined(TYPE_Q6_K)
 #include "dequant/q6_k.glsl"
+#elif defined(TYPE_Q4_1)
+#include "dequant/q4_1.glsl"
+#elif defined(TYPE_Q5_0)
+#include "dequant/q5_0.glsl"
+#elif defined(TYPE_Q5_1)
+#include "dequant/q5_1.glsl"
+#elif defined(TYPE_IQ4_NL)
+#include "dequant/iq4_nl.glsl"
 #else
 #error "define one TYPE_*"
 #endif

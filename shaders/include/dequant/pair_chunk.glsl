@@ -1,5 +1,5 @@
-// The chunk form (mul_mat_cpu.comp) of blocks { f16 d; qs[PAIR_QS words] } (Q4_0, Q8_0): four blocks
-// as words, a pair of blocks being 2 * PAIR_QS + 1 words, the even block's qs 2 bytes into its first
+// The chunk form (mul_mat_cpu.comp) of blocks { f16 d; qs[PAIR_QS words] } (Q4_0, Q8_0, IQ4_NL): four
+// blocks as words, a pair of blocks being 2 * PAIR_QS + 1 words, the even block's qs 2 bytes into its first
 // word, the odd block's qs aligned after its d. Chunks start 8-aligned (rows of whole chunks).
 // The format defines PAIR_QS and includes this file, then decodes unit u from pairScale and pairQs.
 #ifndef DEQUANT_PAIR_CHUNK_GLSL
