@@ -49,6 +49,8 @@ uint32_t runElems(TensorType type)
     case TensorType::Q5_1:
     case TensorType::IQ4_NL:
         return 256;
+    case TensorType::IQ4_XS:
+        return 512; // 2 blocks of 136 bytes
     case TensorType::Q6_K:
         return 2048; // 8 blocks of 210 bytes
     default:

@@ -55,6 +55,8 @@
 #include "dequant/q5_1.glsl"
 #elif defined(TYPE_IQ4_NL)
 #include "dequant/iq4_nl.glsl"
+#elif defined(TYPE_IQ4_XS)
+#include "dequant/iq4_xs.glsl"
 #else
 #error "define one TYPE_*"
 #endif

@@ -49,6 +49,15 @@
 #define IQ4_NL_OFF_D 0
 #define IQ4_NL_OFF_QS 2
 
+// struct BlockIQ4_XS { f16 d; uint16 scalesH; uint8 scalesL[4]; uint8 qs[128]; }  -- eight IQ4_NL runs
+// of 32 (run j: qs[16j .. 16j+15]) under d, each with a 6-bit scale
+#define IQ4_XS_BLOCK_ELEMS 256
+#define IQ4_XS_BLOCK_BYTES 136
+#define IQ4_XS_OFF_D 0
+#define IQ4_XS_OFF_SCALES_H 2
+#define IQ4_XS_OFF_SCALES_L 4
+#define IQ4_XS_OFF_QS 8
+
 // struct BlockQ4_K { f16 d; f16 dmin; uint8 scales[12]; uint8 qs[128]; }
 #define Q4_K_BLOCK_ELEMS 256
 #define Q4_K_BLOCK_BYTES 144
