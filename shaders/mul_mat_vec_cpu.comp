@@ -46,15 +46,15 @@ uvec4 weightWord(uint i) { return texelFetch(weights, int(i)); }
 #endif
 #define LANE_ROWS (LANE_DOTS / DOTS)
 
-// The 256 activations of a chunk at vec4 `base`, the same for every lane: each lane loads every eighth
-// vec4 (an eighth of the load instructions) and the subgroup broadcasts them (a register move on
-// lavapipe).
+// The CHUNK_ELEMS activations of a chunk at vec4 `base`, the same for every lane: each lane loads every
+// eighth vec4 (an eighth of the load instructions) and the subgroup broadcasts them (a register move
+// on lavapipe).
 void loadChunkX(uint base)
 {
-    vec4 mine[8];
-    [[unroll]] for (uint i = 0u; i < 8u; ++i)
+    vec4 mine[CHUNK_ELEMS / 32u];
+    [[unroll]] for (uint i = 0u; i < CHUNK_ELEMS / 32u; ++i)
         mine[i] = x[base + 8u * i + gl_SubgroupInvocationID];
-    [[unroll]] for (uint i = 0u; i < 16u; ++i) {
+    [[unroll]] for (uint i = 0u; i < CHUNK_ELEMS / 16u; ++i) {
         [[unroll]] for (uint j = 0u; j < 4u; ++j)
             xs[4u * i + j] = subgroupBroadcast(mine[(4u * i + j) / 8u], (4u * i + j) % 8u);
         const vec4 s = xs[4u * i] + xs[4u * i + 1u] + xs[4u * i + 2u] + xs[4u * i + 3u];
@@ -85,7 +85,7 @@ void main()
         acc[i] = 0.0;
     for (uint u = 0u; u < runs; ++u) {
         [[dont_unroll]] for (uint c = 0u; c < RUN_CHUNKS; ++c) {
-            loadChunkX(xBase + u * (RUN_ELEMS / 4u) + 64u * c);
+            loadChunkX(xBase + u * (RUN_ELEMS / 4u) + (CHUNK_ELEMS / 4u) * c);
             // A real loop: unrolled over the dots, the shader grows past what glslc and LLVM handle.
             [[dont_unroll]] for (uint i = 0u; i < LANE_DOTS; ++i)
                 acc[i] += chunkDot(rowWord[i] + u * RUN_VEC4, c);

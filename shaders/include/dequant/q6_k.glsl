@@ -93,61 +93,51 @@ float q8ChunkDot(uint rowByte, uint c, uvec4 xq[4], vec2 xd[2])
 #endif
 
 #ifdef DEQUANT_RUNS
-// A run is 8 blocks of 210 bytes (1680 bytes = 105 words); chunk c is block c, at byte 210c of the
-// run, which is o = 2c mod 16 bytes into word 210c / 16. Its 14 words are loaded and moved down by o
-// bytes (selects and funnel shifts, the same code for every c, so the loop over chunks need not be
-// unrolled), then read at constant offsets. In half n of the block (128 elements), element
-// 128n + 32k + l (k < 4, l < 32) takes its low 4 bits from ql[64n + l + 32(k&1)] (nibble k>>1), its
-// high 2 bits from bits 2k of qh[32n + l], and scale scales[8n + 2k + l/16].
+// A run is 8 blocks of 210 bytes (1680 bytes = 105 words); block c is at byte 210c of the
+// run, which is 2c mod 16 bytes into word 210c / 16: its 14 words are loaded and read at constant
+// offsets. In half n of the block (128 elements), element 128n + 32k + l (k < 4, l < 32) takes its
+// low 4 bits from ql[64n + l + 32(k&1)] (nibble k>>1), its high 2 bits from bits 2k of qh[32n + l],
+// and scale scales[8n + 2k + l/16].
+// The whole run is one chunk of activations (CHUNK_ELEMS): decoding the blocks one at a time in a
+// loop, each first moved to word alignment, compiled in ~3 s instead of ~60 s on lavapipe but ran
+// 30-40% slower (hearth-vk-opbench matvec q6_k 8192 2048), so the 8 block bodies stay unrolled.
 #define RUN_ELEMS 2048u
+#define CHUNK_ELEMS 2048u
 #define RUN_VEC4 105u
 #define WV_COUNT 14
 #include "dequant/runs.glsl"
 
-// Word i of the loaded words (0 past them).
-uint loadedWord(uint i) { return i < 4u * WV_COUNT ? wv[i >> 2][i & 3u] : 0u; }
-
-// The block, word-aligned: 53 words (212 bytes).
-uvec4 blk[14];
-
-void alignBlock(uint o)
-{
-    const uint ws = o >> 2;
-    const uint hs = (o & 2u) * 8u;
-    uint prev = ws < 2u ? (ws == 0u ? loadedWord(0u) : loadedWord(1u)) : (ws == 2u ? loadedWord(2u) : loadedWord(3u));
-    [[unroll]] for (uint i = 0u; i < 53u; ++i) {
-        const uint next = ws < 2u ? (ws == 0u ? loadedWord(i + 1u) : loadedWord(i + 2u))
-                                  : (ws == 2u ? loadedWord(i + 3u) : loadedWord(i + 4u));
-        blk[i >> 2][i & 3u] = funnel(prev, next, hs);
-        prev = next;
-    }
-}
-
-uint blockWord(uint byteOff) { return blk[byteOff >> 4][(byteOff >> 2) & 3u]; }
-
-float chunkDot(uint v, uint c)
+float blockDot(uint v, uint c)
 {
     const uint first = (c * Q6_K_BLOCK_BYTES) >> 4;
     loadWords(v + first, 14u);
-    alignBlock(c * Q6_K_BLOCK_BYTES - 16u * first);
+    const uint o = c * Q6_K_BLOCK_BYTES - 16u * first;
     float s = 0.0;
     [[unroll]] for (uint n = 0u; n < 2u; ++n) {
         [[unroll]] for (uint k = 0u; k < 4u; ++k) {
-            const uint sc = (blockWord(Q6_K_OFF_SCALES + 8u * n + 2u * k) >> (16u * (k & 1u))) & 0xFFFFu;
+            const uint sc = wordAt(o + Q6_K_OFF_SCALES + 8u * n + 2u * k) & 0xFFFFu;
             [[unroll]] for (uint half16 = 0u; half16 < 2u; ++half16) {
                 float q = 0.0;
                 [[unroll]] for (uint j = 0u; j < 4u; ++j) {
                     const uint l = 16u * half16 + 4u * j;
-                    const uint lo = (blockWord(Q6_K_OFF_QL + 64u * n + l + 32u * (k & 1u)) >> (4u * (k >> 1))) & 0x0F0F0F0Fu;
-                    const uint hi = (blockWord(Q6_K_OFF_QH + 32u * n + l) >> (2u * k)) & 0x03030303u;
-                    q += dotBytes(lo | (hi << 4), 128u * n + 32u * k + l);
+                    const uint lo = (wordAt(o + Q6_K_OFF_QL + 64u * n + l + 32u * (k & 1u)) >> (4u * (k >> 1))) & 0x0F0F0F0Fu;
+                    const uint hi = (wordAt(o + Q6_K_OFF_QH + 32u * n + l) >> (2u * k)) & 0x03030303u;
+                    q += dotBytes(lo | (hi << 4), 256u * c + 128u * n + 32u * k + l);
                 }
                 const float scale = float(int(sc << (24u - 8u * half16)) >> 24);
-                s += scale * (q - 32.0 * xsum[8u * n + 2u * k + half16]);
+                s += scale * (q - 32.0 * xsum[16u * c + 8u * n + 2u * k + half16]);
             }
         }
     }
-    return unpackHalf2x16(blockWord(Q6_K_OFF_D)).x * s;
+    return halfAt(o + Q6_K_OFF_D) * s;
+}
+
+float chunkDot(uint v, uint chunk)
+{
+    float s = 0.0;
+    [[unroll]] for (uint c = 0u; c < 8u; ++c)
+        s += blockDot(v, c);
+    return s;
 }
 #endif
 

@@ -7,19 +7,21 @@
 //   WV_COUNT              the words one chunkDot() holds (the run's, or one Q6_K block's)
 // and after it `float chunkDot(uint v, uint c)`: dot(chunk c, 256 elements, of the run at word v; xs).
 // The shader defines `uvec4 weightWord(uint i)` (16-byte word i of the weights) and fills xs and xsum
-// with a chunk's activations. A run has RUN_CHUNKS chunks (8 for Q6_K, 1 for the others); the shader
-// loops over them without unrolling, so each type's chunkDot is compiled once: unrolled over Q6_K's 8
-// blocks, with 2048 activations held across the loop over rows, lavapipe's LLVM spent ~60 s of CPU
-// on that one variant. Quantized blocks use the identity sum(d (q - o) x) = d (sum(q x) - o sum(x)),
+// with a chunk's activations (CHUNK_ELEMS, 256 unless the format says otherwise). A run has
+// RUN_CHUNKS chunks (2 for IQ4_XS, 1 for the others); the shader loops over them without unrolling,
+// so chunkDot is compiled once. Quantized blocks use the identity sum(d (q - o) x) = d (sum(q x) - o sum(x)),
 // so the offset costs one multiply-add per 16 or 32 elements instead of a subtraction per element.
 #ifndef DEQUANT_RUNS_GLSL
 #define DEQUANT_RUNS_GLSL
 
-#define RUN_CHUNKS (RUN_ELEMS / 256u)
+#ifndef CHUNK_ELEMS
+#define CHUNK_ELEMS 256u
+#endif
+#define RUN_CHUNKS (RUN_ELEMS / CHUNK_ELEMS)
 
 // The chunk's activations (the same for every lane) and their sums per 16, filled by the shader.
-vec4 xs[64];
-float xsum[16];
+vec4 xs[CHUNK_ELEMS / 4u];
+float xsum[CHUNK_ELEMS / 16u];
 
 // The words being decoded; indexed only by constants after unrolling, so they stay in registers.
 uvec4 wv[WV_COUNT];
