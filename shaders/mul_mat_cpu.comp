@@ -9,7 +9,7 @@
 //  - the TOKENS x CHUNK activations are loaded once per chunk into registers (the same for every lane)
 //    and reused for all the rows of the workgroup, which loops over its rows 8 at a time;
 //  - a row's chunk (4 units) is fetched once, as the 16-byte texels that cover it, into registers and
-//    each unit decoded from there (mul_mat_cpu_chunk.glsl): per chunk and 8 rows, 5 fetches for Q4_K
+//    each unit decoded from there (dequant.glsl's chunks): per chunk and 8 rows, 5 fetches for Q4_K
 //    where dequantUnit's word-by-word reads (the block head re-read per unit) took ~48 loads;
 //  - y is accumulated in memory, chunk by chunk, since a running sum per (row, token) cannot stay in
 //    registers across the row loop.
@@ -44,9 +44,8 @@ layout(push_constant) uniform Push {
     uint accumulate;  // 1: y += result
 } p;
 
-#include "weight_type.glsl"
-
-#include "mul_mat_cpu_chunk.glsl"
+#define DEQUANT_CHUNKS
+#include "dequant.glsl"
 
 void main()
 {

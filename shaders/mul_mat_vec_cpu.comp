@@ -6,7 +6,7 @@
 // Texel fetches take another road, the sampler's gather, with no loop and no stall, so the weights are
 // read as 16-byte texels of a uniform texel buffer (2-5x faster than 32-byte storage loads, for every
 // type). A workgroup is one subgroup of 8 lanes, each lane computes LANE_DOTS whole rows
-// (dequant_wide.glsl), and each run of activations is loaded once per workgroup, an eighth by each
+// (dequant.glsl's runs), and each run of activations is loaded once per workgroup, an eighth by each
 // lane, and shared by broadcast. Needs rows of whole runs, 16-byte aligned (recordCpuMatVec checks).
 // With SWIGLU the matrix holds gate rows then up rows (pairOffset apart) and y = silu(gate) * up.
 #extension GL_KHR_shader_subgroup_ballot : require
@@ -25,7 +25,8 @@ layout(push_constant) uniform Push {
 } p;
 
 uvec4 weightWord(uint i) { return texelFetch(weights, int(i)); }
-#include "dequant_wide.glsl"
+#define DEQUANT_RUNS
+#include "dequant.glsl"
 
 // Dots per lane (rows, or gate and up rows with SWIGLU), 8 * LANE_DOTS per workgroup: more share each
 // activation run and measured faster up to 32 (Q4_0 2048 x 8192: 8 -> 28 ms, 16 -> 23, 32 -> 16), and
@@ -45,14 +46,15 @@ uvec4 weightWord(uint i) { return texelFetch(weights, int(i)); }
 #endif
 #define LANE_ROWS (LANE_DOTS / DOTS)
 
-// The run of activations at vec4 `base`, the same for every lane: each lane loads every eighth vec4
-// (an eighth of the load instructions) and the subgroup broadcasts them (a register move on lavapipe).
-void loadRun(uint base)
+// The CHUNK_ELEMS activations of a chunk at vec4 `base`, the same for every lane: each lane loads every
+// eighth vec4 (an eighth of the load instructions) and the subgroup broadcasts them (a register move
+// on lavapipe).
+void loadChunkX(uint base)
 {
-    vec4 mine[RUN_ELEMS / 32u];
-    [[unroll]] for (uint i = 0u; i < RUN_ELEMS / 32u; ++i)
+    vec4 mine[CHUNK_ELEMS / 32u];
+    [[unroll]] for (uint i = 0u; i < CHUNK_ELEMS / 32u; ++i)
         mine[i] = x[base + 8u * i + gl_SubgroupInvocationID];
-    [[unroll]] for (uint i = 0u; i < RUN_ELEMS / 16u; ++i) {
+    [[unroll]] for (uint i = 0u; i < CHUNK_ELEMS / 16u; ++i) {
         [[unroll]] for (uint j = 0u; j < 4u; ++j)
             xs[4u * i + j] = subgroupBroadcast(mine[(4u * i + j) / 8u], (4u * i + j) % 8u);
         const vec4 s = xs[4u * i] + xs[4u * i + 1u] + xs[4u * i + 2u] + xs[4u * i + 3u];
@@ -82,10 +84,12 @@ void main()
     [[unroll]] for (uint i = 0u; i < LANE_DOTS; ++i)
         acc[i] = 0.0;
     for (uint u = 0u; u < runs; ++u) {
-        loadRun(xBase + u * (RUN_ELEMS / 4u));
-        // A real loop: unrolled over the dots, the shader grows past what glslc and LLVM handle.
-        [[dont_unroll]] for (uint i = 0u; i < LANE_DOTS; ++i)
-            acc[i] += runDot(rowWord[i] + u * RUN_VEC4);
+        [[dont_unroll]] for (uint c = 0u; c < RUN_CHUNKS; ++c) {
+            loadChunkX(xBase + u * (RUN_ELEMS / 4u) + (CHUNK_ELEMS / 4u) * c);
+            // A real loop: unrolled over the dots, the shader grows past what glslc and LLVM handle.
+            [[dont_unroll]] for (uint i = 0u; i < LANE_DOTS; ++i)
+                acc[i] += chunkDot(rowWord[i] + u * RUN_VEC4, c);
+        }
     }
 
     [[unroll]] for (uint r = 0u; r < LANE_ROWS; ++r) {

@@ -32,7 +32,8 @@ bool texelViewable(const ProductPolicy& policy, const BufferRef& ref, uint64_t b
 }
 
 // mul_mat_vec_cpu.comp reads rows in runs: the fewest whole blocks that fill a multiple of 16 bytes
-// (dequant_wide.glsl's RUN_ELEMS, e.g. 8 Q4_0 blocks = 144 bytes), or 256 elements of float types.
+// (RUN_ELEMS of each format in shaders/include/dequant/, e.g. 8 Q4_0 blocks = 144 bytes), or 256
+// elements of float types.
 uint32_t runElems(TensorType type)
 {
     switch (type) {
@@ -43,7 +44,13 @@ uint32_t runElems(TensorType type)
     case TensorType::Q8_0:
     case TensorType::Q4_K:
     case TensorType::Q5_K:
+    case TensorType::Q4_1:
+    case TensorType::Q5_0:
+    case TensorType::Q5_1:
+    case TensorType::IQ4_NL:
         return 256;
+    case TensorType::IQ4_XS:
+        return 512; // 2 blocks of 136 bytes
     case TensorType::Q6_K:
         return 2048; // 8 blocks of 210 bytes
     default:

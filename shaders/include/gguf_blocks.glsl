@@ -23,6 +23,41 @@
 #define Q8_0_OFF_D 0
 #define Q8_0_OFF_QS 2
 
+// struct BlockQ4_1 { f16 d; f16 m; uint8 qs[16]; }  -- Q4_0's nibble order, weight = d q + m
+#define Q4_1_BLOCK_ELEMS 32
+#define Q4_1_BLOCK_BYTES 20
+#define Q4_1_OFF_DM 0
+#define Q4_1_OFF_QS 4
+
+// struct BlockQ5_0 { f16 d; uint8 qh[4]; uint8 qs[16]; }  -- bit j of qh: the fifth bit of element j
+#define Q5_0_BLOCK_ELEMS 32
+#define Q5_0_BLOCK_BYTES 22
+#define Q5_0_OFF_D 0
+#define Q5_0_OFF_QH 2
+#define Q5_0_OFF_QS 6
+
+// struct BlockQ5_1 { f16 d; f16 m; uint8 qh[4]; uint8 qs[16]; }
+#define Q5_1_BLOCK_ELEMS 32
+#define Q5_1_BLOCK_BYTES 24
+#define Q5_1_OFF_DM 0
+#define Q5_1_OFF_QH 4
+#define Q5_1_OFF_QS 8
+
+// struct BlockIQ4_NL { f16 d; uint8 qs[16]; }  -- Q4_0's layout, nibbles index kIq4nlValues
+#define IQ4_NL_BLOCK_ELEMS 32
+#define IQ4_NL_BLOCK_BYTES 18
+#define IQ4_NL_OFF_D 0
+#define IQ4_NL_OFF_QS 2
+
+// struct BlockIQ4_XS { f16 d; uint16 scalesH; uint8 scalesL[4]; uint8 qs[128]; }  -- eight IQ4_NL runs
+// of 32 (run j: qs[16j .. 16j+15]) under d, each with a 6-bit scale
+#define IQ4_XS_BLOCK_ELEMS 256
+#define IQ4_XS_BLOCK_BYTES 136
+#define IQ4_XS_OFF_D 0
+#define IQ4_XS_OFF_SCALES_H 2
+#define IQ4_XS_OFF_SCALES_L 4
+#define IQ4_XS_OFF_QS 8
+
 // struct BlockQ4_K { f16 d; f16 dmin; uint8 scales[12]; uint8 qs[128]; }
 #define Q4_K_BLOCK_ELEMS 256
 #define Q4_K_BLOCK_BYTES 144

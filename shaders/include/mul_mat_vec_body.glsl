@@ -27,7 +27,7 @@ layout(local_size_x_id = 2) in;
 layout(constant_id = 3) const uint UNROLL_ROWS = 1;
 
 layout(std430, binding = 0) readonly buffer Weights { uint weights[]; };
-// The same bytes 16 at a time, for the K-quants' aligned blocks (dequant_unit.glsl).
+// The same bytes 16 at a time, for the K-quants' aligned blocks (dequant.glsl).
 layout(std430, binding = 0) readonly buffer Weights4 { uvec4 weights4[]; };
 layout(std430, binding = 1) readonly buffer X { vec4 x[]; };
 layout(std430, binding = 2) buffer Y { float y[]; };
@@ -54,7 +54,6 @@ layout(std430, binding = 3) readonly buffer NormWeight { vec4 normWeight[]; };
 #define WEIGHTS weights
 #define WEIGHTS4 weights4
 #include "dequant.glsl"
-#include "dequant_unit.glsl"
 
 #ifdef SWIGLU
 #define DOTS 2

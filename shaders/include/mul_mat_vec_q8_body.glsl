@@ -1,6 +1,6 @@
 // The decode matrix-vector product on packed integer dot products: y[t][yOffset + r] (+)= W[r] . x[t]
 // with x[t] already quantized to int8 units (q8_activations.glsl, written by quantize_q8); the weight
-// side of each type is in q8_dot.glsl. Bindings: weights, q8 activations, y.
+// side of each type is its format's DEQUANT_Q8 form (dequant.glsl). Bindings: weights, q8 activations, y.
 // One workgroup computes ROWS rows for one token; its WG threads stride over the row's chunks (64
 // weights for the K-quants, 32 for Q4_0 / Q8_0), load each chunk's activations once for all ROWS
 // rows, then a subgroup + shared-memory reduction. The weights are read with the widest loads their
@@ -31,10 +31,9 @@ layout(push_constant) uniform Push {
 
 #define WEIGHTS weights
 #define WEIGHTS4 weights4
+#define DEQUANT_Q8
 #include "dequant.glsl"
-#include "dequant_unit.glsl"
 #include "q8_activations.glsl"
-#include "q8_dot.glsl"
 #ifdef ROPE_STORE
 #define ROPE_BINDING 3
 #include "rope_store_rows.glsl"
@@ -58,7 +57,7 @@ void main()
     const uint row0 = gl_WorkGroupID.x * ROWS;
     const uint token = gl_WorkGroupID.y;
     const uint units = p.cols / 32u;
-    const uint chunks = units / CHUNK_UNITS;
+    const uint chunks = units / Q8_CHUNK_UNITS;
     const uint rowBytes = (p.cols / BLOCK_ELEMS) * BLOCK_BYTES;
     const uint xBase = p.xOffset + token * p.xStride;
 
@@ -67,10 +66,10 @@ void main()
         acc[i] = 0.0;
 
     for (uint c = tid; c < chunks; c += WG) {
-        uvec4 xq[2 * CHUNK_UNITS];
-        vec2 xd[CHUNK_UNITS];
-        for (uint k = 0u; k < CHUNK_UNITS; ++k) {
-            const uint u = chunkUnit(c, k);
+        uvec4 xq[2 * Q8_CHUNK_UNITS];
+        vec2 xd[Q8_CHUNK_UNITS];
+        for (uint k = 0u; k < Q8_CHUNK_UNITS; ++k) {
+            const uint u = q8ChunkUnit(c, k);
             xq[2u * k] = q[xBase + 2u * u];
             xq[2u * k + 1u] = q[xBase + 2u * u + 1u];
             xd[k] = qPairs[q8PairIndex(xBase, units, u)];
@@ -78,7 +77,7 @@ void main()
         for (uint r = 0u; r < ROWS; ++r) {
             const uint row = min(row0 + r, p.rows - 1u);
             for (uint k = 0u; k < DOTS; ++k)
-                acc[r * DOTS + k] += chunkDot((row + k * p.pairOffset) * rowBytes, c, xq, xd);
+                acc[r * DOTS + k] += q8ChunkDot((row + k * p.pairOffset) * rowBytes, c, xq, xd);
         }
     }
 
