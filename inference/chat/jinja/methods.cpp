@@ -175,7 +175,8 @@ Value stringMethod(Interpreter& interpreter, const Value& self, const std::strin
     if (name == "capitalize") return Value(text.derived(pythonCapitalize(s)));
     if (name == "replace") {
         if (args.positional.size() < 2) fail("TypeError", "replace expected at least 2 arguments");
-        const Value& count = argument(args, 2, "count", Value(int64_t(-1)));
+        const Value count
+            = argument(args, 2, "count", Value(int64_t(-1))); // a copy: the fallback is a temporary
         return replace(interpreter, text, stringArgument(args.positional[0], "replace"),
             stringArgument(args.positional[1], "replace"), count.isNumber() ? count.integer() : -1);
     }
