@@ -2,7 +2,9 @@
 
 #include "quant/dequant.h"
 #include "quant/quantize.h"
+#include "vulkan/profiler.h"
 
+#include <QTest>
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -89,6 +91,58 @@ vk::GpuMatrix uploadPieces(
         g.pieces.push_back({ whole(b), begin, end - begin });
     }
     return g;
+}
+
+void verifyAgainstTwin(VkHarness& h, const vk::Buffer& y, const std::vector<double>& ref)
+{
+    const double err = relativeError(h.read<float>(y, ref.size()), ref);
+    QVERIFY2(err < 1e-5, qPrintable(QString("relative error %1").arg(err)));
+}
+
+bool ranShader(VkHarness& h, std::string_view prefix)
+{
+    for (const auto& [name, entry] : h.recorder->profiler()->totals())
+        if (name.starts_with(prefix)) return true;
+    return false;
+}
+
+RopeErrors ropeStoreErrors(const std::vector<float>& qkv, uint32_t tokens, uint32_t startPos, uint32_t qDim,
+    uint32_t kvDim, uint32_t headDim, float base, const std::vector<float>& factors,
+    const std::vector<float>& q, const std::vector<uint16_t>& k, const std::vector<uint16_t>& v)
+{
+    const uint32_t width = qDim + 2 * kvDim;
+    RopeErrors e;
+    for (uint32_t t = 0; t < tokens; ++t) {
+        const uint32_t pos = startPos + t;
+        for (uint32_t j = 0; j < width; j += 2) {
+            const double a = qkv[t * width + j], b = qkv[t * width + j + 1];
+            double ra = a, rb = b;
+            if (j < qDim + kvDim) {
+                const uint32_t i = (j % headDim) / 2;
+                const double theta = pos * std::pow(double(base), -2.0 * i / headDim) / factors[i];
+                ra = a * std::cos(theta) - b * std::sin(theta);
+                rb = a * std::sin(theta) + b * std::cos(theta);
+            }
+            if (j < qDim) {
+                e.q = std::max({ e.q, std::fabs(q[t * qDim + j] - ra), std::fabs(q[t * qDim + j + 1] - rb) });
+            } else if (j < qDim + kvDim) {
+                const size_t c = size_t(pos) * kvDim + j - qDim;
+                e.k = std::max({ e.k, std::fabs(f16ToF32(k[c]) - ra), std::fabs(f16ToF32(k[c + 1]) - rb) });
+            } else {
+                const size_t c = size_t(pos) * kvDim + j - qDim - kvDim;
+                e.v = std::max({ e.v, std::fabs(f16ToF32(v[c]) - ra), std::fabs(f16ToF32(v[c + 1]) - rb) });
+            }
+        }
+    }
+    return e;
+}
+
+std::vector<float> testRopeFactors(uint32_t headDim)
+{
+    std::vector<float> factors(headDim / 2);
+    for (uint32_t i = 0; i < headDim / 2; ++i)
+        factors[i] = 1.0f + float(i % 5);
+    return factors;
 }
 
 } // namespace hearth::test
