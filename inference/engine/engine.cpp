@@ -264,9 +264,8 @@ Result<uint32_t> Engine::countPromptTokens(const std::vector<ChatMessage>& messa
 {
     if (!m_impl->tokenizer || !m_impl->chatFormat)
         return makeError(ErrorCode::InvalidArgument, "no model is loaded");
-    // As buildPrompt does: the Llama 3 format writes <|begin_of_text|> itself, the plain one does not.
-    const bool addBos = m_impl->chatFormat->name() == "plain" && m_impl->tokenizer->special().addBos;
-    auto ids = tokenizeChat(*m_impl->tokenizer, m_impl->chatFormat->format(messages), addBos);
+    // As buildPrompt renders it: a conversation the template refuses is an error, not an empty count.
+    auto ids = m_impl->chatIds(messages, {});
     if (!ids) return ids.error();
     return static_cast<uint32_t>(ids->size());
 }

@@ -38,6 +38,10 @@ struct Engine::Impl {
     // The request's prompt as ids, with the oldest turns dropped until it fits the context with
     // `reserve` positions left for the reply (prompt_fit.cpp).
     Result<PromptTokens> buildPrompt(const GenerateRequest& request, uint32_t reserve) const;
+    // A conversation as the chat format renders it, as ids (prompt_fit.cpp); the template's own
+    // error where it refuses the conversation.
+    Result<std::vector<int32_t>> chatIds(
+        const std::vector<ChatMessage>& messages, const ChatFormatOptions& options) const;
 };
 
 } // namespace hearth

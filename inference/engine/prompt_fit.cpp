@@ -14,6 +14,20 @@ size_t firstTurn(const std::vector<ChatMessage>& messages)
 
 } // namespace
 
+Result<std::vector<int32_t>> Engine::Impl::chatIds(
+    const std::vector<ChatMessage>& messages, const ChatFormatOptions& options) const
+{
+    const auto segments = chatFormat->render(messages, options);
+    if (!segments) {
+        return makeError(ErrorCode::InvalidArgument,
+            "the model's chat template cannot render this conversation: " + segments.error().message);
+    }
+    // The Llama 3 format and the file's templates write <|begin_of_text|> themselves; the plain one
+    // relies on the tokenizer's BOS.
+    const bool addBos = chatFormat->name() == "plain" && tokenizer->special().addBos;
+    return tokenizeChat(*tokenizer, *segments, addBos);
+}
+
 Result<PromptTokens> Engine::Impl::buildPrompt(const GenerateRequest& request, uint32_t reserve) const
 {
     const uint32_t context = backend->contextLength();
@@ -35,18 +49,10 @@ Result<PromptTokens> Engine::Impl::buildPrompt(const GenerateRequest& request, u
     ChatFormatOptions options;
     options.date = request.chatDate;
     options.continueLastMessage = request.continueLast;
-    // The Llama 3 format writes <|begin_of_text|> itself; the plain one relies on the tokenizer's BOS.
-    const bool addBos = chatFormat->name() == "plain" && special.addBos;
-
     std::vector<ChatMessage> messages = request.messages;
     PromptTokens prompt;
     for (;;) {
-        const auto segments = chatFormat->render(messages, options);
-        if (!segments) {
-            return makeError(ErrorCode::InvalidArgument,
-                "the model's chat template cannot render this conversation: " + segments.error().message);
-        }
-        auto ids = tokenizeChat(*tokenizer, *segments, addBos);
+        auto ids = chatIds(messages, options);
         if (!ids) return ids.error();
         if (ids->size() <= limit) {
             prompt.ids = std::move(ids.value());
