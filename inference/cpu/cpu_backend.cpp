@@ -2,7 +2,9 @@
 // batch of `batchSize` tokens and `contextLength` positions: nothing is allocated per token.
 #include "cpu/cpu_backend.h"
 
+#include "cpu/cpu_features.h"
 #include "cpu/kernels.h"
+#include "cpu/packed_matrix.h"
 #include "cpu/threadpool.h"
 
 #include <algorithm>
@@ -22,8 +24,9 @@ public:
         , m_context(context)
         , m_batch(std::max(1u, options.batchSize))
         , m_kvF16(options.kvF16)
-        , m_pool(options.threads)
+        , m_pool(options.threads > 0 ? options.threads : cpu::physicalCoreCount())
     {
+        packWeights();
         const size_t kvDim = size_t(m_c.kvHeadCount) * m_c.headDim;
         const size_t qDim = size_t(m_c.headCount) * m_c.headDim;
         // The KV cache: per layer, `context` rows of kvDim, f32 or f16.
@@ -46,7 +49,7 @@ public:
         m_hb2.resize(m_batch * size_t(m_c.ffnDim));
     }
 
-    std::string deviceName() const override { return cpuHasAvx2() ? "cpu (avx2)" : "cpu"; }
+    std::string deviceName() const override { return cpuDeviceName(); }
     std::string kind() const override { return "cpu"; }
     uint32_t contextLength() const override { return m_context; }
     uint32_t vocabSize() const override { return m_c.vocabSize; }
@@ -79,6 +82,36 @@ public:
     }
 
 private:
+    // The panels of every weight that has a panel kernel on this CPU (see cpu/packed_matrix.h); the
+    // others, and everything on CPUs without one, are read from the file as they are.
+    struct LayerPanels {
+        PackedMatrix q, k, v, o, gate, up, down;
+    };
+
+    void packWeights()
+    {
+        if (!cpu::panelsPayOff()) return;
+        auto pack = [&](const TensorView& w, PackedMatrix& out) {
+            if (cpu::hasPanelLayout(w.type)) out = cpu::packMatrix(w, &m_pool);
+        };
+        m_panels.resize(m_c.layerCount);
+        for (uint32_t l = 0; l < m_c.layerCount; ++l) {
+            const LlamaLayerWeights& L = m_w.layers[l];
+            LayerPanels& P = m_panels[l];
+            pack(L.wq, P.q);
+            pack(L.wk, P.k);
+            pack(L.wv, P.v);
+            pack(L.wo, P.o);
+            pack(L.ffnGate, P.gate);
+            pack(L.ffnUp, P.up);
+            pack(L.ffnDown, P.down);
+        }
+        pack(m_w.output, m_outputPanels);
+    }
+
+    static const PackedMatrix* panels(const PackedMatrix& p) { return p.panels ? &p : nullptr; }
+    const LayerPanels* layerPanels(uint32_t l) const { return m_panels.empty() ? nullptr : &m_panels[l]; }
+
     KvView cacheView(bool value, uint32_t layer) const
     {
         const size_t offset = size_t(layer) * m_context * kvDim();
@@ -121,8 +154,11 @@ private:
             embeddingLookup(m_w.tokenEmbedding, tokens[t], x + size_t(t) * dim); // x = embedding
         for (uint32_t l = 0; l < m_c.layerCount; ++l) {
             const LlamaLayerWeights& L = m_w.layers[l];
+            const LayerPanels* P = layerPanels(l);
+            auto packed = [&](PackedMatrix LayerPanels::*which) { return P ? panels(P->*which) : nullptr; };
             rmsNorm(xb, x, L.attnNorm.f32(), dim, n, m_c.normEps); // attention rmsNorm
-            const MatmulJob qkv[] = { { &L.wq, q }, { &L.wk, k }, { &L.wv, v } };
+            const MatmulJob qkv[] = { { &L.wq, q, packed(&LayerPanels::q) },
+                { &L.wk, k, packed(&LayerPanels::k) }, { &L.wv, v, packed(&LayerPanels::v) } };
             matmulMany(qkv, 3, xb, n, pool); // q, k, v = wq, wk, wv · xb
             for (uint32_t t = 0; t < n; ++t) { // rope on q and k
                 rope(q + size_t(t) * qDim, m_c.headCount, hd, pos + t, m_c.ropeFreqBase, freqs);
@@ -131,13 +167,14 @@ private:
             storeKv(l, pos, n); // append k, v to the cache
             attention(
                 shape, q, cacheView(false, l), cacheView(true, l), pos, n, att, pool); // att = softmax(qk)v
-            matmul(L.wo, att, n, xb, pool); // xb = wo · att
+            matmul(L.wo, att, n, xb, pool, packed(&LayerPanels::o)); // xb = wo · att
             add(x, xb, n * dim); // x += xb (residual)
             rmsNorm(xb, x, L.ffnNorm.f32(), dim, n, m_c.normEps); // ffn rmsNorm
-            const MatmulJob gateUp[] = { { &L.ffnGate, hb }, { &L.ffnUp, hb2 } };
+            const MatmulJob gateUp[] = { { &L.ffnGate, hb, packed(&LayerPanels::gate) },
+                { &L.ffnUp, hb2, packed(&LayerPanels::up) } };
             matmulMany(gateUp, 2, xb, n, pool); // hb, hb2 = gate, up · xb
             swiglu(hb, hb, hb2, n * ffn); // hb = silu(hb) * hb2
-            matmul(L.ffnDown, hb, n, xb, pool); // xb = down · hb
+            matmul(L.ffnDown, hb, n, xb, pool, packed(&LayerPanels::down)); // xb = down · hb
             add(x, xb, n * dim); // x += xb (residual)
         }
         if (!logits) return;
@@ -145,7 +182,7 @@ private:
         const uint32_t first = allPositions ? 0 : n - 1;
         const uint32_t rows = n - first;
         rmsNorm(xb, x + size_t(first) * dim, m_w.outputNorm.f32(), dim, rows, m_c.normEps); // final rmsNorm
-        matmul(m_w.output, xb, rows, logits, pool); // logits = output · xb
+        matmul(m_w.output, xb, rows, logits, pool, panels(m_outputPanels)); // logits = output · xb
     }
 
     LlamaWeights m_w;
@@ -154,6 +191,8 @@ private:
     uint32_t m_batch;
     bool m_kvF16;
     ThreadPool m_pool;
+    std::vector<LayerPanels> m_panels; // empty where panels do not pay off
+    PackedMatrix m_outputPanels;
     std::vector<float> m_key, m_value; // (layers, context, kvDim) when f32
     std::vector<uint16_t> m_keyF16, m_valueF16; // the same in half precision
     std::vector<float> m_x, m_xb; // (batch, dim): residual stream, scratch

@@ -15,7 +15,7 @@ namespace hearth {
 
 struct CpuOptions {
     uint32_t contextLength = 0; // 0: min(trained context, 4096)
-    int threads = 0; // 0: hardware concurrency
+    int threads = 0; // 0: the physical cores (SMT siblings add little to these memory-bound loops)
     bool kvF16 = false; // half-precision KV cache (half the memory)
     uint32_t batchSize = 64; // prefill tokens per pass (weights read once per pass)
 };

@@ -2,6 +2,7 @@
 // target attributes so the rest of the library stays portable) and portable C++.
 #include "cpu/dot.h"
 
+#include "cpu/cpu_features.h"
 #include "cpu/simd.h"
 #include "quant/dequant_block.h"
 #include "quant/float_convert.h"
@@ -279,14 +280,8 @@ HEARTH_AVX2 void rowDotQ8Avx2(const uint8_t* row, uint32_t cols, const BlockQ8x*
 
 bool haveAvx2()
 {
-#ifdef HEARTH_X86
     // HEARTH_CPU_NO_AVX2=1 forces the portable code (so the tests cover it on AVX2 machines too).
-    static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-        && __builtin_cpu_supports("f16c") && !std::getenv("HEARTH_CPU_NO_AVX2");
-    return available;
-#else
-    return false;
-#endif
+    return simdLevel() != SimdLevel::Portable;
 }
 
 void quantizeRowQ8(const float* x, BlockQ8x* out, uint32_t n)

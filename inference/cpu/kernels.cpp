@@ -2,6 +2,7 @@
 // (matmul lives in matmul.cpp, attention in attention.cpp.)
 #include "cpu/kernels.h"
 
+#include "cpu/cpu_features.h"
 #include "cpu/dot.h"
 #include "quant/dequant.h"
 #include "quant/float_convert.h"
@@ -77,6 +78,13 @@ void toF16(uint16_t* out, const float* x, uint32_t n)
 bool cpuHasAvx2()
 {
     return cpu::haveAvx2();
+}
+
+std::string cpuDeviceName()
+{
+    const cpu::SimdLevel level = cpu::simdLevel();
+    if (level == cpu::SimdLevel::Portable) return "cpu";
+    return std::string("cpu (") + cpu::simdLevelName(level) + ")";
 }
 
 } // namespace hearth

@@ -7,10 +7,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace hearth {
 
 class ThreadPool;
+struct PackedMatrix;
 
 // out[i] = x[i] / sqrt(mean(x²) + eps) * weight[i], for each of `rows` vectors of length n.
 void rmsNorm(float* out, const float* x, const float* weight, uint32_t n, uint32_t rows, float eps);
@@ -20,14 +22,17 @@ void rmsNorm(float* out, const float* x, const float* weight, uint32_t n, uint32
 // llama.cpp, Q4_0/Q4_1/Q5_0/Q5_1/Q8_0/IQ4_NL rows meet the activations quantized to 8 bits per
 // 32-block, and on AVX2 CPUs Q4_K/Q5_K/Q6_K/IQ4_XS rows meet them quantized to 8 bits per 256-block
 // (elsewhere, and for Q2_K, Q3_K, IQ3_S: f32 activations). Weights are read once per 64 tokens. `pool` may be
-// null (single thread).
-void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, ThreadPool* pool);
+// null (single thread). `packed`, when given, is w's panels (cpu/packed_matrix.h): the rows it covers
+// run through the panel kernels, with the same results up to float rounding.
+void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, ThreadPool* pool,
+    const PackedMatrix* packed = nullptr);
 
 // Several weights with the same input and cols (q/k/v, gate/up) in one dispatch: the same results as
 // one matmul per job, with one quantization of x and one wake-up of the threads. At most 8 jobs.
 struct MatmulJob {
     const TensorView* w;
     float* out; // (nTokens, w->rows)
+    const PackedMatrix* packed = nullptr; // w's panels, if packed
 };
 void matmulMany(const MatmulJob* jobs, size_t jobCount, const float* x, uint32_t nTokens, ThreadPool* pool);
 
@@ -68,5 +73,8 @@ void toF16(uint16_t* out, const float* x, uint32_t n);
 
 // True when the AVX2/FMA/F16C paths run on this CPU (else portable code).
 bool cpuHasAvx2();
+
+// What the CPU backend calls itself: "cpu (avx512-vnni)", "cpu (avx2)" or "cpu".
+std::string cpuDeviceName();
 
 } // namespace hearth

@@ -4,6 +4,8 @@
 // quantization of the input and one wake-up of the workers instead of three.
 #include "cpu/dot.h"
 #include "cpu/kernels.h"
+#include "cpu/packed_matrix.h"
+#include "cpu/panel_layout.h"
 #include "cpu/threadpool.h"
 #include "util/result.h"
 
@@ -21,6 +23,12 @@ constexpr size_t kMaxJobs = 8;
 bool usesQ8Activations(TensorType type)
 {
     return type == TensorType::Q4_0 || type == TensorType::Q8_0 || cpu::isLegacyQ8Type(type);
+}
+
+bool usesQ8KActivations(TensorType type, const PackedMatrix* packed)
+{
+    return cpu::usesQ8KActivations(type)
+        || (packed && packed->panels > 0 && type != TensorType::Q4_0 && type != TensorType::Q8_0);
 }
 
 // The input of one call in the forms its weights need (pointers into per-thread scratch).
@@ -57,19 +65,47 @@ void rowsTimesTokens(const TensorView& w, const Activations& a, uint32_t t0, uin
     }
 }
 
+// Rows [begin, end) of `w`: whole panels of `packed` through the panel kernels (all the group's
+// tokens in tiles), the rest (a chunk edge inside a panel, rows past the last panel) row by row.
+void rowsTimesTokensPacked(const TensorView& w, const PackedMatrix* packed, const Activations& a, uint32_t t0,
+    uint32_t group, uint32_t begin, uint32_t end, float* outGroup)
+{
+    const uint32_t packedRows = packed ? packed->panels * cpu::kPanelRows : 0;
+    uint32_t r = begin;
+    while (r < end) {
+        if (r % cpu::kPanelRows == 0 && r + cpu::kPanelRows <= std::min(end, packedRows)) {
+            const uint32_t p = r / cpu::kPanelRows;
+            float* o = outGroup + r;
+            if (packed->type == TensorType::Q4_0 || packed->type == TensorType::Q8_0)
+                cpu::panelDotQ8(*packed, p, a.q8 + size_t(t0) * (a.cols / 32), a.cols / 32, group, o, w.rows);
+            else
+                cpu::panelDotQ8K(
+                    *packed, p, a.q8k + size_t(t0) * (a.cols / 256), a.cols / 256, group, o, w.rows);
+            r += cpu::kPanelRows;
+            continue;
+        }
+        // Up to the next panel boundary (or the end) the old way.
+        const uint32_t next
+            = r < packedRows ? std::min(end, (r / cpu::kPanelRows + 1) * cpu::kPanelRows) : end;
+        rowsTimesTokens(w, a, t0, group, r, next, outGroup);
+        r = next;
+    }
+}
+
 } // namespace
 
 void matmulMany(const MatmulJob* jobs, size_t jobCount, const float* x, uint32_t nTokens, ThreadPool* pool)
 {
     HEARTH_CHECK(jobCount > 0 && jobCount <= kMaxJobs);
     const uint32_t cols = jobs[0].w->cols;
-    bool needQ8 = false, needQ8K = false;
+    bool needQ8 = false, needQ8K = false, anyPacked = false;
     uint32_t rowStart[kMaxJobs + 1] = { 0 };
     for (size_t j = 0; j < jobCount; ++j) {
         const TensorView& w = *jobs[j].w;
         HEARTH_CHECK(w.data != nullptr && w.cols == cols);
         needQ8 |= usesQ8Activations(w.type);
-        needQ8K |= cpu::usesQ8KActivations(w.type);
+        needQ8K |= usesQ8KActivations(w.type, jobs[j].packed);
+        anyPacked |= jobs[j].packed != nullptr;
         rowStart[j + 1] = rowStart[j] + w.rows;
     }
     const uint32_t totalRows = rowStart[jobCount];
@@ -116,20 +152,21 @@ void matmulMany(const MatmulJob* jobs, size_t jobCount, const float* x, uint32_t
             for (size_t j = 0; j < jobCount; ++j) {
                 const uint32_t lo = std::max(begin, rowStart[j]), hi = std::min(end, rowStart[j + 1]);
                 if (lo < hi)
-                    rowsTimesTokens(*jobs[j].w, a, t0, group, lo - rowStart[j], hi - rowStart[j],
-                        jobs[j].out + size_t(t0) * jobs[j].w->rows);
+                    rowsTimesTokensPacked(*jobs[j].w, jobs[j].packed, a, t0, group, lo - rowStart[j],
+                        hi - rowStart[j], jobs[j].out + size_t(t0) * jobs[j].w->rows);
             }
         };
         if (pool)
-            pool->parallelFor(totalRows, 4, rowRange);
+            pool->parallelFor(totalRows, anyPacked ? cpu::kPanelRows : 4, rowRange);
         else
             rowRange(0, totalRows);
     }
 }
 
-void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, ThreadPool* pool)
+void matmul(const TensorView& w, const float* x, uint32_t nTokens, float* out, ThreadPool* pool,
+    const PackedMatrix* packed)
 {
-    const MatmulJob job { &w, out };
+    const MatmulJob job { &w, out, packed };
     matmulMany(&job, 1, x, nTokens, pool);
 }
 

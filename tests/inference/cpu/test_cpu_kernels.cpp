@@ -1,7 +1,10 @@
 // Every CPU kernel against a straightforward double-precision loop on random inputs of odd sizes.
 // Quantized weights are random valid blocks; the reference dequantizes them with the quant module.
+#include "cpu/cpu_features.h"
 #include "cpu/dot.h"
 #include "cpu/kernels.h"
+#include "cpu/packed_matrix.h"
+#include "cpu/panel_layout.h"
 #include "cpu/threadpool.h"
 #include "quant/dequant.h"
 
@@ -129,6 +132,11 @@ private slots:
     void matmulAllTypes_data();
     void matmulAllTypes();
     void matmulManyEqualsSeparateCalls();
+    void panelMatmulMatchesReference_data();
+    void panelMatmulMatchesReference();
+    void panelSimdMatchesPortable_data();
+    void panelSimdMatchesPortable();
+    void quantizeSimdMatchesPortable();
     void lowBitSimdMatchesPortable_data();
     void lowBitSimdMatchesPortable();
     void rmsNormMatches();
@@ -237,6 +245,162 @@ void TestCpuKernels::matmulManyEqualsSeparateCalls()
     for (int j = 0; j < 3; ++j) {
         matmul(views[j], x.data(), tokens, apart[j].data(), nullptr);
         QCOMPARE(together[j], apart[j]);
+    }
+}
+
+namespace {
+
+// The panel types on odd shapes: two panels and five rows past them; widths of several blocks.
+void addPanelRows()
+{
+    QTest::addColumn<int>("type");
+    QTest::addColumn<int>("cols");
+    QTest::addColumn<int>("tokens");
+    const struct {
+        const char* name;
+        TensorType type;
+        int cols;
+    } cases[] = {
+        { "q4_0", TensorType::Q4_0, 224 },
+        { "q8_0", TensorType::Q8_0, 160 },
+        { "q4_k", TensorType::Q4_K, 768 },
+        { "q6_k", TensorType::Q6_K, 512 },
+    };
+    for (const auto& c : cases)
+        for (int tokens : { 1, 5, 8, 70 })
+            QTest::newRow(qPrintable(QString("%1 x%2").arg(c.name).arg(tokens)))
+                << int(c.type) << c.cols << tokens;
+}
+
+} // namespace
+
+void TestCpuKernels::panelMatmulMatchesReference_data()
+{
+    addPanelRows();
+}
+
+void TestCpuKernels::panelMatmulMatchesReference()
+{
+    // matmul through the panels (the fastest kernel this CPU runs: AVX-512 VNNI where it has it,
+    // else the portable panel loop) against double precision, as matmulAllTypes does for the rows.
+    QFETCH(int, type);
+    QFETCH(int, cols);
+    QFETCH(int, tokens);
+    std::mt19937 rng(uint32_t(type * 31 + cols + tokens));
+    const uint32_t rows = 2 * cpu::kPanelRows + 5;
+    const auto bytes = randomMatrix(TensorType(type), rows, uint32_t(cols), rng);
+    TensorView w { TensorType(type), bytes.data(), rows, uint32_t(cols),
+        rowBytes(TensorType(type), uint32_t(cols)) };
+    ThreadPool pool(2);
+    const PackedMatrix packed = cpu::packMatrix(w, &pool);
+    QCOMPARE(packed.panels, 2u);
+    const auto x = randomFloats(size_t(tokens) * cols, rng, -3, 3);
+    std::vector<float> out(size_t(tokens) * rows, NAN), single(out.size(), NAN);
+    matmul(w, x.data(), uint32_t(tokens), out.data(), &pool, &packed);
+    matmul(w, x.data(), uint32_t(tokens), single.data(), nullptr, &packed);
+    std::vector<float> row(cols);
+    for (uint32_t r = 0; r < rows; ++r) {
+        dequantize(w.type, w.row(r), row.data(), uint32_t(cols));
+        for (int t = 0; t < tokens; ++t) {
+            double ref = 0, magnitude = 0;
+            for (int i = 0; i < cols; ++i) {
+                ref += double(row[i]) * x[size_t(t) * cols + i];
+                magnitude += std::fabs(double(row[i]) * x[size_t(t) * cols + i]);
+            }
+            const float got = out[size_t(t) * rows + r];
+            QVERIFY2(std::fabs(got - ref) <= 1e-2 * magnitude + 1e-6,
+                qPrintable(QString("row %1 token %2: %3 vs %4").arg(r).arg(t).arg(got).arg(ref)));
+            QCOMPARE(single[size_t(t) * rows + r], got);
+        }
+    }
+}
+
+void TestCpuKernels::panelSimdMatchesPortable_data()
+{
+    addPanelRows();
+}
+
+void TestCpuKernels::panelSimdMatchesPortable()
+{
+    // The dispatching panel kernel (AVX-512 VNNI where the CPU has it, in tiles of eight tokens and a
+    // remainder) and the portable loop compute the same integer sums and the same fused multiply-adds:
+    // equal to the bit. (Without AVX-512 both calls run the portable loop.)
+    QFETCH(int, type);
+    QFETCH(int, cols);
+    QFETCH(int, tokens);
+    std::mt19937 rng(uint32_t(type * 7 + cols + tokens));
+    const uint32_t rows = 2 * cpu::kPanelRows;
+    const auto bytes = randomMatrix(TensorType(type), rows, uint32_t(cols), rng);
+    TensorView w { TensorType(type), bytes.data(), rows, uint32_t(cols),
+        rowBytes(TensorType(type), uint32_t(cols)) };
+    const PackedMatrix packed = cpu::packMatrix(w, nullptr);
+    const auto x = randomFloats(size_t(tokens) * cols, rng, -3, 3);
+    const bool k = TensorType(type) == TensorType::Q4_K || TensorType(type) == TensorType::Q6_K;
+    const uint32_t blocks = uint32_t(cols) / (k ? 256 : 32);
+    std::vector<cpu::BlockQ8x> xq(size_t(tokens) * blocks);
+    std::vector<cpu::BlockQ8K> xqk(size_t(tokens) * blocks);
+    for (int t = 0; t < tokens; ++t) {
+        if (k)
+            cpu::quantizeRowQ8K(x.data() + size_t(t) * cols, xqk.data() + size_t(t) * blocks, uint32_t(cols));
+        else
+            cpu::quantizeRowQ8(x.data() + size_t(t) * cols, xq.data() + size_t(t) * blocks, uint32_t(cols));
+    }
+    for (uint32_t p = 0; p < packed.panels; ++p) {
+        std::vector<float> simd(size_t(tokens) * cpu::kPanelRows, NAN), portable(simd.size(), NAN);
+        if (k) {
+            cpu::panelDotQ8K(packed, p, xqk.data(), blocks, uint32_t(tokens), simd.data(), cpu::kPanelRows);
+            cpu::panelDotQ8KPortable(
+                packed, p, xqk.data(), blocks, uint32_t(tokens), portable.data(), cpu::kPanelRows);
+        } else {
+            cpu::panelDotQ8(packed, p, xq.data(), blocks, uint32_t(tokens), simd.data(), cpu::kPanelRows);
+            cpu::panelDotQ8Portable(
+                packed, p, xq.data(), blocks, uint32_t(tokens), portable.data(), cpu::kPanelRows);
+        }
+        QCOMPARE(simd, portable);
+    }
+}
+
+void TestCpuKernels::quantizeSimdMatchesPortable()
+{
+    // The activation quantizers on this CPU's path against their definition (ggml's), on values with
+    // ties and zeros: the same bytes, scales and sums.
+    std::mt19937 rng(8);
+    const uint32_t n = 512;
+    auto x = randomFloats(n, rng, -5, 5);
+    for (uint32_t i = 0; i < 32; ++i)
+        x[i] = 0; // an all-zero block
+    x[40] = 2.5f, x[41] = -2.5f, x[42] = 5.0f; // rounding ties
+    std::vector<cpu::BlockQ8x> q8(n / 32);
+    cpu::quantizeRowQ8(x.data(), q8.data(), n);
+    for (uint32_t b = 0; b < n / 32; ++b) {
+        float amax = 0;
+        for (uint32_t j = 0; j < 32; ++j)
+            amax = std::max(amax, std::fabs(x[b * 32 + j]));
+        QCOMPARE(q8[b].d, f16ToF32(f32ToF16(amax / 127.0f)));
+        const float id = amax != 0 ? 127.0f / amax : 0.0f;
+        int32_t sum = 0;
+        for (uint32_t j = 0; j < 32; ++j) {
+            QCOMPARE(int(q8[b].qs[j]), int(std::nearbyint(x[b * 32 + j] * id)));
+            sum += q8[b].qs[j];
+        }
+        QCOMPARE(q8[b].sum, sum);
+    }
+    std::vector<cpu::BlockQ8K> q8k(n / 256);
+    cpu::quantizeRowQ8K(x.data(), q8k.data(), n);
+    for (uint32_t b = 0; b < n / 256; ++b) {
+        float amax = 0;
+        for (uint32_t j = 0; j < 256; ++j)
+            amax = std::max(amax, std::fabs(x[b * 256 + j]));
+        QCOMPARE(q8k[b].d, amax / 127.0f);
+        const float id = amax != 0 ? 127.0f / amax : 0.0f;
+        for (uint32_t j = 0; j < 256; ++j)
+            QCOMPARE(int(q8k[b].qs[j]), int(std::nearbyint(x[b * 256 + j] * id)));
+        for (uint32_t h = 0; h < 16; ++h) {
+            int sum = 0;
+            for (uint32_t j = 16 * h; j < 16 * h + 16; ++j)
+                sum += q8k[b].qs[j];
+            QCOMPARE(int(q8k[b].halfSums[h]), sum);
+        }
     }
 }
 

@@ -1,0 +1,150 @@
+// The panel kernels in portable C++ (the reference the SIMD ones are tested against) and the
+// dispatch to the AVX-512 VNNI ones. The integer sums are those of dot_panel_avx512.cpp, and the
+// float steps the same fused multiply-adds, so the two agree to the last bit.
+#include "cpu/cpu_features.h"
+#include "cpu/panel_layout.h"
+#include "quant/float_convert.h"
+#include "util/result.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace hearth::cpu {
+
+namespace {
+
+float halfAt(const uint8_t* p, uint32_t i)
+{
+    return halfToFloat(loadU16(p + 2 * size_t(i)));
+}
+
+// Quant e (0..31) of row r in one Q4_0/Q8_0 block of a panel, unsigned as stored.
+int quantQ8Block(TensorType type, const uint8_t* qs, uint32_t r, uint32_t e)
+{
+    if (type == TensorType::Q8_0) return qs[64 * (e / 4) + 4 * r + e % 4];
+    const uint32_t high = e / 16, j = e % 16;
+    const uint8_t byte = qs[64 * (j / 4) + 4 * r + j % 4];
+    return high ? byte >> 4 : byte & 0x0f;
+}
+
+} // namespace
+
+void panelDotQ8Portable(const PackedMatrix& m, uint32_t p, const BlockQ8x* xq, size_t xqStride,
+    uint32_t nTokens, float* out, size_t outStride)
+{
+    const uint32_t nb = m.cols / 32;
+    const bool q4 = m.type == TensorType::Q4_0;
+    const size_t qsBytes = q4 ? kQ4_0PanelQs : kQ8_0PanelQs;
+    const int offset = q4 ? 8 : 128;
+    const uint8_t* panel = m.panel(p);
+    const uint8_t* scales = panel + size_t(nb) * qsBytes;
+    for (uint32_t t = 0; t < nTokens; ++t) {
+        float acc[kPanelRows] = {};
+        for (uint32_t b = 0; b < nb; ++b) {
+            const BlockQ8x& y = xq[t * xqStride + b];
+            const uint8_t* qs = panel + size_t(b) * qsBytes;
+            for (uint32_t r = 0; r < kPanelRows; ++r) {
+                int32_t isum = -offset * y.sum;
+                for (uint32_t e = 0; e < 32; ++e)
+                    isum += quantQ8Block(m.type, qs, r, e) * y.qs[e];
+                const float scale = halfAt(scales, b * kPanelRows + r) * y.d;
+                acc[r] = std::fma(float(isum), scale, acc[r]);
+            }
+        }
+        for (uint32_t r = 0; r < kPanelRows; ++r)
+            out[t * outStride + r] = acc[r];
+    }
+}
+
+namespace {
+
+// Q4_K: the sum over one super-block of row r, d * Σ scale·(q·y) − dmin * Σ min·sum(y), in integers.
+void q4kSums(const uint8_t* qs, const uint8_t* side, uint32_t r, const BlockQ8K& y, int32_t& dots, int32_t& mins)
+{
+    dots = mins = 0;
+    for (uint32_t s = 0; s < 8; ++s) {
+        const uint32_t c = s / 2, high = s % 2;
+        int32_t part = 0;
+        for (uint32_t g = 0; g < 8; ++g)
+            for (uint32_t i = 0; i < 4; ++i) {
+                const uint8_t byte = qs[512 * c + 64 * g + 4 * r + i];
+                part += (high ? byte >> 4 : byte & 0x0f) * y.qs[64 * c + 32 * high + 4 * g + i];
+            }
+        dots += int32_t(side[kQ4_KSideScales + kPanelRows * s + r]) * part;
+        mins += int32_t(side[kQ4_KSideMins + 2 * (kPanelRows * (s / 2) + r) + s % 2]) * y.sums[s];
+    }
+}
+
+// Q6_K: Σ scale·((q − 32)·y) over one super-block of row r, in integers.
+int32_t q6kSum(const uint8_t* ql, const uint8_t* qh, const uint8_t* side, uint32_t r, const BlockQ8K& y)
+{
+    int32_t parts[16] = {};
+    for (uint32_t n = 0; n < 2; ++n)
+        for (uint32_t g = 0; g < 8; ++g)
+            for (uint32_t i = 0; i < 4; ++i) {
+                const uint8_t a = ql[1024 * n + 128 * g + 4 * r + i], b = ql[1024 * n + 128 * g + 64 + 4 * r + i];
+                const uint8_t h = qh[512 * n + 64 * g + 4 * r + i];
+                const int q[4] = { (a & 15) | ((h & 3) << 4), (b & 15) | (((h >> 2) & 3) << 4),
+                    (a >> 4) | (((h >> 4) & 3) << 4), (b >> 4) | ((h >> 6) << 4) };
+                for (uint32_t k = 0; k < 4; ++k) {
+                    const uint32_t e = 128 * n + 32 * k + 4 * g + i;
+                    parts[e / 16] += q[k] * y.qs[e];
+                }
+            }
+    int32_t sum = 0;
+    for (uint32_t s = 0; s < 16; ++s)
+        sum += int32_t(int8_t(side[kQ6_KSideScales + kPanelRows * s + r])) * (parts[s] - 32 * y.halfSums[s]);
+    return sum;
+}
+
+} // namespace
+
+void panelDotQ8KPortable(const PackedMatrix& m, uint32_t p, const BlockQ8K* xq, size_t xqStride,
+    uint32_t nTokens, float* out, size_t outStride)
+{
+    const uint32_t nb = m.cols / 256;
+    const uint8_t* panel = m.panel(p);
+    for (uint32_t t = 0; t < nTokens; ++t) {
+        float acc[kPanelRows] = {};
+        for (uint32_t b = 0; b < nb; ++b) {
+            const BlockQ8K& y = xq[t * xqStride + b];
+            for (uint32_t r = 0; r < kPanelRows; ++r) {
+                if (m.type == TensorType::Q4_K) {
+                    const uint8_t* side = panel + size_t(nb) * kQ4_KPanelQs + size_t(b) * kQ4_KPanelSide;
+                    int32_t dots, mins;
+                    q4kSums(panel + size_t(b) * kQ4_KPanelQs, side, r, y, dots, mins);
+                    acc[r] = std::fma(float(dots), halfAt(side + kQ4_KSideD, r) * y.d, acc[r]);
+                    acc[r] = std::fma(-float(mins), halfAt(side + kQ4_KSideDmin, r) * y.d, acc[r]);
+                } else {
+                    const uint8_t* ql = panel + size_t(b) * kQ6_KPanelQl;
+                    const uint8_t* qh = panel + size_t(nb) * kQ6_KPanelQl + size_t(b) * kQ6_KPanelQh;
+                    const uint8_t* side = panel + size_t(nb) * (kQ6_KPanelQl + kQ6_KPanelQh)
+                        + size_t(b) * kQ6_KPanelSide;
+                    const int32_t sum = q6kSum(ql, qh, side, r, y);
+                    acc[r] = std::fma(float(sum), halfAt(side + kQ6_KSideD, r) * y.d, acc[r]);
+                }
+            }
+        }
+        for (uint32_t r = 0; r < kPanelRows; ++r)
+            out[t * outStride + r] = acc[r];
+    }
+}
+
+void panelDotQ8(const PackedMatrix& m, uint32_t p, const BlockQ8x* xq, size_t xqStride, uint32_t nTokens,
+    float* out, size_t outStride)
+{
+    HEARTH_CHECK(m.type == TensorType::Q4_0 || m.type == TensorType::Q8_0);
+    if (simdLevel() == SimdLevel::Avx512Vnni) return panelDotQ8Avx512(m, p, xq, xqStride, nTokens, out, outStride);
+    panelDotQ8Portable(m, p, xq, xqStride, nTokens, out, outStride);
+}
+
+void panelDotQ8K(const PackedMatrix& m, uint32_t p, const BlockQ8K* xq, size_t xqStride, uint32_t nTokens,
+    float* out, size_t outStride)
+{
+    HEARTH_CHECK(m.type == TensorType::Q4_K || m.type == TensorType::Q6_K);
+    if (simdLevel() == SimdLevel::Avx512Vnni)
+        return panelDotQ8KAvx512(m, p, xq, xqStride, nTokens, out, outStride);
+    panelDotQ8KPortable(m, p, xq, xqStride, nTokens, out, outStride);
+}
+
+} // namespace hearth::cpu

@@ -1,0 +1,49 @@
+// PackedMatrix: a weight matrix rearranged, 16 rows at a time, for the panel kernels (dot_panel.cpp).
+//
+// In the file a row's blocks follow each other; a panel interleaves 16 rows four quants at a time, so
+// that one 64-byte load holds four consecutive quants of each of the 16 rows: an integer dot product
+// (vpdpbusd) against four activation bytes broadcast to every lane then sums 16 rows at once, and the
+// per-row scales multiply a vector of 16 rows. Nothing needs a horizontal sum, each weight byte loaded
+// serves a whole tile of tokens, and one panel is a single sequential stream for the prefetcher.
+//
+// Quants are stored unsigned (Q8_0 as q + 128, Q6_K as 0..63), because vpdpbusd multiplies unsigned
+// by signed bytes: the offset's share of the product is taken off with the activation block sums.
+// Scales and the K-quants' 6-bit sub-block scales are unpacked once here, not per product.
+//
+// Rows past the last whole panel are not packed: they stay in the file's layout.
+#pragma once
+
+#include "model/tensor_view.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace hearth {
+
+class ThreadPool;
+
+struct PackedMatrix {
+    TensorType type = TensorType::F32;
+    uint32_t panels = 0; // rows [0, 16 * panels) are packed
+    uint32_t cols = 0;
+    size_t panelBytes = 0; // a multiple of 64
+    std::unique_ptr<uint8_t[], void (*)(void*)> bytes { nullptr, nullptr };
+
+    const uint8_t* panel(uint32_t p) const { return bytes.get() + size_t(p) * panelBytes; }
+};
+
+namespace cpu {
+
+constexpr uint32_t kPanelRows = 16;
+
+// Types that have a panel layout and kernel: Q4_0, Q8_0, Q4_K, Q6_K.
+bool hasPanelLayout(TensorType type);
+// True when matmul should use panels on this CPU (the AVX-512 VNNI kernels run here).
+bool panelsPayOff();
+
+// The panels of `w` (w.rows / 16 of them; none if fewer than 16 rows). hasPanelLayout(w.type) must hold.
+PackedMatrix packMatrix(const TensorView& w, ThreadPool* pool);
+
+} // namespace cpu
+} // namespace hearth
