@@ -18,8 +18,8 @@ SimdLevel detect()
 #if defined(__x86_64__)
     if (std::getenv("HEARTH_CPU_NO_AVX2")) return SimdLevel::Portable;
     __builtin_cpu_init();
-    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-        && __builtin_cpu_supports("f16c");
+    const bool avx2
+        = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
     if (!avx2) return SimdLevel::Portable;
     const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
         && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")

@@ -284,7 +284,9 @@ bool haveAvx2()
     return simdLevel() != SimdLevel::Portable;
 }
 
-void quantizeRowQ8(const float* x, BlockQ8x* out, uint32_t n)
+namespace {
+
+void quantizeRowQ8Portable(const float* x, BlockQ8x* out, uint32_t n)
 {
     // ggml's quantize_row_q8_0: scale = max|x| / 127 (kept at f16 precision), round to nearest.
     for (uint32_t b = 0; b < n / 32; ++b) {
@@ -301,6 +303,52 @@ void quantizeRowQ8(const float* x, BlockQ8x* out, uint32_t n)
             out[b].sum += out[b].qs[j];
         }
     }
+}
+
+#ifdef HEARTH_X86
+// The same, eight lanes at a time (the rounding of cvtps_epi32 is nearbyint's: to nearest even).
+HEARTH_AVX2 void quantizeRowQ8Avx2(const float* x, BlockQ8x* out, uint32_t n)
+{
+    const __m256 signBit = _mm256_set1_ps(-0.0f);
+    for (uint32_t b = 0; b < n / 32; ++b) {
+        const float* v = x + b * 32;
+        __m256 f[4];
+        __m256 amax = _mm256_setzero_ps();
+        for (int j = 0; j < 4; ++j) {
+            f[j] = _mm256_loadu_ps(v + 8 * j);
+            amax = _mm256_max_ps(amax, _mm256_andnot_ps(signBit, f[j]));
+        }
+        __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
+        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_max_ss(m, _mm_movehdup_ps(m));
+        const float maxAbs = _mm_cvtss_f32(m);
+        out[b].d = halfToFloat(floatToHalf(maxAbs / 127.0f));
+        const __m256 id = _mm256_set1_ps(maxAbs != 0 ? 127.0f / maxAbs : 0.0f);
+        __m256i q[4];
+        for (int j = 0; j < 4; ++j)
+            q[j] = _mm256_cvtps_epi32(_mm256_mul_ps(f[j], id));
+        const __m256i sum32 = _mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3]));
+        __m128i s = _mm_add_epi32(_mm256_castsi256_si128(sum32), _mm256_extracti128_si256(sum32, 1));
+        s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+        s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+        out[b].sum = _mm_cvtsi128_si32(s);
+        // packs work within 128-bit lanes: put the dwords back in order at the end.
+        const __m256i q16a = _mm256_packs_epi32(q[0], q[1]), q16b = _mm256_packs_epi32(q[2], q[3]);
+        const __m256i q8 = _mm256_permutevar8x32_epi32(
+            _mm256_packs_epi16(q16a, q16b), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[b].qs), q8);
+    }
+}
+#endif
+
+} // namespace
+
+void quantizeRowQ8(const float* x, BlockQ8x* out, uint32_t n)
+{
+#ifdef HEARTH_X86
+    if (haveAvx2()) return quantizeRowQ8Avx2(x, out, n);
+#endif
+    quantizeRowQ8Portable(x, out, n);
 }
 
 void rowDotFloat(TensorType type, const uint8_t* row, uint32_t cols, const float* x, size_t xStride,

@@ -59,7 +59,8 @@ void panelDotQ8Portable(const PackedMatrix& m, uint32_t p, const BlockQ8x* xq, s
 namespace {
 
 // Q4_K: the sum over one super-block of row r, d * Σ scale·(q·y) − dmin * Σ min·sum(y), in integers.
-void q4kSums(const uint8_t* qs, const uint8_t* side, uint32_t r, const BlockQ8K& y, int32_t& dots, int32_t& mins)
+void q4kSums(
+    const uint8_t* qs, const uint8_t* side, uint32_t r, const BlockQ8K& y, int32_t& dots, int32_t& mins)
 {
     dots = mins = 0;
     for (uint32_t s = 0; s < 8; ++s) {
@@ -82,7 +83,8 @@ int32_t q6kSum(const uint8_t* ql, const uint8_t* qh, const uint8_t* side, uint32
     for (uint32_t n = 0; n < 2; ++n)
         for (uint32_t g = 0; g < 8; ++g)
             for (uint32_t i = 0; i < 4; ++i) {
-                const uint8_t a = ql[1024 * n + 128 * g + 4 * r + i], b = ql[1024 * n + 128 * g + 64 + 4 * r + i];
+                const uint8_t a = ql[1024 * n + 128 * g + 4 * r + i],
+                              b = ql[1024 * n + 128 * g + 64 + 4 * r + i];
                 const uint8_t h = qh[512 * n + 64 * g + 4 * r + i];
                 const int q[4] = { (a & 15) | ((h & 3) << 4), (b & 15) | (((h >> 2) & 3) << 4),
                     (a >> 4) | (((h >> 4) & 3) << 4), (b >> 4) | ((h >> 6) << 4) };
@@ -118,8 +120,8 @@ void panelDotQ8KPortable(const PackedMatrix& m, uint32_t p, const BlockQ8K* xq, 
                 } else {
                     const uint8_t* ql = panel + size_t(b) * kQ6_KPanelQl;
                     const uint8_t* qh = panel + size_t(nb) * kQ6_KPanelQl + size_t(b) * kQ6_KPanelQh;
-                    const uint8_t* side = panel + size_t(nb) * (kQ6_KPanelQl + kQ6_KPanelQh)
-                        + size_t(b) * kQ6_KPanelSide;
+                    const uint8_t* side
+                        = panel + size_t(nb) * (kQ6_KPanelQl + kQ6_KPanelQh) + size_t(b) * kQ6_KPanelSide;
                     const int32_t sum = q6kSum(ql, qh, side, r, y);
                     acc[r] = std::fma(float(sum), halfAt(side + kQ6_KSideD, r) * y.d, acc[r]);
                 }
@@ -134,7 +136,8 @@ void panelDotQ8(const PackedMatrix& m, uint32_t p, const BlockQ8x* xq, size_t xq
     float* out, size_t outStride)
 {
     HEARTH_CHECK(m.type == TensorType::Q4_0 || m.type == TensorType::Q8_0);
-    if (simdLevel() == SimdLevel::Avx512Vnni) return panelDotQ8Avx512(m, p, xq, xqStride, nTokens, out, outStride);
+    if (simdLevel() == SimdLevel::Avx512Vnni)
+        return panelDotQ8Avx512(m, p, xq, xqStride, nTokens, out, outStride);
     panelDotQ8Portable(m, p, xq, xqStride, nTokens, out, outStride);
 }
 

@@ -9,9 +9,8 @@
 // GCC 12's AVX-512 headers start some conversions from _mm512_undefined_*(), which it then reports
 // as "may be used uninitialized" in every caller: a false positive.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-
 #include <cstring>
+#include <immintrin.h>
 
 #define HEARTH_AVX512 __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
 
@@ -41,7 +40,8 @@ HEARTH_AVX512 inline __m512 halves16(const uint8_t* p)
 // Q4_0 (nibbles, offset 8) and Q8_0 (bytes, offset 128): per block, the integer sum starts at
 // -offset * sum(y), so the unsigned quants need no sign trick.
 template <int NT, bool Q4>
-HEARTH_AVX512 void tileQ8(const uint8_t* panel, uint32_t nb, const BlockQ8x* y, size_t ys, float* out, size_t os)
+HEARTH_AVX512 void tileQ8(
+    const uint8_t* panel, uint32_t nb, const BlockQ8x* y, size_t ys, float* out, size_t os)
 {
     constexpr size_t kQs = Q4 ? kQ4_0PanelQs : kQ8_0PanelQs;
     constexpr int kOffset = Q4 ? 8 : 128;
@@ -83,7 +83,8 @@ HEARTH_AVX512 void tileQ8(const uint8_t* panel, uint32_t nb, const BlockQ8x* y, 
 // chunks meet each token; the sub-block sums are weighted by their 6-bit scales in integers, and the
 // mins meet the activations' 32-sums through vpmaddwd (min pairs × sum pairs).
 template <int NT>
-HEARTH_AVX512 void tileQ4K(const uint8_t* panel, uint32_t nb, const BlockQ8K* y, size_t ys, float* out, size_t os)
+HEARTH_AVX512 void tileQ4K(
+    const uint8_t* panel, uint32_t nb, const BlockQ8K* y, size_t ys, float* out, size_t os)
 {
     const __m512i m4 = _mm512_set1_epi8(0x0f);
     alignas(64) float acc[NT][kPanelRows] = {};
@@ -124,7 +125,8 @@ HEARTH_AVX512 void tileQ4K(const uint8_t* panel, uint32_t nb, const BlockQ8K* y,
             const BlockQ8K& yb = y[t * ys + b];
             __m512i ms = _mm512_setzero_si512();
             for (int pr = 0; pr < 4; ++pr) {
-                const uint32_t pair = (uint32_t(yb.sums[2 * pr]) & 0xffff) | (uint32_t(yb.sums[2 * pr + 1]) << 16);
+                const uint32_t pair
+                    = (uint32_t(yb.sums[2 * pr]) & 0xffff) | (uint32_t(yb.sums[2 * pr + 1]) << 16);
                 ms = _mm512_add_epi32(ms, _mm512_madd_epi16(mins[pr], _mm512_set1_epi32(int(pair))));
             }
             const __m512 dy = _mm512_set1_ps(yb.d);
@@ -142,7 +144,8 @@ HEARTH_AVX512 void tileQ4K(const uint8_t* panel, uint32_t nb, const BlockQ8K* y,
 // 16-element sub-blocks; each sub-block sum starts at -32 * its activation sum (the offset) and is
 // weighted by its 8-bit scale in integers.
 template <int NT>
-HEARTH_AVX512 void tileQ6K(const uint8_t* panel, uint32_t nb, const BlockQ8K* y, size_t ys, float* out, size_t os)
+HEARTH_AVX512 void tileQ6K(
+    const uint8_t* panel, uint32_t nb, const BlockQ8K* y, size_t ys, float* out, size_t os)
 {
     const __m512i m4 = _mm512_set1_epi8(0x0f), m30 = _mm512_set1_epi8(0x30);
     alignas(64) float acc[NT][kPanelRows] = {};
@@ -158,18 +161,22 @@ HEARTH_AVX512 void tileQ6K(const uint8_t* panel, uint32_t nb, const BlockQ8K* y,
                 __m512i w[4][4]; // [run k][group g - 4 gq]
                 for (int gi = 0; gi < 4; ++gi) {
                     const int g = 4 * gq + gi;
-                    const __m512i a = load64(ql + 1024 * n + 128 * g), bq = load64(ql + 1024 * n + 128 * g + 64);
+                    const __m512i a = load64(ql + 1024 * n + 128 * g),
+                                  bq = load64(ql + 1024 * n + 128 * g + 64);
                     const __m512i h = load64(qh + 512 * n + 64 * g);
-                    w[0][gi] = _mm512_or_si512(_mm512_and_si512(a, m4), _mm512_and_si512(_mm512_slli_epi16(h, 4), m30));
-                    w[1][gi] = _mm512_or_si512(_mm512_and_si512(bq, m4), _mm512_and_si512(_mm512_slli_epi16(h, 2), m30));
-                    w[2][gi] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(a, 4), m4), _mm512_and_si512(h, m30));
-                    w[3][gi] = _mm512_or_si512(
-                        _mm512_and_si512(_mm512_srli_epi16(bq, 4), m4), _mm512_and_si512(_mm512_srli_epi16(h, 2), m30));
+                    w[0][gi] = _mm512_or_si512(
+                        _mm512_and_si512(a, m4), _mm512_and_si512(_mm512_slli_epi16(h, 4), m30));
+                    w[1][gi] = _mm512_or_si512(
+                        _mm512_and_si512(bq, m4), _mm512_and_si512(_mm512_slli_epi16(h, 2), m30));
+                    w[2][gi] = _mm512_or_si512(
+                        _mm512_and_si512(_mm512_srli_epi16(a, 4), m4), _mm512_and_si512(h, m30));
+                    w[3][gi] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(bq, 4), m4),
+                        _mm512_and_si512(_mm512_srli_epi16(h, 2), m30));
                 }
                 __m512i sc[4];
                 for (int k = 0; k < 4; ++k)
-                    sc[k] = _mm512_cvtepi8_epi32(_mm_loadu_si128(
-                        reinterpret_cast<const __m128i*>(side + kQ6_KSideScales + 16 * (8 * n + 2 * k + gq))));
+                    sc[k] = _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(
+                        side + kQ6_KSideScales + 16 * (8 * n + 2 * k + gq))));
                 for (int t = 0; t < NT; ++t) {
                     const BlockQ8K& yb = y[t * ys + b];
                     for (int k = 0; k < 4; ++k) {
@@ -185,7 +192,8 @@ HEARTH_AVX512 void tileQ6K(const uint8_t* panel, uint32_t nb, const BlockQ8K* y,
         const __m512 d = halves16(side + kQ6_KSideD);
         for (int t = 0; t < NT; ++t) {
             const __m512 scale = _mm512_mul_ps(d, _mm512_set1_ps(y[t * ys + b].d));
-            _mm512_store_ps(acc[t], _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[t]), scale, _mm512_load_ps(acc[t])));
+            _mm512_store_ps(
+                acc[t], _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[t]), scale, _mm512_load_ps(acc[t])));
         }
     }
     for (int t = 0; t < NT; ++t)
@@ -194,8 +202,8 @@ HEARTH_AVX512 void tileQ6K(const uint8_t* panel, uint32_t nb, const BlockQ8K* y,
 
 // Tiles of 8 tokens, then one tile of the remainder: Tile<NT>::run for NT = 1..8.
 template <template <int> class Tile, typename Block>
-HEARTH_AVX512 void forEachTile(const uint8_t* panel, uint32_t nb, const Block* y, size_t ys, uint32_t nTokens,
-    float* out, size_t os)
+HEARTH_AVX512 void forEachTile(
+    const uint8_t* panel, uint32_t nb, const Block* y, size_t ys, uint32_t nTokens, float* out, size_t os)
 {
     uint32_t t = 0;
     for (; t + kTileTokens <= nTokens; t += kTileTokens)
@@ -221,25 +229,29 @@ HEARTH_AVX512 void forEachTile(const uint8_t* panel, uint32_t nb, const Block* y
 }
 
 template <int NT> struct Q4_0Tile {
-    HEARTH_AVX512 static void run(const uint8_t* p, uint32_t nb, const BlockQ8x* y, size_t ys, float* o, size_t os)
+    HEARTH_AVX512 static void run(
+        const uint8_t* p, uint32_t nb, const BlockQ8x* y, size_t ys, float* o, size_t os)
     {
         tileQ8<NT, true>(p, nb, y, ys, o, os);
     }
 };
 template <int NT> struct Q8_0Tile {
-    HEARTH_AVX512 static void run(const uint8_t* p, uint32_t nb, const BlockQ8x* y, size_t ys, float* o, size_t os)
+    HEARTH_AVX512 static void run(
+        const uint8_t* p, uint32_t nb, const BlockQ8x* y, size_t ys, float* o, size_t os)
     {
         tileQ8<NT, false>(p, nb, y, ys, o, os);
     }
 };
 template <int NT> struct Q4_KTile {
-    HEARTH_AVX512 static void run(const uint8_t* p, uint32_t nb, const BlockQ8K* y, size_t ys, float* o, size_t os)
+    HEARTH_AVX512 static void run(
+        const uint8_t* p, uint32_t nb, const BlockQ8K* y, size_t ys, float* o, size_t os)
     {
         tileQ4K<NT>(p, nb, y, ys, o, os);
     }
 };
 template <int NT> struct Q6_KTile {
-    HEARTH_AVX512 static void run(const uint8_t* p, uint32_t nb, const BlockQ8K* y, size_t ys, float* o, size_t os)
+    HEARTH_AVX512 static void run(
+        const uint8_t* p, uint32_t nb, const BlockQ8K* y, size_t ys, float* o, size_t os)
     {
         tileQ6K<NT>(p, nb, y, ys, o, os);
     }
@@ -247,8 +259,8 @@ template <int NT> struct Q6_KTile {
 
 } // namespace
 
-void panelDotQ8Avx512(const PackedMatrix& m, uint32_t p, const BlockQ8x* xq, size_t xqStride, uint32_t nTokens,
-    float* out, size_t outStride)
+void panelDotQ8Avx512(const PackedMatrix& m, uint32_t p, const BlockQ8x* xq, size_t xqStride,
+    uint32_t nTokens, float* out, size_t outStride)
 {
     const uint32_t nb = m.cols / 32;
     if (m.type == TensorType::Q4_0)
