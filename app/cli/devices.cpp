@@ -1,6 +1,8 @@
 // hearth-cli devices: the compute devices Hearth can use, best first — the index is what --device takes.
 #include "args.h"
 #include "command.h"
+#include "cpu/cpu_features.h"
+#include "cpu/kernels.h"
 #include "vulkan/vulkan_backend.h"
 
 #include <cstdio>
@@ -20,8 +22,10 @@ int runDevices(const std::vector<std::string>& argv)
     for (const hearth::DeviceInfo& d : devices)
         std::printf("%-7d %-8s %-11s %6.1f GiB %s\n", d.index, "vulkan", d.type.c_str(),
             double(d.memoryBytes) / double(1ull << 30), d.name.c_str());
-    std::printf(
-        "%-7s %-8s %-11s %-10s %u threads\n", "-", "cpu", "cpu", "-", std::thread::hardware_concurrency());
+    // The CPU: the instruction-set path the kernels take, and the threads the backend uses by default.
+    std::printf("%-7s %-8s %-11s %-10s %s, %d cores (%u hardware threads)\n", "-", "cpu", "cpu", "-",
+        hearth::cpuDeviceName().c_str(), hearth::cpu::physicalCoreCount(),
+        std::thread::hardware_concurrency());
     if (devices.empty())
         std::printf(
             "\nno Vulkan device: %s\nHearth runs on the CPU\n", hearth::noVulkanDeviceReason().c_str());
