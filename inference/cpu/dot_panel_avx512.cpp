@@ -19,6 +19,16 @@ namespace hearth::cpu {
 namespace {
 
 constexpr uint32_t kTileTokens = 8;
+// Decode (a tile of one or two tokens) reads each weight byte once and waits on memory: the kernels
+// ask for the quants this far ahead, more than the hardware prefetcher keeps in flight.
+constexpr size_t kPrefetchBytes = 2048;
+
+template <int NT> HEARTH_AVX512 inline void prefetchAhead(const uint8_t* p, size_t bytes)
+{
+    if constexpr (NT <= 2)
+        for (size_t line = 0; line < bytes; line += 64)
+            _mm_prefetch(reinterpret_cast<const char*>(p + kPrefetchBytes + line), _MM_HINT_T0);
+}
 
 HEARTH_AVX512 inline __m512i broadcast4(const int8_t* p)
 {
@@ -52,6 +62,7 @@ HEARTH_AVX512 void tileQ8(
         acc[t] = _mm512_setzero_ps();
     for (uint32_t b = 0; b < nb; ++b) {
         const uint8_t* q = panel + size_t(b) * kQs;
+        prefetchAhead<NT>(q, kQs);
         __m512i w[8];
         if constexpr (Q4) {
             for (int c = 0; c < 4; ++c) {
@@ -91,6 +102,7 @@ HEARTH_AVX512 void tileQ4K(
     for (uint32_t b = 0; b < nb; ++b) {
         const uint8_t* qs = panel + size_t(b) * kQ4_KPanelQs;
         const uint8_t* side = panel + size_t(nb) * kQ4_KPanelQs + size_t(b) * kQ4_KPanelSide;
+        prefetchAhead<NT>(qs, kQ4_KPanelQs);
         __m512i isum[NT];
         for (int t = 0; t < NT; ++t)
             isum[t] = _mm512_setzero_si512();
@@ -153,6 +165,8 @@ HEARTH_AVX512 void tileQ6K(
         const uint8_t* ql = panel + size_t(b) * kQ6_KPanelQl;
         const uint8_t* qh = panel + size_t(nb) * kQ6_KPanelQl + size_t(b) * kQ6_KPanelQh;
         const uint8_t* side = panel + size_t(nb) * (kQ6_KPanelQl + kQ6_KPanelQh) + size_t(b) * kQ6_KPanelSide;
+        prefetchAhead<NT>(ql, kQ6_KPanelQl);
+        prefetchAhead<NT>(qh, kQ6_KPanelQh);
         __m512i isum[NT];
         for (int t = 0; t < NT; ++t)
             isum[t] = _mm512_setzero_si512();
