@@ -215,7 +215,9 @@ Result<std::unique_ptr<Backend>> createCpuBackend(
         return std::unique_ptr<Backend>(new CpuBackend(weights, config, options, context));
     } catch (const std::bad_alloc&) {
         return makeError(ErrorCode::OutOfMemory,
-            "not enough memory for a KV cache of " + std::to_string(context) + " positions");
+            "not enough memory for a KV cache of " + std::to_string(context)
+                + " positions and the weights rearranged for this CPU; try a shorter context or a smaller "
+                  "model");
     } catch (const std::length_error&) {
         return makeError(
             ErrorCode::OutOfMemory, "KV cache of " + std::to_string(context) + " positions is too large");
