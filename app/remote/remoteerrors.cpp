@@ -55,12 +55,14 @@ Error statusError(int status, std::string_view body, std::string_view host, std:
         return { ErrorCode::InvalidArgument,
             where + " refused the API key (" + std::to_string(status)
                 + "). Check the key in Settings, Remote servers." };
-    if (status == 404)
+    if (status == 404) {
+        // Listing models names none: then only the address can be wrong.
+        const std::string what = model.empty() ? std::string("no OpenAI API")
+                                               : "no model \"" + std::string(model) + "\" or no OpenAI API";
         return { ErrorCode::FileNotFound,
-            where + " has no model \"" + std::string(model)
-                + "\" or no OpenAI API at this address (404). Check the address, which usually ends in "
-                  "/v1"
+            where + " has " + what + " at this address (404). Check the address, which usually ends in /v1"
                 + suffix };
+    }
     if (status == 429)
         return { ErrorCode::Io, where + " is busy (429, too many requests); try again in a moment" + suffix };
     if (status >= 500) return { ErrorCode::Io, where + " failed (" + std::to_string(status) + ")" + suffix };
