@@ -53,6 +53,12 @@ ApplicationWindow {
         store: store
         bundledModel: AppOptions.bundledModel
     }
+    RemoteServers {
+        id: servers
+        objectName: "remoteServers"
+        store: store
+        modelController: modelController
+    }
     LibraryController {
         id: library
         objectName: "library"
@@ -200,6 +206,7 @@ ApplicationWindow {
     header: ModelBar {
         id: modelBar
         controller: modelController
+        servers: servers
         onOpenRequested: openDialog.open()
         onSettingsRequested: settingsDialog.open()
         onSummarizeRequested: summarizeDialog.open()
@@ -273,6 +280,7 @@ ApplicationWindow {
         settings: settings
         chat: chat
         modelController: modelController
+        servers: servers
     }
 
     SummarizeDialog {

@@ -1,7 +1,9 @@
 # The QML module "Hearth" as a static library (hearth_ui + hearth_uiplugin) that the app and the
 # tests both link. It holds the QML files of this folder and the C++ models and controllers of
 # app/gui (everything there but main.cpp, including app/gui/documents/).
-find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Qml Quick QuickControls2)
+find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Qml Quick QuickControls2 Concurrent)
+# qtkeychain: the API keys of remote servers go to the desktop's secret store (app/gui/servers/).
+find_package(Qt6Keychain REQUIRED)
 # md4c, the Markdown parser Qt itself reads TextEdit.MarkdownText with (app/gui/markdownprose.cpp).
 # Through pkg-config: Debian's md4cConfig.cmake also demands libmd4c-html, which nothing here uses.
 find_package(PkgConfig REQUIRED)
@@ -28,6 +30,9 @@ set(qml_files
   components/ModelNotices.qml
   components/NoticeBar.qml
   components/SettingsDialog.qml
+  components/ModelMenu.qml
+  components/settings/RemoteServersPage.qml
+  components/settings/RemoteServerForm.qml
   components/ShortcutsSheet.qml
   components/SamplingFields.qml
   components/Sidebar.qml
@@ -50,8 +55,12 @@ qt_add_qml_module(hearth_ui
 target_include_directories(hearth_ui PUBLIC ${gui_dir} ${PROJECT_SOURCE_DIR})
 # The document flow lives in app/gui/documents/; its headers are found by file name too.
 target_include_directories(hearth_ui PUBLIC ${gui_dir}/documents)
+# Remote servers (settings, keys, model listing) live in app/gui/servers/.
+target_include_directories(hearth_ui PUBLIC ${gui_dir}/servers)
 target_compile_definitions(hearth_ui PRIVATE HEARTH_SOURCE_RESOURCES="${PROJECT_SOURCE_DIR}/resources")
 target_link_libraries(hearth_ui PUBLIC hearth_storage hearth_protocol
                       Qt6::Gui Qt6::Qml Qt6::Quick Qt6::QuickControls2)
 target_link_libraries(hearth_ui PRIVATE PkgConfig::HEARTH_MD4C)
 target_link_libraries(hearth_ui PUBLIC hearth_documents)
+# Listing a server's models (GET /v1/models) with hearth_remote's OpenAiClient on a worker thread.
+target_link_libraries(hearth_ui PRIVATE hearth_remote Qt6::Concurrent Qt6Keychain::Qt6Keychain)

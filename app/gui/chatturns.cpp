@@ -11,7 +11,6 @@
 #include "storage/conversations.h"
 #include "storage/messages.h"
 
-#include <QFileInfo>
 #include <QJsonArray>
 #include <algorithm>
 
@@ -95,8 +94,8 @@ bool ChatController::send(const QString& text)
     const qint64 conversationId = m_currentId;
     const std::string body = trimmed.toStdString();
     ConversationSettings settings;
-    settings.model
-        = m_model ? QFileInfo(m_model->info().value("path").toString()).fileName().toStdString() : "";
+    // The model as the bar names it: a file's name, or "model @ server" for a server's model.
+    settings.model = m_model ? m_model->displayName().toStdString() : "";
     const std::string title = titleFrom(trimmed).toStdString();
     startTurn([conversationId, body, settings, title](Database& db) -> Result<TurnStart> {
         std::int64_t id = conversationId;

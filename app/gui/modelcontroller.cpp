@@ -37,6 +37,7 @@ void ModelController::setEngine(EngineClient* engine)
     });
     connect(m_engine, &EngineClient::modelLoaded, this, [this](const QVariantMap& info) {
         m_info = info;
+        m_remoteLabel = info.value("backend").toString() == "remote" ? m_pendingRemoteLabel : QString();
         m_error.clear();
         m_errorCode.clear();
         m_progress = 1;
@@ -95,6 +96,8 @@ void ModelController::setBundledModel(const QString& path)
 QString ModelController::displayName() const
 {
     if (m_info.isEmpty()) return {};
+    if (m_info.value("backend").toString() == "remote")
+        return m_remoteLabel.isEmpty() ? m_info.value("name").toString() : m_remoteLabel;
     // The file name is what the user chose and recognises; GGUF names are often just "llama".
     const QString file = QFileInfo(m_info.value("path").toString()).fileName();
     return file.isEmpty() ? m_info.value("name").toString() : file;
@@ -206,16 +209,24 @@ void ModelController::retryOnCpu()
     if (canUseCpu()) load(m_loadingPath, { QStringLiteral("cpu"), false });
 }
 
-void ModelController::openRemote(const QString& baseUrl, const QString& apiKey, const QString& model)
+void ModelController::openRemote(
+    const QString& baseUrl, const QString& apiKey, const QString& model, const QString& label)
 {
     if (!m_engine) return;
-    m_loadingPath = model;
+    m_pendingRemoteLabel = label.isEmpty() ? model : label;
+    m_loadingPath = m_pendingRemoteLabel;
     m_progress = 0;
     m_error.clear();
     m_errorCode.clear();
     emit progressChanged();
     setState("loading");
     m_engine->connectRemote(baseUrl, apiKey, model);
+}
+
+void ModelController::reportError(const QString& message)
+{
+    m_errorCode.clear();
+    fail(message);
 }
 
 void ModelController::load(const QString& path)

@@ -73,7 +73,13 @@ public:
     // A path or a file:// URL (from FileDialog or a drop). Non-GGUF names are refused here.
     Q_INVOKABLE bool open(const QVariant& pathOrUrl);
     // A model on an OpenAI-compatible server (baseUrl up to and including "/v1") instead of a file.
-    Q_INVOKABLE void openRemote(const QString& baseUrl, const QString& apiKey, const QString& model);
+    // `label` names it in the bar and in the conversations made with it ("model @ server"); by
+    // default the model's id.
+    Q_INVOKABLE void openRemote(
+        const QString& baseUrl, const QString& apiKey, const QString& model, const QString& label = {});
+    // A model could not even be asked for (e.g. its server's key cannot be read): shown as a failed
+    // load, keeping what is loaded.
+    Q_INVOKABLE void reportError(const QString& message);
     // At start: `preferred` if given, else the most recent model that still exists, else the bundled one.
     Q_INVOKABLE void loadAtStart(const QString& preferred);
     Q_INVOKABLE void reload(); // same file with the current context/device settings
@@ -119,6 +125,8 @@ private:
     QString m_errorCode; // hearth::ErrorCode's name for a failed load
     LoadChoice m_lastChoice; // how the last load was asked for, with the backend it named
     QString m_loadingPath;
+    QString m_remoteLabel; // the loaded server model's label ("model @ server")
+    QString m_pendingRemoteLabel; // the one being connected
     QStringList m_recent;
     QVariantList m_devices;
     QString m_pendingStart; // loadAtStart before recent models were read

@@ -2,10 +2,19 @@
 // real hearth-engine process, and llama.cpp's llama-server (../shared/baseline, CPU build) serving
 // stories260K with an API key. The reply streams into the thread, is stored and found by search,
 // can be stopped and regenerated; a wrong key, a server killed mid-reply and a port where nothing
-// listens each end with a message that says what happened, keeping what arrived.
+// listens each end with a message that says what happened, keeping what arrived. A model picked from
+// the server list (Settings, Remote servers) is named "model @ server" in the bar and in the stored
+// conversation, and a document is summarized on it.
 #include "chat_harness.h"
+#include "documentcontroller.h"
+#include "fakesecretstore.h"
+#include "remoteserverlist.h"
 #include "shared_data.h"
+#include "storage/conversations.h"
+#include "storage/database.h"
+#include "storage/messages.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -158,6 +167,80 @@ private slots:
         h.model.openRemote(QStringLiteral("http://127.0.0.1:%1/v1").arg(freePort()), kKey, "stories260K");
         QTRY_COMPARE_WITH_TIMEOUT(h.model.state(), QString("error"), 20000);
         QVERIFY2(h.model.error().contains("Could not connect"), qPrintable(h.model.error()));
+    }
+
+    // Picked in the model picker: the key comes from the secret store, the bar and the conversation
+    // name the model with its server.
+    void pickedFromTheServerList()
+    {
+        Harness h(freshDb());
+        QTRY_VERIFY_WITH_TIMEOUT(h.engine.running() && h.store.ready(), 20000);
+        QVERIFY(connect(h)); // the server is up and its model loaded
+        FakeSecretStore secrets;
+        RemoteServerList servers;
+        servers.setSecretStore(&secrets);
+        servers.setStore(&h.store);
+        servers.setModelController(&h.model);
+        QTRY_VERIFY(servers.loaded());
+        QCOMPARE(servers.add("Local llama", baseUrl(), kKey, false), QString());
+        QTRY_COMPARE(secrets.entries.size(), qsizetype(1));
+        // As after a restart: the key is not in memory, only in the secret store.
+        RemoteServerList again;
+        again.setSecretStore(&secrets);
+        again.setStore(&h.store);
+        again.setModelController(&h.model);
+        QTRY_COMPARE(again.rowCount(), 1);
+        again.openModel(0, "stories260K");
+        QTRY_COMPARE_WITH_TIMEOUT(h.model.displayName(), QString("stories260K @ Local llama"), 20000);
+        QCOMPARE(h.model.state(), QString("loaded"));
+
+        QTRY_VERIFY(h.chat.canSend());
+        h.settings.setMaxTokens(20);
+        QVERIFY(h.chat.send("Once upon a time"));
+        QCOMPARE(waitReply(h), QString("complete"));
+        const qint64 id = h.chat.currentConversationId();
+        h.store.waitForIdle();
+        auto db = hearth::storage::Database::open(h.store.path().toStdString());
+        QVERIFY(db.ok());
+        auto conversation = hearth::storage::Conversations(db.value()).get(id);
+        QVERIFY(conversation.ok());
+        QCOMPARE(conversation->settings.model, std::string("stories260K @ Local llama"));
+    }
+
+    // A document summary runs on the server's model as on a file (through the engine process).
+    void documentSummaryRunsOnTheServer()
+    {
+        Harness h(freshDb());
+        QVERIFY(connect(h));
+        DocumentController documents;
+        documents.setStore(&h.store);
+        documents.setEngine(&h.engine);
+        documents.setChat(&h.chat);
+        // llama-server was started with a 2048-token context; the window passes the model's context.
+        documents.setContextLength(2048);
+        const QString file = m_dir.filePath("story.txt");
+        {
+            QFile out(file);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write("Lily lived by the sea in a small white house. Every morning she walked to the "
+                      "lighthouse with her dog, Max, and waved at the fishing boats.\n\nOne day a storm "
+                      "came. The light went out, and Lily climbed the stairs with a lamp so the boats "
+                      "could find the harbour. The fishermen thanked her, and the town gave her a medal.\n");
+        }
+        QSignalSpy finished(&documents, &DocumentController::finished);
+        QSignalSpy failed(&documents, &DocumentController::failed);
+        QVERIFY(documents.summarize(QUrl::fromLocalFile(file).toString(), QStringLiteral("short")));
+        QVERIFY(QTest::qWaitFor([&] { return finished.count() + failed.count() > 0; }, 60000));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+        QCOMPARE(finished.at(0).at(1).toBool(), false); // not cancelled
+        h.store.waitForIdle();
+        auto db = hearth::storage::Database::open(h.store.path().toStdString());
+        QVERIFY(db.ok());
+        auto thread = hearth::storage::Messages(db.value()).thread(finished.at(0).at(0).toLongLong());
+        QVERIFY(thread.ok());
+        QCOMPARE(thread->size(), size_t(2));
+        QVERIFY(!(*thread)[1].text.empty());
+        QCOMPARE((*thread)[1].status, hearth::storage::MessageStatus::Complete);
     }
 
     // Last: it kills the server.

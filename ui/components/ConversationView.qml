@@ -105,6 +105,9 @@ Item {
             text: root.modelController.storyModel
                   ? qsTr("The bundled story model continues whatever you write, like \"Once upon a time\". "
                          + "It runs entirely on this computer.")
+                  : root.modelController.info.backend === "remote"
+                  ? qsTr("Your messages go to the server %1, which writes the replies; the conversation "
+                         + "is kept on this computer.").arg(root.modelController.info.deviceName)
                   : qsTr("Everything runs on this computer; nothing leaves it.")
         }
     }

@@ -1,6 +1,6 @@
 // The model bar: what is loaded (name, parameters, quantization, context, device), loading progress,
-// open / recent models, settings; the engine's load notices (why the GPU is not used). The bundled
-// story model is labelled for what it is.
+// open / recent models and the remote servers' models (ModelMenu), settings; the engine's load
+// notices (why the GPU is not used). The bundled story model is labelled for what it is.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -9,6 +9,7 @@ import Hearth
 ToolBar {
     id: bar
     required property ModelController controller
+    property RemoteServers servers: null  // their models are listed in the picker beside the files
     signal openRequested()
     signal settingsRequested()
     signal summarizeRequested()
@@ -126,31 +127,10 @@ ToolBar {
                 ToolTip.delay: Theme.tooltipDelay
                 ToolTip.text: Shortcuts.withKeys(qsTr("Summarize a text, Markdown, HTML, PDF or DOCX file, or drop it on the window"), Shortcuts.summarize)
             }
-            ToolButton {
-                id: recentButton
-                icon.source: Theme.icon("recent")
-                icon.color: enabled ? Theme.text : Theme.mutedText
-                icon.width: Theme.iconSize
-                icon.height: Theme.iconSize
-                enabled: bar.controller.recentModels.length > 0
-                onClicked: recentMenu.open()
-                Accessible.name: qsTr("Recent models")
-                ToolTip.visible: hovered
-                ToolTip.delay: Theme.tooltipDelay
-                ToolTip.text: qsTr("Recent models")
-                Menu {
-                    id: recentMenu
-                    y: recentButton.height
-                    Repeater {
-                        model: bar.controller.recentModels
-                        MenuItem {
-                            required property string modelData
-                            text: modelData.split("/").pop()
-                            onTriggered: bar.controller.open(modelData)
-                            Accessible.name: qsTr("Load %1").arg(modelData)
-                        }
-                    }
-                }
+            ModelMenu {
+                controller: bar.controller
+                servers: bar.servers
+                onServersRequested: bar.settingsRequested()
             }
             ToolButton {
                 icon.source: Theme.icon("settings")

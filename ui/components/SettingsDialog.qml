@@ -1,5 +1,6 @@
-// Settings: system prompt, sampling (global and for this conversation), context size, device and
-// theme. Changes apply at once; context size and device apply when the model is next loaded.
+// Settings: system prompt, sampling (global and for this conversation), context size, device,
+// theme and remote servers (settings/RemoteServersPage.qml). Changes apply at once; context size
+// and device apply when the model is next loaded.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -10,6 +11,7 @@ Dialog {
     required property SettingsController settings
     required property ChatController chat
     required property ModelController modelController
+    property RemoteServers servers: null
 
     title: qsTr("Settings")
     modal: true
@@ -20,6 +22,7 @@ Dialog {
     onOpened: modelController.refreshDevices()
 
     ScrollView {
+        objectName: "settingsScroll"
         anchors.fill: parent
         contentWidth: availableWidth
 
@@ -127,6 +130,9 @@ Dialog {
                     }
                 }
             }
+            Label { text: qsTr("Remote servers"); font.bold: true; color: Theme.text; visible: dialog.servers !== null }
+            RemoteServersPage { Layout.fillWidth: true; visible: dialog.servers !== null; servers: dialog.servers }
+
             Button {
                 text: qsTr("Reset all settings to defaults")
                 onClicked: dialog.settings.resetToDefaults()
