@@ -101,12 +101,32 @@ private slots:
         QCOMPARE(servers->add("GPU box", "http://gpu-box.lan:8000/v1", {}, false), QString());
         QTRY_COMPARE(servers->data(servers->index(0), RemoteServerList::KeyPlaceRole).toString(),
             QString("secretStore"));
+        // A third added while no secret service answers: the page says where its key is (nowhere).
+        secrets.available = false;
+        QCOMPARE(servers->add("Lab cluster", "https://lab.example.org/v1", "sk-lab", false), QString());
+        QTRY_VERIFY(servers->data(servers->index(2), RemoteServerList::KeyMessageRole)
+                        .toString()
+                        .contains("No secret store is running"));
+        secrets.available = true;
         QObject* dialog = window->findChild<QObject*>("settingsDialog");
         QVERIFY(QMetaObject::invokeMethod(dialog, "open"));
         QQuickItem* page = findItem(window, "remoteServersPage");
         QVERIFY(page);
         QTRY_VERIFY(page->isVisible());
-        QTRY_VERIFY(findItem(window, "remoteServer1"));
+        QTRY_VERIFY(findItem(window, "remoteServer2"));
+        QQuickItem* scroll = findItem(window, "settingsScroll");
+        QVERIFY(scroll);
+        auto* flickable = scroll->property("contentItem").value<QQuickItem*>();
+        QVERIFY(flickable);
+        auto scrollTo = [&](QQuickItem* item) {
+            QTest::qWait(200);
+            const qreal top
+                = item->mapToItem(flickable->property("contentItem").value<QQuickItem*>(), QPointF(0, 0)).y();
+            flickable->setProperty("contentY", qMax(0.0, top - 40));
+        };
+        scrollTo(page);
+        QVERIFY(findItem(window, "serverKeyMessage2")->isVisible());
+        QVERIFY(save(window, "hearth-remote-servers.png"));
         // The add form, with an address being typed.
         page->setProperty("editing", -1);
         QQuickItem* url = nullptr;
@@ -115,16 +135,8 @@ private slots:
         findItem(window, "serverNameField")->setProperty("text", "SGLang cluster");
         QTRY_VERIFY(findItem(window, "serverUrlWarning")->isVisible());
         QVERIFY(findItem(window, "serverUrlWarning")->property("text").toString().contains("plain text"));
-        // Scrolled to the section.
-        QQuickItem* scroll = findItem(window, "settingsScroll");
-        QVERIFY(scroll);
-        auto* flickable = scroll->property("contentItem").value<QQuickItem*>();
-        QVERIFY(flickable);
-        QTest::qWait(200);
-        const qreal top
-            = page->mapToItem(flickable->property("contentItem").value<QQuickItem*>(), QPointF(0, 0)).y();
-        flickable->setProperty("contentY", qMax(0.0, top - 40));
-        QVERIFY(save(window, "hearth-remote-servers.png"));
+        scrollTo(findItem(window, "remoteServer2"));
+        QVERIFY(save(window, "hearth-remote-server-form.png"));
         QVERIFY(QMetaObject::invokeMethod(dialog, "close"));
 
         // 2. The model picker lists the server's model beside the files.

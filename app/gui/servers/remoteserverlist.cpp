@@ -426,23 +426,23 @@ void RemoteServerList::withKey(const QString& id, WithKey done)
 QString RemoteServerList::keyProblem(const SecretOutcome& outcome, bool saving) const
 {
     const QString detail = outcome.detail.isEmpty() ? QString() : tr(" (it said: %1)").arg(outcome.detail);
+    const QString kept = saving ? tr(" The key is kept only until Hearth quits.") : QString();
+    const QString advice = tr(" Start or unlock your desktop's keyring (GNOME Keyring, KWallet, or KeePassXC "
+                              "with its Secret Service turned on) and enter the key again, or tick “Keep "
+                              "the key in Hearth's database, unencrypted” for this server.");
     switch (outcome.status) {
     case SecretOutcome::Status::Unavailable:
-        return (saving ? tr("No secret store is running on this desktop, so the API key is kept only until "
-                            "Hearth quits.")
+        return (saving ? tr("No secret store is running on this desktop, so the API key was not saved.")
                        : tr("No secret store is running on this desktop, so the API key cannot be read."))
-            + tr(" Start your desktop's keyring (GNOME Keyring, KWallet, or KeePassXC with its Secret "
-                 "Service turned on) and enter the key again, or tick “Keep the key in Hearth's "
-                 "database, unencrypted” for this server.");
+            + kept + advice;
     case SecretOutcome::Status::Denied:
-        return tr("The secret store refused access to the API key%1. Allow Hearth in your keyring, or "
-                  "enter the key again.")
-            .arg(detail);
+        return tr("The secret store refused access to the API key%1.").arg(detail) + kept
+            + tr(" Allow Hearth in your keyring, or enter the key again.");
     default:
-        return (saving ? tr("The secret store could not save the API key%1; it is kept only until Hearth "
-                            "quits.")
+        return (saving ? tr("The secret store could not save the API key%1.")
                        : tr("The secret store could not read the API key%1."))
-            .arg(detail);
+                   .arg(detail)
+            + kept + advice;
     }
 }
 
