@@ -145,6 +145,16 @@ private slots:
         QVERIFY(QMetaObject::invokeMethod(menuButton, "clicked"));
         QTRY_COMPARE_WITH_TIMEOUT(servers->data(servers->index(0), RemoteServerList::ListingRole).toString(),
             QString("listed"), 20000);
+        // Every server has answered (each answer rebuilds the menu's rows): the rows are final.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (int row = 0; row < servers->rowCount(); ++row)
+                    if (servers->data(servers->index(row), RemoteServerList::ListingRole).toString()
+                        == "listing")
+                        return false;
+                return true;
+            }(),
+            30000);
         const QStringList models
             = servers->data(servers->index(0), RemoteServerList::ModelsRole).toStringList();
         QVERIFY(models.contains("stories260K"));
