@@ -1,5 +1,6 @@
-// hearth-cli serve driven by the official OpenAI client library (npm `openai`, pinned in
-// package.json). Run by ../run_with_server.py, which starts the server on stories260K and passes
+// The OpenAI server driven by the official OpenAI client library (npm `openai`, pinned in
+// package.json): hearth-cli serve, and the app's engine process serving the model it loaded. Run by
+// ../run_with_server.py, which starts either on stories260K and passes
 // HEARTH_SERVER_URL, HEARTH_API_KEY, HEARTH_MODEL_ID; argv[2] is llama.cpp's reference for the model
 // (testdata/reference/llamacpp/stories260K.json: a raw prompt and its 64-token greedy continuation).
 import assert from 'node:assert/strict';
