@@ -22,6 +22,8 @@ packages=(
   # HTTP client and server with keep-alive, chunked streaming, payload limits, timeouts and TLS
   # through OpenSSL; the server's tests drive it with the official OpenAI client library on Node.js
   libcpp-httplib-dev libssl-dev nodejs
+  # the app's API server keeps its key in the desktop's secret store (Secret Service, KWallet)
+  qtkeychain-qt6-dev
   # chat templates: the differential test renders with Python's jinja2 as transformers does
   python3-jinja2
   # screenshots and headless runs

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Renders the main window offscreen (light, dark, a conversation with code and a long reply) into
+# Renders the main window offscreen (light, dark, a conversation with code and a long reply, the
+# model info, Settings → API server running with its address and masked key) into
 # <build>/screenshots/ by running the end-to-end test's screenshot step. Needs a GUI build.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -68,6 +68,13 @@ ApplicationWindow {
         model: modelController
     }
 
+    ApiServerController {
+        id: apiServer
+        objectName: "apiServer"
+        engine: engine
+        store: store
+    }
+
     DocumentController {
         id: documents
         objectName: "documents"
@@ -273,6 +280,7 @@ ApplicationWindow {
         settings: settings
         chat: chat
         modelController: modelController
+        apiServer: apiServer
     }
 
     SummarizeDialog {

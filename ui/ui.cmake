@@ -32,6 +32,7 @@ set(qml_files
   components/SamplingFields.qml
   components/Sidebar.qml
   components/UndoBar.qml
+  components/settings/ServerPage.qml
   documents/SummarizeDialog.qml
 )
 set_source_files_properties(Theme.qml Shortcuts.qml PROPERTIES QT_QML_SINGLETON_TYPE TRUE)
@@ -50,6 +51,11 @@ qt_add_qml_module(hearth_ui
 target_include_directories(hearth_ui PUBLIC ${gui_dir} ${PROJECT_SOURCE_DIR})
 # The document flow lives in app/gui/documents/; its headers are found by file name too.
 target_include_directories(hearth_ui PUBLIC ${gui_dir}/documents)
+# Settings → API server (app/gui/apiserver/): its key is kept in the desktop's secret store
+# (qtkeychain) and made by the server's own key code.
+target_include_directories(hearth_ui PUBLIC ${gui_dir}/apiserver)
+find_package(Qt6Keychain REQUIRED)
+target_link_libraries(hearth_ui PUBLIC hearth_apikey Qt6Keychain::Qt6Keychain)
 target_compile_definitions(hearth_ui PRIVATE HEARTH_SOURCE_RESOURCES="${PROJECT_SOURCE_DIR}/resources")
 target_link_libraries(hearth_ui PUBLIC hearth_storage hearth_protocol
                       Qt6::Gui Qt6::Qml Qt6::Quick Qt6::QuickControls2)

@@ -1,5 +1,5 @@
-// Settings: system prompt, sampling (global and for this conversation), context size, device and
-// theme. Changes apply at once; context size and device apply when the model is next loaded.
+// Settings: system prompt, sampling (global and for this conversation), context size, device,
+// theme, and the API server (settings/ServerPage.qml). Changes apply at once; context size and device apply when the model is next loaded.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -10,6 +10,7 @@ Dialog {
     required property SettingsController settings
     required property ChatController chat
     required property ModelController modelController
+    required property ApiServerController apiServer
 
     title: qsTr("Settings")
     modal: true
@@ -20,6 +21,7 @@ Dialog {
     onOpened: modelController.refreshDevices()
 
     ScrollView {
+        objectName: "settingsScroll"
         anchors.fill: parent
         contentWidth: availableWidth
 
@@ -132,6 +134,8 @@ Dialog {
                 onClicked: dialog.settings.resetToDefaults()
                 Accessible.name: text
             }
+
+            ServerPage { Layout.fillWidth: true; Layout.topMargin: Theme.spacingLarge; server: dialog.apiServer }
         }
     }
 }
