@@ -22,8 +22,9 @@ packages=(
   # HTTP client and server with keep-alive, chunked streaming, payload limits, timeouts and TLS
   # through OpenSSL; the server's tests drive it with the official OpenAI client library on Node.js
   libcpp-httplib-dev libssl-dev nodejs
-  # remote servers' API keys go to the desktop's secret store (GNOME Keyring, KWallet, KeePassXC)
-  # through qtkeychain, never to a plain-text file (app/gui/servers/keychainsecretstore.cpp)
+  # remote servers' API keys and the app's API server key go to the desktop's secret store (GNOME
+  # Keyring, KWallet, KeePassXC) through qtkeychain, never to a plain-text file
+  # (app/gui/servers/keychainsecretstore.cpp)
   qtkeychain-qt6-dev
   # chat templates: the differential test renders with Python's jinja2 as transformers does
   python3-jinja2

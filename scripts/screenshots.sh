@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Renders the main window offscreen into <build>/screenshots/: light, dark, a conversation with code
-# and a long reply (the end-to-end test's screenshot step); then Settings, Remote servers, the model
-# picker with a server's models, and a chat with that model, against llama.cpp's llama-server
-# (../shared/baseline, or $HEARTH_SHARED/baseline) started here serving stories260K. Needs a GUI build.
+# and a long reply, the model info, Settings → API server running with its address and masked key
+# (the end-to-end test's screenshot step); then Settings, Remote servers, the model picker with a
+# server's models, and a chat with that model, against llama.cpp's llama-server (../shared/baseline,
+# or $HEARTH_SHARED/baseline) started here serving stories260K. Needs a GUI build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${HEARTH_BUILD_DIR:-build}

@@ -74,6 +74,13 @@ ApplicationWindow {
         model: modelController
     }
 
+    ApiServerController {
+        id: apiServer
+        objectName: "apiServer"
+        engine: engine
+        store: store
+    }
+
     DocumentController {
         id: documents
         objectName: "documents"
@@ -281,6 +288,7 @@ ApplicationWindow {
         chat: chat
         modelController: modelController
         servers: servers
+        apiServer: apiServer
     }
 
     SummarizeDialog {

@@ -2,7 +2,8 @@
 # tests both link. It holds the QML files of this folder and the C++ models and controllers of
 # app/gui (everything there but main.cpp, including app/gui/documents/).
 find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Qml Quick QuickControls2 Concurrent)
-# qtkeychain: the API keys of remote servers go to the desktop's secret store (app/gui/servers/).
+# qtkeychain: the API keys of remote servers and of the API server go to the desktop's secret
+# store (app/gui/servers/).
 find_package(Qt6Keychain REQUIRED)
 # md4c, the Markdown parser Qt itself reads TextEdit.MarkdownText with (app/gui/markdownprose.cpp).
 # Through pkg-config: Debian's md4cConfig.cmake also demands libmd4c-html, which nothing here uses.
@@ -37,6 +38,7 @@ set(qml_files
   components/SamplingFields.qml
   components/Sidebar.qml
   components/UndoBar.qml
+  components/settings/ServerPage.qml
   documents/SummarizeDialog.qml
 )
 set_source_files_properties(Theme.qml Shortcuts.qml PROPERTIES QT_QML_SINGLETON_TYPE TRUE)
@@ -55,8 +57,12 @@ qt_add_qml_module(hearth_ui
 target_include_directories(hearth_ui PUBLIC ${gui_dir} ${PROJECT_SOURCE_DIR})
 # The document flow lives in app/gui/documents/; its headers are found by file name too.
 target_include_directories(hearth_ui PUBLIC ${gui_dir}/documents)
-# Remote servers (settings, keys, model listing) live in app/gui/servers/.
+# Remote servers (settings, keys, model listing) live in app/gui/servers/, with the secret store.
 target_include_directories(hearth_ui PUBLIC ${gui_dir}/servers)
+# Settings → API server (app/gui/apiserver/): its key is made by the server's own key code and kept
+# in the same secret store.
+target_include_directories(hearth_ui PUBLIC ${gui_dir}/apiserver)
+target_link_libraries(hearth_ui PUBLIC hearth_apikey)
 target_compile_definitions(hearth_ui PRIVATE HEARTH_SOURCE_RESOURCES="${PROJECT_SOURCE_DIR}/resources")
 target_link_libraries(hearth_ui PUBLIC hearth_storage hearth_protocol
                       Qt6::Gui Qt6::Qml Qt6::Quick Qt6::QuickControls2)

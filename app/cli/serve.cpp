@@ -79,7 +79,7 @@ int runServe(const std::vector<std::string>& argv)
     options.host = args.value("--host", "127.0.0.1");
     options.port = static_cast<int>(port);
     options.maxWaiting = static_cast<size_t>(queue);
-    options.modelId = args.value("--model-name", modelIdFromPath(*model));
+    const std::string modelId = args.value("--model-name", modelIdFromPath(*model));
     bool generatedKey = false;
     if (const auto key = args.value("--api-key")) {
         options.apiKey = *key;
@@ -125,7 +125,7 @@ int runServe(const std::vector<std::string>& argv)
     const auto& info = engine.info();
     if (!info.notice.empty()) std::fprintf(stderr, "%s\n", info.notice.c_str());
 
-    hearth::server::EngineGenerator generator(engine);
+    hearth::server::EngineGenerator generator(engine, modelId);
     hearth::server::OpenAiServer server(generator, options);
     const auto bound = server.bind();
     if (!bound) {
@@ -138,7 +138,7 @@ int runServe(const std::vector<std::string>& argv)
         server.stop();
     });
 
-    std::printf("model %s [%s on %s, context %u]\n", options.modelId.c_str(), info.backend.c_str(),
+    std::printf("model %s [%s on %s, context %u]\n", modelId.c_str(), info.backend.c_str(),
         info.deviceName.c_str(), info.contextLength);
     if (generatedKey) std::printf("API key (generated for this run): %s\n", options.apiKey.c_str());
     std::printf("listening on http://%s:%d/v1\n", options.host.c_str(), *bound);

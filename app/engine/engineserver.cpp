@@ -77,7 +77,10 @@ int EngineServer::run()
         std::fprintf(stderr, "hearth-engine: input ended inside a frame (%lld bytes pending)\n",
             static_cast<long long>(reader.pendingBytes()));
 
-    // Step 2: the peer is gone or broken; cancel what runs and let the worker finish.
+    // Step 2: the peer is gone or broken; close the API server, cancel what runs and let the worker
+    // finish.
+    m_shuttingDown = true;
+    m_apiServer.stop();
     {
         std::lock_guard lock(m_queueMutex);
         m_stopping = true;
@@ -107,6 +110,8 @@ void EngineServer::dispatch(const QJsonObject& message)
             m_cancelledIds.insert(id);
         return;
     }
+    if (t == type::serve) return runServe(message);
+    if (t == type::stopServing) return runStopServing();
     {
         std::lock_guard lock(m_queueMutex);
         m_queue.push_back(message);
@@ -126,16 +131,23 @@ void EngineServer::workerLoop()
             m_queue.pop_front();
         }
         const QString t = message.value("type").toString();
+        server::GenerationQueue::Turn turn; // the model's, for what uses the model
         if (t == type::load) {
+            if (!takeTurn(turn)) return;
             runLoad(message);
+            modelChanged();
         } else if (t == type::generate) {
-            runGenerate(message);
+            runGenerate(message); // takes the turn itself: a cancel ends its wait
         } else if (t == type::count) {
+            if (!takeTurn(turn)) return;
             runCount(message);
         } else if (t == type::unload) {
+            if (!takeTurn(turn)) return;
             m_api.unload();
             m_loadedOptions.reset();
+            m_servedModel.modelChanged();
             send({ { "type", type::unloaded } });
+            modelChanged();
         } else if (t == type::devices) {
             QJsonArray list;
             for (const DeviceInfo& d : m_api.devices())
@@ -183,11 +195,13 @@ void EngineServer::runLoad(const QJsonObject& message)
             reply.insert("stillLoaded", toJson(m_api.info()));
         else
             m_loadedOptions.reset();
+        m_servedModel.modelChanged(); // before the reply: a serve after it sees the model
         send(reply);
         return;
     }
     options.progress = nullptr; // it points into this call
     m_loadedOptions = options;
+    m_servedModel.modelChanged();
     send({ { "type", type::loaded }, { "info", toJson(m_api.info()) } });
 }
 
@@ -201,10 +215,12 @@ void EngineServer::runConnect(const QJsonObject& remote)
         QJsonObject reply = errorMessage(errorCodeName(status.error().code),
             QString::fromStdString(status.error().message), {}, type::load);
         if (m_api.loaded()) reply.insert("stillLoaded", toJson(m_api.info()));
+        m_servedModel.modelChanged(); // before the reply: a serve after it sees the model
         send(reply);
         return;
     }
     m_loadedOptions.reset(); // a later failed load has no file to go back to; the server stays
+    m_servedModel.modelChanged();
     send({ { "type", type::loaded }, { "info", toJson(m_api.info()) } });
 }
 
@@ -227,6 +243,15 @@ void EngineServer::runGenerate(const QJsonObject& message)
         std::lock_guard lock(m_queueMutex);
         m_currentId.clear();
     };
+    // Step 1b: the model's turn (the API server may be generating); a cancel while waiting ends it.
+    server::GenerationQueue::Turn turn;
+    if (!takeTurn(turn, &m_cancel)) {
+        GenerateStats stats;
+        stats.stopReason = StopReason::Cancelled;
+        send({ { "type", type::done }, { "id", id }, { "stats", toJson(stats) } });
+        finish();
+        return;
+    }
     // Step 2: validate.
     if (id.isEmpty()) {
         send(
@@ -269,6 +294,77 @@ void EngineServer::runGenerate(const QJsonObject& message)
             id, type::generate));
     }
     finish();
+}
+
+bool EngineServer::takeTurn(server::GenerationQueue::Turn& turn, const std::atomic<bool>* cancel)
+{
+    const auto entry = m_turns.enter(
+        turn, [this, cancel] { return m_shuttingDown.load() || (cancel && cancel->load()); },
+        server::GenerationQueue::Admission::Always);
+    return entry == server::GenerationQueue::Entry::Granted;
+}
+
+void EngineServer::modelChanged()
+{
+    m_servedModel.modelChanged(); // already, when the reply went out; again is harmless
+    QJsonObject serving;
+    {
+        std::lock_guard lock(m_servingMutex);
+        if (m_serving.isEmpty()) return;
+        m_serving.insert("model", QString::fromStdString(m_servedModel.modelId()));
+        serving = m_serving;
+    }
+    send(serving);
+}
+
+void EngineServer::runServe(const QJsonObject& message)
+{
+    ServeSettings settings;
+    settings.host = message.value("host").toString("127.0.0.1").toStdString();
+    settings.port = message.value("port").toInt(8080);
+    settings.nextFreePort = message.value("nextFreePort").toBool(false);
+    settings.apiKey = message.value("apiKey").toString().toStdString();
+    {
+        std::lock_guard lock(m_servingMutex);
+        m_serving = {};
+    }
+    m_apiCompletions = 0;
+    const auto started = m_apiServer.start(settings, [this] {
+        send({ { "type", type::served }, { "requests", double(++m_apiCompletions) } });
+    });
+    if (const auto* error = std::get_if<ServeError>(&started)) {
+        const char* code = error->kind == ServeError::Kind::PortInUse ? "PortInUse"
+            : error->kind == ServeError::Kind::BadAddress             ? "BadAddress"
+                                                                      : "InvalidArgument";
+        send(errorMessage(code, QString::fromStdString(error->message), {}, type::serve));
+        return;
+    }
+    const int port = std::get<int>(started);
+    // The address a program on this machine uses; one that listens on every interface is reached
+    // through loopback too.
+    const QString host = QString::fromStdString(settings.host);
+    QString local = host == "0.0.0.0" ? QStringLiteral("127.0.0.1")
+        : host == "::"                ? QStringLiteral("::1")
+                                      : host;
+    if (local.contains(':')) local = '[' + local + ']';
+    const QJsonObject serving { { "type", type::serving }, { "host", host }, { "port", port },
+        { "url", QStringLiteral("http://%1:%2/v1").arg(local).arg(port) },
+        { "model", QString::fromStdString(m_servedModel.modelId()) } };
+    {
+        std::lock_guard lock(m_servingMutex);
+        m_serving = serving;
+    }
+    send(serving);
+}
+
+void EngineServer::runStopServing()
+{
+    m_apiServer.stop();
+    {
+        std::lock_guard lock(m_servingMutex);
+        m_serving = {};
+    }
+    send({ { "type", type::servingStopped } });
 }
 
 // Token counts for the GUI's document planning: `texts` as plain text, `prompts` (arrays of

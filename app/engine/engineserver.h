@@ -1,8 +1,12 @@
 // The engine process's loop: reads request frames from one file descriptor, answers on another.
-// The reader thread only decodes frames and handles `cancel` at once; everything slow (load,
-// generate) runs in order on one worker thread, so a cancel is seen while a reply is streaming.
+// The reader thread only decodes frames and handles `cancel` (and the API server's `serve` and
+// `stopServing`) at once; everything slow (load, generate) runs in order on one worker thread, so a
+// cancel is seen while a reply is streaming. The worker takes the model's turn (a GenerationQueue
+// shared with the API server, apiserverhost.h) for everything that touches the model, so the
+// window's work and the server's requests take turns.
 #pragma once
 
+#include "apiserverhost.h"
 #include "inferenceapi.h"
 #include "protocol.h"
 
@@ -32,6 +36,13 @@ private:
     void runConnect(const QJsonObject& remote);
     void runGenerate(const QJsonObject& message);
     void runCount(const QJsonObject& message);
+    // The API server, on the reader thread: starting binds the port, stopping waits for its threads.
+    void runServe(const QJsonObject& message);
+    void runStopServing();
+    // On the worker, holding the turn, after anything that may have changed the loaded model.
+    void modelChanged();
+    // Waits for the model's turn; false when `cancel` or the end of the session came first.
+    bool takeTurn(server::GenerationQueue::Turn& turn, const std::atomic<bool>* cancel = nullptr);
     bool send(const QJsonObject& message);
 
     InferenceApi& m_api;
@@ -49,6 +60,15 @@ private:
     std::set<QString> m_cancelledIds;
     std::atomic<bool> m_cancel { false };
     std::atomic<bool> m_outputClosed { false };
+    std::atomic<bool> m_shuttingDown { false };
+
+    // The API server (declared after what it uses, so that it stops first).
+    server::GenerationQueue m_turns { 8 }; // the model's line: the worker and the server's requests
+    LoadedModelGenerator m_servedModel { m_api };
+    std::mutex m_servingMutex;
+    QJsonObject m_serving; // the last `serving` reply while the server runs; empty when stopped
+    std::atomic<uint64_t> m_apiCompletions { 0 };
+    ApiServerHost m_apiServer { m_servedModel, m_turns };
 };
 
 } // namespace hearth::engineproc

@@ -82,14 +82,14 @@ std::optional<Result<QJsonObject>> FrameReader::next()
 bool isRequestType(const QString& t)
 {
     return t == type::load || t == type::unload || t == type::generate || t == type::cancel
-        || t == type::devices || t == type::count;
+        || t == type::devices || t == type::count || t == type::serve || t == type::stopServing;
 }
 
 bool isReplyType(const QString& t)
 {
     return t == type::hello || t == type::progress || t == type::loaded || t == type::unloaded
-        || t == type::piece || t == type::done || t == type::devices || t == type::error
-        || t == type::counted;
+        || t == type::piece || t == type::done || t == type::devices || t == type::error || t == type::counted
+        || t == type::serving || t == type::servingStopped || t == type::served;
 }
 
 QJsonObject errorMessage(

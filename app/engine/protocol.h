@@ -33,6 +33,11 @@ inline constexpr const char* devices = "devices";
 inline constexpr const char* count = "count";
 inline constexpr const char* counted = "counted";
 inline constexpr const char* error = "error";
+inline constexpr const char* serve = "serve";
+inline constexpr const char* serving = "serving";
+inline constexpr const char* stopServing = "stopServing";
+inline constexpr const char* servingStopped = "servingStopped";
+inline constexpr const char* served = "served";
 } // namespace type
 
 // Serializes one message as a frame. Returns an empty array (and never a truncated frame) when the

@@ -119,6 +119,19 @@ void EngineClient::countTokens(const QString& id, const QStringList& texts, cons
         { "prompts", prompts } });
 }
 
+void EngineClient::startServing(const QString& host, int port, const QString& apiKey, bool nextFreePort)
+{
+    m_lastServe = QJsonObject { { "type", type::serve }, { "host", host }, { "port", port },
+        { "apiKey", apiKey }, { "nextFreePort", nextFreePort } };
+    send(m_lastServe);
+}
+
+void EngineClient::stopServing()
+{
+    m_lastServe = {};
+    send({ { "type", type::stopServing } });
+}
+
 void EngineClient::killEngine()
 {
     if (m_process) m_process->kill();
@@ -173,10 +186,26 @@ void EngineClient::handle(const QJsonObject& m)
         for (const QJsonValue& v : m.value("prompts").toArray())
             prompts.append(v.toInt());
         emit tokensCounted(id, texts, prompts);
+    } else if (t == type::serving) {
+        // The port it got is the one to ask for after a restart, so that clients keep their address.
+        if (!m_lastServe.isEmpty()) {
+            m_lastServe.insert("port", m.value("port").toInt());
+            m_lastServe.insert("nextFreePort", false);
+        }
+        QVariantMap serving = m.toVariantMap();
+        serving.remove("type");
+        emit servingStarted(serving);
+    } else if (t == type::servingStopped) {
+        emit servingStopped();
+    } else if (t == type::served) {
+        emit servedRequests(m.value("requests").toInt());
     } else if (t == type::error) {
         const QString code = m.value("code").toString();
         const QString message = m.value("message").toString();
-        if (m.value("request").toString() == type::load) {
+        if (m.value("request").toString() == type::serve) {
+            m_lastServe = {};
+            emit servingFailed(code, message);
+        } else if (m.value("request").toString() == type::load) {
             m_loadPending = false;
             // The engine keeps the model it had; a restart reloads that one.
             const QVariantMap stillLoaded = m.value("stillLoaded").toObject().toVariantMap();
@@ -230,5 +259,7 @@ void EngineClient::onFinished(int exitCode, QProcess::ExitStatus status)
             m_loadPending = true;
             m_outbox.append(reload);
         }
+        // The API server went with the process: listen again, on the same port.
+        if (!m_lastServe.isEmpty()) m_outbox.append(m_lastServe);
     });
 }

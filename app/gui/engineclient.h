@@ -48,6 +48,12 @@ public:
     // Token counts under the loaded model (answered by tokensCounted, or generationFailed with this id):
     // plain texts, and prompts (arrays of {role, content}) with the chat format's tokens included.
     void countTokens(const QString& id, const QStringList& texts, const QJsonArray& prompts);
+    // The OpenAI-compatible API server inside the engine, on the loaded model (docs/protocol.md,
+    // "The API server"): answered by servingStarted or servingFailed. A restarted engine is asked
+    // again, after its model is reloaded. nextFreePort: a taken port moves on to the next free one.
+    void startServing(const QString& host, int port, const QString& apiKey, bool nextFreePort);
+    // Answered by servingStopped.
+    void stopServing();
     // Tests and the "engine crashed" drill: kill the process as a driver fault would.
     Q_INVOKABLE void killEngine();
 
@@ -65,6 +71,13 @@ signals:
     void tokensCounted(const QString& id, const QList<int>& texts, const QList<int>& prompts);
     // The engine died while `id` was streaming (id empty when none was); the user should read message.
     void engineCrashed(const QString& id, const QString& message);
+    // The API server listens (again, or serves another model): {host, port, url, model}.
+    void servingStarted(const QVariantMap& serving);
+    // code: "PortInUse", "BadAddress", "InvalidArgument"; message is for the user.
+    void servingFailed(const QString& code, const QString& message);
+    void servingStopped();
+    // The server took its `requests`th completion since it started.
+    void servedRequests(int requests);
 
 private:
     void send(const QJsonObject& message);
@@ -84,5 +97,6 @@ private:
     QJsonObject m_loadedRequest; // the load request of the model the engine holds
     QString m_loadedBackend; // "cpu" | "vulkan" of the loaded model
     QString m_activeId; // generation streaming now
+    QJsonObject m_lastServe; // the running API server's request, replayed after a restart
     bool m_loadPending = false;
 };

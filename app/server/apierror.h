@@ -22,7 +22,7 @@ struct ApiError {
     {
         return { 401, "invalid_request_error",
             "Incorrect or missing API key. Send it as 'Authorization: Bearer KEY'; hearth-cli serve "
-            "prints the key it uses when it starts.",
+            "prints the key it uses when it starts, and Hearth shows its key in Settings, API server.",
             {}, "invalid_api_key" };
     }
     static ApiError modelNotFound(const std::string& model, const std::string& served)
@@ -30,6 +30,14 @@ struct ApiError {
         return { 404, "invalid_request_error",
             "The model '" + model + "' does not exist; this server serves '" + served + "' (GET /v1/models).",
             "model", "model_not_found" };
+    }
+    // The app's server while the window has no model loaded (or is switching models).
+    static ApiError noModel()
+    {
+        return { 503, "server_error",
+            "No model is loaded in Hearth. Load one in the Hearth window, then retry (GET /v1/models lists "
+            "the model being served).",
+            {}, "model_not_loaded" };
     }
     static ApiError busy(size_t waiting)
     {

@@ -33,10 +33,12 @@ GenerationQueue::Turn::~Turn()
     if (m_queue) m_queue->leave(m_ticket);
 }
 
-GenerationQueue::Entry GenerationQueue::enter(Turn& turn, const std::function<bool()>& abandoned)
+GenerationQueue::Entry GenerationQueue::enter(
+    Turn& turn, const std::function<bool()>& abandoned, Admission admission)
 {
     std::unique_lock lock(m_mutex);
-    if (m_line.size() > m_maxWaiting) return Entry::Full; // one generating, m_maxWaiting waiting
+    if (admission == Admission::Bounded && m_line.size() > m_maxWaiting)
+        return Entry::Full; // one generating, m_maxWaiting waiting
     const uint64_t ticket = m_nextTicket++;
     m_line.push_back(ticket);
     while (m_line.front() != ticket) {

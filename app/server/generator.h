@@ -1,8 +1,8 @@
-// What the OpenAI server needs of a model: prompt sizes, and one generation at a time that streams
-// pieces and stops when an atomic flag is set. The server's GenerationQueue guarantees that only one
-// call runs at a time. hearth-cli serve puts an in-process hearth::Engine behind it
-// (EngineGenerator); the app can put its engine process behind the same interface, so that the
-// window's chat and the server share one model.
+// What the OpenAI server needs of a model: its id, prompt sizes, and one generation at a time that
+// streams pieces and stops when an atomic flag is set. The server's GenerationQueue guarantees that
+// only one call runs at a time. hearth-cli serve puts an in-process hearth::Engine behind it
+// (EngineGenerator); the app's engine process puts the model the window loaded behind it
+// (app/engine/apiserverhost.h), so that the window's chat and the server share one model.
 #pragma once
 
 #include "engine.h"
@@ -12,12 +12,16 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace hearth::server {
 
 class Generator {
 public:
     virtual ~Generator() = default;
+    // The id clients name the model by (GET /v1/models); empty while no model is loaded. Read from
+    // any thread; it changes only while the one who changes it holds the GenerationQueue's turn.
+    virtual std::string modelId() const = 0;
     // The model's context, in tokens.
     virtual uint32_t contextLength() const = 0;
     // The prompt's size as generate() would build it: the chat format's tokens for a conversation,
@@ -28,13 +32,15 @@ public:
         = 0;
 };
 
-// An in-process hearth::Engine, loaded by the caller.
+// An in-process hearth::Engine, loaded by the caller, served as `modelId`.
 class EngineGenerator final : public Generator {
 public:
-    explicit EngineGenerator(Engine& engine)
+    EngineGenerator(Engine& engine, std::string modelId)
         : m_engine(engine)
+        , m_modelId(std::move(modelId))
     {
     }
+    std::string modelId() const override { return m_modelId; }
     uint32_t contextLength() const override { return m_engine.info().contextLength; }
     Result<uint32_t> promptTokens(const GenerateRequest& request) const override;
     Result<GenerateStats> generate(const GenerateRequest& request,
@@ -45,6 +51,7 @@ public:
 
 private:
     Engine& m_engine;
+    const std::string m_modelId;
 };
 
 } // namespace hearth::server

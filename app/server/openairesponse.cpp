@@ -59,6 +59,7 @@ std::string modelJson(const std::string& modelId, int64_t created)
 
 std::string modelListJson(const std::string& modelId, int64_t created)
 {
+    if (modelId.empty()) return compact({ { "object", "list" }, { "data", QJsonArray() } });
     const QJsonObject model
         = QJsonDocument::fromJson(QByteArray::fromStdString(modelJson(modelId, created))).object();
     return compact({ { "object", "list" }, { "data", QJsonArray { model } } });

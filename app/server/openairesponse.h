@@ -24,6 +24,7 @@ struct ResponseHeader {
 };
 
 std::string errorJson(const ApiError& error);
+// The models served: this one, or none when `modelId` is empty (no model loaded).
 std::string modelListJson(const std::string& modelId, int64_t created);
 std::string modelJson(const std::string& modelId, int64_t created);
 

@@ -46,16 +46,26 @@ ApiError libraryError(const httplib::Request& request, int status, size_t payloa
 
 } // namespace
 
-OpenAiServer::OpenAiServer(Generator& generator, ServerOptions options)
+namespace {
+
+GenerationQueue& queueFor(std::optional<GenerationQueue>& own, GenerationQueue* shared, size_t maxWaiting)
+{
+    if (shared) return *shared;
+    return own.emplace(maxWaiting);
+}
+
+} // namespace
+
+OpenAiServer::OpenAiServer(Generator& generator, ServerOptions options, GenerationQueue* sharedQueue)
     : m_generator(generator)
     , m_options(std::move(options))
-    , m_queue(m_options.maxWaiting)
+    , m_queue(queueFor(m_ownQueue, sharedQueue, m_options.maxWaiting))
     , m_started(unixNow())
     , m_http(m_options.limits)
 {
     // Threads for everyone in line, the one generating, and a few more so that a full line is
     // answered 429 and the model list stays reachable.
-    const size_t threads = m_options.maxWaiting + 1 + 4;
+    const size_t threads = m_queue.maxWaiting() + 1 + 4;
     m_http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     routes();
 }
@@ -152,41 +162,54 @@ bool OpenAiServer::authorized(const httplib::Request& request, httplib::Response
 
 void OpenAiServer::listModels(const httplib::Request&, httplib::Response& response) const
 {
-    response.set_content(modelListJson(m_options.modelId, m_started), jsonType);
+    response.set_content(modelListJson(m_generator.modelId(), m_started), jsonType);
 }
 
 void OpenAiServer::describeModel(const httplib::Request& request, httplib::Response& response) const
 {
     const std::string id = request.matches[1];
-    if (id != m_options.modelId) return sendError(response, ApiError::modelNotFound(id, m_options.modelId));
-    response.set_content(modelJson(m_options.modelId, m_started), jsonType);
+    const std::string served = m_generator.modelId();
+    if (served.empty()) return sendError(response, ApiError::noModel());
+    if (id != served) return sendError(response, ApiError::modelNotFound(id, served));
+    response.set_content(modelJson(served, m_started), jsonType);
 }
 
 void OpenAiServer::complete(
     const CompletionOptions& options, GenerateRequest prompt, bool chat, httplib::Response& response)
 {
-    if (options.model != m_options.modelId)
-        return sendError(response, ApiError::modelNotFound(options.model, m_options.modelId));
+    // The model asked for is the one served; checked again once the turn is ours, since the model
+    // may change while the request waits (it changes only under the turn).
+    auto modelError = [&]() -> std::optional<ApiError> {
+        const std::string served = m_generator.modelId();
+        if (served.empty()) return ApiError::noModel();
+        if (options.model != served) return ApiError::modelNotFound(options.model, served);
+        return std::nullopt;
+    };
+    if (auto error = modelError()) return sendError(response, *error);
     if (m_stopping) return sendError(response, ApiError::server("The server is shutting down."));
 
-    // Wait for the model; a client that gives up while waiting leaves the line.
+    // Wait for the model; a client that gives up while waiting leaves the line, and so does
+    // everyone waiting when the server stops.
     auto turn = std::make_shared<GenerationQueue::Turn>();
-    switch (m_queue.enter(*turn, [] { return GuardedHttpServer::clientGone(); })) {
+    switch (m_queue.enter(*turn, [this] { return m_stopping || GuardedHttpServer::clientGone(); })) {
     case GenerationQueue::Entry::Full:
-        return sendError(response, ApiError::busy(m_options.maxWaiting));
+        return sendError(response, ApiError::busy(m_queue.maxWaiting()));
     case GenerationQueue::Entry::Abandoned:
+        if (m_stopping) return sendError(response, ApiError::server("The server is shutting down."));
         response.status = 499; // nobody reads it: the connection is gone
         return;
     case GenerationQueue::Entry::Granted:
         break;
     }
+    if (auto error = modelError()) return sendError(response, *error);
+    if (m_options.completionStarted) m_options.completionStarted();
 
     auto prepared = prepareCompletion(m_generator, std::move(prompt), options);
     if (auto* error = std::get_if<ApiError>(&prepared)) return sendError(response, *error);
     const GenerateRequest request = std::get<GenerateRequest>(std::move(prepared));
     ResponseHeader header { (chat ? "chatcmpl-" : "cmpl-") + std::to_string(m_started) + "-"
             + std::to_string(m_nextId.fetch_add(1)),
-        m_options.modelId, unixNow() };
+        options.model, unixNow() };
 
     if (!options.stream) {
         std::string text;

@@ -25,6 +25,7 @@ public:
     GenerateRequest lastRequest;
     int piecesSent = 0;
 
+    std::string modelId() const override { return "scripted"; }
     uint32_t contextLength() const override { return context; }
     Result<uint32_t> promptTokens(const GenerateRequest&) const override { return prompt; }
     Result<GenerateStats> generate(const GenerateRequest& request,
@@ -105,6 +106,37 @@ private slots:
         first = GenerationQueue::Turn();
         second.join();
         QCOMPARE(queue.enter(third), GenerationQueue::Entry::Granted);
+    }
+
+    // The engine process's own work (the window's chat) joins a full line all the same, in order.
+    void unboundedEntriesWaitInLineButAreNeverRefused()
+    {
+        GenerationQueue queue(1);
+        GenerationQueue::Turn first;
+        QCOMPARE(queue.enter(first), GenerationQueue::Entry::Granted);
+        std::vector<int> order;
+        std::mutex orderMutex;
+        std::thread second([&] {
+            GenerationQueue::Turn turn;
+            QCOMPARE(queue.enter(turn), GenerationQueue::Entry::Granted);
+            std::lock_guard lock(orderMutex);
+            order.push_back(2);
+        });
+        waitFor([&] { return queue.waiting() == 1; });
+        GenerationQueue::Turn refused;
+        QCOMPARE(queue.enter(refused), GenerationQueue::Entry::Full);
+        std::thread chat([&] {
+            GenerationQueue::Turn turn;
+            QCOMPARE(
+                queue.enter(turn, {}, GenerationQueue::Admission::Always), GenerationQueue::Entry::Granted);
+            std::lock_guard lock(orderMutex);
+            order.push_back(3);
+        });
+        waitFor([&] { return queue.waiting() == 2; });
+        first = GenerationQueue::Turn();
+        second.join();
+        chat.join();
+        QCOMPARE(order, (std::vector<int> { 2, 3 }));
     }
 
     void aClientThatLeavesGivesUpItsPlace()

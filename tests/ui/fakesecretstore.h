@@ -10,6 +10,11 @@
 
 class FakeSecretStore final : public SecretStore {
 public:
+    explicit FakeSecretStore(QObject* parent = nullptr)
+        : SecretStore(parent)
+    {
+    }
+
     QMap<QString, QString> entries;
     bool available = true;
 

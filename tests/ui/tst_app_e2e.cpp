@@ -2,11 +2,14 @@
 // and the bundled stories260K model. Sends a message with the keyboard, watches the reply stream in,
 // stops one generation, regenerates, edits, searches, then closes the window and starts it again on
 // the same data dir and finds everything in the database and on screen. Also saves the screenshots
-// (light and dark, a conversation with code and a long reply) into <build>/screenshots/, and kills
-// the real engine process mid-reply to see the window, the partial reply and the next turn survive.
+// (light and dark, a conversation with code and a long reply, Settings → API server running) into
+// <build>/screenshots/, and kills the real engine process mid-reply to see the window, the partial
+// reply and the next turn survive.
+#include "apiservercontroller.h"
 #include "chatcontroller.h"
 #include "chatstore.h"
 #include "engineclient.h"
+#include "fakesecretstore.h"
 #include "librarycontroller.h"
 #include "modelcontroller.h"
 #include "settingscontroller.h"
@@ -319,6 +322,38 @@ private slots:
         QMetaObject::invokeMethod(app.item("modelInfoButton"), "clicked");
         QTest::qWait(300);
         QVERIFY(app.window->grabWindow().save(dir + "/hearth-model-info.png"));
+        QMetaObject::invokeMethod(app.item("modelInfoButton"), "clicked");
+        QTest::qWait(300);
+
+        // Settings → API server, running: its address, the model it serves, the key masked.
+        auto* apiServer = app.window->findChild<ApiServerController*>("apiServer");
+        QVERIFY(apiServer);
+        apiServer->setSecretStore(new FakeSecretStore(apiServer));
+        apiServer->setEnabled(true);
+        QTRY_COMPARE_WITH_TIMEOUT(apiServer->state(), ApiServerController::State::Running, 20000);
+        QTRY_COMPARE(apiServer->modelId(), QString("stories260K"));
+        QObject* settingsDialog = app.window->findChild<QObject*>("settingsDialog");
+        QVERIFY(settingsDialog);
+        QMetaObject::invokeMethod(settingsDialog, "open");
+        QTest::qWait(400);
+        auto* scroll = qvariant_cast<QQuickItem*>(app.item("settingsScroll")->property("contentItem"));
+        QVERIFY(scroll);
+        scroll->setProperty("contentY", scroll->property("contentHeight").toReal() - scroll->height());
+        QTest::qWait(300);
+        QCOMPARE(app.item("apiServerAddress")->property("text").toString(), apiServer->address());
+        const QString shownKey = app.item("apiServerKey")->property("displayText").toString();
+        QCOMPARE(shownKey.size(), apiServer->apiKey().size());
+        QVERIFY(!shownKey.contains("hearth-"));
+        QVERIFY(app.window->grabWindow().save(dir + "/hearth-api-server.png"));
+        // Reachable from the network: the warning shows.
+        apiServer->setAllInterfaces(true);
+        QTRY_COMPARE_WITH_TIMEOUT(apiServer->state(), ApiServerController::State::Running, 20000);
+        QTest::qWait(300);
+        scroll->setProperty("contentY", scroll->property("contentHeight").toReal() - scroll->height());
+        QTest::qWait(300);
+        QVERIFY(app.item("apiServerNetworkWarning")->isVisible());
+        QVERIFY(app.window->grabWindow().save(dir + "/hearth-api-server-network.png"));
+        apiServer->setAllInterfaces(false);
     }
 };
 

@@ -1,6 +1,6 @@
 // Settings: system prompt, sampling (global and for this conversation), context size, device,
-// theme and remote servers (settings/RemoteServersPage.qml). Changes apply at once; context size
-// and device apply when the model is next loaded.
+// theme, remote servers (settings/RemoteServersPage.qml) and the API server (settings/ServerPage.qml).
+// Changes apply at once; context size and device apply when the model is next loaded.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -12,6 +12,7 @@ Dialog {
     required property ChatController chat
     required property ModelController modelController
     property RemoteServers servers: null
+    required property ApiServerController apiServer
 
     title: qsTr("Settings")
     modal: true
@@ -132,6 +133,8 @@ Dialog {
             }
             Label { text: qsTr("Remote servers"); font.bold: true; color: Theme.text; visible: dialog.servers !== null }
             RemoteServersPage { Layout.fillWidth: true; visible: dialog.servers !== null; servers: dialog.servers }
+
+            ServerPage { Layout.fillWidth: true; Layout.topMargin: Theme.spacingLarge; server: dialog.apiServer }
 
             Button {
                 text: qsTr("Reset all settings to defaults")

@@ -5,8 +5,9 @@
 
 namespace {
 
-// Entries appear in the desktop's password manager under this service name.
-const QString kService = QStringLiteral("Hearth remote servers");
+// Entries (remote servers' keys, the API server's key) appear in the desktop's password manager
+// under this service name.
+const QString kService = QStringLiteral("Hearth");
 
 SecretOutcome outcomeOf(const QKeychain::Job& job)
 {
