@@ -6,6 +6,7 @@
 #include "cpu/kernels.h"
 #include "cpu/packed_matrix.h"
 #include "cpu/threadpool.h"
+#include "gguf/gguf.h"
 
 #include <algorithm>
 #include <new>
@@ -83,7 +84,12 @@ public:
 
 private:
     // The panels of every weight that has a panel kernel on this CPU (see cpu/packed_matrix.h); the
-    // others, and everything on CPUs without one, are read from the file as they are.
+    // others, and everything on CPUs without one, are read from the file as they are. A packed
+    // matrix's rows are never read from the file again (matmul takes whole panels from the copy,
+    // at chunk edges that fall on panel edges as they do when row counts are multiples of 16), so
+    // their file pages are dropped: the model is not held in memory twice. Rows past the last panel
+    // stay (the page rounding keeps the one they share); an output tied to the embedding refaults
+    // only the rows of the tokens looked up.
     struct LayerPanels {
         PackedMatrix q, k, v, o, gate, up, down;
     };
@@ -92,7 +98,9 @@ private:
     {
         if (!cpu::panelsPayOff()) return;
         auto pack = [&](const TensorView& w, PackedMatrix& out) {
-            if (cpu::hasPanelLayout(w.type)) out = cpu::packMatrix(w, &m_pool);
+            if (!cpu::hasPanelLayout(w.type)) return;
+            out = cpu::packMatrix(w, &m_pool);
+            if (m_w.fileMapped) releaseFilePages(w.data, size_t(out.panels) * cpu::kPanelRows * w.rowBytes);
         };
         m_panels.resize(m_c.layerCount);
         for (uint32_t l = 0; l < m_c.layerCount; ++l) {

@@ -1,6 +1,6 @@
 // The panel kernels in portable C++ (the reference the SIMD ones are tested against) and the
-// dispatch to the AVX-512 VNNI ones. The integer sums are those of dot_panel_avx512.cpp, and the
-// float steps the same fused multiply-adds, so the two agree to the last bit.
+// dispatch to the AVX-512 VNNI and AVX2 ones. The integer sums are those of dot_panel_avx512.cpp and
+// dot_panel_avx2.cpp, and the float steps the same fused multiply-adds, so they agree to the last bit.
 #include "cpu/cpu_features.h"
 #include "cpu/panel_layout.h"
 #include "quant/float_convert.h"
@@ -138,6 +138,7 @@ void panelDotQ8(const PackedMatrix& m, uint32_t p, const BlockQ8x* xq, size_t xq
     HEARTH_CHECK(m.type == TensorType::Q4_0 || m.type == TensorType::Q8_0);
     if (simdLevel() == SimdLevel::Avx512Vnni)
         return panelDotQ8Avx512(m, p, xq, xqStride, nTokens, out, outStride);
+    if (simdLevel() == SimdLevel::Avx2) return panelDotQ8Avx2(m, p, xq, xqStride, nTokens, out, outStride);
     panelDotQ8Portable(m, p, xq, xqStride, nTokens, out, outStride);
 }
 
@@ -147,6 +148,7 @@ void panelDotQ8K(const PackedMatrix& m, uint32_t p, const BlockQ8K* xq, size_t x
     HEARTH_CHECK(m.type == TensorType::Q4_K || m.type == TensorType::Q6_K);
     if (simdLevel() == SimdLevel::Avx512Vnni)
         return panelDotQ8KAvx512(m, p, xq, xqStride, nTokens, out, outStride);
+    if (simdLevel() == SimdLevel::Avx2) return panelDotQ8KAvx2(m, p, xq, xqStride, nTokens, out, outStride);
     panelDotQ8KPortable(m, p, xq, xqStride, nTokens, out, outStride);
 }
 

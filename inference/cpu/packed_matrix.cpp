@@ -118,7 +118,7 @@ bool hasPanelLayout(TensorType type)
 
 bool panelsPayOff()
 {
-    return simdLevel() == SimdLevel::Avx512Vnni;
+    return simdLevel() != SimdLevel::Portable;
 }
 
 size_t panelBytes(TensorType type, uint32_t cols)

@@ -39,7 +39,7 @@ constexpr uint32_t kPanelRows = 16;
 
 // Types that have a panel layout and kernel: Q4_0, Q8_0, Q4_K, Q6_K.
 bool hasPanelLayout(TensorType type);
-// True when matmul should use panels on this CPU (the AVX-512 VNNI kernels run here).
+// True when matmul should use panels on this CPU (the AVX-512 VNNI or the AVX2 kernels run here).
 bool panelsPayOff();
 
 // The panels of `w` (w.rows / 16 of them; none if fewer than 16 rows). hasPanelLayout(w.type) must hold.

@@ -52,4 +52,11 @@ void panelDotQ8Avx512(const PackedMatrix& m, uint32_t p, const BlockQ8x* xq, siz
 void panelDotQ8KAvx512(const PackedMatrix& m, uint32_t p, const BlockQ8K* xq, size_t xqStride,
     uint32_t nTokens, float* out, size_t outStride);
 
+// The AVX2 kernels (dot_panel_avx2.cpp), for CPUs without AVX-512 VNNI; only when simdLevel() is at
+// least Avx2.
+void panelDotQ8Avx2(const PackedMatrix& m, uint32_t p, const BlockQ8x* xq, size_t xqStride, uint32_t nTokens,
+    float* out, size_t outStride);
+void panelDotQ8KAvx2(const PackedMatrix& m, uint32_t p, const BlockQ8K* xq, size_t xqStride, uint32_t nTokens,
+    float* out, size_t outStride);
+
 } // namespace hearth::cpu

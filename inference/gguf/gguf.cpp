@@ -105,6 +105,10 @@ uint64_t GgufFile::alignment() const
 {
     return m_impl->contents.alignment;
 }
+bool GgufFile::fileMapped() const
+{
+    return m_impl->mapping != nullptr;
+}
 uint64_t GgufFile::dataOffset() const
 {
     return m_impl->contents.dataOffset;
@@ -169,6 +173,15 @@ const GgufTensorInfo* GgufFile::tensor(std::string_view name) const
 {
     const auto it = m_impl->tensorIndex.find(name);
     return it == m_impl->tensorIndex.end() ? nullptr : &m_impl->contents.tensors[it->second];
+}
+
+void releaseFilePages(const void* begin, size_t bytes)
+{
+    const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+    const uintptr_t first = (uintptr_t(begin) + page - 1) / page * page;
+    const uintptr_t last = (uintptr_t(begin) + bytes) / page * page;
+    // Advice, not a promise: a failure leaves the pages resident, which is only a missed saving.
+    if (first < last) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
 } // namespace hearth

@@ -69,6 +69,9 @@ public:
     uint64_t fileSize() const;
     uint64_t alignment() const;
     uint64_t dataOffset() const; // start of the tensor data section
+    // True when the bytes are a read-only mapping of the file (open), false over caller's bytes
+    // (fromBytes): only a file's clean pages can be dropped and read back (releaseFilePages).
+    bool fileMapped() const;
 
     // Metadata in file order.
     const std::vector<std::pair<std::string, GgufValue>>& metadata() const;
@@ -100,5 +103,10 @@ std::optional<double> valueAsFloat(const GgufValue& value);
 
 // Human-readable rendering of a value (for `hearth-cli info`); arrays are summarised.
 std::string describeValue(const GgufValue& value);
+
+// Drops this process's copy of the whole pages inside [begin, begin + bytes) of a file mapping
+// (GgufFile::open's): they are clean, so they leave the resident set and are read from the file again
+// if touched. Only for bytes of a file mapping: caller's memory would read back as zeros.
+void releaseFilePages(const void* begin, size_t bytes);
 
 } // namespace hearth

@@ -71,6 +71,7 @@ Result<LlamaWeights> LlamaWeights::bind(const GgufFile& file, const LlamaConfig&
     const uint32_t qDim = config.headCount * config.headDim;
     const uint32_t kvDim = config.kvHeadCount * config.headDim;
     LlamaWeights weights;
+    weights.fileMapped = file.fileMapped();
 
     // Bind one tensor into a field, returning early with its error.
 #define HEARTH_BIND(field, ...)                                                                              \

@@ -30,6 +30,9 @@ struct LlamaWeights {
     TensorView output; // (vocab, dim); the same view as tokenEmbedding when tied
     TensorView ropeFreqs; // (headDim / 2) F32, divides each pair's frequency; empty when absent
     std::vector<LlamaLayerWeights> layers; // layerCount
+    // The views point into a read-only file mapping (GgufFile::fileMapped): a backend that copies a
+    // tensor may drop its pages (releaseFilePages); they are read from the file again if touched.
+    bool fileMapped = false;
 
     // Binds every tensor by name; a missing tensor, a wrong shape or an unsupported type is an error
     // naming the tensor, what was expected and what was found.

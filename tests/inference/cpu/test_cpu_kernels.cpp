@@ -282,7 +282,7 @@ void TestCpuKernels::panelMatmulMatchesReference_data()
 void TestCpuKernels::panelMatmulMatchesReference()
 {
     // matmul through the panels (the fastest kernel this CPU runs: AVX-512 VNNI where it has it,
-    // else the portable panel loop) against double precision, as matmulAllTypes does for the rows.
+    // else AVX2, else the portable panel loop) against double precision, as matmulAllTypes does for the rows.
     QFETCH(int, type);
     QFETCH(int, cols);
     QFETCH(int, tokens);
@@ -323,8 +323,9 @@ void TestCpuKernels::panelSimdMatchesPortable_data()
 void TestCpuKernels::panelSimdMatchesPortable()
 {
     // The dispatching panel kernel (AVX-512 VNNI where the CPU has it, in tiles of eight tokens and a
-    // remainder) and the portable loop compute the same integer sums and the same fused multiply-adds:
-    // equal to the bit. (Without AVX-512 both calls run the portable loop.)
+    // remainder; AVX2 in tiles of four under test_cpu_kernels_avx2 or without AVX-512) and the portable
+    // loop compute the same integer sums and the same fused multiply-adds: equal to the bit. (Under
+    // test_cpu_kernels_portable both calls run the portable loop.)
     QFETCH(int, type);
     QFETCH(int, cols);
     QFETCH(int, tokens);
