@@ -11,8 +11,8 @@
 
 # Every weight type the Vulkan backend runs (registry.h's kWeightTypes), and the block types of the
 # integer-dot-product path.
-set(all_types f32 f16 bf16 q4_0 q8_0 q4_k q5_k q6_k q4_1 q5_0 q5_1 iq4_nl iq4_xs)
-set(block_types q4_0 q8_0 q4_k q5_k q6_k)
+set(all_types f32 f16 bf16 q4_0 q8_0 q4_k q5_k q6_k q4_1 q5_0 q5_1 iq4_nl iq4_xs q2_k q3_k)
+set(block_types q4_0 q8_0 q4_k q5_k q6_k q2_k q3_k)
 
 hearth_operation(Copy NAME copy SOURCE copy.comp PUSH CopyPush BINDINGS 2 WRITES 1)
 hearth_operation(CopyTexel NAME copy_texel SOURCE copy_texel.comp PUSH CopyPush BINDINGS 2 WRITES 1 TEXELS 0)

@@ -51,8 +51,12 @@ uint32_t runElems(TensorType type)
         return 256;
     case TensorType::IQ4_XS:
         return 512; // 2 blocks of 136 bytes
+    case TensorType::Q2_K:
+        return 1024; // 4 blocks of 84 bytes
     case TensorType::Q6_K:
         return 2048; // 8 blocks of 210 bytes
+    case TensorType::Q3_K:
+        return 2048; // 8 blocks of 110 bytes
     default:
         return 0;
     }

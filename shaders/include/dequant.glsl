@@ -57,6 +57,10 @@
 #include "dequant/iq4_nl.glsl"
 #elif defined(TYPE_IQ4_XS)
 #include "dequant/iq4_xs.glsl"
+#elif defined(TYPE_Q2_K)
+#include "dequant/q2_k.glsl"
+#elif defined(TYPE_Q3_K)
+#include "dequant/q3_k.glsl"
 #else
 #error "define one TYPE_*"
 #endif

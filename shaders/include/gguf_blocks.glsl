@@ -81,4 +81,21 @@
 #define Q6_K_OFF_SCALES 192
 #define Q6_K_OFF_D 208
 
+// struct BlockQ2_K { uint8 scales[16]; uint8 qs[64]; f16 d; f16 dmin; }  -- two halves of 128, each four
+// 2-bit planes of 32 bytes; a scale (low nibble) and min (high nibble) per 16 elements
+#define Q2_K_BLOCK_ELEMS 256
+#define Q2_K_BLOCK_BYTES 84
+#define Q2_K_OFF_SCALES 0
+#define Q2_K_OFF_QS 16
+#define Q2_K_OFF_D 80
+
+// struct BlockQ3_K { uint8 hmask[32]; uint8 qs[64]; uint8 scales[12]; f16 d; }  -- Q2_K's planes, a third
+// bit per element in hmask, sixteen signed 6-bit scales packed in 12 bytes, no mins
+#define Q3_K_BLOCK_ELEMS 256
+#define Q3_K_BLOCK_BYTES 110
+#define Q3_K_OFF_HMASK 0
+#define Q3_K_OFF_QS 32
+#define Q3_K_OFF_SCALES 96
+#define Q3_K_OFF_D 108
+
 #endif

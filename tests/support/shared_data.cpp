@@ -42,8 +42,7 @@ bool vulkanRequired()
 QStringList modelsWithUnsupportedTypes(TestBackend backend)
 {
     if (backend == TestBackend::Cpu) return {};
-    return { "tiny-llama31-iq3_s", "tiny-llama31-q2_k", "tiny-llama31-q3_k_l", "tiny-llama31-q3_k_m",
-        "tiny-llama31-q3_k_s" };
+    return { "tiny-llama31-iq3_s" };
 }
 
 bool isUnsupportedTypeRefusal(TestBackend backend, const QString& message)

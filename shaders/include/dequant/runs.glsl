@@ -71,4 +71,29 @@ float dotNibbles(uint word, uint hi, uint e)
     return dotBytes((word >> (4u * hi)) & 0x0F0F0F0Fu, e);
 }
 
+// Word i of the loaded words, read as one array (i a constant after unrolling; past the end: the last).
+uint flatWord(uint i)
+{
+    const uint j = min(i, 4u * uint(WV_COUNT) - 1u);
+    return wv[j >> 2][j & 3u];
+}
+
+// The n words of a block that starts `o` bytes into wv, o even and below 16 but not a constant (a run's
+// blocks, decoded by one chunkDot): moved down by whole words with selects (the same code for every
+// offset), then, for blocks that are only 2-byte aligned, joined in pairs. wv holds n + 4 words.
+#define SELECT_WORDS(dst, n, o)                                                                 \
+    {                                                                                           \
+        const uint ws_ = ((o) >> 2) & 3u;                                                       \
+        [[unroll]] for (uint i_ = 0u; i_ < (n); ++i_)                                           \
+            dst[i_] = ws_ < 2u ? (ws_ == 0u ? flatWord(i_) : flatWord(i_ + 1u))                 \
+                               : (ws_ == 2u ? flatWord(i_ + 2u) : flatWord(i_ + 3u));           \
+    }
+#define BLOCK_WORDS(dst, n, o)                                                                  \
+    {                                                                                           \
+        uint a_[(n) + 1u];                                                                      \
+        SELECT_WORDS(a_, (n) + 1u, o);                                                          \
+        [[unroll]] for (uint k_ = 0u; k_ < (n); ++k_)                                           \
+            dst[k_] = funnel(a_[k_], a_[k_ + 1u], ((o) & 2u) * 8u);                             \
+    }
+
 #endif

@@ -30,8 +30,11 @@ namespace {
 // The weight types of the typed tests. On lavapipe with an empty shader cache most of the time is the
 // compiling of each type's shaders at their first dispatch, so the types are split over two binaries
 // of this source, each within its ctest timeout: test_vulkan_ops runs the first eight,
-// test_vulkan_ops_more_types (HEARTH_VK_OPS_MORE_TYPES) those added since.
-#ifdef HEARTH_VK_OPS_MORE_TYPES
+// test_vulkan_ops_more_types (HEARTH_VK_OPS_MORE_TYPES) the next five, test_vulkan_ops_low_bit_types
+// (HEARTH_VK_OPS_LOW_BIT_TYPES) the 2- and 3-bit K-quants.
+#if defined(HEARTH_VK_OPS_LOW_BIT_TYPES)
+const TensorType kTypes[] = { TensorType::Q2_K, TensorType::Q3_K };
+#elif defined(HEARTH_VK_OPS_MORE_TYPES)
 const TensorType kTypes[]
     = { TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1, TensorType::IQ4_NL, TensorType::IQ4_XS };
 #else
@@ -42,7 +45,17 @@ const TensorType kTypes[] = { TensorType::F32, TensorType::F16, TensorType::BF16
 // mul_mat_vec_cpu.comp's run: the fewest whole blocks that fill a multiple of 16 bytes (products_cpu.cpp).
 uint32_t cpuRun(TensorType type)
 {
-    return type == TensorType::Q6_K ? 2048 : type == TensorType::IQ4_XS ? 512 : 256;
+    switch (type) {
+    case TensorType::Q6_K:
+    case TensorType::Q3_K:
+        return 2048;
+    case TensorType::Q2_K:
+        return 1024;
+    case TensorType::IQ4_XS:
+        return 512;
+    default:
+        return 256;
+    }
 }
 
 // Float rows may be any multiple of 4 long; quantized ones are whole blocks.
@@ -449,7 +462,7 @@ void TestVulkanOps::productMatVec_data()
     QTest::addColumn<uint32_t>("pieces");
     for (TensorType type : kTypes) {
         const std::string name(typeName(type));
-        // Columns of 1, 3 and 8 runs of the CPU shader (Q6_K's run is 2048 elements, IQ4_XS's 512),
+        // Columns of 1, 3 and 8 runs of the CPU shader (cpuRun: 256 to 2048 elements),
         // rows that fill no workgroup evenly, 1-3 tokens, a matrix in pieces.
         const uint32_t run = cpuRun(type);
         QTest::addRow("%s-1tok-67x%u", name.c_str(), run) << type << 67u << run << 1u << 1u;

@@ -78,8 +78,8 @@ bool hasIntDot(VkHarness& h)
     return h.device->features().intDot;
 }
 
-const TensorType kTypes[]
-    = { TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K };
+const TensorType kTypes[] = { TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K,
+    TensorType::Q6_K, TensorType::Q2_K, TensorType::Q3_K };
 
 } // namespace
 
