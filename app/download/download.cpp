@@ -19,9 +19,10 @@ constexpr qint64 kSidecarEveryMs = 2000;
 // A server that sends nothing for this long is given up on (the part is kept).
 constexpr int kTransferTimeoutMs = 60000;
 
+// Decimal units, as Hugging Face gives sizes.
 QString sizeText(qint64 bytes)
 {
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
 }
 
 // "bytes START-END/TOTAL" → START, or -1.
@@ -34,8 +35,8 @@ qint64 contentRangeStart(const QByteArray& header)
 
 } // namespace
 
-Download::Download(QNetworkAccessManager& network, const QUrl& hub, const QString& folder, const PartInfo& seed,
-    QObject* parent)
+Download::Download(QNetworkAccessManager& network, const QUrl& hub, const QString& folder,
+    const PartInfo& seed, QObject* parent)
     : QObject(parent)
     , m_network(network)
     , m_hub(hub)

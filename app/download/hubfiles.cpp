@@ -30,8 +30,7 @@ QUrl fileUrl(const QUrl& hub, const QString& repo, const QString& file)
 Result<RemoteFile> findInListing(const QByteArray& listingJson, const QString& file)
 {
     const QJsonDocument doc = QJsonDocument::fromJson(listingJson);
-    if (!doc.isArray())
-        return makeError(ErrorCode::BadFormat, "the Hub's file listing is not a JSON array");
+    if (!doc.isArray()) return makeError(ErrorCode::BadFormat, "the Hub's file listing is not a JSON array");
     static const QRegularExpression hex64(QStringLiteral("^[0-9a-f]{64}$"));
     for (const QJsonValue& v : doc.array()) {
         const QJsonObject entry = v.toObject();
@@ -42,11 +41,13 @@ Result<RemoteFile> findInListing(const QByteArray& listingJson, const QString& f
         if (!hex64.match(oid).hasMatch())
             return makeError(ErrorCode::Unsupported,
                 file.toStdString() + " has no sha256 in the Hub's listing, so it cannot be verified");
-        if (size <= 0) return makeError(ErrorCode::BadFormat, file.toStdString() + " has no size in the listing");
+        if (size <= 0)
+            return makeError(ErrorCode::BadFormat, file.toStdString() + " has no size in the listing");
         return RemoteFile { qint64(size), oid.toLatin1() };
     }
     return makeError(ErrorCode::FileNotFound,
-        file.toStdString() + " is not in the repository any more (the catalog may be out of date: refresh it)");
+        file.toStdString()
+            + " is not in the repository any more (the catalog may be out of date: refresh it)");
 }
 
 } // namespace hearth::download

@@ -53,14 +53,15 @@ Status removeModel(const QString& folder, const QString& path)
 Result<QString> addModel(const QString& folder, const QString& source, AddMode mode)
 {
     const QFileInfo from(source);
-    if (!from.isFile())
-        return makeError(ErrorCode::FileNotFound, text(source + " is not a file"));
+    if (!from.isFile()) return makeError(ErrorCode::FileNotFound, text(source + " is not a file"));
     if (!from.fileName().endsWith(QStringLiteral(".gguf"), Qt::CaseInsensitive))
-        return makeError(ErrorCode::InvalidArgument, text(from.fileName() + " is not a GGUF model file (.gguf)"));
+        return makeError(
+            ErrorCode::InvalidArgument, text(from.fileName() + " is not a GGUF model file (.gguf)"));
     if (!QDir().mkpath(folder)) return makeError(ErrorCode::Io, text("could not create " + folder));
     const QString destination = QDir(folder).filePath(from.fileName());
     if (QFileInfo(destination).exists() || QFileInfo(destination).isSymLink())
-        return makeError(ErrorCode::InvalidArgument, text(from.fileName() + " is already in the models folder"));
+        return makeError(
+            ErrorCode::InvalidArgument, text(from.fileName() + " is already in the models folder"));
     if (mode == AddMode::Link) {
         if (!QFile::link(from.absoluteFilePath(), destination))
             return makeError(ErrorCode::Io, text("could not link " + destination + " to " + source));
@@ -70,8 +71,8 @@ Result<QString> addModel(const QString& folder, const QString& source, AddMode m
     if (disk.isValid() && disk.bytesAvailable() < from.size())
         return makeError(ErrorCode::Io,
             text(QStringLiteral("not enough disk space to copy %1 (%2) into %3: %4 free")
-                    .arg(from.fileName(), QLocale().formattedDataSize(from.size()), folder,
-                        QLocale().formattedDataSize(disk.bytesAvailable()))));
+                     .arg(from.fileName(), QLocale().formattedDataSize(from.size()), folder,
+                         QLocale().formattedDataSize(disk.bytesAvailable()))));
     const QString temporary = destination + QStringLiteral(".copying");
     QFile::remove(temporary);
     QFile in(source);

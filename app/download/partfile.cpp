@@ -58,7 +58,8 @@ Status hashExisting(QFile& part, qint64 bytes, QCryptographicHash& hash)
         const qint64 n = part.read(block.data(), qMin<qint64>(left, block.size()));
         if (n <= 0)
             return makeError(ErrorCode::Io,
-                part.fileName().toStdString() + ": could not be read back: " + part.errorString().toStdString());
+                part.fileName().toStdString()
+                    + ": could not be read back: " + part.errorString().toStdString());
         hash.addData(QByteArrayView(block.constData(), n));
         left -= n;
     }

@@ -169,7 +169,8 @@ int fullDiskChild(const QString& dir)
     while (watch.state(kFile) != DownloadState::Done && !deadline.hasExpired()
         && watch.last.value(kFile).error.isEmpty())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    ok &= check(watch.state(kFile) == DownloadState::Done, "the download did not complete after space was freed");
+    ok &= check(
+        watch.state(kFile) == DownloadState::Done, "the download did not complete after space was freed");
     ok &= check(readAll(folder + "/" + kFile) == readAll(sourceOf(kFile)), "the completed file differs");
     return ok ? 0 : 1;
 }
@@ -328,7 +329,8 @@ private slots:
         QVERIFY(settle(watch, kFile));
         const DownloadStatus s = watch.last.value(kFile);
         QCOMPARE(s.state, DownloadState::Failed);
-        QVERIFY2(s.error.contains("connection was refused") && s.error.contains("127.0.0.1"), qPrintable(s.error));
+        QVERIFY2(
+            s.error.contains("connection was refused") && s.error.contains("127.0.0.1"), qPrintable(s.error));
     }
 
     void severalAtOnce()
@@ -369,7 +371,8 @@ private slots:
         QVERIFY(settle(watch, kFile));
         QVERIFY2(watch.state(kFile) == DownloadState::Done, qPrintable(watch.last.value(kFile).error));
         QCOMPARE(readAll(QDir(folder()).filePath(kFile)), readAll(sourceOf(kFile)));
-        QCOMPARE(server.stats().value("requests").toArray().last().toString(), "bytes=" + QString::number(s.bytes) + "-");
+        QCOMPARE(server.stats().value("requests").toArray().last().toString(),
+            "bytes=" + QString::number(s.bytes) + "-");
     }
 
     void restartMidDownloadResumes()
@@ -431,8 +434,10 @@ private slots:
         QTemporaryDir mountPoint;
         QProcess child;
         child.setProcessChannelMode(QProcess::ForwardedChannels);
-        const QString script = QStringLiteral("mount -t tmpfs -o size=3m tmpfs \"$1\" && exec \"$2\" --full-disk-child \"$1\"");
-        child.start("unshare", { "-rm", "sh", "-c", script, "sh", mountPoint.path(), QCoreApplication::applicationFilePath() });
+        const QString script = QStringLiteral(
+            "mount -t tmpfs -o size=3m tmpfs \"$1\" && exec \"$2\" --full-disk-child \"$1\"");
+        child.start("unshare",
+            { "-rm", "sh", "-c", script, "sh", mountPoint.path(), QCoreApplication::applicationFilePath() });
         QVERIFY(child.waitForFinished(90000));
         QCOMPARE(child.exitStatus(), QProcess::NormalExit);
         QCOMPARE(child.exitCode(), 0);
