@@ -53,6 +53,13 @@ ApplicationWindow {
         store: store
         bundledModel: AppOptions.bundledModel
     }
+    GetModelController {
+        id: getModel
+        objectName: "getModel"
+        dataDir: AppOptions.dataDir
+        settings: settings
+        modelController: modelController
+    }
     LibraryController {
         id: library
         objectName: "library"
@@ -201,6 +208,7 @@ ApplicationWindow {
         id: modelBar
         controller: modelController
         onOpenRequested: openDialog.open()
+        onGetModelRequested: getModelDialog.open()
         onSettingsRequested: settingsDialog.open()
         onSummarizeRequested: summarizeDialog.open()
         onNewChatRequested: window.newChat()
@@ -229,6 +237,16 @@ ApplicationWindow {
             Layout.fillHeight: true
             spacing: 0
 
+            FirstStartOffer {
+                Layout.fillWidth: true
+                controller: getModel
+                modelController: modelController
+                onCatalogRequested: {
+                    getModelDialog.currentTab = 0
+                    getModelDialog.open()
+                }
+                onDownloadsRequested: getModelDialog.showDownloads()
+            }
             NoticeBar {
                 Layout.fillWidth: true
                 text: chat.notice.length > 0 ? chat.notice
@@ -273,6 +291,12 @@ ApplicationWindow {
         settings: settings
         chat: chat
         modelController: modelController
+    }
+
+    GetModelDialog {
+        id: getModelDialog
+        controller: getModel
+        popupParent: Overlay.overlay
     }
 
     SummarizeDialog {

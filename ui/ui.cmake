@@ -1,7 +1,7 @@
 # The QML module "Hearth" as a static library (hearth_ui + hearth_uiplugin) that the app and the
 # tests both link. It holds the QML files of this folder and the C++ models and controllers of
 # app/gui (everything there but main.cpp, including app/gui/documents/).
-find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Qml Quick QuickControls2)
+find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Qml Quick QuickControls2 Network Concurrent)
 # md4c, the Markdown parser Qt itself reads TextEdit.MarkdownText with (app/gui/markdownprose.cpp).
 # Through pkg-config: Debian's md4cConfig.cmake also demands libmd4c-html, which nothing here uses.
 find_package(PkgConfig REQUIRED)
@@ -33,6 +33,14 @@ set(qml_files
   components/Sidebar.qml
   components/UndoBar.qml
   documents/SummarizeDialog.qml
+  getmodel/CatalogFileRow.qml
+  getmodel/CatalogView.qml
+  getmodel/DownloadRow.qml
+  getmodel/FirstStartOffer.qml
+  getmodel/FitMark.qml
+  getmodel/GetModelDialog.qml
+  getmodel/LocalModelRow.qml
+  getmodel/LocalModelsView.qml
 )
 set_source_files_properties(Theme.qml Shortcuts.qml PROPERTIES QT_QML_SINGLETON_TYPE TRUE)
 # The window's icons: line drawings made for Hearth (24 px grid, 2 px strokes), tinted by the controls.
@@ -50,6 +58,16 @@ qt_add_qml_module(hearth_ui
 target_include_directories(hearth_ui PUBLIC ${gui_dir} ${PROJECT_SOURCE_DIR})
 # The document flow lives in app/gui/documents/; its headers are found by file name too.
 target_include_directories(hearth_ui PUBLIC ${gui_dir}/documents)
+# The "Get a model" page (app/gui/getmodel/) over hearth_download, with the fit estimate of
+# inference/vulkan/memory_estimate.h (arithmetic only: the window links no GPU code) and the GGUF
+# reader for the models folder's files. The bundled catalog is a resource; "refresh" fetches
+# HEARTH_CATALOG_URL (or $HEARTH_CATALOG_URL) when the user asks.
+target_include_directories(hearth_ui PUBLIC ${gui_dir}/getmodel)
+target_link_libraries(hearth_ui PUBLIC hearth_download hearth_vulkan_estimate hearth_gguf Qt6::Network Qt6::Concurrent)
+qt_add_resources(hearth_ui hearth_catalog PREFIX /hearth BASE ${PROJECT_SOURCE_DIR}/resources
+                 FILES ${PROJECT_SOURCE_DIR}/resources/catalog.json)
+set(HEARTH_CATALOG_URL "${PROJECT_HOMEPAGE_URL}/catalog.json" CACHE STRING "Where \"refresh\" fetches a newer model catalog")
+target_compile_definitions(hearth_ui PRIVATE HEARTH_CATALOG_URL="${HEARTH_CATALOG_URL}")
 target_compile_definitions(hearth_ui PRIVATE HEARTH_SOURCE_RESOURCES="${PROJECT_SOURCE_DIR}/resources")
 target_link_libraries(hearth_ui PUBLIC hearth_storage hearth_protocol
                       Qt6::Gui Qt6::Qml Qt6::Quick Qt6::QuickControls2)

@@ -10,6 +10,7 @@ ToolBar {
     id: bar
     required property ModelController controller
     signal openRequested()
+    signal getModelRequested()
     signal settingsRequested()
     signal summarizeRequested()
     signal newChatRequested()
@@ -168,6 +169,7 @@ ToolBar {
                 canExport: bar.canExport
                 onNewChatRequested: bar.newChatRequested()
                 onOpenRequested: bar.openRequested()
+                onGetModelRequested: bar.getModelRequested()
                 onSummarizeRequested: bar.summarizeRequested()
                 onExportRequested: bar.exportRequested()
                 onImportRequested: bar.importRequested()
