@@ -5,8 +5,8 @@
 // connect() or sendto() to an internet address (IPv4 or IPv6, DNS included) by any of its processes,
 // with http_proxy and https_proxy pointed at a local socket that counts what reaches it.
 #include "chatcontroller.h"
-#include "documentcontroller.h"
 #include "chatstore.h"
+#include "documentcontroller.h"
 #include "engineclient.h"
 #include "getmodelcontroller.h"
 #include "modelcontroller.h"
@@ -48,7 +48,8 @@ private slots:
         // The window is up with the catalog read and the first-start offer shown.
         QTRY_VERIFY_WITH_TIMEOUT(chat->canSend(), 30000);
         QVERIFY(getModel->catalog()->count() > 0);
-        QTRY_VERIFY_WITH_TIMEOUT(window->findChild<QQuickItem*>("firstStartOffer")->isVisible(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window->findChild<QQuickItem*>("firstStartOffer")->property("shown").toBool(), 10000);
 
         // One turn of chat.
         settings->setMaxTokens(32);
@@ -61,7 +62,8 @@ private slots:
         QFile file(text);
         QVERIFY(file.open(QIODevice::WriteOnly));
         for (int i = 0; i < 40; ++i)
-            file.write("The little dog ran to the park. It saw a big tree and a bird. The bird sang a song.\n");
+            file.write(
+                "The little dog ran to the park. It saw a big tree and a bird. The bird sang a song.\n");
         file.close();
         QSignalSpy finished(documents, &DocumentController::finished);
         QSignalSpy failed(documents, &DocumentController::failed);
