@@ -20,7 +20,8 @@ uint64_t activationBytes(const LlamaConfig& c, uint32_t batch, uint32_t logitRow
         + vk::attentionPartialsBytes({ c.headCount, c.kvHeadCount, c.headDim });
 }
 
-uint64_t estimateDeviceMemory(const WeightFootprint& weights, const LlamaConfig& config, uint32_t contextLength)
+uint64_t estimateDeviceMemory(
+    const WeightFootprint& weights, const LlamaConfig& config, uint32_t contextLength)
 {
     return weights.bytes + weights.tensorCount * vk::kWeightPadding + kvCacheBytes(config, contextLength)
         + activationBytes(config, 512, 1);

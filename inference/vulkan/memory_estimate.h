@@ -25,7 +25,8 @@ uint64_t kvCacheBytes(const LlamaConfig& config, uint32_t contextLength);
 // Activations for a batch of `batch` tokens and `logitRows` rows of logits.
 uint64_t activationBytes(const LlamaConfig& config, uint32_t batch, uint32_t logitRows);
 // Weights + KV cache of `contextLength` + the activations of a 512-token batch.
-uint64_t estimateDeviceMemory(const WeightFootprint& weights, const LlamaConfig& config, uint32_t contextLength);
+uint64_t estimateDeviceMemory(
+    const WeightFootprint& weights, const LlamaConfig& config, uint32_t contextLength);
 // The most positions of KV cache, a multiple of 256, that fit beside the model in `available` bytes
 // with each layer's K or V cache in one buffer of at most `bufferLimit` bytes (0: no such limit);
 // 0 when not even the model fits.

@@ -3,8 +3,8 @@
 #include "chatstore.h"
 #include "downloadmanager.h"
 #include "engineclient.h"
-#include "modeldetails.h"
 #include "modelcontroller.h"
+#include "modeldetails.h"
 #include "modelfit.h"
 #include "modelsfolder.h"
 #include "settingscontroller.h"
@@ -35,11 +35,16 @@ QString sizeText(qint64 bytes)
 QString stateName(DownloadState state)
 {
     switch (state) {
-    case DownloadState::Paused: return QStringLiteral("paused");
-    case DownloadState::Listing: return QStringLiteral("listing");
-    case DownloadState::Downloading: return QStringLiteral("downloading");
-    case DownloadState::Done: return QStringLiteral("done");
-    case DownloadState::Failed: return QStringLiteral("failed");
+    case DownloadState::Paused:
+        return QStringLiteral("paused");
+    case DownloadState::Listing:
+        return QStringLiteral("listing");
+    case DownloadState::Downloading:
+        return QStringLiteral("downloading");
+    case DownloadState::Done:
+        return QStringLiteral("done");
+    case DownloadState::Failed:
+        return QStringLiteral("failed");
     }
     return {};
 }
@@ -60,7 +65,8 @@ QVariantMap downloadRow(const DownloadStatus& s)
     const bool moving = s.state == DownloadState::Downloading;
     return { { "file", s.file }, { "downloadState", stateName(s.state) },
         { "progress", s.total > 0 ? double(s.bytes) / double(s.total) : 0.0 }, { "sizeText", size },
-        { "speedText", moving && s.bytesPerSecond > 0 ? sizeText(qint64(s.bytesPerSecond)) + "/s" : QString() },
+        { "speedText",
+            moving && s.bytesPerSecond > 0 ? sizeText(qint64(s.bytesPerSecond)) + "/s" : QString() },
         { "timeLeftText", moving ? timeLeftText(s.secondsLeft) : QString() }, { "error", s.error },
         { "partKept", s.partKept } };
 }
@@ -90,10 +96,10 @@ QString localPath(const QVariant& pathOrUrl)
 
 GetModelController::GetModelController(QObject* parent)
     : QObject(parent)
-    , m_catalogRows({ "modelId", "modelName", "description", "licence", "repo", "file", "type", "key", "sizeText",
-          "fitKind", "fitText", "recommended", "status", "progress" })
-    , m_downloadRows(
-          { "file", "downloadState", "progress", "sizeText", "speedText", "timeLeftText", "error", "partKept" })
+    , m_catalogRows({ "modelId", "modelName", "description", "licence", "repo", "file", "type", "key",
+          "sizeText", "fitKind", "fitText", "recommended", "status", "progress" })
+    , m_downloadRows({ "file", "downloadState", "progress", "sizeText", "speedText", "timeLeftText", "error",
+          "partKept" })
     , m_localRows({ "path", "fileName", "sizeText", "typeMix", "parameters", "fitKind", "fitText", "link",
           "target", "error" })
 {
@@ -140,7 +146,8 @@ void GetModelController::setModelController(ModelController* controller)
     emit modelControllerChanged();
     if (!m_modelController) return;
     connect(m_modelController, &ModelController::devicesChanged, this, &GetModelController::updateFits);
-    connect(m_modelController, &ModelController::recentModelsChanged, this, &GetModelController::localModelsChanged);
+    connect(m_modelController, &ModelController::recentModelsChanged, this,
+        &GetModelController::localModelsChanged);
     updateFits();
 }
 
@@ -179,9 +186,10 @@ void GetModelController::setCatalog(const Catalog& catalog)
     for (const CatalogModel& m : std::as_const(m_catalog.models))
         for (const CatalogFile& f : m.files) {
             const QString key = m.id + '/' + f.type;
-            rows << QVariantMap { { "modelId", m.id }, { "modelName", m.name }, { "description", m.description },
-                { "licence", m.licence }, { "repo", m.repo }, { "file", f.file }, { "type", f.type },
-                { "key", key }, { "sizeText", tr("about %1").arg(sizeText(f.approxBytes)) },
+            rows << QVariantMap { { "modelId", m.id }, { "modelName", m.name },
+                { "description", m.description }, { "licence", m.licence }, { "repo", m.repo },
+                { "file", f.file }, { "type", f.type }, { "key", key },
+                { "sizeText", tr("about %1").arg(sizeText(f.approxBytes)) },
                 { "recommended", m_catalog.recommended.contains(key) }, { "status", QString() },
                 { "progress", 0.0 } };
         }
@@ -196,9 +204,10 @@ QVariantMap GetModelController::fitOf(const CatalogModel& model, const CatalogFi
 {
     const FitDevice device = m_modelController
         ? fitDevice(m_modelController->devices(), m_settings ? m_settings->backend() : "auto",
-              m_settings ? m_settings->device() : -1)
+            m_settings ? m_settings->device() : -1)
         : FitDevice {};
-    const quint32 context = wantedContext(m_settings ? m_settings->contextSize() : 0, model.shape.trainedContext);
+    const quint32 context
+        = wantedContext(m_settings ? m_settings->contextSize() : 0, model.shape.trainedContext);
     return modelFit(footprintOf(file, model.shape), configFromShape(model.shape), context, device, true);
 }
 
@@ -212,7 +221,7 @@ void GetModelController::updateFits()
     }
     const FitDevice device = m_modelController
         ? fitDevice(m_modelController->devices(), m_settings ? m_settings->backend() : "auto",
-              m_settings ? m_settings->device() : -1)
+            m_settings ? m_settings->device() : -1)
         : FitDevice {};
     for (int i = 0; i < m_localFacts.size(); ++i) {
         const LocalModelFacts& facts = m_localFacts[i];

@@ -102,7 +102,8 @@ private:
     void readCatalog();
     void setCatalog(const hearth::download::Catalog& catalog);
     void updateFits();
-    QVariantMap fitOf(const hearth::download::CatalogModel& model, const hearth::download::CatalogFile& file) const;
+    QVariantMap fitOf(
+        const hearth::download::CatalogModel& model, const hearth::download::CatalogFile& file) const;
     void startManager();
     void onDownloadChanged(const hearth::download::DownloadStatus& status);
     void onDownloadRemoved(const QString& file);

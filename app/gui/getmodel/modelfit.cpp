@@ -24,9 +24,8 @@ FitDevice fitDevice(const QVariantList& devices, const QString& backendSetting, 
         const QVariantMap d = v.toMap();
         const int index = d.value("index").toInt();
         if (index < 0) continue;
-        const bool chosen = backendSetting == "vulkan"
-            ? (deviceSetting < 0 || index == deviceSetting)
-            : d.value("kind").toString() != "cpu";
+        const bool chosen = backendSetting == "vulkan" ? (deviceSetting < 0 || index == deviceSetting)
+                                                       : d.value("kind").toString() != "cpu";
         if (chosen) return { d.value("name").toString(), quint64(d.value("memoryBytes").toDouble()) };
     }
     return {};
@@ -59,8 +58,8 @@ hearth::WeightFootprint footprintOf(
     return { quint64(file.approxBytes), quint64(shape.layerCount) * 9 + 3 };
 }
 
-QVariantMap modelFit(const hearth::WeightFootprint& weights, const hearth::LlamaConfig& config, quint32 context,
-    const FitDevice& device, bool approximate)
+QVariantMap modelFit(const hearth::WeightFootprint& weights, const hearth::LlamaConfig& config,
+    quint32 context, const FitDevice& device, bool approximate)
 {
     const quint64 needed = hearth::estimateDeviceMemory(weights, config, context);
     const QString about = approximate ? tr("about ") : QString();
@@ -75,12 +74,14 @@ QVariantMap modelFit(const hearth::WeightFootprint& weights, const hearth::Llama
         fit["kind"] = "full";
         fit["text"] = tr("Fits %1 with the full context (%2 tokens): needs %3%4 of %5.")
                           .arg(device.name, tokens, about, gb(needed), gb(device.memoryBytes));
-    } else if (const quint64 fits = hearth::contextThatFits(weights, config, device.memoryBytes, 0); fits >= 256) {
+    } else if (const quint64 fits = hearth::contextThatFits(weights, config, device.memoryBytes, 0);
+               fits >= 256) {
         fit["kind"] = "shorter";
         fit["context"] = quint32(fits);
-        fit["text"] = tr("Fits %1 with a shorter context: %2 tokens instead of %3 (%4%5 needed for %3, %6 there).")
-                          .arg(device.name, QLocale().toString(quint32(fits)), tokens, about, gb(needed),
-                              gb(device.memoryBytes));
+        fit["text"]
+            = tr("Fits %1 with a shorter context: %2 tokens instead of %3 (%4%5 needed for %3, %6 there).")
+                  .arg(device.name, QLocale().toString(quint32(fits)), tokens, about, gb(needed),
+                      gb(device.memoryBytes));
     } else {
         fit["kind"] = "cpu";
         fit["text"] = tr("Too large for %1 (%2%3 needed, %4 there): runs on the CPU only, much more slowly.")

@@ -25,9 +25,10 @@ quint32 wantedContext(int contextSetting, quint32 trainedContext);
 
 hearth::LlamaConfig configFromShape(const hearth::download::CatalogShape& shape);
 // A catalog file's weights, from its approximate size (tensor count from the layer count).
-hearth::WeightFootprint footprintOf(const hearth::download::CatalogFile& file, const hearth::download::CatalogShape& shape);
+hearth::WeightFootprint footprintOf(
+    const hearth::download::CatalogFile& file, const hearth::download::CatalogShape& shape);
 
 // {kind: "full" | "shorter" | "cpu", context, neededBytes, deviceBytes, text}. `approximate` says the
 // weights' size is the catalog's approximate one (the text says "about").
-QVariantMap modelFit(const hearth::WeightFootprint& weights, const hearth::LlamaConfig& config, quint32 context,
-    const FitDevice& device, bool approximate);
+QVariantMap modelFit(const hearth::WeightFootprint& weights, const hearth::LlamaConfig& config,
+    quint32 context, const FitDevice& device, bool approximate);
