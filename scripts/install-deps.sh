@@ -30,6 +30,9 @@ packages=(
   python3-jinja2
   # screenshots and headless runs
   xvfb xauth
+  # model downloads' tests: strace counts the window's connection attempts (none without a click);
+  # unshare (util-linux) gives the full-disk test a small tmpfs in a mount namespace of its own
+  strace util-linux
   # packaging checks
   dpkg-dev rpm file desktop-file-utils appstream lintian
 )

@@ -59,6 +59,14 @@ ApplicationWindow {
         store: store
         modelController: modelController
     }
+
+    GetModelController {
+        id: getModel
+        objectName: "getModel"
+        dataDir: AppOptions.dataDir
+        settings: settings
+        modelController: modelController
+    }
     LibraryController {
         id: library
         objectName: "library"
@@ -215,6 +223,7 @@ ApplicationWindow {
         controller: modelController
         servers: servers
         onOpenRequested: openDialog.open()
+        onGetModelRequested: getModelDialog.open()
         onSettingsRequested: settingsDialog.open()
         onSummarizeRequested: summarizeDialog.open()
         onNewChatRequested: window.newChat()
@@ -243,6 +252,16 @@ ApplicationWindow {
             Layout.fillHeight: true
             spacing: 0
 
+            FirstStartOffer {
+                Layout.fillWidth: true
+                controller: getModel
+                modelController: modelController
+                onCatalogRequested: {
+                    getModelDialog.currentTab = 0
+                    getModelDialog.open()
+                }
+                onDownloadsRequested: getModelDialog.showDownloads()
+            }
             NoticeBar {
                 Layout.fillWidth: true
                 text: chat.notice.length > 0 ? chat.notice
@@ -289,6 +308,12 @@ ApplicationWindow {
         modelController: modelController
         servers: servers
         apiServer: apiServer
+    }
+
+    GetModelDialog {
+        id: getModelDialog
+        controller: getModel
+        popupParent: Overlay.overlay
     }
 
     SummarizeDialog {

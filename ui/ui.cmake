@@ -1,7 +1,7 @@
 # The QML module "Hearth" as a static library (hearth_ui + hearth_uiplugin) that the app and the
 # tests both link. It holds the QML files of this folder and the C++ models and controllers of
 # app/gui (everything there but main.cpp, including app/gui/documents/).
-find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Qml Quick QuickControls2 Concurrent)
+find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Qml Quick QuickControls2 Network Concurrent)
 # qtkeychain: the API keys of remote servers and of the API server go to the desktop's secret
 # store (app/gui/servers/).
 find_package(Qt6Keychain REQUIRED)
@@ -40,6 +40,14 @@ set(qml_files
   components/UndoBar.qml
   components/settings/ServerPage.qml
   documents/SummarizeDialog.qml
+  getmodel/CatalogFileRow.qml
+  getmodel/CatalogView.qml
+  getmodel/DownloadRow.qml
+  getmodel/FirstStartOffer.qml
+  getmodel/FitMark.qml
+  getmodel/GetModelDialog.qml
+  getmodel/LocalModelRow.qml
+  getmodel/LocalModelsView.qml
 )
 set_source_files_properties(Theme.qml Shortcuts.qml PROPERTIES QT_QML_SINGLETON_TYPE TRUE)
 # The window's icons: line drawings made for Hearth (24 px grid, 2 px strokes), tinted by the controls.
@@ -63,6 +71,16 @@ target_include_directories(hearth_ui PUBLIC ${gui_dir}/servers)
 # in the same secret store.
 target_include_directories(hearth_ui PUBLIC ${gui_dir}/apiserver)
 target_link_libraries(hearth_ui PUBLIC hearth_apikey)
+# The "Get a model" page (app/gui/getmodel/) over hearth_download, with the fit estimate of
+# inference/vulkan/memory_estimate.h (arithmetic only: the window links no GPU code) and the GGUF
+# reader for the models folder's files. The bundled catalog is a resource; "refresh" fetches
+# HEARTH_CATALOG_URL (or $HEARTH_CATALOG_URL) when the user asks.
+target_include_directories(hearth_ui PUBLIC ${gui_dir}/getmodel)
+target_link_libraries(hearth_ui PUBLIC hearth_download hearth_vulkan_estimate hearth_gguf Qt6::Network Qt6::Concurrent)
+qt_add_resources(hearth_ui hearth_catalog PREFIX /hearth BASE ${PROJECT_SOURCE_DIR}/resources
+                 FILES ${PROJECT_SOURCE_DIR}/resources/catalog.json)
+set(HEARTH_CATALOG_URL "${PROJECT_HOMEPAGE_URL}/catalog.json" CACHE STRING "Where \"refresh\" fetches a newer model catalog")
+target_compile_definitions(hearth_ui PRIVATE HEARTH_CATALOG_URL="${HEARTH_CATALOG_URL}")
 target_compile_definitions(hearth_ui PRIVATE HEARTH_SOURCE_RESOURCES="${PROJECT_SOURCE_DIR}/resources")
 target_link_libraries(hearth_ui PUBLIC hearth_storage hearth_protocol
                       Qt6::Gui Qt6::Qml Qt6::Quick Qt6::QuickControls2)

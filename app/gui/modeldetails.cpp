@@ -15,7 +15,8 @@ QString bytesText(double bytes)
     return QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeTraditionalFormat);
 }
 
-// "Q3_K ×9 (839 KB, 42%) · Q6_K ×1 (…)": every type the file holds, heaviest first.
+} // namespace
+
 QString typeMixText(const QVariantList& mix)
 {
     double total = 0;
@@ -33,6 +34,8 @@ QString typeMixText(const QVariantList& mix)
     }
     return parts.join(QStringLiteral(" · "));
 }
+
+namespace {
 
 QString chatTemplateText(const QString& format)
 {

@@ -22,7 +22,8 @@ QVariantMap SettingsController::defaults()
     return { { "systemPrompt", QString() }, { "temperature", 0.8 }, { "topK", 40 }, { "topP", 0.95 },
         { "minP", 0.05 }, { "repeatPenalty", 1.1 }, { "seed", 0 }, { "maxTokens", 512 }, { "contextSize", 0 },
         { "backend", QStringLiteral("auto") }, { "device", -1 }, { "theme", QStringLiteral("system") },
-        { "windowWidth", 0 }, { "windowHeight", 0 }, { "windowMaximized", false } };
+        { "windowWidth", 0 }, { "windowHeight", 0 }, { "windowMaximized", false },
+        { "modelsFolder", QString() } };
 }
 
 void SettingsController::setStore(ChatStore* store)
@@ -106,5 +107,5 @@ void SettingsController::resetToDefaults()
 {
     const QVariantMap d = defaults();
     for (auto it = d.begin(); it != d.end(); ++it)
-        if (!it.key().startsWith("window")) setValue(it.key(), it.value());
+        if (!it.key().startsWith("window") && it.key() != "modelsFolder") setValue(it.key(), it.value());
 }

@@ -33,6 +33,8 @@ class SettingsController : public QObject {
     Q_PROPERTY(int windowWidth READ windowWidth WRITE setWindowWidth NOTIFY changed)
     Q_PROPERTY(int windowHeight READ windowHeight WRITE setWindowHeight NOTIFY changed)
     Q_PROPERTY(bool windowMaximized READ windowMaximized WRITE setWindowMaximized NOTIFY changed)
+    // Where downloaded models go; empty: DATA_DIR/models.
+    Q_PROPERTY(QString modelsFolder READ modelsFolder WRITE setModelsFolder NOTIFY changed)
 
 public:
     explicit SettingsController(QObject* parent = nullptr);
@@ -56,6 +58,7 @@ public:
     int windowWidth() const { return value("windowWidth").toInt(); }
     int windowHeight() const { return value("windowHeight").toInt(); }
     bool windowMaximized() const { return value("windowMaximized").toBool(); }
+    QString modelsFolder() const { return value("modelsFolder").toString(); }
 
     void setSystemPrompt(const QString& v) { setValue("systemPrompt", v); }
     void setTemperature(double v) { setValue("temperature", qBound(0.0, v, 5.0)); }
@@ -72,12 +75,13 @@ public:
     void setWindowWidth(int v) { setValue("windowWidth", qMax(0, v)); }
     void setWindowHeight(int v) { setValue("windowHeight", qMax(0, v)); }
     void setWindowMaximized(bool v) { setValue("windowMaximized", v); }
+    void setModelsFolder(const QString& v) { setValue("modelsFolder", v); }
 
     // The sampler JSON the engine takes, global values overridden by `overrides` (same keys).
     QJsonObject effectiveSampler(const QVariantMap& overrides) const;
     int effectiveMaxTokens(const QVariantMap& overrides) const;
     Q_INVOKABLE QVariant effective(const QString& key, const QVariantMap& overrides) const;
-    // Back to the defaults, all but the window's remembered size.
+    // Back to the defaults, all but the window's remembered size and the models folder.
     Q_INVOKABLE void resetToDefaults();
     static QVariantMap defaults();
 

@@ -15,21 +15,6 @@ constexpr uint32_t kMinSplitKeys = 64;
 
 } // namespace
 
-namespace {
-
-// Words of the splits' results; their counters (one per (token, head)) follow.
-uint32_t splitResultWords(const AttentionShape& shape)
-{
-    return kAttentionMaxSplitTokens * shape.headCount * kAttentionMaxSplits * (2 + shape.headDim);
-}
-
-} // namespace
-
-uint64_t attentionPartialsBytes(const AttentionShape& shape)
-{
-    return (uint64_t(splitResultWords(shape)) + kAttentionMaxSplitTokens * shape.headCount) * sizeof(float);
-}
-
 AttentionPolicy attentionPolicy(const Device& device)
 {
     // On lavapipe one split of a narrow workgroup measured fastest (1B decode at 130 tokens: 4.9 ms

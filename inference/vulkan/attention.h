@@ -4,17 +4,12 @@
 // last joins them, in the same dispatch.
 #pragma once
 
+#include "vulkan/attention_shape.h"
 #include "vulkan/commands.h"
 
 #include <cstdint>
 
 namespace hearth::vk {
-
-struct AttentionShape {
-    uint32_t headCount;
-    uint32_t kvHeadCount;
-    uint32_t headDim; // a multiple of 8, at most 256
-};
 
 struct AttentionBuffers {
     const Buffer& q; // (tokens, heads * headDim) rotated queries
@@ -24,14 +19,6 @@ struct AttentionBuffers {
     const Buffer& partials; // attentionPartialsBytes(), zeroed once: the splits' results and counters
     const Buffer& step; // StepParams (ops.h): the position of the first query
 };
-
-// Batches up to this many tokens are split over the context.
-constexpr uint32_t kAttentionMaxSplitTokens = 4;
-// At most this many splits per (head, token): the joining workgroup reads one per invocation, and the
-// narrow workgroup has 32.
-constexpr uint32_t kAttentionMaxSplits = 32;
-
-uint64_t attentionPartialsBytes(const AttentionShape& shape);
 
 // How attention runs on this device: splits per (head, token) for a few tokens (a GPU wants many
 // workgroups in flight; a CPU device such as lavapipe has a few cores and pays for every workgroup),

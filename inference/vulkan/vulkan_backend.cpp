@@ -15,21 +15,6 @@ namespace {
 
 constexpr uint64_t kMiB = 1ull << 20;
 
-// Activation bytes for a batch of `batch` tokens and `logitRows` rows of logits.
-uint64_t activationBytes(const LlamaConfig& c, uint32_t batch, uint32_t logitRows)
-{
-    const uint64_t q = uint64_t(c.headCount) * c.headDim;
-    const uint64_t kv = uint64_t(c.kvHeadCount) * c.headDim;
-    const uint64_t perToken = 2 * c.dim + (q + 2 * kv) + 2 * q + 3 * uint64_t(c.ffnDim);
-    return (perToken * batch + 2 * uint64_t(logitRows) * c.vocabSize) * sizeof(float)
-        + vk::attentionPartialsBytes({ c.headCount, c.kvHeadCount, c.headDim });
-}
-
-uint64_t kvBytes(const LlamaConfig& c, uint32_t contextLength)
-{
-    return 2ull * c.layerCount * contextLength * c.kvHeadCount * c.headDim * sizeof(uint16_t);
-}
-
 } // namespace
 
 VulkanBackend::VulkanBackend(std::unique_ptr<Device> device, const LlamaConfig& config,
@@ -253,31 +238,20 @@ std::string noVulkanDeviceReason()
     return vk::noDeviceReason();
 }
 
+WeightFootprint weightFootprint(const GgufFile& file)
+{
+    WeightFootprint weights;
+    for (const GgufTensorInfo& t : file.tensors()) {
+        weights.bytes += t.byteSize;
+        ++weights.tensorCount;
+    }
+    return weights;
+}
+
 uint64_t estimateVulkanMemory(const GgufFile& file, const LlamaConfig& config, uint32_t contextLength)
 {
-    uint64_t weights = 0;
-    for (const GgufTensorInfo& t : file.tensors())
-        weights += t.byteSize + vk::kWeightPadding;
-    return weights + vk::kvBytes(config, contextLength) + vk::activationBytes(config, 512, 1);
+    return estimateDeviceMemory(weightFootprint(file), config, contextLength);
 }
-
-namespace {
-
-// The most positions of KV cache, a multiple of 256, that fit beside the model in `available` bytes
-// with each layer's K or V cache in one buffer of at most `bufferLimit` bytes; 0 when not even the
-// model fits.
-uint64_t positionsThatFit(
-    const GgufFile& file, const LlamaConfig& config, uint64_t available, uint64_t bufferLimit)
-{
-    const uint64_t withoutKv = estimateVulkanMemory(file, config, 0);
-    if (withoutKv >= available) return 0;
-    const uint64_t byMemory = (available - withoutKv) / std::max<uint64_t>(1, vk::kvBytes(config, 1));
-    const uint64_t layerPosition = uint64_t(config.kvHeadCount) * config.headDim * sizeof(uint16_t);
-    const uint64_t byBuffer = bufferLimit / std::max<uint64_t>(1, layerPosition);
-    return std::min(byMemory, byBuffer) / 256 * 256;
-}
-
-} // namespace
 
 Status checkVulkanWeightTypes(const LlamaWeights& weights)
 {
@@ -339,8 +313,8 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(const GgufFile& file, const
     // fitContext a context that does not fit becomes the largest that does.
     const uint64_t available
         = options.deviceMemoryOverride ? options.deviceMemoryOverride : dev.deviceLocalBytes();
-    const uint64_t fits = positionsThatFit(
-        file, config, available, std::min<uint64_t>(dev.maxStorageBufferRange(), dev.maxAllocationSize()));
+    const uint64_t fits = contextThatFits(weightFootprint(file), config, available,
+        std::min<uint64_t>(dev.maxStorageBufferRange(), dev.maxAllocationSize()));
     uint32_t context = std::max<uint32_t>(1, options.contextLength);
     if (options.fitContext && fits >= std::max<uint32_t>(256, options.fitContextAtLeast) && fits < context)
         context = uint32_t(fits);

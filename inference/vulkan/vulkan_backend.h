@@ -8,6 +8,7 @@
 #include "model/llama_config.h"
 #include "model/llama_weights.h"
 #include "util/result.h"
+#include "vulkan/memory_estimate.h"
 
 #include <cstdint>
 #include <functional>
@@ -49,6 +50,8 @@ std::vector<DeviceInfo> listVulkanDevices();
 // device, or no device that can run Hearth. Empty when a device is usable.
 std::string noVulkanDeviceReason();
 
+// The file's tensors, as memory_estimate.h counts them.
+WeightFootprint weightFootprint(const GgufFile& file);
 // Device memory the model and a context of `contextLength` need, in bytes (weights + KV + scratch).
 uint64_t estimateVulkanMemory(const GgufFile& file, const LlamaConfig& config, uint32_t contextLength);
 

@@ -9,6 +9,7 @@
 #include "util/result.h"
 #include "vulkan/commands.h"
 #include "vulkan/memory.h"
+#include "vulkan/memory_estimate.h"
 
 #include <functional>
 #include <span>
@@ -69,8 +70,5 @@ private:
     std::vector<uint64_t> m_arenaSizes;
     std::vector<Buffer> m_arenas;
 };
-
-// Bytes the shaders may read past a piece's end (the second word of a two-word read).
-constexpr uint64_t kWeightPadding = 16;
 
 } // namespace hearth::vk

@@ -9,6 +9,7 @@ ToolButton {
     property bool canExport: false
     signal newChatRequested()
     signal openRequested()
+    signal getModelRequested()
     signal summarizeRequested()
     signal exportRequested()
     signal importRequested()
@@ -35,6 +36,7 @@ ToolButton {
 
         CommandMenuItem { text: qsTr("New chat"); iconName: "new-chat"; keys: Shortcuts.newChat; onTriggered: button.newChatRequested() }
         CommandMenuItem { text: qsTr("Open model…"); iconName: "open"; keys: Shortcuts.openModel; onTriggered: button.openRequested() }
+        CommandMenuItem { objectName: "getModelMenuItem"; text: qsTr("Get a model…"); iconName: "open"; onTriggered: button.getModelRequested() }
         CommandMenuItem { text: qsTr("Summarize a document…"); iconName: "summarize"; keys: Shortcuts.summarize; onTriggered: button.summarizeRequested() }
         MenuSeparator {}
         CommandMenuItem {

@@ -11,6 +11,7 @@ ToolBar {
     required property ModelController controller
     property RemoteServers servers: null  // their models are listed in the picker beside the files
     signal openRequested()
+    signal getModelRequested()
     signal settingsRequested()
     signal summarizeRequested()
     signal newChatRequested()
@@ -148,6 +149,7 @@ ToolBar {
                 canExport: bar.canExport
                 onNewChatRequested: bar.newChatRequested()
                 onOpenRequested: bar.openRequested()
+                onGetModelRequested: bar.getModelRequested()
                 onSummarizeRequested: bar.summarizeRequested()
                 onExportRequested: bar.exportRequested()
                 onImportRequested: bar.importRequested()

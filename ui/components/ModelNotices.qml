@@ -20,8 +20,8 @@ RowLayout {
                 list.push(notice.trim())
         if (notices.controller.storyModel)
             list.push(qsTr("stories260K is a tiny story model, not a chat model. It is bundled so you can see Hearth "
-                           + "work; for real conversations open a Llama 3.1 Instruct GGUF file (for example from "
-                           + "huggingface.co, search \"Llama-3.1-8B-Instruct GGUF\")."))
+                           + "work; for real conversations get a Llama model (menu › Get a model…) or open a "
+                           + "Llama 3.1 Instruct GGUF file."))
         return list
     }
     // The first sentence of each notice, joined: the line elides what does not fit.
