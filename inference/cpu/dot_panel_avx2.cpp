@@ -58,11 +58,13 @@ HEARTH_AVX2 inline __m256i scalePairs(const uint8_t* p)
 // Q4_0 (nibbles, offset 8) and Q8_0 (bytes stored as q + 128, used signed here: the sum of q·y is the
 // portable loop's -128·sum(y) + Σ(q + 128)·y).
 template <int NT, bool Q4>
-HEARTH_AVX2 void tileQ8(const uint8_t* panel, uint32_t nb, const BlockQ8x* y, size_t ys, float* out, size_t os)
+HEARTH_AVX2 void tileQ8(
+    const uint8_t* panel, uint32_t nb, const BlockQ8x* y, size_t ys, float* out, size_t os)
 {
     constexpr size_t kQs = Q4 ? kQ4_0PanelQs : kQ8_0PanelQs;
     const uint8_t* scales = panel + size_t(nb) * kQs;
-    const __m256i m4 = _mm256_set1_epi8(0x0f), bias = _mm256_set1_epi8(char(0x80)), ones = _mm256_set1_epi16(1);
+    const __m256i m4 = _mm256_set1_epi8(0x0f), bias = _mm256_set1_epi8(char(0x80)),
+                  ones = _mm256_set1_epi16(1);
     alignas(32) float acc[NT][kPanelRows] = {};
     for (uint32_t b = 0; b < nb; ++b) {
         const uint8_t* q = panel + size_t(b) * kQs;
@@ -110,7 +112,8 @@ HEARTH_AVX2 void tileQ8(const uint8_t* panel, uint32_t nb, const BlockQ8x* y, si
 // Q4_K: per sub-block (32 elements of a row: 8 chunks), the s16 sums meet the 6-bit scale in
 // vpmaddwd; the mins meet the activations' 32-sums as in the AVX-512 kernel.
 template <int NT>
-HEARTH_AVX2 void tileQ4K(const uint8_t* panel, uint32_t nb, const BlockQ8K* y, size_t ys, float* out, size_t os)
+HEARTH_AVX2 void tileQ4K(
+    const uint8_t* panel, uint32_t nb, const BlockQ8K* y, size_t ys, float* out, size_t os)
 {
     const __m256i m4 = _mm256_set1_epi8(0x0f);
     alignas(32) float acc[NT][kPanelRows] = {};
@@ -138,11 +141,12 @@ HEARTH_AVX2 void tileQ4K(const uint8_t* panel, uint32_t nb, const BlockQ8K* y, s
                     isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(p, sc));
                 }
             }
-            const __m256 d = halves8(side + kQ4_KSideD + 16 * h), dmin = halves8(side + kQ4_KSideDmin + 16 * h);
+            const __m256 d = halves8(side + kQ4_KSideD + 16 * h),
+                         dmin = halves8(side + kQ4_KSideDmin + 16 * h);
             __m256i mins[4];
             for (int pr = 0; pr < 4; ++pr)
-                mins[pr] = _mm256_cvtepu8_epi16(
-                    _mm_loadu_si128(reinterpret_cast<const __m128i*>(side + kQ4_KSideMins + 32 * pr + 16 * h)));
+                mins[pr] = _mm256_cvtepu8_epi16(_mm_loadu_si128(
+                    reinterpret_cast<const __m128i*>(side + kQ4_KSideMins + 32 * pr + 16 * h)));
             for (int t = 0; t < NT; ++t) {
                 const BlockQ8K& yb = y[t * ys + b];
                 __m256i ms = _mm256_setzero_si256();
@@ -167,7 +171,8 @@ HEARTH_AVX2 void tileQ4K(const uint8_t* panel, uint32_t nb, const BlockQ8K* y, s
 // Q6_K: per 16-element sub-block (4 chunks of one run), two pairs of vpmaddubsw (≤ 8 products of
 // ≤ 63 × 128 per s16 lane) go to s32, start at -32 × the activation sum and meet the 8-bit scale.
 template <int NT>
-HEARTH_AVX2 void tileQ6K(const uint8_t* panel, uint32_t nb, const BlockQ8K* y, size_t ys, float* out, size_t os)
+HEARTH_AVX2 void tileQ6K(
+    const uint8_t* panel, uint32_t nb, const BlockQ8K* y, size_t ys, float* out, size_t os)
 {
     const __m256i m4 = _mm256_set1_epi8(0x0f), m30 = _mm256_set1_epi8(0x30), ones = _mm256_set1_epi16(1);
     alignas(32) float acc[NT][kPanelRows] = {};
@@ -212,18 +217,19 @@ HEARTH_AVX2 void tileQ6K(const uint8_t* panel, uint32_t nb, const BlockQ8K* y, s
                             w[gi] = _mm256_or_si256(lo, _mm256_and_si256(hi, m30));
                         }
                         const int sub = 8 * n + 2 * k + gq;
-                        const __m256i sc = _mm256_cvtepi8_epi32(
-                            _mm_loadl_epi64(reinterpret_cast<const __m128i*>(side + kQ6_KSideScales + 16 * sub + 8 * h)));
+                        const __m256i sc = _mm256_cvtepi8_epi32(_mm_loadl_epi64(
+                            reinterpret_cast<const __m128i*>(side + kQ6_KSideScales + 16 * sub + 8 * h)));
                         for (int t = 0; t < NT; ++t) {
                             const BlockQ8K& yb = y[t * ys + b];
                             const int8_t* yq = yb.qs + 128 * n + 32 * k + 16 * gq;
                             const __m256i p0 = _mm256_add_epi16(_mm256_maddubs_epi16(w[0], broadcast4(yq)),
                                 _mm256_maddubs_epi16(w[1], broadcast4(yq + 4)));
-                            const __m256i p1 = _mm256_add_epi16(_mm256_maddubs_epi16(w[2], broadcast4(yq + 8)),
-                                _mm256_maddubs_epi16(w[3], broadcast4(yq + 12)));
+                            const __m256i p1
+                                = _mm256_add_epi16(_mm256_maddubs_epi16(w[2], broadcast4(yq + 8)),
+                                    _mm256_maddubs_epi16(w[3], broadcast4(yq + 12)));
                             __m256i s = _mm256_set1_epi32(-32 * int32_t(yb.halfSums[sub]));
-                            s = _mm256_add_epi32(
-                                s, _mm256_add_epi32(_mm256_madd_epi16(p0, ones), _mm256_madd_epi16(p1, ones)));
+                            s = _mm256_add_epi32(s,
+                                _mm256_add_epi32(_mm256_madd_epi16(p0, ones), _mm256_madd_epi16(p1, ones)));
                             isum[t] = _mm256_add_epi32(isum[t], _mm256_mullo_epi32(s, sc));
                         }
                     }
