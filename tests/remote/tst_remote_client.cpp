@@ -2,7 +2,8 @@
 // the HTML standard's server-sent events section; the client against llama.cpp's llama-server
 // (../shared/baseline/llama-server, CPU build) serving the shared stories260K model with an API key: models,
 // a streamed greedy reply equal to the one llama-server gives without streaming, a wrong key, a stop,
-// a server killed mid-reply, and a port where nothing listens.
+// a server killed mid-reply, and a port where nothing listens. The same cases run against Hearth's
+// own server (hearth-cli serve) as tst_remote_client_hearth.
 #include "openaiclient.h"
 #include "shared_data.h"
 #include "ssereader.h"
@@ -50,18 +51,28 @@ class TestRemoteClient : public QObject {
     int m_port = 0;
     std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/v1"; }
 
+    // llama-server, unless HEARTH_REMOTE_PEER=hearth asks for Hearth's own (hearth-cli serve).
+    static bool againstHearth() { return qEnvironmentVariable("HEARTH_REMOTE_PEER") == "hearth"; }
+
     bool startServer()
     {
         m_port = freePort();
         m_server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_server.setStandardOutputFile(QProcess::nullDevice());
-        m_server.start(test::sharedDir() + "/baseline/llama-server",
-            { "-m", test::testdata("models/stories260K.gguf"), "--host", "127.0.0.1", "--port",
-                QString::number(m_port), "--api-key", kKey, "-c", "2048", "-t", "1", "--log-disable" });
+        const QString model = test::testdata("models/stories260K.gguf");
+        if (againstHearth())
+            m_server.start(HEARTH_CLI_PATH,
+                { "serve", "-m", model, "--host", "127.0.0.1", "--port", QString::number(m_port), "--api-key",
+                    kKey, "--backend", "cpu" });
+        else
+            m_server.start(test::sharedDir() + "/baseline/llama-server",
+                { "-m", model, "--host", "127.0.0.1", "--port", QString::number(m_port), "--api-key", kKey,
+                    "-c", "2048", "-t", "1", "--log-disable" });
         if (!m_server.waitForStarted(10000)) return false;
-        httplib::Client health("http://127.0.0.1:" + std::to_string(m_port));
+        httplib::Client ready("http://127.0.0.1:" + std::to_string(m_port));
+        ready.set_bearer_token_auth(kKey);
         for (int i = 0; i < 300; ++i) {
-            if (auto r = health.Get("/health"); r && r->status == 200) return true;
+            if (auto r = ready.Get("/v1/models"); r && r->status == 200) return true;
             QThread::msleep(100);
         }
         return false;
@@ -97,7 +108,10 @@ private slots:
         QCOMPARE(readEvents({ "data: whole\n\ndata: cut" }), std::vector<std::string>({ "whole" }));
     }
 
-    void initTestCase() { QVERIFY2(startServer(), "llama-server from ../shared/baseline did not start"); }
+    void initTestCase()
+    {
+        QVERIFY2(startServer(), "the server (llama-server or hearth-cli serve) did not start");
+    }
 
     void cleanupTestCase()
     {
@@ -132,12 +146,11 @@ private slots:
 
         httplib::Client direct("http://127.0.0.1:" + std::to_string(m_port));
         direct.set_bearer_token_auth(kKey);
-        const QJsonObject body {
+        const QJsonObject body { { "model", QString::fromStdString(request.model) },
             { "messages",
                 QJsonArray { QJsonObject { { "role", "user" },
                     { "content", QString::fromStdString(request.messages[0].content) } } } },
-            { "temperature", 0.0 }, { "top_p", 1.0 }, { "max_tokens", 24 }
-        };
+            { "temperature", 0.0 }, { "top_p", 1.0 }, { "max_tokens", 24 } };
         const auto whole = direct.Post("/v1/chat/completions",
             QJsonDocument(body).toJson(QJsonDocument::Compact).toStdString(), "application/json");
         QVERIFY(whole && whole->status == 200);
@@ -200,7 +213,7 @@ private slots:
     {
         std::string received;
         const auto outcome
-            = OpenAiClient({ baseUrl(), kKey }).streamChat(greedyRequest(1500), [&](std::string_view piece) {
+            = OpenAiClient({ baseUrl(), kKey }).streamChat(greedyRequest(400), [&](std::string_view piece) {
                   received += piece;
                   if (m_server.state() == QProcess::Running) {
                       m_server.kill();
