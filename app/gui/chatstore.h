@@ -24,6 +24,15 @@ public:
     QString path() const { return m_path; }
     void setPath(const QString& path);
     bool ready() const { return m_ready; }
+    // Runs `then` now if the store is open, else each time it becomes ready, while `context` lives:
+    // how the controllers read their settings once the database is there.
+    template <typename Then> void whenReady(QObject* context, Then then)
+    {
+        if (m_ready) return then();
+        connect(this, &ChatStore::readyChanged, context, [this, then] {
+            if (m_ready) then();
+        });
+    }
     QString error() const { return m_error; }
     QString notice() const { return m_notice; }
 

@@ -78,12 +78,7 @@ void ModelController::setStore(ChatStore* store)
     m_store = store;
     emit storeChanged();
     if (!m_store) return;
-    if (m_store->ready())
-        readRecent();
-    else
-        connect(m_store, &ChatStore::readyChanged, this, [this] {
-            if (m_store && m_store->ready()) readRecent();
-        });
+    m_store->whenReady(this, [this] { readRecent(); });
 }
 
 void ModelController::setBundledModel(const QString& path)

@@ -32,12 +32,7 @@ void SettingsController::setStore(ChatStore* store)
     m_store = store;
     emit storeChanged();
     if (!m_store) return;
-    if (m_store->ready())
-        load();
-    else
-        connect(m_store, &ChatStore::readyChanged, this, [this] {
-            if (m_store && m_store->ready()) load();
-        });
+    m_store->whenReady(this, [this] { load(); });
 }
 
 void SettingsController::load()

@@ -64,12 +64,7 @@ void ApiServerController::setStore(ChatStore* store)
     m_store = store;
     emit storeChanged();
     if (!m_store) return;
-    if (m_store->ready())
-        loadSettings();
-    else
-        connect(m_store, &ChatStore::readyChanged, this, [this] {
-            if (m_store && m_store->ready()) loadSettings();
-        });
+    m_store->whenReady(this, [this] { loadSettings(); });
 }
 
 void ApiServerController::setSecretStore(SecretStore* secrets)
