@@ -39,6 +39,18 @@ bool vulkanRequired()
     return qgetenv("HEARTH_REQUIRE_VULKAN") == "1";
 }
 
+bool inTestShard(int row)
+{
+    const QByteArray shard = qgetenv("HEARTH_TEST_SHARD");
+    if (shard.isEmpty()) return true;
+    const QList<QByteArray> parts = shard.split('/');
+    bool okK = false, okN = false;
+    const int k = parts.size() == 2 ? parts[0].toInt(&okK) : 0;
+    const int n = parts.size() == 2 ? parts[1].toInt(&okN) : 0;
+    if (!okK || !okN || n < 1 || k < 1 || k > n) return false;
+    return row % n == k - 1;
+}
+
 QStringList modelsWithUnsupportedTypes(TestBackend backend)
 {
     if (backend == TestBackend::Cpu) return {};

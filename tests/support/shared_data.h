@@ -16,6 +16,10 @@ QByteArray readFile(const QString& path); // QFAIL-friendly: empty when missing 
 std::vector<float> readF32(const QString& path);
 // True when CI demands a real Vulkan device (HEARTH_REQUIRE_VULKAN=1): tests then fail, not skip.
 bool vulkanRequired();
+// Splits a data-driven test over several CTest entries (so each stays well inside its timeout on a
+// slow machine): HEARTH_TEST_SHARD=K/N keeps rows K, K+N, K+2N, … (K from 1); unset keeps all.
+// A malformed value keeps nothing, so the test fails on "no rows" instead of passing quietly.
+bool inTestShard(int row);
 
 enum class TestBackend { Cpu, Vulkan };
 
