@@ -79,6 +79,9 @@ struct GenerateRequest {
     // Chat only: the last message is a partial assistant reply to go on writing (the prompt ends inside
     // it, see ChatFormatOptions::continueLastMessage); the pieces are its continuation.
     bool continueLast = false;
+    // A long job the user does not watch token by token (a document summary): the engine process runs
+    // it at low CPU priority, so the window and the user's other programs keep their cores.
+    bool background = false;
     SamplerSettings sampler;
     uint32_t maxTokens = 512;
 };

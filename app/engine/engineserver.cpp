@@ -1,6 +1,7 @@
 // Engine process loop: frame reader on the calling thread, inference on one worker thread.
 #include "engineserver.h"
 
+#include "util/thread_priority.h"
 #include "wire.h"
 
 #include <QDir>
@@ -271,15 +272,19 @@ void EngineServer::runGenerate(const QJsonObject& message)
         finish();
         return;
     }
-    // Step 3: stream pieces; a closed output or a cancel stops at the next token.
-    Result<GenerateStats> stats = m_api.generate(
-        request.value(),
-        [this, &id](std::string_view piece) {
-            send({ { "type", type::piece }, { "id", id },
-                { "text", QString::fromUtf8(piece.data(), qsizetype(piece.size())) } });
-            return !m_cancel.load() && !m_outputClosed.load();
-        },
-        &m_cancel);
+    // Step 3: stream pieces; a closed output or a cancel stops at the next token. A background job
+    // computes on a thread of low priority made for it (a thread's priority cannot be raised again).
+    auto generate = [&] {
+        return m_api.generate(
+            request.value(),
+            [this, &id](std::string_view piece) {
+                send({ { "type", type::piece }, { "id", id },
+                    { "text", QString::fromUtf8(piece.data(), qsizetype(piece.size())) } });
+                return !m_cancel.load() && !m_outputClosed.load();
+            },
+            &m_cancel);
+    };
+    Result<GenerateStats> stats = request->background ? runAtLowPriority(generate) : generate();
     // Step 4: done with the numbers, or the error as the user should read it.
     if (stats.ok()) {
         GenerateStats s = stats.value();

@@ -115,6 +115,7 @@ Result<GenerateRequest> generateRequestFromJson(const QJsonObject& message)
             return makeError(ErrorCode::InvalidArgument,
                 "\"continueLast\" needs the last message to be the assistant's partial reply");
     }
+    request.background = message.value("background").toBool(false);
     // Step 2: sampler settings; absent ones keep the library defaults.
     const QJsonObject s = message.value("sampler").toObject();
     SamplerSettings& out = request.sampler;

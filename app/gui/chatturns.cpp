@@ -238,7 +238,7 @@ void ChatController::beginTurn(const TurnStart& turn)
     emit canSendChanged();
     const QJsonObject sampler = m_settings ? m_settings->effectiveSampler(m_overrides) : QJsonObject();
     const int maxTokens = m_settings ? m_settings->effectiveMaxTokens(m_overrides) : 512;
-    m_engine->generate(m_stream.requestId, prompt, sampler, maxTokens, turn.continuing);
+    m_engine->generate(m_stream.requestId, prompt, sampler, maxTokens, { .continueLast = turn.continuing });
     emit scrollToRow(m_messages.rowCount() - 1);
 }
 

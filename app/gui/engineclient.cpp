@@ -99,12 +99,13 @@ void EngineClient::requestDevices()
 }
 
 void EngineClient::generate(const QString& id, const QJsonArray& messages, const QJsonObject& sampler,
-    int maxTokens, bool continueLast)
+    int maxTokens, GenerateMode mode)
 {
     m_activeId = id;
     QJsonObject request { { "type", type::generate }, { "id", id }, { "messages", messages },
         { "sampler", sampler }, { "maxTokens", maxTokens } };
-    if (continueLast) request.insert("continueLast", true);
+    if (mode.continueLast) request.insert("continueLast", true);
+    if (mode.background) request.insert("background", true);
     send(request);
 }
 

@@ -13,6 +13,12 @@
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
+// How a generate request runs (docs/protocol.md, "generate").
+struct GenerateMode {
+    bool continueLast = false; // the last message is a partial reply to go on writing
+    bool background = false; // a long job (a summary): the engine computes at low CPU priority
+};
+
 class EngineClient : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -41,9 +47,9 @@ public:
     Q_INVOKABLE void connectRemote(const QString& baseUrl, const QString& apiKey, const QString& model);
     Q_INVOKABLE void unload();
     Q_INVOKABLE void requestDevices();
-    // continueLast: the last message is a partial reply to go on writing (docs/protocol.md).
+    // docs/protocol.md, "generate".
     void generate(const QString& id, const QJsonArray& messages, const QJsonObject& sampler, int maxTokens,
-        bool continueLast = false);
+        GenerateMode mode = {});
     Q_INVOKABLE void cancel(const QString& id);
     // Token counts under the loaded model (answered by tokensCounted, or generationFailed with this id):
     // plain texts, and prompts (arrays of {role, content}) with the chat format's tokens included.

@@ -1,13 +1,12 @@
 // ThreadPool: persistent workers that split a range of work with the calling thread.
+// A job from a thread of low priority (util/thread_priority.h) runs on workers of that priority.
 // No allocation per call: the work is passed as a non-owning callable and workers are woken through
 // an atomic generation counter (a short spin, then a futex wait), so per-token dispatch stays cheap.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
-#include <thread>
+#include <memory>
 #include <type_traits>
-#include <vector>
 
 namespace hearth {
 
@@ -33,23 +32,12 @@ public:
 
 private:
     using RangeFn = void (*)(void* ctx, uint32_t begin, uint32_t end);
+    class Crew; // the workers of one priority and their current job (threadpool.cpp)
     void run(uint32_t count, uint32_t grain, RangeFn fn, void* ctx);
-    void workerLoop();
-    void drain();
 
     int m_threadCount = 1;
-    std::vector<std::thread> m_workers;
-    // The current job: chunks are claimed from m_next until it passes m_count.
-    RangeFn m_fn = nullptr;
-    void* m_ctx = nullptr;
-    uint32_t m_count = 0;
-    uint32_t m_chunk = 1;
-    std::atomic<uint32_t> m_next { 0 };
-    std::atomic<uint32_t> m_done { 0 }; // elements finished in the current job
-    std::atomic<uint32_t> m_generation { 0 }; // bumped to start a job (and to stop)
-    std::atomic<int> m_active { 0 }; // workers inside the current job right now
-    std::atomic<bool> m_closed { true }; // the current job takes no more workers
-    std::atomic<bool> m_stop { false };
+    std::unique_ptr<Crew> m_normal; // started with the pool
+    std::unique_ptr<Crew> m_low; // started on the first call from a low-priority thread
 };
 
 } // namespace hearth

@@ -6,7 +6,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <thread>
+#include <unistd.h>
 
 namespace hearth::test {
 
@@ -64,6 +67,13 @@ Status FakeInference::load(const LoadOptions& options)
     return Ok {};
 }
 
+namespace {
+int niceOfThisThread()
+{
+    return getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+}
+} // namespace
+
 Result<GenerateStats> FakeInference::generate(const GenerateRequest& request,
     const std::function<bool(std::string_view)>& onPiece, const std::atomic<bool>* cancel)
 {
@@ -103,7 +113,9 @@ Result<GenerateStats> FakeInference::generate(const GenerateRequest& request,
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
         // "system? ..." echoes what the model was told as the system message instead.
-        const std::string echoed = lastUser.rfind("system?", 0) == 0 ? system : lastUser;
+        const std::string echoed = lastUser.rfind("system?", 0) == 0 ? system
+            : lastUser == "nice?" ? "nice " + std::to_string(niceOfThisThread())
+                                  : lastUser;
         const std::string piece = request.continueLast ? " c" + std::to_string(i + 1)
             : i == 0                                   ? "Echo: " + echoed
                                                        : " w" + std::to_string(i);

@@ -9,7 +9,8 @@
 //    HEARTH_FAKE_DELAY_MS apart (default 2), until maxTokens; the user text "crash now" aborts the
 //    process (a driver fault) and "device lost" returns a DeviceLost error; a user text starting
 //    with "system?" echoes the system message the model was given instead. With continueLast (the
-//    last message is a partial reply) the pieces are " c1", " c2", ... instead.
+//    last message is a partial reply) the pieces are " c1", " c2", ... instead. The user text "nice?"
+//    echoes the generating thread's nice value as the kernel reports it ("Echo: nice 10").
 //  - context overflow: one token per word; the oldest messages are dropped (and counted) to fit.
 #pragma once
 

@@ -148,6 +148,25 @@ private slots:
         QCOMPARE(done.value("stats").toObject().value("stopReason").toString(), QString("maxTokens"));
     }
 
+    // A background job (a document summary) is computed at nice 10, read back from the kernel by the
+    // generating thread; a chat reply before and after it keeps the engine's normal priority.
+    void backgroundGenerationRunsAtLowPriority()
+    {
+        Peer peer;
+        peer.send({ { "type", "load" }, { "path", m_model } });
+        QVERIFY(!peer.waitFor("loaded").isEmpty());
+        const auto echoOf = [&](const QString& id, bool background) {
+            QJsonObject request = userTurn(id, "nice?", 1);
+            if (background) request.insert("background", true);
+            peer.send(request);
+            return peer.waitFor("piece").value("text").toString();
+        };
+        const QString normal = echoOf("chat", false);
+        QVERIFY2(normal.startsWith("Echo: nice ") && normal != "Echo: nice 10", qPrintable(normal));
+        QCOMPARE(echoOf("summary", true), QString("Echo: nice 10"));
+        QCOMPARE(echoOf("chat again", false), normal);
+    }
+
     void failedLoadKeepsTheLoadedModel_data()
     {
         QTest::addColumn<QJsonObject>("second");

@@ -143,7 +143,8 @@ void SummaryJob::advance()
     m_answer.clear();
     m_waiting = Waiting::Generation;
     const QJsonObject sampler { { "temperature", 0.0 }, { "repeatPenalty", 1.15 } };
-    m_engine->generate(m_requestId, chatMessages(step->request), sampler, int(step->request.maxTokens));
+    m_engine->generate(m_requestId, chatMessages(step->request), sampler, int(step->request.maxTokens),
+        { .background = true });
     emit progressed(step->progress);
 }
 
