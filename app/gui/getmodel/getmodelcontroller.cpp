@@ -24,10 +24,14 @@ namespace {
 
 const char* kBundledCatalog = ":/hearth/catalog.json";
 
-// Download sizes as Hugging Face shows them (decimal: 4.9 GB is 4.9e9 bytes).
+// Download sizes as Hugging Face shows them (decimal: 4.9 GB is 4.9e9 bytes), with three figures:
+// "808 MB", "4.9 GB", "13.6 GB".
 QString sizeText(qint64 bytes)
 {
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
+    double scaled = double(bytes);
+    while (scaled >= 1000)
+        scaled /= 1000;
+    return QLocale().formattedDataSize(bytes, scaled >= 100 ? 0 : 1, QLocale::DataSizeSIFormat);
 }
 
 QString stateName(DownloadState state)
