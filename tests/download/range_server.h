@@ -13,6 +13,13 @@
 
 namespace hearth::test {
 
+// Requests to the test server go straight to it, whatever proxy the machine has.
+inline void bypassProxyForTestServer()
+{
+    qunsetenv("http_proxy");
+    qunsetenv("HTTP_PROXY");
+}
+
 class RangeServerProcess {
 public:
     // `arguments`: range_server.py's (--repo, --file, --catalog, misbehaviour flags).

@@ -97,8 +97,7 @@ private slots:
     {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
-        qunsetenv("http_proxy");
-        qunsetenv("HTTP_PROXY");
+        hearth::test::bypassProxyForTestServer();
     }
 
     void newerListAcceptedAndSaved()

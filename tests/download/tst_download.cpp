@@ -172,9 +172,7 @@ private slots:
     {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
-        // Requests to the test server go straight to it, whatever proxy the machine has.
-        qunsetenv("http_proxy");
-        qunsetenv("HTTP_PROXY");
+        hearth::test::bypassProxyForTestServer();
     }
 
     void catalogParses()
