@@ -82,6 +82,10 @@ target_include_directories(hearth_ui PUBLIC ${gui_dir}/getmodel)
 target_link_libraries(hearth_ui PUBLIC hearth_download hearth_vulkan_estimate hearth_gguf Qt6::Network Qt6::Concurrent)
 qt_add_resources(hearth_ui hearth_catalog PREFIX /hearth BASE ${PROJECT_SOURCE_DIR}/resources
                  FILES ${PROJECT_SOURCE_DIR}/resources/catalog.json)
+# Build folders configured before kept the old placeholder (HOMEPAGE_URL/catalog.json) in their cache.
+if(HEARTH_CATALOG_URL STREQUAL "${PROJECT_HOMEPAGE_URL}/catalog.json")
+  unset(HEARTH_CATALOG_URL CACHE)
+endif()
 set(HEARTH_CATALOG_URL "https://raw.githubusercontent.com/hearth/Hearth/main/resources/catalog.json"
     CACHE STRING "Where \"Check for a newer list\" fetches the model catalog by default")
 target_compile_definitions(hearth_ui PRIVATE HEARTH_CATALOG_URL="${HEARTH_CATALOG_URL}")
