@@ -73,13 +73,21 @@ target_include_directories(hearth_ui PUBLIC ${gui_dir}/apiserver)
 target_link_libraries(hearth_ui PUBLIC hearth_apikey)
 # The "Get a model" page (app/gui/getmodel/) over hearth_download, with the fit estimate of
 # inference/vulkan/memory_estimate.h (arithmetic only: the window links no GPU code) and the GGUF
-# reader for the models folder's files. The bundled catalog is a resource; "refresh" fetches
-# HEARTH_CATALOG_URL (or $HEARTH_CATALOG_URL) when the user asks.
+# reader for the models folder's files. The bundled catalog is a resource; "Check for a newer list"
+# fetches the catalog URL setting, by default HEARTH_CATALOG_URL: the catalog on the project's main
+# branch (io.github.hearth.Hearth is github.com/hearth/Hearth), so raising "version" in
+# resources/catalog.json there offers the new list to every installed Hearth that asks. Packagers may
+# point it elsewhere.
 target_include_directories(hearth_ui PUBLIC ${gui_dir}/getmodel)
 target_link_libraries(hearth_ui PUBLIC hearth_download hearth_vulkan_estimate hearth_gguf Qt6::Network Qt6::Concurrent)
 qt_add_resources(hearth_ui hearth_catalog PREFIX /hearth BASE ${PROJECT_SOURCE_DIR}/resources
                  FILES ${PROJECT_SOURCE_DIR}/resources/catalog.json)
-set(HEARTH_CATALOG_URL "${PROJECT_HOMEPAGE_URL}/catalog.json" CACHE STRING "Where \"refresh\" fetches a newer model catalog")
+# Build folders configured before kept the old placeholder (HOMEPAGE_URL/catalog.json) in their cache.
+if(HEARTH_CATALOG_URL STREQUAL "${PROJECT_HOMEPAGE_URL}/catalog.json")
+  unset(HEARTH_CATALOG_URL CACHE)
+endif()
+set(HEARTH_CATALOG_URL "https://raw.githubusercontent.com/hearth/Hearth/main/resources/catalog.json"
+    CACHE STRING "Where \"Check for a newer list\" fetches the model catalog by default")
 target_compile_definitions(hearth_ui PRIVATE HEARTH_CATALOG_URL="${HEARTH_CATALOG_URL}")
 target_compile_definitions(hearth_ui PRIVATE HEARTH_SOURCE_RESOURCES="${PROJECT_SOURCE_DIR}/resources")
 target_link_libraries(hearth_ui PUBLIC hearth_storage hearth_protocol

@@ -8,7 +8,7 @@ namespace hearth::download {
 
 namespace {
 
-Error fieldError(const QString& where, const char* what)
+Error fieldError(const QString& where, const QString& what)
 {
     return makeError(ErrorCode::BadFormat, QStringLiteral("catalog: %1 %2").arg(where, what).toStdString());
 }
@@ -37,6 +37,16 @@ Result<CatalogShape> readShape(const QJsonObject& o, const QString& where)
     return s;
 }
 
+// Bits a weight takes in a file of `bytes` for a model of this shape (the embedding counted once, as
+// when it is tied to the output): a GGUF of a real model is between about 1.5 (IQ1) and 32 (F32).
+double bitsPerWeight(qint64 bytes, const CatalogShape& s)
+{
+    const double attention = double(s.dim) * s.headDim * (2.0 * s.headCount + 2.0 * s.kvHeadCount);
+    const double ffn = 3.0 * s.dim * s.ffnDim;
+    const double weights = s.layerCount * (attention + ffn) + double(s.vocabSize) * s.dim;
+    return 8.0 * double(bytes) / weights;
+}
+
 Result<CatalogModel> readModel(const QJsonObject& o, int index)
 {
     CatalogModel m;
@@ -61,6 +71,14 @@ Result<CatalogModel> readModel(const QJsonObject& o, int index)
         if (!readText(f, "type", file.type)) return fieldError(fwhere + ".type", "is missing");
         file.approxBytes = qint64(f.value("approxBytes").toDouble());
         if (file.approxBytes <= 0) return fieldError(fwhere + ".approxBytes", "must be a positive number");
+        const double bits = bitsPerWeight(file.approxBytes, m.shape);
+        if (bits < 1.0 || bits > 34.0)
+            return fieldError(fwhere + ".approxBytes",
+                QStringLiteral("is not a plausible size for the model's shape (%1 bits a weight)")
+                    .arg(bits, 0, 'g', 2));
+        for (const CatalogFile& other : std::as_const(m.files))
+            if (other.type == file.type || other.file == file.file)
+                return fieldError(fwhere, "repeats a file or type of the same model");
         m.files << file;
     }
     return m;
@@ -88,6 +106,13 @@ Result<Catalog> parseCatalog(const QByteArray& json)
             "catalog: not a JSON object (" + parseError.errorString().toStdString() + ")");
     const QJsonObject root = doc.object();
     Catalog catalog;
+    const int schema = root.value("schema").toInt(0);
+    if (schema != kCatalogSchema)
+        return makeError(ErrorCode::Unsupported,
+            QStringLiteral("catalog: schema %1 is not the one this Hearth reads (%2)")
+                .arg(schema)
+                .arg(kCatalogSchema)
+                .toStdString());
     catalog.version = root.value("version").toInt(0);
     if (catalog.version < 1) return fieldError("version", "must be a positive whole number");
     const QJsonArray models = root.value("models").toArray();
@@ -95,6 +120,9 @@ Result<Catalog> parseCatalog(const QByteArray& json)
     for (int i = 0; i < models.size(); ++i) {
         auto model = readModel(models[i].toObject(), i);
         if (!model) return model.error();
+        for (const CatalogModel& other : std::as_const(catalog.models))
+            if (other.id == model->id)
+                return fieldError(QStringLiteral("models[%1].id").arg(i), "is not unique");
         catalog.models << *model;
     }
     for (const QJsonValue& v : root.value("recommended").toArray()) {

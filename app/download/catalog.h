@@ -58,7 +58,13 @@ struct Catalog {
     CatalogEntry find(const QString& key) const;
 };
 
-// The catalog in `json`; an error names the first field that is missing or wrong.
+// The catalog format this Hearth reads ("schema" in the JSON). A list in another format (a later
+// Hearth's) is refused whole, not half understood.
+inline constexpr int kCatalogSchema = 1;
+
+// The catalog in `json`; an error names the first field that is missing or wrong. Besides the fields
+// being there, each file's approximate size must be plausible for the model's shape (between 1 and 34
+// bits a weight), and ids, files and types must not repeat.
 Result<Catalog> parseCatalog(const QByteArray& json);
 
 } // namespace hearth::download

@@ -1,6 +1,7 @@
 #include "download.h"
 
 #include "hubfiles.h"
+#include "networkerror.h"
 
 #include <QDir>
 #include <QLocale>
@@ -381,25 +382,8 @@ QString Download::networkErrorText(QNetworkReply* reply) const
     const QString kept = m_status.bytes > 0
         ? tr(" The %1 downloaded so far are kept: press Resume to continue.").arg(sizeText(m_status.bytes))
         : QString();
-    switch (reply->error()) {
-    case QNetworkReply::ConnectionRefusedError:
-        return tr("Could not connect to %1: the connection was refused. Check your network connection and "
-                  "proxy settings.%2")
-            .arg(host, kept);
-    case QNetworkReply::HostNotFoundError:
-        return tr("%1 could not be found: check your network connection.%2").arg(host, kept);
-    case QNetworkReply::SslHandshakeFailedError:
-        return tr("The secure connection to %1 could not be verified (%2); nothing was accepted from it.%3")
-            .arg(host, reply->errorString(), kept);
-    case QNetworkReply::ProxyConnectionRefusedError:
-    case QNetworkReply::ProxyNotFoundError:
-    case QNetworkReply::ProxyAuthenticationRequiredError:
-        return tr("The proxy refused or could not be reached (%1). Check the proxy settings (http_proxy, "
-                  "https_proxy).%2")
-            .arg(reply->errorString(), kept);
-    default:
-        break;
-    }
+    const QString connection = connectionFailureText(reply);
+    if (!connection.isEmpty()) return connection + kept;
     if (status == 404)
         return tr("%1 has no such file (HTTP 404): %2. The catalog may be out of date: refresh it.")
             .arg(host, reply->url().toString());

@@ -23,7 +23,7 @@ QVariantMap SettingsController::defaults()
         { "minP", 0.05 }, { "repeatPenalty", 1.1 }, { "seed", 0 }, { "maxTokens", 512 }, { "contextSize", 0 },
         { "backend", QStringLiteral("auto") }, { "device", -1 }, { "theme", QStringLiteral("system") },
         { "windowWidth", 0 }, { "windowHeight", 0 }, { "windowMaximized", false },
-        { "modelsFolder", QString() } };
+        { "modelsFolder", QString() }, { "catalogUrl", QString() } };
 }
 
 void SettingsController::setStore(ChatStore* store)
@@ -102,5 +102,6 @@ void SettingsController::resetToDefaults()
 {
     const QVariantMap d = defaults();
     for (auto it = d.begin(); it != d.end(); ++it)
-        if (!it.key().startsWith("window") && it.key() != "modelsFolder") setValue(it.key(), it.value());
+        if (!it.key().startsWith("window") && it.key() != "modelsFolder" && it.key() != "catalogUrl")
+            setValue(it.key(), it.value());
 }

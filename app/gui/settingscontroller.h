@@ -35,6 +35,8 @@ class SettingsController : public QObject {
     Q_PROPERTY(bool windowMaximized READ windowMaximized WRITE setWindowMaximized NOTIFY changed)
     // Where downloaded models go; empty: DATA_DIR/models.
     Q_PROPERTY(QString modelsFolder READ modelsFolder WRITE setModelsFolder NOTIFY changed)
+    // Where "Check for a newer list" fetches the model catalog; empty: the project's (HEARTH_CATALOG_URL).
+    Q_PROPERTY(QString catalogUrl READ catalogUrl WRITE setCatalogUrl NOTIFY changed)
 
 public:
     explicit SettingsController(QObject* parent = nullptr);
@@ -59,6 +61,7 @@ public:
     int windowHeight() const { return value("windowHeight").toInt(); }
     bool windowMaximized() const { return value("windowMaximized").toBool(); }
     QString modelsFolder() const { return value("modelsFolder").toString(); }
+    QString catalogUrl() const { return value("catalogUrl").toString(); }
 
     void setSystemPrompt(const QString& v) { setValue("systemPrompt", v); }
     void setTemperature(double v) { setValue("temperature", qBound(0.0, v, 5.0)); }
@@ -76,12 +79,13 @@ public:
     void setWindowHeight(int v) { setValue("windowHeight", qMax(0, v)); }
     void setWindowMaximized(bool v) { setValue("windowMaximized", v); }
     void setModelsFolder(const QString& v) { setValue("modelsFolder", v); }
+    void setCatalogUrl(const QString& v) { setValue("catalogUrl", v.trimmed()); }
 
     // The sampler JSON the engine takes, global values overridden by `overrides` (same keys).
     QJsonObject effectiveSampler(const QVariantMap& overrides) const;
     int effectiveMaxTokens(const QVariantMap& overrides) const;
     Q_INVOKABLE QVariant effective(const QString& key, const QVariantMap& overrides) const;
-    // Back to the defaults, all but the window's remembered size and the models folder.
+    // Back to the defaults, all but the window's remembered size, the models folder and the catalog URL.
     Q_INVOKABLE void resetToDefaults();
     static QVariantMap defaults();
 

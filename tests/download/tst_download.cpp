@@ -12,6 +12,7 @@
 #include "hubfiles.h"
 #include "modelsfolder.h"
 #include "partfile.h"
+#include "range_server.h"
 #include "shared_data.h"
 
 #include <QCryptographicHash>
@@ -43,42 +44,16 @@ QString sourceOf(const QString& file)
     return hearth::test::testdata("models/" + file);
 }
 
-// range_server.py on a port of its own, with the given misbehaviour.
-class RangeServer {
+// range_server.py serving the two test models, with the given misbehaviour.
+class RangeServer : public hearth::test::RangeServerProcess {
 public:
     bool start(const QStringList& flags)
     {
-        QStringList args { HEARTH_RANGE_SERVER, "--repo", kRepo };
+        QStringList args { "--repo", kRepo };
         for (const char* f : { kFile, kSecondFile })
             args << "--file" << QString(f) + "=" + sourceOf(f);
-        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start(HEARTH_PYTHON, args + flags);
-        if (!m_process.waitForReadyRead(10000)) return false;
-        const QByteArray line = m_process.readLine().trimmed();
-        if (!line.startsWith("PORT ")) return false;
-        m_port = line.mid(5).toInt();
-        return m_port > 0;
+        return RangeServerProcess::start(args + flags);
     }
-    ~RangeServer()
-    {
-        m_process.kill();
-        m_process.waitForFinished();
-    }
-    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port)); }
-    // {"bodyBytes": N, "requests": ["", "bytes=N-", ...]}
-    QJsonObject stats() const
-    {
-        QNetworkAccessManager network;
-        QNetworkReply* reply = network.get(QNetworkRequest(QUrl(url().toString() + "/_stats")));
-        QSignalSpy done(reply, &QNetworkReply::finished);
-        done.wait(5000);
-        reply->deleteLater();
-        return QJsonDocument::fromJson(reply->readAll()).object();
-    }
-
-private:
-    QProcess m_process;
-    int m_port = 0;
 };
 
 int freePort()
@@ -197,9 +172,7 @@ private slots:
     {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
-        // Requests to the test server go straight to it, whatever proxy the machine has.
-        qunsetenv("http_proxy");
-        qunsetenv("HTTP_PROXY");
+        hearth::test::bypassProxyForTestServer();
     }
 
     void catalogParses()

@@ -318,6 +318,35 @@ private slots:
         QTest::qWait(300);
         QVERIFY(app.window->grabWindow().save(dir + "/hearth-dark-long-reply.png"));
         app.settings->setTheme("light");
+        // A long notice, shown then dismissed: it pushes the conversation down, not the sidebar, and
+        // once it is gone the sidebar, the conversation and the composer are where they were.
+        const auto geometry = [&] {
+            QList<QRectF> rects;
+            for (const char* name : { "sidebar", "conversationView", "composer" }) {
+                QQuickItem* item = app.item(name);
+                rects << QRectF(item->mapToScene(QPointF(0, 0)), item->size());
+            }
+            return rects;
+        };
+        QTest::qWait(200);
+        // The composer is as tall as it asks, with no gap left by the "Loading the model…" line.
+        QCOMPARE(app.item("composer")->height(), app.item("composer")->implicitHeight());
+        const QList<QRectF> before = geometry();
+        app.window->setProperty("windowNotice",
+            QStringLiteral("Could not import the conversations: %1 is not a Hearth export, and nothing was "
+                           "changed. The file is left as it was; choose another one or export again from "
+                           "the computer it came from.")
+                .arg(QStringLiteral("/home/someone/Downloads/a-file-with-a-rather-long-name.json")));
+        app.window->setProperty("windowNoticeKind", QStringLiteral("error"));
+        QTest::qWait(300);
+        QVERIFY(app.item("noticeText")->isVisible());
+        QVERIFY(geometry()[1].top() > before[1].top()); // the notice pushed the conversation down
+        QCOMPARE(geometry()[0], before[0]); // and left the sidebar alone
+        QVERIFY(app.window->grabWindow().save(dir + "/hearth-notice.png"));
+        app.window->setProperty("windowNotice", QString());
+        QTest::qWait(300);
+        QVERIFY(app.window->grabWindow().save(dir + "/hearth-notice-dismissed.png"));
+        QCOMPARE(geometry(), before);
         // The model info view, over the window.
         QMetaObject::invokeMethod(app.item("modelInfoButton"), "clicked");
         QTest::qWait(300);

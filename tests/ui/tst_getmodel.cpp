@@ -12,12 +12,16 @@
 #include "localmodelfacts.h"
 #include "modelcontroller.h"
 #include "modelfit.h"
+#include "range_server.h"
 #include "settingscontroller.h"
 #include "shared_data.h"
 #include "vulkan/vulkan_backend.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QQmlApplicationEngine>
 #include <QQmlExtensionPlugin>
@@ -38,26 +42,15 @@ const char* kFile = "Llama-3.2-1B-Instruct-Q4_K_M.gguf";
 const char* kKey = "llama-3.2-1b-instruct/Q4_K_M";
 
 // range_server.py serving the shared tiny Q4_K_M model as the catalog's 1B Q4_K_M file.
-struct Server {
-    QProcess process;
-    int port = 0;
+struct Server : hearth::test::RangeServerProcess {
     bool start(const QStringList& flags)
     {
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start(HEARTH_PYTHON,
-            QStringList { HEARTH_RANGE_SERVER, "--repo", kRepo, "--file",
+        return RangeServerProcess::start(
+            QStringList { "--repo", kRepo, "--file",
                 QString(kFile) + "=" + test::testdata("models/tiny-llama31-q4_k_m.gguf") }
-                + flags);
-        if (!process.waitForReadyRead(10000)) return false;
-        port = process.readLine().trimmed().mid(5).toInt();
-        return port > 0;
+            + flags);
     }
-    QByteArray url() const { return "http://127.0.0.1:" + QByteArray::number(port); }
-    ~Server()
-    {
-        process.kill();
-        process.waitForFinished();
-    }
+    QByteArray urlText() const { return url().toString().toUtf8(); }
 };
 
 } // namespace
@@ -133,7 +126,7 @@ private slots:
     {
         Server server;
         QVERIFY(server.start({}));
-        qputenv("HEARTH_HUB_URL", server.url());
+        qputenv("HEARTH_HUB_URL", server.urlText());
         SettingsController settings;
         ModelController models;
         GetModelController controller;
@@ -167,13 +160,68 @@ private slots:
         qunsetenv("HEARTH_HUB_URL");
     }
 
+    // "Check for a newer list" through the controller, at the address set for it: a newer list (the
+    // bundled one with its version raised and a model fewer) replaces the one shown and is what the next
+    // start (a new controller over the same data folder) shows; a list that is not there (HTTP 404) is
+    // said to be, and the list shown stays.
+    void catalogRefreshThroughTheController()
+    {
+        QFile bundled(HEARTH_SOURCE_DIR "/resources/catalog.json");
+        QVERIFY(bundled.open(QIODevice::ReadOnly));
+        QJsonObject root = QJsonDocument::fromJson(bundled.readAll()).object();
+        const int bundledVersion = root["version"].toInt();
+        root["version"] = bundledVersion + 1;
+        QJsonArray models = root["models"].toArray();
+        models.removeLast();
+        root["models"] = models;
+        QFile newer(m_dir.filePath("newer-catalog.json"));
+        QVERIFY(newer.open(QIODevice::WriteOnly));
+        newer.write(QJsonDocument(root).toJson());
+        newer.close();
+        Server server;
+        QVERIFY(server.start({ "--catalog", newer.fileName() }));
+        const QString data = m_dir.filePath("refresh");
+        SettingsController settings;
+        {
+            GetModelController controller;
+            controller.setSettings(&settings);
+            controller.setDataDir(data);
+            QCOMPARE(controller.catalogVersion(), bundledVersion);
+            QCOMPARE(controller.catalogUrl(), GetModelController::defaultCatalogUrl());
+            QVERIFY(controller.catalogUrl().startsWith("https://"));
+            const int rowsBefore = controller.catalog()->count();
+            controller.setCatalogUrl(server.url("/catalog.json").toString());
+            QCOMPARE(settings.catalogUrl(), server.url("/catalog.json").toString());
+            controller.refreshCatalog();
+            QVERIFY(controller.refreshing());
+            QTRY_COMPARE(controller.catalogVersion(), bundledVersion + 1);
+            QVERIFY(!controller.refreshing());
+            QVERIFY2(controller.message().contains(QString::number(bundledVersion + 1)),
+                qPrintable(controller.message()));
+            QVERIFY(controller.catalog()->count() < rowsBefore);
+            QVERIFY(QFile::exists(data + "/catalog.json"));
+        }
+        GetModelController restarted;
+        restarted.setSettings(&settings);
+        restarted.setDataDir(data);
+        QCOMPARE(restarted.catalogVersion(), bundledVersion + 1);
+        restarted.setCatalogUrl(server.url("/gone.json").toString());
+        restarted.refreshCatalog();
+        QTRY_VERIFY(!restarted.refreshing());
+        QVERIFY2(restarted.message().contains("HTTP 404"), qPrintable(restarted.message()));
+        QCOMPARE(restarted.catalogVersion(), bundledVersion + 1);
+        // The project's list again: the setting goes back to empty.
+        restarted.setCatalogUrl(GetModelController::defaultCatalogUrl());
+        QVERIFY(settings.catalogUrl().isEmpty());
+    }
+
     // The page in the real window: the catalog, a download in progress from a slow local server, and
     // the models on this computer (one downloaded, one linked).
     void screenshots()
     {
         Server server;
         QVERIFY(server.start({ "--throttle", "150000" }));
-        qputenv("HEARTH_HUB_URL", server.url());
+        qputenv("HEARTH_HUB_URL", server.urlText());
         const QString data = m_dir.filePath("shots");
         QQmlApplicationEngine engine;
         engine.addImportPath("qrc:/");

@@ -1,9 +1,10 @@
 // Nothing leaves the machine without the user's click: the real window (Main.qml, with the "Get a
 // model" page's controller, its catalog and its first-start offer) starts on a fresh data dir with
-// the real engine and the bundled model, chats one turn and summarizes a document, and quits. The test
-// itself checks the work was done; count_connections.py runs it under strace and fails on any
-// connect() or sendto() to an internet address (IPv4 or IPv6, DNS included) by any of its processes,
-// with http_proxy and https_proxy pointed at a local socket that counts what reaches it.
+// the real engine and the bundled model, chats one turn and summarizes a document, and quits. The
+// test itself checks the work was done and that the catalog refresh never started (the bundled list
+// shown, none saved); count_connections.py runs it under strace and fails on any connect() or
+// sendto() to an internet address (IPv4 or IPv6, DNS included) by any of its processes, with
+// http_proxy and https_proxy pointed at a local socket that counts what reaches it.
 #include "chatcontroller.h"
 #include "chatstore.h"
 #include "documentcontroller.h"
@@ -12,6 +13,8 @@
 #include "modelcontroller.h"
 #include "settingscontroller.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QQmlApplicationEngine>
 #include <QQmlExtensionPlugin>
 #include <QQuickItem>
@@ -21,6 +24,18 @@
 #include <QTest>
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
+
+namespace {
+
+int bundledCatalogVersion()
+{
+    QFile f(HEARTH_SOURCE_DIR "/resources/catalog.json");
+    return f.open(QIODevice::ReadOnly)
+        ? QJsonDocument::fromJson(f.readAll()).object().value("version").toInt()
+        : -1;
+}
+
+} // namespace
 
 class NoNetworkTest : public QObject {
     Q_OBJECT
@@ -44,6 +59,11 @@ private slots:
         auto* documents = window->findChild<DocumentController*>("documents");
         auto* getModel = window->findChild<GetModelController*>("getModel");
         QVERIFY(chat && model && settings && documents && getModel);
+        // The catalog refresh is never started: the list shown is the bundled one, none is saved, and
+        // the address it would fetch is the project's (internet) one, which strace would have seen.
+        QSignalSpy refreshing(getModel, &GetModelController::refreshingChanged);
+        QCOMPARE(getModel->catalogUrl(), GetModelController::defaultCatalogUrl());
+        QVERIFY(getModel->catalogUrl().startsWith("https://"));
 
         // The window is up with the catalog read and the first-start offer shown.
         QTRY_VERIFY_WITH_TIMEOUT(chat->canSend(), 30000);
@@ -70,6 +90,9 @@ private slots:
         QVERIFY(documents->summarize(QUrl::fromLocalFile(text).toString(), QStringLiteral("short")));
         QVERIFY(QTest::qWaitFor([&] { return finished.count() + failed.count() > 0; }, 120000));
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+        QCOMPARE(refreshing.count(), 0);
+        QVERIFY(!QFile::exists(m_dir.filePath("data/catalog.json")));
+        QCOMPARE(getModel->catalogVersion(), bundledCatalogVersion());
         delete window;
     }
 };

@@ -18,7 +18,12 @@ Rectangle {
     }
 
     color: Theme.background
-    implicitHeight: layout.implicitHeight + 2 * Theme.spacing
+    // The height is taken from the inner layout once its own layout pass is over: Qt 6.4's window
+    // layout drops a size change that arrives while it is laying out, and kept the first height (with
+    // the "Loading the model…" line) after that line went, leaving a gap under the input.
+    readonly property real contentHeight: layout.implicitHeight + 2 * Theme.spacing
+    onContentHeightChanged: Qt.callLater(() => composer.implicitHeight = composer.contentHeight)
+    Component.onCompleted: implicitHeight = contentHeight
 
     ColumnLayout {
         id: layout

@@ -30,8 +30,11 @@ Rectangle {
         anchors.margins: Theme.spacing
         spacing: Theme.spacingLarge
 
+        // A fixed width, so that the fit marks of all rows line up.
         ColumnLayout {
             Layout.preferredWidth: 150
+            Layout.minimumWidth: 150
+            Layout.maximumWidth: 150
             spacing: 2
             Label {
                 text: row.type

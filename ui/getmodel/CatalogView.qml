@@ -30,6 +30,28 @@ ColumnLayout {
         }
     }
 
+    RowLayout {
+        Layout.fillWidth: true
+        Label {
+            text: qsTr("Newer lists come from")
+            font.pixelSize: Theme.smallFontSize
+            color: Theme.mutedText
+        }
+        TextField {
+            objectName: "catalogUrlField"
+            Layout.fillWidth: true
+            font.pixelSize: Theme.smallFontSize
+            text: view.controller.catalogUrl
+            placeholderText: view.controller.defaultCatalogUrl
+            selectByMouse: true
+            onEditingFinished: view.controller.setCatalogUrl(text)
+            ToolTip.visible: hovered
+            ToolTip.delay: 600
+            ToolTip.text: qsTr("Fetched only when you press \"Check for a newer list\". Empty: the Hearth project's list.")
+            Accessible.name: qsTr("Address of the model catalog")
+        }
+    }
+
     ListView {
         id: list
         objectName: "catalogList"

@@ -41,7 +41,9 @@ Rectangle {
                 color: Theme.text
                 text: row.fileName
             }
+            // Buttons of one width, so that rows line up whatever their labels.
             Button {
+                Layout.preferredWidth: 110
                 text: qsTr("Open")
                 enabled: row.error.length === 0
                 highlighted: true
@@ -50,6 +52,7 @@ Rectangle {
             }
             Button {
                 objectName: "deleteModelButton"
+                Layout.preferredWidth: 110
                 text: row.link ? qsTr("Remove link") : qsTr("Delete")
                 onClicked: row.deleteRequested(row.path, row.fileName, row.link)
                 Accessible.name: qsTr("Delete %1").arg(row.fileName)

@@ -1,5 +1,6 @@
 #include "getmodelcontroller.h"
 
+#include "catalogrefresh.h"
 #include "chatstore.h"
 #include "downloadmanager.h"
 #include "engineclient.h"
@@ -14,10 +15,7 @@
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QLocale>
-#include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
-#include <QNetworkReply>
-#include <QSaveFile>
 #include <QtConcurrent/QtConcurrentRun>
 
 using namespace hearth::download;
@@ -26,10 +24,14 @@ namespace {
 
 const char* kBundledCatalog = ":/hearth/catalog.json";
 
-// Download sizes as Hugging Face shows them (decimal: 4.9 GB is 4.9e9 bytes).
+// Download sizes as Hugging Face shows them (decimal: 4.9 GB is 4.9e9 bytes), with three figures:
+// "808 MB", "4.9 GB", "13.6 GB".
 QString sizeText(qint64 bytes)
 {
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
+    double scaled = double(bytes);
+    while (scaled >= 1000)
+        scaled /= 1000;
+    return QLocale().formattedDataSize(bytes, scaled >= 100 ? 0 : 1, QLocale::DataSizeSIFormat);
 }
 
 QString stateName(DownloadState state)
@@ -80,12 +82,6 @@ Catalog readCatalogFile(const QString& path)
     return catalog ? *catalog : Catalog {};
 }
 
-QUrl catalogUrl()
-{
-    const QByteArray override = qgetenv("HEARTH_CATALOG_URL");
-    return QUrl(override.isEmpty() ? QStringLiteral(HEARTH_CATALOG_URL) : QString::fromUtf8(override));
-}
-
 QString localPath(const QVariant& pathOrUrl)
 {
     const QUrl url = pathOrUrl.toUrl();
@@ -125,6 +121,7 @@ void GetModelController::setSettings(SettingsController* settings)
     m_settings = settings;
     emit settingsChanged();
     if (!m_settings) return;
+    connect(m_settings, &SettingsController::changed, this, &GetModelController::catalogUrlChanged);
     connect(m_settings, &SettingsController::changed, this, [this] {
         if (modelsFolder() != m_managerFolder) {
             startManager();
@@ -136,6 +133,7 @@ void GetModelController::setSettings(SettingsController* settings)
     startManager();
     rescan();
     emit modelsFolderChanged();
+    emit catalogUrlChanged();
 }
 
 void GetModelController::setModelController(ModelController* controller)
@@ -168,15 +166,39 @@ QString GetModelController::modelsFolder() const
     return m_dataDir.isEmpty() ? QString() : defaultModelsFolder(m_dataDir);
 }
 
-// The bundled catalog, or the one a refresh saved when it is newer.
+QString GetModelController::fetchedCatalogPath() const
+{
+    return m_dataDir.isEmpty() ? QString() : QDir(m_dataDir).filePath("catalog.json");
+}
+
+// The bundled catalog, or the one a refresh saved when it is newer (a later version of the app may
+// bundle a newer one than was fetched). A saved list that no longer reads is ignored.
 void GetModelController::readCatalog()
 {
     Catalog catalog = readCatalogFile(kBundledCatalog);
     if (!m_dataDir.isEmpty()) {
-        Catalog fetched = readCatalogFile(QDir(m_dataDir).filePath("catalog.json"));
+        Catalog fetched = readCatalogFile(fetchedCatalogPath());
         if (fetched.version > catalog.version) catalog = fetched;
     }
     setCatalog(catalog);
+}
+
+QString GetModelController::defaultCatalogUrl()
+{
+    return QStringLiteral(HEARTH_CATALOG_URL);
+}
+
+QString GetModelController::catalogUrl() const
+{
+    const QString chosen = m_settings ? m_settings->catalogUrl() : QString();
+    return chosen.isEmpty() ? defaultCatalogUrl() : chosen;
+}
+
+void GetModelController::setCatalogUrl(const QString& url)
+{
+    if (!m_settings) return;
+    const QString trimmed = url.trimmed();
+    m_settings->setCatalogUrl(trimmed == defaultCatalogUrl() ? QString() : trimmed);
 }
 
 void GetModelController::setCatalog(const Catalog& catalog)
@@ -373,42 +395,23 @@ void GetModelController::updateCatalogStatus(const QString& file)
 void GetModelController::refreshCatalog()
 {
     if (m_refreshing) return;
-    if (!m_network) m_network = new QNetworkAccessManager(this);
-    m_refreshing = true;
-    emit refreshingChanged();
-    QNetworkRequest request(catalogUrl());
-    request.setTransferTimeout(30000);
-    QNetworkReply* reply = m_network->get(request);
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
-        reply->deleteLater();
-        m_refreshing = false;
-        emit refreshingChanged();
-        if (reply->error() != QNetworkReply::NoError) {
-            say(tr("The catalog could not be refreshed: %1. The list shown is version %2.")
-                    .arg(reply->errorString())
-                    .arg(m_catalog.version));
-            return;
-        }
-        const QByteArray json = reply->readAll();
-        auto fetched = parseCatalog(json);
-        if (!fetched) {
-            say(tr("The catalog that was fetched is not usable (%1); the list shown is version %2.")
-                    .arg(QString::fromStdString(fetched.error().message))
-                    .arg(m_catalog.version));
-            return;
-        }
-        if (fetched->version <= m_catalog.version) {
-            say(tr("The catalog is up to date (version %1).").arg(m_catalog.version));
-            return;
-        }
-        QSaveFile saved(QDir(m_dataDir).filePath("catalog.json"));
-        if (!m_dataDir.isEmpty() && saved.open(QIODevice::WriteOnly)) {
-            saved.write(json);
-            saved.commit();
-        }
-        setCatalog(*fetched);
-        say(tr("The catalog was updated to version %1.").arg(m_catalog.version));
-    });
+    const QUrl url = QUrl::fromUserInput(catalogUrl());
+    if (!url.isValid() || (url.scheme() != "https" && url.scheme() != "http")) {
+        say(tr("The catalog address is not an http(s) address: %1").arg(catalogUrl()));
+        return;
+    }
+    if (!m_refresh) {
+        m_refresh = new CatalogRefresh(this);
+        connect(m_refresh, &CatalogRefresh::finished, this,
+            [this](bool accepted, const QString& message, const Catalog& catalog) {
+                m_refreshing = false;
+                emit refreshingChanged();
+                if (accepted) setCatalog(catalog);
+                say(message);
+            });
+    }
+    m_refreshing = m_refresh->start(url, m_catalog.version, fetchedCatalogPath());
+    if (m_refreshing) emit refreshingChanged();
 }
 
 void GetModelController::open(const QString& path)

@@ -18,10 +18,10 @@
 
 class ModelController;
 class SettingsController;
-class QNetworkAccessManager;
 namespace hearth::download {
+class CatalogRefresh;
 class DownloadManager;
-}
+} // namespace hearth::download
 
 class GetModelController : public QObject {
     Q_OBJECT
@@ -43,6 +43,9 @@ class GetModelController : public QObject {
     // Rows: path, fileName, sizeText, typeMix, parameters, fitKind, fitText, link, target, error.
     Q_PROPERTY(RowListModel* localModels READ localModels CONSTANT)
     Q_PROPERTY(int catalogVersion READ catalogVersion NOTIFY catalogChanged)
+    // Where "Check for a newer list" fetches: the setting, else the project's list (HEARTH_CATALOG_URL).
+    Q_PROPERTY(QString catalogUrl READ catalogUrl NOTIFY catalogUrlChanged)
+    Q_PROPERTY(QString defaultCatalogUrl READ defaultCatalogUrl CONSTANT)
     Q_PROPERTY(bool refreshing READ refreshing NOTIFY refreshingChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged) // the last thing to tell the user
     // The catalog's best file for this device: {key, name, type, sizeText, fitText}; empty before the
@@ -66,6 +69,8 @@ public:
     RowListModel* downloads() { return &m_downloadRows; }
     RowListModel* localModels() { return &m_localRows; }
     int catalogVersion() const { return m_catalog.version; }
+    QString catalogUrl() const;
+    static QString defaultCatalogUrl();
     bool refreshing() const { return m_refreshing; }
     QString message() const { return m_message; }
     QVariantMap recommendation() const;
@@ -78,8 +83,10 @@ public:
     Q_INVOKABLE void resume(const QString& file);
     Q_INVOKABLE void cancel(const QString& file);
     Q_INVOKABLE void dismiss(const QString& file);
-    // Fetches a newer catalog (the catalog URL: $HEARTH_CATALOG_URL or the project's).
+    // Fetches the list at catalogUrl; it replaces the one shown (and is kept in the data folder for the
+    // next start) only when it is a valid catalog of a higher version. `message` says what happened.
     Q_INVOKABLE void refreshCatalog();
+    Q_INVOKABLE void setCatalogUrl(const QString& url); // empty or the default: the project's list
     Q_INVOKABLE void open(const QString& path); // as ModelController opens any file
     Q_INVOKABLE void remove(const QString& path); // a model in the folder (the page asks first)
     Q_INVOKABLE void addExisting(const QVariant& pathOrUrl, bool link);
@@ -93,12 +100,14 @@ signals:
     void modelControllerChanged();
     void modelsFolderChanged();
     void catalogChanged();
+    void catalogUrlChanged();
     void refreshingChanged();
     void messageChanged();
     void fitChanged();
     void localModelsChanged();
 
 private:
+    QString fetchedCatalogPath() const; // DATA_DIR/catalog.json
     void readCatalog();
     void setCatalog(const hearth::download::Catalog& catalog);
     void updateFits();
@@ -124,7 +133,7 @@ private:
     QString m_openWhenDone; // the first-start offer loads its file once it is verified
     QThread m_thread;
     hearth::download::DownloadManager* m_manager = nullptr; // lives on m_thread
-    QNetworkAccessManager* m_network = nullptr; // the catalog refresh only
+    hearth::download::CatalogRefresh* m_refresh = nullptr; // made on the first click
     bool m_refreshing = false;
     bool m_scanPending = false;
     int m_scanGeneration = 0;
