@@ -79,16 +79,6 @@ double cpuCopyBandwidth()
     return 2.0 * double(bytes) / best / 1e9;
 }
 
-std::string jsonEscape(const std::string& s)
-{
-    std::string out;
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) >= 0x20) out += c;
-    }
-    return out;
-}
-
 int runBench(const std::vector<std::string>& argv)
 {
     // Step 1: options.
@@ -193,9 +183,9 @@ int runBench(const std::vector<std::string>& argv)
                     "\"decode_bandwidth_fraction\": %.4f, \"weight_bytes_per_token\": %llu, "
                     "\"pp_cpu_seconds\": %.3f, "
                     "\"tg_cpu_seconds\": %.3f, \"pp_wall_seconds\": %.3f, \"tg_wall_seconds\": %.3f}\n",
-            jsonEscape(*model).c_str(), jsonEscape(b.deviceName()).c_str(), backendName.c_str(), prompt,
-            decode, pp, tg, bandwidth, fraction, static_cast<unsigned long long>(weightBytes), ppCpu, tgCpu,
-            ppSeconds, tgSeconds);
+            hearth::cli::jsonEscape(*model).c_str(), hearth::cli::jsonEscape(b.deviceName()).c_str(),
+            backendName.c_str(), prompt, decode, pp, tg, bandwidth, fraction,
+            static_cast<unsigned long long>(weightBytes), ppCpu, tgCpu, ppSeconds, tgSeconds);
         return 0;
     }
     std::printf("| %-28s | %9s | %-7s | %-32s | %-6s | %10s |\n", "model", "size", "backend", "device",
