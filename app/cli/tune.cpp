@@ -68,7 +68,8 @@ void printTable(const hearth::KernelTuningReport& report)
             char time[32] = "-";
             if (t.microseconds >= 0) std::snprintf(time, sizeof time, "%.1f", t.microseconds);
             const std::string result = t.chosen ? "valid, chosen" : t.valid ? "valid" : t.note;
-            std::printf("%-30s %-16s %12s  %s\n", t.question.c_str(), t.variant.c_str(), time, result.c_str());
+            std::printf(
+                "%-30s %-16s %12s  %s\n", t.question.c_str(), t.variant.c_str(), time, result.c_str());
         }
         std::printf("\n");
     }
@@ -93,7 +94,8 @@ int runTune(const std::vector<std::string>& argv)
     double device = -1, budget = 4, context = 4096, batch = 512;
     const bool parsed = args.value("--device") ? parseNumber(*args.value("--device"), device) : true;
     if (!args.error().empty() || !model || !args.positionals().empty() || !parsed
-        || !parseNumber(args.value("--budget", "4"), budget) || !parseNumber(args.value("--context", "4096"), context)
+        || !parseNumber(args.value("--budget", "4"), budget)
+        || !parseNumber(args.value("--context", "4096"), context)
         || !parseNumber(args.value("--batch", "512"), batch) || context < 1 || batch < 1) {
         if (!args.error().empty()) std::fprintf(stderr, "tune: %s\n", args.error().c_str());
         std::fprintf(stderr,

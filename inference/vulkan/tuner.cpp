@@ -66,12 +66,16 @@ public:
             uint64_t bytes;
             MemoryKind kind;
         };
-        for (const Need& n : { Need { &b.x, size.x, MemoryKind::DeviceLocal },
-                 Need { &b.y, size.y, MemoryKind::DeviceLocal }, Need { &b.q8, size.q8, MemoryKind::DeviceLocal },
-                 Need { &b.q, size.q, MemoryKind::DeviceLocal }, Need { &b.k, size.kv, MemoryKind::DeviceLocal },
-                 Need { &b.v, size.kv, MemoryKind::DeviceLocal }, Need { &b.att, size.att, MemoryKind::DeviceLocal },
-                 Need { &b.partials, partials, MemoryKind::DeviceLocal }, Need { &b.step, 16, MemoryKind::Upload },
-                 Need { &readback, size.y, MemoryKind::Readback }, Need { &upload, uploadBytes, MemoryKind::Upload } }) {
+        for (const Need& n :
+            { Need { &b.x, size.x, MemoryKind::DeviceLocal }, Need { &b.y, size.y, MemoryKind::DeviceLocal },
+                Need { &b.q8, size.q8, MemoryKind::DeviceLocal },
+                Need { &b.q, size.q, MemoryKind::DeviceLocal },
+                Need { &b.k, size.kv, MemoryKind::DeviceLocal },
+                Need { &b.v, size.kv, MemoryKind::DeviceLocal },
+                Need { &b.att, size.att, MemoryKind::DeviceLocal },
+                Need { &b.partials, partials, MemoryKind::DeviceLocal },
+                Need { &b.step, 16, MemoryKind::Upload }, Need { &readback, size.y, MemoryKind::Readback },
+                Need { &upload, uploadBytes, MemoryKind::Upload } }) {
             auto buffer = m_dev.allocator.create(n.bytes, n.kind, "kernel tuning");
             if (!buffer) return buffer.error();
             *n.buffer = *buffer;
@@ -84,7 +88,8 @@ public:
             floats[i] = uniform(random);
         auto* halves = reinterpret_cast<uint16_t*>(static_cast<char*>(upload.mapped) + size.x + size.q);
         for (uint64_t i = 0; i < size.kv; ++i)
-            halves[i] = uint16_t(((random() & 1u) << 15) | ((12u + random() % 3u) << 10) | (random() & 0x3ffu));
+            halves[i]
+                = uint16_t(((random() & 1u) << 15) | ((12u + random() % 3u) << 10) | (random() & 0x3ffu));
         const uint32_t position = shapes.attentionPosition;
         std::memcpy(b.step.mapped, &position, sizeof(position));
         if (Status s = rec.begin(); !s.ok()) return s;
@@ -100,7 +105,10 @@ public:
     Buffer readback, upload;
 
 private:
-    std::vector<Buffer*> all() { return { &b.x, &b.y, &b.q8, &b.q, &b.k, &b.v, &b.att, &b.partials, &b.step, &readback, &upload }; }
+    std::vector<Buffer*> all()
+    {
+        return { &b.x, &b.y, &b.q8, &b.q, &b.k, &b.v, &b.att, &b.partials, &b.step, &readback, &upload };
+    }
 
     const TunerDevice& m_dev;
     bool m_created = false;
@@ -119,8 +127,8 @@ public:
 
     // Answers `q` starting from `config` (updated with the choice); false when the budget ran out
     // before every candidate was tried (or the reference was unusable): then nothing is cached.
-    Result<bool> answer(const TuningQuestion& q, KernelConfig& config, Scratch& scratch, Clock::time_point deadline,
-        const std::function<void(const std::string&)>& tried)
+    Result<bool> answer(const TuningQuestion& q, KernelConfig& config, Scratch& scratch,
+        Clock::time_point deadline, const std::function<void(const std::string&)>& tried)
     {
         std::vector<float> reference;
         std::optional<size_t> best;
@@ -167,7 +175,8 @@ public:
             auto time = timeRuns(record, reps);
             if (!time) return time.error();
             trial.microseconds = *time * 1e6;
-            if (trial.valid && (!best || trial.microseconds < m_report.trials[firstTrial + *best].microseconds))
+            if (trial.valid
+                && (!best || trial.microseconds < m_report.trials[firstTrial + *best].microseconds))
                 best = i;
             tried(q.name + ": " + candidate.name);
         }
@@ -179,7 +188,8 @@ public:
     }
 
 private:
-    Result<std::vector<float>> run(const std::function<void(Recorder&)>& record, const BufferRef& output, Scratch& scratch)
+    Result<std::vector<float>> run(
+        const std::function<void(Recorder&)>& record, const BufferRef& output, Scratch& scratch)
     {
         if (Status s = m_rec.begin(); !s.ok()) return s.error();
         record(m_rec);
@@ -217,11 +227,13 @@ Result<KernelConfig> tuneKernels(const TunerDevice& dev, const TunerShapes& mode
     const VulkanTuning& options, KernelTuningReport& report)
 {
     const Clock::time_point start = Clock::now();
-    const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
-                              std::chrono::duration<double>(std::max(0.0, options.budgetSeconds)));
+    const auto deadline = start
+        + std::chrono::duration_cast<Clock::duration>(
+            std::chrono::duration<double>(std::max(0.0, options.budgetSeconds)));
     report = {};
     report.device = dev.device.name();
-    const TuningIdentity identity { dev.device.uuid(), dev.device.properties().driverVersion, shaderBuildHash() };
+    const TuningIdentity identity { dev.device.uuid(), dev.device.properties().driverVersion,
+        shaderBuildHash() };
     TuningCache cache = options.cachePath.empty() ? TuningCache {} : TuningCache::load(options.cachePath);
     const TuningShapes shapes { model.model, std::min(model.maxBatch, kPrefillTokens),
         std::min(model.contextLength, kAttentionPosition) - 1 };

@@ -111,14 +111,16 @@ std::string intDotName(const KernelConfig& c)
     return c.intDot ? "int8 " + std::to_string(c.q8.rows) + "x" + std::to_string(c.q8.workgroup) : "float";
 }
 
-TuningQuestion intDotQuestion(const KernelConfig& base, std::vector<const GpuMatrix*> matrices, const TuningBuffers& b)
+TuningQuestion intDotQuestion(
+    const KernelConfig& base, std::vector<const GpuMatrix*> matrices, const TuningBuffers& b)
 {
     TuningQuestion q;
     q.name = "decode integer dot products";
     q.shape = shapeOf(matrices);
     q.candidates.push_back(current(intDotName(base)));
     addCandidate(q.candidates, { "float", [](KernelConfig& c) { c.intDot = false; } });
-    for (MatVecShape shape : std::vector<MatVecShape> { { 4, 64 }, { 2, 64 }, { 8, 64 }, { 4, 128 }, { 8, 128 }, { 16, 256 } }) {
+    for (MatVecShape shape :
+        std::vector<MatVecShape> { { 4, 64 }, { 2, 64 }, { 8, 64 }, { 4, 128 }, { 8, 128 }, { 16, 256 } }) {
         KernelConfig named = base;
         named.intDot = true;
         named.q8 = shape;
@@ -149,19 +151,21 @@ TuningQuestion intDotQuestion(const KernelConfig& base, std::vector<const GpuMat
     return q;
 }
 
-TuningQuestion attentionQuestion(const KernelConfig& base, bool cpuShaders, const TuningShapes& shapes, const TuningBuffers& b)
+TuningQuestion attentionQuestion(
+    const KernelConfig& base, bool cpuShaders, const TuningShapes& shapes, const TuningBuffers& b)
 {
     const LlamaConfig& c = shapes.model.config;
     const AttentionShape shape { c.headCount, c.kvHeadCount, c.headDim };
     TuningQuestion q;
     q.name = "decode attention";
-    q.shape = "heads=" + std::to_string(c.headCount) + " kv=" + std::to_string(c.kvHeadCount) + " dim="
-        + std::to_string(c.headDim) + " at=" + std::to_string(shapes.attentionPosition);
+    q.shape = "heads=" + std::to_string(c.headCount) + " kv=" + std::to_string(c.kvHeadCount)
+        + " dim=" + std::to_string(c.headDim) + " at=" + std::to_string(shapes.attentionPosition);
     q.candidates.push_back(current("splits=" + std::to_string(base.attentionSplits)));
-    const std::vector<uint32_t> splits = cpuShaders ? std::vector<uint32_t> { 1, 2, 4, 8 }
-                                                    : std::vector<uint32_t> { 32, 16, 8, 4, 2, 1 };
+    const std::vector<uint32_t> splits
+        = cpuShaders ? std::vector<uint32_t> { 1, 2, 4, 8 } : std::vector<uint32_t> { 32, 16, 8, 4, 2, 1 };
     for (uint32_t n : splits)
-        addCandidate(q.candidates, { "splits=" + std::to_string(n), [n](KernelConfig& k) { k.attentionSplits = n; } });
+        addCandidate(
+            q.candidates, { "splits=" + std::to_string(n), [n](KernelConfig& k) { k.attentionSplits = n; } });
     q.record = [shape, &b](Recorder& rec, const ProductPolicy&, const AttentionPolicy& policy) {
         recordAttention(rec, shape, 1, policy, { b.q, b.k, b.v, b.att, b.partials, b.step });
     };
@@ -183,7 +187,8 @@ std::string prefillName(PrefillTile tile)
     return "";
 }
 
-TuningQuestion prefillQuestion(const KernelConfig& base, bool cpuShaders, const TuningShapes& shapes, const TuningBuffers& b)
+TuningQuestion prefillQuestion(
+    const KernelConfig& base, bool cpuShaders, const TuningShapes& shapes, const TuningBuffers& b)
 {
     const std::vector<const GpuMatrix*> matrices = layerMatrices(shapes.model);
     const uint32_t tokens = shapes.prefillTokens;
@@ -191,8 +196,9 @@ TuningQuestion prefillQuestion(const KernelConfig& base, bool cpuShaders, const 
     q.name = "prefill product";
     q.shape = std::to_string(tokens) + " tokens " + shapeOf(matrices);
     q.candidates.push_back(current(prefillName(base.prefill)));
-    for (PrefillTile tile : cpuShaders ? std::vector<PrefillTile> { PrefillTile::Cpu, PrefillTile::Tile64 }
-                                       : std::vector<PrefillTile> { PrefillTile::Tile64, PrefillTile::Tile128 })
+    for (PrefillTile tile : cpuShaders
+            ? std::vector<PrefillTile> { PrefillTile::Cpu, PrefillTile::Tile64 }
+            : std::vector<PrefillTile> { PrefillTile::Tile64, PrefillTile::Tile128 })
         addCandidate(q.candidates, { prefillName(tile), [tile](KernelConfig& c) { c.prefill = tile; } });
     uint32_t offset = 0;
     for (const GpuMatrix* w : matrices)
@@ -243,7 +249,8 @@ std::vector<TuningQuestion> tuningQuestions(
     }
     if (!cpuShaders && device.features().intDot) questions.push_back(intDotQuestion(base, decode, buffers));
     questions.push_back(attentionQuestion(base, cpuShaders, shapes, buffers));
-    if (shapes.prefillTokens >= base.tiledMinTokens) questions.push_back(prefillQuestion(base, cpuShaders, shapes, buffers));
+    if (shapes.prefillTokens >= base.tiledMinTokens)
+        questions.push_back(prefillQuestion(base, cpuShaders, shapes, buffers));
     return questions;
 }
 

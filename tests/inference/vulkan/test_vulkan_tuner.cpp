@@ -1,0 +1,297 @@
+// The kernel tuner (inference/vulkan/tuner.h) on whatever device is present (lavapipe in CI): it tunes
+// a shared model's kernels at its shapes and chooses, per question, the fastest of the candidates
+// that matched the reference; the model then decodes within llama.cpp's tolerance with the tuned
+// kernels; the choices are cached, a second load takes them without timing, a cache from another
+// driver version or shader build (or a corrupt one) is ignored and rewritten, and a variant that
+// computes wrong results is rejected. Small shapes (a context of 256, batches of 16) keep it fast.
+#include "gguf/gguf.h"
+#include "logit_compare.h"
+#include "model/llama_config.h"
+#include "model/llama_weights.h"
+#include "shared_data.h"
+#include "vulkan/device.h"
+#include "vulkan/vulkan_backend.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <algorithm>
+#include <map>
+#include <set>
+
+using namespace hearth;
+
+namespace {
+
+const QString kModel = "tiny-llama31-q4_0";
+
+struct Model {
+    std::unique_ptr<GgufFile> file;
+    LlamaConfig config;
+    std::unique_ptr<LlamaWeights> weights;
+};
+
+} // namespace
+
+class TestVulkanTuner : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void tuningChoosesTheFastestValidVariant();
+    void tunedKernelsMatchLlamaCpp();
+    void secondLoadTakesTheCache();
+    void foreignOrCorruptCacheIsIgnored_data();
+    void foreignOrCorruptCacheIsIgnored();
+    void wrongVariantIsRejected();
+    void cleanupTestCase();
+
+private:
+    // Loads the model with tuning on; `cachePath` empty: no cache. Fails the test on an error.
+    std::unique_ptr<Backend> loadTuned(
+        const QString& cachePath, bool injectWrong = false, int* progressCalls = nullptr);
+    QString cacheCopy(const QString& name) const;
+
+    Model m_model;
+    QTemporaryDir m_dir;
+    QString m_firstCache; // written by the first tuning, in initTestCase
+    std::unique_ptr<Backend> m_tuned;
+    KernelTuningReport m_first;
+    int m_firstProgressCalls = 0;
+};
+
+std::unique_ptr<Backend> TestVulkanTuner::loadTuned(
+    const QString& cachePath, bool injectWrong, int* progressCalls)
+{
+    VulkanOptions options;
+    options.contextLength = 256;
+    options.maxBatch = 16;
+    options.tuning.enabled = true;
+    options.tuning.cachePath = cachePath.toStdString();
+    options.tuning.budgetSeconds = 120; // every question finished: the budget is not what is tested here
+    options.tuning.injectWrongVariant = injectWrong;
+    if (progressCalls)
+        options.tuning.progress = [progressCalls](float fraction, const std::string&) {
+            if (fraction > 0 && fraction <= 1) ++*progressCalls;
+        };
+    auto backend = createVulkanBackend(*m_model.file, *m_model.weights, m_model.config, options);
+    if (!backend) {
+        const bool noDevice = backend.error().code == ErrorCode::NoDevice;
+        if (noDevice && !test::vulkanRequired())
+            qWarning("no Vulkan device: %s", backend.error().message.c_str());
+        else
+            qCritical("%s", backend.error().message.c_str());
+        return nullptr;
+    }
+    return std::move(*backend);
+}
+
+QString TestVulkanTuner::cacheCopy(const QString& name) const
+{
+    const QString path = m_dir.filePath(name);
+    QFile::remove(path);
+    return QFile::copy(m_firstCache, path) ? path : QString();
+}
+
+void TestVulkanTuner::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    auto file = GgufFile::open(test::testdata("models/" + kModel + ".gguf").toStdString());
+    QVERIFY(file);
+    auto config = LlamaConfig::fromGguf(**file);
+    QVERIFY(config);
+    auto weights = LlamaWeights::bind(**file, *config);
+    QVERIFY(weights);
+    m_model = { std::move(*file), *config, std::make_unique<LlamaWeights>(std::move(*weights)) };
+    if (listVulkanDevices().empty()) {
+        if (!test::vulkanRequired()) QSKIP("no Vulkan device");
+        QFAIL("HEARTH_REQUIRE_VULKAN=1 and no Vulkan device");
+    }
+    // The first tuning, with its cache, that the tests below look at and start from.
+    m_firstCache = m_dir.filePath("first.txt");
+    m_tuned = loadTuned(m_firstCache, false, &m_firstProgressCalls);
+    QVERIFY(m_tuned);
+    const KernelTuningReport* report = vulkanTuningReport(*m_tuned);
+    QVERIFY(report);
+    m_first = *report;
+}
+
+void TestVulkanTuner::tuningChoosesTheFastestValidVariant()
+{
+    QVERIFY(!m_first.cached);
+    QVERIFY(!m_first.device.empty());
+    QVERIFY(m_firstProgressCalls > 0);
+    // The model's questions: a mat-vec per weight type of its decode products (Q4_0 layers, a Q6_K
+    // output matrix), attention's splits, the prefill tile.
+    std::set<std::string> questions;
+    for (const KernelChoice& c : m_first.choices) {
+        questions.insert(c.question);
+        QVERIFY2(!c.cached && c.complete, c.question.c_str());
+    }
+    QVERIFY2(questions.count("decode mat-vec Q4_0") && questions.count("decode mat-vec Q6_K")
+            && questions.count("decode attention") && questions.count("prefill product"),
+        m_first.config.c_str());
+    for (const KernelChoice& c : m_first.choices) {
+        std::vector<const KernelTrial*> trials;
+        for (const KernelTrial& t : m_first.trials)
+            if (t.question == c.question) trials.push_back(&t);
+        // Real variants: several per question, each run, checked and timed.
+        QVERIFY2(trials.size() >= 2, c.question.c_str());
+        const KernelTrial* chosen = nullptr;
+        double fastestValid = 1e30;
+        for (const KernelTrial* t : trials) {
+            QVERIFY2(t->valid, qPrintable(QString::fromStdString(t->variant + ": " + t->note)));
+            QVERIFY(t->microseconds > 0);
+            fastestValid = std::min(fastestValid, t->microseconds);
+            if (t->chosen) {
+                QVERIFY2(!chosen, "two variants chosen for one question");
+                chosen = t;
+            }
+        }
+        QVERIFY2(chosen, c.question.c_str());
+        QCOMPARE(chosen->variant, c.variant);
+        QCOMPARE(chosen->microseconds, fastestValid);
+    }
+    // The cache file: one line per question after its header.
+    QFile cache(m_firstCache);
+    QVERIFY(cache.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(cache.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.value(0), QString("hearth-kernel-tuning 1"));
+    QCOMPARE(lines.size(), int(m_first.choices.size()) + 1);
+    for (const KernelChoice& c : m_first.choices)
+        QVERIFY2(lines.filter(QString::fromStdString("question=" + c.question + " ")).size() == 1,
+            c.question.c_str());
+}
+
+void TestVulkanTuner::tunedKernelsMatchLlamaCpp()
+{
+    // The prompt one token at a time (the decode path the tuned kernels serve), each position's logits
+    // against llama.cpp's within the tolerance of ../shared/README.md.
+    QVERIFY(m_tuned);
+    const QJsonObject json
+        = QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/" + kModel + ".json")))
+              .object();
+    std::vector<int32_t> prompt;
+    for (const QJsonValue& v : json["prompt_tokens"].toArray())
+        prompt.push_back(int32_t(v.toInt()));
+    const std::vector<float> ref
+        = test::readF32(test::testdata("reference/llamacpp/" + kModel + ".logits.f32"));
+    const uint32_t vocab = m_tuned->vocabSize();
+    QVERIFY(!prompt.empty());
+    QCOMPARE(ref.size(), prompt.size() * vocab);
+    std::vector<float> logits(prompt.size() * vocab);
+    for (size_t i = 0; i < prompt.size(); ++i) {
+        const Status s = m_tuned->forward(
+            std::span(&prompt[i], 1), uint32_t(i), std::span(logits).subspan(i * vocab, vocab));
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+    }
+    const test::Comparison c = test::compareLogits(logits.data(), ref.data(), prompt.size(), vocab);
+    const test::Tolerance tol = test::toleranceFor(m_model.weights->layers[0].wq.type);
+    qInfo("tuned (%s): max diff %.2e, mean KL %.2e, max KL %.2e", m_first.config.c_str(), c.maxDiff, c.meanKl,
+        c.maxKl);
+    QVERIFY(c.maxDiff <= tol.maxDiff);
+    QVERIFY(c.meanKl <= tol.meanKl);
+    QVERIFY(c.maxKl <= tol.maxKl);
+}
+
+void TestVulkanTuner::secondLoadTakesTheCache()
+{
+    const QString path = cacheCopy("second.txt");
+    QVERIFY(!path.isEmpty());
+    int progressCalls = 0;
+    auto backend = loadTuned(path, false, &progressCalls);
+    QVERIFY(backend);
+    const KernelTuningReport* report = vulkanTuningReport(*backend);
+    QVERIFY(report);
+    QVERIFY(report->cached);
+    QVERIFY(report->trials.empty()); // nothing timed
+    QCOMPARE(progressCalls, 0);
+    QCOMPARE(report->config, m_first.config);
+    QCOMPARE(report->choices.size(), m_first.choices.size());
+    for (size_t i = 0; i < report->choices.size(); ++i) {
+        QVERIFY(report->choices[i].cached);
+        QCOMPARE(report->choices[i].variant, m_first.choices[i].variant);
+    }
+}
+
+void TestVulkanTuner::foreignOrCorruptCacheIsIgnored_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::newRow("another driver version") << "driver";
+    QTest::newRow("another shader build") << "shaders";
+    QTest::newRow("corrupt") << "corrupt";
+}
+
+void TestVulkanTuner::foreignOrCorruptCacheIsIgnored()
+{
+    QFETCH(QString, change);
+    const QString path = cacheCopy(change + ".txt");
+    QVERIFY(!path.isEmpty());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QString text = QString::fromUtf8(file.readAll());
+    file.close();
+    if (change == "driver") {
+        // Every entry as if measured under the next driver version.
+        const QRegularExpressionMatch match = QRegularExpression(" driver=(\\d+) ").match(text);
+        QVERIFY(match.hasMatch());
+        text.replace(
+            match.captured(0), " driver=" + QString::number(match.captured(1).toULongLong() + 1) + " ");
+    } else if (change == "shaders") {
+        const QRegularExpressionMatch match = QRegularExpression(" shaders=([0-9a-f]+) ").match(text);
+        QVERIFY(match.hasMatch());
+        text.replace(match.captured(0), " shaders=0123456789abcdef ");
+    } else {
+        text = text.left(text.size() / 2).replace('\t', ' ') + "\x01garbage";
+    }
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(text.toUtf8());
+    file.close();
+
+    auto backend = loadTuned(path);
+    QVERIFY(backend);
+    const KernelTuningReport* report = vulkanTuningReport(*backend);
+    QVERIFY(report);
+    QVERIFY(!report->cached);
+    QVERIFY(!report->trials.empty());
+    for (const KernelChoice& c : report->choices)
+        QVERIFY2(!c.cached, c.question.c_str());
+    // Rewritten: a later load takes the new entries.
+    auto again = loadTuned(path);
+    QVERIFY(again);
+    QVERIFY(vulkanTuningReport(*again)->cached);
+}
+
+void TestVulkanTuner::wrongVariantIsRejected()
+{
+    auto backend = loadTuned("", true);
+    QVERIFY(backend);
+    const KernelTuningReport* report = vulkanTuningReport(*backend);
+    QVERIFY(report);
+    std::map<std::string, int> injected;
+    for (const KernelTrial& t : report->trials) {
+        if (t.variant != "injected-wrong") continue;
+        ++injected[t.question];
+        QVERIFY2(!t.valid && !t.chosen, t.question.c_str());
+        QVERIFY2(t.note.rfind("rejected", 0) == 0, t.note.c_str());
+    }
+    QCOMPARE(injected.size(), report->choices.size()); // one per question
+    for (const KernelChoice& c : report->choices) {
+        QVERIFY(c.variant != "injected-wrong");
+        QVERIFY(c.complete);
+    }
+}
+
+void TestVulkanTuner::cleanupTestCase()
+{
+    m_tuned.reset();
+    QVERIFY2(!vk::validationLayerMissing(), "validation asked for, but its layer is not installed");
+    QCOMPARE(vk::validationMessageCount(), 0u);
+}
+
+QTEST_GUILESS_MAIN(TestVulkanTuner)
+#include "test_vulkan_tuner.moc"
