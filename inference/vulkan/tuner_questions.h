@@ -52,7 +52,7 @@ TuningBufferSizes tuningBufferSizes(const TuningShapes& shapes);
 
 // The questions for this model on this device, in the order they are answered (each starting from
 // the config the ones before chose): per weight type the decode mat-vec's layout, integer dot products
-// or float (GPUs that have them), attention's splits, the prefill tile. `buffers` must outlive them.
+// or float (GPUs that have them), attention's splits, the prefill tile (GPUs). `buffers` must outlive them.
 std::vector<TuningQuestion> tuningQuestions(
     const Device& device, const KernelConfig& base, const TuningShapes& shapes, const TuningBuffers& buffers);
 

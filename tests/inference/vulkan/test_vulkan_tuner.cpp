@@ -3,7 +3,8 @@
 // that matched the reference; the model then decodes within llama.cpp's tolerance with the tuned
 // kernels; the choices are cached, a second load takes them without timing, a cache from another
 // driver version or shader build (or a corrupt one) is ignored and rewritten, and a variant that
-// computes wrong results is rejected. Small shapes (a context of 256, batches of 16) keep it fast.
+// computes wrong results is rejected; a GPU's questions (integer dot products among them) are tuned
+// on this device too. Small shapes (a context of 256, batches of 16) keep it fast.
 #include "gguf/gguf.h"
 #include "logit_compare.h"
 #include "model/llama_config.h"
@@ -30,10 +31,24 @@ namespace {
 const QString kModel = "tiny-llama31-q4_0";
 
 struct Model {
+    QString name;
     std::unique_ptr<GgufFile> file;
     LlamaConfig config;
     std::unique_ptr<LlamaWeights> weights;
 };
+
+// A shared model, opened and bound; false when it cannot be.
+bool bind(const QString& name, Model& out)
+{
+    auto file = GgufFile::open(test::testdata("models/" + name + ".gguf").toStdString());
+    if (!file) return false;
+    auto config = LlamaConfig::fromGguf(**file);
+    if (!config) return false;
+    auto weights = LlamaWeights::bind(**file, *config);
+    if (!weights) return false;
+    out = { name, std::move(*file), *config, std::make_unique<LlamaWeights>(std::move(*weights)) };
+    return true;
+}
 
 } // namespace
 
@@ -44,6 +59,7 @@ private slots:
     void initTestCase();
     void tuningChoosesTheFastestValidVariant();
     void tunedKernelsMatchLlamaCpp();
+    void gpuChoicesTuned();
     void secondLoadTakesTheCache();
     void foreignOrCorruptCacheIsIgnored_data();
     void foreignOrCorruptCacheIsIgnored();
@@ -51,10 +67,14 @@ private slots:
     void cleanupTestCase();
 
 private:
-    // Loads the model with tuning on; `cachePath` empty: no cache. Fails the test on an error.
-    std::unique_ptr<Backend> loadTuned(
-        const QString& cachePath, bool injectWrong = false, int* progressCalls = nullptr);
+    // Loads the model with tuning on; `cachePath` empty: no cache. Null on an error (logged).
+    // gpuShaders: a GPU's shaders and questions on a CPU device (VulkanOptions::gpuShaderChoices).
+    std::unique_ptr<Backend> loadTuned(const QString& cachePath, bool injectWrong = false,
+        int* progressCalls = nullptr, bool gpuShaders = false, const Model* model = nullptr);
     QString cacheCopy(const QString& name) const;
+    // Empty when `backend` decodes the reference prompt within llama.cpp's tolerance; else why not.
+    QString decodeAgainstLlamaCpp(Backend& backend, const Model& model, const std::string& config) const;
+    bool hasIntDot() const;
 
     Model m_model;
     QTemporaryDir m_dir;
@@ -65,9 +85,11 @@ private:
 };
 
 std::unique_ptr<Backend> TestVulkanTuner::loadTuned(
-    const QString& cachePath, bool injectWrong, int* progressCalls)
+    const QString& cachePath, bool injectWrong, int* progressCalls, bool gpuShaders, const Model* model)
 {
+    const Model& m = model ? *model : m_model;
     VulkanOptions options;
+    options.gpuShaderChoices = gpuShaders;
     options.contextLength = 256;
     options.maxBatch = 16;
     options.tuning.enabled = true;
@@ -78,7 +100,7 @@ std::unique_ptr<Backend> TestVulkanTuner::loadTuned(
         options.tuning.progress = [progressCalls](float fraction, const std::string&) {
             if (fraction > 0 && fraction <= 1) ++*progressCalls;
         };
-    auto backend = createVulkanBackend(*m_model.file, *m_model.weights, m_model.config, options);
+    auto backend = createVulkanBackend(*m.file, *m.weights, m.config, options);
     if (!backend) {
         const bool noDevice = backend.error().code == ErrorCode::NoDevice;
         if (noDevice && !test::vulkanRequired())
@@ -97,16 +119,49 @@ QString TestVulkanTuner::cacheCopy(const QString& name) const
     return QFile::copy(m_firstCache, path) ? path : QString();
 }
 
+QString TestVulkanTuner::decodeAgainstLlamaCpp(
+    Backend& backend, const Model& model, const std::string& config) const
+{
+    // The prompt one token at a time (the decode path most tuned kernels serve), each position's
+    // logits against llama.cpp's within the tolerance of ../shared/README.md.
+    const QJsonObject json = QJsonDocument::fromJson(
+        test::readFile(test::testdata("reference/llamacpp/" + model.name + ".json")))
+                                 .object();
+    std::vector<int32_t> prompt;
+    for (const QJsonValue& v : json["prompt_tokens"].toArray())
+        prompt.push_back(int32_t(v.toInt()));
+    const std::vector<float> ref
+        = test::readF32(test::testdata("reference/llamacpp/" + model.name + ".logits.f32"));
+    const uint32_t vocab = backend.vocabSize();
+    if (prompt.empty() || ref.size() != prompt.size() * vocab) return "no reference";
+    std::vector<float> logits(prompt.size() * vocab);
+    for (size_t i = 0; i < prompt.size(); ++i) {
+        const Status s = backend.forward(
+            std::span(&prompt[i], 1), uint32_t(i), std::span(logits).subspan(i * vocab, vocab));
+        if (!s.ok()) return QString::fromStdString(s.error().message);
+    }
+    const test::Comparison c = test::compareLogits(logits.data(), ref.data(), prompt.size(), vocab);
+    const test::Tolerance tol = test::toleranceFor(model.weights->layers[0].wq.type);
+    qInfo("%s tuned (%s): max diff %.2e, mean KL %.2e, max KL %.2e", qPrintable(model.name), config.c_str(),
+        c.maxDiff, c.meanKl, c.maxKl);
+    if (c.maxDiff > tol.maxDiff || c.meanKl > tol.meanKl || c.maxKl > tol.maxKl)
+        return QString("outside the tolerance: max diff %1, mean KL %2, max KL %3")
+            .arg(c.maxDiff)
+            .arg(c.meanKl)
+            .arg(c.maxKl);
+    return {};
+}
+
+bool TestVulkanTuner::hasIntDot() const
+{
+    auto device = vk::Device::create(-1);
+    return device && (*device)->features().intDot;
+}
+
 void TestVulkanTuner::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    auto file = GgufFile::open(test::testdata("models/" + kModel + ".gguf").toStdString());
-    QVERIFY(file);
-    auto config = LlamaConfig::fromGguf(**file);
-    QVERIFY(config);
-    auto weights = LlamaWeights::bind(**file, *config);
-    QVERIFY(weights);
-    m_model = { std::move(*file), *config, std::make_unique<LlamaWeights>(std::move(*weights)) };
+    QVERIFY(bind(kModel, m_model));
     if (listVulkanDevices().empty()) {
         if (!test::vulkanRequired()) QSKIP("no Vulkan device");
         QFAIL("HEARTH_REQUIRE_VULKAN=1 and no Vulkan device");
@@ -126,14 +181,14 @@ void TestVulkanTuner::tuningChoosesTheFastestValidVariant()
     QVERIFY(!m_first.device.empty());
     QVERIFY(m_firstProgressCalls > 0);
     // The model's questions: a mat-vec per weight type of its decode products (Q4_0 layers, a Q6_K
-    // output matrix), attention's splits, the prefill tile.
+    // output matrix), attention's splits, and on a GPU the prefill tile (gpuChoicesTuned).
     std::set<std::string> questions;
     for (const KernelChoice& c : m_first.choices) {
         questions.insert(c.question);
         QVERIFY2(!c.cached && c.complete, c.question.c_str());
     }
     QVERIFY2(questions.count("decode mat-vec Q4_0") && questions.count("decode mat-vec Q6_K")
-            && questions.count("decode attention") && questions.count("prefill product"),
+            && questions.count("decode attention"),
         m_first.config.c_str());
     for (const KernelChoice& c : m_first.choices) {
         std::vector<const KernelTrial*> trials;
@@ -169,33 +224,35 @@ void TestVulkanTuner::tuningChoosesTheFastestValidVariant()
 
 void TestVulkanTuner::tunedKernelsMatchLlamaCpp()
 {
-    // The prompt one token at a time (the decode path the tuned kernels serve), each position's logits
-    // against llama.cpp's within the tolerance of ../shared/README.md.
     QVERIFY(m_tuned);
-    const QJsonObject json
-        = QJsonDocument::fromJson(test::readFile(test::testdata("reference/llamacpp/" + kModel + ".json")))
-              .object();
-    std::vector<int32_t> prompt;
-    for (const QJsonValue& v : json["prompt_tokens"].toArray())
-        prompt.push_back(int32_t(v.toInt()));
-    const std::vector<float> ref
-        = test::readF32(test::testdata("reference/llamacpp/" + kModel + ".logits.f32"));
-    const uint32_t vocab = m_tuned->vocabSize();
-    QVERIFY(!prompt.empty());
-    QCOMPARE(ref.size(), prompt.size() * vocab);
-    std::vector<float> logits(prompt.size() * vocab);
-    for (size_t i = 0; i < prompt.size(); ++i) {
-        const Status s = m_tuned->forward(
-            std::span(&prompt[i], 1), uint32_t(i), std::span(logits).subspan(i * vocab, vocab));
-        QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+    const QString failure = decodeAgainstLlamaCpp(*m_tuned, m_model, m_first.config);
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+}
+
+void TestVulkanTuner::gpuChoicesTuned()
+{
+    // A GPU's questions, on this device: the generic mat-vec's rows and threads per workgroup, integer
+    // dot products or float where the device has them, attention's splits, the prefill tile. A model
+    // of one weight type (Q8_0), as each type's mat-vec variants are compiled, slowly on lavapipe.
+    Model model;
+    QVERIFY(bind("tiny-llama31-q8_0", model));
+    auto backend = loadTuned("", false, nullptr, true, &model);
+    QVERIFY(backend);
+    const KernelTuningReport* report = vulkanTuningReport(*backend);
+    QVERIFY(report);
+    std::map<std::string, int> candidates;
+    for (const KernelTrial& t : report->trials) {
+        ++candidates[t.question];
+        QVERIFY2(t.valid, qPrintable(QString::fromStdString(t.question + " " + t.variant + ": " + t.note)));
     }
-    const test::Comparison c = test::compareLogits(logits.data(), ref.data(), prompt.size(), vocab);
-    const test::Tolerance tol = test::toleranceFor(m_model.weights->layers[0].wq.type);
-    qInfo("tuned (%s): max diff %.2e, mean KL %.2e, max KL %.2e", m_first.config.c_str(), c.maxDiff, c.meanKl,
-        c.maxKl);
-    QVERIFY(c.maxDiff <= tol.maxDiff);
-    QVERIFY(c.meanKl <= tol.meanKl);
-    QVERIFY(c.maxKl <= tol.maxKl);
+    QCOMPARE(candidates["decode mat-vec Q8_0"], 9);
+    QCOMPARE(candidates.count("decode integer dot products"), size_t(hasIntDot()));
+    QCOMPARE(candidates["decode attention"], 6);
+    QCOMPARE(candidates["prefill product"], 2);
+    for (const KernelChoice& c : report->choices)
+        QVERIFY2(c.complete, c.question.c_str());
+    const QString failure = decodeAgainstLlamaCpp(*backend, model, report->config);
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
 }
 
 void TestVulkanTuner::secondLoadTakesTheCache()
