@@ -6,9 +6,7 @@
 // one object with "device", "cached", "seconds", "config", "choices" and "trials".
 #include "args.h"
 #include "command.h"
-#include "gguf/gguf.h"
-#include "model/llama_config.h"
-#include "model/llama_weights.h"
+#include "model_file.h"
 #include "vulkan/vulkan_backend.h"
 
 #include <cstdio>
@@ -103,12 +101,8 @@ int runTune(const std::vector<std::string>& argv)
             "[--context N] [--batch N]\n");
         return 2;
     }
-    auto file = hearth::GgufFile::open(*model);
-    if (!file) return fail(file.error().message);
-    auto config = hearth::LlamaConfig::fromGguf(**file);
-    if (!config) return fail(config.error().message);
-    auto weights = hearth::LlamaWeights::bind(**file, *config);
-    if (!weights) return fail(weights.error().message);
+    auto opened = hearth::cli::openModelFile(*model);
+    if (!opened) return fail(opened.error().message);
 
     hearth::VulkanOptions options;
     options.deviceIndex = int(device);
@@ -123,7 +117,7 @@ int runTune(const std::vector<std::string>& argv)
         options.tuning.progress = [](float fraction, const std::string& what) {
             std::fprintf(stderr, "\r%3d%% %-60.60s", int(fraction * 100), what.c_str());
         };
-    auto backend = hearth::createVulkanBackend(**file, *weights, *config, options);
+    auto backend = hearth::createVulkanBackend(*opened->file, opened->weights, opened->config, options);
     if (!json) std::fprintf(stderr, "\r%-66s\r", "");
     if (!backend) return fail(backend.error().message);
     const hearth::KernelTuningReport* report = hearth::vulkanTuningReport(**backend);

@@ -53,6 +53,28 @@ uint32_t maxCols(const PlanModel& model)
     return std::max({ c.dim, c.headCount * c.headDim, c.ffnDim });
 }
 
+// Where the products of `matrices` for `tokens` tokens go: one region after another in y.
+BufferRef productsOutput(
+    const std::vector<const GpuMatrix*>& matrices, uint32_t tokens, const TuningBuffers& b)
+{
+    uint64_t floats = 0;
+    for (const GpuMatrix* w : matrices)
+        floats += uint64_t(tokens) * w->rows;
+    return { b.y.buffer, 0, floats * sizeof(float) };
+}
+
+// The float products of `matrices` for `tokens` tokens, each into its region.
+auto productsWorkload(std::vector<const GpuMatrix*> matrices, uint32_t tokens, const TuningBuffers& b)
+{
+    return [matrices, tokens, &b](Recorder& rec, const ProductPolicy& policy, const AttentionPolicy&) {
+        uint32_t offset = 0;
+        for (const GpuMatrix* w : matrices) {
+            recordProduct(rec, policy, *w, { b.x, 0, w->cols }, tokens, { b.y, offset, w->rows }, false);
+            offset += tokens * w->rows;
+        }
+    };
+}
+
 std::string variantName(const MatVecShape& shape)
 {
     return shape.cpuShader ? "cpu" : std::to_string(shape.rows) + "x" + std::to_string(shape.workgroup);
@@ -92,17 +114,8 @@ TuningQuestion matVecQuestion(const KernelConfig& base, bool cpuShaders, TensorT
     for (const MatVecShape& shape : shapes)
         addCandidate(q.candidates,
             { variantName(shape), [type, shape](KernelConfig& c) { c.matVecByType[type] = shape; } });
-    uint32_t rows = 0;
-    for (const GpuMatrix* w : matrices)
-        rows += w->rows;
-    q.record = [matrices, &b](Recorder& rec, const ProductPolicy& policy, const AttentionPolicy&) {
-        uint32_t offset = 0;
-        for (const GpuMatrix* w : matrices) {
-            recordProduct(rec, policy, *w, { b.x, 0, w->cols }, 1, { b.y, offset, w->rows }, false);
-            offset += w->rows;
-        }
-    };
-    q.output = { b.y.buffer, 0, uint64_t(rows) * sizeof(float) };
+    q.record = productsWorkload(matrices, 1, b);
+    q.output = productsOutput(matrices, 1, b);
     q.tolerance = kFloatTolerance;
     return q;
 }
@@ -130,9 +143,7 @@ TuningQuestion intDotQuestion(
                                         c.q8 = shape;
                                     } });
     }
-    uint32_t rows = 0;
-    for (const GpuMatrix* w : matrices)
-        rows += w->rows;
+    q.output = productsOutput(matrices, 1, b);
     q.record = [matrices, &b](Recorder& rec, const ProductPolicy& policy, const AttentionPolicy&) {
         uint32_t offset = 0;
         for (const GpuMatrix* w : matrices) {
@@ -147,7 +158,6 @@ TuningQuestion intDotQuestion(
             offset += w->rows;
         }
     };
-    q.output = { b.y.buffer, 0, uint64_t(rows) * sizeof(float) };
     q.tolerance = kInt8Tolerance;
     return q;
 }
@@ -198,17 +208,8 @@ TuningQuestion prefillQuestion(const KernelConfig& base, const TuningShapes& sha
     q.candidates.push_back(current(prefillName(base.prefill)));
     for (PrefillTile tile : { PrefillTile::Tile64, PrefillTile::Tile128 })
         addCandidate(q.candidates, { prefillName(tile), [tile](KernelConfig& c) { c.prefill = tile; } });
-    uint32_t offset = 0;
-    for (const GpuMatrix* w : matrices)
-        offset += tokens * w->rows;
-    q.record = [matrices, tokens, &b](Recorder& rec, const ProductPolicy& policy, const AttentionPolicy&) {
-        uint32_t offset = 0;
-        for (const GpuMatrix* w : matrices) {
-            recordProduct(rec, policy, *w, { b.x, 0, w->cols }, tokens, { b.y, offset, w->rows }, false);
-            offset += tokens * w->rows;
-        }
-    };
-    q.output = { b.y.buffer, 0, uint64_t(offset) * sizeof(float) };
+    q.record = productsWorkload(matrices, tokens, b);
+    q.output = productsOutput(matrices, tokens, b);
     q.tolerance = kFloatTolerance;
     return q;
 }
