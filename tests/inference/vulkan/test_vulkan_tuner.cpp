@@ -12,6 +12,7 @@
 #include "shared_data.h"
 #include "vulkan/device.h"
 #include "vulkan/vulkan_backend.h"
+#include "vulkan/vulkan_model.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -64,13 +65,15 @@ private slots:
     void foreignOrCorruptCacheIsIgnored_data();
     void foreignOrCorruptCacheIsIgnored();
     void wrongVariantIsRejected();
+    void spentBudgetKeepsTheDefaults();
     void cleanupTestCase();
 
 private:
     // Loads the model with tuning on; `cachePath` empty: no cache. Null on an error (logged).
     // gpuShaders: a GPU's shaders and questions on a CPU device (VulkanOptions::gpuShaderChoices).
     std::unique_ptr<Backend> loadTuned(const QString& cachePath, bool injectWrong = false,
-        int* progressCalls = nullptr, bool gpuShaders = false, const Model* model = nullptr);
+        int* progressCalls = nullptr, bool gpuShaders = false, const Model* model = nullptr,
+        double budgetSeconds = 120);
     QString cacheCopy(const QString& name) const;
     // Empty when `backend` decodes the reference prompt within llama.cpp's tolerance; else why not.
     QString decodeAgainstLlamaCpp(Backend& backend, const Model& model, const std::string& config) const;
@@ -84,8 +87,8 @@ private:
     int m_firstProgressCalls = 0;
 };
 
-std::unique_ptr<Backend> TestVulkanTuner::loadTuned(
-    const QString& cachePath, bool injectWrong, int* progressCalls, bool gpuShaders, const Model* model)
+std::unique_ptr<Backend> TestVulkanTuner::loadTuned(const QString& cachePath, bool injectWrong,
+    int* progressCalls, bool gpuShaders, const Model* model, double budgetSeconds)
 {
     const Model& m = model ? *model : m_model;
     VulkanOptions options;
@@ -94,7 +97,7 @@ std::unique_ptr<Backend> TestVulkanTuner::loadTuned(
     options.maxBatch = 16;
     options.tuning.enabled = true;
     options.tuning.cachePath = cachePath.toStdString();
-    options.tuning.budgetSeconds = 120; // every question finished: the budget is not what is tested here
+    options.tuning.budgetSeconds = budgetSeconds; // by default every question finishes
     options.tuning.injectWrongVariant = injectWrong;
     if (progressCalls)
         options.tuning.progress = [progressCalls](float fraction, const std::string&) {
@@ -225,6 +228,21 @@ void TestVulkanTuner::tuningChoosesTheFastestValidVariant()
 void TestVulkanTuner::tunedKernelsMatchLlamaCpp()
 {
     QVERIFY(m_tuned);
+    // The decode plan takes the choices: each type's mat-vec shader, attention's splits.
+    const QString plan = QString::fromStdString(dynamic_cast<vk::VulkanBackend&>(*m_tuned).describePlan(1));
+    for (const KernelChoice& c : m_first.choices) {
+        const QString variant = QString::fromStdString(c.variant);
+        const QString question = QString::fromStdString(c.question);
+        if (question.startsWith("decode mat-vec ")) {
+            const QString type = question.section(' ', 2).toLower();
+            const QString shader = variant == "cpu" ? "mul_mat_vec_cpu_" + type : "mul_mat_vec_" + type + " ";
+            QVERIFY2(plan.contains(shader), qPrintable(shader + " not in the plan:\n" + plan));
+        } else if (question == "decode attention") {
+            const QString splits = variant.section('=', 1);
+            QVERIFY2(
+                plan.contains(", " + splits + (splits == "1" ? " split " : " splits ")), qPrintable(plan));
+        }
+    }
     const QString failure = decodeAgainstLlamaCpp(*m_tuned, m_model, m_first.config);
     QVERIFY2(failure.isEmpty(), qPrintable(failure));
 }
@@ -341,6 +359,34 @@ void TestVulkanTuner::wrongVariantIsRejected()
         QVERIFY(c.variant != "injected-wrong");
         QVERIFY(c.complete);
     }
+}
+
+void TestVulkanTuner::spentBudgetKeepsTheDefaults()
+{
+    // No time at all: nothing is tried, every question keeps the device's default, and nothing is
+    // cached (the next load tunes).
+    const QString path = m_dir.filePath("no-budget.txt");
+    auto backend = loadTuned(path, false, nullptr, false, nullptr, 0);
+    QVERIFY(backend);
+    const KernelTuningReport* report = vulkanTuningReport(*backend);
+    QVERIFY(report);
+    QVERIFY(!report->cached);
+    QVERIFY(!report->choices.empty());
+    for (const KernelChoice& c : report->choices)
+        QVERIFY2(!c.complete && !c.cached, c.question.c_str());
+    for (const KernelTrial& t : report->trials) {
+        QVERIFY(!t.chosen);
+        QCOMPARE(t.note, std::string("not tried: budget"));
+    }
+    QVERIFY(!QFile::exists(path));
+    // The defaults: what a load without tuning runs.
+    VulkanOptions options;
+    options.contextLength = 256;
+    options.maxBatch = 16;
+    auto untuned = createVulkanBackend(*m_model.file, *m_model.weights, m_model.config, options);
+    QVERIFY(untuned);
+    QCOMPARE(dynamic_cast<vk::VulkanBackend&>(*backend).describePlan(1),
+        dynamic_cast<vk::VulkanBackend&>(**untuned).describePlan(1));
 }
 
 void TestVulkanTuner::cleanupTestCase()
