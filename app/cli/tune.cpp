@@ -31,53 +31,6 @@ std::string defaultCachePath()
     return "";
 }
 
-void printJson(const hearth::KernelTuningReport& report)
-{
-    using hearth::cli::jsonEscape;
-    std::printf("{\"device\": \"%s\", \"cached\": %s, \"seconds\": %.3f, \"config\": \"%s\", \"choices\": [",
-        jsonEscape(report.device).c_str(), report.cached ? "true" : "false", report.seconds,
-        jsonEscape(report.config).c_str());
-    for (size_t i = 0; i < report.choices.size(); ++i) {
-        const hearth::KernelChoice& c = report.choices[i];
-        std::printf("%s{\"question\": \"%s\", \"shape\": \"%s\", \"variant\": \"%s\", \"cached\": %s, "
-                    "\"complete\": %s}",
-            i ? ", " : "", jsonEscape(c.question).c_str(), jsonEscape(c.shape).c_str(),
-            jsonEscape(c.variant).c_str(), c.cached ? "true" : "false", c.complete ? "true" : "false");
-    }
-    std::printf("], \"trials\": [");
-    for (size_t i = 0; i < report.trials.size(); ++i) {
-        const hearth::KernelTrial& t = report.trials[i];
-        std::printf("%s{\"question\": \"%s\", \"variant\": \"%s\", \"microseconds\": %.3f, \"valid\": %s, "
-                    "\"chosen\": %s, \"note\": \"%s\"}",
-            i ? ", " : "", jsonEscape(t.question).c_str(), jsonEscape(t.variant).c_str(), t.microseconds,
-            t.valid ? "true" : "false", t.chosen ? "true" : "false", jsonEscape(t.note).c_str());
-    }
-    std::printf("]}\n");
-}
-
-void printTable(const hearth::KernelTuningReport& report)
-{
-    std::printf("device: %s\n", report.device.c_str());
-    std::printf("%s in %.2f s\n\n", report.cached ? "every choice from the cache (nothing timed)" : "tuned",
-        report.seconds);
-    if (!report.trials.empty()) {
-        std::printf("%-30s %-16s %12s  %s\n", "question", "variant", "time (us)", "result");
-        for (const hearth::KernelTrial& t : report.trials) {
-            char time[32] = "-";
-            if (t.microseconds >= 0) std::snprintf(time, sizeof time, "%.1f", t.microseconds);
-            const std::string result = t.chosen ? "valid, chosen" : t.valid ? "valid" : t.note;
-            std::printf(
-                "%-30s %-16s %12s  %s\n", t.question.c_str(), t.variant.c_str(), time, result.c_str());
-        }
-        std::printf("\n");
-    }
-    for (const hearth::KernelChoice& c : report.choices)
-        std::printf("%-30s %-16s %s%s  [%s]\n", c.question.c_str(), c.variant.c_str(),
-            c.cached ? "cached" : "timed", c.complete ? "" : " (unfinished: not cached)", c.shape.c_str());
-    std::printf("\nconfig: %s\n", report.config.c_str());
-    if (!report.warning.empty()) std::printf("warning: %s\n", report.warning.c_str());
-}
-
 bool parseNumber(const std::string& text, double& out)
 {
     char* end = nullptr;
@@ -122,10 +75,8 @@ int runTune(const std::vector<std::string>& argv)
     if (!backend) return fail(backend.error().message);
     const hearth::KernelTuningReport* report = hearth::vulkanTuningReport(**backend);
     if (!report) return fail("the backend made no tuning report");
-    if (json)
-        printJson(*report);
-    else
-        printTable(*report);
+    std::printf(
+        "%s", json ? hearth::tuningReportJson(*report).c_str() : hearth::tuningReportTable(*report).c_str());
     return 0;
 }
 

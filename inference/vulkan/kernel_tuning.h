@@ -52,4 +52,10 @@ struct KernelTuningReport {
     std::string warning; // e.g. the cache file could not be written
 };
 
+// The report as `hearth-cli tune` prints it: a table of every trial (variant, time, valid or why
+// rejected, chosen) and the choices; or one JSON object with "device", "cached", "seconds", "config",
+// "choices" and "trials".
+std::string tuningReportTable(const KernelTuningReport& report);
+std::string tuningReportJson(const KernelTuningReport& report);
+
 } // namespace hearth
