@@ -242,7 +242,9 @@ Result<KernelConfig> tuneKernels(const TunerDevice& dev, const TunerShapes& mode
     KernelConfig config = base;
     Scratch scratch(dev);
     std::vector<size_t> open;
-    std::vector<TuningQuestion> questions = tuningQuestions(dev.device, base, shapes, scratch.b);
+    dev.pipelines.setConfig(base);
+    const ProductPolicy defaults = productPolicy(dev.device, dev.pipelines);
+    std::vector<TuningQuestion> questions = tuningQuestions(dev.device, base, defaults, shapes, scratch.b);
     for (size_t i = 0; i < questions.size(); ++i) {
         const TuningQuestion& q = questions[i];
         const std::optional<std::string> cached = cache.find(identity, q.name, q.shape);
@@ -259,7 +261,7 @@ Result<KernelConfig> tuneKernels(const TunerDevice& dev, const TunerShapes& mode
     if (!open.empty()) {
         Tuner tuner(dev, report);
         if (Status s = scratch.create(shapes, tuner.recorder()); !s.ok()) return s.error();
-        questions = tuningQuestions(dev.device, base, shapes, scratch.b); // now naming the buffers
+        questions = tuningQuestions(dev.device, base, defaults, shapes, scratch.b); // now naming the buffers
         size_t total = 0, done = 0;
         for (size_t i : open) {
             if (options.injectWrongVariant)
@@ -291,7 +293,6 @@ Result<KernelConfig> tuneKernels(const TunerDevice& dev, const TunerShapes& mode
             if (Status s = cache.save(options.cachePath); !s.ok()) report.warning = s.error().message;
     }
     dev.pipelines.setConfig(base);
-    report.config = describeKernelConfig(config);
     report.seconds = seconds(start);
     return config;
 }

@@ -1,6 +1,7 @@
 #include "vulkan/tuner_questions.h"
 
 #include "vulkan/ops.h"
+#include "vulkan/products_cpu.h"
 #include "vulkan/products_q8.h"
 
 #include <algorithm>
@@ -94,18 +95,24 @@ void addCandidate(std::vector<TuningCandidate>& list, TuningCandidate candidate)
     list.push_back(std::move(candidate));
 }
 
-TuningQuestion matVecQuestion(const KernelConfig& base, bool cpuShaders, TensorType type,
+// cpuShader: whether mul_mat_vec_cpu runs every one of `matrices` (a CPU device, and their layout).
+TuningQuestion matVecQuestion(const KernelConfig& base, bool cpuShaders, bool cpuShader, TensorType type,
     std::vector<const GpuMatrix*> matrices, const TuningBuffers& b)
 {
     TuningQuestion q;
     q.name = "decode mat-vec " + std::string(typeName(type));
     q.shape = shapeOf(matrices);
-    q.candidates.push_back(current(variantName(base.matVecFor(type))));
+    // Named for what runs: a CPU shader that does not apply leaves the generic one.
+    MatVecShape now = base.matVecFor(type);
+    now.cpuShader = now.cpuShader && cpuShader;
+    q.candidates.push_back(current(variantName(now)));
     std::vector<MatVecShape> shapes;
     if (cpuShaders) {
         // A CPU device: its own shader, or the generic one with 16 or 32 rows per workgroup (fewer
         // measured slower on lavapipe, and each variant costs a second or more of compiling there).
-        shapes = { { 16, 64, true }, { 16, 64, false }, { 32, 64, false } };
+        if (cpuShader) shapes.push_back({ 16, 64, true });
+        shapes.push_back({ 16, 64, false });
+        shapes.push_back({ 32, 64, false });
     } else {
         for (uint32_t rows : { 2u, 4u, 8u })
             for (uint32_t workgroup : { 32u, 64u, 128u })
@@ -231,8 +238,8 @@ TuningBufferSizes tuningBufferSizes(const TuningShapes& shapes)
         (kvBytes + 15) / 16 * 16, uint64_t(c.headCount) * c.headDim * 4 };
 }
 
-std::vector<TuningQuestion> tuningQuestions(
-    const Device& device, const KernelConfig& base, const TuningShapes& shapes, const TuningBuffers& buffers)
+std::vector<TuningQuestion> tuningQuestions(const Device& device, const KernelConfig& base,
+    const ProductPolicy& defaults, const TuningShapes& shapes, const TuningBuffers& buffers)
 {
     const bool cpuShaders = takesCpuShaders(device, base);
     std::vector<TuningQuestion> questions;
@@ -244,7 +251,10 @@ std::vector<TuningQuestion> tuningQuestions(
         std::vector<const GpuMatrix*> ofType;
         for (const GpuMatrix* w : decode)
             if (w->type == type) ofType.push_back(w);
-        questions.push_back(matVecQuestion(base, cpuShaders, type, ofType, buffers));
+        const bool cpuShader = defaults.cpuMatVec
+            && std::all_of(ofType.begin(), ofType.end(),
+                [&](const GpuMatrix* w) { return cpuMatVecApplies(defaults, *w, 0, w->cols); });
+        questions.push_back(matVecQuestion(base, cpuShaders, cpuShader, type, ofType, buffers));
     }
     if (!cpuShaders && device.features().intDot) questions.push_back(intDotQuestion(base, decode, buffers));
     questions.push_back(attentionQuestion(base, cpuShaders, shapes, buffers));

@@ -52,8 +52,9 @@ TuningBufferSizes tuningBufferSizes(const TuningShapes& shapes);
 
 // The questions for this model on this device, in the order they are answered (each starting from
 // the config the ones before chose): per weight type the decode mat-vec's layout, integer dot products
-// or float (GPUs that have them), attention's splits, the prefill tile (GPUs). `buffers` must outlive them.
-std::vector<TuningQuestion> tuningQuestions(
-    const Device& device, const KernelConfig& base, const TuningShapes& shapes, const TuningBuffers& buffers);
+// or float (GPUs that have them), attention's splits, the prefill tile (GPUs). defaults: the product
+// policy of `base`. `buffers` must outlive the questions.
+std::vector<TuningQuestion> tuningQuestions(const Device& device, const KernelConfig& base,
+    const ProductPolicy& defaults, const TuningShapes& shapes, const TuningBuffers& buffers);
 
 } // namespace hearth::vk

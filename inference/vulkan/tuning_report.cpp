@@ -39,9 +39,9 @@ std::string tuningReportJson(const KernelTuningReport& report)
         + ", \"seconds\": " + seconds + ", \"config\": " + quoted(report.config) + ", \"choices\": [";
     for (size_t i = 0; i < report.choices.size(); ++i) {
         const KernelChoice& c = report.choices[i];
-        out += std::string(i ? ", " : "") + "{\"question\": " + quoted(c.question) + ", \"shape\": "
-            + quoted(c.shape) + ", \"variant\": " + quoted(c.variant) + ", \"cached\": " + boolean(c.cached)
-            + ", \"complete\": " + boolean(c.complete) + "}";
+        out += std::string(i ? ", " : "") + "{\"question\": " + quoted(c.question)
+            + ", \"shape\": " + quoted(c.shape) + ", \"variant\": " + quoted(c.variant)
+            + ", \"cached\": " + boolean(c.cached) + ", \"complete\": " + boolean(c.complete) + "}";
     }
     out += "], \"trials\": [";
     for (size_t i = 0; i < report.trials.size(); ++i) {
@@ -74,8 +74,8 @@ std::string tuningReportTable(const KernelTuningReport& report)
         out += "\n";
     }
     for (const KernelChoice& c : report.choices) {
-        const std::string how = std::string(c.cached ? "cached" : "timed")
-            + (c.complete ? "" : " (unfinished: not cached)");
+        const std::string how
+            = std::string(c.cached ? "cached" : "timed") + (c.complete ? "" : " (unfinished: not cached)");
         out += format("%-30s %-16s %s  [%s]\n", c.question, c.variant, how, c.shape);
     }
     out += "\nconfig: " + report.config + "\n";

@@ -170,9 +170,12 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
         KernelTuningReport report;
         auto tuned = vk::tuneKernels({ *m_device, m_pipelines, m_descriptors, m_allocator },
             { planModel(), m_contextLength, m_batch }, defaultConfig(), m_tuning, report);
-        if (!tuned) return tuned.error();
+        // Tuning never costs the user the model: short of a lost device, a failure keeps the defaults.
+        if (!tuned && tuned.error().code == ErrorCode::DeviceLost) return tuned.error();
+        if (!tuned) report.warning = "tuning stopped, defaults kept: " + tuned.error().message;
+        applyKernelConfig(tuned ? *tuned : defaultConfig());
+        report.config = describeKernelConfig(m_pipelines.config()); // with the developer overrides
         m_tuningReport = std::move(report);
-        applyKernelConfig(*tuned);
         m_plans = planForwardBatches(planModel(), m_products, m_attention, m_batch);
     }
 
