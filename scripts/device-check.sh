@@ -129,6 +129,14 @@ bench_one() {  # shape type
   echo "$json" > "$work/bench-$shape-$type.json"
   rows+=("$shape $type default $json")
   echo "$shape $type: $json"
+  # The kernels tuned on this device (hearth-cli tune's table), then the same bench with them: the
+  # row "tuned" against "default" says what tuning wins here.
+  timeout 120 "$tool" tune "$file" "$work/kernel-tuning.txt" 8 > "$logs/tune-$shape-$type.txt" 2>&1 ||
+    echo "tune $shape $type failed: $(tail -n 2 "$logs/tune-$shape-$type.txt")"
+  grep -E "^(decode|prefill)|^config" "$logs/tune-$shape-$type.txt" | grep -vE " valid$" || true
+  json=$(timeout 240 "$tool" bench "$file" 512 128 "$work/kernel-tuning.txt" 2>> "$work/bench-$shape-$type.err") &&
+    { rows+=("$shape $type tuned $json"); echo "$shape $type tuned: $json"; } ||
+    echo "bench $shape $type tuned failed: $(tail -n 2 "$work/bench-$shape-$type.err")"
   for variant in "${variants[@]}"; do
     json=$(env ${variant//,/ } timeout 240 "$tool" bench "$file" 512 128 2>> "$work/bench-$shape-$type.err") ||
       { echo "bench $shape $type $variant failed: $(tail -n 2 "$work/bench-$shape-$type.err")"; continue; }

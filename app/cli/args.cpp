@@ -50,4 +50,14 @@ std::optional<BackendChoice> backendChoice(const std::string& name)
     return std::nullopt;
 }
 
+std::string jsonEscape(const std::string& s)
+{
+    std::string out;
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) >= 0x20) out += c;
+    }
+    return out;
+}
+
 } // namespace hearth::cli

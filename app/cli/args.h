@@ -32,4 +32,7 @@ private:
 // nullopt for anything else.
 std::optional<BackendChoice> backendChoice(const std::string& name);
 
+// `s` inside a JSON string: quotes and backslashes escaped, control characters dropped.
+std::string jsonEscape(const std::string& s);
+
 } // namespace hearth::cli

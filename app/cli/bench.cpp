@@ -7,9 +7,7 @@
 #include "args.h"
 #include "command.h"
 #include "cpu/cpu_backend.h"
-#include "gguf/gguf.h"
-#include "model/llama_config.h"
-#include "model/llama_weights.h"
+#include "model_file.h"
 #include "vulkan/vulkan_backend.h"
 
 #include <algorithm>
@@ -79,16 +77,6 @@ double cpuCopyBandwidth()
     return 2.0 * double(bytes) / best / 1e9;
 }
 
-std::string jsonEscape(const std::string& s)
-{
-    std::string out;
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) >= 0x20) out += c;
-    }
-    return out;
-}
-
 int runBench(const std::vector<std::string>& argv)
 {
     // Step 1: options.
@@ -112,12 +100,11 @@ int runBench(const std::vector<std::string>& argv)
     std::string backendName = decision.backend == hearth::BackendChoice::Vulkan ? "vulkan" : "cpu";
 
     // Step 2: model and backend, with a context for the prompt and the decoded tokens.
-    auto file = hearth::GgufFile::open(*model);
-    if (!file) return fail(file.error().message);
-    auto config = hearth::LlamaConfig::fromGguf(**file);
-    if (!config) return fail(config.error().message);
-    auto weights = hearth::LlamaWeights::bind(**file, *config);
-    if (!weights) return fail(weights.error().message);
+    auto opened = hearth::cli::openModelFile(*model);
+    if (!opened) return fail(opened.error().message);
+    const auto& file = opened->file;
+    const hearth::LlamaConfig* config = &opened->config;
+    const hearth::LlamaWeights* weights = &opened->weights;
     const uint32_t context = uint32_t(prompt + decode);
     hearth::Result<std::unique_ptr<hearth::Backend>> backend
         = hearth::makeError(hearth::ErrorCode::Internal, "");
@@ -125,7 +112,7 @@ int runBench(const std::vector<std::string>& argv)
         hearth::VulkanOptions options;
         options.deviceIndex = device;
         options.contextLength = context;
-        backend = hearth::createVulkanBackend(**file, *weights, *config, options);
+        backend = hearth::createVulkanBackend(*file, *weights, *config, options);
         // As the engine: auto falls back to the CPU when the GPU cannot take the model.
         if (!backend && *choice == hearth::BackendChoice::Auto) {
             std::fprintf(stderr, "The GPU could not be used (%s); running on the CPU.\n",
@@ -193,9 +180,9 @@ int runBench(const std::vector<std::string>& argv)
                     "\"decode_bandwidth_fraction\": %.4f, \"weight_bytes_per_token\": %llu, "
                     "\"pp_cpu_seconds\": %.3f, "
                     "\"tg_cpu_seconds\": %.3f, \"pp_wall_seconds\": %.3f, \"tg_wall_seconds\": %.3f}\n",
-            jsonEscape(*model).c_str(), jsonEscape(b.deviceName()).c_str(), backendName.c_str(), prompt,
-            decode, pp, tg, bandwidth, fraction, static_cast<unsigned long long>(weightBytes), ppCpu, tgCpu,
-            ppSeconds, tgSeconds);
+            hearth::cli::jsonEscape(*model).c_str(), hearth::cli::jsonEscape(b.deviceName()).c_str(),
+            backendName.c_str(), prompt, decode, pp, tg, bandwidth, fraction,
+            static_cast<unsigned long long>(weightBytes), ppCpu, tgCpu, ppSeconds, tgSeconds);
         return 0;
     }
     std::printf("| %-28s | %9s | %-7s | %-32s | %-6s | %10s |\n", "model", "size", "backend", "device",
@@ -204,7 +191,7 @@ int runBench(const std::vector<std::string>& argv)
         "---------", "-------", "--------------------------------", "------", "----------");
     const std::string name = config->name.substr(0, 28);
     char size[32];
-    std::snprintf(size, sizeof size, "%.2f GiB", double((*file)->fileSize()) / double(1ull << 30));
+    std::snprintf(size, sizeof size, "%.2f GiB", double(file->fileSize()) / double(1ull << 30));
     std::printf("| %-28s | %9s | %-7s | %-32.32s | pp%-4d | %10.2f |\n", name.c_str(), size,
         backendName.c_str(), b.deviceName().c_str(), prompt, pp);
     std::printf("| %-28s | %9s | %-7s | %-32.32s | tg%-4d | %10.2f |\n", name.c_str(), size,

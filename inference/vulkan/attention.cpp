@@ -15,13 +15,14 @@ constexpr uint32_t kMinSplitKeys = 64;
 
 } // namespace
 
-AttentionPolicy attentionPolicy(const Device& device)
+AttentionPolicy attentionPolicy(const Device& device, const KernelConfig& config)
 {
-    // On lavapipe one split of a narrow workgroup measured fastest (1B decode at 130 tokens: 4.9 ms
-    // per layer, against 8.9 for two wide splits and 22 for eight).
-    if (device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU)
-        return { 1, true, uint64_t(device.properties().limits.maxTexelBufferElements) * kTexelBytes };
-    return { kAttentionMaxSplits, false, 0 };
+    // On lavapipe the narrow workgroup measured fastest (1B decode at 130 tokens: 4.9 ms per layer
+    // with one split, against 8.9 for two wide splits).
+    const uint32_t splits = std::clamp(config.attentionSplits, 1u, kAttentionMaxSplits);
+    if (takesCpuShaders(device, config))
+        return { splits, true, uint64_t(device.properties().limits.maxTexelBufferElements) * kTexelBytes };
+    return { splits, false, 0 };
 }
 
 uint32_t attentionSplits(const AttentionPolicy& policy, uint32_t tokens)

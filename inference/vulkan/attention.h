@@ -6,6 +6,7 @@
 
 #include "vulkan/attention_shape.h"
 #include "vulkan/commands.h"
+#include "vulkan/kernel_config.h"
 
 #include <cstdint>
 
@@ -29,7 +30,8 @@ struct AttentionPolicy {
     bool narrow = false;
     uint64_t maxTexelRange = 0; // narrow: the largest texel view in bytes; a larger cache takes the wide one
 };
-AttentionPolicy attentionPolicy(const Device& device);
+// The splits are the kernel config's (kernel_config.h); the narrow variant is a CPU device's.
+AttentionPolicy attentionPolicy(const Device& device, const KernelConfig& config);
 
 // The variant attention takes for a cache of `cacheBytes` (one layer's K or V), and the splits per
 // (head, token) for a batch of `tokens` tokens.

@@ -348,10 +348,17 @@ Result<std::unique_ptr<Device>> Device::create(int index, bool validation)
         VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES
     };
     VkPhysicalDeviceSubgroupProperties subgroup { VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES };
+    VkPhysicalDeviceIDProperties ids { VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES };
     VkPhysicalDeviceProperties2 props2 { VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2 };
     props2.pNext = &maint3;
     maint3.pNext = &subgroup;
+    subgroup.pNext = &ids;
     vkGetPhysicalDeviceProperties2(dev->m_physical, &props2);
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (uint8_t byte : ids.deviceUUID) {
+        dev->m_uuid += kHex[byte >> 4];
+        dev->m_uuid += kHex[byte & 15];
+    }
     dev->m_maxAllocation = maint3.maxMemoryAllocationSize;
     dev->m_subgroupSize = subgroup.subgroupSize;
 

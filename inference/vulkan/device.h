@@ -45,6 +45,8 @@ public:
     const DeviceFeatures& features() const { return m_features; }
     std::string name() const { return m_properties.deviceName; }
     int index() const { return m_index; }
+    // deviceUUID in hex: the same physical device across processes and driver updates.
+    const std::string& uuid() const { return m_uuid; }
 
     // Largest buffer a shader may bind, and largest single allocation.
     uint64_t maxStorageBufferRange() const { return m_properties.limits.maxStorageBufferRange; }
@@ -70,6 +72,7 @@ private:
     VkQueue m_queue = VK_NULL_HANDLE;
     uint32_t m_queueFamily = 0;
     int m_index = -1;
+    std::string m_uuid;
     VkPhysicalDeviceProperties m_properties {};
     VkPhysicalDeviceMemoryProperties m_memory {};
     uint64_t m_maxAllocation = 1ull << 30;

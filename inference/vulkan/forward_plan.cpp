@@ -200,10 +200,9 @@ private:
     {
         std::vector<std::string> why;
         const bool tiled = m_n >= m_p.tiledMinTokens;
-        why.push_back(tiled ? "tiled products: batches of " + std::to_string(m_p.tiledMinTokens)
-                    + " tokens or more (HEARTH_VK_MATMUL_MIN_TOKENS)"
-                            : "mat-vec products: batches below " + std::to_string(m_p.tiledMinTokens)
-                    + " tokens (HEARTH_VK_MATMUL_MIN_TOKENS)");
+        why.push_back(tiled
+                ? "tiled products: batches of " + std::to_string(m_p.tiledMinTokens) + " tokens or more"
+                : "mat-vec products: batches below " + std::to_string(m_p.tiledMinTokens) + " tokens");
         if (m_p.cpuDevice)
             why.push_back(
                 "CPU device: its own product shaders (mul_mat_vec_cpu, mul_mat_cpu) where a matrix's "
@@ -214,9 +213,9 @@ private:
                 "number of rows per workgroup ("
                 + std::to_string(m_p.matVecRows) + ")");
         if (!tiled && !m_p.cpuDevice)
-            why.push_back(m_p.intDot
-                    ? "integer dot products: on (q8 input) for matrices with such a shader"
-                    : "integer dot products: off (HEARTH_VK_INT_DOT=1 on a GPU that has them)");
+            why.push_back(m_p.intDot ? "integer dot products: on (q8 input) for matrices with such a shader"
+                                     : "integer dot products: off (the kernel config's choice: tuned, or "
+                                       "HEARTH_VK_INT_DOT=1)");
         const uint32_t splits = attentionSplits(m_attention, m_n);
         why.push_back(
             "attention: " + std::string(pipelineName(attentionShader(m_attention, m_model.kvCacheBytes)))

@@ -13,29 +13,8 @@ Pipelines::Pipelines(const Device& device, std::string cachePath)
     : m_device(device)
     , m_cachePath(std::move(cachePath))
 {
-    // A CPU device (lavapipe) pays a fixed cost per workgroup: give each more rows.
-    const bool cpuDevice = device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
-    m_matVecRows = cpuDevice ? 16 : 4;
-    // Unrolled row loops keep a GPU's sums in registers; on a CPU device they cost seconds of compiling
-    // per variant (mul_mat_vec_body.glsl) and no speed to leave rolled.
-    m_matVecUnrollRows = cpuDevice ? 0 : 1;
-    if (const char* env = std::getenv("HEARTH_VK_MATVEC_UNROLL"))
-        m_matVecUnrollRows = std::strtoul(env, nullptr, 10) != 0 ? 1u : 0u;
-    if (const char* env = std::getenv("HEARTH_VK_MATVEC_ROWS"))
-        m_matVecRows = uint32_t(std::strtoul(env, nullptr, 10));
-    // HEARTH_VK_MATVEC_FOLDED=0: dequantize every weight before the dot product (for measuring).
-    if (const char* env = std::getenv("HEARTH_VK_MATVEC_FOLDED"))
-        m_matVecFoldedDot = std::strtoul(env, nullptr, 10) != 0 ? 1u : 0u;
-    // HEARTH_VK_MATVEC_WG: threads per mat-vec workgroup (for measuring; a multiple of 32 up to 256).
-    if (const char* env = std::getenv("HEARTH_VK_MATVEC_WG"))
-        m_matVecWorkgroup = std::clamp(uint32_t(std::strtoul(env, nullptr, 10)) / 32u * 32u, 32u, 256u);
-    // mul_mat_vec_q8's rows per workgroup and threads per workgroup (HEARTH_VK_Q8_ROWS, HEARTH_VK_Q8_WG:
-    // for sweeping them on a GPU; the defaults are unmeasured guesses). The workgroup is a multiple of
-    // 32 from 32 to 512 and computes 1 to 16 rows.
-    if (const char* env = std::getenv("HEARTH_VK_Q8_ROWS"))
-        m_q8Rows = std::clamp(uint32_t(std::strtoul(env, nullptr, 10)), 1u, 16u);
-    if (const char* env = std::getenv("HEARTH_VK_Q8_WG"))
-        m_q8Workgroup = std::clamp(uint32_t(std::strtoul(env, nullptr, 10)) / 32u * 32u, 32u, 512u);
+    m_config = defaultKernelConfig(device);
+    applyDeveloperOverrides(m_config, device);
     // A cache file from another driver or device is rejected by the driver's header check, so a
     // stale file only costs a recompile.
     std::vector<char> data;
@@ -56,7 +35,7 @@ Pipelines::Pipelines(const Device& device, std::string cachePath)
 Pipelines::~Pipelines()
 {
     saveCache();
-    for (Pipeline& p : m_pipelines) {
+    for (auto& [key, p] : m_variants) {
         if (p.pipeline) vkDestroyPipeline(m_device.handle(), p.pipeline, nullptr);
         if (p.layout) vkDestroyPipelineLayout(m_device.handle(), p.layout, nullptr);
         if (p.setLayout) vkDestroyDescriptorSetLayout(m_device.handle(), p.setLayout, nullptr);
@@ -82,11 +61,42 @@ void Pipelines::saveCache()
     m_dirty = false;
 }
 
+void Pipelines::setConfig(const KernelConfig& config)
+{
+    m_config = config;
+    m_current.fill(nullptr);
+}
+
+namespace {
+
+// The specialization constants of `variant` under `config` (zeros for a shader that takes none).
+std::array<uint32_t, 4> specValues(const PipelineInfo& variant, const KernelConfig& config)
+{
+    switch (variant.spec) {
+    case SpecConstants::None:
+        break;
+    case SpecConstants::MatVec: {
+        // rows per workgroup, folded dot products, workgroup size, unrolled row loops
+        const MatVecShape& shape = variant.type ? config.matVecFor(*variant.type) : config.matVec;
+        return { shape.rows, config.matVecFoldedDot ? 1u : 0u, shape.workgroup,
+            config.matVecUnrollRows ? 1u : 0u };
+    }
+    case SpecConstants::Q8: // rows per workgroup, workgroup size
+        return { config.q8.rows, config.q8.workgroup, 0, 0 };
+    }
+    return {};
+}
+
+} // namespace
+
 Result<const Pipeline*> Pipelines::get(ShaderId id)
 {
-    Pipeline& p = m_pipelines[uint32_t(id)];
-    if (p.pipeline) return &p;
+    if (const Pipeline* current = m_current[uint32_t(id)]) return current;
     const PipelineInfo& variant = pipelineInfo(id);
+    const std::array<uint32_t, 4> constants = specValues(variant, m_config);
+    auto [it, made] = m_variants.try_emplace({ id, constants });
+    Pipeline& p = it->second;
+    if (!made && p.pipeline) return m_current[uint32_t(id)] = &p;
     const std::string name(variant.name);
     p.signature = variant.signature;
 
@@ -126,33 +136,18 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
     info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
     info.stage.module = module;
     info.stage.pName = "main";
-    // mul_mat_vec's specialization constants: rows per workgroup, folded dot products, workgroup size,
-    // unrolled row loops.
-    const uint32_t matVecConstants[4]
-        = { m_matVecRows, m_matVecFoldedDot, m_matVecWorkgroup, m_matVecUnrollRows };
     const VkSpecializationMapEntry entries[4]
         = { { 0, 0, sizeof(uint32_t) }, { 1, sizeof(uint32_t), sizeof(uint32_t) },
               { 2, 2 * sizeof(uint32_t), sizeof(uint32_t) }, { 3, 3 * sizeof(uint32_t), sizeof(uint32_t) } };
-    const VkSpecializationInfo spec { 4, entries, sizeof(matVecConstants), matVecConstants };
-    // mul_mat_vec_q8's: rows per workgroup, workgroup size.
-    const uint32_t q8Constants[2] = { m_q8Rows, m_q8Workgroup };
-    const VkSpecializationInfo q8Spec { 2, entries, sizeof(q8Constants), q8Constants };
-    switch (variant.spec) {
-    case SpecConstants::None:
-        break;
-    case SpecConstants::MatVec:
-        info.stage.pSpecializationInfo = &spec;
-        break;
-    case SpecConstants::Q8:
-        info.stage.pSpecializationInfo = &q8Spec;
-        break;
-    }
+    const uint32_t entryCount = variant.spec == SpecConstants::MatVec ? 4 : 2;
+    const VkSpecializationInfo spec { entryCount, entries, entryCount * sizeof(uint32_t), constants.data() };
+    if (variant.spec != SpecConstants::None) info.stage.pSpecializationInfo = &spec;
     info.layout = p.layout;
     vr = vkCreateComputePipelines(m_device.handle(), m_cache, 1, &info, nullptr, &p.pipeline);
     vkDestroyShaderModule(m_device.handle(), module, nullptr);
     if (vr != VK_SUCCESS) return vulkanError(vr, "compute pipeline " + name);
     m_dirty = true;
-    return &p;
+    return m_current[uint32_t(id)] = &p;
 }
 
 } // namespace hearth::vk

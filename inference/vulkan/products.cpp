@@ -4,35 +4,31 @@
 #include "vulkan/products_cpu.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <string_view>
 
 namespace hearth::vk {
 
 ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines)
 {
+    const KernelConfig& config = pipelines.config();
     ProductPolicy policy;
-    policy.matVecRows = pipelines.matVecRows();
+    policy.matVecRows = config.matVec.rows;
     // Below this many tokens the mat-vec shader (weights read once per token) beats the tiled one.
-    if (const char* env = std::getenv("HEARTH_VK_MATMUL_MIN_TOKENS"))
-        policy.tiledMinTokens = uint32_t(std::strtoul(env, nullptr, 10));
-    policy.cpuDevice = device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
-    // HEARTH_VK_CPU_MATMUL=0 keeps the tiled GPU shader on a CPU device (for comparing the two).
-    const char* cpuMatMul = std::getenv("HEARTH_VK_CPU_MATMUL");
-    policy.cpuTiledMatMul = policy.cpuDevice && !(cpuMatMul && std::string_view(cpuMatMul) == "0");
-    policy.cpuMatVec = policy.cpuDevice && device.subgroupSize() >= 8;
+    policy.tiledMinTokens = config.tiledMinTokens;
+    policy.cpuDevice = takesCpuShaders(device, config);
+    policy.cpuTiledMatMul = policy.cpuDevice && config.prefill == PrefillTile::Cpu;
+    const bool cpuMatVecRuns = policy.cpuDevice && device.subgroupSize() >= 8;
+    policy.cpuMatVec = cpuMatVecRuns && config.matVec.cpuShader;
+    for (auto [type, shape] : config.matVecByType) {
+        shape.cpuShader = shape.cpuShader && cpuMatVecRuns;
+        policy.matVecByType[type] = shape;
+    }
     const VkPhysicalDeviceLimits& limits = device.properties().limits;
     policy.maxTexelRange = uint64_t(limits.maxTexelBufferElements) * kTexelBytes;
     policy.texelAlignment = std::max<uint64_t>(1, limits.minTexelBufferOffsetAlignment);
-    const char* tile = std::getenv("HEARTH_VK_MATMUL_TILE");
-    policy.wideMatMul = tile && std::string_view(tile) == "128";
-    // Off unless HEARTH_VK_INT_DOT=1: nobody has measured it on a GPU yet. The lead measures it against
-    // the float mat-vec (hearth-vk-opbench suite 8b) on a GPU and decides the default then; it stays
-    // off on CPU devices, whose own mat-vec shaders are shaped for them (products_cpu.h).
-    const char* intDot = std::getenv("HEARTH_VK_INT_DOT");
-    policy.intDot
-        = device.features().intDot && !policy.cpuDevice && intDot && std::string_view(intDot) == "1";
-    policy.q8Rows = pipelines.q8Rows();
+    policy.wideMatMul = config.prefill == PrefillTile::Tile128;
+    // CPU devices keep their own mat-vec shaders (products_cpu.h), shaped for them.
+    policy.intDot = config.intDot && device.features().intDot && !policy.cpuDevice;
+    policy.q8Rows = config.q8.rows;
     return policy;
 }
 
@@ -41,8 +37,9 @@ ProductKernel productKernel(
 {
     const bool tiled = tokens >= policy.tiledMinTokens;
     if (!tiled)
-        return policy.cpuMatVec && cpuMatVecApplies(policy, w, xOffset, xStride) ? ProductKernel::CpuMatVec
-                                                                                 : ProductKernel::MatVec;
+        return policy.cpuMatVecFor(w.type) && cpuMatVecApplies(policy, w, xOffset, xStride)
+            ? ProductKernel::CpuMatVec
+            : ProductKernel::MatVec;
     if (policy.cpuTiledMatMul && cpuMatMulApplies(policy, w)) return ProductKernel::CpuMatMul;
     // Below half a wide tile, most of the wide tile's work would be wasted.
     return policy.wideMatMul && tokens >= kMatMulWideTile / 2 ? ProductKernel::MatMulWide
@@ -79,7 +76,7 @@ void recordProduct(Recorder& rec, const ProductPolicy& policy, ProductKernel ker
             const MatVecPush push { piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin,
                 y.stride, accumulate ? 1u : 0u, 0 };
             rec.dispatch(shader, { piece.ref, whole(x.buffer), whole(y.buffer) }, push,
-                ceilDiv(piece.rowCount, policy.matVecRows), tokens);
+                ceilDiv(piece.rowCount, policy.matVecRowsFor(w.type)), tokens);
         }
     }
 }
@@ -88,8 +85,9 @@ std::optional<ProductKernel> swigluKernel(
     const ProductPolicy& policy, const GpuMatrix& gateUp, uint32_t xOffset, uint32_t xStride, uint32_t tokens)
 {
     if (tokens >= policy.tiledMinTokens || gateUp.pieces.size() != 1) return std::nullopt;
-    return policy.cpuMatVec && cpuMatVecApplies(policy, gateUp, xOffset, xStride) ? ProductKernel::CpuMatVec
-                                                                                  : ProductKernel::MatVec;
+    return policy.cpuMatVecFor(gateUp.type) && cpuMatVecApplies(policy, gateUp, xOffset, xStride)
+        ? ProductKernel::CpuMatVec
+        : ProductKernel::MatVec;
 }
 
 bool recordSwigluProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& gateUp, Activation x,
@@ -110,8 +108,8 @@ void recordSwigluProduct(Recorder& rec, const ProductPolicy& policy, ProductKern
     const uint32_t ffn = gateUp.rows / 2;
     const MatVecPush push { ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn };
     rec.dispatch(pipelineFor(Op::MatVecSwiglu, gateUp.type),
-        { gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer) }, push, ceilDiv(ffn, policy.matVecRows),
-        tokens);
+        { gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer) }, push,
+        ceilDiv(ffn, policy.matVecRowsFor(gateUp.type)), tokens);
 }
 
 } // namespace hearth::vk

@@ -4,15 +4,20 @@
 #pragma once
 
 #include "vulkan/commands.h"
+#include "vulkan/kernel_config.h"
 #include "vulkan/weights.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 
 namespace hearth::vk {
 
 struct ProductPolicy {
     uint32_t matVecRows = 4; // rows per mat-vec workgroup (the shader's specialization constant)
+    // The weight types tuned to a kernel of their own (kernel_config.h); cpuShader only where cpuMatVec
+    // could be.
+    std::map<TensorType, MatVecShape> matVecByType;
     uint32_t tiledMinTokens = 8; // batches this large use the tiled mat-mat shader
     bool cpuDevice = false; // lavapipe & co.: products_cpu.h's shaders where they apply
     bool cpuTiledMatMul = false; // batches use mul_mat_cpu (rows in SIMD lanes) instead of mul_mat
@@ -23,17 +28,29 @@ struct ProductPolicy {
     // in bytes and the alignment of its offset.
     uint64_t maxTexelRange = 0;
     uint64_t texelAlignment = 1;
-    // Batches of kMatMulWideTile / 2 tokens or more take mul_mat_wide's 128 x 128 tiles. Off unless
-    // HEARTH_VK_MATMUL_TILE=128 until it is measured on GPUs (scripts/device-check.sh compares both).
+    // Batches of kMatMulWideTile / 2 tokens or more take mul_mat_wide's 128 x 128 tiles (where the
+    // kernel config says so: tuned, or HEARTH_VK_MATMUL_TILE=128).
     bool wideMatMul = false;
     // Decode batches quantize their activations to int8 and take packed integer dot products
-    // (products_q8.h): a GPU with shaderIntegerDotProduct, and only with HEARTH_VK_INT_DOT=1 for now.
+    // (products_q8.h): a GPU with shaderIntegerDotProduct, where the kernel config says so.
     bool intDot = false;
     uint32_t q8Rows = 4; // rows per mul_mat_vec_q8 workgroup (its specialization constant)
+
+    // Rows per mat-vec workgroup for weights of `type`, and whether their decode products take
+    // mul_mat_vec_cpu (where it applies).
+    uint32_t matVecRowsFor(TensorType type) const
+    {
+        const auto it = matVecByType.find(type);
+        return it == matVecByType.end() ? matVecRows : it->second.rows;
+    }
+    bool cpuMatVecFor(TensorType type) const
+    {
+        const auto it = matVecByType.find(type);
+        return it == matVecByType.end() ? cpuMatVec : it->second.cpuShader;
+    }
 };
 
-// For this device; HEARTH_VK_MATMUL_MIN_TOKENS overrides the tiled threshold (for measuring),
-// HEARTH_VK_INT_DOT=1 turns the integer-dot-product decode path on.
+// For this device and the pipelines' kernel config (kernel_config.h).
 ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines);
 
 // An activation matrix: `tokens` rows of `stride` floats from `offset` (floats) in `buffer`.

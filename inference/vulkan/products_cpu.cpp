@@ -3,9 +3,6 @@
 #include "vulkan/ops.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <string>
-#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -87,12 +84,9 @@ ShaderId variant(bool swiglu, TensorType type)
 
 // Whether the shader can read this matrix and activation layout: whole runs per row, pieces that the
 // device can view as texel buffers (16-byte texels, aligned offsets, within its largest view),
-// activations in whole vec4s. HEARTH_VK_CPU_MATVEC=0 keeps the generic mul_mat_vec (for comparing
-// the two).
+// activations in whole vec4s. (policy.cpuMatVec, the kernel config's choice, says whether it is wanted.)
 bool cpuMatVecApplies(const ProductPolicy& policy, const GpuMatrix& w, uint32_t xOffset, uint32_t xStride)
 {
-    if (const char* env = std::getenv("HEARTH_VK_CPU_MATVEC"); env && std::string_view(env) == "0")
-        return false;
     const uint32_t run = runElems(w.type);
     if (run == 0 || w.cols % run != 0 || xOffset % 4 != 0 || xStride % 4 != 0) return false;
     for (const MatrixPiece& piece : w.pieces)

@@ -12,7 +12,10 @@ bool fusesNorm(const ProductPolicy& policy, uint32_t tokens)
 
 bool fusesRope(const ProductPolicy& policy, uint32_t tokens)
 {
-    return fusesNorm(policy, tokens) && policy.matVecRows % 2 == 0;
+    bool even = policy.matVecRows % 2 == 0;
+    for (const auto& [type, shape] : policy.matVecByType)
+        even = even && shape.rows % 2 == 0;
+    return fusesNorm(policy, tokens) && even;
 }
 
 RopeStoreFields ropeStoreFields(const RopeStoreArgs& rope)
@@ -31,7 +34,7 @@ void recordNormedRopeProduct(Recorder& rec, const ProductPolicy& policy, const G
         rec.dispatch(shader,
             { piece.ref, whole(x.buffer), whole(rope.q), norm.weight.pieces[0].ref, whole(rope.kCache),
                 whole(rope.vCache), rope.factors, whole(rope.step) },
-            push, ceilDiv(piece.rowCount, policy.matVecRows), tokens);
+            push, ceilDiv(piece.rowCount, policy.matVecRowsFor(w.type)), tokens);
     }
 }
 
@@ -43,7 +46,7 @@ void recordNormedProduct(Recorder& rec, const ProductPolicy& policy, const GpuMa
         const MatVecNormPush push { piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin,
             y.stride, 0, 0, norm.eps };
         rec.dispatch(shader, { piece.ref, whole(x.buffer), whole(y.buffer), norm.weight.pieces[0].ref }, push,
-            ceilDiv(piece.rowCount, policy.matVecRows), tokens);
+            ceilDiv(piece.rowCount, policy.matVecRowsFor(w.type)), tokens);
     }
 }
 
@@ -55,7 +58,7 @@ bool recordNormedSwigluProduct(Recorder& rec, const ProductPolicy& policy, const
     const MatVecNormPush push { ffn, gateUp.cols, x.offset, x.stride, h.offset, h.stride, 0, ffn, norm.eps };
     rec.dispatch(pipelineFor(Op::MatVecNormSwiglu, gateUp.type),
         { gateUp.pieces[0].ref, whole(x.buffer), whole(h.buffer), norm.weight.pieces[0].ref }, push,
-        ceilDiv(ffn, policy.matVecRows), tokens);
+        ceilDiv(ffn, policy.matVecRowsFor(gateUp.type)), tokens);
     return true;
 }
 

@@ -3,6 +3,7 @@
 
 #include "vulkan/attention.h"
 #include "vulkan/products_q8.h"
+#include "vulkan/tuner.h"
 #include "vulkan/vulkan_model.h"
 
 #include <algorithm>
@@ -81,17 +82,25 @@ std::string VulkanBackend::describePlan(uint32_t tokens) const
     return vk::describePlan(plan, tokens == 1 ? plan : m_plans.forTokens(1), planModel());
 }
 
+KernelConfig VulkanBackend::defaultConfig() const
+{
+    KernelConfig config = defaultKernelConfig(*m_device, m_gpuShaderChoices);
+    if (m_intDotProducts) config.intDot = m_device->features().intDot;
+    return config;
+}
+
+void VulkanBackend::applyKernelConfig(KernelConfig config)
+{
+    applyDeveloperOverrides(config, *m_device);
+    m_pipelines.setConfig(config);
+    m_products = productPolicy(*m_device, m_pipelines);
+    m_attention = vk::attentionPolicy(*m_device, config);
+}
+
 Status VulkanBackend::planWeights(const LlamaWeights& w)
 {
     const LlamaConfig& c = m_config;
-    m_products = productPolicy(*m_device, m_pipelines);
-    m_attention = vk::attentionPolicy(*m_device);
-    if (m_gpuShaderChoices) {
-        m_products.cpuDevice = false;
-        m_products.cpuMatVec = false;
-        m_attention = { vk::kAttentionMaxSplits, false, 0 };
-    }
-    if (m_intDotProducts) m_products.intDot = m_device->features().intDot;
+    applyKernelConfig(defaultConfig());
     // The attention shader reads keys 8 halves at a time and keeps a query in shared memory.
     if (c.headDim % 8 != 0 || c.headDim > 256)
         return makeError(ErrorCode::Unsupported,
@@ -156,6 +165,19 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
     const LlamaConfig& c = m_config;
     if (Status s = planWeights(w); !s.ok()) return s;
     if (Status s = m_weights.upload(m_recorder, progress); !s.ok()) return s;
+    if (m_tuning.enabled) {
+        // The tuned config replaces the defaults, and the plans are made again with it.
+        KernelTuningReport report;
+        auto tuned = vk::tuneKernels({ *m_device, m_pipelines, m_descriptors, m_allocator },
+            { planModel(), m_contextLength, m_batch }, defaultConfig(), m_tuning, report);
+        // Tuning never costs the user the model: short of a lost device, a failure keeps the defaults.
+        if (!tuned && tuned.error().code == ErrorCode::DeviceLost) return tuned.error();
+        if (!tuned) report.warning = "tuning stopped, defaults kept: " + tuned.error().message;
+        applyKernelConfig(tuned ? *tuned : defaultConfig());
+        report.config = describeKernelConfig(m_pipelines.config()); // with the developer overrides
+        m_tuningReport = std::move(report);
+        m_plans = planForwardBatches(planModel(), m_products, m_attention, m_batch);
+    }
 
     // Activations for a batch, the logits rows that fit one buffer, and the KV cache.
     const uint64_t q = uint64_t(c.headCount) * c.headDim;
@@ -295,6 +317,7 @@ std::unique_ptr<vk::VulkanBackend> makeBackend(std::unique_ptr<vk::Device> devic
         std::move(device), config, context, batch, pieceLimit, options.pipelineCachePath);
     if (options.gpuShaderChoices) backend->useGpuShaderChoices();
     if (options.intDotProducts) backend->useIntDotProducts();
+    if (options.tuning.enabled) backend->tuneKernels(options.tuning);
     return backend;
 }
 
@@ -347,6 +370,12 @@ Result<std::string> describeVulkanPlan(
     return "plan for batches of " + std::to_string(tokens) + (tokens == 1 ? " token" : " tokens") + " on "
         + name + ", context " + std::to_string(backend->contextLength()) + ":\n"
         + backend->describePlan(std::max<uint32_t>(1, tokens));
+}
+
+const KernelTuningReport* vulkanTuningReport(const Backend& backend)
+{
+    const auto* vulkan = dynamic_cast<const vk::VulkanBackend*>(&backend);
+    return vulkan && vulkan->tuningReport() ? &*vulkan->tuningReport() : nullptr;
 }
 
 bool failNextVulkanSubmit(Backend& backend, VulkanFault fault)

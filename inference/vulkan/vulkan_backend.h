@@ -8,6 +8,7 @@
 #include "model/llama_config.h"
 #include "model/llama_weights.h"
 #include "util/result.h"
+#include "vulkan/kernel_tuning.h"
 #include "vulkan/memory_estimate.h"
 
 #include <cstdint>
@@ -41,6 +42,9 @@ struct VulkanOptions {
     // Tests only: with gpuShaderChoices, also take the integer-dot-product decode path (products_q8.h)
     // where the device has integer dot products, whatever HEARTH_VK_INT_DOT says.
     bool intDotProducts = false;
+    // Tuning the kernels for this device and model after the weights are uploaded (kernel_tuning.h);
+    // off: the device's safe defaults.
+    VulkanTuning tuning;
 };
 
 // Every Vulkan device, best first (discrete, integrated, virtual, CPU). Empty when there is no loader
@@ -77,6 +81,9 @@ Result<std::string> describeVulkanPlan(
 // per shader since the start or the previous table, largest first.
 bool startVulkanProfile(Backend& backend);
 std::string vulkanProfileTable(Backend& backend);
+
+// What tuning did when `backend` (a Vulkan one, created with tuning on) was loaded; null otherwise.
+const KernelTuningReport* vulkanTuningReport(const Backend& backend);
 
 // Tests only: the next submit of `backend` (a Vulkan one: false otherwise) fails as the driver would
 // report a lost device or exhausted device memory, so the handling of both can be tested.

@@ -9,6 +9,7 @@
 #include "vulkan/commands.h"
 #include "vulkan/device.h"
 #include "vulkan/forward_plan.h"
+#include "vulkan/kernel_tuning.h"
 #include "vulkan/memory.h"
 #include "vulkan/pipeline.h"
 #include "vulkan/products.h"
@@ -54,6 +55,9 @@ public:
     // Tests only (VulkanOptions::gpuShaderChoices, intDotProducts); before load().
     void useGpuShaderChoices() { m_gpuShaderChoices = true; }
     void useIntDotProducts() { m_intDotProducts = true; }
+    // Tune the kernels in load(), after the upload (tuner.h); before load().
+    void tuneKernels(const VulkanTuning& tuning) { m_tuning = tuning; }
+    const std::optional<KernelTuningReport>& tuningReport() const { return m_tuningReport; }
     // Plans and uploads the weights, allocates activations and the KV cache.
     Status load(const LlamaWeights& weights, const std::function<void(float)>& progress);
     // The first half of load(): places the weights (nothing uploaded) and makes the forward plans.
@@ -105,6 +109,10 @@ private:
     // Llama 3.1's rope frequency factors, or one 1.0 when the model has none.
     BufferRef ropeFactors() const;
     PlanModel planModel() const;
+    // The device's default kernel config (with the test options), and taking a config: the developer
+    // overrides on top, then the pipelines' constants and the product and attention policies.
+    KernelConfig defaultConfig() const;
+    void applyKernelConfig(KernelConfig config);
 
     std::unique_ptr<Device> m_device;
     LlamaConfig m_config;
@@ -120,6 +128,8 @@ private:
     AttentionPolicy m_attention;
     bool m_gpuShaderChoices = false;
     bool m_intDotProducts = false;
+    VulkanTuning m_tuning;
+    std::optional<KernelTuningReport> m_tuningReport;
     WeightStore m_weights;
     std::vector<LayerWeightIds> m_layers;
     std::vector<KvCache> m_kv; // per layer

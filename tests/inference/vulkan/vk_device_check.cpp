@@ -4,8 +4,11 @@
 //   one
 //                                                                token at a time) + teacher-forced greedy
 //   hearth-vk-check synth SHAPE[:LAYERS] MIX OUT.gguf             a random-weight model at a Llama shape
-//   hearth-vk-check bench MODEL.gguf PROMPT DECODE                one JSON line, as `hearth-cli bench --json`
-//   hearth-vk-check plan MODEL.gguf [--tokens N] [--gpu] [--int-dot]
+//   hearth-vk-check bench MODEL.gguf PROMPT DECODE [TUNING_CACHE] one JSON line, as `hearth-cli bench
+//   --json`;
+//                                  with TUNING_CACHE the kernels tuned into (or taken from) that file
+//   hearth-vk-check tune MODEL.gguf CACHE [BUDGET] [--json]       the kernel tuner's table, as `hearth-cli
+//   tune` hearth-vk-check plan MODEL.gguf [--tokens N] [--gpu] [--int-dot]
 //                                  every dispatch of a batch of N tokens (1: a decode step), with its
 //                                  pipeline; --gpu: the choices a GPU makes (on lavapipe too), --int-dot:
 //                                  and its integer-dot-product path. Nothing is uploaded.
@@ -40,7 +43,8 @@ struct Model {
     std::unique_ptr<Backend> backend;
 };
 
-bool load(const std::string& path, uint32_t context, Model* m)
+// tuning: the kernels tuned at load (kernel_tuning.h), when enabled.
+bool load(const std::string& path, uint32_t context, Model* m, const VulkanTuning& tuning = {})
 {
     auto file = GgufFile::open(path);
     if (!file) return std::fprintf(stderr, "%s\n", file.error().message.c_str()), false;
@@ -50,8 +54,11 @@ bool load(const std::string& path, uint32_t context, Model* m)
     if (!weights) return std::fprintf(stderr, "%s\n", weights.error().message.c_str()), false;
     VulkanOptions options;
     options.contextLength = context;
+    options.tuning = tuning;
     auto backend = createVulkanBackend(**file, *weights, *config, options);
     if (!backend) return std::fprintf(stderr, "%s\n", backend.error().message.c_str()), false;
+    if (const KernelTuningReport* report = vulkanTuningReport(**backend))
+        std::fprintf(stderr, "kernels: %s\n", report->config.c_str());
     m->file = std::move(*file);
     m->config = *config;
     m->weights = std::make_unique<LlamaWeights>(std::move(*weights));
@@ -146,11 +153,15 @@ int synth(const std::string& shapeName, const std::string& mixName, const std::s
     return 0;
 }
 
-int bench(const std::string& path, int prompt, int decode)
+// tuningCache: with the kernels tuned into (or taken from) this file; empty: the defaults.
+int bench(const std::string& path, int prompt, int decode, const std::string& tuningCache = "")
 {
     using Clock = std::chrono::steady_clock;
     Model m;
-    if (!load(path, uint32_t(prompt + decode), &m)) return 1;
+    VulkanTuning tuning;
+    tuning.enabled = !tuningCache.empty();
+    tuning.cachePath = tuningCache;
+    if (!load(path, uint32_t(prompt + decode), &m, tuning)) return 1;
     const uint32_t vocab = m.backend->vocabSize();
     std::vector<int32_t> tokens(prompt);
     for (int i = 0; i < prompt; ++i)
@@ -202,6 +213,22 @@ int bench(const std::string& path, int prompt, int decode)
     return 0;
 }
 
+// The kernels tuned for the model (into CACHE, or taken from it), the report as `hearth-cli tune`
+// prints it.
+int tune(const std::string& path, const std::string& cache, double budget, bool json)
+{
+    VulkanTuning tuning;
+    tuning.enabled = true;
+    tuning.cachePath = cache;
+    tuning.budgetSeconds = budget;
+    Model m;
+    if (!load(path, 4096, &m, tuning)) return 1;
+    const KernelTuningReport* report = vulkanTuningReport(*m.backend);
+    if (!report) return std::fprintf(stderr, "no tuning report\n"), 1;
+    std::printf("%s", json ? tuningReportJson(*report).c_str() : tuningReportTable(*report).c_str());
+    return 0;
+}
+
 int plan(const std::vector<std::string>& args)
 {
     VulkanOptions options;
@@ -235,10 +262,17 @@ int main(int argc, char** argv)
     const std::vector<std::string> a(argv + 1, argv + argc);
     if (a.size() == 4 && a[0] == "logits") return checkLogits(a[1], a[2], a[3]);
     if (a.size() == 4 && a[0] == "synth") return synth(a[1], a[2], a[3]);
-    if (a.size() == 4 && a[0] == "bench") return bench(a[1], std::stoi(a[2]), std::stoi(a[3]));
+    if ((a.size() == 4 || a.size() == 5) && a[0] == "bench")
+        return bench(a[1], std::stoi(a[2]), std::stoi(a[3]), a.size() == 5 ? a[4] : "");
+    if (a.size() >= 3 && a.size() <= 5 && a[0] == "tune") {
+        const bool json = a.back() == "--json";
+        const size_t plain = a.size() - (json ? 1 : 0);
+        return tune(a[1], a[2], plain == 4 ? std::atof(a[3].c_str()) : 4.0, json);
+    }
     if (a.size() >= 2 && a[0] == "plan") return plan(a);
     std::fprintf(stderr,
         "usage: hearth-vk-check logits MODEL REF.json REF.logits.f32 | synth SHAPE MIX OUT | "
-        "bench MODEL PROMPT DECODE | plan MODEL [--tokens N] [--gpu] [--int-dot]\n");
+        "bench MODEL PROMPT DECODE [TUNING_CACHE] | tune MODEL CACHE [BUDGET] [--json] | "
+        "plan MODEL [--tokens N] [--gpu] [--int-dot]\n");
     return 2;
 }
