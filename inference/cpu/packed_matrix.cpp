@@ -167,6 +167,12 @@ bool panelsPayOff()
     return simdLevel() != SimdLevel::Portable;
 }
 
+bool panelsPayOff(TensorType type)
+{
+    if (!panelsPayOff() || !hasPanelLayout(type)) return false;
+    return type != TensorType::Q5_K || simdLevel() == SimdLevel::Avx512Vnni;
+}
+
 size_t panelBytes(TensorType type, uint32_t cols)
 {
     size_t bytes = 0;

@@ -45,6 +45,10 @@ constexpr uint32_t kPanelRows = 16;
 bool hasPanelLayout(TensorType type);
 // True when matmul should use panels on this CPU (the AVX-512 VNNI or the AVX2 kernels run here).
 bool panelsPayOff();
+// True when `type`'s weights should be packed on this CPU: panelsPayOff() and a layout, except Q5_K
+// on AVX2 CPUs, where its panel kernel decodes at half the speed of the rows (its prefill gain,
+// ~1.7×, does not make up for that); on AVX-512 VNNI prefill is ~3.4× faster, decode ~10-25% slower.
+bool panelsPayOff(TensorType type);
 
 // The panels of `w` (w.rows / 16 of them; none if fewer than 16 rows). hasPanelLayout(w.type) must hold.
 PackedMatrix packMatrix(const TensorView& w, ThreadPool* pool);
