@@ -98,7 +98,7 @@ private:
     {
         if (!cpu::panelsPayOff()) return;
         auto pack = [&](const TensorView& w, PackedMatrix& out) {
-            if (!cpu::hasPanelLayout(w.type)) return;
+            if (!cpu::panelsPayOff(w.type)) return;
             out = cpu::packMatrix(w, &m_pool);
             if (m_w.fileMapped) releaseFilePages(w.data, size_t(out.panels) * cpu::kPanelRows * w.rowBytes);
         };

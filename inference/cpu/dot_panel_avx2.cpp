@@ -55,53 +55,76 @@ HEARTH_AVX2 inline __m256i scalePairs(const uint8_t* p)
     return _mm256_or_si256(s, _mm256_slli_epi32(s, 16));
 }
 
-// Q4_0 (nibbles, offset 8) and Q8_0 (bytes stored as q + 128, used signed here: the sum of q·y is the
-// portable loop's -128·sum(y) + Σ(q + 128)·y).
-template <int NT, bool Q4>
+// The 32-element types (Q8PanelFormat). Nibbles (≤ 15) grow in s16 over the whole block (16 products
+// of ≤ 15 × 127 per lane); with their fifth bit (≤ 31) over half of it. Q8_0's bytes (stored as
+// q + 128, used signed here: the sum of q·y is the portable loop's -128·sum(y) + Σ(q + 128)·y) and
+// IQ4_NL's table values (kIq4nlValues, signed: the same sum as the portable loop's biased bytes) take
+// the sign trick and go to s32 at once.
+template <int NT, TensorType T>
 HEARTH_AVX2 void tileQ8(
     const uint8_t* panel, uint32_t nb, const BlockQ8x* y, size_t ys, float* out, size_t os)
 {
-    constexpr size_t kQs = Q4 ? kQ4_0PanelQs : kQ8_0PanelQs;
-    const uint8_t* scales = panel + size_t(nb) * kQs;
-    const __m256i m4 = _mm256_set1_epi8(0x0f), bias = _mm256_set1_epi8(char(0x80)),
-                  ones = _mm256_set1_epi16(1);
+    constexpr Q8PanelFormat f = q8PanelFormat(T);
+    constexpr bool signedBytes = T == TensorType::Q8_0 || f.table;
+    const uint8_t* side = panel + size_t(nb) * f.quantBytes;
+    const __m256i m4 = _mm256_set1_epi8(0x0f), bit4 = _mm256_set1_epi8(0x10),
+                  bias = _mm256_set1_epi8(char(0x80)), ones = _mm256_set1_epi16(1);
+    const __m256i table
+        = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kIq4nlValues)));
     alignas(32) float acc[NT][kPanelRows] = {};
     for (uint32_t b = 0; b < nb; ++b) {
-        const uint8_t* q = panel + size_t(b) * kQs;
-        prefetchAhead<NT>(q, kQs);
+        const uint8_t* q = panel + size_t(b) * f.quantBytes;
+        const uint8_t* sd = side + size_t(b) * f.sideBytes();
+        prefetchAhead<NT>(q, f.quantBytes);
         for (int h = 0; h < 2; ++h) {
             __m256i w[8];
-            if constexpr (Q4) {
+            if constexpr (T == TensorType::Q8_0) {
+                for (int g = 0; g < 8; ++g)
+                    w[g] = _mm256_xor_si256(load32(q + 64 * g + 32 * h), bias); // signed q
+            } else {
                 for (int c = 0; c < 4; ++c) {
                     const __m256i raw = load32(q + 64 * c + 32 * h);
                     w[c] = _mm256_and_si256(raw, m4);
                     w[c + 4] = _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4);
+                    if constexpr (f.fifthBit) {
+                        const __m256i hb
+                            = _mm256_srl_epi16(load32(q + 4 * 64 + 32 * h), _mm_cvtsi32_si128(c));
+                        w[c] = _mm256_or_si256(w[c], _mm256_and_si256(_mm256_slli_epi16(hb, 4), bit4));
+                        w[c + 4] = _mm256_or_si256(w[c + 4], _mm256_and_si256(hb, bit4));
+                    }
+                    if constexpr (f.table) {
+                        w[c] = _mm256_shuffle_epi8(table, w[c]);
+                        w[c + 4] = _mm256_shuffle_epi8(table, w[c + 4]);
+                    }
                 }
-            } else {
-                for (int g = 0; g < 8; ++g)
-                    w[g] = _mm256_xor_si256(load32(q + 64 * g + 32 * h), bias); // signed q
             }
-            const __m256 dw = halves8(scales + size_t(b) * kPanelScaleBytes + 16 * h);
+            const __m256 dw = halves8(sd + 16 * h);
+            __m256 mw = _mm256_setzero_ps();
+            if constexpr (f.min) mw = halves8(sd + kPanelScaleBytes + 16 * h);
             for (int t = 0; t < NT; ++t) {
                 const BlockQ8x& yb = y[t * ys + b];
-                __m256i s;
-                if constexpr (Q4) {
-                    // 16 products of ≤ 15 × 128 per s16 lane: no saturation.
-                    __m256i p = _mm256_maddubs_epi16(w[0], broadcast4(yb.qs));
-                    for (int g = 1; g < 8; ++g)
-                        p = _mm256_add_epi16(p, _mm256_maddubs_epi16(w[g], broadcast4(yb.qs + 4 * g)));
-                    s = _mm256_add_epi32(_mm256_set1_epi32(-8 * yb.sum), _mm256_madd_epi16(p, ones));
-                } else {
-                    s = _mm256_setzero_si256();
+                __m256i s = _mm256_set1_epi32(signedBytes ? 0 : -f.offset * yb.sum);
+                if constexpr (signedBytes) {
                     for (int g = 0; g < 8; ++g) {
                         const __m256i p = _mm256_maddubs_epi16(
                             _mm256_abs_epi8(w[g]), _mm256_sign_epi8(broadcast4(yb.qs + 4 * g), w[g]));
                         s = _mm256_add_epi32(s, _mm256_madd_epi16(p, ones));
                     }
+                } else {
+                    constexpr int kRun = f.fifthBit ? 4 : 8; // chunks an s16 sum can take
+                    for (int g0 = 0; g0 < 8; g0 += kRun) {
+                        __m256i p = _mm256_maddubs_epi16(w[g0], broadcast4(yb.qs + 4 * g0));
+                        for (int g = g0 + 1; g < g0 + kRun; ++g)
+                            p = _mm256_add_epi16(p, _mm256_maddubs_epi16(w[g], broadcast4(yb.qs + 4 * g)));
+                        s = _mm256_add_epi32(s, _mm256_madd_epi16(p, ones));
+                    }
                 }
-                const __m256 scale = _mm256_mul_ps(dw, _mm256_set1_ps(yb.d));
+                const __m256 dy = _mm256_set1_ps(yb.d);
                 float* a = acc[t] + 8 * h;
-                _mm256_store_ps(a, _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), scale, _mm256_load_ps(a)));
+                __m256 v = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(dw, dy), _mm256_load_ps(a));
+                if constexpr (f.min)
+                    v = _mm256_fmadd_ps(_mm256_set1_ps(float(yb.sum)), _mm256_mul_ps(mw, dy), v);
+                _mm256_store_ps(a, v);
             }
         }
     }
@@ -109,18 +132,24 @@ HEARTH_AVX2 void tileQ8(
         std::memcpy(out + t * os, acc[t], sizeof acc[t]);
 }
 
-// Q4_K: per sub-block (32 elements of a row: 8 chunks), the s16 sums meet the 6-bit scale in
-// vpmaddwd; the mins meet the activations' 32-sums as in the AVX-512 kernel.
-template <int NT>
-HEARTH_AVX2 void tileQ4K(
+// Q4_K, Q5_K and IQ4_XS (nibbles in Q4_K's order), per sub-block (32 elements of a row: 8 chunks).
+// Q4_K's s16 sums take the whole sub-block, Q5_K's (with the fifth bit) half of it, and meet the 6-bit
+// scale in vpmaddwd; the mins meet the activations' 32-sums as in the AVX-512 kernel. IQ4_XS's table
+// values (signed) take the sign trick, go to s32 at once and meet the signed run scale in vpmulld.
+template <int NT, TensorType T>
+HEARTH_AVX2 void tileNibbleK(
     const uint8_t* panel, uint32_t nb, const BlockQ8K* y, size_t ys, float* out, size_t os)
 {
-    const __m256i m4 = _mm256_set1_epi8(0x0f);
+    constexpr bool q5 = T == TensorType::Q5_K, iq4 = T == TensorType::IQ4_XS;
+    constexpr size_t kQs = q5 ? kQ5_KPanelQs : kQ4_KPanelQs, kSide = iq4 ? kIQ4_XSPanelSide : kQ4_KPanelSide;
+    const __m256i m4 = _mm256_set1_epi8(0x0f), bit4 = _mm256_set1_epi8(0x10), ones = _mm256_set1_epi16(1);
+    const __m256i table
+        = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kIq4nlValues)));
     alignas(32) float acc[NT][kPanelRows] = {};
     for (uint32_t b = 0; b < nb; ++b) {
-        const uint8_t* qs = panel + size_t(b) * kQ4_KPanelQs;
-        const uint8_t* side = panel + size_t(nb) * kQ4_KPanelQs + size_t(b) * kQ4_KPanelSide;
-        prefetchAhead<NT>(qs, kQ4_KPanelQs);
+        const uint8_t* qs = panel + size_t(b) * kQs;
+        const uint8_t* side = panel + size_t(nb) * kQs + size_t(b) * kSide;
+        prefetchAhead<NT>(qs, kQs);
         for (int h = 0; h < 2; ++h) {
             __m256i isum[NT];
             for (int t = 0; t < NT; ++t)
@@ -131,15 +160,49 @@ HEARTH_AVX2 void tileQ4K(
                 for (int g = 0; g < 8; ++g) {
                     const __m256i raw = load32(qs + 512 * c + 64 * g + 32 * h);
                     w[g] = _mm256_and_si256(high ? _mm256_srli_epi16(raw, 4) : raw, m4);
+                    if constexpr (q5) {
+                        const __m256i hb = _mm256_srl_epi16(
+                            load32(qs + kQ4_KPanelQs + 64 * g + 32 * h), _mm_cvtsi32_si128(s));
+                        w[g] = _mm256_or_si256(w[g], _mm256_and_si256(_mm256_slli_epi16(hb, 4), bit4));
+                    }
+                    if constexpr (iq4) w[g] = _mm256_shuffle_epi8(table, w[g]);
                 }
-                const __m256i sc = scalePairs(side + kQ4_KSideScales + kPanelRows * s + 8 * h);
+                if constexpr (iq4) {
+                    const __m256i sc = _mm256_cvtepi8_epi32(_mm_loadl_epi64(
+                        reinterpret_cast<const __m128i*>(side + kIQ4_XSSideScales + kPanelRows * s + 8 * h)));
+                    for (int t = 0; t < NT; ++t) {
+                        const int8_t* yq = y[t * ys + b].qs + 64 * c + 32 * high;
+                        __m256i p = _mm256_setzero_si256();
+                        for (int g = 0; g < 8; ++g)
+                            p = _mm256_add_epi32(p,
+                                _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_abs_epi8(w[g]),
+                                                      _mm256_sign_epi8(broadcast4(yq + 4 * g), w[g])),
+                                    ones));
+                        isum[t] = _mm256_add_epi32(isum[t], _mm256_mullo_epi32(p, sc));
+                    }
+                } else {
+                    constexpr int kRun = q5 ? 4 : 8; // chunks an s16 sum can take
+                    const __m256i sc = scalePairs(side + kQ4_KSideScales + kPanelRows * s + 8 * h);
+                    for (int t = 0; t < NT; ++t) {
+                        const int8_t* yq = y[t * ys + b].qs + 64 * c + 32 * high;
+                        for (int g0 = 0; g0 < 8; g0 += kRun) {
+                            __m256i p = _mm256_maddubs_epi16(w[g0], broadcast4(yq + 4 * g0));
+                            for (int g = g0 + 1; g < g0 + kRun; ++g)
+                                p = _mm256_add_epi16(p, _mm256_maddubs_epi16(w[g], broadcast4(yq + 4 * g)));
+                            isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(p, sc));
+                        }
+                    }
+                }
+            }
+            if constexpr (iq4) {
+                const __m256 d = halves8(side + kIQ4_XSSideD + 16 * h);
                 for (int t = 0; t < NT; ++t) {
-                    const int8_t* yq = y[t * ys + b].qs + 64 * c + 32 * high;
-                    __m256i p = _mm256_maddubs_epi16(w[0], broadcast4(yq));
-                    for (int g = 1; g < 8; ++g)
-                        p = _mm256_add_epi16(p, _mm256_maddubs_epi16(w[g], broadcast4(yq + 4 * g)));
-                    isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(p, sc));
+                    const __m256 scale = _mm256_mul_ps(d, _mm256_set1_ps(y[t * ys + b].d));
+                    float* a = acc[t] + 8 * h;
+                    _mm256_store_ps(
+                        a, _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum[t]), scale, _mm256_load_ps(a)));
                 }
+                continue;
             }
             const __m256 d = halves8(side + kQ4_KSideD + 16 * h),
                          dmin = halves8(side + kQ4_KSideDmin + 16 * h);
@@ -270,14 +333,26 @@ void panelDotQ8Avx2(const PackedMatrix& m, uint32_t p, const BlockQ8x* xq, size_
 {
     const uint32_t nb = m.cols / 32;
     const uint8_t* panel = m.panel(p);
-    const bool q4 = m.type == TensorType::Q4_0;
-    forEachTile(nTokens, [&](auto nt, uint32_t t) {
-        const BlockQ8x* y = xq + t * xqStride;
-        if (q4)
-            tileQ8<decltype(nt)::value, true>(panel, nb, y, xqStride, out + t * outStride, outStride);
-        else
-            tileQ8<decltype(nt)::value, false>(panel, nb, y, xqStride, out + t * outStride, outStride);
-    });
+    auto run = [&]<TensorType T>() {
+        forEachTile(nTokens, [&](auto nt, uint32_t t) {
+            tileQ8<decltype(nt)::value, T>(
+                panel, nb, xq + t * xqStride, xqStride, out + t * outStride, outStride);
+        });
+    };
+    switch (m.type) {
+    case TensorType::Q4_0:
+        return run.template operator()<TensorType::Q4_0>();
+    case TensorType::Q4_1:
+        return run.template operator()<TensorType::Q4_1>();
+    case TensorType::Q5_0:
+        return run.template operator()<TensorType::Q5_0>();
+    case TensorType::Q5_1:
+        return run.template operator()<TensorType::Q5_1>();
+    case TensorType::IQ4_NL:
+        return run.template operator()<TensorType::IQ4_NL>();
+    default:
+        return run.template operator()<TensorType::Q8_0>();
+    }
 }
 
 void panelDotQ8KAvx2(const PackedMatrix& m, uint32_t p, const BlockQ8K* xq, size_t xqStride, uint32_t nTokens,
@@ -285,14 +360,25 @@ void panelDotQ8KAvx2(const PackedMatrix& m, uint32_t p, const BlockQ8K* xq, size
 {
     const uint32_t nb = m.cols / 256;
     const uint8_t* panel = m.panel(p);
-    const bool q4k = m.type == TensorType::Q4_K;
-    forEachTile(nTokens, [&](auto nt, uint32_t t) {
-        const BlockQ8K* y = xq + t * xqStride;
-        if (q4k)
-            tileQ4K<decltype(nt)::value>(panel, nb, y, xqStride, out + t * outStride, outStride);
-        else
-            tileQ6K<decltype(nt)::value>(panel, nb, y, xqStride, out + t * outStride, outStride);
-    });
+    auto run = [&]<TensorType T>() {
+        forEachTile(nTokens, [&](auto nt, uint32_t t) {
+            const BlockQ8K* y = xq + t * xqStride;
+            if constexpr (T == TensorType::Q6_K)
+                tileQ6K<decltype(nt)::value>(panel, nb, y, xqStride, out + t * outStride, outStride);
+            else
+                tileNibbleK<decltype(nt)::value, T>(panel, nb, y, xqStride, out + t * outStride, outStride);
+        });
+    };
+    switch (m.type) {
+    case TensorType::Q4_K:
+        return run.template operator()<TensorType::Q4_K>();
+    case TensorType::Q5_K:
+        return run.template operator()<TensorType::Q5_K>();
+    case TensorType::IQ4_XS:
+        return run.template operator()<TensorType::IQ4_XS>();
+    default:
+        return run.template operator()<TensorType::Q6_K>();
+    }
 }
 
 } // namespace hearth::cpu

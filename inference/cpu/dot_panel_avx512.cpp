@@ -42,67 +42,97 @@ HEARTH_AVX512 inline __m512i load64(const uint8_t* p)
     return _mm512_loadu_si512(p);
 }
 
+// kIq4nlBiased in each 16-byte lane, for vpshufb.
+HEARTH_AVX512 inline __m512i iq4Table()
+{
+    return _mm512_maskz_broadcast_i32x4(
+        __mmask16(0xffff), _mm_loadu_si128(reinterpret_cast<const __m128i*>(kIq4nlBiased.values)));
+}
+
 HEARTH_AVX512 inline __m512 halves16(const uint8_t* p)
 {
     return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
 }
 
-// Q4_0 (nibbles, offset 8) and Q8_0 (bytes, offset 128): per block, the integer sum starts at
-// -offset * sum(y), so the unsigned quants need no sign trick.
-template <int NT, bool Q4>
+// The 32-element types (Q8PanelFormat): per block, the integer sum starts at -offset * sum(y), so the
+// unsigned quants need no sign trick; nibbles get their fifth bit (Q5_0/Q5_1) or go through the
+// table (IQ4_NL, one byte shuffle); Q4_1/Q5_1 add m·dy·sum(y).
+template <int NT, TensorType T>
 HEARTH_AVX512 void tileQ8(
     const uint8_t* panel, uint32_t nb, const BlockQ8x* y, size_t ys, float* out, size_t os)
 {
-    constexpr size_t kQs = Q4 ? kQ4_0PanelQs : kQ8_0PanelQs;
-    constexpr int kOffset = Q4 ? 8 : 128;
-    const uint8_t* scales = panel + size_t(nb) * kQs;
-    const __m512i m4 = _mm512_set1_epi8(0x0f);
+    constexpr Q8PanelFormat f = q8PanelFormat(T);
+    const uint8_t* side = panel + size_t(nb) * f.quantBytes;
+    const __m512i m4 = _mm512_set1_epi8(0x0f), bit4 = _mm512_set1_epi8(0x10);
+    const __m512i table = iq4Table();
     __m512 acc[NT];
     for (int t = 0; t < NT; ++t)
         acc[t] = _mm512_setzero_ps();
     for (uint32_t b = 0; b < nb; ++b) {
-        const uint8_t* q = panel + size_t(b) * kQs;
-        prefetchAhead<NT>(q, kQs);
+        const uint8_t* q = panel + size_t(b) * f.quantBytes;
+        const uint8_t* s = side + size_t(b) * f.sideBytes();
+        prefetchAhead<NT>(q, f.quantBytes);
         __m512i w[8];
-        if constexpr (Q4) {
+        if constexpr (T == TensorType::Q8_0) {
+            for (int g = 0; g < 8; ++g)
+                w[g] = load64(q + 64 * g);
+        } else {
             for (int c = 0; c < 4; ++c) {
                 const __m512i raw = load64(q + 64 * c);
                 w[c] = _mm512_and_si512(raw, m4);
                 w[c + 4] = _mm512_and_si512(_mm512_srli_epi16(raw, 4), m4);
+                if constexpr (f.fifthBit) {
+                    const __m512i h = _mm512_srl_epi16(load64(q + 4 * 64), _mm_cvtsi32_si128(c));
+                    w[c] = _mm512_or_si512(w[c], _mm512_and_si512(_mm512_slli_epi16(h, 4), bit4));
+                    w[c + 4] = _mm512_or_si512(w[c + 4], _mm512_and_si512(h, bit4));
+                }
+                if constexpr (f.table) {
+                    w[c] = _mm512_shuffle_epi8(table, w[c]);
+                    w[c + 4] = _mm512_shuffle_epi8(table, w[c + 4]);
+                }
             }
-        } else {
-            for (int g = 0; g < 8; ++g)
-                w[g] = load64(q + 64 * g);
         }
-        const __m512 dw = halves16(scales + size_t(b) * kPanelScaleBytes);
+        const __m512 dw = halves16(s);
+        __m512 mw = _mm512_setzero_ps();
+        if constexpr (f.min) mw = halves16(s + kPanelScaleBytes);
         for (int t = 0; t < NT; ++t) {
             const BlockQ8x& yb = y[t * ys + b];
-            __m512i s0 = _mm512_set1_epi32(-kOffset * yb.sum), s1 = _mm512_setzero_si512();
+            __m512i s0 = _mm512_set1_epi32(-f.offset * yb.sum), s1 = _mm512_setzero_si512();
             for (int g = 0; g < 8; g += 2) {
                 s0 = _mm512_dpbusd_epi32(s0, w[g], broadcast4(yb.qs + 4 * g));
                 s1 = _mm512_dpbusd_epi32(s1, w[g + 1], broadcast4(yb.qs + 4 * g + 4));
             }
-            const __m512 scale = _mm512_mul_ps(dw, _mm512_set1_ps(yb.d));
-            acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1)), scale, acc[t]);
+            const __m512 dy = _mm512_set1_ps(yb.d);
+            acc[t] = _mm512_fmadd_ps(
+                _mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1)), _mm512_mul_ps(dw, dy), acc[t]);
+            if constexpr (f.min)
+                acc[t] = _mm512_fmadd_ps(_mm512_set1_ps(float(yb.sum)), _mm512_mul_ps(mw, dy), acc[t]);
         }
     }
     for (int t = 0; t < NT; ++t)
         _mm512_storeu_ps(out + t * os, acc[t]);
 }
 
-// Q4_K: per sub-block pair (one 32-byte run of qs per row: low nibbles, then high ones), 16 unpacked
-// chunks meet each token; the sub-block sums are weighted by their 6-bit scales in integers, and the
-// mins meet the activations' 32-sums through vpmaddwd (min pairs × sum pairs).
-template <int NT>
-HEARTH_AVX512 void tileQ4K(
+// Q4_K, Q5_K and IQ4_XS (nibbles in Q4_K's order): per sub-block pair (one 32-byte run of qs per row:
+// low nibbles, then high ones), 16 unpacked chunks meet each token; the sub-block sums are weighted by
+// their 6-bit scales in integers. Q5_K's nibbles get their fifth bit; the K-quants' mins meet the
+// activations' 32-sums through vpmaddwd (min pairs × sum pairs). IQ4_XS's nibbles go through the
+// table (one byte shuffle), its sub-block sums start at -128 × their activation sums and meet signed
+// scales; it has no mins.
+template <int NT, TensorType T>
+HEARTH_AVX512 void tileNibbleK(
     const uint8_t* panel, uint32_t nb, const BlockQ8K* y, size_t ys, float* out, size_t os)
 {
-    const __m512i m4 = _mm512_set1_epi8(0x0f);
+    constexpr bool q5 = T == TensorType::Q5_K, iq4 = T == TensorType::IQ4_XS;
+    constexpr size_t kQs = q5 ? kQ5_KPanelQs : kQ4_KPanelQs, kSide = iq4 ? kIQ4_XSPanelSide : kQ4_KPanelSide;
+    constexpr size_t kScales = iq4 ? kIQ4_XSSideScales : kQ4_KSideScales;
+    const __m512i m4 = _mm512_set1_epi8(0x0f), bit4 = _mm512_set1_epi8(0x10);
+    const __m512i table = iq4Table();
     alignas(64) float acc[NT][kPanelRows] = {};
     for (uint32_t b = 0; b < nb; ++b) {
-        const uint8_t* qs = panel + size_t(b) * kQ4_KPanelQs;
-        const uint8_t* side = panel + size_t(nb) * kQ4_KPanelQs + size_t(b) * kQ4_KPanelSide;
-        prefetchAhead<NT>(qs, kQ4_KPanelQs);
+        const uint8_t* qs = panel + size_t(b) * kQs;
+        const uint8_t* side = panel + size_t(nb) * kQs + size_t(b) * kSide;
+        prefetchAhead<NT>(qs, kQs);
         __m512i isum[NT];
         for (int t = 0; t < NT; ++t)
             isum[t] = _mm512_setzero_si512();
@@ -112,14 +142,32 @@ HEARTH_AVX512 void tileQ4K(
                 const __m512i raw = load64(qs + 512 * c + 64 * g);
                 lo[g] = _mm512_and_si512(raw, m4);
                 hi[g] = _mm512_and_si512(_mm512_srli_epi16(raw, 4), m4);
+                if constexpr (q5) {
+                    // Bits 2c and 2c + 1 of the fifth-bit bytes, to bit 4.
+                    const __m512i h
+                        = _mm512_srl_epi16(load64(qs + kQ4_KPanelQs + 64 * g), _mm_cvtsi32_si128(2 * c));
+                    lo[g] = _mm512_or_si512(lo[g], _mm512_and_si512(_mm512_slli_epi16(h, 4), bit4));
+                    hi[g] = _mm512_or_si512(hi[g], _mm512_and_si512(_mm512_slli_epi16(h, 3), bit4));
+                }
+                if constexpr (iq4) {
+                    lo[g] = _mm512_shuffle_epi8(table, lo[g]);
+                    hi[g] = _mm512_shuffle_epi8(table, hi[g]);
+                }
             }
-            const __m512i scLo = _mm512_cvtepu8_epi32(
-                _mm_loadu_si128(reinterpret_cast<const __m128i*>(side + kQ4_KSideScales + 32 * c)));
-            const __m512i scHi = _mm512_cvtepu8_epi32(
-                _mm_loadu_si128(reinterpret_cast<const __m128i*>(side + kQ4_KSideScales + 32 * c + 16)));
+            const __m128i scLoBytes
+                = _mm_loadu_si128(reinterpret_cast<const __m128i*>(side + kScales + 32 * c));
+            const __m128i scHiBytes
+                = _mm_loadu_si128(reinterpret_cast<const __m128i*>(side + kScales + 32 * c + 16));
+            const __m512i scLo = iq4 ? _mm512_cvtepi8_epi32(scLoBytes) : _mm512_cvtepu8_epi32(scLoBytes);
+            const __m512i scHi = iq4 ? _mm512_cvtepi8_epi32(scHiBytes) : _mm512_cvtepu8_epi32(scHiBytes);
             for (int t = 0; t < NT; ++t) {
-                const int8_t* yq = y[t * ys + b].qs + 64 * c;
+                const BlockQ8K& yb = y[t * ys + b];
+                const int8_t* yq = yb.qs + 64 * c;
                 __m512i sLo = _mm512_setzero_si512(), sHi = _mm512_setzero_si512();
+                if constexpr (iq4) {
+                    sLo = _mm512_set1_epi32(-128 * yb.sums[2 * c]);
+                    sHi = _mm512_set1_epi32(-128 * yb.sums[2 * c + 1]);
+                }
                 for (int g = 0; g < 8; ++g) {
                     sLo = _mm512_dpbusd_epi32(sLo, lo[g], broadcast4(yq + 4 * g));
                     sHi = _mm512_dpbusd_epi32(sHi, hi[g], broadcast4(yq + 32 + 4 * g));
@@ -127,6 +175,15 @@ HEARTH_AVX512 void tileQ4K(
                 isum[t] = _mm512_add_epi32(
                     isum[t], _mm512_add_epi32(_mm512_mullo_epi32(sLo, scLo), _mm512_mullo_epi32(sHi, scHi)));
             }
+        }
+        if constexpr (iq4) {
+            const __m512 d = halves16(side + kIQ4_XSSideD);
+            for (int t = 0; t < NT; ++t) {
+                const __m512 scale = _mm512_mul_ps(d, _mm512_set1_ps(y[t * ys + b].d));
+                _mm512_store_ps(
+                    acc[t], _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[t]), scale, _mm512_load_ps(acc[t])));
+            }
+            continue;
         }
         const __m512 d = halves16(side + kQ4_KSideD), dmin = halves16(side + kQ4_KSideDmin);
         __m512i mins[4];
@@ -242,26 +299,23 @@ HEARTH_AVX512 void forEachTile(
     }
 }
 
-template <int NT> struct Q4_0Tile {
-    HEARTH_AVX512 static void run(
-        const uint8_t* p, uint32_t nb, const BlockQ8x* y, size_t ys, float* o, size_t os)
-    {
-        tileQ8<NT, true>(p, nb, y, ys, o, os);
-    }
+template <TensorType T> struct Q8Tile {
+    template <int NT> struct Of {
+        HEARTH_AVX512 static void run(
+            const uint8_t* p, uint32_t nb, const BlockQ8x* y, size_t ys, float* o, size_t os)
+        {
+            tileQ8<NT, T>(p, nb, y, ys, o, os);
+        }
+    };
 };
-template <int NT> struct Q8_0Tile {
-    HEARTH_AVX512 static void run(
-        const uint8_t* p, uint32_t nb, const BlockQ8x* y, size_t ys, float* o, size_t os)
-    {
-        tileQ8<NT, false>(p, nb, y, ys, o, os);
-    }
-};
-template <int NT> struct Q4_KTile {
-    HEARTH_AVX512 static void run(
-        const uint8_t* p, uint32_t nb, const BlockQ8K* y, size_t ys, float* o, size_t os)
-    {
-        tileQ4K<NT>(p, nb, y, ys, o, os);
-    }
+template <TensorType T> struct NibbleKTile {
+    template <int NT> struct Of {
+        HEARTH_AVX512 static void run(
+            const uint8_t* p, uint32_t nb, const BlockQ8K* y, size_t ys, float* o, size_t os)
+        {
+            tileNibbleK<NT, T>(p, nb, y, ys, o, os);
+        }
+    };
 };
 template <int NT> struct Q6_KTile {
     HEARTH_AVX512 static void run(
@@ -277,20 +331,41 @@ void panelDotQ8Avx512(const PackedMatrix& m, uint32_t p, const BlockQ8x* xq, siz
     uint32_t nTokens, float* out, size_t outStride)
 {
     const uint32_t nb = m.cols / 32;
-    if (m.type == TensorType::Q4_0)
-        forEachTile<Q4_0Tile>(m.panel(p), nb, xq, xqStride, nTokens, out, outStride);
-    else
-        forEachTile<Q8_0Tile>(m.panel(p), nb, xq, xqStride, nTokens, out, outStride);
+    const uint8_t* panel = m.panel(p);
+    switch (m.type) {
+    case TensorType::Q4_0:
+        return forEachTile<Q8Tile<TensorType::Q4_0>::Of>(panel, nb, xq, xqStride, nTokens, out, outStride);
+    case TensorType::Q4_1:
+        return forEachTile<Q8Tile<TensorType::Q4_1>::Of>(panel, nb, xq, xqStride, nTokens, out, outStride);
+    case TensorType::Q5_0:
+        return forEachTile<Q8Tile<TensorType::Q5_0>::Of>(panel, nb, xq, xqStride, nTokens, out, outStride);
+    case TensorType::Q5_1:
+        return forEachTile<Q8Tile<TensorType::Q5_1>::Of>(panel, nb, xq, xqStride, nTokens, out, outStride);
+    case TensorType::IQ4_NL:
+        return forEachTile<Q8Tile<TensorType::IQ4_NL>::Of>(panel, nb, xq, xqStride, nTokens, out, outStride);
+    default:
+        return forEachTile<Q8Tile<TensorType::Q8_0>::Of>(panel, nb, xq, xqStride, nTokens, out, outStride);
+    }
 }
 
 void panelDotQ8KAvx512(const PackedMatrix& m, uint32_t p, const BlockQ8K* xq, size_t xqStride,
     uint32_t nTokens, float* out, size_t outStride)
 {
     const uint32_t nb = m.cols / 256;
-    if (m.type == TensorType::Q4_K)
-        forEachTile<Q4_KTile>(m.panel(p), nb, xq, xqStride, nTokens, out, outStride);
-    else
-        forEachTile<Q6_KTile>(m.panel(p), nb, xq, xqStride, nTokens, out, outStride);
+    const uint8_t* panel = m.panel(p);
+    switch (m.type) {
+    case TensorType::Q4_K:
+        return forEachTile<NibbleKTile<TensorType::Q4_K>::Of>(
+            panel, nb, xq, xqStride, nTokens, out, outStride);
+    case TensorType::Q5_K:
+        return forEachTile<NibbleKTile<TensorType::Q5_K>::Of>(
+            panel, nb, xq, xqStride, nTokens, out, outStride);
+    case TensorType::IQ4_XS:
+        return forEachTile<NibbleKTile<TensorType::IQ4_XS>::Of>(
+            panel, nb, xq, xqStride, nTokens, out, outStride);
+    default:
+        return forEachTile<Q6_KTile>(panel, nb, xq, xqStride, nTokens, out, outStride);
+    }
 }
 
 } // namespace hearth::cpu

@@ -27,8 +27,7 @@ bool usesQ8Activations(TensorType type)
 
 bool usesQ8KActivations(TensorType type, const PackedMatrix* packed)
 {
-    return cpu::usesQ8KActivations(type)
-        || (packed && packed->panels > 0 && type != TensorType::Q4_0 && type != TensorType::Q8_0);
+    return cpu::usesQ8KActivations(type) || (packed && packed->panels > 0 && !cpu::isQ8PanelType(type));
 }
 
 // The input of one call in the forms its weights need (pointers into per-thread scratch).
@@ -76,7 +75,7 @@ void rowsTimesTokensPacked(const TensorView& w, const PackedMatrix* packed, cons
         if (r % cpu::kPanelRows == 0 && r + cpu::kPanelRows <= std::min(end, packedRows)) {
             const uint32_t p = r / cpu::kPanelRows;
             float* o = outGroup + r;
-            if (packed->type == TensorType::Q4_0 || packed->type == TensorType::Q8_0)
+            if (cpu::isQ8PanelType(packed->type))
                 cpu::panelDotQ8(*packed, p, a.q8 + size_t(t0) * (a.cols / 32), a.cols / 32, group, o, w.rows);
             else
                 cpu::panelDotQ8K(

@@ -263,7 +263,13 @@ void addPanelRows()
     } cases[] = {
         { "q4_0", TensorType::Q4_0, 224 },
         { "q8_0", TensorType::Q8_0, 160 },
+        { "q4_1", TensorType::Q4_1, 96 },
+        { "q5_0", TensorType::Q5_0, 288 },
+        { "q5_1", TensorType::Q5_1, 160 },
+        { "iq4_nl", TensorType::IQ4_NL, 224 },
         { "q4_k", TensorType::Q4_K, 768 },
+        { "q5_k", TensorType::Q5_K, 768 },
+        { "iq4_xs", TensorType::IQ4_XS, 512 },
         { "q6_k", TensorType::Q6_K, 512 },
     };
     for (const auto& c : cases)
@@ -336,7 +342,7 @@ void TestCpuKernels::panelSimdMatchesPortable()
         rowBytes(TensorType(type), uint32_t(cols)) };
     const PackedMatrix packed = cpu::packMatrix(w, nullptr);
     const auto x = randomFloats(size_t(tokens) * cols, rng, -3, 3);
-    const bool k = TensorType(type) == TensorType::Q4_K || TensorType(type) == TensorType::Q6_K;
+    const bool k = !cpu::isQ8PanelType(TensorType(type));
     const uint32_t blocks = uint32_t(cols) / (k ? 256 : 32);
     std::vector<cpu::BlockQ8x> xq(size_t(tokens) * blocks);
     std::vector<cpu::BlockQ8K> xqk(size_t(tokens) * blocks);
