@@ -40,6 +40,11 @@ struct LoadOptions {
     // Where the Vulkan pipeline cache is kept between runs (compiled shaders: the second start skips
     // the driver's compile); empty: no cache on disk.
     std::string pipelineCacheDir;
+    // Vulkan: on the first load of a model on a device, time the hot kernels' variants at its shapes
+    // and keep the fastest valid ones (vulkan/kernel_tuning.h), remembered in pipelineCacheDir so
+    // later loads reuse them at once. Off: the device's safe defaults.
+    bool tuneKernels = false;
+    std::function<void(float fraction)> tuningProgress; // 0..1 while timing (never when remembered)
 };
 
 struct ModelInfo {

@@ -174,15 +174,21 @@ void EngineServer::runLoad(const QJsonObject& message)
     const QString cacheDir
         = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + "/hearth";
     if (QDir().mkpath(cacheDir)) options.pipelineCacheDir = cacheDir.toStdString();
-    // Progress frames at most once per whole percent: enough for a smooth bar, few frames.
-    int lastPercent = -1;
-    options.progress = [this, &lastPercent](float fraction) {
-        const int percent = int(fraction * 100.0f);
-        if (percent != lastPercent) {
+    // Progress frames at most once per whole percent: enough for a smooth bar, few frames. Tuning the
+    // kernels for the GPU (the first load of this model there) is a stage of its own, which the
+    // window names ("Tuning for your GPU…").
+    auto progressFrames = [this](const QString& stage) {
+        return [this, stage, lastPercent = -1](float fraction) mutable {
+            const int percent = int(fraction * 100.0f);
+            if (percent == lastPercent) return;
             lastPercent = percent;
-            send({ { "type", type::progress }, { "fraction", double(fraction) } });
-        }
+            QJsonObject frame { { "type", type::progress }, { "fraction", double(fraction) } };
+            if (!stage.isEmpty()) frame.insert("stage", stage);
+            send(frame);
+        };
     };
+    options.progress = progressFrames({});
+    options.tuningProgress = progressFrames(QStringLiteral("tuning"));
     const bool hadModel = m_api.loaded();
     const Status status = m_api.load(options);
     if (!status.ok()) {

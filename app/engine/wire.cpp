@@ -141,6 +141,7 @@ LoadOptions loadOptionsFromJson(const QJsonObject& message)
     options.contextLength = uint32_t(qMax(0, message.value("context").toInt(0)));
     options.threads = qMax(0, message.value("threads").toInt(0));
     options.fitContext = message.value("fitContext").toBool(false);
+    options.tuneKernels = message.value("tuneKernels").toBool(false);
     return options;
 }
 

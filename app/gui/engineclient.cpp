@@ -72,8 +72,15 @@ void EngineClient::send(const QJsonObject& message)
 void EngineClient::loadModel(
     const QString& path, const QString& backend, int device, int context, bool fitContext)
 {
-    m_lastLoad = QJsonObject { { "type", type::load }, { "path", path }, { "backend", backend },
-        { "device", device }, { "context", context }, { "fitContext", fitContext } };
+    load(
+        { .path = path, .backend = backend, .device = device, .context = context, .fitContext = fitContext });
+}
+
+void EngineClient::load(const LoadRequest& r)
+{
+    m_lastLoad = QJsonObject { { "type", type::load }, { "path", r.path }, { "backend", r.backend },
+        { "device", r.device }, { "context", r.context }, { "fitContext", r.fitContext },
+        { "threads", r.threads }, { "tuneKernels", r.tuneKernels } };
     m_loadPending = true;
     send(m_lastLoad);
 }
@@ -166,7 +173,10 @@ void EngineClient::handle(const QJsonObject& m)
             m_process->write(encodeFrame(q));
         emit runningChanged();
     } else if (t == type::progress) {
-        emit loadProgress(m.value("fraction").toDouble());
+        if (m.value("stage").toString() == QLatin1String("tuning"))
+            emit tuningProgress(m.value("fraction").toDouble());
+        else
+            emit loadProgress(m.value("fraction").toDouble());
     } else if (t == type::loaded) {
         m_loadPending = false;
         m_loadedRequest = m_lastLoad;

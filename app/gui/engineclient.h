@@ -13,6 +13,17 @@
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
+// What a model load asks of the engine (docs/protocol.md, "load").
+struct LoadRequest {
+    QString path;
+    QString backend = QStringLiteral("auto"); // "auto" | "cpu" | "vulkan"
+    int device = -1; // -1 picks the best
+    int context = 0; // 0 takes the default
+    bool fitContext = false; // a context too large for the GPU's memory becomes the largest that fits
+    int threads = 0; // CPU threads; 0: the physical cores
+    bool tuneKernels = false; // on a GPU, tune the kernels on the first load of this model there
+};
+
 // How a generate request runs (docs/protocol.md, "generate").
 struct GenerateMode {
     bool continueLast = false; // the last message is a partial reply to go on writing
@@ -42,6 +53,7 @@ public:
     // fitContext: a context too large for the GPU's memory becomes the largest that fits.
     Q_INVOKABLE void loadModel(const QString& path, const QString& backend = "auto", int device = -1,
         int context = 0, bool fitContext = false);
+    void load(const LoadRequest& request);
     // A model on an OpenAI-compatible server instead of a file: answered like a load (modelLoaded,
     // or loadFailed with the server's reason). baseUrl goes up to and including "/v1".
     Q_INVOKABLE void connectRemote(const QString& baseUrl, const QString& apiKey, const QString& model);
@@ -67,6 +79,7 @@ signals:
     void programChanged();
     void runningChanged();
     void loadProgress(double fraction);
+    void tuningProgress(double fraction); // loading goes on with tuning the kernels for the GPU
     void modelLoaded(const QVariantMap& info);
     // stillLoaded: the model the engine kept (the one loaded before), empty when none is loaded.
     void loadFailed(const QString& code, const QString& message, const QVariantMap& stillLoaded);

@@ -33,6 +33,12 @@ void ModelController::setEngine(EngineClient* engine)
     if (!m_engine) return;
     connect(m_engine, &EngineClient::loadProgress, this, [this](double f) {
         m_progress = f;
+        m_tuning = false;
+        emit progressChanged();
+    });
+    connect(m_engine, &EngineClient::tuningProgress, this, [this](double f) {
+        m_progress = f;
+        m_tuning = true;
         emit progressChanged();
     });
     connect(m_engine, &EngineClient::modelLoaded, this, [this](const QVariantMap& info) {
@@ -41,6 +47,7 @@ void ModelController::setEngine(EngineClient* engine)
         m_error.clear();
         m_errorCode.clear();
         m_progress = 1;
+        m_tuning = false;
         emit progressChanged();
         rememberRecent(info.value("path").toString());
         setState("loaded");
@@ -56,6 +63,7 @@ void ModelController::setEngine(EngineClient* engine)
         if (m_state == "loaded") {
             m_loadingPath = m_info.value("path").toString();
             m_progress = 0;
+            m_tuning = false;
             setState("loading");
         }
     });
@@ -211,6 +219,7 @@ void ModelController::openRemote(
     m_pendingRemoteLabel = label.isEmpty() ? model : label;
     m_loadingPath = m_pendingRemoteLabel;
     m_progress = 0;
+    m_tuning = false;
     m_error.clear();
     m_errorCode.clear();
     emit progressChanged();
@@ -234,6 +243,7 @@ void ModelController::load(const QString& path, const LoadChoice& choice)
     if (!m_engine) return;
     m_loadingPath = path;
     m_progress = 0;
+    m_tuning = false;
     m_error.clear();
     m_errorCode.clear();
     m_lastChoice = choice;
@@ -241,9 +251,16 @@ void ModelController::load(const QString& path, const LoadChoice& choice)
         m_lastChoice.backend = m_settings ? m_settings->backend() : QStringLiteral("auto");
     emit progressChanged();
     setState("loading");
-    const int device = m_settings ? m_settings->device() : -1;
-    const int context = m_settings ? m_settings->contextSize() : 0;
-    m_engine->loadModel(path, m_lastChoice.backend, device, context, m_lastChoice.fitContext);
+    LoadRequest request {
+        .path = path, .backend = m_lastChoice.backend, .fitContext = m_lastChoice.fitContext
+    };
+    if (m_settings) {
+        request.device = m_settings->device();
+        request.context = m_settings->contextSize();
+        request.threads = m_settings->cpuThreads();
+        request.tuneKernels = m_settings->tuneKernels();
+    }
+    m_engine->load(request);
 }
 
 // The engine writes its messages as clauses ("the model needs ...", "/path/x.gguf: the file ends

@@ -28,6 +28,8 @@ class ModelController : public QObject {
     // while a model is loaded leaves it "loaded", with the failure in `error`.
     Q_PROPERTY(QString state READ state NOTIFY stateChanged)
     Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
+    // While loading: the engine is tuning the kernels for the GPU (progress is the tuning's).
+    Q_PROPERTY(bool tuning READ tuning NOTIFY progressChanged)
     Q_PROPERTY(QVariantMap info READ info NOTIFY stateChanged)
     Q_PROPERTY(QString displayName READ displayName NOTIFY stateChanged)
     Q_PROPERTY(QString summary READ summary NOTIFY stateChanged)
@@ -58,6 +60,7 @@ public:
 
     QString state() const { return m_state; }
     double progress() const { return m_progress; }
+    bool tuning() const { return m_tuning; }
     QVariantMap info() const { return m_info; }
     QString displayName() const;
     QString summary() const;
@@ -120,6 +123,7 @@ private:
     QString m_bundledModel;
     QString m_state = "none";
     double m_progress = 0;
+    bool m_tuning = false;
     QVariantMap m_info;
     QString m_error;
     QString m_errorCode; // hearth::ErrorCode's name for a failed load

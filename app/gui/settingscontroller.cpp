@@ -21,9 +21,9 @@ QVariantMap SettingsController::defaults()
     // system.
     return { { "systemPrompt", QString() }, { "temperature", 0.8 }, { "topK", 40 }, { "topP", 0.95 },
         { "minP", 0.05 }, { "repeatPenalty", 1.1 }, { "seed", 0 }, { "maxTokens", 512 }, { "contextSize", 0 },
-        { "backend", QStringLiteral("auto") }, { "device", -1 }, { "theme", QStringLiteral("system") },
-        { "windowWidth", 0 }, { "windowHeight", 0 }, { "windowMaximized", false },
-        { "modelsFolder", QString() }, { "catalogUrl", QString() } };
+        { "backend", QStringLiteral("auto") }, { "device", -1 }, { "cpuThreads", 0 }, { "tuneKernels", true },
+        { "theme", QStringLiteral("system") }, { "windowWidth", 0 }, { "windowHeight", 0 },
+        { "windowMaximized", false }, { "modelsFolder", QString() }, { "catalogUrl", QString() } };
 }
 
 void SettingsController::setStore(ChatStore* store)

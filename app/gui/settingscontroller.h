@@ -28,6 +28,10 @@ class SettingsController : public QObject {
     Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY changed)
     Q_PROPERTY(QString backend READ backend WRITE setBackend NOTIFY changed)
     Q_PROPERTY(int device READ device WRITE setDevice NOTIFY changed)
+    // CPU threads for the model; 0: the machine's physical cores.
+    Q_PROPERTY(int cpuThreads READ cpuThreads WRITE setCpuThreads NOTIFY changed)
+    // On a GPU, the first load of a model there times the kernels' variants ("Tuning for your GPU…").
+    Q_PROPERTY(bool tuneKernels READ tuneKernels WRITE setTuneKernels NOTIFY changed)
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY changed)
     // The window's size when it was last closed (0: never saved) and whether it was maximized.
     Q_PROPERTY(int windowWidth READ windowWidth WRITE setWindowWidth NOTIFY changed)
@@ -56,6 +60,8 @@ public:
     int contextSize() const { return value("contextSize").toInt(); }
     QString backend() const { return value("backend").toString(); }
     int device() const { return value("device").toInt(); }
+    int cpuThreads() const { return value("cpuThreads").toInt(); }
+    bool tuneKernels() const { return value("tuneKernels").toBool(); }
     QString theme() const { return value("theme").toString(); }
     int windowWidth() const { return value("windowWidth").toInt(); }
     int windowHeight() const { return value("windowHeight").toInt(); }
@@ -74,6 +80,8 @@ public:
     void setContextSize(int v) { setValue("contextSize", qMax(0, v)); }
     void setBackend(const QString& v) { setValue("backend", v); }
     void setDevice(int v) { setValue("device", v); }
+    void setCpuThreads(int v) { setValue("cpuThreads", qBound(0, v, 256)); }
+    void setTuneKernels(bool v) { setValue("tuneKernels", v); }
     void setTheme(const QString& v) { setValue("theme", v); }
     void setWindowWidth(int v) { setValue("windowWidth", qMax(0, v)); }
     void setWindowHeight(int v) { setValue("windowHeight", qMax(0, v)); }

@@ -185,9 +185,19 @@ Status Engine::load(const LoadOptions& options)
         if (!options.pipelineCacheDir.empty())
             vulkan.pipelineCachePath = options.pipelineCacheDir + "/vulkan-pipelines.bin";
         vulkan.progress = [&](float f) { report(options, 0.15f + 0.8f * f); };
+        if (options.tuneKernels && !options.pipelineCacheDir.empty()) {
+            vulkan.tuning.enabled = true;
+            vulkan.tuning.cachePath = options.pipelineCacheDir + "/kernel-tuning.txt";
+            vulkan.tuning.progress = [&](float f, const std::string&) {
+                if (options.tuningProgress) options.tuningProgress(f);
+            };
+        }
         auto backend = createVulkanBackend(gguf, impl->weights, impl->config, vulkan);
         if (backend) {
             impl->backend = std::move(backend.value());
+            const KernelTuningReport* tuning = vulkanTuningReport(*impl->backend);
+            if (tuning && !tuning->warning.empty())
+                notices.push_back("Tuning for the GPU: " + tuning->warning + ".");
             if (impl->backend->contextLength() < context)
                 notices.push_back("The context is " + std::to_string(impl->backend->contextLength())
                     + " tokens, not " + std::to_string(context) + ", so that the model fits in "

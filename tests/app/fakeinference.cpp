@@ -49,6 +49,12 @@ Status FakeInference::load(const LoadOptions& options)
     }
     for (float f : { 0.0f, 0.5f, 1.0f })
         if (options.progress) options.progress(f);
+    // Tuning on the fake GPU: timed on a model's first load there, remembered after.
+    if (gpu && options.tuneKernels && m_tunedModels.insert(options.modelPath).second)
+        for (float f : { 0.0f, 0.5f, 1.0f }) {
+            if (options.tuningProgress) options.tuningProgress(f);
+            std::this_thread::sleep_for(std::chrono::milliseconds(100)); // long enough to be seen
+        }
     m_info = {};
     const auto slash = options.modelPath.find_last_of('/');
     m_info.name = options.modelPath.substr(slash == std::string::npos ? 0 : slash + 1);

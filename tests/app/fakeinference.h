@@ -11,10 +11,15 @@
 //    with "system?" echoes the system message the model was given instead. With continueLast (the
 //    last message is a partial reply) the pieces are " c1", " c2", ... instead. The user text "nice?"
 //    echoes the generating thread's nice value as the kernel reports it ("Echo: nice 10").
+//  - tuneKernels on "vulkan": the first load of a path sends tuning progress (0, 0.5, 1) over 0.3 s,
+//    later ones none, as the real tuner's cache does.
 //  - context overflow: one token per word; the oldest messages are dropped (and counted) to fit.
 #pragma once
 
 #include "inferenceapi.h"
+
+#include <set>
+#include <string>
 
 namespace hearth::test {
 
@@ -32,6 +37,7 @@ private:
     bool m_loaded = false;
     ModelInfo m_info;
     size_t m_lastPromptWords = 0;
+    std::set<std::string> m_tunedModels; // the fake GPU's tuning cache
 };
 
 } // namespace hearth::test

@@ -167,6 +167,26 @@ private slots:
         QCOMPARE(echoOf("chat again", false), normal);
     }
 
+    // tuneKernels: tuning progress frames (stage "tuning") on a model's first load on the GPU, none
+    // when the engine remembers the choice or when tuning is off.
+    void tuningProgressIsAStageOfItsOwn()
+    {
+        Peer peer;
+        const auto tuningFrames = [&](bool tune) {
+            peer.send({ { "type", "load" }, { "path", m_model }, { "backend", "vulkan" }, { "context", 512 },
+                { "tuneKernels", tune } });
+            const QJsonObject loaded = peer.waitFor("loaded");
+            if (loaded.isEmpty()) return -1;
+            int frames = 0;
+            for (const QJsonObject& m : peer.seen())
+                if (m.value("type") == "progress" && m.value("stage") == "tuning") ++frames;
+            return frames;
+        };
+        QCOMPARE(tuningFrames(false), 0);
+        QCOMPARE(tuningFrames(true), 3);
+        QCOMPARE(tuningFrames(true), 3); // no new frames: remembered
+    }
+
     void failedLoadKeepsTheLoadedModel_data()
     {
         QTest::addColumn<QJsonObject>("second");

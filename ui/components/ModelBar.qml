@@ -57,7 +57,9 @@ ToolBar {
                     text: {
                         switch (bar.controller.state) {
                         case "loaded": return bar.controller.displayName
-                        case "loading": return qsTr("Loading %1…").arg(bar.controller.loadingPath.split("/").pop())
+                        case "loading": return bar.controller.tuning
+                                            ? qsTr("Tuning for your GPU… (once per model and GPU)")
+                                            : qsTr("Loading %1…").arg(bar.controller.loadingPath.split("/").pop())
                         case "error": return qsTr("No model loaded")
                         default: return qsTr("No model loaded")
                         }

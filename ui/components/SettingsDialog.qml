@@ -1,6 +1,6 @@
-// Settings: system prompt, sampling (global and for this conversation), context size, device,
-// theme, remote servers (settings/RemoteServersPage.qml) and the API server (settings/ServerPage.qml).
-// Changes apply at once; context size and device apply when the model is next loaded.
+// Settings: system prompt, sampling (global and for this conversation), context size, CPU threads,
+// device, GPU tuning, theme, remote servers (settings/RemoteServersPage.qml) and the API server
+// (settings/ServerPage.qml). Changes apply at once; the model's apply when it is next loaded.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -81,6 +81,17 @@ Dialog {
                     valueFromText: (t) => t === qsTr("Default") ? 0 : parseInt(t)
                     Accessible.name: qsTr("Context size in tokens (0 uses the default)")
                 }
+                Label { text: qsTr("CPU threads"); color: Theme.text }
+                SpinBox {
+                    from: 0
+                    to: 256
+                    editable: true
+                    value: dialog.settings.cpuThreads
+                    onValueModified: dialog.settings.cpuThreads = value
+                    textFromValue: (v) => v === 0 ? qsTr("Automatic") : String(v)
+                    valueFromText: (t) => t === qsTr("Automatic") ? 0 : parseInt(t)
+                    Accessible.name: qsTr("CPU threads (0: one per physical core)")
+                }
                 Label { text: qsTr("Device"); color: Theme.text }
                 ComboBox {
                     id: deviceBox
@@ -109,6 +120,12 @@ Dialog {
                     }
                     Accessible.name: qsTr("Device")
                 }
+            }
+            CheckBox {
+                text: qsTr("Tune for the GPU on a model's first load there (a few seconds, then remembered)")
+                checked: dialog.settings.tuneKernels
+                onToggled: dialog.settings.tuneKernels = checked
+                Accessible.name: text
             }
             Button {
                 text: qsTr("Reload the model with these settings")

@@ -73,11 +73,15 @@ void TestThreadPool::lowPriorityCallerGetsLowPriorityWorkers()
 
     QCOMPARE(low.size(), size_t(2)); // the caller and the pool's worker
     for (const auto& [tid, nice] : low)
-        QVERIFY2(nice >= 10, qPrintable(QString("thread %1 ran a background chunk at nice %2").arg(tid).arg(nice)));
+        QVERIFY2(nice >= 10,
+            qPrintable(QString("thread %1 ran a background chunk at nice %2").arg(tid).arg(nice)));
     QCOMPARE(normal.size(), size_t(2));
     for (const auto& [tid, nice] : normal)
         QVERIFY2(nice == normalNice,
-            qPrintable(QString("thread %1 ran a normal chunk at nice %2, not %3").arg(tid).arg(nice).arg(normalNice)));
+            qPrintable(QString("thread %1 ran a normal chunk at nice %2, not %3")
+                           .arg(tid)
+                           .arg(nice)
+                           .arg(normalNice)));
 }
 
 QTEST_GUILESS_MAIN(TestThreadPool)

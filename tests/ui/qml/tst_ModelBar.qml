@@ -22,6 +22,12 @@ Item {
         controller: model
     }
 
+    property bool sawTuning: false
+    Connections {
+        target: model
+        function onProgressChanged() { if (model.tuning) root.sawTuning = true }
+    }
+
     TestCase {
         name: "ModelBar"
         when: windowShown
@@ -30,6 +36,7 @@ Item {
             tryVerify(() => store.ready)
             settings.backend = "vulkan"
             settings.contextSize = 4096
+            settings.tuneKernels = false // test 4's subject
             model.open(AppOptions.startModel)
             tryVerify(() => model.error.length > 0, 10000)
             compare(model.state, stateAfter)
@@ -98,6 +105,24 @@ Item {
             compare(model.error, "")
             verify(!error.visible)
             compare(model.state, "loaded")
+        }
+
+        function test_4_tuningOnTheFirstGpuLoad() {
+            // The first load of a model on the GPU tunes the kernels and says so; a reload of the
+            // same model there does not (the engine remembers). The fake's tuning takes 0.3 s.
+            settings.backend = "vulkan"
+            settings.contextSize = 512
+            settings.tuneKernels = true
+            root.sawTuning = false
+            model.open(AppOptions.startModel)
+            tryVerify(() => findChild(bar, "modelName").text.indexOf("Tuning for your GPU") >= 0, 10000)
+            tryCompare(model, "state", "loaded", 10000)
+            verify(root.sawTuning)
+            verify(findChild(bar, "modelName").text.indexOf("Tuning") < 0)
+            root.sawTuning = false
+            model.reload()
+            tryCompare(model, "state", "loaded", 10000)
+            verify(!root.sawTuning)
         }
     }
 }
