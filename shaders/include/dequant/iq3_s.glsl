@@ -31,29 +31,51 @@ uint iq3sIndex(uint qsByte, uint qhByte, uint k) { return qsByte | (((qhByte >> 
 float iq3sScale(uint scales, uint j) { return float(1u + 2u * ((scales >> (4u * j)) & 0xFu)); }
 
 #ifdef WEIGHTS
+// Unit j of the block at bb, read from storage: its 8 qs bytes, qh byte and 32 sign bits.
+struct Iq3sUnit {
+    uint qs[2];
+    uint qh;
+    uint signs;
+};
+
+Iq3sUnit iq3sLoadUnit(uint bb, uint j)
+{
+    Iq3sUnit u;
+    LOAD_FUNNEL(u.qs, bb + IQ3_S_OFF_QS + 8u * j, 2u);
+    u.qh = loadU8(bb + IQ3_S_OFF_QH + j);
+    u.signs = loadU32(bb + IQ3_S_OFF_SIGNS + 4u * j);
+    return u;
+}
+
+// Group k of the unit: its four signed magnitudes as bytes.
+uint iq3sGroup(Iq3sUnit u, uint k)
+{
+    const uint index = iq3sIndex((u.qs[k >> 2] >> (8u * (k & 3u))) & 0xFFu, u.qh, k);
+    return iq3sSigned(iq3sGridWord(index), (u.signs >> (4u * k)) & 0xFu);
+}
+
+// d (1 + 2 s_j) of unit j of the block at bb.
+float iq3sUnitScale(uint bb, uint j)
+{
+    return loadF16(bb + IQ3_S_OFF_D) * iq3sScale(loadU8(bb + IQ3_S_OFF_SCALES + (j >> 1)), j & 1u);
+}
+
 vec4 dequantQuad(uint bb, uint quad)
 {
     const uint j = quad >> 3;
     const uint index = iq3sIndex(loadU8(bb + IQ3_S_OFF_QS + quad), loadU8(bb + IQ3_S_OFF_QH + j), quad & 7u);
     const uint signBits = (loadU8(bb + IQ3_S_OFF_SIGNS + (quad >> 1)) >> (4u * (quad & 1u))) & 0xFu;
-    const float d = loadF16(bb + IQ3_S_OFF_D) * iq3sScale(loadU8(bb + IQ3_S_OFF_SCALES + (j >> 1)), j & 1u);
-    return signedBytes(iq3sSigned(iq3sGridWord(index), signBits)) * d;
+    return signedBytes(iq3sSigned(iq3sGridWord(index), signBits)) * iq3sUnitScale(bb, j);
 }
 
 // Unit s of a block is its run s: the eight groups' signed grid points and d (1 + 2 s_j), no offset.
 void unitParts(uint rowByte, uint unit, out vec4 q[8], out vec4 f)
 {
     const uint bb = rowByte + (unit >> 3) * IQ3_S_BLOCK_BYTES;
-    const uint j = unit & 7u;
-    uint qs[2];
-    LOAD_FUNNEL(qs, bb + IQ3_S_OFF_QS + 8u * j, 2u);
-    const uint qh = loadU8(bb + IQ3_S_OFF_QH + j);
-    const uint signs = loadU32(bb + IQ3_S_OFF_SIGNS + 4u * j);
-    for (uint k = 0u; k < 8u; ++k) {
-        const uint index = iq3sIndex((qs[k >> 2] >> (8u * (k & 3u))) & 0xFFu, qh, k);
-        q[k] = signedBytes(iq3sSigned(iq3sGridWord(index), (signs >> (4u * k)) & 0xFu));
-    }
-    const float d = loadF16(bb + IQ3_S_OFF_D) * iq3sScale(loadU8(bb + IQ3_S_OFF_SCALES + (j >> 1)), j & 1u);
+    const Iq3sUnit u = iq3sLoadUnit(bb, unit & 7u);
+    for (uint k = 0u; k < 8u; ++k)
+        q[k] = signedBytes(iq3sGroup(u, k));
+    const float d = iq3sUnitScale(bb, unit & 7u);
     f = vec4(d, d, 0.0, 0.0);
 }
 #endif
@@ -65,24 +87,17 @@ uint q8ChunkUnit(uint c, uint k) { return c; }
 float q8ChunkDot(uint rowByte, uint c, uvec4 xq[2], vec2 xd[1])
 {
     const uint bb = rowByte + (c >> 3) * IQ3_S_BLOCK_BYTES;
-    const uint j = c & 7u;
-    uint qs[2];
-    LOAD_FUNNEL(qs, bb + IQ3_S_OFF_QS + 8u * j, 2u);
-    const uint qh = loadU8(bb + IQ3_S_OFF_QH + j);
-    const uint signs = loadU32(bb + IQ3_S_OFF_SIGNS + 4u * j);
+    const Iq3sUnit u = iq3sLoadUnit(bb, c & 7u);
     int s = 0;
-    for (uint k = 0u; k < 8u; ++k) {
-        const uint index = iq3sIndex((qs[k >> 2] >> (8u * (k & 3u))) & 0xFFu, qh, k);
-        s += dot4(iq3sSigned(iq3sGridWord(index), (signs >> (4u * k)) & 0xFu), XWORD(xq, 0u, k));
-    }
-    const float d = loadF16(bb + IQ3_S_OFF_D) * iq3sScale(loadU8(bb + IQ3_S_OFF_SCALES + (j >> 1)), j & 1u);
-    return d * xd[0].x * float(s);
+    for (uint k = 0u; k < 8u; ++k)
+        s += dot4(iq3sGroup(u, k), XWORD(xq, 0u, k));
+    return iq3sUnitScale(bb, c & 7u) * xd[0].x * float(s);
 }
 #endif
 
 #ifdef DEQUANT_RUNS
 // A run is 8 blocks (880 bytes = 55 words), as for Q3_K: chunk c is block c, 110c bytes in, its words
-// moved down to it and joined in pairs (BLOCK_WORDS). Word i of the block holds bytes 4i .. 4i+3.
+// moved down to it and joined in pairs (RUN_BLOCK_WORDS). Word i of the block holds bytes 4i .. 4i+3.
 #define RUN_ELEMS 2048u
 #define RUN_VEC4 55u
 #define WV_COUNT 8
@@ -93,11 +108,8 @@ uint iq3sByte(uint b[28], uint at) { return (b[at >> 2] >> (8u * (at & 3u))) & 0
 
 float chunkDot(uint v, uint c)
 {
-    const uint start = c * IQ3_S_BLOCK_BYTES;
-    [[unroll]] for (uint i = 0u; i < 8u; ++i)
-        wv[i] = weightWord(v + min((start >> 4) + i, RUN_VEC4 - 1u));
     uint b[28];
-    BLOCK_WORDS(b, 28u, start & 15u);
+    RUN_BLOCK_WORDS(b, 28u, v, c * IQ3_S_BLOCK_BYTES);
     const uint scales = funnel(b[IQ3_S_OFF_SCALES / 4], b[IQ3_S_OFF_SCALES / 4 + 1], 16u);
     float s = 0.0;
     [[unroll]] for (uint j = 0u; j < 8u; ++j) {
