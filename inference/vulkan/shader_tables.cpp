@@ -2,6 +2,7 @@
 
 #include "quant/iq_tables.h"
 #include "vulkan/commands.h"
+#include "vulkan/memory_estimate.h"
 
 #include <cstring>
 
@@ -17,7 +18,7 @@ Result<BufferRef> ShaderTables::get(Pipelines& pipelines)
     if (m_buffer.buffer) return whole(m_buffer);
     // 2 KiB: 128 texels of 16 bytes, as dequant/iq3_s.glsl fetches them.
     constexpr uint64_t kBytes = sizeof(kIq3sGrid);
-    static_assert(kBytes % kTexelBytes == 0);
+    static_assert(kBytes % kTexelBytes == 0 && kBytes == kShaderTableBytes);
     auto staging = m_allocator.create(kBytes, MemoryKind::Upload, "shader tables staging");
     if (!staging) return staging.error();
     std::memcpy(staging->mapped, kIq3sGrid, kBytes);
