@@ -11,8 +11,11 @@
 
 # Every weight type the Vulkan backend runs (registry.h's kWeightTypes), and the block types of the
 # integer-dot-product path.
-set(all_types f32 f16 bf16 q4_0 q8_0 q4_k q5_k q6_k q4_1 q5_0 q5_1 iq4_nl iq4_xs q2_k q3_k)
-set(block_types q4_0 q8_0 q4_k q5_k q6_k q2_k q3_k)
+set(all_types f32 f16 bf16 q4_0 q8_0 q4_k q5_k q6_k q4_1 q5_0 q5_1 iq4_nl iq4_xs q2_k q3_k iq3_s)
+set(block_types q4_0 q8_0 q4_k q5_k q6_k q2_k q3_k iq3_s)
+# The types whose variants read a lookup table (the IQ3_S grid): one binding more, after the operation's
+# own, which the Recorder binds to the device's table buffer (vulkan/shader_tables.h).
+set(HEARTH_TABLE_TYPES iq3_s)
 
 hearth_operation(Copy NAME copy SOURCE copy.comp PUSH CopyPush BINDINGS 2 WRITES 1)
 hearth_operation(CopyTexel NAME copy_texel SOURCE copy_texel.comp PUSH CopyPush BINDINGS 2 WRITES 1 TEXELS 0)

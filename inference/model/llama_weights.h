@@ -40,7 +40,7 @@ struct LlamaWeights {
 };
 
 // The types the CPU kernels run: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL, Q2_K, Q3_K,
-// Q4_K, Q5_K, Q6_K, IQ4_XS, IQ3_S (the Vulkan shaders a subset: checkVulkanWeightTypes).
+// Q4_K, Q5_K, Q6_K, IQ4_XS, IQ3_S (the Vulkan shaders too: vk::kWeightTypes, checkVulkanWeightTypes).
 bool isSupportedWeightType(TensorType type);
 
 } // namespace hearth

@@ -204,8 +204,8 @@ void Recorder::access(
     m_stagesSinceBarrier |= stage;
 }
 
-void Recorder::dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, const void* push,
-    uint32_t pushBytes, uint32_t x, uint32_t y, uint32_t z)
+void Recorder::dispatchRaw(ShaderId id, std::vector<BufferRef> bindings, const void* push, uint32_t pushBytes,
+    uint32_t x, uint32_t y, uint32_t z)
 {
     HEARTH_CHECK(m_recording);
     if (!m_error.ok() || x == 0 || y == 0 || z == 0) return;
@@ -221,14 +221,26 @@ void Recorder::dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, 
     const uint32_t maxGroups = m_device.properties().limits.maxComputeWorkGroupCount[0];
     HEARTH_CHECK(x <= maxGroups && y <= m_device.properties().limits.maxComputeWorkGroupCount[1]);
 
-    auto set = m_descriptors.get(p.setLayout, bindings, p.signature.texelMask);
+    // The shader tables, never written once uploaded, go after the call's bindings untracked.
+    const size_t callBindings = bindings.size();
+    uint32_t texelMask = p.signature.texelMask;
+    if (p.signature.tables) {
+        auto tables = m_pipelines.tables();
+        if (!tables) {
+            m_error = tables.error();
+            return;
+        }
+        bindings.push_back(*tables);
+        texelMask |= 1u << callBindings;
+    }
+    auto set = m_descriptors.get(p.setLayout, bindings, texelMask);
     if (!set) {
         m_error = set.error();
         return;
     }
     std::vector<VkBuffer> reads;
     std::vector<VkBuffer> writes;
-    for (size_t i = 0; i < bindings.size(); ++i) {
+    for (size_t i = 0; i < callBindings; ++i) {
         reads.push_back(bindings[i].buffer);
         if (p.signature.writeMask & (1u << i)) writes.push_back(bindings[i].buffer);
     }

@@ -87,8 +87,8 @@ public:
     GpuProfiler* profiler() { return m_profiler.get(); }
 
 private:
-    void dispatchRaw(ShaderId id, const std::vector<BufferRef>& bindings, const void* push,
-        uint32_t pushBytes, uint32_t x, uint32_t y, uint32_t z);
+    void dispatchRaw(ShaderId id, std::vector<BufferRef> bindings, const void* push, uint32_t pushBytes,
+        uint32_t x, uint32_t y, uint32_t z);
     // Inserts a barrier when this access conflicts with one since the last barrier.
     void access(
         const std::vector<VkBuffer>& reads, const std::vector<VkBuffer>& writes, VkPipelineStageFlags stage);

@@ -23,8 +23,8 @@ uint64_t activationBytes(const LlamaConfig& c, uint32_t batch, uint32_t logitRow
 uint64_t estimateDeviceMemory(
     const WeightFootprint& weights, const LlamaConfig& config, uint32_t contextLength)
 {
-    return weights.bytes + weights.tensorCount * vk::kWeightPadding + kvCacheBytes(config, contextLength)
-        + activationBytes(config, 512, 1);
+    return weights.bytes + weights.tensorCount * vk::kWeightPadding + vk::kShaderTableBytes
+        + kvCacheBytes(config, contextLength) + activationBytes(config, 512, 1);
 }
 
 uint64_t contextThatFits(

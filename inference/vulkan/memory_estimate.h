@@ -1,7 +1,8 @@
 // The device memory a model needs on the Vulkan backend, from its shape alone: the weights as stored
-// (each piece padded), the KV cache of a context, the activations of a prefill batch. No device and
-// no Vulkan call, so the window can say whether a model fits a GPU — one in the models folder, or one
-// of the catalog's before it is downloaded — with the same numbers the backend checks when it loads.
+// (each piece padded) and the shaders' lookup tables, the KV cache of a context, the activations of a
+// prefill batch. No device and no Vulkan call, so the window can say whether a model fits a GPU — one
+// in the models folder, or one of the catalog's before it is downloaded — with the same numbers the
+// backend checks when it loads.
 #pragma once
 
 #include "model/llama_config.h"
@@ -13,6 +14,9 @@ namespace hearth {
 namespace vk {
 // Bytes the shaders may read past a piece's end (the second word of a two-word read).
 constexpr uint64_t kWeightPadding = 16;
+// The lookup tables of the types that read one (shader_tables.h: the IQ3_S grid), counted for every
+// model: the footprint does not say which types a file holds.
+constexpr uint64_t kShaderTableBytes = 2048;
 } // namespace vk
 
 struct WeightFootprint {

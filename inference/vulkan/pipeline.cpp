@@ -12,6 +12,7 @@ namespace hearth::vk {
 Pipelines::Pipelines(const Device& device, std::string cachePath)
     : m_device(device)
     , m_cachePath(std::move(cachePath))
+    , m_tables(device)
 {
     m_config = defaultKernelConfig(device);
     applyDeveloperOverrides(m_config, device);
@@ -100,11 +101,12 @@ Result<const Pipeline*> Pipelines::get(ShaderId id)
     const std::string name(variant.name);
     p.signature = variant.signature;
 
-    // Layout: `bindings` storage buffers (or texel buffers, by texelMask) at 0..n-1, one push-constant range.
-    std::vector<VkDescriptorSetLayoutBinding> bindings(p.signature.bindings);
-    for (uint32_t i = 0; i < p.signature.bindings; ++i) {
+    // Layout: `bindings` storage buffers (or texel buffers, by texelMask) at 0..n-1, then the shader
+    // tables' texel buffer at n where the variant reads them; one push-constant range.
+    std::vector<VkDescriptorSetLayoutBinding> bindings(p.signature.bindings + (p.signature.tables ? 1 : 0));
+    for (uint32_t i = 0; i < bindings.size(); ++i) {
         bindings[i].binding = i;
-        bindings[i].descriptorType = (p.signature.texelMask >> i) & 1u
+        bindings[i].descriptorType = (p.signature.texelMask >> i) & 1u || i == p.signature.bindings
             ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
             : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
         bindings[i].descriptorCount = 1;

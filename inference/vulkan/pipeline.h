@@ -9,6 +9,7 @@
 #include "vulkan/kernel_config.h"
 #include "vulkan/loader.h"
 #include "vulkan/registry.h"
+#include "vulkan/shader_tables.h"
 
 #include <array>
 #include <map>
@@ -46,6 +47,8 @@ public:
     uint32_t q8Workgroup() const { return m_config.q8.workgroup; }
     // Writes the cache file (when a path was given and something new was compiled).
     void saveCache();
+    // The shader tables' buffer, for pipelines whose signature has `tables` (uploaded on first use).
+    Result<BufferRef> tables() { return m_tables.get(*this); }
 
 private:
     const Device& m_device;
@@ -57,6 +60,7 @@ private:
     using VariantKey = std::pair<ShaderId, std::array<uint32_t, 4>>;
     std::map<VariantKey, Pipeline> m_variants;
     std::array<const Pipeline*, kShaderCount> m_current {};
+    ShaderTables m_tables;
 };
 
 } // namespace hearth::vk

@@ -1,6 +1,7 @@
 // What a pipeline binds: its binding count, push-constant bytes, the bindings it writes and those read
-// as texel buffers, and its specialization constants. Every variant's is declared in
-// shaders/pipelines.cmake (pipeline_ids.h); dispatch() checks each call against it.
+// as texel buffers, whether it reads the shader tables, and its specialization constants. Every
+// variant's is declared in shaders/pipelines.cmake (pipeline_ids.h); dispatch() checks each call
+// against it.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,8 @@ struct PipelineSignature {
     uint32_t writeMask = 0; // bindings the shader writes (for barrier tracking)
     // Bindings read as uniform texel buffers of 16-byte texels (uvec4) rather than as storage buffers.
     uint32_t texelMask = 0;
+    // One binding more, after these: the shader tables (shader_tables.h), bound by the Recorder.
+    bool tables = false;
 };
 
 // Bytes per texel of a texel-buffer binding.

@@ -53,6 +53,7 @@ uint32_t runElems(TensorType type)
     case TensorType::Q6_K:
         return 2048; // 8 blocks of 210 bytes
     case TensorType::Q3_K:
+    case TensorType::IQ3_S:
         return 2048; // 8 blocks of 110 bytes
     default:
         return 0;

@@ -14,10 +14,10 @@
 namespace hearth::vk {
 
 // Every weight type the Vulkan backend runs.
-inline constexpr TensorType kWeightTypes[]
-    = { TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0, TensorType::Q8_0,
-          TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K, TensorType::Q4_1, TensorType::Q5_0,
-          TensorType::Q5_1, TensorType::IQ4_NL, TensorType::IQ4_XS, TensorType::Q2_K, TensorType::Q3_K };
+inline constexpr TensorType kWeightTypes[] = { TensorType::F32, TensorType::F16, TensorType::BF16,
+    TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K,
+    TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1, TensorType::IQ4_NL, TensorType::IQ4_XS,
+    TensorType::Q2_K, TensorType::Q3_K, TensorType::IQ3_S };
 
 constexpr bool runsWeightType(TensorType type)
 {

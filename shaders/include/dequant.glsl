@@ -61,6 +61,8 @@
 #include "dequant/q2_k.glsl"
 #elif defined(TYPE_Q3_K)
 #include "dequant/q3_k.glsl"
+#elif defined(TYPE_IQ3_S)
+#include "dequant/iq3_s.glsl"
 #else
 #error "define one TYPE_*"
 #endif

@@ -98,4 +98,16 @@
 #define Q3_K_OFF_SCALES 96
 #define Q3_K_OFF_D 108
 
+// struct BlockIQ3_S { f16 d; uint8 qs[64]; uint8 qh[8]; uint8 signs[32]; uint8 scales[4]; }  -- eight runs
+// of 32, each eight groups of 4 elements; group g is grid point qs[g] | bit g % 8 of qh[g / 8] << 8 (of
+// the 512 in kIq3sGrid: four odd magnitudes 1..15) with sign bits 4g .. 4g+3 of signs; run j's scale
+// is d (1 + 2 s_j), s_j nibble j of scales
+#define IQ3_S_BLOCK_ELEMS 256
+#define IQ3_S_BLOCK_BYTES 110
+#define IQ3_S_OFF_D 0
+#define IQ3_S_OFF_QS 2
+#define IQ3_S_OFF_QH 66
+#define IQ3_S_OFF_SIGNS 74
+#define IQ3_S_OFF_SCALES 106
+
 #endif

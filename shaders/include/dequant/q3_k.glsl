@@ -97,7 +97,7 @@ float q8ChunkDot(uint rowByte, uint c, uvec4 xq[4], vec2 xd[2])
 #ifdef DEQUANT_RUNS
 // A run is 8 blocks (880 bytes = 55 words); chunk c is block c, 110c bytes in: the 8 words from word
 // 110c / 16 hold it (the last block's 7, the eighth read clamped), 14c mod 16 bytes in, and are moved
-// down to it and joined in pairs (BLOCK_WORDS).
+// down to it and joined in pairs (RUN_BLOCK_WORDS).
 #define RUN_ELEMS 2048u
 #define RUN_VEC4 55u
 #define WV_COUNT 8
@@ -105,11 +105,8 @@ float q8ChunkDot(uint rowByte, uint c, uvec4 xq[4], vec2 xd[2])
 
 float chunkDot(uint v, uint c)
 {
-    const uint start = c * Q3_K_BLOCK_BYTES;
-    [[unroll]] for (uint i = 0u; i < 8u; ++i)
-        wv[i] = weightWord(v + min((start >> 4) + i, RUN_VEC4 - 1u));
     uint b[28];
-    BLOCK_WORDS(b, 28u, start & 15u);
+    RUN_BLOCK_WORDS(b, 28u, v, c * Q3_K_BLOCK_BYTES);
     const uint s0 = b[Q3_K_OFF_SCALES / 4];
     const uint s1 = b[Q3_K_OFF_SCALES / 4 + 1];
     const uint s2 = b[Q3_K_OFF_SCALES / 4 + 2];

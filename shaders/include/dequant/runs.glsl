@@ -95,5 +95,13 @@ uint flatWord(uint i)
         [[unroll]] for (uint k_ = 0u; k_ < (n); ++k_)                                           \
             dst[k_] = funnel(a_[k_], a_[k_ + 1u], ((o) & 2u) * 8u);                             \
     }
+// The n words of the block `start` bytes (even) into the run at word v: the WV_COUNT words from the one
+// holding its first byte (clamped to the run) loaded into wv, then BLOCK_WORDS.
+#define RUN_BLOCK_WORDS(dst, n, v, start)                                                       \
+    {                                                                                           \
+        [[unroll]] for (uint j_ = 0u; j_ < uint(WV_COUNT); ++j_)                                \
+            wv[j_] = weightWord((v) + min(((start) >> 4) + j_, RUN_VEC4 - 1u));                 \
+        BLOCK_WORDS(dst, n, (start) & 15u);                                                     \
+    }
 
 #endif

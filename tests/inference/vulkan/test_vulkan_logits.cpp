@@ -304,8 +304,9 @@ void TestVulkanLogits::gpuDecodePath()
 void TestVulkanLogits::intDotDecodePath_data()
 {
     QTest::addColumn<QString>("model");
-    for (const char* model : { "small-llama31-q4_k_m", "tiny-llama31-q4_0", "tiny-llama31-q8_0",
-             "tiny-llama31-q5_k_m", "tiny-llama31-f16", "tiny-llama31-q2_k", "tiny-llama31-q3_k_m" })
+    for (const char* model :
+        { "small-llama31-q4_k_m", "tiny-llama31-q4_0", "tiny-llama31-q8_0", "tiny-llama31-q5_k_m",
+            "tiny-llama31-f16", "tiny-llama31-q2_k", "tiny-llama31-q3_k_m", "tiny-llama31-iq3_s" })
         QTest::newRow(model) << QString(model);
 }
 

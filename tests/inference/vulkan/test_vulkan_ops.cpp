@@ -31,9 +31,9 @@ namespace {
 // compiling of each type's shaders at their first dispatch, so the types are split over two binaries
 // of this source, each within its ctest timeout: test_vulkan_ops runs the first eight,
 // test_vulkan_ops_more_types (HEARTH_VK_OPS_MORE_TYPES) the next five, test_vulkan_ops_low_bit_types
-// (HEARTH_VK_OPS_LOW_BIT_TYPES) the 2- and 3-bit K-quants.
+// (HEARTH_VK_OPS_LOW_BIT_TYPES) the 2- and 3-bit types.
 #if defined(HEARTH_VK_OPS_LOW_BIT_TYPES)
-const TensorType kTypes[] = { TensorType::Q2_K, TensorType::Q3_K };
+const TensorType kTypes[] = { TensorType::Q2_K, TensorType::Q3_K, TensorType::IQ3_S };
 #elif defined(HEARTH_VK_OPS_MORE_TYPES)
 const TensorType kTypes[]
     = { TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1, TensorType::IQ4_NL, TensorType::IQ4_XS };
@@ -48,6 +48,7 @@ uint32_t cpuRun(TensorType type)
     switch (type) {
     case TensorType::Q6_K:
     case TensorType::Q3_K:
+    case TensorType::IQ3_S:
         return 2048;
     case TensorType::Q2_K:
         return 1024;

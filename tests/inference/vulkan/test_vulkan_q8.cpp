@@ -79,7 +79,7 @@ bool hasIntDot(VkHarness& h)
 }
 
 const TensorType kTypes[] = { TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K,
-    TensorType::Q6_K, TensorType::Q2_K, TensorType::Q3_K };
+    TensorType::Q6_K, TensorType::Q2_K, TensorType::Q3_K, TensorType::IQ3_S };
 
 } // namespace
 

@@ -3,7 +3,10 @@
 //   hearth-vk-opbench matvec TYPE ROWS COLS [REPEAT]          one-token product, weight GB/s
 //   hearth-vk-opbench matmul TYPE ROWS COLS TOKENS [REPEAT]   batched product, GFLOP/s
 //   hearth-vk-opbench suite [8b]                              the decode products of Llama 3.2 1B (or 3.1 8B)
-// TYPE: f32 f16 bf16 q4_0 q8_0 q4_k q5_k q6_k. The weights are random bytes: timing only.
+//   hearth-vk-opbench compile TYPE...                         compile time of the types' products
+// TYPE: any the backend runs (f32, q4_k, iq3_s, ...). The weights are random bytes: timing only.
+// `compile` measures the driver's shader compiling: run it with an empty shader cache
+// (MESA_SHADER_CACHE_DIR=$(mktemp -d) on lavapipe) for the cold figure CI sees.
 // Where the device has integer dot products, `suite` also times the int8 path (products_q8.h) of each
 // product beside today's: the quantize dispatch and the integer product apart, and the weight GB/s of
 // the two together (HEARTH_VK_INT_DOT=0 leaves it out); `matvec` times the int8 path instead with
@@ -21,6 +24,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -111,15 +115,11 @@ std::unique_ptr<Bench> openBench()
 
 std::optional<TensorType> parseType(const std::string& name)
 {
-    for (TensorType t : { TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0,
-             TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K })
-        if (typeName(t) == name || std::string(typeName(t)) == name) return t;
-    for (TensorType t : { TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0,
-             TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K }) {
+    for (TensorType t : kWeightTypes) {
         std::string lower(typeName(t));
         for (char& c : lower)
             c = char(std::tolower(static_cast<unsigned char>(c)));
-        if (lower == name) return t;
+        if (typeName(t) == name || lower == name) return t;
     }
     return std::nullopt;
 }
@@ -132,6 +132,50 @@ double cpuSeconds()
     getrusage(RUSAGE_SELF, &u);
     return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
         + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+double wallSeconds()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// The wall seconds of the first (rows, cols) product of `tokens` tokens, which creates and compiles its
+// pipeline (lavapipe compiles at the first dispatch, not at pipeline creation), and of the second.
+struct FirstDispatch {
+    double first = 0;
+    double second = 0;
+};
+
+FirstDispatch timeFirstDispatch(Bench& b, TensorType type, uint32_t rows, uint32_t cols, uint32_t tokens)
+{
+    const GpuMatrix w = b.randomMatrix(type, rows, cols);
+    const Buffer x = b.randomBuffer(uint64_t(tokens) * cols * 4, 2);
+    const Buffer y = b.randomBuffer(uint64_t(tokens) * rows * 4, 3);
+    const ProductPolicy policy = productPolicy(*b.device, *b.pipelines);
+    double seconds[2] = {};
+    for (double& t : seconds) {
+        const double start = wallSeconds();
+        (void)b.recorder->begin();
+        recordProduct(*b.recorder, policy, w, { x, 0, cols }, tokens, { y, 0, rows }, false);
+        if (Status s = b.recorder->submitAndWait(); !s.ok()) {
+            std::fprintf(stderr, "%s\n", s.error().message.c_str());
+            std::exit(1);
+        }
+        t = wallSeconds() - start;
+    }
+    return { seconds[0], seconds[1] };
+}
+
+// The compile time of the decode (1 token) and prefill (8 tokens) products of `type`: the first
+// dispatch less the second.
+void printCompileTimes(Bench& b, TensorType type)
+{
+    for (uint32_t tokens : { 1u, 8u }) {
+        const FirstDispatch t = timeFirstDispatch(b, type, 64, 2048, tokens);
+        std::printf("| %s | %s | %.2f | %.3f | %.2f |\n", std::string(typeName(type)).c_str(),
+            tokens == 1 ? "matvec" : "matmul", t.first, t.second, t.first - t.second);
+        std::fflush(stdout);
+    }
 }
 
 struct ProductTime {
@@ -252,7 +296,8 @@ int usage()
     std::fprintf(stderr,
         "usage: hearth-vk-opbench matvec TYPE ROWS COLS [REPEAT]\n"
         "       hearth-vk-opbench matmul TYPE ROWS COLS TOKENS [REPEAT]\n"
-        "       hearth-vk-opbench suite [8b]\n");
+        "       hearth-vk-opbench suite [8b]\n"
+        "       hearth-vk-opbench compile TYPE...\n");
     return 2;
 }
 
@@ -280,6 +325,16 @@ int main(int argc, char** argv)
         printHeader(columns);
         printProduct(*bench, *type, uint32_t(num(2, 0)), uint32_t(num(3, 0)), vec ? 1u : uint32_t(num(4, 1)),
             num(vec ? 4 : 5, 10), columns);
+        return 0;
+    }
+    if (a[0] == "compile" && a.size() >= 2) {
+        std::printf("| type | op (64 x 2048) | first dispatch s | second s | compile s |\n"
+                    "|---|---|---|---|---|\n");
+        for (size_t i = 1; i < a.size(); ++i) {
+            const auto type = parseType(a[i]);
+            if (!type) return usage();
+            printCompileTimes(*bench, *type);
+        }
         return 0;
     }
     if (a[0] == "suite") {
