@@ -16,8 +16,8 @@ std::optional<VulkanStepCounts> VulkanBackend::decodeStepCounts(uint32_t positio
     const uint64_t kvRowBytes = uint64_t(m_config.kvHeadCount) * m_config.headDim * sizeof(uint16_t);
     const uint64_t kvInUse = (uint64_t(position) + 1) * kvRowBytes;
     auto isKvCache = [&](VkBuffer b) {
-        return std::any_of(
-            m_kv.begin(), m_kv.end(), [&](const KvCache& kv) { return kv.k.buffer == b || kv.v.buffer == b; });
+        return std::any_of(m_kv.begin(), m_kv.end(),
+            [&](const KvCache& kv) { return kv.k.buffer == b || kv.v.buffer == b; });
     };
     VulkanStepCounts counts;
     counts.dispatches = m_decodeRecorder.dispatchCount();

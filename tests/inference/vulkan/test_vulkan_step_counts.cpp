@@ -90,8 +90,10 @@ void TestVulkanStepCounts::decodeStep()
     // of several products, the RoPE factors in every layer) and the padding after a piece, no more.
     const uint64_t ideal = decodeWeightBytes(*weights);
     const uint64_t perDispatchSlack = kWeightPadding + config->dim * sizeof(float);
-    QVERIFY2(counts->weightBytes >= ideal && counts->weightBytes <= ideal + counts->dispatches * perDispatchSlack,
-        qPrintable(QString("read %1 bytes of weights, the file holds %2").arg(counts->weightBytes).arg(ideal)));
+    QVERIFY2(
+        counts->weightBytes >= ideal && counts->weightBytes <= ideal + counts->dispatches * perDispatchSlack,
+        qPrintable(
+            QString("read %1 bytes of weights, the file holds %2").arg(counts->weightBytes).arg(ideal)));
     // The KV cache: each layer's keys and values at positions 0..last, once.
     QCOMPARE(counts->kvBytes, decodeKvBytes(*config, last));
     QCOMPARE(vulkanDecodeStepCounts(**backend, 0)->kvBytes, decodeKvBytes(*config, 0));
