@@ -9,7 +9,7 @@
 #   1. here (the build machine):   scripts/device-check.sh --pack [BUILD_DIR]
 #      builds hearth-vk-check (tests/inference/vulkan/vk_device_check.cpp: links only the Vulkan
 #      loader) in BUILD_DIR (default build-device, configured with -DHEARTH_BUILD_GUI=OFF) and fills
-#      build-device-kit/ (git-ignored by /build*/, about 60 MiB) with it, stripped, a copy of the
+#      build-device-kit/ (git-ignored by /build*/, about 50 MiB) with it, stripped, a copy of the
 #      reference models and logits from ../shared/testdata (tiny-llama31-f32/bf16 left out for size),
 #      the Llama 3.1 vocabulary (for the synthetic models) and llama.cpp's llama-bench builds (xz).
 #   2. there (the GPU machine):    bash scripts/device-check.sh [KIT_DIR]      (default build-device-kit)
@@ -35,13 +35,17 @@ if [ "${1:-}" = "--pack" ]; then
   rm -rf "$kit"
   mkdir -p "$kit/bin" "$kit/shared/testdata/models" "$kit/shared/testdata/reference/llamacpp"
   # hearth-vk-check links only the Vulkan loader (which comes with the NVIDIA driver): no Qt needed.
-  cp "$build/tests/inference/vulkan/hearth-vk-check" "$build/tests/inference/vulkan/hearth-vk-opbench" "$kit/bin/" &&
-    strip "$kit/bin/hearth-vk-check" "$kit/bin/hearth-vk-opbench"
+  # The programs and the vocabulary travel xz-compressed (the kit and the working tree must stay under
+  # 64 MiB together) and are unpacked there: hearth-vk-check, hearth-vk-opbench, llama.cpp's
+  # llama-bench (Vulkan, without and with cooperative-matrix shaders) and the Llama 3.1 vocabulary.
+  for b in hearth-vk-check hearth-vk-opbench; do
+    strip -o "$kit/bin/$b" "$build/tests/inference/vulkan/$b" && xz -6 -T2 "$kit/bin/$b" || exit 1
+  done
   shared="${HEARTH_SHARED:-../shared}"
-  # llama.cpp's llama-bench (Vulkan, without and with cooperative-matrix shaders), unpacked there.
   cp "$shared/baseline/llama-bench-vk.xz" "$shared/baseline/llama-bench-vk-coopmat.xz" "$kit/bin/" || exit 1
   mkdir -p "$kit/shared/testdata/tokenizer"
-  cp "$shared/testdata/tokenizer/llama31-vocab.gguf" "$kit/shared/testdata/tokenizer/" || exit 1
+  xz -6 -T2 -c "$shared/testdata/tokenizer/llama31-vocab.gguf" > "$kit/shared/testdata/tokenizer/llama31-vocab.gguf.xz" ||
+    exit 1
   for m in "${models[@]}"; do
     cp "$shared/testdata/models/$m.gguf" "$kit/shared/testdata/models/"
     cp "$shared/testdata/reference/llamacpp/$m.json" "$shared/testdata/reference/llamacpp/$m.logits.f32" \
@@ -60,16 +64,18 @@ mkdir -p "$work"
 start=$SECONDS
 status=0
 
+# Unpacks what --pack compressed (with xz, or Python's lzma where xz is missing).
+for packed in "$kit"/bin/*.xz "$kit/shared/testdata/tokenizer/llama31-vocab.gguf.xz"; do
+  [ -f "$packed" ] && [ ! -f "${packed%.xz}" ] || continue
+  { xz -dc "$packed" 2> /dev/null ||
+    python3 -c 'import lzma, sys; sys.stdout.buffer.write(lzma.open(sys.argv[1]).read())' "$packed"; } \
+    > "${packed%.xz}.tmp" && mv "${packed%.xz}.tmp" "${packed%.xz}" || echo "could not unpack $packed (no xz, no python3)"
+  case "$packed" in */bin/*) chmod +x "${packed%.xz}" ;; esac
+done
 if [ ! -x "$tool" ]; then
   echo "no $tool: run 'scripts/device-check.sh --pack' on the build machine and carry $kit" >&2
   exit 2
 fi
-for b in llama-bench-vk llama-bench-vk-coopmat; do
-  [ -x "$kit/bin/$b" ] || [ ! -f "$kit/bin/$b.xz" ] && continue
-  { xz -dc "$kit/bin/$b.xz" 2> /dev/null ||
-    python3 -c 'import lzma, sys; sys.stdout.buffer.write(lzma.open(sys.argv[1]).read())' "$kit/bin/$b.xz"; } \
-    > "$kit/bin/$b" && chmod +x "$kit/bin/$b" || echo "could not unpack $b.xz (no xz, no python3)"
-done
 skip_bench="${HEARTH_DEVICE_CHECK_SKIP_BENCH:-0}"
 # The synthetic models of the table, made while the logits are checked (side-by-side.sh waits for them).
 [ "$skip_bench" = 1 ] || { bash scripts/side-by-side.sh --synth "$kit" > "$work/synth.log" 2>&1 & }

@@ -16,7 +16,9 @@
 # On a GPU: Llama-3.1-8B Q4_K_M and Q8_0, Llama-3.2-1B Q4_0 and Q4_K_M; pp512, tg128, tg128 after 4096
 # positions; llama-bench with 2 repetitions (--full: 5, and the coopmat build's depth too). On a CPU
 # device (lavapipe) only the 1B models, pp16, tg4, tg4 after 16 positions, one repetition: llama.cpp
-# takes seconds per token there (2-core EPYC: one llama-bench of a 1B model is about 4 minutes). HEARTH_SBS_BUDGET (seconds, default 420 on a GPU) skips the models left when
+# takes seconds per token there and minutes for its prefill (2-core EPYC: pp16 of a 1B model about 6
+# minutes), so its depth figure, which needs a second prefill, is left out there.
+# HEARTH_SBS_REUSE=1 keeps the figures of an earlier run in the work folder (to finish or reprint one). HEARTH_SBS_BUDGET (seconds, default 420 on a GPU) skips the models left when
 # it is spent; HEARTH_SBS_MODELS="1b:q4_0 8b:q8_0" picks models; HEARTH_DEVICE_CHECK_VARIANTS adds Hearth
 # rows (environment settings, as device-check.sh), at pp and tg only.
 #
@@ -28,7 +30,7 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-action=table mode=quick local=""
+action=table mode=quick local="" reuse="${HEARTH_SBS_REUSE:-0}"
 kit=build-device-kit
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -63,10 +65,10 @@ read -r device_index device_type device_name <<< "$("$tool" devices | head -n 1)
 [ -n "${device_index:-}" ] || { echo "no Vulkan device" >&2; exit 2; }
 if [ "$device_type" = cpu ]; then
   models=(${HEARTH_SBS_MODELS:-1b:q4_0 1b:q4_k_m})
-  prompt=16 decode=4 depth=16 reps=1 limit=900 budget="${HEARTH_SBS_BUDGET:-100000}"
+  prompt=16 decode=4 depth=16 reps=1 limit=900 budget="${HEARTH_SBS_BUDGET:-100000}" llama_depth=0
 else
   models=(${HEARTH_SBS_MODELS:-8b:q4_k_m 8b:q8_0 1b:q4_0 1b:q4_k_m})
-  prompt=512 decode=128 depth=4096 reps=2 limit=300 budget="${HEARTH_SBS_BUDGET:-420}"
+  prompt=512 decode=128 depth=4096 reps=2 limit=300 budget="${HEARTH_SBS_BUDGET:-420}" llama_depth=1
   [ "$mode" = full ] && reps=5
 fi
 
@@ -102,6 +104,7 @@ llama_depth_ts() {
     'BEGIN { s = (d + n) / pg - d / pp; if (s > 0) printf "%.3f", n / s }'
 }
 run_llama() {  # BINARY FILE OUT [with depth: 1]
+  [ "$reuse" = 1 ] && [ -s "$3" ] && return
   local args=(-m "$2" -ngl 99 -r "$reps" -o jsonl -n "$decode")
   if [ "${4:-0}" = 1 ] && [ "$depth" != "$prompt" ]; then args+=(-p "$prompt,$depth" -pg "$depth,$decode")
   elif [ "${4:-0}" = 1 ]; then args+=(-p "$prompt" -pg "$depth,$decode")
@@ -126,10 +129,11 @@ for m in "${models[@]}"; do
   file="$(model_file "$m")" out="$work/${m/:/-}"
   for _ in $(seq 300); do [ -f "$file.part" ] || break; sleep 2; done
   [ -f "$file" ] || { echo "($m: no model file)"; continue; }
+  if [ "$reuse" = 1 ] && [ -s "$out.hearth.json" ]; then hearth=$(cat "$out.hearth.json"); else
   hearth=$(timeout "$limit" "$tool" bench "$file" "$prompt" "$decode" "$depth" 2> "$out.hearth.err") ||
     { echo "hearth bench $m failed: $(tail -n 2 "$out.hearth.err" | tr '\n' ' ')"; hearth=""; }
-  echo "$hearth" > "$out.hearth.json"
-  run_llama "$llama" "$file" "$out.llama.jsonl" 1
+  echo "$hearth" > "$out.hearth.json"; fi
+  run_llama "$llama" "$file" "$out.llama.jsonl" "$llama_depth"
   if [ "$device_type" != cpu ]; then run_llama "$coopmat" "$file" "$out.coopmat.jsonl" "$([ "$mode" = full ] && echo 1)"; fi
   rows+=("$m pp$prompt $(h pp_tokens_per_s) $(llama_ts "$prompt" 0 "$out.llama.jsonl") $(llama_ts "$prompt" 0 "$out.coopmat.jsonl")")
   rows+=("$m tg$decode $(h tg_tokens_per_s) $(llama_ts 0 "$decode" "$out.llama.jsonl") $(llama_ts 0 "$decode" "$out.coopmat.jsonl")")
@@ -168,7 +172,7 @@ for s in "${summary[@]}"; do
     -v w="$(json_number weight_bytes_read "$j")" -v wi="$(json_number weight_bytes_per_token "$j")" \
     -v kv="$(json_number kv_bytes_read "$j")" -v kvi="$(json_number ideal_kv_bytes "$j")" 'BEGIN {
     printf "| %-9s | %9.1f | %7.1f%% | %10d | %8d | %11.1f | %13.3f | %13.3f |\n", m, bw, 100 * fr, d, b,
-      w / 1048576, wi > 0 ? w / wi : 0, kvi > 0 ? kv / kvi : 0 }'
+      w / 1048576, (wi > 0 ? w / wi : 0), (kvi > 0 ? kv / kvi : 0) }'
 done
 echo
 echo "side-by-side: $((SECONDS - start)) s on $device_name"
