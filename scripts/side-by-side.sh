@@ -92,6 +92,8 @@ if [ "$action" = synth ]; then synth_models; exit 0; fi
 
 # A number from a one-line JSON object: json_number KEY LINE.
 json_number() { grep -o "\"$1\": *[-0-9.e+]*" <<< "$2" | head -n 1 | sed 's/.*: *//'; }
+# A table row: MODEL TEST HEARTH LLAMA COOPMAT, "-" for a figure missing.
+row() { echo "$1 $2 ${3:--} ${4:--} ${5:--}"; }
 # llama-bench's avg_ts of the test with n_prompt P and n_gen N: llama_ts P N FILE.
 llama_ts() {
   grep "\"n_prompt\": $1, \"n_gen\": $2," "$3" 2> /dev/null | head -n 1 | grep -o '"avg_ts": [0-9.e+-]*' | sed 's/.*: //'
@@ -135,14 +137,19 @@ for m in "${models[@]}"; do
   echo "$hearth" > "$out.hearth.json"; fi
   run_llama "$llama" "$file" "$out.llama.jsonl" "$llama_depth"
   if [ "$device_type" != cpu ]; then run_llama "$coopmat" "$file" "$out.coopmat.jsonl" "$([ "$mode" = full ] && echo 1)"; fi
-  rows+=("$m pp$prompt $(h pp_tokens_per_s) $(llama_ts "$prompt" 0 "$out.llama.jsonl") $(llama_ts "$prompt" 0 "$out.coopmat.jsonl")")
-  rows+=("$m tg$decode $(h tg_tokens_per_s) $(llama_ts 0 "$decode" "$out.llama.jsonl") $(llama_ts 0 "$decode" "$out.coopmat.jsonl")")
-  rows+=("$m tg$decode@$depth $(h tg_depth_tokens_per_s) $(llama_depth_ts "$out.llama.jsonl") $(llama_depth_ts "$out.coopmat.jsonl")")
+  rows+=("$(row "$m" "pp$prompt" "$(h pp_tokens_per_s)" "$(llama_ts "$prompt" 0 "$out.llama.jsonl")" \
+    "$(llama_ts "$prompt" 0 "$out.coopmat.jsonl")")")
+  rows+=("$(row "$m" "tg$decode" "$(h tg_tokens_per_s)" "$(llama_ts 0 "$decode" "$out.llama.jsonl")" \
+    "$(llama_ts 0 "$decode" "$out.coopmat.jsonl")")")
+  rows+=("$(row "$m" "tg$decode@$depth" "$(h tg_depth_tokens_per_s)" "$(llama_depth_ts "$out.llama.jsonl")" \
+    "$(llama_depth_ts "$out.coopmat.jsonl")")")
   summary+=("$m $hearth")
   for v in "${variants[@]}"; do
     j=$(env ${v//,/ } timeout "$limit" "$tool" bench "$file" "$prompt" "$decode" 2>> "$out.hearth.err") || continue
-    rows+=("$m pp$prompt[$v] $(json_number pp_tokens_per_s "$j") $(llama_ts "$prompt" 0 "$out.llama.jsonl") $(llama_ts "$prompt" 0 "$out.coopmat.jsonl")")
-    rows+=("$m tg$decode[$v] $(json_number tg_tokens_per_s "$j") $(llama_ts 0 "$decode" "$out.llama.jsonl") $(llama_ts 0 "$decode" "$out.coopmat.jsonl")")
+    rows+=("$(row "$m" "pp$prompt[$v]" "$(json_number pp_tokens_per_s "$j")" \
+      "$(llama_ts "$prompt" 0 "$out.llama.jsonl")" "$(llama_ts "$prompt" 0 "$out.coopmat.jsonl")")")
+    rows+=("$(row "$m" "tg$decode[$v]" "$(json_number tg_tokens_per_s "$j")" \
+      "$(llama_ts 0 "$decode" "$out.llama.jsonl")" "$(llama_ts 0 "$decode" "$out.coopmat.jsonl")")")
   done
   echo "   $m done at $((SECONDS - start)) s"
 done
@@ -153,10 +160,11 @@ printf "| %-9s | %-14s | %9s | %9s | %9s | %8s | %8s |\n" model test Hearth llam
 printf "|-----------|----------------|-----------|-----------|-----------|----------|----------|\n"
 for row in "${rows[@]}"; do
   awk -v row="$row" 'BEGIN {
-    n = split(row, f, " "); h = f[3]; l = (n >= 4 ? f[4] : ""); c = (n >= 5 ? f[5] : "");
+    split(row, f, " "); h = f[3]; l = f[4]; c = f[5];
     printf "| %-9s | %-14s | %9s | %9s | %9s | %8s | %8s |\n", f[1], f[2],
-      h == "" ? "-" : sprintf("%.2f", h), l == "" ? "-" : sprintf("%.2f", l), c == "" ? "-" : sprintf("%.2f", c),
-      (h == "" || l == "" || l == 0) ? "-" : sprintf("%.2fx", h / l), (h == "" || c == "" || c == 0) ? "-" : sprintf("%.2fx", h / c) }'
+      (h == "-" ? "-" : sprintf("%.2f", h)), (l == "-" ? "-" : sprintf("%.2f", l)), (c == "-" ? "-" : sprintf("%.2f", c)),
+      ((h == "-" || l == "-" || l == 0) ? "-" : sprintf("%.2fx", h / l)),
+      ((h == "-" || c == "-" || c == 0) ? "-" : sprintf("%.2fx", h / c)) }'
 done
 echo
 echo "Hearth: copy bandwidth, decode (tg from position 0) as a fraction of it, and one decode step at the"
