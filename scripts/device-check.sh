@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Hearth on a real GPU, in one short run: the Vulkan logits of the shared test models against
-# llama.cpp's, then synthetic Llama-3.2-1B-shaped Q4_0 / Q4_K_M / Q8_0 models (and Llama-3.1-8B Q4_K_M
-# when time allows) through the same measurement as `hearth-cli bench --backend vulkan --json`,
-# printed as one table.
+# Hearth on a real GPU, in one short run (under 9 minutes on an H100): the Vulkan logits of the shared
+# test models against llama.cpp's, then Hearth beside llama.cpp's Vulkan llama-bench (../shared/baseline)
+# on synthetic Llama-3.1-8B Q4_K_M / Q8_0 and Llama-3.2-1B Q4_0 / Q4_K_M models, one table
+# (scripts/side-by-side.sh, which also runs alone, on lavapipe too).
 #
 # Two steps, because the GPU machine has no compiler, cmake, glslc or Qt and no network:
 #
 #   1. here (the build machine):   scripts/device-check.sh --pack [BUILD_DIR]
 #      builds hearth-vk-check (tests/inference/vulkan/vk_device_check.cpp: links only the Vulkan
 #      loader) in BUILD_DIR (default build-device, configured with -DHEARTH_BUILD_GUI=OFF) and fills
-#      build-device-kit/ (git-ignored by /build*/, about 45 MiB) with it, stripped, and a copy of the
-#      reference models and logits from ../shared/testdata (tiny-llama31-f32/bf16 left out for size).
+#      build-device-kit/ (git-ignored by /build*/, about 50 MiB) with it, stripped, a copy of the
+#      reference models and logits from ../shared/testdata (tiny-llama31-f32/bf16 left out for size),
+#      the Llama 3.1 vocabulary (for the synthetic models) and llama.cpp's llama-bench builds (xz).
 #   2. there (the GPU machine):    bash scripts/device-check.sh [KIT_DIR]      (default build-device-kit)
-#      about 3-6 minutes; prints PASS/FAIL per model and the benchmark table; exit status 1 when a
-#      logits check fails.
+#      about 6-8 minutes; prints PASS/FAIL per model and the side-by-side table; exit status 1 when a
+#      logits check fails. HEARTH_DEVICE_CHECK_BUDGET (seconds, default 420) is when the table stops
+#      starting models; the synthetic models are made in the background while the logits are checked.
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,9 +35,17 @@ if [ "${1:-}" = "--pack" ]; then
   rm -rf "$kit"
   mkdir -p "$kit/bin" "$kit/shared/testdata/models" "$kit/shared/testdata/reference/llamacpp"
   # hearth-vk-check links only the Vulkan loader (which comes with the NVIDIA driver): no Qt needed.
-  cp "$build/tests/inference/vulkan/hearth-vk-check" "$build/tests/inference/vulkan/hearth-vk-opbench" "$kit/bin/" &&
-    strip "$kit/bin/hearth-vk-check" "$kit/bin/hearth-vk-opbench"
+  # The programs and the vocabulary travel xz-compressed (the kit and the working tree must stay under
+  # 64 MiB together) and are unpacked there: hearth-vk-check, hearth-vk-opbench, llama.cpp's
+  # llama-bench (Vulkan, without and with cooperative-matrix shaders) and the Llama 3.1 vocabulary.
+  for b in hearth-vk-check hearth-vk-opbench; do
+    strip -o "$kit/bin/$b" "$build/tests/inference/vulkan/$b" && xz -6 -T2 "$kit/bin/$b" || exit 1
+  done
   shared="${HEARTH_SHARED:-../shared}"
+  cp "$shared/baseline/llama-bench-vk.xz" "$shared/baseline/llama-bench-vk-coopmat.xz" "$kit/bin/" || exit 1
+  mkdir -p "$kit/shared/testdata/tokenizer"
+  xz -6 -T2 -c "$shared/testdata/tokenizer/llama31-vocab.gguf" > "$kit/shared/testdata/tokenizer/llama31-vocab.gguf.xz" ||
+    exit 1
   for m in "${models[@]}"; do
     cp "$shared/testdata/models/$m.gguf" "$kit/shared/testdata/models/"
     cp "$shared/testdata/reference/llamacpp/$m.json" "$shared/testdata/reference/llamacpp/$m.logits.f32" \
@@ -54,10 +64,21 @@ mkdir -p "$work"
 start=$SECONDS
 status=0
 
+# Unpacks what --pack compressed (with xz, or Python's lzma where xz is missing).
+for packed in "$kit"/bin/*.xz "$kit/shared/testdata/tokenizer/llama31-vocab.gguf.xz"; do
+  [ -f "$packed" ] && [ ! -f "${packed%.xz}" ] || continue
+  { xz -dc "$packed" 2> /dev/null ||
+    python3 -c 'import lzma, sys; sys.stdout.buffer.write(lzma.open(sys.argv[1]).read())' "$packed"; } \
+    > "${packed%.xz}.tmp" && mv "${packed%.xz}.tmp" "${packed%.xz}" || echo "could not unpack $packed (no xz, no python3)"
+  case "$packed" in */bin/*) chmod +x "${packed%.xz}" ;; esac
+done
 if [ ! -x "$tool" ]; then
   echo "no $tool: run 'scripts/device-check.sh --pack' on the build machine and carry $kit" >&2
   exit 2
 fi
+skip_bench="${HEARTH_DEVICE_CHECK_SKIP_BENCH:-0}"
+# The synthetic models of the table, made while the logits are checked (side-by-side.sh waits for them).
+[ "$skip_bench" = 1 ] || { bash scripts/side-by-side.sh --synth "$kit" > "$work/synth.log" 2>&1 & }
 
 echo "== device"
 vulkaninfo --summary 2>/dev/null | grep -E "deviceName|deviceType|driverName" || true
@@ -83,11 +104,11 @@ for variant in "" "${variants[@]}"; do
   done
 done
 
-# Step 2: synthetic real-shape models, then the benchmark table (HEARTH_DEVICE_CHECK_SKIP_BENCH=1
-# stops here, for trying the script on a slow device).
-[ "${HEARTH_DEVICE_CHECK_SKIP_BENCH:-0}" = 1 ] && { echo "device-check: logits $([ $status = 0 ] && echo PASS || echo FAIL)"; exit $status; }
+# Step 2: the side-by-side table (HEARTH_DEVICE_CHECK_SKIP_BENCH=1 stops here, for trying the script on
+# a slow device).
+[ "$skip_bench" = 1 ] && { echo "device-check: logits $([ $status = 0 ] && echo PASS || echo FAIL)"; exit $status; }
 # HEARTH_DEVICE_CHECK_PROFILE=1: also the single-product timings at 8B shapes (hearth-vk-opbench) and
-# GPU time per shader during each bench (HEARTH_VK_PROFILE=1); full logs go to $OUT when it is set.
+# GPU time per shader of an 8B Q4_K_M decode (HEARTH_VK_PROFILE=1); full logs go to $OUT when it is set.
 profile="${HEARTH_DEVICE_CHECK_PROFILE:-0}"
 logs="${OUT:-$work}"
 if [ "$profile" = 1 ] && [ -x "$kit/bin/hearth-vk-opbench" ]; then
@@ -108,68 +129,15 @@ if [ "$profile" = 1 ] && [ -x "$kit/bin/hearth-vk-opbench" ]; then
   done
 fi
 echo
-echo "== bench (as hearth-cli bench --backend vulkan -p 512 -n 128)"
-rows=()
-bench_one() {  # shape type
-  local shape="$1" type="$2" file="$work/synth-$1-$2.gguf"
-  if [ ! -f "$file" ]; then
-    timeout 240 "$tool" synth "$shape" "$type" "$file" > /dev/null 2> "$work/synth-$shape-$type.err" ||
-      { echo "synth $shape $type failed: $(tail -n 1 "$work/synth-$shape-$type.err")"; return; }
-  fi
-  local json
-  json=$(timeout 240 "$tool" bench "$file" 512 128 2> "$work/bench-$shape-$type.err") ||
-    { echo "bench $shape $type failed: $(tail -n 2 "$work/bench-$shape-$type.err")"; return; }
-  if [ "$profile" = 1 ]; then
-    # A second, shorter run with timestamps around every dispatch (they slow it down a little).
-    HEARTH_VK_PROFILE=1 timeout 240 "$tool" bench "$file" 512 32 > /dev/null 2> "$logs/profile-$shape-$type.txt"
-    # The decode table's top rows and the host line.
-    sed -n '/decode steps/,$p' "$logs/profile-$shape-$type.txt" | head -n 10
-    grep "^host" "$logs/profile-$shape-$type.txt" | tail -n 1
-  fi
-  echo "$json" > "$work/bench-$shape-$type.json"
-  rows+=("$shape $type default $json")
-  echo "$shape $type: $json"
-  # The kernels tuned on this device (hearth-cli tune's table), then the same bench with them: the
-  # row "tuned" against "default" says what tuning wins here.
-  timeout 120 "$tool" tune "$file" "$work/kernel-tuning.txt" 8 > "$logs/tune-$shape-$type.txt" 2>&1 ||
-    echo "tune $shape $type failed: $(tail -n 2 "$logs/tune-$shape-$type.txt")"
-  grep -E "^(decode|prefill)|^config" "$logs/tune-$shape-$type.txt" | grep -vE " valid$" || true
-  json=$(timeout 240 "$tool" bench "$file" 512 128 "$work/kernel-tuning.txt" 2>> "$work/bench-$shape-$type.err") &&
-    { rows+=("$shape $type tuned $json"); echo "$shape $type tuned: $json"; } ||
-    echo "bench $shape $type tuned failed: $(tail -n 2 "$work/bench-$shape-$type.err")"
-  for variant in "${variants[@]}"; do
-    json=$(env ${variant//,/ } timeout 240 "$tool" bench "$file" 512 128 2>> "$work/bench-$shape-$type.err") ||
-      { echo "bench $shape $type $variant failed: $(tail -n 2 "$work/bench-$shape-$type.err")"; continue; }
-    rows+=("$shape $type $variant $json")
-    echo "$shape $type $variant: $json"
-  done
-}
-bench_one 1b q4_0
-if [ $((SECONDS - start)) -lt 240 ]; then
-  bench_one 8b q4_k_m
-else
-  echo "(8B Q4_K_M skipped: $((SECONDS - start)) s used)"
+# The variants of the logits check get Hearth rows of their own (pp and tg) in the table.
+HEARTH_DEVICE_CHECK_VARIANTS="${variants[*]}" HEARTH_SBS_BUDGET="${HEARTH_SBS_BUDGET:-$((${HEARTH_DEVICE_CHECK_BUDGET:-420} - (SECONDS - start)))}" \
+  bash scripts/side-by-side.sh "$kit"
+if [ "$profile" = 1 ]; then
+  model="${HEARTH_SBS_WORK:-${TMPDIR:-/tmp}/hearth-side-by-side}/synth-8b-q4_k_m.gguf"
+  [ -f "$model" ] && HEARTH_VK_PROFILE=1 timeout 120 "$tool" bench "$model" 512 32 > /dev/null 2> "$logs/profile-8b-q4_k_m.txt"
+  echo "== GPU time per shader, 8B Q4_K_M decode (all of it in $logs/profile-8b-q4_k_m.txt)"
+  sed -n '/decode steps/,$p' "$logs/profile-8b-q4_k_m.txt" 2> /dev/null | head -n 14
 fi
-bench_one 1b q4_k_m
-bench_one 1b q8_0
-
-echo
-printf "| %-6s | %-7s | %-30s | %-30s | %10s | %10s | %12s | %9s |\n" shape type variant device "pp512 t/s" "tg128 t/s" \
-  "copy GB/s" "tg/copy"
-printf "|--------|---------|--------------------------------|--------------------------------|------------|------------|--------------|-----------|\n"
-for row in "${rows[@]}"; do
-  read -r shape type variant json <<< "$row"
-  if command -v python3 > /dev/null; then
-    python3 -c '
-import json, sys
-shape, type_, variant, j = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
-print("| %-6s | %-7s | %-30.30s | %-30.30s | %10.1f | %10.1f | %12.1f | %8.1f%% |" % (shape, type_, variant, j["device"],
-      j["pp_tokens_per_s"], j["tg_tokens_per_s"], j["copy_bandwidth_gb_s"], 100 * j["decode_bandwidth_fraction"]))' \
-      "$shape" "$type" "$variant" "$json"
-  else
-    echo "| $shape | $type | $variant | $json"
-  fi
-done
 echo
 echo "device-check: $((SECONDS - start)) s, logits $([ $status = 0 ] && echo PASS || echo FAIL)"
 exit $status

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <sys/resource.h>
 #include <vector>
@@ -47,18 +48,6 @@ int fail(const std::string& message)
 {
     std::fprintf(stderr, "bench: %s\n", message.c_str());
     return 1;
-}
-
-// Bytes one decode step reads: every layer matrix and norm, the output norm and matrix (the
-// embedding table only contributes one row).
-uint64_t weightBytesPerToken(const hearth::LlamaWeights& w)
-{
-    auto bytes = [](const hearth::TensorView& t) { return uint64_t(t.rows) * t.rowBytes; };
-    uint64_t total = bytes(w.output) + bytes(w.outputNorm);
-    for (const auto& l : w.layers)
-        total += bytes(l.attnNorm) + bytes(l.wq) + bytes(l.wk) + bytes(l.wv) + bytes(l.wo) + bytes(l.ffnNorm)
-            + bytes(l.ffnGate) + bytes(l.ffnUp) + bytes(l.ffnDown);
-    return total;
 }
 
 // memcpy over two 256 MiB buffers, best of a few runs, counting bytes read + written.
@@ -157,6 +146,10 @@ int runBench(const std::vector<std::string>& argv)
     }
     const double tgSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     const double tgCpu = cpuSeconds() - cpuStart;
+    // What the last decode step's recording did (Vulkan only), against what it must read at least.
+    const uint32_t lastPosition = uint32_t(prompt + decode - 1);
+    const std::optional<hearth::VulkanStepCounts> counts = hearth::vulkanDecodeStepCounts(b, lastPosition);
+    const uint64_t idealKv = hearth::decodeKvBytes(*config, lastPosition);
 
     // Step 5: copy bandwidth and the decode's fraction of it.
     double bandwidth = 0;
@@ -169,7 +162,7 @@ int runBench(const std::vector<std::string>& argv)
     }
     const double pp = prompt / ppSeconds;
     const double tg = decode / tgSeconds;
-    const uint64_t weightBytes = weightBytesPerToken(*weights);
+    const uint64_t weightBytes = hearth::decodeWeightBytes(*weights);
     const double fraction = double(weightBytes) * tg / (bandwidth * 1e9);
 
     // Step 6: print.
@@ -179,10 +172,18 @@ int runBench(const std::vector<std::string>& argv)
                     "\"pp_tokens_per_s\": %.3f, \"tg_tokens_per_s\": %.3f, \"copy_bandwidth_gb_s\": %.3f, "
                     "\"decode_bandwidth_fraction\": %.4f, \"weight_bytes_per_token\": %llu, "
                     "\"pp_cpu_seconds\": %.3f, "
-                    "\"tg_cpu_seconds\": %.3f, \"pp_wall_seconds\": %.3f, \"tg_wall_seconds\": %.3f}\n",
-            hearth::cli::jsonEscape(*model).c_str(), hearth::cli::jsonEscape(b.deviceName()).c_str(),
-            backendName.c_str(), prompt, decode, pp, tg, bandwidth, fraction,
-            static_cast<unsigned long long>(weightBytes), ppCpu, tgCpu, ppSeconds, tgSeconds);
+                    "\"tg_cpu_seconds\": %.3f, \"pp_wall_seconds\": %.3f, \"tg_wall_seconds\": %.3f",
+            hearth::cli::jsonEscape(*model).c_str(), hearth::cli::jsonEscape(b.deviceName()).c_str(), backendName.c_str(), prompt,
+            decode, pp, tg, bandwidth, fraction, static_cast<unsigned long long>(weightBytes), ppCpu, tgCpu,
+            ppSeconds, tgSeconds);
+        if (counts)
+            std::printf(
+                ", \"counted_at_position\": %u, \"dispatches_per_token\": %u, \"barriers_per_token\": %u, "
+                "\"weight_bytes_read\": %llu, \"kv_bytes_read\": %llu, \"ideal_kv_bytes\": %llu",
+                lastPosition, counts->dispatches, counts->barriers,
+                static_cast<unsigned long long>(counts->weightBytes),
+                static_cast<unsigned long long>(counts->kvBytes), static_cast<unsigned long long>(idealKv));
+        std::printf("}\n");
         return 0;
     }
     std::printf("| %-28s | %9s | %-7s | %-32s | %-6s | %10s |\n", "model", "size", "backend", "device",
@@ -199,6 +200,15 @@ int runBench(const std::vector<std::string>& argv)
     std::printf("\ncopy bandwidth: %.2f GB/s (read + write); decode reads %.1f MiB per token = %.2f GB/s, "
                 "%.1f%% of copy bandwidth\n",
         bandwidth, double(weightBytes) / double(1 << 20), double(weightBytes) * tg / 1e9, 100.0 * fraction);
+    if (counts) {
+        const double mib = double(1 << 20);
+        std::printf(
+            "decode step at position %u: %u dispatches, %u barriers; reads %.1f MiB of weights (ideal "
+            "%.1f, x%.3f) and %.2f MiB of KV cache (ideal %.2f, x%.3f)\n",
+            lastPosition, counts->dispatches, counts->barriers, double(counts->weightBytes) / mib,
+            double(weightBytes) / mib, double(counts->weightBytes) / double(weightBytes),
+            double(counts->kvBytes) / mib, double(idealKv) / mib, double(counts->kvBytes) / double(idealKv));
+    }
     std::printf(
         "process CPU time: pp %.2f s (%.2f tokens per CPU-second), tg %.2f s (%.3f tokens per CPU-second)\n",
         ppCpu, prompt / ppCpu, tgCpu, decode / tgCpu);

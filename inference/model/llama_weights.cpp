@@ -107,4 +107,19 @@ Result<LlamaWeights> LlamaWeights::bind(const GgufFile& file, const LlamaConfig&
     return weights;
 }
 
+uint64_t decodeWeightBytes(const LlamaWeights& w)
+{
+    auto bytes = [](const TensorView& t) { return t.empty() ? 0 : uint64_t(t.rows) * t.rowBytes; };
+    uint64_t total = bytes(w.output) + bytes(w.outputNorm) + bytes(w.ropeFreqs) + w.tokenEmbedding.rowBytes;
+    for (const LlamaLayerWeights& l : w.layers)
+        total += bytes(l.attnNorm) + bytes(l.wq) + bytes(l.wk) + bytes(l.wv) + bytes(l.wo) + bytes(l.ffnNorm)
+            + bytes(l.ffnGate) + bytes(l.ffnUp) + bytes(l.ffnDown);
+    return total;
+}
+
+uint64_t decodeKvBytes(const LlamaConfig& c, uint32_t position)
+{
+    return 2ull * c.layerCount * (uint64_t(position) + 1) * c.kvHeadCount * c.headDim * sizeof(uint16_t);
+}
+
 } // namespace hearth

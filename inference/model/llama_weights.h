@@ -39,6 +39,13 @@ struct LlamaWeights {
     static Result<LlamaWeights> bind(const GgufFile& file, const LlamaConfig& config);
 };
 
+// The bytes one decode step must read at least, the ideal a backend's traffic is set against: every
+// layer matrix and norm, the output norm and matrix, the RoPE factors, and the token's embedding row.
+uint64_t decodeWeightBytes(const LlamaWeights& weights);
+// The KV cache (f16 keys and values, every layer) that a decode step at `position` reads: positions
+// 0..position.
+uint64_t decodeKvBytes(const LlamaConfig& config, uint32_t position);
+
 // The types the CPU kernels run: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL, Q2_K, Q3_K,
 // Q4_K, Q5_K, Q6_K, IQ4_XS, IQ3_S (the Vulkan shaders too: vk::kWeightTypes, checkVulkanWeightTypes).
 bool isSupportedWeightType(TensorType type);

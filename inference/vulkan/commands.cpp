@@ -168,7 +168,9 @@ Status Recorder::begin(bool reusable)
     m_read.clear();
     m_stagesSinceBarrier = 0;
     m_dispatches = 0;
+    m_barriers = 0;
     m_dispatched.clear();
+    m_dispatchReads.clear();
     m_error = Ok {};
     if (m_profiler) m_profiler->begin(m_cmd);
     return Ok {};
@@ -195,6 +197,7 @@ void Recorder::access(
         barrier.dstAccessMask = toTransfer ? VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT
                                            : VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
         vkCmdPipelineBarrier(m_cmd, m_stagesSinceBarrier, stage, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+        ++m_barriers;
         m_written.clear();
         m_read.clear();
         m_stagesSinceBarrier = 0;
@@ -240,9 +243,13 @@ void Recorder::dispatchRaw(ShaderId id, std::vector<BufferRef> bindings, const v
     }
     std::vector<VkBuffer> reads;
     std::vector<VkBuffer> writes;
+    std::vector<BufferRef> readOnly;
     for (size_t i = 0; i < callBindings; ++i) {
         reads.push_back(bindings[i].buffer);
-        if (p.signature.writeMask & (1u << i)) writes.push_back(bindings[i].buffer);
+        if (p.signature.writeMask & (1u << i))
+            writes.push_back(bindings[i].buffer);
+        else
+            readOnly.push_back(bindings[i]);
     }
     access(reads, writes, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
     vkCmdBindPipeline(m_cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
@@ -251,6 +258,7 @@ void Recorder::dispatchRaw(ShaderId id, std::vector<BufferRef> bindings, const v
     vkCmdDispatch(m_cmd, x, y, z);
     ++m_dispatches;
     m_dispatched.push_back(id);
+    m_dispatchReads.push_back(std::move(readOnly));
     if (m_profiler) m_profiler->mark(m_cmd, std::string(pipelineName(id)));
 }
 
@@ -281,6 +289,7 @@ Status Recorder::submitAndWait()
     barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
     vkCmdPipelineBarrier(m_cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
         VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+    ++m_barriers;
     VkResult vr = vkEndCommandBuffer(m_cmd);
     if (vr != VK_SUCCESS) return vulkanError(vr, "vkEndCommandBuffer");
     if (!m_error.ok()) return m_error;

@@ -79,8 +79,14 @@ public:
     bool hasRecording() const { return m_hasRecording; }
 
     uint32_t dispatchCount() const { return m_dispatches; }
+    // Pipeline barriers recorded since begin(): those between hazards and the final one before the
+    // host reads (submitAndWait's), so a recording of n dispatches has between 1 and n + 1.
+    uint32_t barrierCount() const { return m_barriers; }
     // The pipelines dispatched since begin(), in order (the forward plan's tests compare them).
     const std::vector<ShaderId>& dispatched() const { return m_dispatched; }
+    // The bindings each of those dispatches only reads (not written by its pipeline), as bound: what the
+    // byte counts of step_traffic.h classify.
+    const std::vector<std::vector<BufferRef>>& dispatchReads() const { return m_dispatchReads; }
     // GPU time per shader over the following submits (timestamps around every dispatch); null when
     // off or when the queue has no timestamps.
     void setProfiling(bool on);
@@ -107,7 +113,9 @@ private:
     bool m_reusable = false;
     bool m_hasRecording = false;
     uint32_t m_dispatches = 0;
+    uint32_t m_barriers = 0;
     std::vector<ShaderId> m_dispatched;
+    std::vector<std::vector<BufferRef>> m_dispatchReads;
     Status m_error = Ok {};
     std::unique_ptr<GpuProfiler> m_profiler;
 };

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,20 @@ std::string vulkanProfileTable(Backend& backend);
 
 // What tuning did when `backend` (a Vulkan one, created with tuning on) was loaded; null otherwise.
 const KernelTuningReport* vulkanTuningReport(const Backend& backend);
+
+// Benchmark tools (and their test): what the recording of one decode step holds, counted from the
+// commands recorded for it (step_counts.cpp). Bytes are those its dispatches read, by what they read:
+// the weight ranges they bind for reading (of the embedding table only the token's row), and the rows
+// of the KV cache in use at `position` (positions 0..position) for each binding of a layer's cache.
+// Activations are not counted (tiny in decode, and bound for a whole batch).
+struct VulkanStepCounts {
+    uint32_t dispatches = 0;
+    uint32_t barriers = 0; // pipeline barriers, the final one before the host reads included
+    uint64_t weightBytes = 0;
+    uint64_t kvBytes = 0;
+};
+// Nullopt when `backend` is not a Vulkan one or has not run a decode step (one token, logits) yet.
+std::optional<VulkanStepCounts> vulkanDecodeStepCounts(Backend& backend, uint32_t position);
 
 // Tests only: the next submit of `backend` (a Vulkan one: false otherwise) fails as the driver would
 // report a lost device or exhausted device memory, so the handling of both can be tested.

@@ -14,6 +14,7 @@
 #include "vulkan/pipeline.h"
 #include "vulkan/products.h"
 #include "vulkan/products_norm.h"
+#include "vulkan/vulkan_backend.h"
 #include "vulkan/weights.h"
 
 #include <memory>
@@ -75,6 +76,8 @@ public:
     const ForwardPlans& plans() const { return m_plans; }
     // The pipelines of the last recorded batch, in order.
     const std::vector<ShaderId>& lastDispatched() const { return m_lastDispatched; }
+    // Benchmark tools: the decode step's recording counted (step_counts.cpp); nullopt before one.
+    std::optional<VulkanStepCounts> decodeStepCounts(uint32_t position) const;
     // Benchmark tools: GPU time per shader on both recorders (profiler.h).
     bool startProfile();
     const Device& device() const { return *m_device; }

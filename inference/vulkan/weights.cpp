@@ -42,6 +42,11 @@ WeightStore::~WeightStore()
         m_allocator.destroy(b);
 }
 
+bool WeightStore::holds(VkBuffer buffer) const
+{
+    return std::any_of(m_arenas.begin(), m_arenas.end(), [&](const Buffer& b) { return b.buffer == buffer; });
+}
+
 bool WeightStore::fitsOnePiece(uint64_t rowBytes, uint64_t rows) const
 {
     return rowBytes * rows + kWeightPadding <= m_pieceLimit;

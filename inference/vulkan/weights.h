@@ -54,6 +54,8 @@ public:
     // Every planned matrix by id; their pieces' offsets and ranges are known before upload().
     std::span<const GpuMatrix> matrices() const { return m_matrices; }
     uint64_t plannedBytes() const;
+    // Whether `buffer` is one of the arenas holding the weights (after upload()).
+    bool holds(VkBuffer buffer) const;
 
 private:
     struct Placement {

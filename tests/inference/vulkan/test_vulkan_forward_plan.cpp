@@ -2,7 +2,8 @@
 // split matrices) and device policies (a GPU, a GPU with integer dot products, lavapipe) the pipelines
 // of each step are checked against the dispatches the forward pass recorded before the plan existed
 // (its branching helpers, read and run on the tiny test models). Then on the device: what the forward
-// pass records is, dispatch for dispatch, what the plan lists.
+// pass records is, dispatch for dispatch, what the plan lists, and the decode step's counts of
+// dispatches, barriers and bytes read agree with the plan and the model file.
 #include "gguf/gguf.h"
 #include "model/llama_config.h"
 #include "model/llama_weights.h"
@@ -144,6 +145,63 @@ QString names(const std::vector<PlanStep>& steps)
     return names(ids);
 }
 
+// A shared test model on the device, with a GPU's shader choices (and integer dot products) or this
+// device's, and matrices split into pieces of `split` bytes (0: not split). backend stays null when the
+// helper failed or skipped: the caller returns.
+struct OnDevice {
+    std::unique_ptr<GgufFile> file;
+    std::optional<LlamaConfig> config;
+    std::optional<LlamaWeights> weights;
+    std::unique_ptr<Backend> backend;
+    VulkanBackend* vulkan = nullptr;
+};
+
+void loadOnDevice(const QString& model, bool gpu, bool intDot, quint64 split, OnDevice& m)
+{
+    auto file = GgufFile::open(test::testdata("models/" + model + ".gguf").toStdString());
+    QVERIFY(bool(file));
+    m.file = std::move(*file);
+    auto config = LlamaConfig::fromGguf(*m.file);
+    QVERIFY(bool(config));
+    m.config = *config;
+    auto weights = LlamaWeights::bind(*m.file, *m.config);
+    QVERIFY(bool(weights));
+    m.weights = std::move(*weights);
+    VulkanOptions options;
+    options.contextLength = 64;
+    options.storageBufferLimitOverride = split;
+    options.gpuShaderChoices = gpu;
+    options.intDotProducts = intDot;
+    auto backend = createVulkanBackend(*m.file, *m.weights, *m.config, options);
+    if (!backend) {
+        if (backend.error().code == ErrorCode::NoDevice && !test::vulkanRequired())
+            QSKIP(backend.error().message.c_str());
+        QFAIL(backend.error().message.c_str());
+    }
+    m.vulkan = dynamic_cast<VulkanBackend*>(backend->get());
+    QVERIFY(m.vulkan);
+    m.backend = std::move(*backend);
+}
+
+// The rows of the tests on the device: models x this device's shaders, a GPU's, a GPU's with integer
+// dot products x matrices in one piece or split.
+void addDeviceRows(std::initializer_list<const char*> models)
+{
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<bool>("gpu");
+    QTest::addColumn<bool>("intDot");
+    QTest::addColumn<quint64>("split");
+    for (const char* model : models)
+        for (int choice = 0; choice < 3; ++choice)
+            for (quint64 split : { quint64(0), quint64(65536) })
+                QTest::addRow("%s %s%s", model,
+                    choice == 0       ? "this device"
+                        : choice == 1 ? "gpu"
+                                      : "gpu int dot",
+                    split ? ", split" : "")
+                    << model << (choice > 0) << (choice == 2) << split;
+}
+
 } // namespace
 
 class TestVulkanForwardPlan : public QObject {
@@ -156,6 +214,8 @@ private slots:
     void batchClasses();
     void recordingFollowsPlan_data();
     void recordingFollowsPlan();
+    void decodeStepCounts_data();
+    void decodeStepCounts();
 };
 
 void TestVulkanForwardPlan::steps_data()
@@ -309,19 +369,7 @@ void TestVulkanForwardPlan::batchClasses()
 
 void TestVulkanForwardPlan::recordingFollowsPlan_data()
 {
-    QTest::addColumn<QString>("model");
-    QTest::addColumn<bool>("gpu");
-    QTest::addColumn<bool>("intDot");
-    QTest::addColumn<quint64>("split");
-    for (const char* model : { "tiny-llama31-q4_k_m", "tiny-llama31-f16" })
-        for (int choice = 0; choice < 3; ++choice)
-            for (quint64 split : { quint64(0), quint64(65536) })
-                QTest::addRow("%s %s%s", model,
-                    choice == 0       ? "this device"
-                        : choice == 1 ? "gpu"
-                                      : "gpu int dot",
-                    split ? ", split" : "")
-                    << model << (choice > 0) << (choice == 2) << split;
+    addDeviceRows({ "tiny-llama31-q4_k_m", "tiny-llama31-f16" });
 }
 
 void TestVulkanForwardPlan::recordingFollowsPlan()
@@ -330,25 +378,10 @@ void TestVulkanForwardPlan::recordingFollowsPlan()
     QFETCH(bool, gpu);
     QFETCH(bool, intDot);
     QFETCH(quint64, split);
-    auto file = GgufFile::open(test::testdata("models/" + model + ".gguf").toStdString());
-    QVERIFY(bool(file));
-    auto config = LlamaConfig::fromGguf(**file);
-    QVERIFY(bool(config));
-    auto weights = LlamaWeights::bind(**file, *config);
-    QVERIFY(bool(weights));
-    VulkanOptions options;
-    options.contextLength = 64;
-    options.storageBufferLimitOverride = split;
-    options.gpuShaderChoices = gpu;
-    options.intDotProducts = intDot;
-    auto backend = createVulkanBackend(**file, *weights, *config, options);
-    if (!backend) {
-        if (backend.error().code == ErrorCode::NoDevice && !test::vulkanRequired())
-            QSKIP(backend.error().message.c_str());
-        QFAIL(backend.error().message.c_str());
-    }
-    auto* vulkan = dynamic_cast<VulkanBackend*>(backend->get());
-    QVERIFY(vulkan);
+    OnDevice m;
+    loadOnDevice(model, gpu, intDot, split, m);
+    if (!m.vulkan) return;
+    VulkanBackend* vulkan = m.vulkan;
     const ForwardPlans& plans = vulkan->plans();
     const uint32_t vocab = vulkan->vocabSize();
     // A decode step, a batch wanting the last row's logits, and one wanting every row's.
@@ -366,6 +399,57 @@ void TestVulkanForwardPlan::recordingFollowsPlan()
         QCOMPARE(names(vulkan->lastDispatched()), planned);
         QCOMPARE(vulkan->lastDispatchCount(), uint32_t(vulkan->lastDispatched().size()));
     }
+}
+
+void TestVulkanForwardPlan::decodeStepCounts_data()
+{
+    // A K-quant mix with its own output matrix, and a tied embedding (read whole by the logits and one
+    // row by the embedding).
+    addDeviceRows({ "tiny-llama31-q4_k_m", "tiny-llama32-tied-q8_0" });
+}
+
+// The decode step's counts (vulkanDecodeStepCounts, step_counts.cpp), which the benchmarks print: its
+// dispatches are the plan's, its barriers lie between one and one per dispatch (plus the host's), and
+// the bytes it reads are set against the model file's own sizes: every weight matrix exactly once (a
+// matrix read twice, or the whole embedding table gathered, would show) and the KV cache rows in use.
+void TestVulkanForwardPlan::decodeStepCounts()
+{
+    QFETCH(QString, model);
+    QFETCH(bool, gpu);
+    QFETCH(bool, intDot);
+    QFETCH(quint64, split);
+    OnDevice m;
+    loadOnDevice(model, gpu, intDot, split, m);
+    if (!m.vulkan) return;
+    QVERIFY(!vulkanDecodeStepCounts(*m.backend, 0)); // no decode step recorded yet
+
+    // A prompt of 8, then decode steps at 8..12 (recorded once, submitted again).
+    std::vector<int32_t> prompt(8, 1);
+    std::vector<float> logits(m.vulkan->vocabSize());
+    QVERIFY(m.vulkan->forward(prompt, 0, logits).ok());
+    const uint32_t last = 12;
+    for (uint32_t pos = 8; pos <= last; ++pos) {
+        const int32_t token = int32_t(pos);
+        QVERIFY(m.vulkan->forward(std::span(&token, 1), pos, logits).ok());
+    }
+    const std::optional<VulkanStepCounts> counts = vulkanDecodeStepCounts(*m.backend, last);
+    QVERIFY(counts);
+
+    const ForwardPlans& plans = m.vulkan->plans();
+    const size_t planned = plannedDispatches(plans.forTokens(1), &plans.forTokens(1)).size();
+    QCOMPARE(size_t(counts->dispatches), planned);
+    QVERIFY(counts->barriers >= 1 && counts->barriers <= counts->dispatches + 1);
+    // Weights: the file's matrices each once. A dispatch may read a vector again (a norm fused into each
+    // of several products, the RoPE factors in every layer) and the padding after a piece, no more.
+    const uint64_t ideal = decodeWeightBytes(*m.weights);
+    const uint64_t perDispatchSlack = kWeightPadding + m.config->dim * sizeof(float);
+    QVERIFY2(
+        counts->weightBytes >= ideal && counts->weightBytes <= ideal + counts->dispatches * perDispatchSlack,
+        qPrintable(
+            QString("read %1 bytes of weights, the file holds %2").arg(counts->weightBytes).arg(ideal)));
+    // The KV cache: each layer's keys and values at positions 0..last, once.
+    QCOMPARE(counts->kvBytes, decodeKvBytes(*m.config, last));
+    QCOMPARE(vulkanDecodeStepCounts(*m.backend, 0)->kvBytes, decodeKvBytes(*m.config, 0));
 }
 
 QTEST_GUILESS_MAIN(TestVulkanForwardPlan)

@@ -3,15 +3,18 @@
 //   hearth-vk-check logits MODEL.gguf REF.json REF.logits.f32   logits vs llama.cpp (prompt in one batch and
 //   one
 //                                                                token at a time) + teacher-forced greedy
-//   hearth-vk-check synth SHAPE[:LAYERS] MIX OUT.gguf             a random-weight model at a Llama shape
-//   hearth-vk-check bench MODEL.gguf PROMPT DECODE [TUNING_CACHE] one JSON line, as `hearth-cli bench
-//   --json`;
+//   hearth-vk-check synth SHAPE[:LAYERS] MIX OUT.gguf [VOCAB.gguf] a random-weight model at a Llama shape
+//                                                                (with VOCAB's tokenizer: llama.cpp loads it)
+//   hearth-vk-check bench MODEL.gguf PROMPT DECODE [DEPTH [TUNING_CACHE]]  one JSON line, as llama-bench
+//                                  measures: pp at 0, tg from position 0 and after DEPTH positions, the
+//                                  decode step's dispatches, barriers and bytes read (vulkanDecodeStepCounts);
 //                                  with TUNING_CACHE the kernels tuned into (or taken from) that file
-//   hearth-vk-check tune MODEL.gguf CACHE [BUDGET] [--json]       the kernel tuner's table, as `hearth-cli
-//   tune` hearth-vk-check plan MODEL.gguf [--tokens N] [--gpu] [--int-dot]
+//   hearth-vk-check tune MODEL.gguf CACHE [BUDGET] [--json]       the kernel tuner's table, as `hearth-cli tune`
+//   hearth-vk-check plan MODEL.gguf [--tokens N] [--gpu] [--int-dot]
 //                                  every dispatch of a batch of N tokens (1: a decode step), with its
 //                                  pipeline; --gpu: the choices a GPU makes (on lavapipe too), --int-dot:
 //                                  and its integer-dot-product path. Nothing is uploaded.
+//   hearth-vk-check devices         the Vulkan devices, best first: index, type (discrete, cpu, ...), name
 #include "gguf/gguf.h"
 #include "gguf/gguf_synth.h"
 #include "logit_compare.h"
@@ -136,7 +139,8 @@ int checkLogits(const std::string& modelPath, const std::string& jsonPath, const
     return ok ? 0 : 1;
 }
 
-int synth(const std::string& shapeName, const std::string& mixName, const std::string& out)
+int synth(const std::string& shapeName, const std::string& mixName, const std::string& out,
+    const std::string& vocabPath)
 {
     // SHAPE:LAYERS keeps the shape's widths with fewer layers (an 8B-wide file small enough to plan).
     const size_t colon = shapeName.find(':');
@@ -148,23 +152,47 @@ int synth(const std::string& shapeName, const std::string& mixName, const std::s
     if (colon != std::string::npos)
         options.shape.layers = std::max(1, std::atoi(shapeName.c_str() + colon + 1));
     options.mix = *mix;
+    // A tokenizer (llama31-vocab.gguf) lets llama.cpp's llama-bench load the same file.
+    std::unique_ptr<GgufFile> vocabulary;
+    if (!vocabPath.empty()) {
+        auto opened = GgufFile::open(vocabPath);
+        if (!opened) return std::fprintf(stderr, "%s\n", opened.error().message.c_str()), 1;
+        vocabulary = std::move(*opened);
+        options.vocabulary = vocabulary.get();
+    }
     const Status s = synthesizeModel(options, out);
     if (!s.ok()) return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
     return 0;
 }
 
+// Seconds of `steps` one-token steps at positions from..from + steps - 1, each feeding back its argmax.
+double decodeSeconds(Backend& backend, std::vector<float>& logits, uint32_t from, int steps)
+{
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < steps; ++i) {
+        const int32_t next = int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
+        if (auto s = backend.forward(std::span(&next, 1), from + uint32_t(i), logits); !s.ok())
+            return std::fprintf(stderr, "%s\n", s.error().message.c_str()), -1;
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// As llama-bench measures: pp = a prompt of PROMPT tokens at position 0; tg = DECODE steps from
+// position 0 (llama-bench's tg clears the cache first); with DEPTH, also DECODE steps after DEPTH
+// positions of context (a prompt of DEPTH tokens first, untimed; the pp prompt itself when DEPTH ==
+// PROMPT). Then the decode step's counts (step_counts.cpp) at its last position, against the ideal.
 // tuningCache: with the kernels tuned into (or taken from) this file; empty: the defaults.
-int bench(const std::string& path, int prompt, int decode, const std::string& tuningCache = "")
+int bench(const std::string& path, int prompt, int decode, int depth, const std::string& tuningCache = "")
 {
     using Clock = std::chrono::steady_clock;
     Model m;
     VulkanTuning tuning;
     tuning.enabled = !tuningCache.empty();
     tuning.cachePath = tuningCache;
-    if (!load(path, uint32_t(prompt + decode), &m, tuning)) return 1;
+    if (!load(path, uint32_t(std::max(prompt, depth) + decode), &m, tuning)) return 1;
     const uint32_t vocab = m.backend->vocabSize();
-    std::vector<int32_t> tokens(prompt);
-    for (int i = 0; i < prompt; ++i)
+    std::vector<int32_t> tokens(std::max(prompt, depth));
+    for (size_t i = 0; i < tokens.size(); ++i)
         tokens[i] = int32_t((uint64_t(i) * 7919 + 13) % vocab);
     std::vector<float> logits(vocab);
     // Warm-up, as llama-bench does: the pipelines of the batched and the one-token pass are created
@@ -178,38 +206,49 @@ int bench(const std::string& path, int prompt, int decode, const std::string& tu
     const char* profileEnv = std::getenv("HEARTH_VK_PROFILE");
     const bool profile = profileEnv && std::string(profileEnv) == "1" && startVulkanProfile(*m.backend);
     auto start = Clock::now();
-    if (auto s = m.backend->forward(tokens, 0, logits); !s.ok())
+    if (auto s = m.backend->forward(std::span(tokens).first(prompt), 0, logits); !s.ok())
         return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
     const double pp = prompt / std::chrono::duration<double>(Clock::now() - start).count();
     if (profile)
         std::fprintf(stderr, "GPU time per shader, prompt of %d tokens:\n%s\n", prompt,
             vulkanProfileTable(*m.backend).c_str());
-    start = Clock::now();
-    for (int i = 0; i < decode; ++i) {
-        const int32_t next = int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
-        if (auto s = m.backend->forward(std::span(&next, 1), uint32_t(prompt + i), logits); !s.ok())
-            return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
-    }
-    const double tg = decode / std::chrono::duration<double>(Clock::now() - start).count();
+    const double tgSeconds = decodeSeconds(*m.backend, logits, 0, decode);
+    if (tgSeconds < 0) return 1;
+    const double tg = decode / tgSeconds;
     if (profile)
         std::fprintf(stderr,
-            "GPU time per shader, %d decode steps after %d tokens (wall %.2f ms per step):\n%s\n", decode,
-            prompt, 1e3 / tg, vulkanProfileTable(*m.backend).c_str());
+            "GPU time per shader, %d decode steps from position 0 (wall %.2f ms per step):\n%s\n", decode,
+            1e3 / tg, vulkanProfileTable(*m.backend).c_str());
+    double tgDepth = 0;
+    if (depth > 0) {
+        if (depth != prompt)
+            if (auto s = m.backend->forward(std::span(tokens).first(depth), 0, logits); !s.ok())
+                return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
+        const double seconds = decodeSeconds(*m.backend, logits, uint32_t(depth), decode);
+        if (seconds < 0) return 1;
+        tgDepth = decode / seconds;
+    }
+    const uint32_t lastPosition = uint32_t((depth > 0 ? depth : 0) + decode - 1);
+    const VulkanStepCounts counts
+        = vulkanDecodeStepCounts(*m.backend, lastPosition).value_or(VulkanStepCounts {});
     const std::string device = m.backend->deviceName();
     m.backend.reset();
     auto bandwidth = measureVulkanCopyBandwidth(-1, 1ull << 30);
     if (!bandwidth) return std::fprintf(stderr, "%s\n", bandwidth.error().message.c_str()), 1;
-    auto bytes = [](const TensorView& t) { return uint64_t(t.rows) * t.rowBytes; };
-    uint64_t weightBytes = bytes(m.weights->output) + bytes(m.weights->outputNorm);
-    for (const auto& l : m.weights->layers)
-        weightBytes += bytes(l.attnNorm) + bytes(l.wq) + bytes(l.wk) + bytes(l.wv) + bytes(l.wo)
-            + bytes(l.ffnNorm) + bytes(l.ffnGate) + bytes(l.ffnUp) + bytes(l.ffnDown);
-    std::printf("{\"model\": \"%s\", \"device\": \"%s\", \"backend\": \"vulkan\", \"pp_tokens\": %d, "
-                "\"tg_tokens\": %d, "
-                "\"pp_tokens_per_s\": %.3f, \"tg_tokens_per_s\": %.3f, \"copy_bandwidth_gb_s\": %.3f, "
-                "\"decode_bandwidth_fraction\": %.4f, \"weight_bytes_per_token\": %llu}\n",
-        path.c_str(), device.c_str(), prompt, decode, pp, tg, *bandwidth,
-        double(weightBytes) * tg / (*bandwidth * 1e9), static_cast<unsigned long long>(weightBytes));
+    const uint64_t weightBytes = decodeWeightBytes(*m.weights);
+    std::printf(
+        "{\"model\": \"%s\", \"device\": \"%s\", \"backend\": \"vulkan\", \"pp_tokens\": %d, "
+        "\"tg_tokens\": %d, \"depth\": %d, "
+        "\"pp_tokens_per_s\": %.3f, \"tg_tokens_per_s\": %.3f, \"tg_depth_tokens_per_s\": %.3f, "
+        "\"copy_bandwidth_gb_s\": %.3f, \"decode_bandwidth_fraction\": %.4f, "
+        "\"weight_bytes_per_token\": %llu, \"counted_at_position\": %u, \"dispatches_per_token\": %u, "
+        "\"barriers_per_token\": %u, \"weight_bytes_read\": %llu, \"kv_bytes_read\": %llu, "
+        "\"ideal_kv_bytes\": %llu}\n",
+        path.c_str(), device.c_str(), prompt, decode, depth, pp, tg, tgDepth, *bandwidth,
+        double(weightBytes) * tg / (*bandwidth * 1e9), static_cast<unsigned long long>(weightBytes),
+        lastPosition, counts.dispatches, counts.barriers, static_cast<unsigned long long>(counts.weightBytes),
+        static_cast<unsigned long long>(counts.kvBytes),
+        static_cast<unsigned long long>(decodeKvBytes(m.config, lastPosition)));
     return 0;
 }
 
@@ -261,18 +300,25 @@ int main(int argc, char** argv)
 {
     const std::vector<std::string> a(argv + 1, argv + argc);
     if (a.size() == 4 && a[0] == "logits") return checkLogits(a[1], a[2], a[3]);
-    if (a.size() == 4 && a[0] == "synth") return synth(a[1], a[2], a[3]);
-    if ((a.size() == 4 || a.size() == 5) && a[0] == "bench")
-        return bench(a[1], std::stoi(a[2]), std::stoi(a[3]), a.size() == 5 ? a[4] : "");
+    if ((a.size() == 4 || a.size() == 5) && a[0] == "synth")
+        return synth(a[1], a[2], a[3], a.size() == 5 ? a[4] : "");
+    if (a.size() >= 4 && a.size() <= 6 && a[0] == "bench")
+        return bench(a[1], std::stoi(a[2]), std::stoi(a[3]), a.size() >= 5 ? std::stoi(a[4]) : 0,
+            a.size() == 6 ? a[5] : "");
     if (a.size() >= 3 && a.size() <= 5 && a[0] == "tune") {
         const bool json = a.back() == "--json";
         const size_t plain = a.size() - (json ? 1 : 0);
         return tune(a[1], a[2], plain == 4 ? std::atof(a[3].c_str()) : 4.0, json);
     }
     if (a.size() >= 2 && a[0] == "plan") return plan(a);
+    if (a.size() == 1 && a[0] == "devices") {
+        for (const DeviceInfo& d : listVulkanDevices())
+            std::printf("%d\t%s\t%s\n", d.index, d.type.c_str(), d.name.c_str());
+        return 0;
+    }
     std::fprintf(stderr,
-        "usage: hearth-vk-check logits MODEL REF.json REF.logits.f32 | synth SHAPE MIX OUT | "
-        "bench MODEL PROMPT DECODE [TUNING_CACHE] | tune MODEL CACHE [BUDGET] [--json] | "
-        "plan MODEL [--tokens N] [--gpu] [--int-dot]\n");
+        "usage: hearth-vk-check logits MODEL REF.json REF.logits.f32 | synth SHAPE MIX OUT [VOCAB.gguf] | "
+        "bench MODEL PROMPT DECODE [DEPTH [TUNING_CACHE]] | tune MODEL CACHE [BUDGET] [--json] | "
+        "plan MODEL [--tokens N] [--gpu] [--int-dot] | devices\n");
     return 2;
 }
