@@ -35,7 +35,8 @@ private slots:
         const QString q6 = QStringLiteral("Q6_K ×1");
         QTest::newRow("q2_k") << "tiny-llama31-q2_k" << QStringList { "Q2_K ×9", "Q3_K ×4", "Q4_K ×2", q6 };
         QTest::newRow("q3_k_s") << "tiny-llama31-q3_k_s" << QStringList { "Q3_K ×15", q6 };
-        QTest::newRow("q3_k_m") << "tiny-llama31-q3_k_m" << QStringList { "Q3_K ×9", "Q4_K ×4", "Q5_K ×2", q6 };
+        QTest::newRow("q3_k_m") << "tiny-llama31-q3_k_m"
+                                << QStringList { "Q3_K ×9", "Q4_K ×4", "Q5_K ×2", q6 };
         QTest::newRow("q3_k_l") << "tiny-llama31-q3_k_l" << QStringList { "Q3_K ×9", "Q5_K ×6", q6 };
         QTest::newRow("q4_k_s") << "tiny-llama31-q4_k_s" << QStringList { "Q4_K ×13", "Q5_K ×2", q6 };
         QTest::newRow("q5_k_s") << "tiny-llama31-q5_k_s" << QStringList { "Q5_K ×15", q6 };
@@ -71,9 +72,11 @@ private slots:
         for (const QString& part : parts)
             types << part.section(" (", 0, 0);
         for (const QString& expected : mix)
-            QVERIFY2(types.contains(expected), qPrintable(model + ": " + expected + " missing from " + weights));
+            QVERIFY2(
+                types.contains(expected), qPrintable(model + ": " + expected + " missing from " + weights));
         QCOMPARE(types.size(), mix.size() + 1);
-        QVERIFY2(std::any_of(types.begin(), types.end(), [](const QString& t) { return t.startsWith("F32 ×"); }),
+        QVERIFY2(
+            std::any_of(types.begin(), types.end(), [](const QString& t) { return t.startsWith("F32 ×"); }),
             qPrintable(weights));
     }
 };

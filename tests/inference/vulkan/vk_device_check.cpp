@@ -7,10 +7,11 @@
 //                                                                (with VOCAB's tokenizer: llama.cpp loads it)
 //   hearth-vk-check bench MODEL.gguf PROMPT DECODE [DEPTH [TUNING_CACHE]]  one JSON line, as llama-bench
 //                                  measures: pp at 0, tg from position 0 and after DEPTH positions, the
-//                                  decode step's dispatches, barriers and bytes read (vulkanDecodeStepCounts);
-//                                  with TUNING_CACHE the kernels tuned into (or taken from) that file
-//   hearth-vk-check tune MODEL.gguf CACHE [BUDGET] [--json]       the kernel tuner's table, as `hearth-cli tune`
-//   hearth-vk-check plan MODEL.gguf [--tokens N] [--gpu] [--int-dot]
+//                                  decode step's dispatches, barriers and bytes read
+//                                  (vulkanDecodeStepCounts); with TUNING_CACHE the kernels tuned into (or
+//                                  taken from) that file
+//   hearth-vk-check tune MODEL.gguf CACHE [BUDGET] [--json]       the kernel tuner's table, as `hearth-cli
+//   tune` hearth-vk-check plan MODEL.gguf [--tokens N] [--gpu] [--int-dot]
 //                                  every dispatch of a batch of N tokens (1: a decode step), with its
 //                                  pipeline; --gpu: the choices a GPU makes (on lavapipe too), --int-dot:
 //                                  and its integer-dot-product path. Nothing is uploaded.
