@@ -173,9 +173,9 @@ int runBench(const std::vector<std::string>& argv)
                     "\"decode_bandwidth_fraction\": %.4f, \"weight_bytes_per_token\": %llu, "
                     "\"pp_cpu_seconds\": %.3f, "
                     "\"tg_cpu_seconds\": %.3f, \"pp_wall_seconds\": %.3f, \"tg_wall_seconds\": %.3f",
-            hearth::cli::jsonEscape(*model).c_str(), hearth::cli::jsonEscape(b.deviceName()).c_str(), backendName.c_str(), prompt,
-            decode, pp, tg, bandwidth, fraction, static_cast<unsigned long long>(weightBytes), ppCpu, tgCpu,
-            ppSeconds, tgSeconds);
+            hearth::cli::jsonEscape(*model).c_str(), hearth::cli::jsonEscape(b.deviceName()).c_str(),
+            backendName.c_str(), prompt, decode, pp, tg, bandwidth, fraction,
+            static_cast<unsigned long long>(weightBytes), ppCpu, tgCpu, ppSeconds, tgSeconds);
         if (counts)
             std::printf(
                 ", \"counted_at_position\": %u, \"dispatches_per_token\": %u, \"barriers_per_token\": %u, "
