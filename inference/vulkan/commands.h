@@ -77,6 +77,8 @@ public:
     // Submits the last reusable recording again and waits; hasRecording() says whether there is one.
     Status submitAgain();
     bool hasRecording() const { return m_hasRecording; }
+    // Forgets the reusable recording (its pipelines or buffers changed): the next step records anew.
+    void dropRecording() { m_hasRecording = false; }
 
     uint32_t dispatchCount() const { return m_dispatches; }
     // Pipeline barriers recorded since begin(): those between hazards and the final one before the

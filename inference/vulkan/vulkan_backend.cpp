@@ -84,9 +84,7 @@ std::string VulkanBackend::describePlan(uint32_t tokens) const
 
 KernelConfig VulkanBackend::defaultConfig() const
 {
-    KernelConfig config = defaultKernelConfig(*m_device, m_gpuShaderChoices);
-    if (m_intDotProducts) config.intDot = m_device->features().intDot;
-    return config;
+    return defaultConfig(m_gpuShaderChoices);
 }
 
 void VulkanBackend::applyKernelConfig(KernelConfig config)
@@ -95,6 +93,47 @@ void VulkanBackend::applyKernelConfig(KernelConfig config)
     m_pipelines.setConfig(config);
     m_products = productPolicy(*m_device, m_pipelines);
     m_attention = vk::attentionPolicy(*m_device, config);
+}
+
+uint64_t VulkanBackend::q8Bytes() const
+{
+    // The quantized input of the integer products: decode batches only, the widest product input.
+    const LlamaConfig& c = m_config;
+    const uint64_t tokens = std::clamp<uint64_t>(m_products.tiledMinTokens, 1, m_batch);
+    return m_products.intDot ? tokens * q8Stride(std::max({ c.dim, c.headCount * c.headDim, c.ffnDim })) * 16
+                             : 16;
+}
+
+KernelConfig VulkanBackend::defaultConfig(bool gpuShaders) const
+{
+    KernelConfig config = defaultKernelConfig(*m_device, gpuShaders);
+    if (m_intDotProducts) config.intDot = m_device->features().intDot;
+    return config;
+}
+
+std::vector<TuningQuestion> VulkanBackend::tuningQuestionsFrom(const KernelConfig& base)
+{
+    static const TuningBuffers kNoBuffers {};
+    const KernelConfig now = m_pipelines.config();
+    m_pipelines.setConfig(base);
+    const ProductPolicy defaults = productPolicy(*m_device, m_pipelines);
+    m_pipelines.setConfig(now);
+    const PlanModel model = planModel();
+    return tuningQuestions(*m_device, base, defaults, { model, m_batch, m_contextLength - 1 }, kNoBuffers);
+}
+
+Status VulkanBackend::useKernelConfig(const KernelConfig& config)
+{
+    applyKernelConfig(config);
+    m_plans = planForwardBatches(planModel(), m_products, m_attention, m_batch);
+    m_decodeRecorder.dropRecording(); // recorded with the old kernels
+    if (q8Bytes() > m_act.q8.size) {
+        auto buffer = m_allocator.create(q8Bytes(), MemoryKind::DeviceLocal, "activations");
+        if (!buffer) return buffer.error();
+        m_allocator.destroy(m_act.q8);
+        m_act.q8 = *buffer;
+    }
+    return Ok {};
 }
 
 Status VulkanBackend::planWeights(const LlamaWeights& w)
@@ -189,10 +228,6 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
     m_logitRows = uint32_t(
         std::clamp<uint64_t>(std::min<uint64_t>(bufferLimit, 256 * kMiB) / vocabBytes, 1, m_batch));
     const uint64_t b = m_batch;
-    // The quantized input of the integer products: decode batches only, the widest product input.
-    const uint64_t q8Tokens = std::clamp<uint64_t>(m_products.tiledMinTokens, 1, b);
-    const uint64_t q8Bytes
-        = m_products.intDot ? q8Tokens * q8Stride(std::max({ c.dim, uint32_t(q), c.ffnDim })) * 16 : 16;
     struct Need {
         Buffer* buffer;
         uint64_t bytes;
@@ -209,7 +244,7 @@ Status VulkanBackend::load(const LlamaWeights& w, const std::function<void(float
             MemoryKind::DeviceLocal, "activations" },
         { &m_act.gateUp, b * 2 * c.ffnDim * 4, MemoryKind::DeviceLocal, "activations" },
         { &m_act.h, b * c.ffnDim * 4, MemoryKind::DeviceLocal, "activations" },
-        { &m_act.q8, q8Bytes, MemoryKind::DeviceLocal, "activations" },
+        { &m_act.q8, q8Bytes(), MemoryKind::DeviceLocal, "activations" },
         { &m_act.logits, m_logitRows * vocabBytes, MemoryKind::DeviceLocal, "logits" },
         { &m_act.tokens, b * 4, MemoryKind::Upload, "tokens" },
         { &m_act.readback, m_logitRows * vocabBytes, MemoryKind::Readback, "logits readback" },

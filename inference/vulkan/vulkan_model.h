@@ -14,6 +14,7 @@
 #include "vulkan/pipeline.h"
 #include "vulkan/products.h"
 #include "vulkan/products_norm.h"
+#include "vulkan/tuner_questions.h"
 #include "vulkan/vulkan_backend.h"
 #include "vulkan/weights.h"
 
@@ -59,6 +60,14 @@ public:
     // Tune the kernels in load(), after the upload (tuner.h); before load().
     void tuneKernels(const VulkanTuning& tuning) { m_tuning = tuning; }
     const std::optional<KernelTuningReport>& tuningReport() const { return m_tuningReport; }
+    // Tests only: the device's default config (a GPU's where gpuShaders), and the tuner's questions for
+    // this model from `base` (their workloads bound to no buffers: only the candidates are for use),
+    // so a test can run every variant the tuner may choose; after load().
+    KernelConfig defaultConfig(bool gpuShaders) const;
+    std::vector<TuningQuestion> tuningQuestionsFrom(const KernelConfig& base);
+    // Tests only: the forward passes that follow run `config` (the developer overrides on top), as a
+    // tuned one; the KV cache is kept, so decode variants can follow one long prefill.
+    Status useKernelConfig(const KernelConfig& config);
     // Plans and uploads the weights, allocates activations and the KV cache.
     Status load(const LlamaWeights& weights, const std::function<void(float)>& progress);
     // The first half of load(): places the weights (nothing uploaded) and makes the forward plans.
@@ -116,6 +125,8 @@ private:
     // overrides on top, then the pipelines' constants and the product and attention policies.
     KernelConfig defaultConfig() const;
     void applyKernelConfig(KernelConfig config);
+    // Bytes of the integer products' quantized input the current product policy needs.
+    uint64_t q8Bytes() const;
 
     std::unique_ptr<Device> m_device;
     LlamaConfig m_config;
