@@ -367,6 +367,13 @@ private slots:
         QTest::qWait(400);
         auto* scroll = qvariant_cast<QQuickItem*>(app.item("settingsScroll")->property("contentItem"));
         QVERIFY(scroll);
+        // The model's settings: context, CPU threads, device, tuning for the GPU.
+        QQuickItem* tune = app.item("tuneKernelsCheck");
+        QVERIFY(tune && tune->isVisible());
+        scroll->setProperty(
+            "contentY", qMax(0.0, tune->mapToItem(scroll, QPointF(0, 0)).y() - scroll->height() / 2));
+        QTest::qWait(300);
+        QVERIFY(app.window->grabWindow().save(dir + "/hearth-settings-model.png"));
         scroll->setProperty("contentY", scroll->property("contentHeight").toReal() - scroll->height());
         QTest::qWait(300);
         QCOMPARE(app.item("apiServerAddress")->property("text").toString(), apiServer->address());

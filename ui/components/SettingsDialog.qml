@@ -122,6 +122,7 @@ Dialog {
                 }
             }
             CheckBox {
+                objectName: "tuneKernelsCheck"
                 text: qsTr("Tune for the GPU on a model's first load there (a few seconds, then remembered)")
                 checked: dialog.settings.tuneKernels
                 onToggled: dialog.settings.tuneKernels = checked
