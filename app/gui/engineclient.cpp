@@ -69,13 +69,6 @@ void EngineClient::send(const QJsonObject& message)
     m_process->write(encodeFrame(message));
 }
 
-void EngineClient::loadModel(
-    const QString& path, const QString& backend, int device, int context, bool fitContext)
-{
-    load(
-        { .path = path, .backend = backend, .device = device, .context = context, .fitContext = fitContext });
-}
-
 void EngineClient::load(const LoadRequest& r)
 {
     m_lastLoad = QJsonObject { { "type", type::load }, { "path", r.path }, { "backend", r.backend },

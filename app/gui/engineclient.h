@@ -49,10 +49,7 @@ public:
     qint64 processId() const { return m_process ? m_process->processId() : 0; }
 
     Q_INVOKABLE void start();
-    // backend: "auto" | "cpu" | "vulkan"; device -1 picks the best; context 0 takes the default;
-    // fitContext: a context too large for the GPU's memory becomes the largest that fits.
-    Q_INVOKABLE void loadModel(const QString& path, const QString& backend = "auto", int device = -1,
-        int context = 0, bool fitContext = false);
+    // Loads a model file (answered by loadProgress/tuningProgress…, then modelLoaded or loadFailed).
     void load(const LoadRequest& request);
     // A model on an OpenAI-compatible server instead of a file: answered like a load (modelLoaded,
     // or loadFailed with the server's reason). baseUrl goes up to and including "/v1".

@@ -64,7 +64,7 @@ private slots:
         m_engine->setProgram(kEngine);
         QSignalSpy loaded(m_engine, &EngineClient::modelLoaded);
         m_engine->start();
-        m_engine->loadModel(kModel, QStringLiteral("cpu"), -1, 512);
+        m_engine->load({ .path = kModel, .backend = QStringLiteral("cpu"), .context = 512 });
         QVERIFY(loaded.wait(30000));
         m_documents = new DocumentController(this);
         m_documents->setStore(m_store);

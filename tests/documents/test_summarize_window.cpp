@@ -94,7 +94,7 @@ private slots:
         m_engine->setProgram(kEngine);
         QSignalSpy loaded(m_engine, &EngineClient::modelLoaded);
         m_engine->start();
-        m_engine->loadModel(kModel, QStringLiteral("cpu"), -1, kContext);
+        m_engine->load({ .path = kModel, .backend = QStringLiteral("cpu"), .context = kContext });
         QVERIFY(loaded.wait(30000));
         QCOMPARE(loaded.at(0).at(0).toMap().value("contextLength").toInt(), kContext);
         m_documents = new DocumentController(this);
