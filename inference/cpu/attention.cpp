@@ -1,8 +1,10 @@
-// Causal grouped-query attention over the KV cache, one (token, head) pair per task.
-#include "cpu/dot.h"
+// Causal grouped-query attention over the KV cache. A task is one KV head and a run of up to
+// kTokenRun tokens: every query head of the group, for every token of the run, meets the cache a
+// tile of positions at a time (cpu/attention_tile.h), so each tile is read and converted once for
+// all of them, and no score vector longer than a tile is ever kept.
+#include "cpu/attention_tile.h"
 #include "cpu/kernels.h"
 #include "cpu/threadpool.h"
-#include "quant/float_convert.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,16 +14,25 @@ namespace hearth {
 
 namespace {
 
-// Row `pos` of a cache as floats: a pointer into an f32 cache, or converted into `buf` from f16.
-const float* cacheRow(const KvView& cache, uint32_t pos, uint32_t offset, uint32_t n, float* buf)
-{
-    const size_t index = size_t(pos) * cache.rowElements + offset;
-    if (!cache.f16) return static_cast<const float*>(cache.data) + index;
-    const uint16_t* bits = static_cast<const uint16_t*>(cache.data) + index;
-    for (uint32_t i = 0; i < n; ++i)
-        buf[i] = halfToFloat(bits[i]);
-    return buf;
-}
+constexpr uint32_t kTokenRun = 8;
+
+// Per-thread scratch, grown to the largest shape seen and then reused.
+struct AttentionScratch {
+    std::vector<float> keys, values; // one tile (cpu::loadKeyTile's layouts)
+    std::vector<float> queries; // the task's query rows, scaled
+    std::vector<cpu::SoftmaxRow> rows;
+
+    void reserve(uint32_t headDim, uint32_t rowCount)
+    {
+        const size_t tile = size_t(cpu::kKeyTile) * headDim;
+        if (keys.size() < tile) {
+            keys.resize(tile);
+            values.resize(tile);
+        }
+        if (queries.size() < size_t(rowCount) * headDim) queries.resize(size_t(rowCount) * headDim);
+        rows.assign(rowCount, cpu::SoftmaxRow {});
+    }
+};
 
 } // namespace
 
@@ -32,40 +43,49 @@ void attention(const AttentionShape& shape, const float* q, const KvView& k, con
     const uint32_t group = shape.headCount / shape.kvHeadCount;
     const uint32_t qStride = shape.headCount * hd;
     const float scale = 1.0f / std::sqrt(float(hd));
+    const uint32_t runs = (nTokens + kTokenRun - 1) / kTokenRun;
 
     auto task = [&](uint32_t begin, uint32_t end) {
-        // Per-thread scratch, grown to the longest context seen and then reused.
-        thread_local std::vector<float> scores;
-        thread_local std::vector<float> rowBuf;
-        if (rowBuf.size() < hd) rowBuf.resize(hd);
-        for (uint32_t task = begin; task < end; ++task) {
-            const uint32_t t = task / shape.headCount, h = task % shape.headCount;
-            const uint32_t length = startPos + t + 1; // causal: positions 0..startPos + t
-            const uint32_t kvOffset = (h / group) * hd;
-            const float* qh = q + size_t(t) * qStride + size_t(h) * hd;
-            float* oh = out + size_t(t) * qStride + size_t(h) * hd;
-            if (scores.size() < length) scores.resize(std::max<size_t>(length, scores.size() * 2));
-
-            // Step 1: scores q·k / sqrt(d), and their maximum.
-            float maxScore = -INFINITY;
-            for (uint32_t p = 0; p < length; ++p) {
-                scores[p] = cpu::dotF32(qh, cacheRow(k, p, kvOffset, hd, rowBuf.data()), hd) * scale;
-                maxScore = std::max(maxScore, scores[p]);
+        thread_local AttentionScratch scratch;
+        for (uint32_t index = begin; index < end; ++index) {
+            // The last runs see the most positions: they go first, so the threads finish together.
+            const uint32_t run = runs - 1 - index / shape.kvHeadCount, kvHead = index % shape.kvHeadCount;
+            const uint32_t t0 = run * kTokenRun, tokens = std::min(kTokenRun, nTokens - t0);
+            const uint32_t rowCount = tokens * group;
+            scratch.reserve(hd, rowCount);
+            // Row r is token t0 + r / group, head kvHead * group + r % group.
+            auto offsetOf = [&](uint32_t r) {
+                return size_t(t0 + r / group) * qStride + size_t(kvHead * group + r % group) * hd;
+            };
+            for (uint32_t r = 0; r < rowCount; ++r) {
+                const float* qr = q + offsetOf(r);
+                for (uint32_t d = 0; d < hd; ++d)
+                    scratch.queries[size_t(r) * hd + d] = qr[d] * scale;
+                std::fill_n(out + offsetOf(r), hd, 0.0f);
             }
-            // Step 2: softmax with the maximum subtracted (no overflow), sum in double.
-            double sum = 0;
-            for (uint32_t p = 0; p < length; ++p) {
-                scores[p] = std::exp(scores[p] - maxScore);
-                sum += scores[p];
+            // Causal: token t sees positions 0..startPos + t.
+            const uint32_t positions = startPos + t0 + tokens;
+            for (uint32_t first = 0; first < positions; first += cpu::kKeyTile) {
+                const uint32_t count = std::min(cpu::kKeyTile, positions - first);
+                cpu::loadKeyTile(k, first, count, kvHead * hd, hd, scratch.keys.data());
+                cpu::loadValueTile(v, first, count, kvHead * hd, hd, scratch.values.data());
+                for (uint32_t r = 0; r < rowCount; ++r) {
+                    const uint32_t seen = startPos + t0 + r / group + 1;
+                    if (seen <= first) continue;
+                    cpu::attendTile(scratch.queries.data() + size_t(r) * hd, scratch.keys.data(),
+                        scratch.values.data(), hd, std::min(count, seen - first), scratch.rows[r],
+                        out + offsetOf(r));
+                }
             }
-            const float inv = float(1.0 / sum);
-            // Step 3: the weighted sum of the values.
-            std::fill(oh, oh + hd, 0.0f);
-            for (uint32_t p = 0; p < length; ++p)
-                cpu::axpyF32(oh, scores[p] * inv, cacheRow(v, p, kvOffset, hd, rowBuf.data()), hd);
+            for (uint32_t r = 0; r < rowCount; ++r) {
+                const float inv = 1.0f / scratch.rows[r].sum;
+                float* o = out + offsetOf(r);
+                for (uint32_t d = 0; d < hd; ++d)
+                    o[d] *= inv;
+            }
         }
     };
-    const uint32_t tasks = nTokens * shape.headCount;
+    const uint32_t tasks = runs * shape.kvHeadCount;
     if (pool)
         pool->parallelFor(tasks, 1, task);
     else

@@ -491,16 +491,33 @@ void TestCpuKernels::ropeMatches()
 void TestCpuKernels::attentionMatches_data()
 {
     QTest::addColumn<bool>("f16");
-    QTest::newRow("f32 cache") << false;
-    QTest::newRow("f16 cache") << true;
+    QTest::addColumn<int>("heads");
+    QTest::addColumn<int>("kvHeads");
+    QTest::addColumn<int>("headDim");
+    QTest::addColumn<int>("startPos");
+    QTest::addColumn<int>("tokens");
+    QTest::newRow("f32 cache") << false << 6 << 2 << 24 << 5 << 3;
+    QTest::newRow("f16 cache") << true << 6 << 2 << 24 << 5 << 3;
+    // Several tiles of 64 positions, runs of 8 tokens, the causal edge inside a tile.
+    QTest::newRow("f32, 151 positions") << false << 8 << 2 << 64 << 130 << 21;
+    QTest::newRow("f16, 151 positions") << true << 8 << 2 << 64 << 130 << 21;
+    QTest::newRow("f16, head 128, one kv head") << true << 4 << 1 << 128 << 60 << 9;
+    QTest::newRow("f16, head 20 (no 8-wide tail)") << true << 6 << 3 << 20 << 70 << 10;
+    QTest::newRow("f16, decode at 300") << true << 8 << 2 << 64 << 300 << 1;
+    QTest::newRow("f32, prefill from 0") << false << 4 << 4 << 32 << 0 << 70;
 }
 
 void TestCpuKernels::attentionMatches()
 {
     QFETCH(bool, f16);
+    QFETCH(int, heads);
+    QFETCH(int, kvHeads);
+    QFETCH(int, headDim);
+    QFETCH(int, startPos);
+    QFETCH(int, tokens);
     std::mt19937 rng(3);
-    const AttentionShape shape { 6, 2, 24 };
-    const uint32_t startPos = 5, nTokens = 3, positions = startPos + nTokens;
+    const AttentionShape shape { uint32_t(heads), uint32_t(kvHeads), uint32_t(headDim) };
+    const uint32_t nTokens = uint32_t(tokens), positions = uint32_t(startPos) + nTokens;
     const uint32_t kvDim = shape.kvHeadCount * shape.headDim, qDim = shape.headCount * shape.headDim;
     // Large scores (x4) exercise the max-subtracted softmax.
     const auto q = randomFloats(nTokens * qDim, rng, -4, 4);
@@ -517,12 +534,12 @@ void TestCpuKernels::attentionMatches()
     KvView vv { f16 ? static_cast<const void*>(v16.data()) : v.data(), f16, kvDim };
     std::vector<float> out(nTokens * qDim);
     ThreadPool pool(2);
-    attention(shape, q.data(), kv, vv, startPos, nTokens, out.data(), &pool);
+    attention(shape, q.data(), kv, vv, uint32_t(startPos), nTokens, out.data(), &pool);
 
     const uint32_t group = shape.headCount / shape.kvHeadCount;
     for (uint32_t t = 0; t < nTokens; ++t)
         for (uint32_t h = 0; h < shape.headCount; ++h) {
-            const uint32_t length = startPos + t + 1, kvh = h / group;
+            const uint32_t length = uint32_t(startPos) + t + 1, kvh = h / group;
             std::vector<double> s(length);
             double maxScore = -1e300, sum = 0;
             for (uint32_t p = 0; p < length; ++p) {
