@@ -201,20 +201,21 @@ HEARTH_AVX2 void attendTileAvx2(const float* q, const float* kT, const float* v,
     }
     row.sum = row.sum * correction + hsum(sums);
     row.max = newMax;
-    // out = out * correction + sum_j p_j v_j, 32 output elements at a time in registers.
+    // out = out * correction + sum_j p_j v_j, 64 output elements at a time in registers: eight
+    // independent chains of FMAs keep both FMA units busy through their latency.
     const __m256 c = _mm256_set1_ps(correction);
     uint32_t d = 0;
-    for (; d + 32 <= headDim; d += 32) {
-        __m256 acc[4];
-        for (uint32_t i = 0; i < 4; ++i)
+    for (; d + 64 <= headDim; d += 64) {
+        __m256 acc[8];
+        for (uint32_t i = 0; i < 8; ++i)
             acc[i] = _mm256_mul_ps(_mm256_loadu_ps(out + d + 8 * i), c);
         for (uint32_t j = 0; j < visible; ++j) {
             const __m256 pj = _mm256_broadcast_ss(p + j);
             const float* vj = v + size_t(j) * headDim + d;
-            for (uint32_t i = 0; i < 4; ++i)
+            for (uint32_t i = 0; i < 8; ++i)
                 acc[i] = _mm256_fmadd_ps(pj, _mm256_loadu_ps(vj + 8 * i), acc[i]);
         }
-        for (uint32_t i = 0; i < 4; ++i)
+        for (uint32_t i = 0; i < 8; ++i)
             _mm256_storeu_ps(out + d + 8 * i, acc[i]);
     }
     for (; d + 8 <= headDim; d += 8) {

@@ -16,7 +16,9 @@ namespace hearth {
 struct CpuOptions {
     uint32_t contextLength = 0; // 0: min(trained context, 4096)
     int threads = 0; // 0: the physical cores (SMT siblings add little to these memory-bound loops)
-    bool kvF16 = false; // half-precision KV cache (half the memory)
+    // Half-precision KV cache, as llama.cpp's default: half the memory, and half the bytes that a decode
+    // step reads at a long context (at 4,096 positions of a 1B model, 134 MB instead of 268 MB a token).
+    bool kvF16 = true;
     uint32_t batchSize = 64; // prefill tokens per pass (weights read once per pass)
 };
 

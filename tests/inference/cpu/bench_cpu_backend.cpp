@@ -32,12 +32,12 @@ double cpuNow()
 int main(int argc, char** argv)
 {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: hearth-cpu-bench MODEL [-p 64] [-n 16] [-t THREADS] [--kv-f16]\n");
+        std::fprintf(stderr, "usage: hearth-cpu-bench MODEL [-p 64] [-n 16] [-t THREADS] [--kv-f32]\n");
         return 2;
     }
     uint32_t prompt = 64, decode = 16;
     int threads = 0;
-    bool kvF16 = false;
+    bool kvF16 = true;
     for (int i = 2; i < argc; ++i) {
         if (!std::strcmp(argv[i], "-p") && i + 1 < argc)
             prompt = uint32_t(std::atoi(argv[++i]));
@@ -45,8 +45,8 @@ int main(int argc, char** argv)
             decode = uint32_t(std::atoi(argv[++i]));
         else if (!std::strcmp(argv[i], "-t") && i + 1 < argc)
             threads = std::atoi(argv[++i]);
-        else if (!std::strcmp(argv[i], "--kv-f16"))
-            kvF16 = true;
+        else if (!std::strcmp(argv[i], "--kv-f32"))
+            kvF16 = false;
     }
     auto file = GgufFile::open(argv[1]);
     if (!file) {
