@@ -76,6 +76,8 @@ for t in "${types[@]}"; do
     a=$(printf '%s' "${figures["$t avx2 $test"]:-}" | median)
     [ -n "${figures["$t native error"]:-}" ] && n="${figures["$t native error"]}"
     ratio() { awk -v x="$1" -v y="$2" 'BEGIN { if (x + 0 > 0 && y + 0 > 0) printf "%.2f", x / y; else print "-" }'; }
-    printf '| 1B %s | %s | %.1f | %s | %s | %s | %s |\n' "$t" "$test" "$h" "$n" "$a" "$(ratio "$h" "$n")" "$(ratio "$h" "$a")"
+    fmt() { awk -v x="$1" 'BEGIN { if (x ~ /^[0-9.e+-]+$/) printf "%.1f", x; else printf "%s", x }'; }
+    printf '| 1B %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$test" "$(fmt "$h")" "$(fmt "$n")" "$(fmt "$a")" \
+      "$(ratio "$h" "$n")" "$(ratio "$h" "$a")"
   done
 done
