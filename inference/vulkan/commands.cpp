@@ -164,29 +164,25 @@ Status Recorder::begin(bool reusable)
     VkResult vr = vkBeginCommandBuffer(m_cmd, &info);
     if (vr != VK_SUCCESS) return vulkanError(vr, "vkBeginCommandBuffer");
     m_recording = true;
-    m_written.clear();
-    m_read.clear();
+    m_accessed.clear();
     m_stagesSinceBarrier = 0;
     m_dispatches = 0;
     m_barriers = 0;
     m_dispatched.clear();
+    m_dispatchWaits.clear();
     m_dispatchReads.clear();
     m_error = Ok {};
     if (m_profiler) m_profiler->begin(m_cmd);
     return Ok {};
 }
 
-void Recorder::access(
-    const std::vector<VkBuffer>& reads, const std::vector<VkBuffer>& writes, VkPipelineStageFlags stage)
+bool Recorder::access(
+    std::span<const BufferRef> reads, std::span<const BufferRef> writes, VkPipelineStageFlags stage)
 {
     // Read-after-write, write-after-write and write-after-read all need the previous work finished
     // (and its writes visible): one global memory barrier covers them all. Its stages are only those
     // of the work on each side (compute after compute, almost always), not every stage we use.
-    bool hazard = false;
-    for (VkBuffer b : reads)
-        hazard = hazard || m_written.count(b);
-    for (VkBuffer b : writes)
-        hazard = hazard || m_written.count(b) || m_read.count(b);
+    const bool hazard = m_accessed.conflicts(reads, writes);
     if (hazard) {
         const bool fromTransfer = m_stagesSinceBarrier & VK_PIPELINE_STAGE_TRANSFER_BIT;
         const bool fromCompute = m_stagesSinceBarrier & VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
@@ -198,13 +194,12 @@ void Recorder::access(
                                            : VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
         vkCmdPipelineBarrier(m_cmd, m_stagesSinceBarrier, stage, 0, 1, &barrier, 0, nullptr, 0, nullptr);
         ++m_barriers;
-        m_written.clear();
-        m_read.clear();
+        m_accessed.clear();
         m_stagesSinceBarrier = 0;
     }
-    m_read.insert(reads.begin(), reads.end());
-    m_written.insert(writes.begin(), writes.end());
+    m_accessed.add(reads, writes);
     m_stagesSinceBarrier |= stage;
+    return hazard;
 }
 
 void Recorder::dispatchRaw(ShaderId id, std::vector<BufferRef> bindings, const void* push, uint32_t pushBytes,
@@ -241,23 +236,24 @@ void Recorder::dispatchRaw(ShaderId id, std::vector<BufferRef> bindings, const v
         m_error = set.error();
         return;
     }
-    std::vector<VkBuffer> reads;
-    std::vector<VkBuffer> writes;
+    // Written bindings may be read too (an accumulating product): they count as both.
+    std::vector<BufferRef> writes;
     std::vector<BufferRef> readOnly;
     for (size_t i = 0; i < callBindings; ++i) {
-        reads.push_back(bindings[i].buffer);
         if (p.signature.writeMask & (1u << i))
-            writes.push_back(bindings[i].buffer);
+            writes.push_back(bindings[i]);
         else
             readOnly.push_back(bindings[i]);
     }
-    access(reads, writes, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+    const bool waited
+        = access(std::span(bindings.data(), callBindings), writes, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
     vkCmdBindPipeline(m_cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
     vkCmdBindDescriptorSets(m_cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p.layout, 0, 1, &*set, 0, nullptr);
     vkCmdPushConstants(m_cmd, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, push);
     vkCmdDispatch(m_cmd, x, y, z);
     ++m_dispatches;
     m_dispatched.push_back(id);
+    m_dispatchWaits.push_back(waited);
     m_dispatchReads.push_back(std::move(readOnly));
     if (m_profiler) m_profiler->mark(m_cmd, std::string(pipelineName(id)));
 }
@@ -266,7 +262,8 @@ void Recorder::copy(const BufferRef& src, const BufferRef& dst)
 {
     HEARTH_CHECK(m_recording);
     if (!m_error.ok() || src.range == 0) return;
-    access({ src.buffer }, { dst.buffer }, VK_PIPELINE_STAGE_TRANSFER_BIT);
+    const BufferRef written { dst.buffer, dst.offset, src.range }; // src.range bytes, whatever dst's range
+    access({ &src, 1 }, { &written, 1 }, VK_PIPELINE_STAGE_TRANSFER_BIT);
     VkBufferCopy region { src.offset, dst.offset, src.range };
     vkCmdCopyBuffer(m_cmd, src.buffer, dst.buffer, 1, &region);
 }
@@ -275,7 +272,7 @@ void Recorder::fill(const BufferRef& dst, uint32_t word)
 {
     HEARTH_CHECK(m_recording);
     if (!m_error.ok() || dst.range == 0) return;
-    access({}, { dst.buffer }, VK_PIPELINE_STAGE_TRANSFER_BIT);
+    access({}, { &dst, 1 }, VK_PIPELINE_STAGE_TRANSFER_BIT);
     vkCmdFillBuffer(m_cmd, dst.buffer, dst.offset, dst.range, word);
 }
 

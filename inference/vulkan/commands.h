@@ -1,10 +1,12 @@
 // The command recorder: binds pipelines and descriptor sets, pushes constants, dispatches, and inserts
-// the barriers itself (after ncnn) — it tracks which buffers were written and read since the last
-// barrier, so call sites never write one. One command buffer per submit; submit waits on a fence.
+// the barriers itself (after ncnn) — it tracks which byte ranges were written and read since the last
+// barrier (hazards.h), so call sites never write one: they bind the range a dispatch touches, and work on
+// other bytes runs on without waiting. One command buffer per submit; submit waits on a fence.
 #pragma once
 
 #include "util/result.h"
 #include "vulkan/device.h"
+#include "vulkan/hazards.h"
 #include "vulkan/loader.h"
 #include "vulkan/memory.h"
 #include "vulkan/pipeline.h"
@@ -13,7 +15,7 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
-#include <set>
+#include <span>
 #include <vector>
 
 namespace hearth::vk {
@@ -86,6 +88,9 @@ public:
     uint32_t barrierCount() const { return m_barriers; }
     // The pipelines dispatched since begin(), in order (the forward plan's tests compare them).
     const std::vector<ShaderId>& dispatched() const { return m_dispatched; }
+    // Whether a barrier went before each of those dispatches: the dispatches between two barriers may
+    // run at once.
+    const std::vector<bool>& dispatchWaits() const { return m_dispatchWaits; }
     // The bindings each of those dispatches only reads (not written by its pipeline), as bound: what the
     // byte counts of step_traffic.h classify.
     const std::vector<std::vector<BufferRef>>& dispatchReads() const { return m_dispatchReads; }
@@ -97,9 +102,9 @@ public:
 private:
     void dispatchRaw(ShaderId id, std::vector<BufferRef> bindings, const void* push, uint32_t pushBytes,
         uint32_t x, uint32_t y, uint32_t z);
-    // Inserts a barrier when this access conflicts with one since the last barrier.
-    void access(
-        const std::vector<VkBuffer>& reads, const std::vector<VkBuffer>& writes, VkPipelineStageFlags stage);
+    // Inserts a barrier when this access conflicts with one since the last barrier; says whether it did.
+    bool access(
+        std::span<const BufferRef> reads, std::span<const BufferRef> writes, VkPipelineStageFlags stage);
     Status submitRecorded();
 
     const Device& m_device;
@@ -108,8 +113,7 @@ private:
     VkCommandPool m_pool = VK_NULL_HANDLE;
     VkCommandBuffer m_cmd = VK_NULL_HANDLE;
     VkFence m_fence = VK_NULL_HANDLE;
-    std::set<VkBuffer> m_written; // since the last barrier
-    std::set<VkBuffer> m_read;
+    AccessedRanges m_accessed; // since the last barrier
     VkPipelineStageFlags m_stagesSinceBarrier = 0; // of the work recorded since the last barrier
     bool m_recording = false;
     bool m_reusable = false;
@@ -117,6 +121,7 @@ private:
     uint32_t m_dispatches = 0;
     uint32_t m_barriers = 0;
     std::vector<ShaderId> m_dispatched;
+    std::vector<bool> m_dispatchWaits;
     std::vector<std::vector<BufferRef>> m_dispatchReads;
     Status m_error = Ok {};
     std::unique_ptr<GpuProfiler> m_profiler;

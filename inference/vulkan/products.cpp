@@ -29,7 +29,19 @@ ProductPolicy productPolicy(const Device& device, const Pipelines& pipelines)
     // CPU devices keep their own mat-vec shaders (products_cpu.h), shaped for them.
     policy.intDot = config.intDot && device.features().intDot && !policy.cpuDevice;
     policy.q8Rows = config.q8.rows;
+    policy.storageAlignment = device.storageAlignment();
     return policy;
+}
+
+OutputRows outputRows(
+    const ProductPolicy& policy, Activation y, uint32_t firstRow, uint32_t rows, uint32_t tokens)
+{
+    const uint32_t first = y.offset + firstRow;
+    if (tokens != 1) return { whole(y.buffer), first };
+    const uint64_t begin = uint64_t(first) * sizeof(float);
+    const uint64_t bound = begin / policy.storageAlignment * policy.storageAlignment;
+    const uint64_t end = begin + uint64_t(rows) * sizeof(float);
+    return { BufferRef { y.buffer.buffer, bound, end - bound }, uint32_t((begin - bound) / sizeof(float)) };
 }
 
 ProductKernel productKernel(
@@ -67,15 +79,16 @@ void recordProduct(Recorder& rec, const ProductPolicy& policy, ProductKernel ker
     const uint32_t tile = wide ? kMatMulWideTile : kMatMulTile;
     const ShaderId shader = pipelineFor(wide ? Op::MatMulWide : tiled ? Op::MatMul : Op::MatVec, w.type);
     for (const MatrixPiece& piece : w.pieces) {
+        const OutputRows out = outputRows(policy, y, piece.rowBegin, piece.rowCount, tokens);
         if (tiled) {
-            const MatMulPush push { piece.rowCount, w.cols, tokens, x.offset, x.stride,
-                y.offset + piece.rowBegin, y.stride, accumulate ? 1u : 0u };
-            rec.dispatch(shader, { piece.ref, whole(x.buffer), whole(y.buffer) }, push,
+            const MatMulPush push { piece.rowCount, w.cols, tokens, x.offset, x.stride, out.offset, y.stride,
+                accumulate ? 1u : 0u };
+            rec.dispatch(shader, { piece.ref, whole(x.buffer), out.binding }, push,
                 ceilDiv(piece.rowCount, tile), ceilDiv(tokens, tile));
         } else {
-            const MatVecPush push { piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin,
-                y.stride, accumulate ? 1u : 0u, 0 };
-            rec.dispatch(shader, { piece.ref, whole(x.buffer), whole(y.buffer) }, push,
+            const MatVecPush push { piece.rowCount, w.cols, x.offset, x.stride, out.offset, y.stride,
+                accumulate ? 1u : 0u, 0 };
+            rec.dispatch(shader, { piece.ref, whole(x.buffer), out.binding }, push,
                 ceilDiv(piece.rowCount, policy.matVecRowsFor(w.type)), tokens);
         }
     }

@@ -35,6 +35,9 @@ struct ProductPolicy {
     // (products_q8.h): a GPU with shaderIntegerDotProduct, where the kernel config says so.
     bool intDot = false;
     uint32_t q8Rows = 4; // rows per mul_mat_vec_q8 workgroup (its specialization constant)
+    // Offsets of storage-buffer bindings are multiples of this (Device::storageAlignment; 256 is the
+    // most a device may ask): where a product binds only the rows it writes (outputRows).
+    uint64_t storageAlignment = 256;
 
     // Rows per mat-vec workgroup for weights of `type`, and whether their decode products take
     // mul_mat_vec_cpu (where it applies).
@@ -59,6 +62,19 @@ struct Activation {
     uint32_t offset;
     uint32_t stride;
 };
+
+// Where a product writes rows firstRow .. firstRow + rows of y: the binding and y.offset + firstRow
+// counted from its start, which the shader takes as its output offset.
+struct OutputRows {
+    BufferRef binding;
+    uint32_t offset; // floats
+};
+// One token's rows are bound alone (from an aligned offset at or below them), so the recorder lets the
+// products writing other rows of y run without a barrier between (q, k and v into q|k|v, the pieces of
+// a split matrix). A batch's rows interleave token by token with theirs: it binds y whole, as one
+// descriptor set for every batch size.
+OutputRows outputRows(
+    const ProductPolicy& policy, Activation y, uint32_t firstRow, uint32_t rows, uint32_t tokens);
 
 // The shader family a product takes (the forward plan names one per product).
 enum class ProductKernel : uint8_t {

@@ -111,9 +111,10 @@ bool recordCpuMatVec(Recorder& rec, const ProductPolicy& policy, const GpuMatrix
     if (!cpuMatVecApplies(policy, w, x.offset, x.stride)) return false;
     const ShaderId shader = variant(false, w.type);
     for (const MatrixPiece& piece : w.pieces) {
-        const MatVecPush push { piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin,
-            y.stride, accumulate ? 1u : 0u, 0 };
-        rec.dispatch(shader, { rowsView(w, piece), whole(x.buffer), whole(y.buffer) }, push,
+        const OutputRows out = outputRows(policy, y, piece.rowBegin, piece.rowCount, tokens);
+        const MatVecPush push { piece.rowCount, w.cols, x.offset, x.stride, out.offset, y.stride,
+            accumulate ? 1u : 0u, 0 };
+        rec.dispatch(shader, { rowsView(w, piece), whole(x.buffer), out.binding }, push,
             ceilDiv(piece.rowCount, rowsPerGroup(w.type, 1)), tokens);
     }
     return true;
@@ -145,9 +146,10 @@ bool recordCpuMatMul(Recorder& rec, const ProductPolicy& policy, const GpuMatrix
         // lavapipe worker thread) a couple of workgroups, since each split reloads x.
         const uint32_t splits
             = std::clamp(ceilDiv(2 * cpuCores(), tokenGroups), 1u, ceilDiv(piece.rowCount, 8));
-        const MatMulPush push { piece.rowCount, w.cols, tokens, x.offset, x.stride, y.offset + piece.rowBegin,
-            y.stride, accumulate ? 1u : 0u };
-        rec.dispatch(pipelineFor(Op::CpuMatMul, w.type), { views[i], whole(x.buffer), whole(y.buffer) }, push,
+        const OutputRows out = outputRows(policy, y, piece.rowBegin, piece.rowCount, tokens);
+        const MatMulPush push { piece.rowCount, w.cols, tokens, x.offset, x.stride, out.offset, y.stride,
+            accumulate ? 1u : 0u };
+        rec.dispatch(pipelineFor(Op::CpuMatMul, w.type), { views[i], whole(x.buffer), out.binding }, push,
             splits, tokenGroups);
     }
     return true;

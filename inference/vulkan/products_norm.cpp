@@ -23,6 +23,18 @@ RopeStoreFields ropeStoreFields(const RopeStoreArgs& rope)
     return { rope.qDim, rope.kvDim, rope.headDim, rope.freqBase, rope.hasFactors ? 1u : 0u };
 }
 
+RopeOutputs ropeOutputs(const RopeStoreArgs& rope, uint32_t firstRow, uint32_t rows)
+{
+    const uint32_t end = firstRow + rows;
+    const uint32_t kBegin = rope.qDim;
+    const uint32_t vBegin = rope.qDim + rope.kvDim;
+    const BufferRef q = whole(rope.q), k = whole(rope.kCache), v = whole(rope.vCache);
+    if (end <= kBegin) return { q, q, q };
+    if (firstRow >= kBegin && end <= vBegin) return { k, k, k };
+    if (firstRow >= vBegin) return { v, v, v };
+    return { q, k, v };
+}
+
 void recordNormedRopeProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w,
     const NormArgs& norm, Activation x, uint32_t tokens, uint32_t firstRow, const RopeStoreArgs& rope)
 {
@@ -31,9 +43,10 @@ void recordNormedRopeProduct(Recorder& rec, const ProductPolicy& policy, const G
         const MatVecNormRopePush push { { piece.rowCount, w.cols, x.offset, x.stride,
                                             firstRow + piece.rowBegin, 0, 0, 0, norm.eps },
             ropeStoreFields(rope) };
+        const RopeOutputs out = ropeOutputs(rope, firstRow + piece.rowBegin, piece.rowCount);
         rec.dispatch(shader,
-            { piece.ref, whole(x.buffer), whole(rope.q), norm.weight.pieces[0].ref, whole(rope.kCache),
-                whole(rope.vCache), rope.factors, whole(rope.step) },
+            { piece.ref, whole(x.buffer), out.q, norm.weight.pieces[0].ref, out.kCache, out.vCache,
+                rope.factors, whole(rope.step) },
             push, ceilDiv(piece.rowCount, policy.matVecRowsFor(w.type)), tokens);
     }
 }
@@ -43,9 +56,10 @@ void recordNormedProduct(Recorder& rec, const ProductPolicy& policy, const GpuMa
 {
     const ShaderId shader = pipelineFor(Op::MatVecNorm, w.type);
     for (const MatrixPiece& piece : w.pieces) {
-        const MatVecNormPush push { piece.rowCount, w.cols, x.offset, x.stride, y.offset + piece.rowBegin,
-            y.stride, 0, 0, norm.eps };
-        rec.dispatch(shader, { piece.ref, whole(x.buffer), whole(y.buffer), norm.weight.pieces[0].ref }, push,
+        const OutputRows out = outputRows(policy, y, piece.rowBegin, piece.rowCount, tokens);
+        const MatVecNormPush push { piece.rowCount, w.cols, x.offset, x.stride, out.offset, y.stride, 0, 0,
+            norm.eps };
+        rec.dispatch(shader, { piece.ref, whole(x.buffer), out.binding, norm.weight.pieces[0].ref }, push,
             ceilDiv(piece.rowCount, policy.matVecRowsFor(w.type)), tokens);
     }
 }

@@ -38,6 +38,15 @@ struct RopeStoreArgs {
 // The push constants these give the shader.
 RopeStoreFields ropeStoreFields(const RopeStoreArgs& rope);
 
+// The q, key-cache and value-cache bindings of the product of rows firstRow .. firstRow + rows of q|k|v.
+// Rows all of q, all of k or all of v write that one buffer alone, bound in all three places (the shader
+// never reaches the other two): the recorder then sees an unstacked layer's q, k and v products as
+// independent, where each would otherwise write all three.
+struct RopeOutputs {
+    BufferRef q, kCache, vCache;
+};
+RopeOutputs ropeOutputs(const RopeStoreArgs& rope, uint32_t firstRow, uint32_t rows);
+
 // Rows firstRow.. of q|k|v (W holds them) from n = rmsNorm(x[t]) * weight, rotated where they are q or k
 // rows, stored into q or the cache (only where fusesRope).
 void recordNormedRopeProduct(Recorder& rec, const ProductPolicy& policy, const GpuMatrix& w,

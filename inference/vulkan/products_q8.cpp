@@ -42,9 +42,10 @@ void recordQ8Product(Recorder& rec, const ProductPolicy& policy, const GpuMatrix
 {
     const ShaderId shader = pipelineFor(Op::Q8MatVec, w.type);
     for (const MatrixPiece& piece : w.pieces) {
-        const MatVecPush push { piece.rowCount, w.cols, 0, q8Stride(w.cols), y.offset + piece.rowBegin,
-            y.stride, accumulate ? 1u : 0u, 0 };
-        rec.dispatch(shader, { piece.ref, whole(q8), whole(y.buffer) }, push,
+        const OutputRows out = outputRows(policy, y, piece.rowBegin, piece.rowCount, tokens);
+        const MatVecPush push { piece.rowCount, w.cols, 0, q8Stride(w.cols), out.offset, y.stride,
+            accumulate ? 1u : 0u, 0 };
+        rec.dispatch(shader, { piece.ref, whole(q8), out.binding }, push,
             ceilDiv(piece.rowCount, policy.q8Rows), tokens);
     }
 }
@@ -62,10 +63,10 @@ void recordQ8RopeProduct(Recorder& rec, const ProductPolicy& policy, const GpuMa
         const MatVecRopePush push { { piece.rowCount, w.cols, 0, q8Stride(w.cols), firstRow + piece.rowBegin,
                                         0, 0, 0 },
             ropeStoreFields(rope) };
+        const RopeOutputs out = ropeOutputs(rope, firstRow + piece.rowBegin, piece.rowCount);
         rec.dispatch(shader,
-            { piece.ref, whole(q8), whole(rope.q), whole(rope.kCache), whole(rope.vCache), rope.factors,
-                whole(rope.step) },
-            push, ceilDiv(piece.rowCount, policy.q8Rows), tokens);
+            { piece.ref, whole(q8), out.q, out.kCache, out.vCache, rope.factors, whole(rope.step) }, push,
+            ceilDiv(piece.rowCount, policy.q8Rows), tokens);
     }
 }
 

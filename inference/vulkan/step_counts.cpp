@@ -41,6 +41,12 @@ std::optional<VulkanStepCounts> VulkanBackend::decodeStepCounts(uint32_t positio
     return counts;
 }
 
+std::vector<bool> VulkanBackend::decodeStepWaits() const
+{
+    if (!m_decodeRecorder.hasRecording()) return {};
+    return m_decodeRecorder.dispatchWaits();
+}
+
 } // namespace vk
 
 std::optional<VulkanStepCounts> vulkanDecodeStepCounts(Backend& backend, uint32_t position)

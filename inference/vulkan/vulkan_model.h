@@ -87,6 +87,9 @@ public:
     const std::vector<ShaderId>& lastDispatched() const { return m_lastDispatched; }
     // Benchmark tools: the decode step's recording counted (step_counts.cpp); nullopt before one.
     std::optional<VulkanStepCounts> decodeStepCounts(uint32_t position) const;
+    // Tests: whether each dispatch of the decode step's recording waits on a barrier (Recorder::
+    // dispatchWaits); empty before one.
+    std::vector<bool> decodeStepWaits() const;
     // Benchmark tools: GPU time per shader on both recorders (profiler.h).
     bool startProfile();
     const Device& device() const { return *m_device; }

@@ -64,9 +64,13 @@ size_t WeightStore::add(const std::vector<TensorView>& parts)
         m.rows += p.rows;
     }
     // Split by rows so each piece, with its padding, fits the bindable range; place pieces into
-    // arenas of at most that size.
-    const uint64_t rowsPerPiece = std::max<uint64_t>(1, (m_pieceLimit - kWeightPadding) / m.rowBytes);
+    // arenas of at most that size. Where they can, pieces hold a multiple of the rows whose floats fill
+    // an aligned offset: each piece's output rows then start on one, and a decode step binds them alone
+    // (products.h, outputRows), free of the other pieces.
     const uint64_t align = m_device.storageAlignment();
+    const uint64_t alignedRows = align / sizeof(float);
+    uint64_t rowsPerPiece = std::max<uint64_t>(1, (m_pieceLimit - kWeightPadding) / m.rowBytes);
+    if (rowsPerPiece > alignedRows) rowsPerPiece = rowsPerPiece / alignedRows * alignedRows;
     std::vector<Placement> placements;
     for (uint64_t r = 0; r < m.rows; r += rowsPerPiece) {
         const uint32_t count = uint32_t(std::min<uint64_t>(rowsPerPiece, m.rows - r));

@@ -216,7 +216,9 @@ void TestVulkanLogits::splitPieces()
     // embedding is on lavapipe), and the prompt run in batches of 5 tokens: the logits must not change
     // beyond rounding. The whole prompt goes through the tiled product and the 5-token batches through
     // the mat-vec one, which sum in another order (~2e-5 of the logit range here); a wrong row offset
-    // in a piece moves the logits by O(1). The split one is also checked against llama.cpp.
+    // in a piece moves the logits by O(1). The split one is also checked against llama.cpp. Then a few
+    // decode steps, where each piece's product binds only its rows of the output and the pieces run
+    // without barriers between them.
     const QString model = "tiny-llama31-q4_k_m";
     const Reference ref = readReference(model);
     const std::vector<int32_t>& prompt = ref.prompt;
@@ -225,7 +227,8 @@ void TestVulkanLogits::splitPieces()
     QString why;
     bool noDevice = false;
     const QString path = test::testdata("models/" + model + ".gguf");
-    const uint32_t context = uint32_t(prompt.size());
+    const std::vector<int32_t> decoded = { 100, 2000, 3000 };
+    const uint32_t context = uint32_t(prompt.size() + decoded.size());
     if (!load(path, context, 0, &whole, &why, &noDevice)) {
         if (noDevice && !test::vulkanRequired()) QSKIP(qPrintable("no Vulkan device: " + why));
         QFAIL(qPrintable(why));
@@ -241,6 +244,16 @@ void TestVulkanLogits::splitPieces()
     QVERIFY2(same.maxDiff < 1e-4, qPrintable(QString("split changed the logits by %1").arg(same.maxDiff)));
     const Comparison c = compareLogits(b.data(), refLogits.data(), prompt.size(), vocab);
     QVERIFY(c.maxDiff <= toleranceFor(TensorType::Q4_K).maxDiff);
+
+    std::vector<float> stepA(vocab), stepB(vocab);
+    for (size_t i = 0; i < decoded.size(); ++i) {
+        const uint32_t pos = uint32_t(prompt.size() + i);
+        QVERIFY(whole.backend->forward(std::span(&decoded[i], 1), pos, stepA).ok());
+        QVERIFY(split.backend->forward(std::span(&decoded[i], 1), pos, stepB).ok());
+        const Comparison step = compareLogits(stepB.data(), stepA.data(), 1, vocab);
+        QVERIFY2(step.maxDiff < 1e-4,
+            qPrintable(QString("split changed step %1's logits by %2").arg(i).arg(step.maxDiff)));
+    }
 }
 
 // The prompt fed one token at a time through the decode path a GPU takes, run here on whatever device
