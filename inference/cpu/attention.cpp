@@ -69,11 +69,12 @@ void attention(const AttentionShape& shape, const float* q, const KvView& k, con
                 const uint32_t count = std::min(cpu::kKeyTile, positions - first);
                 cpu::loadKeyTile(k, first, count, kvHead * hd, hd, scratch.keys.data());
                 cpu::loadValueTile(v, first, count, kvHead * hd, hd, scratch.values.data());
-                for (uint32_t r = 0; r < rowCount; ++r) {
-                    const uint32_t seen = startPos + t0 + r / group + 1;
+                // The group's rows of one token see the same positions: they go through together.
+                for (uint32_t t = 0; t < tokens; ++t) {
+                    const uint32_t seen = startPos + t0 + t + 1, r = t * group;
                     if (seen <= first) continue;
-                    cpu::attendTile(scratch.queries.data() + size_t(r) * hd, scratch.keys.data(),
-                        scratch.values.data(), hd, std::min(count, seen - first), scratch.rows[r],
+                    cpu::attendTileRows(scratch.queries.data() + size_t(r) * hd, group, scratch.keys.data(),
+                        scratch.values.data(), hd, std::min(count, seen - first), scratch.rows.data() + r,
                         out + offsetOf(r));
                 }
             }

@@ -1,6 +1,7 @@
 // Tiles of the KV cache and the online-softmax step of one query row over a tile (attention_tile.h).
 #include "cpu/attention_tile.h"
 
+#include "cpu/cpu_features.h"
 #include "cpu/dot.h"
 #include "cpu/simd.h"
 #include "quant/float_convert.h"
@@ -262,6 +263,17 @@ void attendTile(const float* q, const float* kT, const float* v, uint32_t headDi
     if (haveAvx2()) return attendTileAvx2(q, kT, v, headDim, visible, row, out);
 #endif
     attendTilePortable(q, kT, v, headDim, visible, row, out);
+}
+
+void attendTileRows(const float* q, uint32_t rowCount, const float* kT, const float* v, uint32_t headDim,
+    uint32_t visible, SoftmaxRow* rows, float* out)
+{
+#ifdef HEARTH_X86
+    if (simdLevel() == SimdLevel::Avx512Vnni && headDim % 64 == 0)
+        return attendTileRowsAvx512(q, rowCount, kT, v, headDim, visible, rows, out);
+#endif
+    for (uint32_t r = 0; r < rowCount; ++r)
+        attendTile(q + size_t(r) * headDim, kT, v, headDim, visible, rows[r], out + size_t(r) * headDim);
 }
 
 } // namespace hearth::cpu

@@ -33,4 +33,12 @@ void loadValueTile(
 void attendTile(const float* q, const float* kT, const float* v, uint32_t headDim, uint32_t visible,
     SoftmaxRow& row, float* out);
 
+// The same for `rowCount` rows that see the same positions (the query heads of one KV group at one
+// token), q and out rows headDim floats apart: on AVX-512 CPUs, with head sizes that are multiples of
+// 64, up to four rows share every load (attention_tile_avx512.cpp); elsewhere row by row.
+void attendTileRows(const float* q, uint32_t rowCount, const float* kT, const float* v, uint32_t headDim,
+    uint32_t visible, SoftmaxRow* rows, float* out);
+void attendTileRowsAvx512(const float* q, uint32_t rowCount, const float* kT, const float* v,
+    uint32_t headDim, uint32_t visible, SoftmaxRow* rows, float* out);
+
 } // namespace hearth::cpu
