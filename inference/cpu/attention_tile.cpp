@@ -72,35 +72,23 @@ void attendTilePortable(const float* q, const float* kT, const float* v, uint32_
 
 #ifdef HEARTH_X86
 
-// exp(x) for eight lanes (Cephes' expf: x = n ln2 + r, |r| ≤ ln2/2, a degree-6 polynomial for e^r,
-// 2^n from the exponent bits), within 2 ulp; 0 below -87.3 (where 2^n leaves the normal floats),
-// which includes -inf.
+// exp(x) for eight lanes (expf_poly in attention_tile.h).
 HEARTH_AVX2 __m256 expAvx2(__m256 x)
 {
-    const __m256 underflow = _mm256_cmp_ps(x, _mm256_set1_ps(-87.3f), _CMP_GE_OQ);
-    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.3f));
-    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    const __m256 low = _mm256_set1_ps(expf_poly::kLow);
+    const __m256 normal = _mm256_cmp_ps(x, low, _CMP_GE_OQ);
+    x = _mm256_min_ps(_mm256_max_ps(x, low), _mm256_set1_ps(expf_poly::kHigh));
+    const __m256 n = _mm256_round_ps(
+        _mm256_mul_ps(x, _mm256_set1_ps(expf_poly::kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(expf_poly::kLn2High), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(expf_poly::kLn2Low), r);
+    __m256 p = _mm256_set1_ps(expf_poly::kCoefficients[0]);
+    for (int i = 1; i < 6; ++i)
+        p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(expf_poly::kCoefficients[i]));
     p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
     const __m256i exponent
         = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_and_ps(_mm256_mul_ps(p, _mm256_castsi256_ps(exponent)), underflow);
-}
-
-HEARTH_AVX2 float hmax(__m256 v)
-{
-    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-    m = _mm_max_ss(m, _mm_movehdup_ps(m));
-    return _mm_cvtss_f32(m);
+    return _mm256_and_ps(_mm256_mul_ps(p, _mm256_castsi256_ps(exponent)), normal);
 }
 
 // Eight elements of cache row `pos` from element `index` on, as floats.

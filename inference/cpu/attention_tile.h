@@ -13,6 +13,18 @@ namespace hearth::cpu {
 
 constexpr uint32_t kKeyTile = 64;
 
+// The vectorized exp of the softmax, the same in every SIMD width: Cephes' expf. x = n ln2 + r with
+// |r| ≤ ln2/2 (ln2 in two parts, so r is exact), e^r ≈ 1 + r + r² P(r) with P of degree 5, 2^n from
+// the exponent bits; within 2 ulp. Inputs below kLow (2^n would leave the normal floats), -inf
+// among them, give 0.
+namespace expf_poly {
+constexpr float kLow = -87.3f, kHigh = 88.3f;
+constexpr float kLog2e = 1.44269504088896341f;
+constexpr float kLn2High = 0.693359375f, kLn2Low = -2.12194440e-4f;
+constexpr float kCoefficients[6] = { 1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f,
+    1.6666665459e-1f, 5.0000001201e-1f };
+} // namespace expf_poly
+
 // The running softmax of one query row: `max` of the scores seen so far, `sum` of exp(score - max).
 // The row's output accumulates sum_j exp(score_j - max) v_j and is divided by `sum` at the end.
 struct SoftmaxRow {

@@ -21,21 +21,19 @@ namespace {
 
 constexpr uint32_t kLanes = kKeyTile / 16; // registers per tile row of scores
 
-// exp(x) for sixteen lanes, as expAvx2 in attention_tile.cpp (Cephes' expf, 0 below -87.3).
+// exp(x) for sixteen lanes (expf_poly in attention_tile.h).
 HEARTH_AVX512 __m512 expAvx512(__m512 x)
 {
-    const __mmask16 normal = _mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.3f), _CMP_GE_OQ);
-    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
-    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    const __m512 low = _mm512_set1_ps(expf_poly::kLow);
+    const __mmask16 normal = _mm512_cmp_ps_mask(x, low, _CMP_GE_OQ);
+    x = _mm512_min_ps(_mm512_max_ps(x, low), _mm512_set1_ps(expf_poly::kHigh));
+    const __m512 n = _mm512_roundscale_ps(
+        _mm512_mul_ps(x, _mm512_set1_ps(expf_poly::kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(expf_poly::kLn2High), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(expf_poly::kLn2Low), r);
+    __m512 p = _mm512_set1_ps(expf_poly::kCoefficients[0]);
+    for (int i = 1; i < 6; ++i)
+        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(expf_poly::kCoefficients[i]));
     p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
     const __m512i exponent
         = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);

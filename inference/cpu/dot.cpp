@@ -318,10 +318,7 @@ HEARTH_AVX2 void quantizeRowQ8Avx2(const float* x, BlockQ8x* out, uint32_t n)
             f[j] = _mm256_loadu_ps(v + 8 * j);
             amax = _mm256_max_ps(amax, _mm256_andnot_ps(signBit, f[j]));
         }
-        __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
-        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-        m = _mm_max_ss(m, _mm_movehdup_ps(m));
-        const float maxAbs = _mm_cvtss_f32(m);
+        const float maxAbs = hmax(amax);
         out[b].d = halfToFloat(floatToHalf(maxAbs / 127.0f));
         const __m256 id = _mm256_set1_ps(maxAbs != 0 ? 127.0f / maxAbs : 0.0f);
         __m256i q[4];

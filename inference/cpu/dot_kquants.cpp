@@ -53,10 +53,7 @@ HEARTH_AVX2 void quantizeRowQ8KAvx2(const float* x, BlockQ8K* out, uint32_t n)
         __m256 amax = _mm256_setzero_ps();
         for (int j = 0; j < 256; j += 8)
             amax = _mm256_max_ps(amax, _mm256_andnot_ps(signBit, _mm256_loadu_ps(v + j)));
-        __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
-        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-        m = _mm_max_ss(m, _mm_movehdup_ps(m));
-        const float maxAbs = _mm_cvtss_f32(m);
+        const float maxAbs = hmax(amax);
         out[b].d = maxAbs / 127.0f;
         const __m256 id = _mm256_set1_ps(maxAbs != 0 ? 127.0f / maxAbs : 0.0f);
         for (int j = 0; j < 256; j += 32) {
