@@ -31,7 +31,9 @@ threads=$(lscpu -p=CORE,SOCKET 2> /dev/null | grep -v '^#' | sort -u | wc -l)
 
 for t in "${types[@]}"; do
   f="$work/1b-$t.gguf"
-  [ -f "$f" ] || "$cli" synth --shape 1b --type "$t" --vocab "$vocab" "$f.tmp" > /dev/null && mv -f "$f.tmp" "$f" 2> /dev/null
+  if [ ! -f "$f" ]; then
+    "$cli" synth --shape 1b --type "$t" --vocab "$vocab" "$f.tmp" > /dev/null && mv -f "$f.tmp" "$f" || exit 1
+  fi
 done
 
 num() { grep -o "\"$1\": *[0-9.e+-]*" | head -n 1 | sed 's/.*: *//'; }
